@@ -1,0 +1,71 @@
+/**
+ * @module accounts/schemas
+ * TypeBox schemas of the account routes' bodies and results, for the gateway's validation and
+ * OpenAPI document. No `format` keywords: patterns only, so a plain `TypeCompiler` check works
+ * without a format registry. Public shapes never contain a password hash or a role list of others.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** An account id. */
+export const UserId = Type.String({ pattern: UUID_PATTERN, description: 'account id (UUID)' });
+/** An email address; compared case-insensitively and stored lowercased. */
+export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' });
+/** A password as typed; strength is checked by the service (`ACCOUNT_PASSWORD_TOO_WEAK`). */
+export const Password = Type.String({ minLength: 1, maxLength: 256 });
+/** A display name, 1–80 characters after trimming. */
+export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
+
+/** POST /auth/register */
+export const RegisterBody = Type.Object({ email: Email, password: Password, displayName: DisplayName }, { additionalProperties: false });
+/** POST /auth/login */
+export const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+/** POST /auth/refresh and POST /auth/logout */
+export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
+/** PATCH /me */
+export const UpdateProfileBody = Type.Object({ displayName: DisplayName }, { additionalProperties: false });
+/** POST /me/password */
+export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false });
+/** GET /auth/verify-email?token= */
+export const VerifyEmailQuery = Type.Object({ token: Type.String({ minLength: 1, maxLength: 2048 }) });
+/** POST /users/lookup */
+export const BatchLookupBody = Type.Object({ ids: Type.Array(UserId, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false });
+
+/** An account as others may see it: no hash, no roles, no deletion marker. */
+export const PublicUser = Type.Object({
+  id: UserId,
+  email: Type.String(),
+  displayName: Type.String(),
+  emailVerified: Type.Boolean(),
+  createdAt: Type.String({ description: 'ISO 8601 timestamp' }),
+});
+export type PublicUser = Static<typeof PublicUser>;
+
+/** The caller's own account: the public fields plus platform roles. */
+export const Profile = Type.Composite([PublicUser, Type.Object({ roles: Type.Array(Type.String()) })]);
+export type Profile = Static<typeof Profile>;
+
+/** Result of login and refresh. `expiresIn` is the access token's lifetime in seconds. */
+export const LoginResult = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer(),
+  user: PublicUser,
+});
+export type LoginResult = Static<typeof LoginResult>;
+
+/** Result of requesting a verification email. */
+export const VerificationRequested = Type.Object({ expiresAt: Type.String() });
+export type VerificationRequested = Static<typeof VerificationRequested>;
+
+/** Result of a batch lookup. */
+export const BatchLookupResult = Type.Object({ users: Type.Array(PublicUser) });
+export type BatchLookupResult = Static<typeof BatchLookupResult>;
+
+/** True when `s` looks like a UUID (so it can be bound to a `uuid` column without a cast error). */
+export function isUuid(s: unknown): s is string {
+  return typeof s === 'string' && s.length === 36 && UUID_RE.test(s);
+}
+const UUID_RE = new RegExp(UUID_PATTERN);

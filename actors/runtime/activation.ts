@@ -1,0 +1,368 @@
+/**
+ * @module actors/runtime/activation
+ * One live actor (Akka entity, Orleans activation): load → mailbox → group commit → reply →
+ * effects → passivate. This is the engine of the runtime and is long on purpose: the order of
+ * its steps *is* the correctness argument, and splitting it would hide that order.
+ *
+ *   1. Drain the whole mailbox; apply every command in order with the pure XState functions.
+ *   2. Check the partition lease (G10 rule 3), write the durable-timer index ahead if a deadline
+ *      came earlier, then write the state ONCE with compare-and-set on its revision.
+ *   3. Only then reply to every command of the batch (rule 1).
+ *   4. Then publish the outbox and the reply log, and arm timers (rule 4); acknowledged effects
+ *      are removed from the entry by a later write.
+ * A lost compare-and-set drops the activation and answers `RUNTIME_NOT_OWNER` (rule 2); an
+ * unknown outcome drops it and answers `RUNTIME_UNAVAILABLE`, and the next load re-reads (rule 7).
+ */
+import { initialTransition, transition, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import { TbError, ConcurrencyConflictError, NotOwnerError, type ErrorBody } from '../../contracts/index.js';
+import type { ActorKind, CommandContext } from './types.js';
+import type { StateStore, StateEntry, OutboxItem, ReplyBatch, StoredReply } from './store.js';
+import { toOutboxItems, type OutboxPublisher } from './outbox.js';
+import { RecentReplies, type ReplyLog } from './reply-log.js';
+import type { DurableTimers } from './timers.js';
+import { Mailbox } from './mailbox.js';
+
+/** The outcome handed to a command's reply callback. */
+export type CommandOutcome = { ok: true; result: unknown } | { ok: false; error: TbError };
+
+/** A queued item: a public command, a timer tick, or an effects flush. */
+export type Pending =
+  | { t: 'cmd'; verb: string; cmd: Record<string, unknown> & { commandId?: string }; requestId: string | undefined; done: (o: CommandOutcome) => void }
+  | { t: 'timer' }
+  | { t: 'flush' };
+
+export interface ActivationDeps {
+  kind: ActorKind;
+  id: string;
+  key: string;
+  partition: number;
+  store: StateStore;
+  leaseValid: (partition: number) => boolean;
+  outbox: OutboxPublisher;
+  replyLog: ReplyLog;
+  timers: DurableTimers;
+  dedupeWindowMs: number;
+  log: { debug(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+  onDropped: (activation: Activation, reason: string) => void;
+  onConflict: (key: string, partition: number) => void;
+  onBatch?: (size: number, wrote: boolean) => void;
+  now?: () => number;
+}
+
+const FLUSH_DELAY_MS = 50;
+
+export class Activation {
+  readonly key: string;
+  private readonly mailbox: Mailbox<Pending>;
+  private readonly recent: RecentReplies;
+  private readonly now: () => number;
+  private loaded = false;
+  private running = false;
+  private dropped = false;
+  private snapshot: AnyMachineSnapshot | undefined;
+  private revision = 0;
+  private seq = 0;
+  private timers: StateEntry['timers'] = {};
+  private outbox: OutboxItem[] = [];
+  private replies: ReplyBatch[] = [];
+  private loggedAt = 0;
+  private readonly acked = new Set<string>();
+  private readonly logged = new Set<number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  lastUsed: number;
+
+  constructor(private readonly d: ActivationDeps) {
+    this.key = d.key;
+    this.now = d.now ?? Date.now;
+    this.mailbox = new Mailbox(d.kind.maxMailbox ?? 10_000);
+    this.recent = new RecentReplies(d.dedupeWindowMs);
+    this.lastUsed = this.now();
+  }
+
+  get partition(): number {
+    return this.d.partition;
+  }
+
+  /** True when nothing is queued or running and every effect is acknowledged and removed. */
+  get idle(): boolean {
+    return !this.running && this.mailbox.size === 0 && this.outbox.length === 0 && this.replies.length === 0;
+  }
+
+  get isDropped(): boolean {
+    return this.dropped;
+  }
+
+  /** Queue an item; refuses with `RUNTIME_OVERLOADED` when the mailbox is full. */
+  enqueue(p: Pending): void {
+    this.lastUsed = this.now();
+    if (this.dropped) return this.refuse(p, new NotOwnerError(this.d.partition));
+    if (!this.mailbox.offer(p)) return this.refuse(p, new TbError('RUNTIME_OVERLOADED', { depth: this.mailbox.size }));
+    if (!this.running) void this.run();
+  }
+
+  private refuse(p: Pending, err: TbError): void {
+    if (p.t === 'cmd') p.done({ ok: false, error: err });
+  }
+
+  /** Stop serving: answer everything queued with `err` (retryable) and refuse what comes next. */
+  drop(reason: string, err: TbError = new NotOwnerError(this.d.partition)): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    clearTimeout(this.flushTimer);
+    for (const p of this.mailbox.drain()) this.refuse(p, err);
+    this.d.onDropped(this, reason);
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      if (!this.loaded) await this.load();
+      while (this.mailbox.size > 0 && !this.dropped) await this.processBatch(this.mailbox.drain());
+    } catch (err) {
+      const e = err instanceof TbError ? err : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
+      this.d.log.error({ err, actor: this.key }, 'activation failed');
+      this.drop('failure', e.retryable ? e : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err }));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async load(): Promise<void> {
+    const { entry, revision } = await this.d.store.load(this.key);
+    this.revision = revision;
+    if (entry) {
+      let snap = entry.snap;
+      if (entry.v !== this.d.kind.version && this.d.kind.migrate) snap = this.d.kind.migrate(snap, entry.v);
+      this.snapshot = this.d.kind.machine.resolveState(snap as never) as AnyMachineSnapshot;
+      this.seq = entry.seq;
+      this.timers = entry.timers ?? {};
+      this.outbox = entry.outbox ?? [];
+      this.replies = entry.replies ?? [];
+      this.loggedAt = entry.loggedAt ?? 0;
+      for (const b of this.replies) this.recent.addBatch(b);
+      if (this.loggedAt > this.now() - this.d.dedupeWindowMs) {
+        const since = this.now() - this.d.dedupeWindowMs;
+        for (const b of await this.d.replyLog.load(this.d.kind.kind, this.d.id, since)) this.recent.addBatch(b);
+      }
+    }
+    this.loaded = true;
+    // Re-publish what a previous owner committed but may not have published (G10 rule 4).
+    this.publishEffects();
+    this.d.timers.afterWrite(this.d.partition, this.key, this.nextDue());
+  }
+
+  private nextDue(): number | undefined {
+    let due: number | undefined = this.snapshot && this.d.kind.nextDeadline ? this.d.kind.nextDeadline(this.snapshot as never) : undefined;
+    for (const t of Object.values(this.timers)) due = due === undefined ? t.at : Math.min(due, t.at);
+    return due;
+  }
+
+  /** Apply the machine's returned actions: emitted events, delayed raises → durable timers, cancels. */
+  private collect(actions: { type: string; params?: unknown }[], emitted: EventObject[], timers: StateEntry['timers'], now: number): void {
+    for (const a of actions) {
+      const params = (a.params ?? {}) as Record<string, unknown>;
+      if (a.type === 'xstate.emit') emitted.push(params.event as EventObject);
+      else if (a.type === 'xstate.raise' && typeof params.delay === 'number') {
+        const id = typeof params.id === 'string' ? params.id : `raise.${Object.keys(timers).length}.${now}`;
+        timers[id] = { at: now + params.delay, event: params.event as Record<string, unknown> };
+      } else if (a.type === 'xstate.cancel' && typeof params.sendId === 'string') delete timers[params.sendId];
+    }
+  }
+
+  private async processBatch(batch: Pending[]): Promise<void> {
+    const now = this.now();
+    const kind = this.d.kind;
+    let snapshot = this.snapshot;
+    const timers = { ...this.timers };
+    const emitted: EventObject[] = [];
+    const emittedRequestIds: (string | undefined)[] = [];
+    const outcomes: [Pending & { t: 'cmd' }, CommandOutcome][] = [];
+    const items: ReplyBatch['items'] = [];
+    const inBatch = new Map<string, { verb: string; reply: StoredReply }>();
+    let changed = false;
+
+    const absorb = (actions: unknown, requestId: string | undefined): void => {
+      const before = emitted.length;
+      this.collect(actions as never, emitted, timers, now);
+      for (let i = before; i < emitted.length; i++) emittedRequestIds.push(requestId);
+      changed = true;
+    };
+    const tools: MachineTools = {
+      step: (event, requestId) => {
+        const [next, actions] = transition(kind.machine, snapshot as never, event as never);
+        absorb(actions, requestId);
+        return (snapshot = next as AnyMachineSnapshot);
+      },
+      init: (input, requestId) => {
+        const [initial, actions] = initialTransition(kind.machine, input as never);
+        absorb(actions, requestId);
+        return (snapshot = initial as AnyMachineSnapshot);
+      },
+    };
+    const step = tools.step;
+
+    for (const p of batch) {
+      if (p.t === 'flush') continue;
+      if (p.t === 'timer') {
+        if (!snapshot) continue;
+        for (const [id, t] of Object.entries(timers)) {
+          if (t.at <= now) {
+            delete timers[id];
+            snapshot = step(t.event as EventObject, undefined);
+          }
+        }
+        const due = kind.nextDeadline?.(snapshot as never);
+        if (due !== undefined && due <= now) snapshot = step({ type: 'timer.fired', now } as EventObject, undefined);
+        continue;
+      }
+      const handler = kind.handlers[p.verb]!;
+      const commandId = p.cmd.commandId;
+      // Idempotency: a repeated command id gets the first answer and changes nothing.
+      if (commandId !== undefined && !handler.readOnly) {
+        const seen = inBatch.get(commandId) ?? this.recent.get(commandId, now);
+        if (seen) {
+          outcomes.push([p, seen.verb === p.verb ? fromStored(seen.reply) : { ok: false, error: new TbError('COMMAND_ID_REUSED', { commandId }) }]);
+          continue;
+        }
+      }
+      const outcome = this.apply(p, snapshot, now, tools);
+      outcomes.push([p, outcome]);
+      if (commandId !== undefined && !handler.readOnly && (outcome.ok || !outcome.error.retryable)) {
+        const reply = toStored(outcome);
+        inBatch.set(commandId, { verb: p.verb, reply });
+        items.push([commandId, p.verb, reply]);
+      }
+    }
+
+    const removable = this.outbox.some((o) => this.acked.has(o.msgId)) || this.replies.some((r) => this.logged.has(r.seq));
+    const nextSeq = this.seq + 1;
+    const newOutbox = toOutboxItems(kind.kind, this.d.id, nextSeq, emitted, now, emittedRequestIds);
+    const newBatch: ReplyBatch | undefined = items.length > 0 ? { seq: nextSeq, at: now, items } : undefined;
+    const mustWrite = changed || newBatch !== undefined || removable;
+
+    if (mustWrite && snapshot) {
+      if (!this.d.leaseValid(this.d.partition)) {
+        for (const [p] of outcomes) p.done({ ok: false, error: new NotOwnerError(this.d.partition) });
+        return this.drop('lease not valid');
+      }
+      const entry: StateEntry = {
+        v: kind.version,
+        seq: nextSeq,
+        snap: kind.machine.getPersistedSnapshot(snapshot as never),
+        timers,
+        outbox: [...this.outbox.filter((o) => !this.acked.has(o.msgId)), ...newOutbox],
+        replies: [...this.replies.filter((r) => !this.logged.has(r.seq)), ...(newBatch ? [newBatch] : [])],
+        loggedAt: this.loggedAt,
+      };
+      const nextDue = nextDueOf(kind, snapshot, timers);
+      try {
+        await this.d.timers.beforeWrite(this.d.partition, this.key, nextDue);
+        this.revision = await this.d.store.write(this.key, entry, this.revision);
+      } catch (err) {
+        const conflict = err instanceof ConcurrencyConflictError;
+        if (conflict) this.d.onConflict(this.key, this.d.partition);
+        const error = conflict ? new NotOwnerError(this.d.partition, undefined, { cause: err }) : TbError.is(err) && err.retryable ? err : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
+        for (const [p] of outcomes) p.done({ ok: false, error });
+        this.d.onBatch?.(batch.length, false);
+        return this.drop(conflict ? 'write conflict' : 'write outcome unknown', error);
+      }
+      this.seq = nextSeq;
+      this.snapshot = snapshot;
+      this.timers = timers;
+      for (const o of this.outbox) if (this.acked.has(o.msgId)) this.acked.delete(o.msgId);
+      for (const r of this.replies) if (this.logged.has(r.seq)) this.logged.delete(r.seq);
+      this.outbox = entry.outbox;
+      this.replies = entry.replies;
+      if (newBatch) this.recent.addBatch(newBatch);
+    }
+    // Rule 1: replies only now, after the write that makes them true.
+    for (const [p, o] of outcomes) p.done(o);
+    this.d.onBatch?.(batch.length, mustWrite);
+    if (mustWrite) this.publishEffects();
+    this.d.timers.afterWrite(this.d.partition, this.key, this.nextDue());
+  }
+
+  /** Apply one command to `snapshot`; validation problems become error outcomes, never throws (G9). */
+  private apply(p: Pending & { t: 'cmd' }, snapshot: AnyMachineSnapshot | undefined, now: number, tools: MachineTools): CommandOutcome {
+    const handler = this.d.kind.handlers[p.verb]!;
+    const ctx: CommandContext = { id: this.d.id, snapshot: snapshot as never, now, requestId: p.requestId };
+    try {
+      const before = snapshot;
+      let current = snapshot;
+      if (!current) {
+        if (!handler.init) return { ok: false, error: new TbError('COMMAND_NOT_FOUND', { kind: this.d.kind.kind, id: this.d.id }) };
+        current = tools.init(handler.init(p.cmd, ctx), p.requestId);
+        ctx.snapshot = current as never;
+      }
+      if (!handler.readOnly && handler.toEvent) {
+        const event = handler.toEvent(p.cmd, ctx);
+        if (event instanceof TbError) return { ok: false, error: event };
+        if (event) current = tools.step(event, p.requestId);
+      }
+      const result = handler.reply({ id: this.d.id, cmd: p.cmd, before: before as never, after: current as never, emitted: [], now });
+      if (result instanceof TbError) return { ok: false, error: result };
+      return { ok: true, result };
+    } catch (err) {
+      if (err instanceof TbError) return { ok: false, error: err };
+      this.d.log.error({ err, actor: this.key, verb: p.verb, requestId: p.requestId }, 'handler threw');
+      return { ok: false, error: new TbError('INTERNAL', {}, { cause: err }) };
+    }
+  }
+
+  /** Publish pending outbox items and unlogged reply batches; schedule a flush write when they are acknowledged. */
+  private publishEffects(): void {
+    const pending = this.outbox.filter((o) => !this.acked.has(o.msgId));
+    if (pending.length > 0) {
+      void this.d.outbox.publish(this.d.kind.kind, this.d.id, pending).then((ids) => {
+        for (const id of ids) this.acked.add(id);
+        if (ids.length < pending.length) this.d.log.warn({ actor: this.key, failed: pending.length - ids.length }, 'outbox publish failed; will retry');
+        this.scheduleFlush(ids.length < pending.length ? 1_000 : FLUSH_DELAY_MS);
+      });
+    }
+    for (const batch of this.replies.filter((r) => !this.logged.has(r.seq))) {
+      void this.d.replyLog
+        .append(this.d.kind.kind, this.d.id, batch)
+        .then(() => {
+          this.logged.add(batch.seq);
+          this.loggedAt = Math.max(this.loggedAt, batch.at);
+          this.scheduleFlush(FLUSH_DELAY_MS);
+        })
+        .catch((err) => {
+          this.d.log.warn({ err, actor: this.key }, 'reply log append failed; will retry');
+          this.scheduleFlush(1_000);
+        });
+    }
+  }
+
+  private scheduleFlush(delay: number): void {
+    if (this.flushTimer || this.dropped) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      if (this.dropped) return;
+      const unpublished = this.outbox.some((o) => !this.acked.has(o.msgId)) || this.replies.some((r) => !this.logged.has(r.seq));
+      if (unpublished) this.publishEffects();
+      if (this.outbox.some((o) => this.acked.has(o.msgId)) || this.replies.some((r) => this.logged.has(r.seq))) this.enqueue({ t: 'flush' });
+    }, delay);
+    this.flushTimer.unref?.();
+  }
+}
+
+/** The batch's access to the pure machine functions; both update the batch's working snapshot. */
+interface MachineTools {
+  step: (event: EventObject, requestId: string | undefined) => AnyMachineSnapshot;
+  init: (input: unknown, requestId: string | undefined) => AnyMachineSnapshot;
+}
+
+function nextDueOf(kind: ActorKind, snapshot: AnyMachineSnapshot, timers: StateEntry['timers']): number | undefined {
+  let due = kind.nextDeadline ? kind.nextDeadline(snapshot as never) : undefined;
+  for (const t of Object.values(timers)) due = due === undefined ? t.at : Math.min(due, t.at);
+  return due;
+}
+
+function toStored(o: CommandOutcome): StoredReply {
+  return o.ok ? { r: o.result } : { e: o.error.toBody() as StoredReply extends { e: infer E } ? E : never };
+}
+
+function fromStored(s: StoredReply): CommandOutcome {
+  return 'r' in s ? { ok: true, result: s.r } : { ok: false, error: TbError.fromBody(s.e as ErrorBody) };
+}

@@ -1,0 +1,12 @@
+/**
+ * @module actors/runtime
+ * The actor runtime's front door: start a node with a set of kinds; the kind-facing types.
+ * Everything else in this folder is internal to the runtime.
+ */
+export { ActorNode } from './node.js';
+export { ownerOf, allocate } from './allocation.js';
+export { EVENT_TYPE_HEADER } from './outbox.js';
+
+export type { ActorNodeOptions } from './node.js';
+export type { ActorKind, VerbHandler, CommandContext, ReplyContext, TimerFiredEvent, RuntimeNotification } from './types.js';
+export type { DomainEventMessage } from './outbox.js';

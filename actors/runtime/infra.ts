@@ -1,0 +1,77 @@
+/**
+ * @module actors/runtime/infra
+ * The JetStream resources the runtime needs, created idempotently by every node at start:
+ * KV buckets `tb_members`, `tb_leases`, `tb_state`, `tb_timers`, and the streams `TB_EVENTS`
+ * (domain events, `tb.evt.>`) and `TB_REPLIES` (the reply log). Start-up retries while a
+ * cluster elects its leaders (those calls fail with "no responders" or time out).
+ */
+import { jetstream, jetstreamManager, RetentionPolicy, StorageType, DiscardPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
+import { REPLIES_ROOT, REPLIES_STREAM } from './reply-log.js';
+
+export interface RuntimeInfra {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  members: KV;
+  leases: KV;
+  state: KV;
+  timers: KV;
+}
+
+export interface InfraOptions {
+  replicas: number;
+  memberTimeoutMs: number;
+  dedupeWindowMs: number;
+  /** How long to keep trying while the cluster is electing leaders. */
+  retryForMs?: number;
+}
+
+const ms = (n: number) => n * 1_000_000; // nanoseconds
+
+export async function retrying<T>(what: string, fn: () => Promise<T>, forMs: number): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+/** Create (or open) every bucket and stream. Safe to call from many nodes at once. */
+export async function ensureInfra(nc: NatsConnection, o: InfraOptions): Promise<RuntimeInfra> {
+  const forMs = o.retryForMs ?? 60_000;
+  const js = jetstream(nc, { timeout: 10_000 });
+  const jsm = await retrying('jetstream', () => jetstreamManager(nc, { timeout: 10_000 }), forMs);
+  const kvm = new Kvm(js);
+  const bucket = (name: string, extra: Record<string, unknown> = {}) =>
+    retrying(`kv ${name}`, () => kvm.create(name, { history: 1, replicas: o.replicas, storage: StorageType.File, ...extra }), forMs);
+  const members = await bucket('tb_members', { ttl: Math.max(60_000, o.memberTimeoutMs * 10) });
+  const leases = await bucket('tb_leases');
+  const state = await bucket('tb_state', { maxValueSize: 1024 * 1024 });
+  const timers = await bucket('tb_timers');
+  const dupWindow = Math.min(o.dedupeWindowMs, 24 * 3_600_000);
+  await ensureStream(jsm, {
+    name: EVENTS_STREAM, subjects: [`${EVENTS_ROOT}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
+    num_replicas: o.replicas, duplicate_window: ms(dupWindow), max_age: 0, discard: DiscardPolicy.Old,
+  }, forMs);
+  await ensureStream(jsm, {
+    name: REPLIES_STREAM, subjects: [`${REPLIES_ROOT}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
+    num_replicas: o.replicas, duplicate_window: ms(Math.min(dupWindow, 120_000)), max_age: ms(o.dedupeWindowMs), discard: DiscardPolicy.Old,
+  }, forMs);
+  return { js, jsm, members, leases, state, timers };
+}
+
+async function ensureStream(jsm: JetStreamManager, cfg: Record<string, unknown> & { name: string }, forMs: number): Promise<void> {
+  await retrying(`stream ${cfg.name}`, async () => {
+    try {
+      await jsm.streams.info(cfg.name);
+    } catch {
+      await jsm.streams.add(cfg as never);
+    }
+  }, forMs);
+}

@@ -1,0 +1,29 @@
+/**
+ * @module actors/runtime/mailbox
+ * An activation's ordered queue. Commands are appended as they arrive and drained as a whole
+ * batch (group commit): everything queued while a write is in flight goes into the next write.
+ * Bounded: past `capacity` new commands are refused (the caller answers `RUNTIME_OVERLOADED`).
+ */
+export class Mailbox<T> {
+  private items: T[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  /** Append; false when full. */
+  offer(item: T): boolean {
+    if (this.items.length >= this.capacity) return false;
+    this.items.push(item);
+    return true;
+  }
+
+  /** Take everything queued, in arrival order. */
+  drain(): T[] {
+    const out = this.items;
+    this.items = [];
+    return out;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+}

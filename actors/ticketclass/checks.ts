@@ -1,0 +1,88 @@
+/**
+ * @module actors/ticketclass/checks
+ * Policy of each mutating verb as a pure verdict over the context *as of the command's time*
+ * (due holds already expired, see `settle`): apply, answer from state (idempotent repeat by
+ * order id), or refuse with a registered code. Handlers reject with it; the machine's guards use
+ * the same functions, so the machine alone can never oversell.
+ */
+import { availableOf, finishedOf, holdOf } from './inventory.js';
+import type { Refusal, TicketClassChanges, TicketClassContext, TicketClassStateValue, Verdict } from './types.js';
+
+const APPLY: Verdict = { kind: 'apply' };
+const NOOP: Verdict = { kind: 'noop' };
+
+function refuse(code: Refusal['code'], params: Record<string, unknown>): Verdict {
+  return { kind: 'refuse', refusal: { code, params } };
+}
+
+/** Why the class does not sell at `now`, or undefined when it does. */
+export function notOnSaleReason(ctx: TicketClassContext, state: TicketClassStateValue, now: number): string | undefined {
+  if (state !== 'active') return state;
+  if (ctx.saleStartsAt !== undefined && now < ctx.saleStartsAt) return 'notStarted';
+  if (ctx.saleEndsAt !== undefined && now >= ctx.saleEndsAt) return 'ended';
+  return undefined;
+}
+
+/**
+ * Reserve: a repeat for an order that holds the same quantity is a no-op (same hold back);
+ * the order must not be finished; then the per-order cap, the sale state, stock, the hold cap.
+ */
+export function checkReserve(ctx: TicketClassContext, state: TicketClassStateValue, orderId: string, quantity: number, now: number): Verdict {
+  const classId = ctx.classId;
+  const held = holdOf(ctx, orderId);
+  if (held) return held.quantity === quantity ? NOOP : refuse('INVENTORY_HOLD_CONFLICT', { classId, orderId, held: held.quantity, requested: quantity });
+  const finished = finishedOf(ctx, orderId);
+  if (finished) return refuse('INVENTORY_ORDER_FINISHED', { classId, orderId, state: finished.state, ...(finished.reason ? { reason: finished.reason } : {}) });
+  if (quantity > ctx.maxPerOrder) return refuse('INVENTORY_QUANTITY_OVER_LIMIT', { classId, requested: quantity, limit: ctx.maxPerOrder });
+  const reason = notOnSaleReason(ctx, state, now);
+  if (reason) {
+    const window = { ...(ctx.saleStartsAt !== undefined ? { saleStartsAt: ctx.saleStartsAt } : {}), ...(ctx.saleEndsAt !== undefined ? { saleEndsAt: ctx.saleEndsAt } : {}) };
+    return refuse('INVENTORY_NOT_ON_SALE', { classId, reason, ...window });
+  }
+  const available = availableOf(ctx);
+  if (available === 0) return refuse('INVENTORY_SOLD_OUT', { classId, requested: quantity, available });
+  if (quantity > available) return refuse('INVENTORY_INSUFFICIENT', { classId, requested: quantity, available });
+  if (ctx.holdsCount >= ctx.maxHolds) return refuse('INVENTORY_TOO_MANY_HOLDS', { classId, holds: ctx.holdsCount, limit: ctx.maxHolds });
+  return APPLY;
+}
+
+function finishedRefusal(ctx: TicketClassContext, orderId: string): Verdict | undefined {
+  const finished = finishedOf(ctx, orderId);
+  if (!finished) return undefined;
+  return refuse('INVENTORY_ORDER_FINISHED', { classId: ctx.classId, orderId, state: finished.state, ...(finished.reason ? { reason: finished.reason } : {}) });
+}
+
+/** Extend: only a live hold, and not on a closed class. */
+export function checkExtend(ctx: TicketClassContext, state: TicketClassStateValue, orderId: string): Verdict {
+  if (state === 'closed') return refuse('INVENTORY_CLASS_CLOSED', { classId: ctx.classId });
+  if (holdOf(ctx, orderId)) return APPLY;
+  return finishedRefusal(ctx, orderId) ?? refuse('INVENTORY_HOLD_NOT_FOUND', { classId: ctx.classId, orderId });
+}
+
+/** Confirm: a live hold (also on a paused or closed class: the buyer already paid); a confirmed order again is a no-op. */
+export function checkConfirm(ctx: TicketClassContext, orderId: string): Verdict {
+  if (holdOf(ctx, orderId)) return APPLY;
+  if (finishedOf(ctx, orderId)?.state === 'confirmed') return NOOP;
+  return finishedRefusal(ctx, orderId) ?? refuse('INVENTORY_HOLD_NOT_FOUND', { classId: ctx.classId, orderId });
+}
+
+/** Release: a live hold; a released or unknown order is a no-op; a confirmed one is refused (sold tickets need a refund flow). */
+export function checkRelease(ctx: TicketClassContext, orderId: string): Verdict {
+  if (holdOf(ctx, orderId)) return APPLY;
+  const finished = finishedOf(ctx, orderId);
+  if (finished?.state === 'confirmed') return finishedRefusal(ctx, orderId)!;
+  return NOOP;
+}
+
+/** Update: not on a closed class; `total ≥ reserved + sold`; the sale window starts before it ends. */
+export function checkUpdate(ctx: TicketClassContext, state: TicketClassStateValue, changes: TicketClassChanges): Verdict {
+  const classId = ctx.classId;
+  if (state === 'closed') return refuse('INVENTORY_CLASS_CLOSED', { classId });
+  if (changes.total !== undefined && changes.total < ctx.reserved + ctx.sold) {
+    return refuse('INVENTORY_TOTAL_TOO_LOW', { classId, total: changes.total, committed: ctx.reserved + ctx.sold, reserved: ctx.reserved, sold: ctx.sold });
+  }
+  const start = changes.saleStartsAt === undefined ? ctx.saleStartsAt : changes.saleStartsAt ?? undefined;
+  const end = changes.saleEndsAt === undefined ? ctx.saleEndsAt : changes.saleEndsAt ?? undefined;
+  if (start !== undefined && end !== undefined && start >= end) return refuse('INVENTORY_INVALID_SALE_WINDOW', { classId, saleStartsAt: start, saleEndsAt: end });
+  return APPLY;
+}

@@ -1,0 +1,160 @@
+/**
+ * @module actors/ticketclass/machine
+ * The ticket class as a pure XState machine: states `active` → `paused` ↔ `active` → `closed`
+ * (`soldOut` is derived from `available`, not a state). Every event carries `now`; due holds are
+ * expired before anything else, and guards re-check policy, so no event sequence can oversell
+ * or leak a hold. Deadlines live in context (`nextExpiryAt`); no `after` delays (lost on restore).
+ */
+import { enqueueActions, setup, type ActionFunction } from 'xstate';
+import { TicketClassLimits } from '../../contracts/kinds/ticketclass.js';
+import { emptyBucketMap } from './bucket-map.js';
+import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate } from './checks.js';
+import { TicketClassEventType as T, type TicketClassEvent } from './events.js';
+import {
+  applyChanges, availableOf, catalogOf, confirmHold, emptyRecent, extendHold, releaseHold, reserveHold, settle, type Step,
+} from './inventory.js';
+import type { TicketClassContext, TicketClassInput, TicketClassMachineEvent, TicketClassStateValue } from './types.js';
+
+type Ev<K extends TicketClassMachineEvent['type']> = Extract<TicketClassMachineEvent, { type: K }>;
+/** Where the event is handled: stock signals are not emitted once the class is closed. */
+interface Where { state: TicketClassStateValue }
+
+/** The context as of `now`: due holds expired (what every guard and handler reasons about). */
+function asOf(ctx: TicketClassContext, now: number): TicketClassContext {
+  return settle(ctx, now, false).ctx;
+}
+
+/** One named action: settle at the event's time, apply `change`, assign, emit what it implies. */
+function stepAction<K extends TicketClassMachineEvent['type']>(change: (ctx: TicketClassContext, e: Ev<K>) => Step | undefined) {
+  return enqueueActions<TicketClassContext, TicketClassMachineEvent, Where, TicketClassMachineEvent, never, never, never, never, TicketClassEvent>(
+    ({ context, event, enqueue }, params) => {
+      const e = event as Ev<K>;
+      const step = settle(context, e.now, params.state !== 'closed', (c) => change(c, e) ?? { ctx: c, emitted: [] });
+      enqueue.assign(() => step.ctx);
+      for (const emitted of step.emitted) enqueue.emit(emitted);
+    },
+  ) as unknown as ActionFunction<TicketClassContext, TicketClassMachineEvent, TicketClassMachineEvent, Where, never, never, never, never, TicketClassEvent>;
+}
+
+const ev = (e: TicketClassMachineEvent) => e as never;
+
+/** The `ticketclass` machine (input: `TicketClassInput`, built by the `create` handler). */
+export const ticketClassMachine = setup({
+  types: {
+    context: {} as TicketClassContext,
+    events: {} as TicketClassMachineEvent,
+    input: {} as TicketClassInput,
+    emitted: {} as TicketClassEvent,
+  },
+  guards: {
+    canReserve: ({ context, event }, p: Where) => {
+      const e = ev(event) as Ev<'ticketclass.reserve'>;
+      return checkReserve(asOf(context, e.now), p.state, e.orderId, e.quantity, e.now).kind === 'apply';
+    },
+    canExtend: ({ context, event }, p: Where) => {
+      const e = ev(event) as Ev<'ticketclass.extend'>;
+      return checkExtend(asOf(context, e.now), p.state, e.orderId).kind === 'apply';
+    },
+    isConfirmable: ({ context, event }) => {
+      const e = ev(event) as Ev<'ticketclass.confirm'>;
+      return checkConfirm(asOf(context, e.now), e.orderId).kind === 'apply';
+    },
+    isReleasable: ({ context, event }) => {
+      const e = ev(event) as Ev<'ticketclass.release'>;
+      return checkRelease(asOf(context, e.now), e.orderId).kind === 'apply';
+    },
+    canUpdate: ({ context, event }, p: Where) => {
+      const e = ev(event) as Ev<'ticketclass.update'>;
+      return checkUpdate(asOf(context, e.now), p.state, e.changes).kind === 'apply';
+    },
+  },
+  actions: {
+    recordHold: stepAction<'ticketclass.reserve'>((c, e) => reserveHold(c, e.orderId, e.quantity, e.holdMs, e.now)),
+    extendHold: stepAction<'ticketclass.extend'>((c, e) => extendHold(c, e.orderId, e.holdMs, e.now)),
+    confirmOrder: stepAction<'ticketclass.confirm'>((c, e) => confirmHold(c, e.orderId, e.now)),
+    releaseOrder: stepAction<'ticketclass.release'>((c, e) => releaseHold(c, e.orderId, e.reason, e.now)),
+    applyUpdate: stepAction<'ticketclass.update'>((c, e) => applyChanges(c, e.changes, e.now)),
+    expireHolds: stepAction(() => undefined),
+    markPaused: stepAction(markStatus(T.Paused)),
+    markResumed: stepAction(markStatus(T.Resumed)),
+    markClosed: stepAction(markStatus(T.Closed)),
+  },
+}).createMachine({
+  id: 'ticketclass',
+  context: ({ input }) => initialContext(input),
+  initial: 'active',
+  entry: enqueueActions(({ context, enqueue }) => {
+    const at = context.createdAt;
+    const base = { classId: context.classId, eventId: context.eventId, available: availableOf(context), at };
+    enqueue.emit({ type: T.Created, ...base, ...catalogOf(context) });
+    if (context.total === 0) enqueue.emit({ type: T.SoldOut, ...base });
+  }),
+  states: {
+    active: {
+      on: {
+        'ticketclass.reserve': { guard: { type: 'canReserve', params: { state: 'active' } }, actions: { type: 'recordHold', params: { state: 'active' } } },
+        'ticketclass.extend': { guard: { type: 'canExtend', params: { state: 'active' } }, actions: { type: 'extendHold', params: { state: 'active' } } },
+        'ticketclass.update': { guard: { type: 'canUpdate', params: { state: 'active' } }, actions: { type: 'applyUpdate', params: { state: 'active' } } },
+        'ticketclass.confirm': { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'active' } } },
+        'ticketclass.release': { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'active' } } },
+        'timer.fired': { actions: { type: 'expireHolds', params: { state: 'active' } } },
+        'ticketclass.pause': { target: 'paused', actions: { type: 'markPaused', params: { state: 'paused' } } },
+        'ticketclass.close': { target: 'closed', actions: { type: 'markClosed', params: { state: 'closed' } } },
+      },
+    },
+    paused: {
+      on: {
+        'ticketclass.extend': { guard: { type: 'canExtend', params: { state: 'paused' } }, actions: { type: 'extendHold', params: { state: 'paused' } } },
+        'ticketclass.update': { guard: { type: 'canUpdate', params: { state: 'paused' } }, actions: { type: 'applyUpdate', params: { state: 'paused' } } },
+        'ticketclass.confirm': { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'paused' } } },
+        'ticketclass.release': { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'paused' } } },
+        'timer.fired': { actions: { type: 'expireHolds', params: { state: 'paused' } } },
+        'ticketclass.resume': { target: 'active', actions: { type: 'markResumed', params: { state: 'active' } } },
+        'ticketclass.close': { target: 'closed', actions: { type: 'markClosed', params: { state: 'closed' } } },
+      },
+    },
+    /** Sells nothing more, but holds taken before closing may still be confirmed, released or expire. */
+    closed: {
+      on: {
+        'ticketclass.confirm': { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'closed' } } },
+        'ticketclass.release': { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'closed' } } },
+        'timer.fired': { actions: { type: 'expireHolds', params: { state: 'closed' } } },
+      },
+    },
+  },
+});
+
+function markStatus(type: typeof T.Paused | typeof T.Resumed | typeof T.Closed) {
+  return (c: TicketClassContext, e: TicketClassMachineEvent): Step => {
+    const ctx = { ...c, updatedAt: e.now };
+    return { ctx, emitted: [{ type, classId: c.classId, eventId: c.eventId, available: availableOf(c), at: e.now }] };
+  };
+}
+
+function initialContext(input: TicketClassInput): TicketClassContext {
+  const { now, ...rest } = input;
+  return {
+    ...rest,
+    reserved: 0, sold: 0, soldOrders: 0,
+    holds: emptyBucketMap(), holdsCount: 0, nextExpiryAt: undefined,
+    recent: emptyRecent(),
+    createdAt: now, updatedAt: now,
+  };
+}
+
+/** Earliest hold deadline (a lower bound: firing early is harmless), or undefined with no holds. */
+export function nextHoldDeadline(ctx: TicketClassContext): number | undefined {
+  return ctx.holdsCount > 0 ? ctx.nextExpiryAt : undefined;
+}
+
+/** Default `holdTtlMs` etc. for `create` when the command leaves them out. */
+export const ticketClassDefaults = {
+  holdTtlMs: TicketClassLimits.defaultHoldTtlMs,
+  maxPerOrder: TicketClassLimits.defaultMaxPerOrder,
+  maxHolds: TicketClassLimits.defaultMaxHolds,
+} as const;
+
+/** The machine's type. */
+export type TicketClassMachine = typeof ticketClassMachine;
+/** `asOf` for handlers: the context with due holds expired. */
+export { asOf as contextAsOf };

@@ -1,0 +1,138 @@
+/**
+ * @module config
+ * Every setting of every TicketBottle process, with its default and its environment variable.
+ * Pure: `loadConfig(env)` reads only the object it is given, so tests build configs without
+ * touching `process.env`. The README's settings table is generated from `SETTINGS` below
+ * (and a unit test keeps the two in step).
+ */
+
+/** One setting: environment variable, default, what it means. */
+export interface Setting {
+  readonly env: string;
+  readonly default: string;
+  readonly doc: string;
+}
+
+/** The registry of settings, grouped by who reads them. Keys are the config field names. */
+export const SETTINGS = {
+  // --- shared ---
+  natsUrl: { env: 'TB_NATS_URL', default: 'nats://127.0.0.1:4222', doc: 'NATS server(s), comma separated' },
+  databaseUrl: {
+    env: 'TB_DATABASE_URL',
+    default: 'postgres://postgres@127.0.0.1:5432/ticketbottle',
+    doc: 'PostgreSQL connection string (the database is created if missing)',
+  },
+  logLevel: { env: 'TB_LOG_LEVEL', default: 'info', doc: 'pino level: fatal, error, warn, info, debug, trace' },
+  // --- actor runtime ---
+  partitions: {
+    env: 'TB_PARTITIONS',
+    default: '64',
+    doc: 'number of partitions; fixed for the life of a cluster (every node and client must agree)',
+  },
+  kvReplicas: { env: 'TB_KV_REPLICAS', default: '1', doc: 'replicas of the runtime KV buckets and streams (3 on a cluster)' },
+  heartbeatMs: { env: 'TB_HEARTBEAT_MS', default: '1000', doc: 'membership heartbeat period' },
+  memberTimeoutMs: {
+    env: 'TB_MEMBER_TIMEOUT_MS',
+    default: '4000',
+    doc: 'a node unseen this long is dead (must exceed the worst GC / event-loop pause)',
+  },
+  leaseTtlMs: { env: 'TB_LEASE_TTL_MS', default: '4000', doc: 'a partition lease not renewed this long may be taken over' },
+  leaseRenewMs: { env: 'TB_LEASE_RENEW_MS', default: '1000', doc: 'how often an owner renews its leases' },
+  passivateAfterMs: { env: 'TB_PASSIVATE_AFTER_MS', default: '120000', doc: 'an idle actor is dropped from memory after this' },
+  maxActivations: { env: 'TB_MAX_ACTIVATIONS', default: '100000', doc: 'idle actors beyond this many are passivated early' },
+  dedupeWindowMs: {
+    env: 'TB_DEDUPE_WINDOW_MS',
+    default: '600000',
+    doc: 'how long a command id is remembered (reply log age; also the event streams duplicate window)',
+  },
+  maxCommandBytes: { env: 'TB_MAX_COMMAND_BYTES', default: '65536', doc: 'largest accepted command payload' },
+  nodeHttpPort: {
+    env: 'TB_NODE_HTTP_PORT',
+    default: '0',
+    doc: 'actor node /healthz, /readyz and /metrics port (0 = any free port, -1 = off)',
+  },
+  nodeId: { env: 'TB_NODE_ID', default: '', doc: 'actor node id (default: host-pid-random)' },
+  // --- all-in-one launcher (npm start) ---
+  actorNodes: { env: 'TB_ACTOR_NODES', default: '2', doc: 'actor node processes started by npm start' },
+  gateways: { env: 'TB_GATEWAYS', default: '1', doc: 'gateway processes started by npm start' },
+  dataDir: { env: 'TB_DATA_DIR', default: '.data', doc: 'where npm start keeps private NATS / PostgreSQL when none answer' },
+  // --- gateway ---
+  httpHost: { env: 'TB_HTTP_HOST', default: '127.0.0.1', doc: 'gateway listen address' },
+  httpPort: { env: 'TB_HTTP_PORT', default: '8080', doc: 'gateway listen port' },
+  httpBodyLimitBytes: { env: 'TB_HTTP_BODY_LIMIT_BYTES', default: '1048576', doc: 'largest accepted HTTP request body; larger bodies get 413 and the connection is closed' },
+  httpCorsOrigins: { env: 'TB_HTTP_CORS_ORIGINS', default: '', doc: 'comma-separated origins allowed by CORS (* = any; empty = no cross-origin access)' },
+  httpTrustProxy: { env: 'TB_HTTP_TRUST_PROXY', default: '0', doc: '1 = take the client IP from the last X-Forwarded-For entry (only behind a proxy that sets it)' },
+  httpShutdownGraceMs: { env: 'TB_HTTP_SHUTDOWN_GRACE_MS', default: '10000', doc: 'on shutdown, how long the gateway waits for in-flight requests' },
+  rateLimitIpPerSec: { env: 'TB_RATE_LIMIT_IP_PER_SEC', default: '50', doc: 'steady requests per second allowed per client IP (0 = no limit)' },
+  rateLimitIpBurst: { env: 'TB_RATE_LIMIT_IP_BURST', default: '100', doc: 'requests a client IP may burst above its steady rate' },
+  rateLimitUserPerSec: { env: 'TB_RATE_LIMIT_USER_PER_SEC', default: '20', doc: 'steady requests per second allowed per authenticated user (0 = no limit)' },
+  rateLimitUserBurst: { env: 'TB_RATE_LIMIT_USER_BURST', default: '40', doc: 'requests an authenticated user may burst above its steady rate' },
+  rateLimitMaxKeys: { env: 'TB_RATE_LIMIT_MAX_KEYS', default: '100000', doc: 'most rate-limit buckets kept in memory per scope (least recently used are evicted)' },
+  // --- accounts (users, login, tokens) ---
+  jwtSecret: {
+    env: 'TB_JWT_SECRET',
+    default: 'dev-only-insecure-jwt-secret-change-me-0123456789',
+    doc: 'HS256 key for access tokens and email-verification links (32+ bytes); the default is for development only and is logged as a warning',
+  },
+  accessTtlSec: { env: 'TB_ACCESS_TTL_SEC', default: '900', doc: 'lifetime of an access token (seconds)' },
+  refreshTtlSec: { env: 'TB_REFRESH_TTL_SEC', default: '2592000', doc: 'lifetime of a refresh token (seconds, default 30 days)' },
+  emailVerificationTtlSec: { env: 'TB_EMAIL_VERIFICATION_TTL_SEC', default: '86400', doc: 'lifetime of an email-verification link (seconds)' },
+  publicBaseUrl: { env: 'TB_PUBLIC_BASE_URL', default: 'http://127.0.0.1:8080', doc: 'the URL users reach the gateway at (used in emailed links)' },
+} as const satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The resolved configuration. Numbers are parsed; strings stay strings. */
+export interface Config {
+  natsUrl: string;
+  databaseUrl: string;
+  logLevel: string;
+  partitions: number;
+  kvReplicas: number;
+  heartbeatMs: number;
+  memberTimeoutMs: number;
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+  passivateAfterMs: number;
+  maxActivations: number;
+  dedupeWindowMs: number;
+  maxCommandBytes: number;
+  nodeHttpPort: number;
+  nodeId: string;
+  actorNodes: number;
+  gateways: number;
+  dataDir: string;
+  httpHost: string;
+  httpPort: number;
+  jwtSecret: string;
+  accessTtlSec: number;
+  refreshTtlSec: number;
+  emailVerificationTtlSec: number;
+  publicBaseUrl: string;
+}
+
+const NUMERIC = new Set<SettingName>([
+  'partitions', 'kvReplicas', 'heartbeatMs', 'memberTimeoutMs', 'leaseTtlMs', 'leaseRenewMs',
+  'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'maxCommandBytes', 'nodeHttpPort',
+  'actorNodes', 'gateways', 'httpPort', 'accessTtlSec', 'refreshTtlSec', 'emailVerificationTtlSec',
+]);
+
+/**
+ * Resolve every setting from `env` (default `process.env`), falling back to its default.
+ * Throws a plain `Error` naming the variable when a numeric setting is not an integer: a
+ * misconfigured process must refuse to start rather than run with a surprise.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const out: Record<string, string | number> = {};
+  for (const [name, s] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
+    const raw = env[s.env] ?? s.default;
+    if (NUMERIC.has(name)) {
+      const n = Number(raw);
+      if (!Number.isInteger(n)) throw new Error(`${s.env} must be an integer, got ${JSON.stringify(raw)}`);
+      out[name] = n;
+    } else {
+      out[name] = raw;
+    }
+  }
+  return { ...(out as unknown as Config), ...overrides };
+}

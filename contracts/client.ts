@@ -1,0 +1,102 @@
+/**
+ * @module contracts/client
+ * The actor client: computes the partition, sends the command straight to its owner
+ * (`tbp.<partition>…`), and retries what may be retried with the same command id, within a
+ * bounded budget, with exponential backoff and jitter (G10 rule 7). A timeout is an unknown
+ * outcome, so it is retried with the same id too; validation and authorization errors never are.
+ * It performs requests through a connection it is given and opens nothing itself.
+ */
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE, encode } from './codec.js';
+import { decodeReply } from './envelope.js';
+import { partitionOf } from './partition.js';
+import { assertAddress, directSubject, Headers } from './subjects.js';
+import { TbError } from './tb-error.js';
+
+export interface ActorClientOptions {
+  /** Partition count of the cluster (must match the nodes'). */
+  partitions: number;
+  /** Per-attempt timeout. Default 5 s. */
+  timeoutMs?: number;
+  /** Total time budget across retries. Default 20 s (covers a takeover after a node dies). */
+  budgetMs?: number;
+}
+
+export interface RequestOptions {
+  /** Correlation id carried in `tb-request-id`. */
+  requestId?: string;
+  timeoutMs?: number;
+  budgetMs?: number;
+}
+
+/** Observations for tests and benchmarks: how many attempts, and which retryable errors were seen. */
+export interface RequestStats {
+  attempts: number;
+  retried: string[];
+}
+
+export interface ActorClient {
+  /**
+   * Send `body` (which must carry `commandId` for mutating verbs) to `kind.id` verb `verb` and
+   * return the reply's `result`. Throws a `TbError`: non-retryable errors at once, retryable ones
+   * when the budget is spent (the last one seen, or `RUNTIME_TIMEOUT`).
+   */
+  request<R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>, opts?: RequestOptions, stats?: RequestStats): Promise<R>;
+}
+
+function isNoResponders(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; cause?: { name?: string }; isNoResponders?: () => boolean };
+  if (typeof e?.isNoResponders === 'function' && e.isNoResponders()) return true;
+  return e?.name === 'NoRespondersError' || e?.cause?.name === 'NoRespondersError' || /no responders/i.test(e?.message ?? '');
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; cause?: { name?: string } };
+  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError' || /timeout/i.test(e?.message ?? '');
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createActorClient(nc: NatsConnection, options: ActorClientOptions): ActorClient {
+  const baseTimeout = options.timeoutMs ?? 5_000;
+  const baseBudget = options.budgetMs ?? 20_000;
+  return {
+    async request<R>(kind: string, id: string, verb: string, body: Record<string, unknown>, opts: RequestOptions = {}, stats?: RequestStats): Promise<R> {
+      assertAddress(kind, id);
+      const subject = directSubject(partitionOf(kind, id, options.partitions), kind, id, verb);
+      const payload = encode(body);
+      const timeout = opts.timeoutMs ?? baseTimeout;
+      const deadline = Date.now() + (opts.budgetMs ?? baseBudget);
+      let lastError: TbError | undefined;
+      for (let attempt = 1; ; attempt++) {
+        if (stats) stats.attempts = attempt;
+        const h = natsHeaders();
+        h.set(CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE);
+        h.set(Headers.Attempt, String(attempt));
+        if (opts.requestId) h.set(Headers.RequestId, opts.requestId);
+        try {
+          const remaining = deadline - Date.now();
+          const msg = await nc.request(subject, payload, { timeout: Math.max(50, Math.min(timeout, remaining)), headers: h });
+          return decodeReply<R>(msg).result;
+        } catch (err) {
+          if (err instanceof TbError) {
+            if (!err.retryable) throw err;
+            lastError = err;
+          } else if (isNoResponders(err)) {
+            lastError = new TbError('RUNTIME_NOT_OWNER', { partition: partitionOf(kind, id, options.partitions) }, { cause: err });
+          } else if (isTimeout(err)) {
+            lastError = new TbError('RUNTIME_TIMEOUT', { timeoutMs: timeout }, { cause: err });
+          } else {
+            throw TbError.wrap(err);
+          }
+          stats?.retried.push(String(lastError.code));
+        }
+        // Exponential backoff with full jitter, capped, within the budget.
+        const backoff = Math.min(1_000, 25 * 2 ** Math.min(attempt, 6));
+        const wait = Math.random() * backoff;
+        if (Date.now() + wait >= deadline) throw lastError;
+        await sleep(wait);
+      }
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * @module contracts/errors
+ * The one registry of error codes. Every error that crosses a process boundary (a NATS reply,
+ * an HTTP body) carries one of these codes; `docs/errors.md` documents each, and
+ * `errors.test.ts` keeps the registry and the document in step (G8).
+ */
+
+/** One registered error: stable code, HTTP status, whether a retry with the same command id may succeed. */
+export interface ErrorSpec {
+  readonly code: string;
+  readonly status: number;
+  readonly retryable: boolean;
+  /** Message template; `{name}` is replaced by `params.name`. */
+  readonly message: string;
+}
+
+export const ErrorCodes = {
+  // --- codec: the bytes could not become a message ---
+  CODEC_MALFORMED: { code: 'CODEC_MALFORMED', status: 400, retryable: false, message: 'The payload could not be decoded as {format}' },
+  CODEC_PAYLOAD_TOO_LARGE: { code: 'CODEC_PAYLOAD_TOO_LARGE', status: 413, retryable: false, message: 'The payload is {size} bytes; the limit is {limit}' },
+  CODEC_UNSUPPORTED_CONTENT_TYPE: { code: 'CODEC_UNSUPPORTED_CONTENT_TYPE', status: 415, retryable: false, message: 'Content type {contentType} is not supported; use application/msgpack or application/json' },
+
+  // --- command: the message is not a valid command ---
+  COMMAND_INVALID: { code: 'COMMAND_INVALID', status: 400, retryable: false, message: 'The command is invalid: {reason}' },
+  COMMAND_UNKNOWN_KIND: { code: 'COMMAND_UNKNOWN_KIND', status: 404, retryable: false, message: 'No actor kind {kind}' },
+  COMMAND_UNKNOWN_VERB: { code: 'COMMAND_UNKNOWN_VERB', status: 404, retryable: false, message: 'Actor kind {kind} has no verb {verb}' },
+  COMMAND_INVALID_ID: { code: 'COMMAND_INVALID_ID', status: 400, retryable: false, message: 'Actor id {id} is not valid (1-64 characters of A-Z a-z 0-9 _ -)' },
+  COMMAND_NOT_FOUND: { code: 'COMMAND_NOT_FOUND', status: 404, retryable: false, message: '{kind} {id} does not exist' },
+  COMMAND_REJECTED: { code: 'COMMAND_REJECTED', status: 409, retryable: false, message: 'The command was rejected in state {state}' },
+  COMMAND_ID_REUSED: { code: 'COMMAND_ID_REUSED', status: 409, retryable: false, message: 'Command id {commandId} was already used for a different command' },
+
+  // --- runtime: the cluster could not serve the command now; retry with the same command id ---
+  RUNTIME_NOT_OWNER: { code: 'RUNTIME_NOT_OWNER', status: 503, retryable: true, message: 'This node does not own partition {partition}; retry' },
+  RUNTIME_UNAVAILABLE: { code: 'RUNTIME_UNAVAILABLE', status: 503, retryable: true, message: 'Storage is unavailable; the outcome is unknown, retry with the same command id' },
+  RUNTIME_OVERLOADED: { code: 'RUNTIME_OVERLOADED', status: 503, retryable: true, message: 'The actor mailbox is full ({depth} commands); retry later' },
+  RUNTIME_SHUTTING_DOWN: { code: 'RUNTIME_SHUTTING_DOWN', status: 503, retryable: true, message: 'The node is shutting down; retry' },
+  RUNTIME_TIMEOUT: { code: 'RUNTIME_TIMEOUT', status: 504, retryable: true, message: 'No answer within {timeoutMs} ms; the outcome is unknown, retry with the same command id' },
+  RUNTIME_PRIVATE_MESSAGE: { code: 'RUNTIME_PRIVATE_MESSAGE', status: 400, retryable: false, message: 'Message type {type} is private to the runtime and cannot be sent on a public subject' },
+
+  // --- auth: sign-in and session tokens (accounts service) ---
+  AUTH_INVALID_CREDENTIALS: { code: 'AUTH_INVALID_CREDENTIALS', status: 401, retryable: false, message: 'The email or password is incorrect' },
+  AUTH_TOKEN_EXPIRED: { code: 'AUTH_TOKEN_EXPIRED', status: 401, retryable: false, message: 'The access token has expired; refresh it' },
+  AUTH_REFRESH_TOKEN_INVALID: { code: 'AUTH_REFRESH_TOKEN_INVALID', status: 401, retryable: false, message: 'The refresh token is invalid, expired or revoked; sign in again' },
+  AUTH_REFRESH_TOKEN_REUSED: { code: 'AUTH_REFRESH_TOKEN_REUSED', status: 401, retryable: false, message: 'A refresh token was used twice; every session of this account was signed out' },
+
+  // --- account: registration, profile, email verification ---
+  ACCOUNT_EMAIL_TAKEN: { code: 'ACCOUNT_EMAIL_TAKEN', status: 409, retryable: false, message: 'An account with this email already exists' },
+  ACCOUNT_PASSWORD_TOO_WEAK: { code: 'ACCOUNT_PASSWORD_TOO_WEAK', status: 400, retryable: false, message: 'The password is too weak: {reasons}' },
+  ACCOUNT_NOT_FOUND: { code: 'ACCOUNT_NOT_FOUND', status: 404, retryable: false, message: 'No account {userId}' },
+  ACCOUNT_EMAIL_ALREADY_VERIFIED: { code: 'ACCOUNT_EMAIL_ALREADY_VERIFIED', status: 409, retryable: false, message: 'The email address is already verified' },
+  ACCOUNT_VERIFICATION_TOKEN_INVALID: { code: 'ACCOUNT_VERIFICATION_TOKEN_INVALID', status: 400, retryable: false, message: 'The verification link is invalid or was already used' },
+  ACCOUNT_VERIFICATION_TOKEN_EXPIRED: { code: 'ACCOUNT_VERIFICATION_TOKEN_EXPIRED', status: 400, retryable: false, message: 'The verification link has expired; request a new one' },
+  ACCOUNT_BATCH_TOO_LARGE: { code: 'ACCOUNT_BATCH_TOO_LARGE', status: 400, retryable: false, message: 'At most {limit} ids per lookup; got {count}' },
+
+  // --- http: the gateway refused the HTTP request before any actor saw it ---
+  HTTP_NOT_FOUND: { code: 'HTTP_NOT_FOUND', status: 404, retryable: false, message: 'No route for {path}' },
+  HTTP_METHOD_NOT_ALLOWED: { code: 'HTTP_METHOD_NOT_ALLOWED', status: 405, retryable: false, message: 'Method {method} is not allowed here; allowed: {allow}' },
+  HTTP_MALFORMED_JSON: { code: 'HTTP_MALFORMED_JSON', status: 400, retryable: false, message: 'The request body is not valid JSON' },
+  HTTP_UNSUPPORTED_MEDIA_TYPE: { code: 'HTTP_UNSUPPORTED_MEDIA_TYPE', status: 415, retryable: false, message: 'Content type {contentType} is not supported; send application/json' },
+  HTTP_PAYLOAD_TOO_LARGE: { code: 'HTTP_PAYLOAD_TOO_LARGE', status: 413, retryable: false, message: 'The request body exceeds the limit of {limit} bytes' },
+  HTTP_RATE_LIMITED: { code: 'HTTP_RATE_LIMITED', status: 429, retryable: true, message: 'Too many requests; retry after {retryAfterSec} s' },
+  HTTP_NOT_READY: { code: 'HTTP_NOT_READY', status: 503, retryable: true, message: 'The gateway is not ready: {failing}' },
+
+  // --- auth: who is calling, and may they ---
+  AUTH_TOKEN_MISSING: { code: 'AUTH_TOKEN_MISSING', status: 401, retryable: false, message: 'This operation needs an access token (Authorization: Bearer <token>)' },
+  AUTH_TOKEN_INVALID: { code: 'AUTH_TOKEN_INVALID', status: 401, retryable: false, message: 'The access token is invalid or expired' },
+  AUTH_FORBIDDEN: { code: 'AUTH_FORBIDDEN', status: 403, retryable: false, message: 'This operation needs one of the roles: {roles}' },
+
+  // --- event: the event actor refused the command (status, permissions, limits) ---
+  EVENT_ALREADY_EXISTS: { code: 'EVENT_ALREADY_EXISTS', status: 409, retryable: false, message: 'Event {eventId} already exists' },
+  EVENT_ILLEGAL_TRANSITION: { code: 'EVENT_ILLEGAL_TRANSITION', status: 409, retryable: false, message: 'Event {eventId} cannot go from {from} to {to}' },
+  EVENT_FORBIDDEN: { code: 'EVENT_FORBIDDEN', status: 403, retryable: false, message: 'User {userId} may not {action} event {eventId}' },
+  EVENT_CANCELLED: { code: 'EVENT_CANCELLED', status: 409, retryable: false, message: 'Event {eventId} is cancelled' },
+  EVENT_INVALID_DATES: { code: 'EVENT_INVALID_DATES', status: 400, retryable: false, message: 'Event {eventId} dates are inconsistent: {reason}' },
+  EVENT_LAST_ADMIN: { code: 'EVENT_LAST_ADMIN', status: 409, retryable: false, message: 'User {userId} is the last admin of event {eventId} and cannot be removed' },
+  EVENT_TOO_MANY_STAFF: { code: 'EVENT_TOO_MANY_STAFF', status: 409, retryable: false, message: 'Event {eventId} already has {limit} staff members' },
+  EVENT_TOO_MANY_TICKET_CLASSES: { code: 'EVENT_TOO_MANY_TICKET_CLASSES', status: 409, retryable: false, message: 'Event {eventId} already has {limit} ticket classes' },
+
+  // --- inventory: the ticket class refused the command (stock, holds, sale window) ---
+  INVENTORY_ALREADY_EXISTS: { code: 'INVENTORY_ALREADY_EXISTS', status: 409, retryable: false, message: 'Ticket class {classId} already exists' },
+  INVENTORY_SOLD_OUT: { code: 'INVENTORY_SOLD_OUT', status: 409, retryable: false, message: 'Ticket class {classId} is sold out ({requested} requested)' },
+  INVENTORY_INSUFFICIENT: { code: 'INVENTORY_INSUFFICIENT', status: 409, retryable: false, message: 'Ticket class {classId} has {available} tickets left; {requested} requested' },
+  INVENTORY_QUANTITY_OVER_LIMIT: { code: 'INVENTORY_QUANTITY_OVER_LIMIT', status: 400, retryable: false, message: 'Ticket class {classId} allows at most {limit} tickets per order; {requested} requested' },
+  INVENTORY_NOT_ON_SALE: { code: 'INVENTORY_NOT_ON_SALE', status: 409, retryable: false, message: 'Ticket class {classId} is not on sale ({reason})' },
+  INVENTORY_CLASS_CLOSED: { code: 'INVENTORY_CLASS_CLOSED', status: 409, retryable: false, message: 'Ticket class {classId} is closed' },
+  INVENTORY_HOLD_NOT_FOUND: { code: 'INVENTORY_HOLD_NOT_FOUND', status: 404, retryable: false, message: 'Ticket class {classId} has no hold for order {orderId}' },
+  INVENTORY_HOLD_CONFLICT: { code: 'INVENTORY_HOLD_CONFLICT', status: 409, retryable: false, message: 'Order {orderId} already holds {held} tickets of class {classId}; {requested} requested' },
+  INVENTORY_ORDER_FINISHED: { code: 'INVENTORY_ORDER_FINISHED', status: 409, retryable: false, message: 'Order {orderId} is already {state} on ticket class {classId}' },
+  INVENTORY_TOTAL_TOO_LOW: { code: 'INVENTORY_TOTAL_TOO_LOW', status: 409, retryable: false, message: 'Ticket class {classId} cannot have total {total}: {committed} tickets are reserved or sold' },
+  INVENTORY_INVALID_SALE_WINDOW: { code: 'INVENTORY_INVALID_SALE_WINDOW', status: 400, retryable: false, message: 'Ticket class {classId} sale window is invalid: it must start before it ends' },
+  INVENTORY_TOO_MANY_HOLDS: { code: 'INVENTORY_TOO_MANY_HOLDS', status: 503, retryable: true, message: 'Ticket class {classId} has {holds} open holds (limit {limit}); retry shortly' },
+
+  // --- catch-all: never carries the underlying message ---
+  INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** The body every error reply carries, on NATS and over HTTP. */
+export interface ErrorBody {
+  code: ErrorCode | string;
+  message: string;
+  retryable: boolean;
+  details?: Record<string, unknown>;
+}
+
+/** Render a code's message template with `params`; unknown placeholders stay as written. */
+export function renderMessage(code: ErrorCode, params: Record<string, unknown> = {}): string {
+  return ErrorCodes[code].message.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/** True when `code` is in the registry. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ErrorCodes, code);
+}

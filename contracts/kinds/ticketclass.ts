@@ -1,0 +1,166 @@
+/**
+ * @module contracts/kinds/ticketclass
+ * The public protocol of the `ticketclass` actor (inventory of one ticket class): limits, command
+ * schemas and reply schemas for `tb.ticketclass.<id>.<verb>`. The invariant every reply reflects:
+ * `available = total − reserved − sold ≥ 0`, and a ticket is never sold twice.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Command } from '../schemas.js';
+
+/** Limits of a ticket class; the command schemas enforce them, so a violation is `COMMAND_INVALID`. */
+export const TicketClassLimits = {
+  /** Largest `total` a class may have. */
+  maxTotal: 1_000_000,
+  /** Hold lifetime when neither the command nor the class says otherwise: 15 minutes. */
+  defaultHoldTtlMs: 15 * 60_000,
+  /** Shortest hold a reserve or extend may ask for. */
+  minHoldMs: 10_000,
+  /** Longest hold, counted from the command's time (`reserve.holdMs`, `extend.holdMs`, `holdTtlMs`): 1 hour. */
+  maxHoldMs: 60 * 60_000,
+  /** Default per-order cap on `reserve.quantity`; each class may set 1..`maxPerOrderCap`. */
+  defaultMaxPerOrder: 10,
+  maxPerOrderCap: 100,
+  /** Default cap on open holds: it keeps the persisted entry small (about 70 bytes a hold, 140 KB at 2,000). */
+  defaultMaxHolds: 2_000,
+  maxHoldsCap: 10_000,
+  /**
+   * Finished orders (confirmed or released) are remembered for idempotent replies in generations of
+   * this size; `recentGenerations` of them are kept, so at least the last 768 and at most 1,024 (≈ 55 KB).
+   */
+  recentGenerationSize: 256,
+  recentGenerations: 4,
+} as const;
+
+/** Why a hold was released (G11). */
+export const ReleaseReason = {
+  /** The hold's deadline passed (only the timer sets this). */
+  Expired: 'expired',
+  /** The order was cancelled by the buyer or the saga's compensation. */
+  Cancelled: 'cancelled',
+  /** The payment provider reported a failure. */
+  PaymentFailed: 'paymentFailed',
+  /** The payment deadline passed before the provider answered. */
+  PaymentExpired: 'paymentExpired',
+} as const;
+export type ReleaseReason = (typeof ReleaseReason)[keyof typeof ReleaseReason];
+
+/** The status a ticket class reports; `soldOut` is derived (active with nothing available). */
+export const TicketClassStatus = { Active: 'active', Paused: 'paused', SoldOut: 'soldOut', Closed: 'closed' } as const;
+export type TicketClassStatus = (typeof TicketClassStatus)[keyof typeof TicketClassStatus];
+
+/** An order id: it is also the id of the `order` actor, so it follows the actor id pattern. */
+/** Starts with a letter or digit, so it can never be `__proto__` when used as a record key. */
+export const OrderId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
+const EpochMs = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch' });
+const HoldMs = Type.Integer({ minimum: TicketClassLimits.minHoldMs, maximum: TicketClassLimits.maxHoldMs });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const PriceMinor = Type.Integer({ minimum: 0, maximum: 1e13, description: 'price in minor units (e.g. cents; VND has none)' });
+const Total = Type.Integer({ minimum: 0, maximum: TicketClassLimits.maxTotal });
+const MaxPerOrder = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxPerOrderCap });
+
+/** Command schemas, one per verb. */
+export const TicketClassCommands = {
+  create: Command({
+    eventId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    name: Name,
+    priceMinor: PriceMinor,
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+    total: Total,
+    saleStartsAt: Type.Optional(EpochMs),
+    saleEndsAt: Type.Optional(EpochMs),
+    holdTtlMs: Type.Optional(HoldMs),
+    maxPerOrder: Type.Optional(MaxPerOrder),
+    maxHolds: Type.Optional(Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxHoldsCap })),
+  }),
+  get: Command({}),
+  reserve: Command({
+    orderId: OrderId,
+    quantity: Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxPerOrderCap }),
+    holdMs: Type.Optional(HoldMs),
+  }),
+  extend: Command({ orderId: OrderId, holdMs: HoldMs }),
+  confirm: Command({ orderId: OrderId }),
+  release: Command({
+    orderId: OrderId,
+    reason: Type.Optional(Type.Union([
+      Type.Literal(ReleaseReason.Cancelled), Type.Literal(ReleaseReason.PaymentFailed), Type.Literal(ReleaseReason.PaymentExpired),
+    ])),
+  }),
+  update: Command({
+    name: Type.Optional(Name),
+    priceMinor: Type.Optional(PriceMinor),
+    total: Type.Optional(Total),
+    saleStartsAt: Type.Optional(Type.Union([EpochMs, Type.Null()], { description: 'null clears it' })),
+    saleEndsAt: Type.Optional(Type.Union([EpochMs, Type.Null()], { description: 'null clears it' })),
+    holdTtlMs: Type.Optional(HoldMs),
+    maxPerOrder: Type.Optional(MaxPerOrder),
+  }),
+  pause: Command({}),
+  resume: Command({}),
+  close: Command({}),
+};
+
+const Status = Type.Union(Object.values(TicketClassStatus).map((s) => Type.Literal(s)));
+
+/** Everything `get` (and `create`, `update`, `pause`, `resume`, `close`) answer. */
+export const TicketClassView = Type.Object({
+  classId: Type.String(),
+  eventId: Type.String(),
+  name: Type.String(),
+  priceMinor: Type.Integer(),
+  currency: Type.String(),
+  total: Type.Integer(),
+  reserved: Type.Integer(),
+  sold: Type.Integer(),
+  available: Type.Integer(),
+  holdsCount: Type.Integer(),
+  soldOrders: Type.Integer({ description: 'orders confirmed so far' }),
+  status: Status,
+  saleStartsAt: Type.Optional(EpochMs),
+  saleEndsAt: Type.Optional(EpochMs),
+  holdTtlMs: Type.Integer(),
+  maxPerOrder: Type.Integer(),
+  maxHolds: Type.Integer(),
+});
+export type TicketClassView = Static<typeof TicketClassView>;
+
+/** Reply of `reserve` (also of a repeated reserve for the same order) and of `extend`. */
+export const HoldResult = Type.Object({
+  classId: Type.String(),
+  orderId: Type.String(),
+  quantity: Type.Integer(),
+  expiresAt: EpochMs,
+  available: Type.Integer(),
+  unitPriceMinor: Type.Integer({ description: 'the class price when answering' }),
+  currency: Type.String(),
+});
+export type HoldResult = Static<typeof HoldResult>;
+
+/** Reply of `confirm` and `release`: what state the order is in now on this class. */
+export const OrderOutcome = Type.Object({
+  classId: Type.String(),
+  orderId: Type.String(),
+  state: Type.Union([Type.Literal('confirmed'), Type.Literal('released'), Type.Literal('unknown')]),
+  quantity: Type.Integer({ description: '0 when unknown' }),
+  reason: Type.Optional(Type.String({ description: 'why it was released' })),
+  changed: Type.Boolean({ description: 'false when this command found the order already in that state' }),
+  available: Type.Integer(),
+});
+export type OrderOutcome = Static<typeof OrderOutcome>;
+
+/** Reply schema per verb. */
+export const TicketClassReplies = {
+  create: TicketClassView,
+  get: TicketClassView,
+  reserve: HoldResult,
+  extend: HoldResult,
+  confirm: OrderOutcome,
+  release: OrderOutcome,
+  update: TicketClassView,
+  pause: TicketClassView,
+  resume: TicketClassView,
+  close: TicketClassView,
+};
+
+/** A decoded command of `verb`. */
+export type TicketClassCommand<V extends keyof typeof TicketClassCommands> = Static<(typeof TicketClassCommands)[V]>;

@@ -1,0 +1,13 @@
+/**
+ * @module db
+ * The PostgreSQL front door (G1): connection, migrations, schema tables, and the mapping of
+ * database errors to TicketBottle errors. Other folders import only from here.
+ */
+export { createDb } from './client.js';
+export { migrate, ensureDatabase, databaseNameOf, MIGRATIONS_FOLDER } from './migrate.js';
+export { DbQueryError, PgCode, pgErrorFacts, isUniqueViolation, wrapDbError, withDbErrors } from './errors.js';
+export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from './schema/index.js';
+
+export type { Db, DbHandle, CreateDbOptions } from './client.js';
+export type { PgErrorFacts, WrapOptions } from './errors.js';
+export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './schema/index.js';

@@ -1,0 +1,9 @@
+/**
+ * @module db/schema
+ * Every table of the TicketBottle database, one file per aggregate group (G15). drizzle-kit reads
+ * this list to generate migrations; `createDb` passes it to drizzle for the relational API.
+ * Add a new group's file here and nowhere else.
+ */
+export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from './users.js';
+
+export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './users.js';

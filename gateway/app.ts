@@ -1,0 +1,155 @@
+/**
+ * @module gateway/app
+ * The composition root of the gateway: routes (built-in plus the caller's), middlewares in their
+ * lifecycle order, metrics, and a server adapter loaded only when `listen` is called (so
+ * in-process tests through `handle()` never touch uWebSockets.js). Shutdown order: refuse new
+ * work and fail readiness → stop accepting → wait for in-flight requests (bounded) → close
+ * connections → drain NATS.
+ */
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { TbError, createActorClient } from '../contracts/index.js';
+import type { UwsServer } from './adapter/uws/index.js';
+import { docRoutes } from './builtin/doc-routes.js';
+import { systemRoutes } from './builtin/system-routes.js';
+import { accessLog } from './middleware/access-log/index.js';
+import { auth } from './middleware/auth/index.js';
+import { bodyLimit } from './middleware/body-limit/index.js';
+import { cors, parseOrigins } from './middleware/cors/index.js';
+import { jsonBody } from './middleware/json-body/index.js';
+import { createGatewayMetrics } from './middleware/metrics/index.js';
+import { rateLimit } from './middleware/rate-limit/index.js';
+import { requestId } from './middleware/request-id/index.js';
+import { securityHeaders } from './middleware/security-headers/index.js';
+import type { OpenApiInfo } from './openapi.js';
+import { createPipeline } from './pipeline.js';
+import { createRequest, type GatewayRequestInit } from './request.js';
+import { Router } from './router.js';
+import type { AnyRoute, GatewayResponse, Middleware, ReadinessCheck, VerifyAccessToken, WebSocketRoute } from './types.js';
+
+/** What a gateway is built from. */
+export interface GatewayDeps {
+  config: Config;
+  log: Logger;
+  /** NATS connection for `ctx.ask`/`ctx.nc` and readiness; drained by `close()`. */
+  nc?: NatsConnection;
+  /** The accounts module's access-token check; without it, routes needing a user answer 401. */
+  verifyAccessToken?: VerifyAccessToken;
+  /** Extra readiness probes (PostgreSQL, …) for `/readyz`. */
+  readinessChecks?: ReadinessCheck[];
+  /** Application routes (`gateway/routes/index.ts`). */
+  routes: AnyRoute[];
+  /** WebSocket routes served by the adapter. */
+  webSocketRoutes?: WebSocketRoute<unknown>[];
+  /** Extra middlewares, run after the built-in ones in each hook. */
+  middlewares?: Middleware[];
+  info?: OpenApiInfo;
+  /** Millisecond clock for rate limiting (tests). */
+  now?: () => number;
+}
+
+/** A built gateway. */
+export interface Gateway {
+  /** Run one request in-process (tests, like `app.request`/`inject`). Never rejects. */
+  handle(init: GatewayRequestInit): Promise<GatewayResponse>;
+  /** Listen on the uWS adapter; resolves with the bound port. Rejects if the port is taken or uWS is not native. */
+  listen(host?: string, port?: number): Promise<number>;
+  /** Graceful shutdown (idempotent); never rejects. */
+  close(): Promise<void>;
+  /** Publish a WebSocket frame to a topic (no-op before `listen`). */
+  publish(topic: string, message: string | Uint8Array): boolean;
+  /** The route list being served (built-ins included). */
+  readonly routes: readonly AnyRoute[];
+}
+
+/** Build a gateway. Throws a plain `Error` on a route table conflict (duplicate, bad pattern). */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { config, log } = deps;
+  const metrics = createGatewayMetrics();
+  let shuttingDown = false;
+  let inFlight = 0;
+  let server: UwsServer | undefined;
+  let closing: Promise<void> | undefined;
+
+  const router = new Router();
+  const info = deps.info ?? { title: 'TicketBottle API', version: '1.0.0' };
+  const builtins = [
+    ...systemRoutes({ nc: deps.nc, readinessChecks: deps.readinessChecks ?? [], registry: metrics.registry, isShuttingDown: () => shuttingDown }),
+    ...docRoutes(() => router.routes(), info),
+  ];
+  for (const route of [...builtins, ...deps.routes]) router.add(route);
+  if (!deps.verifyAccessToken && deps.routes.some((r) => r.auth !== 'none')) {
+    log.warn('no verifyAccessToken given: routes that need a user will answer 401');
+  }
+
+  const shutdownGuard: Middleware = {
+    name: 'shutdown',
+    onRequest(ctx) {
+      if (!shuttingDown || ctx.request.path === '/healthz' || ctx.request.path === '/readyz') return;
+      ctx.responseHeaders['connection'] = 'close';
+      throw new TbError('RUNTIME_SHUTTING_DOWN');
+    },
+  };
+  const middlewares: Middleware[] = [
+    requestId(),
+    metrics.middleware,
+    accessLog(),
+    securityHeaders(),
+    cors({ origins: parseOrigins(config.httpCorsOrigins) }),
+    shutdownGuard,
+    bodyLimit(config.httpBodyLimitBytes),
+    rateLimit({
+      ipPerSec: config.rateLimitIpPerSec, ipBurst: config.rateLimitIpBurst,
+      userPerSec: config.rateLimitUserPerSec, userBurst: config.rateLimitUserBurst,
+      maxKeys: config.rateLimitMaxKeys, exempt: ['/healthz', '/readyz', '/metrics'],
+      onLimited: (scope) => metrics.rateLimited.inc({ scope }),
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+    auth(deps.verifyAccessToken),
+    jsonBody(),
+    ...(deps.middlewares ?? []),
+  ];
+  const actors = deps.nc ? createActorClient(deps.nc, { partitions: config.partitions }) : undefined;
+  const pipeline = createPipeline({ router, middlewares, log, nc: deps.nc, actors });
+
+  const run = async (init: GatewayRequestInit): Promise<GatewayResponse> => {
+    inFlight++;
+    metrics.inFlight.inc();
+    try {
+      return await pipeline(createRequest(init));
+    } finally {
+      inFlight--;
+      metrics.inFlight.dec();
+    }
+  };
+
+  return {
+    handle: run,
+    routes: router.routes(),
+    async listen(host = config.httpHost, port = config.httpPort) {
+      const { createUwsServer } = await import('./adapter/uws/index.js');
+      server ??= createUwsServer({
+        handler: run,
+        bodyLimitBytes: config.httpBodyLimitBytes,
+        trustProxy: config.httpTrustProxy === 1,
+        webSocketRoutes: deps.webSocketRoutes ?? [],
+        onWriteError: (err) => log.warn({ err }, 'response write failed'),
+      });
+      return server.listen(host, port);
+    },
+    publish: (topic, message) => server?.publish(topic, message) ?? false,
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        server?.stopAccepting();
+        const deadline = Date.now() + config.httpShutdownGraceMs;
+        while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        if (inFlight > 0) log.warn({ inFlight }, 'shutdown grace expired with requests in flight');
+        server?.closeAll();
+        if (deps.nc && !deps.nc.isClosed()) await deps.nc.drain().catch((err: unknown) => log.warn({ err }, 'NATS drain failed'));
+      })();
+      return closing;
+    },
+  };
+}

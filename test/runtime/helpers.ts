@@ -1,0 +1,63 @@
+/**
+ * @module test/runtime/helpers
+ * Shared set-up for runtime tests: a config with short timings, an in-process node, a client.
+ */
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../../config/index.js';
+import { ActorNode } from '../../actors/runtime/index.js';
+import { createActorClient } from '../../contracts/index.js';
+import { counterKind } from '../fixtures/counter-kind.js';
+
+export const FAST: Partial<Config> = {
+  partitions: 16,
+  heartbeatMs: 250,
+  memberTimeoutMs: 1_500,
+  leaseTtlMs: 1_500,
+  leaseRenewMs: 300,
+  nodeHttpPort: -1,
+  logLevel: process.env.TB_TEST_LOG_LEVEL ?? 'warn',
+};
+
+/** Environment for a node child process with the FAST timings. */
+export function fastEnv(natsUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TB_NATS_URL: natsUrl,
+    TB_PARTITIONS: String(FAST.partitions),
+    TB_HEARTBEAT_MS: String(FAST.heartbeatMs),
+    TB_MEMBER_TIMEOUT_MS: String(FAST.memberTimeoutMs),
+    TB_LEASE_TTL_MS: String(FAST.leaseTtlMs),
+    TB_LEASE_RENEW_MS: String(FAST.leaseRenewMs),
+    TB_NODE_HTTP_PORT: '-1',
+    TB_LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+export function testConfig(natsUrl: string, extra: Partial<Config> = {}): Config {
+  return loadConfig({}, { ...FAST, natsUrl, ...extra });
+}
+
+export async function startNode(natsUrl: string, extra: Partial<Config> = {}, nodeId?: string): Promise<{ node: ActorNode; nc: NatsConnection }> {
+  const nc = await connect({ servers: natsUrl.split(',') });
+  const config = testConfig(natsUrl, extra);
+  const node = new ActorNode({ config, kinds: [counterKind], nc, nodeId, log: pino({ level: config.logLevel }) });
+  await node.start();
+  return { node, nc };
+}
+
+export async function clientFor(natsUrl: string, partitions = FAST.partitions!) {
+  const nc = await connect({ servers: natsUrl.split(',') });
+  return { nc, client: createActorClient(nc, { partitions, timeoutMs: 2_000, budgetMs: 30_000 }) };
+}
+
+/** Wait until `pred` holds (polling), or throw with `what`. */
+export async function until(pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
