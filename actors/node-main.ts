@@ -6,14 +6,14 @@
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { loadConfig } from '../config/index.js';
-import { ActorNode } from './runtime/index.js';
+import { ActorNode, type ActorNodeOptions } from './runtime/index.js';
 import { productionKinds } from './kinds.js';
 
-export async function runNode(kindsLoader = productionKinds): Promise<void> {
+export async function runNode(kindsLoader = productionKinds, options: Pick<ActorNodeOptions, 'afterCommit'> = {}): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, name: 'actor-node' });
   const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-actor-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
-  const node = new ActorNode({ config, kinds: await kindsLoader(), nc, log });
+  const node = new ActorNode({ config, kinds: await kindsLoader(), nc, log, ...options });
   await node.start();
   let stopping = false;
   const shutdown = async (signal: string) => {

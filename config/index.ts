@@ -104,6 +104,15 @@ export interface Config {
   dataDir: string;
   httpHost: string;
   httpPort: number;
+  httpBodyLimitBytes: number;
+  httpCorsOrigins: string;
+  httpTrustProxy: number;
+  httpShutdownGraceMs: number;
+  rateLimitIpPerSec: number;
+  rateLimitIpBurst: number;
+  rateLimitUserPerSec: number;
+  rateLimitUserBurst: number;
+  rateLimitMaxKeys: number;
   jwtSecret: string;
   accessTtlSec: number;
   refreshTtlSec: number;
@@ -115,6 +124,8 @@ const NUMERIC = new Set<SettingName>([
   'partitions', 'kvReplicas', 'heartbeatMs', 'memberTimeoutMs', 'leaseTtlMs', 'leaseRenewMs',
   'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'maxCommandBytes', 'nodeHttpPort',
   'actorNodes', 'gateways', 'httpPort', 'accessTtlSec', 'refreshTtlSec', 'emailVerificationTtlSec',
+  'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
+  'rateLimitIpPerSec', 'rateLimitIpBurst', 'rateLimitUserPerSec', 'rateLimitUserBurst', 'rateLimitMaxKeys',
 ]);
 
 /**

@@ -42,6 +42,10 @@ export const ErrorCodes = {
   AUTH_TOKEN_EXPIRED: { code: 'AUTH_TOKEN_EXPIRED', status: 401, retryable: false, message: 'The access token has expired; refresh it' },
   AUTH_REFRESH_TOKEN_INVALID: { code: 'AUTH_REFRESH_TOKEN_INVALID', status: 401, retryable: false, message: 'The refresh token is invalid, expired or revoked; sign in again' },
   AUTH_REFRESH_TOKEN_REUSED: { code: 'AUTH_REFRESH_TOKEN_REUSED', status: 401, retryable: false, message: 'A refresh token was used twice; every session of this account was signed out' },
+  // gateway auth middleware: a route that needs a caller, and its roles
+  AUTH_TOKEN_MISSING: { code: 'AUTH_TOKEN_MISSING', status: 401, retryable: false, message: 'This operation needs an access token (Authorization: Bearer <token>)' },
+  AUTH_TOKEN_INVALID: { code: 'AUTH_TOKEN_INVALID', status: 401, retryable: false, message: 'The access token is invalid' },
+  AUTH_FORBIDDEN: { code: 'AUTH_FORBIDDEN', status: 403, retryable: false, message: 'This operation needs one of the roles: {roles}' },
 
   // --- account: registration, profile, email verification ---
   ACCOUNT_EMAIL_TAKEN: { code: 'ACCOUNT_EMAIL_TAKEN', status: 409, retryable: false, message: 'An account with this email already exists' },
@@ -60,11 +64,6 @@ export const ErrorCodes = {
   HTTP_PAYLOAD_TOO_LARGE: { code: 'HTTP_PAYLOAD_TOO_LARGE', status: 413, retryable: false, message: 'The request body exceeds the limit of {limit} bytes' },
   HTTP_RATE_LIMITED: { code: 'HTTP_RATE_LIMITED', status: 429, retryable: true, message: 'Too many requests; retry after {retryAfterSec} s' },
   HTTP_NOT_READY: { code: 'HTTP_NOT_READY', status: 503, retryable: true, message: 'The gateway is not ready: {failing}' },
-
-  // --- auth: who is calling, and may they ---
-  AUTH_TOKEN_MISSING: { code: 'AUTH_TOKEN_MISSING', status: 401, retryable: false, message: 'This operation needs an access token (Authorization: Bearer <token>)' },
-  AUTH_TOKEN_INVALID: { code: 'AUTH_TOKEN_INVALID', status: 401, retryable: false, message: 'The access token is invalid or expired' },
-  AUTH_FORBIDDEN: { code: 'AUTH_FORBIDDEN', status: 403, retryable: false, message: 'This operation needs one of the roles: {roles}' },
 
   // --- event: the event actor refused the command (status, permissions, limits) ---
   EVENT_ALREADY_EXISTS: { code: 'EVENT_ALREADY_EXISTS', status: 409, retryable: false, message: 'Event {eventId} already exists' },

@@ -47,9 +47,15 @@ export interface ActivationDeps {
   onConflict: (key: string, partition: number) => void;
   onBatch?: (size: number, wrote: boolean) => void;
   now?: () => number;
+  /** @internal Fault injection for tests: called after a successful state write, before any reply or effect. */
+  afterCommit?: (key: string, seq: number) => void;
 }
 
-const FLUSH_DELAY_MS = 50;
+/**
+ * How long acknowledged effects may stay in the entry before a write of their own removes them.
+ * A busy actor removes them for free in its next batch's write; only an idle one pays a write.
+ */
+const FLUSH_DELAY_MS = 1_000;
 
 export class Activation {
   readonly key: string;
@@ -148,7 +154,14 @@ export class Activation {
     this.loaded = true;
     // Re-publish what a previous owner committed but may not have published (G10 rule 4).
     this.publishEffects();
-    this.d.timers.afterWrite(this.d.partition, this.key, this.nextDue());
+    this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
+  }
+
+  /** What the durable index must say: the next deadline, or now while effects are unpublished. */
+  private indexDue(): number | undefined {
+    const due = this.nextDue();
+    if (this.outbox.length === 0 && this.replies.length === 0) return due;
+    return due === undefined ? this.lastUsed : Math.min(due, this.lastUsed);
   }
 
   private nextDue(): number | undefined {
@@ -254,9 +267,11 @@ export class Activation {
         replies: [...this.replies.filter((r) => !this.logged.has(r.seq)), ...(newBatch ? [newBatch] : [])],
         loggedAt: this.loggedAt,
       };
-      const nextDue = nextDueOf(kind, snapshot, timers);
+      const deadline = nextDueOf(kind, snapshot, timers);
+      const pendingEffects = entry.outbox.length > 0 || entry.replies.length > 0;
+      const indexDue = pendingEffects ? Math.min(deadline ?? now, now) : deadline;
       try {
-        await this.d.timers.beforeWrite(this.d.partition, this.key, nextDue);
+        await this.d.timers.beforeWrite(this.d.partition, this.key, indexDue);
         this.revision = await this.d.store.write(this.key, entry, this.revision);
       } catch (err) {
         const conflict = err instanceof ConcurrencyConflictError;
@@ -266,6 +281,7 @@ export class Activation {
         this.d.onBatch?.(batch.length, false);
         return this.drop(conflict ? 'write conflict' : 'write outcome unknown', error);
       }
+      this.d.afterCommit?.(this.key, nextSeq);
       this.seq = nextSeq;
       this.snapshot = snapshot;
       this.timers = timers;
@@ -279,7 +295,7 @@ export class Activation {
     for (const [p, o] of outcomes) p.done(o);
     this.d.onBatch?.(batch.length, mustWrite);
     if (mustWrite) this.publishEffects();
-    this.d.timers.afterWrite(this.d.partition, this.key, this.nextDue());
+    this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
   }
 
   /** Apply one command to `snapshot`; validation problems become error outcomes, never throws (G9). */

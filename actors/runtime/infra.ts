@@ -54,14 +54,16 @@ export async function ensureInfra(nc: NatsConnection, o: InfraOptions): Promise<
   const leases = await bucket('tb_leases');
   const state = await bucket('tb_state', { maxValueSize: 1024 * 1024 });
   const timers = await bucket('tb_timers');
-  const dupWindow = Math.min(o.dedupeWindowMs, 24 * 3_600_000);
+  // The server keeps every message id of the window in memory: 2 minutes (its default) bounds
+  // that; beyond it, consumers' own idempotency takes over (G10 rule 4).
+  const dupWindow = Math.min(o.dedupeWindowMs, 120_000);
   await ensureStream(jsm, {
     name: EVENTS_STREAM, subjects: [`${EVENTS_ROOT}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
     num_replicas: o.replicas, duplicate_window: ms(dupWindow), max_age: 0, discard: DiscardPolicy.Old,
   }, forMs);
   await ensureStream(jsm, {
     name: REPLIES_STREAM, subjects: [`${REPLIES_ROOT}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
-    num_replicas: o.replicas, duplicate_window: ms(Math.min(dupWindow, 120_000)), max_age: ms(o.dedupeWindowMs), discard: DiscardPolicy.Old,
+    num_replicas: o.replicas, duplicate_window: ms(dupWindow), max_age: ms(o.dedupeWindowMs), discard: DiscardPolicy.Old,
   }, forMs);
   return { js, jsm, members, leases, state, timers };
 }

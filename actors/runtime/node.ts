@@ -39,6 +39,8 @@ export interface ActorNodeOptions {
   onNotification?: (n: RuntimeNotification) => void;
   /** Serve /healthz /readyz /metrics (default: when config.nodeHttpPort >= 0). */
   http?: boolean;
+  /** @internal Fault injection for tests: called after each successful state write, before replies and effects. */
+  afterCommit?: (key: string, seq: number) => void;
 }
 
 type PartitionState = { status: 'starting' } | { status: 'owned'; sub: Subscription } | { status: 'stopping' };
@@ -271,6 +273,7 @@ export class ActorNode {
         this.metrics.conflicts.inc();
         this.notify({ type: 'write_conflict', key: k, partition: p });
       },
+      afterCommit: this.opts.afterCommit,
       onBatch: (size, wrote) => {
         this.metrics.batchSize.observe(size);
         if (wrote) this.metrics.writes.inc({ result: 'ok' });

@@ -37,6 +37,7 @@ export class Router {
   /** Handle one request message; always replies (when the message has a reply subject). */
   handle(msg: Msg, direct: boolean): void {
     let format: Format = Format.Msgpack;
+    let commandId: string | undefined;
     const requestId = msg.headers?.get(Headers.RequestId) || undefined;
     const fail = (err: TbError, commandId?: string) => {
       const r = encodeErrorReply(err, format, commandId);
@@ -63,6 +64,9 @@ export class Router {
       }
       const body = decode(msg.data, format, this.d.maxCommandBytes);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new TbError('COMMAND_INVALID', { reason: 'the body must be an object' });
+      // Echo the command id on every reply we can (G7), even when the rest of the body is invalid.
+      const rawId = (body as { commandId?: unknown }).commandId;
+      if (typeof rawId === 'string' && rawId.length <= 128) commandId = rawId;
       const type = (body as { type?: unknown }).type;
       if (typeof type === 'string' && PRIVATE_EVENT_TYPES.test(type)) throw new TbError('RUNTIME_PRIVATE_MESSAGE', { type: type.slice(0, 40) });
       const cmd = validate(handler.schema, body) as Record<string, unknown> & { commandId?: string };
@@ -84,7 +88,7 @@ export class Router {
       const e = err instanceof TbError ? err : new TbError('INTERNAL', {}, { cause: err });
       if (!(err instanceof TbError)) this.d.log.warn({ err, subject: msg.subject, requestId }, 'unexpected router failure');
       this.d.onCommand?.('?', '?', String(e.code));
-      fail(e);
+      fail(e, commandId);
     }
   }
 

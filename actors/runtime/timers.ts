@@ -5,7 +5,9 @@
  * time) only tells a new owner which actors to wake. The index is written *before* a state write
  * that brings a deadline earlier (so a crash can never leave a deadline unindexed) and tidied
  * lazily after. Ticks are hints: they may come early, late or twice; each expiry is idempotent
- * in the machine (G10 rule 5).
+ * in the machine (G10 rule 5). An actor whose entry holds unpublished effects (outbox, reply
+ * log) is indexed as due at once, so a new owner wakes it and re-publishes them even if no
+ * command ever comes for it again.
  */
 import type { KV } from '@nats-io/kv';
 import { decode, encode, Format } from '../../contracts/index.js';
@@ -43,9 +45,12 @@ export class DurableTimers {
     this.partitionOf.set(actorKey, partition);
   }
 
-  /** After a commit (or a no-op batch): arm the in-memory tick and tidy the index lazily. */
-  afterWrite(partition: number, actorKey: string, nextDue: number | undefined): void {
-    this.arm(partition, actorKey, nextDue);
+  /**
+   * After a commit (or a no-op batch): arm the in-memory tick for `localDue` (the real deadlines)
+   * and tidy the index lazily towards `nextDue` (deadlines and the pending-effects marker).
+   */
+  afterWrite(partition: number, actorKey: string, nextDue: number | undefined, localDue: number | undefined = nextDue): void {
+    this.arm(partition, actorKey, localDue);
     const current = this.indexed.get(actorKey);
     const key = DurableTimers.indexKey(partition, actorKey);
     if (nextDue === undefined) {

@@ -30,13 +30,16 @@ function stepAction<K extends TicketClassMachineEvent['type']>(change: (ctx: Tic
     ({ context, event, enqueue }, params) => {
       const e = event as Ev<K>;
       const step = settle(context, e.now, params.state !== 'closed', (c) => change(c, e) ?? { ctx: c, emitted: [] });
-      enqueue.assign(() => step.ctx);
+      if (step.ctx !== context) enqueue.assign(() => step.ctx);
       for (const emitted of step.emitted) enqueue.emit(emitted);
     },
   ) as unknown as ActionFunction<TicketClassContext, TicketClassMachineEvent, TicketClassMachineEvent, Where, never, never, never, never, TicketClassEvent>;
 }
 
 const ev = (e: TicketClassMachineEvent) => e as never;
+
+/** Fallback when a guard refuses: still expire what is due, so every event leaves no dead hold. */
+const orExpire = (state: TicketClassStateValue) => ({ actions: { type: 'expireHolds' as const, params: { state } } });
 
 /** The `ticketclass` machine (input: `TicketClassInput`, built by the `create` handler). */
 export const ticketClassMachine = setup({
@@ -92,23 +95,27 @@ export const ticketClassMachine = setup({
   states: {
     active: {
       on: {
-        'ticketclass.reserve': { guard: { type: 'canReserve', params: { state: 'active' } }, actions: { type: 'recordHold', params: { state: 'active' } } },
-        'ticketclass.extend': { guard: { type: 'canExtend', params: { state: 'active' } }, actions: { type: 'extendHold', params: { state: 'active' } } },
-        'ticketclass.update': { guard: { type: 'canUpdate', params: { state: 'active' } }, actions: { type: 'applyUpdate', params: { state: 'active' } } },
-        'ticketclass.confirm': { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'active' } } },
-        'ticketclass.release': { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'active' } } },
+        'ticketclass.reserve': [{ guard: { type: 'canReserve', params: { state: 'active' } }, actions: { type: 'recordHold', params: { state: 'active' } } }, orExpire('active')],
+        'ticketclass.extend': [{ guard: { type: 'canExtend', params: { state: 'active' } }, actions: { type: 'extendHold', params: { state: 'active' } } }, orExpire('active')],
+        'ticketclass.update': [{ guard: { type: 'canUpdate', params: { state: 'active' } }, actions: { type: 'applyUpdate', params: { state: 'active' } } }, orExpire('active')],
+        'ticketclass.confirm': [{ guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'active' } } }, orExpire('active')],
+        'ticketclass.release': [{ guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'active' } } }, orExpire('active')],
         'timer.fired': { actions: { type: 'expireHolds', params: { state: 'active' } } },
+        // Anything else (a refused or unknown command) still expires what is due.
+        '*': orExpire('active'),
         'ticketclass.pause': { target: 'paused', actions: { type: 'markPaused', params: { state: 'paused' } } },
         'ticketclass.close': { target: 'closed', actions: { type: 'markClosed', params: { state: 'closed' } } },
       },
     },
     paused: {
       on: {
-        'ticketclass.extend': { guard: { type: 'canExtend', params: { state: 'paused' } }, actions: { type: 'extendHold', params: { state: 'paused' } } },
-        'ticketclass.update': { guard: { type: 'canUpdate', params: { state: 'paused' } }, actions: { type: 'applyUpdate', params: { state: 'paused' } } },
-        'ticketclass.confirm': { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'paused' } } },
-        'ticketclass.release': { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'paused' } } },
+        'ticketclass.extend': [{ guard: { type: 'canExtend', params: { state: 'paused' } }, actions: { type: 'extendHold', params: { state: 'paused' } } }, orExpire('paused')],
+        'ticketclass.update': [{ guard: { type: 'canUpdate', params: { state: 'paused' } }, actions: { type: 'applyUpdate', params: { state: 'paused' } } }, orExpire('paused')],
+        'ticketclass.confirm': [{ guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'paused' } } }, orExpire('paused')],
+        'ticketclass.release': [{ guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'paused' } } }, orExpire('paused')],
         'timer.fired': { actions: { type: 'expireHolds', params: { state: 'paused' } } },
+        // Anything else (a refused or unknown command) still expires what is due.
+        '*': orExpire('paused'),
         'ticketclass.resume': { target: 'active', actions: { type: 'markResumed', params: { state: 'active' } } },
         'ticketclass.close': { target: 'closed', actions: { type: 'markClosed', params: { state: 'closed' } } },
       },
@@ -116,9 +123,11 @@ export const ticketClassMachine = setup({
     /** Sells nothing more, but holds taken before closing may still be confirmed, released or expire. */
     closed: {
       on: {
-        'ticketclass.confirm': { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'closed' } } },
-        'ticketclass.release': { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'closed' } } },
+        'ticketclass.confirm': [{ guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'closed' } } }, orExpire('closed')],
+        'ticketclass.release': [{ guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'closed' } } }, orExpire('closed')],
         'timer.fired': { actions: { type: 'expireHolds', params: { state: 'closed' } } },
+        // Anything else (a refused or unknown command) still expires what is due.
+        '*': orExpire('closed'),
       },
     },
   },

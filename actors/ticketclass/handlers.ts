@@ -1,0 +1,166 @@
+/**
+ * @module actors/ticketclass/handlers
+ * One handler per public verb of `tb.ticketclass.<id>.<verb>`: command → machine event (with the
+ * batch's `now`), snapshot → reply. Policy refusals are replies (`TbError` values), never throws,
+ * except in `create`'s `init`, which has no error return (a thrown `TbError` becomes the reply).
+ * Repeats by order id answer from state without a transition (idempotent by business key).
+ */
+import type { SnapshotFrom } from 'xstate';
+import { TbError } from '../../contracts/index.js';
+import {
+  ReleaseReason, TicketClassCommands as C, TicketClassStatus,
+  type HoldResult, type OrderOutcome, type TicketClassCommand, type TicketClassView,
+} from '../../contracts/kinds/ticketclass.js';
+import type { VerbHandler } from '../runtime/index.js';
+import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate } from './checks.js';
+import { availableOf, finishedOf, holdOf } from './inventory.js';
+import { contextAsOf, ticketClassDefaults, type TicketClassMachine } from './machine.js';
+import type { Refusal, TicketClassContext, TicketClassInput, TicketClassStateValue, Verdict } from './types.js';
+
+type Snapshot = SnapshotFrom<TicketClassMachine>;
+type Handler<V extends keyof typeof C, R> = VerbHandler<TicketClassMachine, (typeof C)[V], R>;
+
+const stateOf = (s: Snapshot) => s.value as TicketClassStateValue;
+const refusal = (r: Refusal) => new TbError(r.code, r.params);
+/** A verdict as `toEvent` wants it: the event, `null` (answer from state) or the refusal. */
+const decide = (v: Verdict, event: () => TicketClassMachineEventLike) => (v.kind === 'refuse' ? refusal(v.refusal) : v.kind === 'noop' ? null : event());
+type TicketClassMachineEventLike = { type: string; now: number };
+
+/** The status a class reports: `soldOut` is an active class with nothing available. */
+export function statusOf(state: TicketClassStateValue, ctx: TicketClassContext): TicketClassStatus {
+  if (state === 'closed') return TicketClassStatus.Closed;
+  if (state === 'paused') return TicketClassStatus.Paused;
+  return availableOf(ctx) === 0 ? TicketClassStatus.SoldOut : TicketClassStatus.Active;
+}
+
+/** The `get` view of a snapshot as of `now` (due holds count as released). */
+export function viewOf(snapshot: Snapshot, now: number): TicketClassView {
+  const c = contextAsOf(snapshot.context, now);
+  return {
+    classId: c.classId, eventId: c.eventId, name: c.name, priceMinor: c.priceMinor, currency: c.currency,
+    total: c.total, reserved: c.reserved, sold: c.sold, available: availableOf(c), holdsCount: c.holdsCount,
+    soldOrders: c.soldOrders, status: statusOf(stateOf(snapshot), c),
+    ...(c.saleStartsAt !== undefined ? { saleStartsAt: c.saleStartsAt } : {}),
+    ...(c.saleEndsAt !== undefined ? { saleEndsAt: c.saleEndsAt } : {}),
+    holdTtlMs: c.holdTtlMs, maxPerOrder: c.maxPerOrder, maxHolds: c.maxHolds,
+  };
+}
+
+function holdReply(snapshot: Snapshot, orderId: string, now: number): HoldResult | TbError {
+  const c = contextAsOf(snapshot.context, now);
+  const hold = holdOf(c, orderId);
+  if (!hold) return new TbError('INVENTORY_HOLD_NOT_FOUND', { classId: c.classId, orderId });
+  return { classId: c.classId, orderId, quantity: hold.quantity, expiresAt: hold.expiresAt, available: availableOf(c), unitPriceMinor: c.priceMinor, currency: c.currency };
+}
+
+function outcomeReply(before: Snapshot | undefined, after: Snapshot, orderId: string, now: number): OrderOutcome {
+  const c = contextAsOf(after.context, now);
+  const finished = finishedOf(c, orderId);
+  // Changed by this command when the order still held tickets just before it (as of the same time).
+  const changed = before !== undefined && holdOf(contextAsOf(before.context, now), orderId) !== undefined;
+  const base = { classId: c.classId, orderId, changed, available: availableOf(c) };
+  if (!finished) return { ...base, state: 'unknown', quantity: 0, changed: false };
+  return { ...base, state: finished.state, quantity: finished.quantity, ...(finished.reason ? { reason: finished.reason } : {}) };
+}
+
+function asOf(snapshot: Snapshot | undefined, now: number): [TicketClassContext, TicketClassStateValue] {
+  return [contextAsOf(snapshot!.context, now), stateOf(snapshot!)];
+}
+
+const create: Handler<'create', TicketClassView> = {
+  schema: C.create,
+  description: 'Create the ticket class (inventory of one class of one event)',
+  init: (cmd, ctx): TicketClassInput => {
+    if (cmd.saleStartsAt !== undefined && cmd.saleEndsAt !== undefined && cmd.saleStartsAt >= cmd.saleEndsAt) {
+      throw new TbError('INVENTORY_INVALID_SALE_WINDOW', { classId: ctx.id, saleStartsAt: cmd.saleStartsAt, saleEndsAt: cmd.saleEndsAt });
+    }
+    const { commandId, ...fields } = cmd;
+    return { ...ticketClassDefaults, ...fields, classId: ctx.id, createCommandId: commandId, now: ctx.now };
+  },
+  // The same create (by command id) finds its own class; any other create finds a taken id.
+  toEvent: (cmd, ctx) => (ctx.snapshot && ctx.snapshot.context.createCommandId !== cmd.commandId ? new TbError('INVENTORY_ALREADY_EXISTS', { classId: ctx.id }) : null),
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const get: Handler<'get', TicketClassView> = {
+  schema: C.get, readOnly: true, description: 'All fields, plus available and holdsCount',
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const reserve: Handler<'reserve', HoldResult> = {
+  schema: C.reserve,
+  description: 'Hold tickets for an order until expiresAt; a repeat for the same order returns the same hold',
+  toEvent: (cmd, ctx) => {
+    const [c, state] = asOf(ctx.snapshot, ctx.now);
+    return decide(checkReserve(c, state, cmd.orderId, cmd.quantity, ctx.now), () => ({
+      type: 'ticketclass.reserve', orderId: cmd.orderId, quantity: cmd.quantity, holdMs: cmd.holdMs ?? c.holdTtlMs, now: ctx.now,
+    }));
+  },
+  reply: ({ cmd, after, now }) => holdReply(after, cmd.orderId, now),
+};
+
+const extend: Handler<'extend', HoldResult> = {
+  schema: C.extend,
+  description: 'Move a live hold deadline to max(expiresAt, now + holdMs); holdMs ≤ 1 h',
+  toEvent: (cmd, ctx) => {
+    const [c, state] = asOf(ctx.snapshot, ctx.now);
+    return decide(checkExtend(c, state, cmd.orderId), () => ({ type: 'ticketclass.extend', orderId: cmd.orderId, holdMs: cmd.holdMs, now: ctx.now }));
+  },
+  reply: ({ cmd, after, now }) => holdReply(after, cmd.orderId, now),
+};
+
+const confirm: Handler<'confirm', OrderOutcome> = {
+  schema: C.confirm,
+  description: 'Turn the order hold into sold tickets (payment done); a confirmed order answers the same',
+  toEvent: (cmd, ctx) => {
+    const [c] = asOf(ctx.snapshot, ctx.now);
+    return decide(checkConfirm(c, cmd.orderId), () => ({ type: 'ticketclass.confirm', orderId: cmd.orderId, now: ctx.now }));
+  },
+  reply: ({ cmd, before, after, now }) => outcomeReply(before, after, cmd.orderId, now),
+};
+
+const release: Handler<'release', OrderOutcome> = {
+  schema: C.release,
+  description: 'Give the order hold back to stock; released or unknown orders are a no-op success',
+  toEvent: (cmd, ctx) => {
+    const [c] = asOf(ctx.snapshot, ctx.now);
+    return decide(checkRelease(c, cmd.orderId), () => ({
+      type: 'ticketclass.release', orderId: cmd.orderId, reason: cmd.reason ?? ReleaseReason.Cancelled, now: ctx.now,
+    }));
+  },
+  reply: ({ cmd, before, after, now }) => outcomeReply(before, after, cmd.orderId, now),
+};
+
+const update: Handler<'update', TicketClassView> = {
+  schema: C.update,
+  description: 'Change name, price, total (≥ reserved + sold), sale window, hold TTL or per-order cap',
+  toEvent: (cmd, ctx) => {
+    const [c, state] = asOf(ctx.snapshot, ctx.now);
+    const { commandId: _, ...changes } = cmd;
+    return decide(checkUpdate(c, state, changes), () => ({ type: 'ticketclass.update', changes, now: ctx.now }));
+  },
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+/** pause / resume / close: idempotent (already there is a success); closed is final. */
+function statusVerb(verb: 'pause' | 'resume' | 'close', target: TicketClassStateValue): Handler<typeof verb, TicketClassView> {
+  return {
+    schema: C[verb],
+    description: { pause: 'Stop new reserves (holds may still be confirmed)', resume: 'Sell again after a pause', close: 'Stop selling for good' }[verb],
+    toEvent: (_cmd: TicketClassCommand<typeof verb>, ctx) => {
+      const state = stateOf(ctx.snapshot!);
+      if (state === target) return null;
+      if (state === 'closed') return new TbError('INVENTORY_CLASS_CLOSED', { classId: ctx.id });
+      return { type: `ticketclass.${verb}`, now: ctx.now };
+    },
+    reply: ({ after, now }) => viewOf(after, now),
+  };
+}
+
+/** The verbs of `tb.ticketclass.<id>.<verb>`. */
+export const ticketClassHandlers = {
+  create, get, reserve, extend, confirm, release, update,
+  pause: statusVerb('pause', 'paused'),
+  resume: statusVerb('resume', 'active'),
+  close: statusVerb('close', 'closed'),
+};

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Type } from '../contracts/index.js';
+import { buildOpenApi } from './openapi.js';
+import { defineRoute } from './route.js';
+import { renderDocsPage } from './docs-page.js';
+
+const getEvent = defineRoute({
+  method: 'GET', path: '/api/v1/events/:eventId', summary: 'Get an event', tags: ['events'], auth: 'optional',
+  params: Type.Object({ eventId: Type.String({ description: 'event id' }) }),
+  query: Type.Object({ expand: Type.Optional(Type.Boolean()) }),
+  responses: { 200: Type.Object({ id: Type.String() }) },
+  handler: (ctx) => ({ body: { id: ctx.params.eventId } }),
+});
+const createEvent = defineRoute({
+  method: 'POST', path: '/api/v1/events', summary: 'Create an event <b>', tags: ['events'], auth: 'required', roles: ['organizer'],
+  body: Type.Object({ name: Type.String() }),
+  responses: { 201: { description: 'Created', schema: Type.Object({ id: Type.String() }) } },
+  handler: (ctx) => ({ status: 201, body: { id: ctx.body.name } }),
+});
+
+describe('openapi', () => {
+  const doc = buildOpenApi([getEvent, createEvent], { title: 'T', version: '1' }) as any;
+
+  it('is an OpenAPI 3.1 document with every route', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(['/api/v1/events/{eventId}', '/api/v1/events']);
+    expect(doc.components.schemas.ErrorResponse.properties.error).toBeDefined();
+    expect(doc.components.securitySchemes.bearerAuth.scheme).toBe('bearer');
+  });
+
+  it('documents parameters, body, security and the pipeline errors', () => {
+    const get = doc.paths['/api/v1/events/{eventId}'].get;
+    expect(get.parameters).toEqual([
+      { name: 'eventId', in: 'path', required: true, schema: { type: 'string' }, description: 'event id' },
+      { name: 'expand', in: 'query', required: false, schema: { type: 'boolean' } },
+    ]);
+    expect(get.security).toEqual([{ bearerAuth: [] }, {}]);
+    expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '429', '500']));
+    const post = doc.paths['/api/v1/events'].post;
+    expect(post.requestBody.content['application/json'].schema.properties.name.type).toBe('string');
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '413', '415']));
+    expect(post.responses['201'].description).toBe('Created');
+    expect(post.operationId).toBe('postApiV1Events');
+  });
+
+  it('serialises without TypeBox internals', () => {
+    expect(JSON.stringify(doc)).not.toMatch(/TypeBox|\[Kind\]/);
+  });
+
+  it('the docs page lists operations and escapes text', () => {
+    const html = renderDocsPage(doc);
+    expect(html).toContain('/api/v1/events/{eventId}');
+    expect(html).toContain('Create an event &lt;b&gt;');
+    expect(html).not.toMatch(/<script src=|<link /);
+  });
+});
