@@ -1,0 +1,97 @@
+/**
+ * Rebalancing (a node joins; a node leaves cleanly with a hand-off), service discovery through
+ * `$SRV` (what `nats micro ls|info|stats` show), and passivation keeping a node's memory bounded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { Svcm } from '@nats-io/services';
+import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
+import { clientFor, startNode, until } from './helpers.js';
+import type { ActorNode } from '../../actors/runtime/index.js';
+import type { ActorClient } from '../../contracts/index.js';
+
+let server: NatsServerHandle;
+let nc: NatsConnection;
+let client: ActorClient;
+const started: { node: ActorNode; nc: NatsConnection }[] = [];
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  ({ nc, client } = await clientFor(server.url));
+});
+afterAll(async () => {
+  for (const s of started) {
+    await s.node.stop();
+    await s.nc.close();
+  }
+  await nc?.close();
+  await server?.stop();
+});
+
+const conflicts = (n: ActorNode) => n.metrics.conflicts.get().then((m) => m.values.reduce((a, v) => a + v.value, 0));
+
+describe('runtime - rebalancing and discovery', () => {
+  it('spreads partitions when a node joins and takes them back at once when it leaves cleanly, with no failed command', async () => {
+    const a = await startNode(server.url, {}, 'rb-a');
+    started.push(a);
+    await until(() => a.node.ownedPartitions().length === 16, 'rb-a owns everything');
+
+    let stop = false;
+    const failures: string[] = [];
+    let ok = 0;
+    const load = (async () => {
+      for (let i = 0; !stop; i++) {
+        await client.request('counter', `rb${i % 32}`, 'add', { commandId: `rb-${i}`, amount: 1 }).then(() => ok++, (e) => failures.push(String(e.code)));
+      }
+    })();
+
+    const b = await startNode(server.url, {}, 'rb-b');
+    started.push(b);
+    await until(() => b.node.ownedPartitions().length > 0 && a.node.ownedPartitions().length + b.node.ownedPartitions().length === 16, 'partitions split between rb-a and rb-b', 20_000);
+    const owned = [...a.node.ownedPartitions(), ...b.node.ownedPartitions()].sort((x, y) => x - y);
+    expect(owned).toEqual(Array.from({ length: 16 }, (_, p) => p)); // disjoint and complete
+
+    const leaving = Date.now();
+    await b.node.stop();
+    const handedOffIn = Date.now() - leaving;
+    await until(() => a.node.ownedPartitions().length === 16, 'rb-a owns everything again', 10_000);
+    const backIn = Date.now() - leaving;
+    stop = true;
+    await load;
+
+    expect(failures).toEqual([]); // clients retried through both hand-offs
+    expect(ok).toBeGreaterThan(50);
+    expect(await conflicts(a.node)).toBe(0); // clean hand-offs never race a write
+    expect(await conflicts(b.node)).toBe(0);
+    // Released leases are taken at once, without waiting for them to expire (1.5 s here).
+    expect(backIn - handedOffIn).toBeLessThan(1_500);
+  });
+
+  it('registers each node with @nats-io/services: ping, info and stats list nodes and endpoints', async () => {
+    const svc = new Svcm(nc).client();
+    const pings: { name: string; metadata?: Record<string, string> }[] = [];
+    for await (const p of await svc.ping('tb-actors')) pings.push(p as never);
+    expect(pings.map((p) => p.metadata?.node)).toContain('rb-a');
+    const infos: { endpoints: { name: string; subject: string; queue_group?: string; metadata?: Record<string, string> }[] }[] = [];
+    for await (const i of await svc.info('tb-actors')) infos.push(i as never);
+    const ep = infos[0]!.endpoints.find((e) => e.name === 'counter')!;
+    expect(ep).toMatchObject({ subject: 'tb.counter.*.*', queue_group: 'tb-actors' });
+    expect(ep.metadata?.verbs).toBe('add,arm,fail,get');
+    const stats: { endpoints: { num_requests: number; data?: unknown }[] }[] = [];
+    for await (const s of await svc.stats('tb-actors')) stats.push(s as never);
+    expect(stats.length).toBeGreaterThan(0);
+  });
+
+  it('passivates idle actors so memory stays bounded, and reactivates them from their stored state', async () => {
+    const { node, nc: pnc } = await startNode(server.url, { maxActivations: 40, passivateAfterMs: 4_000 }, 'pv');
+    started.push({ node, nc: pnc });
+    // Let pv and rb-a settle the split, then touch many actors.
+    await until(() => node.ownedPartitions().length > 0, 'pv owns partitions', 20_000);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => client.request('counter', `pv${i}`, 'add', { commandId: `pv-${i}`, amount: i })));
+    await until(() => node.activationCount <= 40, 'activations passivated down to the bound', 20_000);
+    for (const i of [0, 17, 299]) {
+      const s = await client.request<{ value: number; adds: number }>('counter', `pv${i}`, 'get', { commandId: 'g' });
+      expect(s).toMatchObject({ value: i, adds: 1 });
+    }
+  });
+});
