@@ -1,3 +1,7 @@
+/**
+ * @module gateway/app.test
+ * gateway/app tests, in-process through handle(): auth, validation, limits, CORS, shutdown
+ */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.js';

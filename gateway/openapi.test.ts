@@ -1,3 +1,7 @@
+/**
+ * @module gateway/openapi.test
+ * gateway/openapi tests: the generated document and docs page describe the routes
+ */
 import { describe, expect, it } from 'vitest';
 import { Type } from '../contracts/index.js';
 import { buildOpenApi } from './openapi.js';

@@ -64,7 +64,7 @@ function onSend(deps: PipelineDeps, ctx: HookContext, res: GatewayResponse): Gat
       ctx.log.error({ err, hook: `${mw.name}.onSend` }, 'send hook failed');
     }
   }
-  if (ctx.request.method === 'HEAD') out = { ...out, body: new Uint8Array(0) };
+  // HEAD keeps its body here so the adapter can report its Content-Length; it sends no bytes.
   return out;
 }
 

@@ -1,3 +1,7 @@
+/**
+ * @module gateway/responses.test
+ * gateway/responses tests: the error mapping never leaks a non-registry message
+ */
 import { describe, expect, it } from 'vitest';
 import { TbError } from '../contracts/index.js';
 import { errorResponse, toResponse } from './responses.js';

@@ -1,3 +1,7 @@
+/**
+ * @module gateway/router.test
+ * gateway/router tests: matching, params, 404 vs 405, start-up conflicts
+ */
 import { describe, expect, it } from 'vitest';
 import { Router, toOpenApiPath } from './router.js';
 import type { AnyRoute } from './types.js';

@@ -56,6 +56,13 @@ export interface ActivationDeps {
  * A busy actor removes them for free in its next batch's write; only an idle one pays a write.
  */
 const FLUSH_DELAY_MS = 1_000;
+/** Longest a batch waits for the previous batch's effects before writing anyway. */
+const EFFECTS_WAIT_MS = 2_000;
+
+function waitAtMost(p: Promise<unknown>, ms: number): Promise<unknown> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise((r) => (t = setTimeout(r, ms)))]).finally(() => clearTimeout(t));
+}
 
 export class Activation {
   readonly key: string;
@@ -75,6 +82,8 @@ export class Activation {
   private readonly acked = new Set<string>();
   private readonly logged = new Set<number>();
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Acknowledgement of the last batch's effects; the next write waits for it (bounded). */
+  private effectsInFlight: Promise<unknown> | undefined;
   lastUsed: number;
 
   constructor(private readonly d: ActivationDeps) {
@@ -123,7 +132,13 @@ export class Activation {
     this.running = true;
     try {
       if (!this.loaded) await this.load();
-      while (this.mailbox.size > 0 && !this.dropped) await this.processBatch(this.mailbox.drain());
+      while (this.mailbox.size > 0 && !this.dropped) {
+        // Back-pressure from the effects: while the previous batch's events are being
+        // acknowledged, commands keep queueing and join the next group commit. Without this,
+        // unacknowledged items ride along in every following write and the entry balloons.
+        if (this.effectsInFlight) await waitAtMost(this.effectsInFlight, EFFECTS_WAIT_MS);
+        await this.processBatch(this.mailbox.drain());
+      }
     } catch (err) {
       const e = err instanceof TbError ? err : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
       this.d.log.error({ err, actor: this.key }, 'activation failed');
@@ -327,26 +342,38 @@ export class Activation {
 
   /** Publish pending outbox items and unlogged reply batches; schedule a flush write when they are acknowledged. */
   private publishEffects(): void {
+    const work: Promise<unknown>[] = [];
     const pending = this.outbox.filter((o) => !this.acked.has(o.msgId));
     if (pending.length > 0) {
-      void this.d.outbox.publish(this.d.kind.kind, this.d.id, pending).then((ids) => {
-        for (const id of ids) this.acked.add(id);
-        if (ids.length < pending.length) this.d.log.warn({ actor: this.key, failed: pending.length - ids.length }, 'outbox publish failed; will retry');
-        this.scheduleFlush(ids.length < pending.length ? 1_000 : FLUSH_DELAY_MS);
-      });
+      work.push(
+        this.d.outbox.publish(this.d.kind.kind, this.d.id, pending).then((ids) => {
+          for (const id of ids) this.acked.add(id);
+          if (ids.length < pending.length) this.d.log.warn({ actor: this.key, failed: pending.length - ids.length }, 'outbox publish failed; will retry');
+          this.scheduleFlush(ids.length < pending.length ? 1_000 : FLUSH_DELAY_MS);
+        }),
+      );
     }
     for (const batch of this.replies.filter((r) => !this.logged.has(r.seq))) {
-      void this.d.replyLog
-        .append(this.d.kind.kind, this.d.id, batch)
-        .then(() => {
-          this.logged.add(batch.seq);
-          this.loggedAt = Math.max(this.loggedAt, batch.at);
-          this.scheduleFlush(FLUSH_DELAY_MS);
-        })
-        .catch((err) => {
-          this.d.log.warn({ err, actor: this.key }, 'reply log append failed; will retry');
-          this.scheduleFlush(1_000);
-        });
+      work.push(
+        this.d.replyLog
+          .append(this.d.kind.kind, this.d.id, batch)
+          .then(() => {
+            this.logged.add(batch.seq);
+            this.loggedAt = Math.max(this.loggedAt, batch.at);
+            this.scheduleFlush(FLUSH_DELAY_MS);
+          })
+          .catch((err) => {
+            this.d.log.warn({ err, actor: this.key }, 'reply log append failed; will retry');
+            this.scheduleFlush(1_000);
+          }),
+      );
+    }
+    if (work.length > 0) {
+      const all = Promise.all(work);
+      this.effectsInFlight = all;
+      void all.finally(() => {
+        if (this.effectsInFlight === all) this.effectsInFlight = undefined;
+      });
     }
   }
 

@@ -1,3 +1,7 @@
+/**
+ * @module test/gateway/hostile-and-docs.test
+ * gateway integration: hostile input never yields a 500; OpenAPI/docs; graceful shutdown
+ */
 import { connect as tcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, stopAll, type StartedGateway } from './start-gateway.js';

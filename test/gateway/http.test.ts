@@ -1,3 +1,7 @@
+/**
+ * @module test/gateway/http.test
+ * gateway integration over real uWebSockets.js sockets: probes, errors, CORS, limits, ids
+ */
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, stopAll, type StartedGateway } from './start-gateway.js';

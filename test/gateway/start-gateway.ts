@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { loadConfig, type Config } from '../../config/index.js';
 import { Type } from '../../contracts/index.js';
-import { createGateway, defineRoute, type Gateway, type ReadinessCheck } from '../../gateway/index.js';
+import { createGateway, defineRoute, type Gateway, type ReadinessCheck, type WebSocketRoute } from '../../gateway/index.js';
 
 const running: Gateway[] = [];
 
@@ -38,7 +38,7 @@ export interface StartedGateway {
 }
 
 /** Start a gateway; `config` overrides the defaults (generous rate limits unless given). */
-export async function startGateway(options: { config?: Partial<Config>; nc?: NatsConnection; readinessChecks?: ReadinessCheck[] } = {}): Promise<StartedGateway> {
+export async function startGateway(options: { config?: Partial<Config>; nc?: NatsConnection; readinessChecks?: ReadinessCheck[]; webSocketRoutes?: WebSocketRoute<unknown>[] } = {}): Promise<StartedGateway> {
   const config = loadConfig({}, { rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, httpShutdownGraceMs: 2_000, ...options.config });
   const gateway = createGateway({
     config,
@@ -46,6 +46,7 @@ export async function startGateway(options: { config?: Partial<Config>; nc?: Nat
     routes: testRoutes,
     ...(options.nc ? { nc: options.nc } : {}),
     ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),
+    ...(options.webSocketRoutes ? { webSocketRoutes: options.webSocketRoutes } : {}),
   });
   const port = await gateway.listen('127.0.0.1', 0);
   running.push(gateway);

@@ -1,3 +1,7 @@
+/**
+ * @module gateway/middleware/rate-limit/token-bucket.test
+ * token bucket tests with a fake clock: rate, burst, eviction bound
+ */
 import { describe, expect, it } from 'vitest';
 import { TokenBucketLimiter } from './token-bucket.js';
 

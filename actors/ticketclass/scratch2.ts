@@ -1,3 +1,0 @@
-import type { ActorKind } from '../runtime/index.js';
-import { ticketclassKind } from './index.js';
-export const k: ActorKind = ticketclassKind;

@@ -1,0 +1,12 @@
+/**
+ * @module bench/echo-responder
+ * The baseline of bench:runtime: a raw NATS responder that echoes each request, in its own
+ * process like an actor node, so both cases have the same topology.
+ */
+import { connect } from '@nats-io/transport-node';
+
+const nc = await connect({ servers: (process.env.TB_NATS_URL ?? 'nats://127.0.0.1:4222').split(',') });
+nc.subscribe('bench.echo', { callback: (_err, msg) => msg.respond(msg.data) });
+await nc.flush();
+console.log(JSON.stringify({ msg: 'echo responder ready' }));
+process.on('SIGTERM', () => void nc.close().then(() => process.exit(0)));

@@ -1,0 +1,78 @@
+/**
+ * @module bench/runtime
+ * `npm run bench:runtime [-- --json] [--cluster] [--ops N]`: the actor runtime against its own
+ * baseline, measured in the same run on fresh servers it starts itself:
+ *   nats_echo    raw NATS request-reply to an echo responder process (the machine's limit)
+ *   actor_hot    one actor, every command persisted (group commit), through an actor node process
+ *   actor_spread 10,000 distinct actors
+ * all with 256 requests in flight. `--cluster` also runs them on a 3-node cluster with
+ * replicas 3 and reports them beside. `--json` prints one object per line with at least
+ * `name`, `ops_per_s`, `p50_ms`, `p99_ms` (plus `topology`, `ratio_to_echo`, `ops`, `in_flight`).
+ */
+import { connect } from '@nats-io/transport-node';
+import { startNatsServer, startNatsCluster } from '../test/harness/nats.js';
+import { spawnTs } from '../test/harness/processes.js';
+import { createActorClient } from '../contracts/index.js';
+import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
+
+const { flags, values } = parseFlags(process.argv.slice(2));
+if (flags.has('help')) {
+  console.log('usage: npm run bench:runtime -- [--json] [--cluster] [--ops N (default 60000)] [--in-flight N (default 256)]');
+  process.exit(0);
+}
+const OPS = Number(values.get('ops') ?? 60_000);
+const IN_FLIGHT = Number(values.get('in-flight') ?? 256);
+const PARTITIONS = 64;
+
+async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]> {
+  process.stderr.write(`${topology}: starting servers\n`);
+  const servers = topology === 'single' ? await startNatsServer() : await startNatsCluster(3);
+  const url = servers.url;
+  const replicas = topology === 'single' ? '1' : '3';
+  const env = { TB_NATS_URL: url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: replicas, TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'warn', TB_NODE_ID: `bench-${topology}` };
+  const echo = spawnTs('bench/echo-responder.ts', { name: `bench-echo-${topology}`, env });
+  const node = spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}`, env: { ...env, TB_LOG_LEVEL: 'info' } });
+  const nc = await connect({ servers: url.split(',') });
+  try {
+    await echo.waitForLine(/echo responder ready/, 30_000);
+    await node.waitForLine(/actor node started/, 60_000);
+    const client = createActorClient(nc, { partitions: PARTITIONS, timeoutMs: 10_000, budgetMs: 30_000 });
+    // Wait until the node serves every partition.
+    for (let i = 0; i < 200; i++) {
+      const ok = await Promise.all(Array.from({ length: 64 }, (_, k) => client.request('counter', `warm${k}`, 'add', { commandId: 'w', amount: 0 }).then(() => true, () => false)));
+      if (ok.every(Boolean)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const payload = new TextEncoder().encode(JSON.stringify({ commandId: 'x'.repeat(16), amount: 1 }));
+    const rows: CaseResult[] = [];
+    rows.push(await drive('nats_echo', OPS, IN_FLIGHT, () => nc.request('bench.echo', payload, { timeout: 10_000 })));
+    const run = `${Date.now().toString(36)}`;
+    rows.push(await drive('actor_hot', OPS, IN_FLIGHT, (i) => client.request('counter', `hot-${run}`, 'add', { commandId: `h${i}`, amount: 1 })));
+    rows.push(await drive('actor_spread', OPS, IN_FLIGHT, (i) => client.request('counter', `s${i % 10_000}-${run}`, 'add', { commandId: `s${i}`, amount: 1 })));
+    // Correctness of the hot case: every acknowledged add is in the state exactly once.
+    const hot = await client.request<{ value: number; adds: number }>('counter', `hot-${run}`, 'get', { commandId: 'check' });
+    const echoRate = rows[0]!.ops_per_s;
+    for (const r of rows) {
+      r.topology = topology;
+      r.ratio_to_echo = Math.round((r.ops_per_s / echoRate) * 100) / 100;
+    }
+    rows[1]!.state_ok = hot.adds >= OPS - rows[1]!.errors && hot.value === hot.adds;
+    return rows;
+  } finally {
+    await nc.close();
+    await Promise.all([echo.stop(), node.stop()]);
+    await servers.stop();
+  }
+}
+
+const results: CaseResult[] = [];
+results.push(...(await runTopology('single')));
+if (flags.has('cluster')) results.push(...(await runTopology('cluster')));
+
+if (flags.has('json')) {
+  for (const r of results) console.log(JSON.stringify(r));
+} else {
+  printTable(results, ['topology', 'ratio_to_echo']);
+  console.log(`\ntargets: actor_hot >= 0.50 x nats_echo with p99 < 50 ms; actor_spread >= 0.30 x nats_echo (same topology, same run)`);
+}
+process.exit(0);

@@ -1,0 +1,25 @@
+/**
+ * @module contracts/kinds
+ * Command and reply schemas of every actor kind's public verbs (`tb.<kind>.<id>.<verb>`), so the
+ * gateway can build REST routes and the OpenAPI document from one place. Schema only, no I/O.
+ */
+export {
+  TicketClassLimits, ReleaseReason, TicketClassStatus, OrderId, TicketClassCommands, TicketClassReplies,
+  TicketClassView, HoldResult, OrderOutcome,
+} from './ticketclass.js';
+export {
+  EventStatus, EventRole, EventPermission, EventLimits, PLATFORM_ADMIN_ROLE, UserId, ActingUser, Organizer,
+  EventConfig, EventCommands, EventReplies, EventProjection, EventView, EventAccess,
+} from './event.js';
+
+import { TicketClassCommands, TicketClassReplies } from './ticketclass.js';
+import { EventCommands, EventReplies } from './event.js';
+
+/** Every kind's verbs: `{ [kind]: { commands, replies } }`, for routing and OpenAPI generation. */
+export const KindProtocols = {
+  ticketclass: { commands: TicketClassCommands, replies: TicketClassReplies },
+  event: { commands: EventCommands, replies: EventReplies },
+} as const;
+
+export type { TicketClassCommand } from './ticketclass.js';
+export type { EventCommand } from './event.js';
