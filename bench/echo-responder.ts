@@ -5,8 +5,8 @@
  */
 import { connect } from '@nats-io/transport-node';
 
-const nc = await connect({ servers: (process.env.TB_NATS_URL ?? 'nats://127.0.0.1:4222').split(',') });
-nc.subscribe('bench.echo', { callback: (_err, msg) => msg.respond(msg.data) });
+const nc = await connect({ servers: (process.env.TB_NATS_URL ?? 'nats://127.0.0.1:4222').split(','), noAsyncTraces: true });
+nc.subscribe('bench.echo', { callback: (_err, msg) => void msg.respond(msg.data) });
 await nc.flush();
 console.log(JSON.stringify({ msg: 'echo responder ready' }));
 process.on('SIGTERM', () => void nc.close().then(() => process.exit(0)));

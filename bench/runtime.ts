@@ -5,6 +5,8 @@
  *   nats_echo    raw NATS request-reply to an echo responder process (the machine's limit)
  *   actor_hot    one actor, every command persisted (group commit), through an actor node process
  *   actor_spread 10,000 distinct actors
+ *   actor_hot_events / actor_spread_events  the same, each command also emitting one domain event
+ *                through the outbox (one acknowledged JetStream publish per command)
  * all with 256 requests in flight. `--cluster` also runs them on a 3-node cluster with
  * replicas 3 and reports them beside. `--json` prints one object per line with at least
  * `name`, `ops_per_s`, `p50_ms`, `p99_ms` (plus `topology`, `ratio_to_echo`, `ops`, `in_flight`).
@@ -23,6 +25,7 @@ if (flags.has('help')) {
 const OPS = Number(values.get('ops') ?? 60_000);
 const IN_FLIGHT = Number(values.get('in-flight') ?? 256);
 const PARTITIONS = 64;
+const ONLY = values.get('only'); // run just one case (plus the echo baseline)
 
 async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]> {
   process.stderr.write(`${topology}: starting servers\n`);
@@ -31,8 +34,10 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
   const replicas = topology === 'single' ? '1' : '3';
   const env = { TB_NATS_URL: url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: replicas, TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'warn', TB_NODE_ID: `bench-${topology}` };
   const echo = spawnTs('bench/echo-responder.ts', { name: `bench-echo-${topology}`, env });
-  const node = spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}`, env: { ...env, TB_LOG_LEVEL: 'info' } });
-  const nc = await connect({ servers: url.split(',') });
+  const nodeEnv: Record<string, string> = { ...env, TB_LOG_LEVEL: 'info' };
+  if (process.env.TB_BENCH_PROFILE) nodeEnv.TB_CPU_PROFILE = `${process.env.TB_BENCH_PROFILE}-${topology}.cpuprofile`;
+  const node = spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}`, env: nodeEnv });
+  const nc = await connect({ servers: url.split(','), noAsyncTraces: true });
   try {
     await echo.waitForLine(/echo responder ready/, 30_000);
     await node.waitForLine(/actor node started/, 60_000);
@@ -47,16 +52,27 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
     const rows: CaseResult[] = [];
     rows.push(await drive('nats_echo', OPS, IN_FLIGHT, () => nc.request('bench.echo', payload, { timeout: 10_000 })));
     const run = `${Date.now().toString(36)}`;
-    rows.push(await drive('actor_hot', OPS, IN_FLIGHT, (i) => client.request('counter', `hot-${run}`, 'add', { commandId: `h${i}`, amount: 1 })));
-    rows.push(await drive('actor_spread', OPS, IN_FLIGHT, (i) => client.request('counter', `s${i % 10_000}-${run}`, 'add', { commandId: `s${i}`, amount: 1 })));
+    // `bump`: every command persisted (group commit), no domain event. `add`: the same plus one
+    // outbox event per command, published to JetStream with its own acknowledgement.
+    const cases: [string, string, (i: number) => string][] = [
+      ['actor_hot', 'bump', () => `hot-${run}`],
+      ['actor_spread', 'bump', (i) => `s${i % 10_000}-${run}`],
+      ['actor_hot_events', 'add', () => `hotev-${run}`],
+      ['actor_spread_events', 'add', (i) => `sev${i % 10_000}-${run}`],
+    ];
+    for (const [name, verb, id] of cases) {
+      if (ONLY && ONLY !== name) continue;
+      rows.push(await drive(name, OPS, IN_FLIGHT, (i) => client.request('counter', id(i), verb, { commandId: `${name}-${i}`, amount: 1 })));
+    }
     // Correctness of the hot case: every acknowledged add is in the state exactly once.
-    const hot = await client.request<{ value: number; adds: number }>('counter', `hot-${run}`, 'get', { commandId: 'check' });
+    const hot = await client.request<{ value: number; adds: number }>('counter', `hot-${run}`, 'get', { commandId: 'check' }).catch(() => ({ value: 0, adds: 0 }));
     const echoRate = rows[0]!.ops_per_s;
     for (const r of rows) {
       r.topology = topology;
       r.ratio_to_echo = Math.round((r.ops_per_s / echoRate) * 100) / 100;
     }
-    rows[1]!.state_ok = hot.adds >= OPS - rows[1]!.errors && hot.value === hot.adds;
+    const hotRow = rows.find((r) => r.name === 'actor_hot');
+    if (hotRow) hotRow.state_ok = hot.adds >= OPS - hotRow.errors && hot.value === hot.adds;
     return rows;
   } finally {
     await nc.close();

@@ -43,7 +43,7 @@ export const SETTINGS = {
   dedupeWindowMs: {
     env: 'TB_DEDUPE_WINDOW_MS',
     default: '600000',
-    doc: 'how long a command id is remembered (reply log age; also the event streams duplicate window)',
+    doc: 'how long the answer to a command id is remembered, so a retry gets it (the reply log keeps busy actors overflow this long)',
   },
   maxCommandBytes: { env: 'TB_MAX_COMMAND_BYTES', default: '65536', doc: 'largest accepted command payload' },
   nodeHttpPort: {
@@ -67,7 +67,13 @@ export const SETTINGS = {
   rateLimitIpBurst: { env: 'TB_RATE_LIMIT_IP_BURST', default: '100', doc: 'requests a client IP may burst above its steady rate' },
   rateLimitUserPerSec: { env: 'TB_RATE_LIMIT_USER_PER_SEC', default: '20', doc: 'steady requests per second allowed per authenticated user (0 = no limit)' },
   rateLimitUserBurst: { env: 'TB_RATE_LIMIT_USER_BURST', default: '40', doc: 'requests an authenticated user may burst above its steady rate' },
+  rateLimitAuthIpPerMin: { env: 'TB_RATE_LIMIT_AUTH_IP_PER_MIN', default: '30', doc: 'steady requests per minute per client IP on /api/v1/auth/* and POST /api/v1/me/password (0 = no extra limit)' },
+  rateLimitAuthIpBurst: { env: 'TB_RATE_LIMIT_AUTH_IP_BURST', default: '10', doc: 'requests a client IP may burst on the credential routes above their steady rate' },
   rateLimitMaxKeys: { env: 'TB_RATE_LIMIT_MAX_KEYS', default: '100000', doc: 'most rate-limit buckets kept in memory per scope (least recently used are evicted)' },
+  // --- catalog projector (catalog/projector-main.ts) ---
+  catalogBatchSize: { env: 'TB_CATALOG_BATCH_SIZE', default: '256', doc: 'most TB_EVENTS messages the catalog projector applies per database transaction' },
+  catalogRetryDelayMs: { env: 'TB_CATALOG_RETRY_DELAY_MS', default: '2000', doc: 'after a database failure, how long before the catalog projector gets the message again' },
+  catalogHttpPort: { env: 'TB_CATALOG_HTTP_PORT', default: '0', doc: 'catalog projector /healthz and /metrics port (0 = any free port, -1 = off)' },
   // --- accounts (users, login, tokens) ---
   jwtSecret: {
     env: 'TB_JWT_SECRET',
@@ -112,12 +118,17 @@ export interface Config {
   rateLimitIpBurst: number;
   rateLimitUserPerSec: number;
   rateLimitUserBurst: number;
+  rateLimitAuthIpPerMin: number;
+  rateLimitAuthIpBurst: number;
   rateLimitMaxKeys: number;
   jwtSecret: string;
   accessTtlSec: number;
   refreshTtlSec: number;
   emailVerificationTtlSec: number;
   publicBaseUrl: string;
+  catalogBatchSize: number;
+  catalogRetryDelayMs: number;
+  catalogHttpPort: number;
 }
 
 const NUMERIC = new Set<SettingName>([
@@ -126,6 +137,7 @@ const NUMERIC = new Set<SettingName>([
   'actorNodes', 'gateways', 'httpPort', 'accessTtlSec', 'refreshTtlSec', 'emailVerificationTtlSec',
   'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
   'rateLimitIpPerSec', 'rateLimitIpBurst', 'rateLimitUserPerSec', 'rateLimitUserBurst', 'rateLimitMaxKeys',
+  'rateLimitAuthIpPerMin', 'rateLimitAuthIpBurst',
 ]);
 
 /**

@@ -89,6 +89,10 @@ export const ErrorCodes = {
   INVENTORY_INVALID_SALE_WINDOW: { code: 'INVENTORY_INVALID_SALE_WINDOW', status: 400, retryable: false, message: 'Ticket class {classId} sale window is invalid: it must start before it ends' },
   INVENTORY_TOO_MANY_HOLDS: { code: 'INVENTORY_TOO_MANY_HOLDS', status: 503, retryable: true, message: 'Ticket class {classId} has {holds} open holds (limit {limit}); retry shortly' },
 
+  // --- catalog: the catalog read API refused the query (listing, search, my events) ---
+  CATALOG_INVALID_QUERY: { code: 'CATALOG_INVALID_QUERY', status: 400, retryable: false, message: 'The catalog query is invalid: {reason}' },
+  CATALOG_INVALID_CURSOR: { code: 'CATALOG_INVALID_CURSOR', status: 400, retryable: false, message: 'The pagination cursor is invalid ({reason}); start again without a cursor' },
+
   // --- catch-all: never carries the underlying message ---
   INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

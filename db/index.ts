@@ -7,7 +7,9 @@ export { createDb } from './client.js';
 export { migrate, ensureDatabase, databaseNameOf, MIGRATIONS_FOLDER } from './migrate.js';
 export { DbQueryError, PgCode, pgErrorFacts, isUniqueViolation, wrapDbError, withDbErrors } from './errors.js';
 export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from './schema/index.js';
+export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoints } from './schema/index.js';
 
 export type { Db, DbHandle, CreateDbOptions } from './client.js';
 export type { PgErrorFacts, WrapOptions } from './errors.js';
 export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './schema/index.js';
+export type { CatalogEventRow, CatalogTicketClassRow, CatalogOrganizer } from './schema/index.js';

@@ -1,16 +1,19 @@
 /**
  * @module gateway/main
  * The gateway process: load config, refuse to start without native uWebSockets.js, connect to
- * NATS, serve the built-in and application routes on `httpHost:httpPort`, and shut down
- * gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight requests, drain NATS, exit 0).
- * Start-up failures log and exit 1.
+ * NATS and PostgreSQL (accounts, catalog listings, readiness), serve the built-in and application routes on
+ * `httpHost:httpPort`, and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
+ * in-flight requests, drain NATS, close the database pool, exit 0). Start-up failures log and exit 1.
  */
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
+import { accountsConfigFrom, createAccounts } from '../accounts/index.js';
+import { createCatalog } from '../catalog/index.js';
 import { loadConfig } from '../config/index.js';
+import { createDb } from '../db/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
 import { createGateway } from './app.js';
-import { routes } from './routes/index.js';
+import { authRateLimit, createRoutes } from './routes/index.js';
 
 const config = loadConfig();
 const log = pino({
@@ -23,7 +26,15 @@ const log = pino({
 async function main(): Promise<void> {
   assertNativeUws();
   const nc = await connect({ servers: config.natsUrl.split(','), name: `gateway-${process.pid}`, maxReconnectAttempts: -1 });
-  const gateway = createGateway({ config, log, nc, routes });
+  const db = createDb(config.databaseUrl);
+  const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }) });
+  const gateway = createGateway({
+    config, log, nc,
+    routes: createRoutes({ accounts, catalog: createCatalog(db.db) }),
+    verifyAccessToken: (token) => accounts.verifyAccessToken(token),
+    readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
+    middlewares: [authRateLimit({ perMinute: config.rateLimitAuthIpPerMin, burst: config.rateLimitAuthIpBurst, maxKeys: config.rateLimitMaxKeys })],
+  });
   const port = await gateway.listen(config.httpHost, config.httpPort);
   log.info({ host: config.httpHost, port }, 'gateway listening');
 
@@ -32,7 +43,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'gateway shutting down');
-    gateway.close().then(
+    gateway.close().then(() => db.close()).then(
       () => {
         log.info('gateway stopped');
         process.exit(0);

@@ -140,13 +140,18 @@ async function runMigrations(databaseUrl: string): Promise<void> {
 let stopping = false;
 
 async function main(): Promise<void> {
+  let firstSignalAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopping) {
-      // A second Ctrl-C: do not wait any longer.
+      // One Ctrl-C under `npm start` arrives 2-3 times (terminal group, npm and tsx relay it), so
+      // only a signal well after the first means "a second Ctrl-C: do not wait any longer".
+      if (Date.now() - firstSignalAt < 2_000) return;
+      log.warn({ signal: sig }, 'second signal: killing children now');
       for (const s of children.filter(alive)) s.proc!.kill('SIGKILL');
       return;
     }
     stopping = true;
+    firstSignalAt = Date.now();
     void shutdown(sig);
   };
   process.on('SIGINT', onSignal);

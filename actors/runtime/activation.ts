@@ -55,7 +55,17 @@ export interface ActivationDeps {
  * How long acknowledged effects may stay in the entry before a write of their own removes them.
  * A busy actor removes them for free in its next batch's write; only an idle one pays a write.
  */
-const FLUSH_DELAY_MS = 1_000;
+const FLUSH_DELAY_MS = 5_000;
+/**
+ * Recent replies kept inside the entry (items). A quiet actor never needs the reply log: its
+ * recent answers ride in its own entry. Only a busy actor's overflow is logged before it leaves.
+ */
+const REPLY_BUDGET = 128;
+/**
+ * Unacknowledged effect items (events + evicting replies) the next write may carry along. Above
+ * this the next batch waits for the acknowledgements first, so an entry stays small (~40 B an item).
+ */
+const EFFECTS_BACKLOG_LIMIT = 512;
 /** Longest a batch waits for the previous batch's effects before writing anyway. */
 const EFFECTS_WAIT_MS = 2_000;
 
@@ -81,6 +91,8 @@ export class Activation {
   private loggedAt = 0;
   private readonly acked = new Set<string>();
   private readonly logged = new Set<number>();
+  /** Set while publishing keeps failing: the actor is then kept in the durable index (due now) so a new owner retries. */
+  private publishFailing = false;
   private flushTimer: NodeJS.Timeout | undefined;
   /** Acknowledgement of the last batch's effects; the next write waits for it (bounded). */
   private effectsInFlight: Promise<unknown> | undefined;
@@ -98,9 +110,22 @@ export class Activation {
     return this.d.partition;
   }
 
-  /** True when nothing is queued or running and every effect is acknowledged and removed. */
+  /** Effect items committed but not yet acknowledged by JetStream. */
+  private unacknowledged(): number {
+    let n = 0;
+    for (const o of this.outbox) if (!this.acked.has(o.msgId)) n++;
+    for (const r of this.evicting(this.replies)) if (!this.logged.has(r.seq)) n += r.items.length;
+    return n;
+  }
+
+  /** Nothing queued or running, and every effect acknowledged (maybe not yet removed): safe to hand off. */
+  get quiescent(): boolean {
+    return !this.running && this.mailbox.size === 0 && this.outbox.every((o) => this.acked.has(o.msgId)) && this.evicting(this.replies).every((r) => this.logged.has(r.seq));
+  }
+
+  /** Quiescent, and the entry holds no acknowledged leftovers either: safe to passivate. */
   get idle(): boolean {
-    return !this.running && this.mailbox.size === 0 && this.outbox.length === 0 && this.replies.length === 0;
+    return !this.running && this.mailbox.size === 0 && this.outbox.length === 0 && this.evicting(this.replies).length === 0;
   }
 
   get isDropped(): boolean {
@@ -136,7 +161,7 @@ export class Activation {
         // Back-pressure from the effects: while the previous batch's events are being
         // acknowledged, commands keep queueing and join the next group commit. Without this,
         // unacknowledged items ride along in every following write and the entry balloons.
-        if (this.effectsInFlight) await waitAtMost(this.effectsInFlight, EFFECTS_WAIT_MS);
+        if (this.effectsInFlight && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT) await waitAtMost(this.effectsInFlight, EFFECTS_WAIT_MS);
         await this.processBatch(this.mailbox.drain());
       }
     } catch (err) {
@@ -172,11 +197,37 @@ export class Activation {
     this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
   }
 
-  /** What the durable index must say: the next deadline, or now while effects are unpublished. */
+  /**
+   * What the durable index must say: the next deadline, or "now" while publishing keeps failing.
+   * (Effects that are merely in flight need no index entry: a new owner finds actors written
+   * just before a takeover by scanning the state bucket's recent writes.)
+   */
   private indexDue(): number | undefined {
     const due = this.nextDue();
-    if (this.outbox.length === 0 && this.replies.length === 0) return due;
+    if (!this.publishFailing) return due;
     return due === undefined ? this.lastUsed : Math.min(due, this.lastUsed);
+  }
+
+  /**
+   * Reply batches that no longer fit the entry's budget (oldest first): they must reach the reply
+   * log before they leave the entry. Batches older than the dedupe window are simply forgotten.
+   */
+  private evicting(batches: ReplyBatch[]): ReplyBatch[] {
+    let kept = 0;
+    const out: ReplyBatch[] = [];
+    for (let i = batches.length - 1; i >= 0; i--) {
+      const b = batches[i]!;
+      kept += b.items.length;
+      if (kept > REPLY_BUDGET) out.unshift(b);
+    }
+    return out;
+  }
+
+  /** The reply batches the next entry keeps: not expired, and not already logged while evicting. */
+  private retainedReplies(batches: ReplyBatch[], now: number): ReplyBatch[] {
+    const fresh = batches.filter((b) => b.at + this.d.dedupeWindowMs >= now);
+    const evicting = new Set(this.evicting(fresh).map((b) => b.seq));
+    return fresh.filter((b) => !(evicting.has(b.seq) && this.logged.has(b.seq)));
   }
 
   private nextDue(): number | undefined {
@@ -262,7 +313,8 @@ export class Activation {
       }
     }
 
-    const removable = this.outbox.some((o) => this.acked.has(o.msgId)) || this.replies.some((r) => this.logged.has(r.seq));
+    const retained = this.retainedReplies(this.replies, now);
+    const removable = this.outbox.some((o) => this.acked.has(o.msgId)) || retained.length !== this.replies.length;
     const nextSeq = this.seq + 1;
     const newOutbox = toOutboxItems(kind.kind, this.d.id, nextSeq, emitted, now, emittedRequestIds);
     const newBatch: ReplyBatch | undefined = items.length > 0 ? { seq: nextSeq, at: now, items } : undefined;
@@ -279,12 +331,11 @@ export class Activation {
         snap: kind.machine.getPersistedSnapshot(snapshot as never),
         timers,
         outbox: [...this.outbox.filter((o) => !this.acked.has(o.msgId)), ...newOutbox],
-        replies: [...this.replies.filter((r) => !this.logged.has(r.seq)), ...(newBatch ? [newBatch] : [])],
+        replies: newBatch ? [...retained, newBatch] : retained,
         loggedAt: this.loggedAt,
       };
       const deadline = nextDueOf(kind, snapshot, timers);
-      const pendingEffects = entry.outbox.length > 0 || entry.replies.length > 0;
-      const indexDue = pendingEffects ? Math.min(deadline ?? now, now) : deadline;
+      const indexDue = this.publishFailing ? Math.min(deadline ?? now, now) : deadline;
       try {
         await this.d.timers.beforeWrite(this.d.partition, this.key, indexDue);
         this.revision = await this.d.store.write(this.key, entry, this.revision);
@@ -301,7 +352,8 @@ export class Activation {
       this.snapshot = snapshot;
       this.timers = timers;
       for (const o of this.outbox) if (this.acked.has(o.msgId)) this.acked.delete(o.msgId);
-      for (const r of this.replies) if (this.logged.has(r.seq)) this.logged.delete(r.seq);
+      const keptSeqs = new Set(entry.replies.map((r) => r.seq));
+      for (const seq of this.logged) if (!keptSeqs.has(seq)) this.logged.delete(seq);
       this.outbox = entry.outbox;
       this.replies = entry.replies;
       if (newBatch) this.recent.addBatch(newBatch);
@@ -348,12 +400,18 @@ export class Activation {
       work.push(
         this.d.outbox.publish(this.d.kind.kind, this.d.id, pending).then((ids) => {
           for (const id of ids) this.acked.add(id);
-          if (ids.length < pending.length) this.d.log.warn({ actor: this.key, failed: pending.length - ids.length }, 'outbox publish failed; will retry');
-          this.scheduleFlush(ids.length < pending.length ? 1_000 : FLUSH_DELAY_MS);
+          const failing = ids.length < pending.length;
+          if (failing) this.d.log.warn({ actor: this.key, failed: pending.length - ids.length }, 'outbox publish failed; will retry');
+          if (failing !== this.publishFailing) {
+            this.publishFailing = failing;
+            // Keep (or stop keeping) the actor in the durable index so a new owner retries.
+            if (failing) void this.d.timers.beforeWrite(this.d.partition, this.key, this.lastUsed).catch(() => undefined);
+          }
+          this.scheduleFlush(failing ? 1_000 : FLUSH_DELAY_MS);
         }),
       );
     }
-    for (const batch of this.replies.filter((r) => !this.logged.has(r.seq))) {
+    for (const batch of this.evicting(this.replies).filter((r) => !this.logged.has(r.seq))) {
       work.push(
         this.d.replyLog
           .append(this.d.kind.kind, this.d.id, batch)
@@ -382,9 +440,10 @@ export class Activation {
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       if (this.dropped) return;
-      const unpublished = this.outbox.some((o) => !this.acked.has(o.msgId)) || this.replies.some((r) => !this.logged.has(r.seq));
+      const evicting = this.evicting(this.replies);
+      const unpublished = this.outbox.some((o) => !this.acked.has(o.msgId)) || evicting.some((r) => !this.logged.has(r.seq));
       if (unpublished) this.publishEffects();
-      if (this.outbox.some((o) => this.acked.has(o.msgId)) || this.replies.some((r) => this.logged.has(r.seq))) this.enqueue({ t: 'flush' });
+      if (this.outbox.some((o) => this.acked.has(o.msgId)) || evicting.some((r) => this.logged.has(r.seq))) this.enqueue({ t: 'flush' });
     }, delay);
     this.flushTimer.unref?.();
   }

@@ -26,6 +26,7 @@ import { DurableTimers } from './timers.js';
 import { Activation } from './activation.js';
 import { Router } from './router.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
+import { recentlyWrittenKeys } from './recent-writes.js';
 import { startNodeHttp } from './node-http.js';
 import { partitionOf } from '../../contracts/index.js';
 
@@ -203,8 +204,38 @@ export class ActorNode {
         work.push(this.acquire(p));
       }
     }
+    const before = new Set(this.ownedPartitions());
     await Promise.all(work);
+    const gained = this.ownedPartitions().filter((p) => !before.has(p));
+    // Not awaited: the partitions already serve; the scan only wakes actors in the background.
+    if (gained.length > 0) void this.wakeRecentlyWritten(gained);
     this.metrics.partitions.set(this.ownedPartitions().length);
+  }
+
+  /**
+   * After taking partitions over, wake every actor of theirs written shortly before: one of them
+   * may hold effects its previous owner committed but never published (G10 rule 4).
+   */
+  private async wakeRecentlyWritten(partitions: number[]): Promise<void> {
+    const wanted = new Set(partitions);
+    const since = Date.now() - this.cfg.leaseTtlMs - this.cfg.memberTimeoutMs - 10_000;
+    try {
+      const keys = await recentlyWrittenKeys(this.infra.js, since);
+      let woken = 0;
+      for (const key of keys) {
+        const dot = key.indexOf('.');
+        const kind = this.kinds.get(key.slice(0, dot));
+        if (!kind) continue;
+        const id = key.slice(dot + 1);
+        const p = partitionOf(kind.kind, id, this.cfg.partitions);
+        if (!wanted.has(p) || !this.owns(p)) continue;
+        this.activationFor(kind, id, p).enqueue({ t: 'timer' });
+        woken++;
+      }
+      if (woken > 0) this.log.info({ partitions: partitions.length, woken }, 'woke recently written actors after takeover');
+    } catch (err) {
+      this.log.warn({ err }, 'could not scan recent writes after takeover');
+    }
   }
 
   private async acquire(p: number): Promise<void> {
@@ -244,7 +275,7 @@ export class ActorNode {
     await s.sub.drain().catch(() => s.sub.unsubscribe());
     const mine = [...this.activations.values()].filter((a) => a.partition === p);
     const deadline = Date.now() + 5_000;
-    while (mine.some((a) => !a.idle && !a.isDropped) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (mine.some((a) => !a.quiescent && !a.isDropped) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const a of mine) a.drop('handed off', new NotOwnerError(p));
     this.timers.clearPartition(p);
     await this.leases.release(p);

@@ -78,6 +78,7 @@ export class Router {
         requestId,
         done: (o: CommandOutcome) => {
           this.d.onCommand?.(kind.kind, verb, o.ok ? 'ok' : String(o.error.code));
+          this.d.log.debug({ requestId, actor: `${kind.kind}.${parsed.id}`, verb, commandId: cmd.commandId, outcome: o.ok ? 'ok' : o.error.code }, 'command');
           if (!o.ok) return fail(o.error, cmd.commandId);
           const r = encodeReply(o.result, format, cmd.commandId);
           if (requestId) r.headers.set(Headers.RequestId, requestId);

@@ -5,5 +5,7 @@
  * Add a new group's file here and nowhere else.
  */
 export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from './users.js';
+export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoints } from './catalog.js';
 
 export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './users.js';
+export type { CatalogEventRow, CatalogTicketClassRow, CatalogOrganizer } from './catalog.js';

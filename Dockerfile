@@ -1,0 +1,29 @@
+# TicketBottle application image: one image for actor nodes (default CMD), gateways and the
+# migration job; docker-compose.yml picks the entry point with `command:`.
+# TypeScript runs through tsx (a runtime dependency), so there is no build step.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+
+# Dependencies first, so a code change does not reinstall them. npm ci installs exactly the lock.
+# (npm 11 skips install scripts not in allowScripts; tsx/esbuild and msgpackr load their prebuilt
+# optional packages, and uWebSockets.js ships its binaries, so nothing needs a compiler here.)
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+
+# Only the runtime folders: never the host's node_modules, .data or test scratch files.
+COPY tsconfig.json ./
+COPY config/ config/
+COPY contracts/ contracts/
+COPY actors/ actors/
+COPY gateway/ gateway/
+COPY accounts/ accounts/
+COPY db/ db/
+COPY ops/ ops/
+
+ENV NODE_ENV=production
+USER node
+
+# Actor node: metrics/health on 9100 when TB_NODE_HTTP_PORT=9100 (compose sets it).
+EXPOSE 8080 9100
+CMD ["node", "--import", "tsx", "actors/node-main.ts"]

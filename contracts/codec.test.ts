@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decode, encode, formatOf, Format } from './codec.js';
+import { TbError } from './tb-error.js';
+
+describe('contracts - codec', () => {
+  it('round-trips plain values in both formats', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const value = JSON.parse(JSON.stringify(v ?? null)) as unknown;
+        expect(decode(encode(value, Format.Json), Format.Json)).toEqual(value);
+        expect(decode(encode(value, Format.Msgpack), Format.Msgpack)).toEqual(value);
+      }),
+    );
+  });
+
+  it('decodes msgpack maps as plain objects, not msgpackr records', () => {
+    const out = decode(encode({ a: { b: [1, 2] } })) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(out).toEqual({ a: { b: [1, 2] } });
+  });
+
+  it('picks the format from the content type; no header means msgpack; unknown types are refused', () => {
+    expect(formatOf(undefined)).toBe(Format.Msgpack);
+    expect(formatOf('application/json; charset=utf-8')).toBe(Format.Json);
+    expect(formatOf('application/msgpack')).toBe(Format.Msgpack);
+    expect(() => formatOf('text/xml')).toThrow(expect.objectContaining({ code: 'CODEC_UNSUPPORTED_CONTENT_TYPE' }));
+  });
+
+  it('turns bad bytes and oversized payloads into CODEC_* errors, never anything else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.constantFrom(Format.Json, Format.Msgpack), (bytes, format) => {
+        try {
+          decode(bytes, format);
+        } catch (err) {
+          expect(err).toBeInstanceOf(TbError);
+          expect((err as TbError).code).toBe('CODEC_MALFORMED');
+        }
+      }),
+    );
+    expect(() => decode(new Uint8Array(11), Format.Msgpack, 10)).toThrow(expect.objectContaining({ code: 'CODEC_PAYLOAD_TOO_LARGE' }));
+    expect(decode(new Uint8Array(0))).toEqual({});
+  });
+});

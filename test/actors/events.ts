@@ -1,0 +1,48 @@
+/**
+ * @module test/actors/events
+ * Reads the domain events one actor published to the `TB_EVENTS` stream: all of them in stream
+ * order (`readEvents`: an ordered consumer without a filter, since nats-server 2.9 half-applies
+ * multi-filter consumers, so the subject is matched here), or the last one of a type
+ * (`lastEvent`: a direct get by subject). Events are at-least-once: readers key them by
+ * business id.
+ */
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { DomainEventMessage } from '../../actors/runtime/index.js';
+import { decode, EVENTS_ROOT, EVENTS_STREAM, eventSubject } from '../../contracts/index.js';
+
+/** Every event of `kind.id` stored in `TB_EVENTS` up to now. */
+export async function readEvents(nc: NatsConnection, kind: string, id: string): Promise<DomainEventMessage[]> {
+  const jsm = await jetstreamManager(nc);
+  const last = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq;
+  const out: DomainEventMessage[] = [];
+  if (last === 0) return out;
+  const prefix = `${EVENTS_ROOT}.${kind}.${id}.`;
+  const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, { deliver_policy: DeliverPolicy.All });
+  const messages = await consumer.consume({ max_messages: 1_000 });
+  for await (const m of messages) {
+    if (m.subject.startsWith(prefix)) out.push(decode(m.data) as DomainEventMessage);
+    if (m.info.streamSequence >= last) break;
+  }
+  await messages.close();
+  return out;
+}
+
+/** The events of `type` keyed by `data[key]` (the last one wins: duplicates are re-deliveries). */
+export function eventsBy(events: DomainEventMessage[], type: string, key: string): Map<string, Record<string, unknown>> {
+  return new Map(events.filter((e) => e.type === type).map((e) => [String(e.data[key]), e.data]));
+}
+
+/**
+ * The last domain event stored in `TB_EVENTS` for `kind.id` of `type` (e.g. `ticketclass.released`),
+ * or undefined when the stream holds none yet.
+ */
+export async function lastEvent(nc: NatsConnection, kind: string, id: string, type: string): Promise<DomainEventMessage | undefined> {
+  const jsm = await jetstreamManager(nc);
+  try {
+    const m = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: eventSubject(kind, id, type) });
+    return m ? (decode(m.data) as DomainEventMessage) : undefined;
+  } catch {
+    return undefined; // no message on that subject (yet)
+  }
+}
