@@ -47,10 +47,14 @@ export interface CatalogProjector {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ns = (ms: number) => ms * 1_000_000;
 
-/** Create the durable consumer `name` unless it exists (an existing one keeps its position). */
+/** Create the durable consumer `name` unless it exists (an existing one keeps its position; its ack wait and max ack pending are updated). */
 export async function ensureCatalogConsumer(nc: NatsConnection, name: string, opts: { ackWaitMs: number; maxAckPending: number; inactiveMs?: number }): Promise<Consumer> {
   const jsm = await jetstreamManager(nc);
   const existing = await jsm.consumers.info(EVENTS_STREAM, name).catch(() => undefined);
+  if (existing && (existing.config.ack_wait !== ns(opts.ackWaitMs) || existing.config.max_ack_pending !== opts.maxAckPending)) {
+    // Editable settings follow the configuration; the position is kept.
+    await jsm.consumers.update(EVENTS_STREAM, name, { ack_wait: ns(opts.ackWaitMs), max_ack_pending: opts.maxAckPending });
+  }
   if (!existing) {
     await jsm.consumers.add(EVENTS_STREAM, {
       durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: `${EVENTS_ROOT}.>`,

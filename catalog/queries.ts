@@ -12,7 +12,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { TbError } from '../contracts/index.js';
 import type { Db } from '../db/index.js';
 import { decodeCursor, encodeCursor, filterFingerprint, type CursorKey } from './cursor.js';
-import { toClassItem, toEventItem, EVENT_COLUMNS, type Row } from './rows.js';
+import { toClassItem, toEventItem, CLASS_COLUMNS, EVENT_COLUMNS, type Row } from './rows.js';
 import {
   CatalogListQuery, CatalogMyEventsQuery, DEFAULT_LIMIT,
   type CatalogCategory, type CatalogEventDetail, type CatalogEventPage,
@@ -58,7 +58,7 @@ async function page(db: Db, where: SQL[], limit: number, fp: string, search: SQL
   if (lastRow) {
     const key: CursorKey = search
       ? { mode: 'rank', rank: Number(lastRow.rank), id: String(lastRow.event_id) }
-      : { mode: 'time', startsAt: (lastRow.starts_at as Date).getTime(), id: String(lastRow.event_id) };
+      : { mode: 'time', startsAt: Number(lastRow.starts_at), id: String(lastRow.event_id) };
     nextCursor = encodeCursor(key, fp);
   }
   return { items, nextCursor };
@@ -96,7 +96,7 @@ export function createCatalog(db: Db): Catalog {
       const rows = (await db.execute(sql`select ${EVENT_COLUMNS} from catalog_events e
         where e.event_id = ${scrub(eventId)} and ${visible}`)) as unknown as Row[];
       if (rows.length === 0) return null;
-      const classes = (await db.execute(sql`select * from catalog_ticket_classes
+      const classes = (await db.execute(sql`select ${CLASS_COLUMNS} from catalog_ticket_classes
         where event_id = ${scrub(eventId)} and name is not null order by price_minor asc, class_id asc`)) as unknown as Row[];
       return { ...toEventItem(rows[0]!), ticketClasses: classes.map(toClassItem) };
     },

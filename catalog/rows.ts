@@ -1,6 +1,6 @@
 /**
  * @module catalog/rows
- * Maps raw catalog rows (snake_case, timestamps as `Date`, bigints as strings) to the API items
+ * Maps raw catalog rows (snake_case; timestamps selected as epoch-ms bigints, which arrive as strings) to the API items
  * of `schemas.ts`. Pure. Optional fields are omitted rather than null, as in the actor views.
  */
 import { sql } from 'drizzle-orm';
@@ -9,12 +9,18 @@ import type { CatalogEventItem, CatalogTicketClassItem } from './schemas.js';
 /** A raw row from `db.execute`. */
 export type Row = Record<string, unknown>;
 
-/** The `catalog_events e` columns the API shows (never the search vector). */
-export const EVENT_COLUMNS = sql.raw(`e.event_id, e.name, e.description, e.location, e.starts_at, e.ends_at, e.categories,
-  e.status, e.is_public, e.is_free, e.organizer, e.created_by, e.ticket_sale_start_at, e.ticket_sale_end_at,
-  e.allow_wait_room, e.is_new_trending, e.version, e.updated_at`);
+const epochMs = (col: string) => `floor(extract(epoch from ${col}) * 1000)::bigint as ${col.split('.').pop()}`;
 
-const ms = (v: unknown): number => (v instanceof Date ? v.getTime() : new Date(String(v)).getTime());
+/** The `catalog_events e` columns the API shows (never the search vector); timestamps as epoch ms. */
+export const EVENT_COLUMNS = sql.raw(`e.event_id, e.name, e.description, e.location, ${epochMs('e.starts_at')}, ${epochMs('e.ends_at')},
+  e.categories, e.status, e.is_public, e.is_free, e.organizer, e.created_by, ${epochMs('e.ticket_sale_start_at')},
+  ${epochMs('e.ticket_sale_end_at')}, e.allow_wait_room, e.is_new_trending, e.version, ${epochMs('e.updated_at')}`);
+
+/** The `catalog_ticket_classes` columns the API shows; timestamps as epoch ms. */
+export const CLASS_COLUMNS = sql.raw(`class_id, event_id, name, price_minor, currency, total, available, state,
+  ${epochMs('sale_starts_at')}, ${epochMs('sale_ends_at')}`);
+
+const ms = (v: unknown): number => Number(v);
 
 /** One `catalog_events` row as an API item. */
 export function toEventItem(r: Row): CatalogEventItem {

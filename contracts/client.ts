@@ -70,13 +70,17 @@ export function createActorClient(nc: NatsConnection, options: ActorClientOption
       let lastError: TbError | undefined;
       for (let attempt = 1; ; attempt++) {
         if (stats) stats.attempts = attempt;
-        const h = natsHeaders();
-        h.set(CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE);
-        h.set(Headers.Attempt, String(attempt));
-        if (opts.requestId) h.set(Headers.RequestId, opts.requestId);
+        // msgpack is the default: a first attempt without a request id sends no headers at all.
+        let h: ReturnType<typeof natsHeaders> | undefined;
+        if (attempt > 1 || opts.requestId) {
+          h = natsHeaders();
+          h.set(CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE);
+          h.set(Headers.Attempt, String(attempt));
+          if (opts.requestId) h.set(Headers.RequestId, opts.requestId);
+        }
         try {
           const remaining = deadline - Date.now();
-          const msg = await nc.request(subject, payload, { timeout: Math.max(50, Math.min(timeout, remaining)), headers: h });
+          const msg = await nc.request(subject, payload, h ? { timeout: Math.max(50, Math.min(timeout, remaining)), headers: h } : { timeout: Math.max(50, Math.min(timeout, remaining)) });
           return decodeReply<R>(msg).result;
         } catch (err) {
           if (err instanceof TbError) {

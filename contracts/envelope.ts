@@ -17,20 +17,27 @@ export interface ReplyBody<R = unknown> {
   result: R;
 }
 
-/** Headers + payload of an encoded reply. */
+/** Headers + payload of an encoded reply. A msgpack success reply carries no headers at all. */
 export interface EncodedReply {
   data: Uint8Array;
-  headers: MsgHdrs;
+  headers: MsgHdrs | undefined;
 }
 
+/**
+ * Encode a success reply. msgpack is the default format, so a msgpack success reply needs no
+ * headers (they cost more than the payload on the hot path); a JSON reply says so.
+ */
 export function encodeReply(result: unknown, format: Format, commandId?: string): EncodedReply {
-  const h = natsHeaders();
-  h.set(CONTENT_TYPE_HEADER, contentTypeOf(format));
+  let h: MsgHdrs | undefined;
+  if (format !== 'msgpack') {
+    h = natsHeaders();
+    h.set(CONTENT_TYPE_HEADER, contentTypeOf(format));
+  }
   const body: ReplyBody = commandId === undefined ? { result } : { commandId, result };
   return { data: encode(body, format), headers: h };
 }
 
-export function encodeErrorReply(err: TbError, format: Format, commandId?: string): EncodedReply {
+export function encodeErrorReply(err: TbError, format: Format, commandId?: string): EncodedReply & { headers: MsgHdrs } {
   const h = natsHeaders();
   h.set(CONTENT_TYPE_HEADER, contentTypeOf(format));
   h.set(Headers.ErrorCode, String(err.code));

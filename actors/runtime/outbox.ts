@@ -9,7 +9,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { EventObject } from 'xstate';
-import { CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE, Headers, encode, eventSubject } from '../../contracts/index.js';
+import { Headers, encode, eventSubject } from '../../contracts/index.js';
 import type { OutboxItem } from './store.js';
 
 /** The body of every domain event message on `tb.evt.>`. */
@@ -60,8 +60,9 @@ export class OutboxPublisher {
         const [, , seq, n] = item.msgId.split('.').slice(-4);
         const body: DomainEventMessage = { type: item.type, kind, id, seq: Number(seq), n: Number(n), at: item.at, data: item.data };
         if (item.requestId) body.requestId = item.requestId;
+        // Bodies are msgpack (the default, so no content-type header); the type header lets a
+        // consumer filter without decoding.
         const h = natsHeaders();
-        h.set(CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE);
         h.set(EVENT_TYPE_HEADER, item.type);
         if (item.requestId) h.set(Headers.RequestId, item.requestId);
         return this.js.publish(item.subject, encode(body), { msgID: item.msgId, headers: h, timeout: 5_000 }).then(() => item.msgId);

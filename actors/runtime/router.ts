@@ -81,8 +81,11 @@ export class Router {
           this.d.log.debug({ requestId, actor: `${kind.kind}.${parsed.id}`, verb, commandId: cmd.commandId, outcome: o.ok ? 'ok' : o.error.code }, 'command');
           if (!o.ok) return fail(o.error, cmd.commandId);
           const r = encodeReply(o.result, format, cmd.commandId);
-          if (requestId) r.headers.set(Headers.RequestId, requestId);
-          msg.respond(r.data, { headers: r.headers });
+          if (requestId) {
+            r.headers ??= natsHeaders();
+            r.headers.set(Headers.RequestId, requestId);
+          }
+          msg.respond(r.data, r.headers ? { headers: r.headers } : undefined);
         },
       });
     } catch (err) {

@@ -100,7 +100,7 @@ export function waitForSeq(handle: DbHandle, seq: number, projector = 'catalog')
     const rows = await handle.db.execute(sql`select stream_seq from catalog_checkpoints where projector = ${projector}`);
     const at = Number((rows as unknown as { stream_seq: string }[])[0]?.stream_seq ?? 0);
     return at >= seq ? at : undefined;
-  }, 15_000, `checkpoint ${seq}`);
+  }, 15_000, `checkpoint ${seq} (projector ${projector})`);
 }
 
 /** Every catalog row, ordered, for whole-table comparisons. */

@@ -97,8 +97,9 @@ describe('harness - processes', () => {
     const file = join(tmpdir(), `tb-harness-child-${process.pid}.mts`);
     writeFileSync(file, [
       'const who: string = process.env.WHO ?? "nobody";',
-      'console.log(JSON.stringify({ level: 30, msg: `ready ${who}` }));',
+      // The handler goes in before "ready" is printed, or a fast stop() races it.
       'process.on("SIGTERM", () => { console.log("bye"); process.exit(3); });',
+      'console.log(JSON.stringify({ level: 30, msg: `ready ${who}` }));',
       'setInterval(() => {}, 1000);',
     ].join('\n'));
     const logFile = join(tmpdir(), `tb-harness-child-${process.pid}.log`);
