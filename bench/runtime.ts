@@ -35,6 +35,7 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
   const env = { TB_NATS_URL: url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: replicas, TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'warn', TB_NODE_ID: `bench-${topology}` };
   const echo = spawnTs('bench/echo-responder.ts', { name: `bench-echo-${topology}`, env });
   const nodeEnv: Record<string, string> = { ...env, TB_LOG_LEVEL: 'info' };
+  if (process.env.TB_BENCH_NODE_OPTIONS) nodeEnv.NODE_OPTIONS = process.env.TB_BENCH_NODE_OPTIONS;
   if (process.env.TB_BENCH_PROFILE) nodeEnv.TB_CPU_PROFILE = `${process.env.TB_BENCH_PROFILE}-${topology}.cpuprofile`;
   const node = spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}`, env: nodeEnv });
   const nc = await connect({ servers: url.split(','), noAsyncTraces: true });

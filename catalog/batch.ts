@@ -14,6 +14,9 @@ import { applyChange, saveCheckpoint } from './apply.js';
 import { decodeCatalogMessage, type DecodedMessage } from './decode.js';
 import { MessageOutcome, type CatalogMetrics } from './metrics.js';
 
+/** Advisory lock key: shared by live catalog writers, exclusive during the rebuild's swap. */
+export const CATALOG_WRITE_LOCK = 0x7b_ca7a1;
+
 /** How a batch applier is set up. */
 export interface BatchOptions {
   db: Db;
@@ -65,6 +68,9 @@ export function createBatchApplier(o: BatchOptions): BatchApplier {
     const top = Math.max(...items.map((i) => i.msg.seq));
     await o.db.transaction(async (tx) => {
       if (o.schema) await tx.execute(sql.raw(`set local search_path to "${o.schema}", public`));
+      // Live writers share this lock; the rebuild's swap takes it exclusively before its table
+      // locks, so the two can never deadlock on the tables (taken in different orders).
+      else await tx.execute(sql`select pg_advisory_xact_lock_shared(${CATALOG_WRITE_LOCK})`);
       for (const i of items) await applyChange(tx, i.decoded.change);
       await saveCheckpoint(tx, o.name, top);
     });

@@ -68,30 +68,41 @@ export async function ensureCatalogConsumer(nc: NatsConnection, name: string, op
 /** @internal Control of one `pump` run. */
 export interface PumpControl {
   stopping(): boolean;
-  /** Called after each flushed batch when nothing else is buffered; return true to stop. */
-  onIdle?(): Promise<boolean>;
+  /** Called after each applied batch; return true to stop. */
+  afterBatch?(): Promise<boolean>;
   setMessages(m: ConsumerMessages | undefined): void;
 }
 
 /**
- * @internal Pull from `consumer` and hand messages to `apply` in batches: a batch is flushed when
- * it is full or when nothing else is buffered, so a quiet stream still sees each event at once.
+ * @internal Pull from `consumer` and hand messages to `apply` in batches: whatever has arrived,
+ * up to `batchSize`, so a quiet stream still sees each event at once. The server's
+ * `max_ack_pending` bounds what can be buffered here. Resolves when stopped, when `onIdle` says
+ * so, or when the subscription ends (the caller re-attaches).
  */
 export async function pump(consumer: Consumer, apply: BatchApplier, batchSize: number, ctl: PumpControl): Promise<void> {
-  const messages = await consumer.consume({ max_messages: batchSize * 2 });
+  const queue: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  const messages = await consumer.consume({ max_messages: batchSize, callback: (m) => { queue.push(m); wake?.(); } });
   ctl.setMessages(messages);
-  let batch: JsMsg[] = [];
-  for await (const msg of messages) {
-    if (ctl.stopping()) break; // left unacked: redelivered after ack_wait
-    batch.push(msg);
-    if (batch.length < batchSize && messages.getPending() > 0) continue;
-    const flushing = batch;
-    batch = [];
-    await apply(flushing);
-    if (messages.getPending() === 0 && ctl.onIdle && (await ctl.onIdle())) break;
+  let ended = false;
+  const closed = messages.closed().then(() => { ended = true; wake?.(); });
+  try {
+    while (!ctl.stopping()) {
+      if (queue.length === 0) {
+        if (ended) break;
+        await new Promise<void>((r) => { wake = r; });
+        wake = undefined;
+        continue;
+      }
+      await apply(queue.splice(0, batchSize));
+      if (ctl.afterBatch && (await ctl.afterBatch())) break;
+    }
+  } finally {
+    // Anything still queued is left unacked: redelivered after ack_wait.
+    ctl.setMessages(undefined);
+    await messages.close().catch(() => undefined);
+    await closed;
   }
-  ctl.setMessages(undefined);
-  await messages.close().catch(() => undefined);
 }
 
 /**

@@ -3,12 +3,13 @@
  * `npm run catalog:rebuild`: recompute the catalog tables from the whole `TB_EVENTS` stream.
  * Shadow-and-swap, safe while the system runs: replay into shadow tables (schema
  * `catalog_rebuild`) through a separate durable consumer, then, in ONE transaction that holds the
- * live tables in EXCLUSIVE mode (readers keep reading, the live projector's writes wait), drain
+ * catalog write lock and the live tables in EXCLUSIVE mode (readers keep reading, the live
+ * projector's writes wait), drain
  * what arrived meanwhile and copy the shadow rows over the live ones. Readers never see an empty
  * catalog; the live consumer keeps its position, and its next (guarded) upserts are no-ops or newer.
  */
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager, type Consumer } from '@nats-io/jetstream';
+import { jetstreamManager, type Consumer, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { sql } from 'drizzle-orm';
 import { pino, type Logger } from 'pino';
@@ -16,7 +17,7 @@ import type { Registry } from 'prom-client';
 import { loadConfig } from '../config/index.js';
 import { EVENTS_STREAM } from '../contracts/index.js';
 import { createDb, migrate, type Db } from '../db/index.js';
-import { createBatchApplier } from './batch.js';
+import { CATALOG_WRITE_LOCK, createBatchApplier, type BatchApplier } from './batch.js';
 import { createCatalogMetrics } from './metrics.js';
 import { ensureCatalogConsumer, pump, type PumpControl } from './projector.js';
 
@@ -64,7 +65,7 @@ export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> 
       db: o.db, log, metrics: createCatalogMetrics(o.registry), name: REBUILD_CONSUMER, retryDelayMs: 1_000,
       schema: SHADOW_SCHEMA, confirmAcks: true,
     });
-    const drain = () => drainConsumer(consumer, batchSize, async (msgs) => {
+    const drain = () => drainConsumer(jsm, consumer, batchSize, async (msgs) => {
       const top = await apply(msgs);
       progress.processed += msgs.length;
       progress.total = Math.max(progress.total, progress.processed);
@@ -74,6 +75,7 @@ export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> 
     await drain();
     log.info(progress, 'catalog replayed into shadow tables; swapping');
     await o.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${CATALOG_WRITE_LOCK})`);
       await tx.execute(sql.raw(`lock table ${TABLES.map((t) => `public.${t}`).join(', ')} in exclusive mode`));
       await drain(); // what was published while we replayed: the live projector is blocked from here on
       for (const t of TABLES) {
@@ -95,14 +97,19 @@ export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> 
   }
 }
 
-/** Apply everything the consumer has until nothing is pending or waiting for an ack. */
-async function drainConsumer(consumer: Consumer, batchSize: number, apply: (msgs: readonly import('@nats-io/jetstream').JsMsg[]) => Promise<number>): Promise<void> {
+/**
+ * Apply everything up to the stream's current last sequence: done when the consumer has delivered
+ * it and nothing is waiting for an ack (a nak'd message comes back first). Later messages may be
+ * applied too; the target is fixed so a busy stream cannot keep the rebuild chasing it.
+ */
+async function drainConsumer(jsm: JetStreamManager, consumer: Consumer, batchSize: number, apply: BatchApplier): Promise<void> {
+  const last = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq;
   const caughtUp = async () => {
     const info = await consumer.info();
-    return info.num_pending === 0 && info.num_ack_pending === 0;
+    return info.delivered.stream_seq >= last && info.num_ack_pending === 0;
   };
   if (await caughtUp()) return;
-  const ctl: PumpControl = { stopping: () => false, onIdle: caughtUp, setMessages: () => {} };
+  const ctl: PumpControl = { stopping: () => false, afterBatch: caughtUp, setMessages: () => {} };
   await pump(consumer, apply, batchSize, ctl);
 }
 

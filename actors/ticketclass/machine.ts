@@ -84,7 +84,9 @@ export const ticketClassMachine = setup({
   },
 }).createMachine({
   id: 'ticketclass',
-  context: ({ input }) => initialContext(input),
+  // xstate's pure transition() builds a throwaway actor that evaluates this factory with no
+  // input on every call; answer it cheaply instead of throwing (a throw per command cost 7% CPU).
+  context: ({ input }) => (input ? initialContext(input) : ({} as TicketClassContext)),
   initial: 'active',
   entry: enqueueActions(({ context, enqueue }) => {
     const at = context.createdAt;

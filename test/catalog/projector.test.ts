@@ -4,6 +4,7 @@
  * idempotence under duplicates and reordering, poison messages, and crash/restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createCatalog, startCatalogProjector, type Catalog, type CatalogProjector } from '../../catalog/index.js';
 import { encode } from '../../contracts/index.js';
@@ -20,10 +21,12 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
   let projector: CatalogProjector;
   let catalog: Catalog;
   const registry = new Registry();
+  const lines: Record<string, unknown>[] = [];
+  const recording = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
 
   beforeAll(async () => {
     fx = await setupCatalog();
-    projector = startCatalogProjector({ nc: fx.nc, db: fx.handle.db, log, registry, retryDelayMs: 200 });
+    projector = startCatalogProjector({ nc: fx.nc, db: fx.handle.db, log: recording, registry, retryDelayMs: 200 });
     catalog = createCatalog(fx.handle.db);
   });
   afterAll(async () => {
@@ -107,9 +110,16 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
     const seq = await publishProjection(fx.nc, projection('afterpoison'), 'published');
     await waitForSeq(fx.handle, seq);
     expect(await catalog.getEvent('afterpoison')).not.toBeNull();
+    expect(lines.find((l) => l.msg === 'catalog poison message terminated' && l.seq === bad1)).toMatchObject({ level: 50, reason: 'undecodable body' });
     const metrics = await registry.getSingleMetricAsString('tb_catalog_messages_total');
     expect(metrics).toMatch(/outcome="poison"} [2-9]/);
     expect(bad1).toBeGreaterThan(0);
+  });
+
+  it('catalog - logs carry the event requestId', async () => {
+    const seq = await publishProjection(fx.nc, projection('traced'), 'published', {}, 'req-trace-42');
+    await waitForSeq(fx.handle, seq);
+    expect(lines.find((l) => l.seq === seq)).toMatchObject({ requestId: 'req-trace-42', msg: 'catalog applied' });
   });
 
   it('catalog - a projector killed before its acks resumes without loss or double application', async () => {

@@ -76,6 +76,7 @@ describe.skipIf(skip !== undefined)('catalog rebuild', () => {
     }, 15_000, 'live events');
     expect(rows[0]!.n).toBe(extra);
     await fx.handle.db.execute(sql`delete from catalog_events where event_id like 'live%'`);
+    await fx.handle.db.execute(sql`delete from catalog_event_staff where event_id like 'live%'`);
     expect(await snapshotTables(fx.handle)).toEqual(before);
   });
 });
