@@ -10,6 +10,7 @@ import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig } from '../config/index.js';
+import { TbError } from '../contracts/index.js';
 import { createDb, migrate } from '../db/index.js';
 import { startCatalogProjector } from './projector.js';
 
@@ -33,7 +34,17 @@ function serveHttp(registry: Registry, port: number, host: string): Promise<Serv
 export async function runCatalogProjector(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, name: 'catalog-projector' });
-  await migrate(config.databaseUrl);
+  // PostgreSQL may come up after us (or be briefly full): retry what is retryable for a minute.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(config.databaseUrl);
+      break;
+    } catch (err) {
+      if (!TbError.is(err) || !err.retryable || attempt >= 60) throw err;
+      log.warn({ err, attempt }, 'database not ready; retrying');
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
   const handle = createDb(config.databaseUrl, { max: 4 });
   const nc = await connect({
     servers: config.natsUrl.split(','), name: `tb-catalog-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250,

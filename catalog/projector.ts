@@ -68,16 +68,14 @@ export async function ensureCatalogConsumer(nc: NatsConnection, name: string, op
 /** @internal Control of one `pump` run. */
 export interface PumpControl {
   stopping(): boolean;
-  /** Called after each applied batch; return true to stop. */
-  afterBatch?(): Promise<boolean>;
   setMessages(m: ConsumerMessages | undefined): void;
 }
 
 /**
  * @internal Pull from `consumer` and hand messages to `apply` in batches: whatever has arrived,
  * up to `batchSize`, so a quiet stream still sees each event at once. The server's
- * `max_ack_pending` bounds what can be buffered here. Resolves when stopped, when `onIdle` says
- * so, or when the subscription ends (the caller re-attaches).
+ * `max_ack_pending` bounds what can be buffered here. Resolves when stopped or when the
+ * subscription ends (the caller re-attaches).
  */
 export async function pump(consumer: Consumer, apply: BatchApplier, batchSize: number, ctl: PumpControl): Promise<void> {
   const queue: JsMsg[] = [];
@@ -95,10 +93,11 @@ export async function pump(consumer: Consumer, apply: BatchApplier, batchSize: n
         continue;
       }
       await apply(queue.splice(0, batchSize));
-      if (ctl.afterBatch && (await ctl.afterBatch())) break;
     }
   } finally {
-    // Anything still queued is left unacked: redelivered after ack_wait.
+    // Anything still queued goes back now (nak) rather than after ack_wait; on a dead
+    // connection the nak fails and ack_wait brings it back anyway.
+    for (const m of queue.splice(0)) { try { m.nak(); } catch { /* redelivered after ack_wait */ } }
     ctl.setMessages(undefined);
     await messages.close().catch(() => undefined);
     await closed;

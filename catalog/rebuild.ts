@@ -9,7 +9,7 @@
  * catalog; the live consumer keeps its position, and its next (guarded) upserts are no-ops or newer.
  */
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager, type Consumer, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type Consumer, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { sql } from 'drizzle-orm';
 import { pino, type Logger } from 'pino';
@@ -19,7 +19,7 @@ import { EVENTS_STREAM } from '../contracts/index.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { CATALOG_WRITE_LOCK, createBatchApplier, type BatchApplier } from './batch.js';
 import { createCatalogMetrics } from './metrics.js';
-import { ensureCatalogConsumer, pump, type PumpControl } from './projector.js';
+import { ensureCatalogConsumer } from './projector.js';
 
 /** The rebuild's own durable consumer (deleted when done; ages out if the rebuild dies). */
 export const REBUILD_CONSUMER = 'catalog-rebuild';
@@ -99,18 +99,21 @@ export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> 
 
 /**
  * Apply everything up to the stream's current last sequence: done when the consumer has delivered
- * it and nothing is waiting for an ack (a nak'd message comes back first). Later messages may be
- * applied too; the target is fixed so a busy stream cannot keep the rebuild chasing it.
+ * it and nothing is waiting for an ack (a nak'd message comes back first). The target is fixed so
+ * a busy stream cannot keep the rebuild chasing it. Bounded fetches, not `consume()`: when a
+ * fetch ends every message it pulled has arrived, so none is left pending for `ack_wait`.
  */
 async function drainConsumer(jsm: JetStreamManager, consumer: Consumer, batchSize: number, apply: BatchApplier): Promise<void> {
   const last = (await jsm.streams.info(EVENTS_STREAM)).state.last_seq;
-  const caughtUp = async () => {
+  for (;;) {
     const info = await consumer.info();
-    return info.delivered.stream_seq >= last && info.num_ack_pending === 0;
-  };
-  if (await caughtUp()) return;
-  const ctl: PumpControl = { stopping: () => false, afterBatch: caughtUp, setMessages: () => {} };
-  await pump(consumer, apply, batchSize, ctl);
+    if (info.delivered.stream_seq >= last && info.num_ack_pending === 0) return;
+    const batch: JsMsg[] = [];
+    // Asking for no more than is pending lets the fetch end as soon as they arrived.
+    const want = Math.max(1, Math.min(batchSize, info.num_pending));
+    for await (const m of await consumer.fetch({ max_messages: want, expires: 1_000 })) batch.push(m);
+    if (batch.length > 0) await apply(batch);
+  }
 }
 
 /** Process entry: `npm run catalog:rebuild`. Exit code 0 when the new tables are in place. */

@@ -1,3 +1,4 @@
+import { TicketClassLimits } from '../../contracts/kinds/ticketclass.js';
 /**
  * @module actors/ticketclass/machine.test
  * Pure tests of the ticket class machine: next state, context and emitted events for each event,
@@ -131,17 +132,18 @@ describe('ticketclass machine', () => {
     expect(step(s, { type: 'timer.fired', now: MIN }).s.context).toMatchObject({ sold: 1, reserved: 0, holdsCount: 0 });
   });
 
-  it('remembers at least the last 768 finished orders and at most 1,024', () => {
+  it('remembers the last (generations − 1) × size finished orders and at most generations × size', () => {
+    const { recentGenerationSize: size, recentGenerations: gens } = TicketClassLimits;
     let s = created({ total: 5_000, maxHolds: 5_000 });
     for (let i = 0; i < 2_000; i++) {
       s = step(s, { type: 'ticketclass.reserve', orderId: `o${i}`, quantity: 1, holdMs: MIN, now: i }).s;
       s = step(s, { type: 'ticketclass.confirm', orderId: `o${i}`, now: i }).s;
     }
     const remembered = [s.context.recent.head, ...s.context.recent.old].reduce((n, g) => n + [...bmEntries(g)].length, 0);
-    expect(remembered).toBeGreaterThanOrEqual(768);
-    expect(remembered).toBeLessThanOrEqual(1_024);
+    expect(remembered).toBeGreaterThanOrEqual((gens - 1) * size);
+    expect(remembered).toBeLessThanOrEqual(gens * size);
     expect(finishedOf(s.context, 'o1999')?.state).toBe('confirmed');
-    expect(finishedOf(s.context, `o${2_000 - 768}`)?.state).toBe('confirmed');
+    expect(finishedOf(s.context, `o${2_000 - (gens - 1) * size}`)?.state).toBe('confirmed');
     expect(finishedOf(s.context, 'o0')).toBeUndefined();
     expect(s.context.sold).toBe(2_000);
   });

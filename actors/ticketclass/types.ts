@@ -2,7 +2,7 @@
  * @module actors/ticketclass/types
  * The ticket class's persisted context and its machine events. Invariant kept by every
  * transition: `reserved == Σ holds[*].quantity`, `reserved + sold + available == total`,
- * `available ≥ 0`, and the entry stays bounded (≤ `maxHolds` holds, ≤ 1,024 remembered finished orders).
+ * `available ≥ 0`, and the entry stays bounded (≤ `maxHolds` holds, ≤ 256 remembered finished orders).
  */
 import type { ReleaseReason } from '../../contracts/kinds/ticketclass.js';
 import type { BucketMap } from './bucket-map.js';

@@ -25,9 +25,12 @@ export const TicketClassLimits = {
   maxHoldsCap: 10_000,
   /**
    * Finished orders (confirmed or released) are remembered for idempotent replies in generations of
-   * this size; `recentGenerations` of them are kept, so at least the last 768 and at most 1,024 (≈ 55 KB).
+   * this size; `recentGenerations` of them are kept, so at least the last 192 and at most 256 (≈ 14 KB).
+   * Kept small because a hot class rewrites its whole entry on every group commit (at 1,024 the
+   * entry was ≈ 55 KB); retries with the same command id are answered by the runtime's reply
+   * memory, which survives takeovers, so this only serves repeats under a *new* command id.
    */
-  recentGenerationSize: 256,
+  recentGenerationSize: 64,
   recentGenerations: 4,
 } as const;
 
