@@ -13,6 +13,16 @@ describe('contracts - partition', () => {
     expect(partitionOf('event', 'ev_1', 64)).toBe(8);
   });
 
+  it('hashes the UTF-8 bytes, for non-ASCII text too', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        let h = 0x811c9dc5;
+        for (const b of new TextEncoder().encode(text)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+        expect(fnv1a32(text)).toBe(h);
+      }),
+    );
+  });
+
   it('always lands in range and is stable', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), fc.integer({ min: 1, max: 4096 }), (kind, id, n) => {

@@ -12,7 +12,20 @@ const utf8 = new TextEncoder();
 /** FNV-1a 32-bit of a string's UTF-8 bytes, as an unsigned integer. */
 export function fnv1a32(text: string): number {
   let h = FNV_OFFSET;
-  for (const byte of utf8.encode(text)) {
+  // Actor addresses are ASCII (see subjects.ts), where a char code is its UTF-8 byte: hash them
+  // without allocating (this runs on every command); anything else goes through the encoder.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return fnv1a32Bytes(utf8.encode(text));
+    h ^= c;
+    h = Math.imul(h, FNV_PRIME) >>> 0;
+  }
+  return h >>> 0;
+}
+
+function fnv1a32Bytes(bytes: Uint8Array): number {
+  let h = FNV_OFFSET;
+  for (const byte of bytes) {
     h ^= byte;
     h = Math.imul(h, FNV_PRIME) >>> 0;
   }

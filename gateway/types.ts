@@ -169,8 +169,10 @@ export type RequestHandler = (req: GatewayRequest) => Promise<GatewayResponse>;
 /** A transport-free WebSocket connection, implemented by an adapter. */
 export interface GatewaySocket<D> {
   readonly data: D;
-  /** Queue a frame; false when it was dropped or buffered under backpressure. */
+  /** Queue a frame; false when it was dropped (over `maxBackpressureBytes`) or only buffered under backpressure. */
   send(message: string | Uint8Array, isBinary?: boolean): boolean;
+  /** Bytes queued in user space for this socket, not yet written to the kernel (backpressure). */
+  getBufferedAmount(): number;
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
   /** Close with a code and reason (graceful). */
@@ -184,10 +186,22 @@ export interface GatewaySocket<D> {
 export interface WebSocketRoute<D = unknown> {
   path: string;
   maxPayloadBytes?: number;
+  /** Close a connection silent this long; the adapter pings before that (default 120). */
   idleTimeoutSec?: number;
-  upgrade(req: GatewayRequest): Promise<{ data: D } | { response: GatewayResponse }>;
+  /**
+   * Per-socket buffered bytes above which topic publishes skip the socket and `send` drops the
+   * frame (returns false). Default 64 KiB. A slow reader never blocks other sockets.
+   */
+  maxBackpressureBytes?: number;
+  /**
+   * Decide the upgrade. `protocol` is the `Sec-WebSocket-Protocol` value to answer with (one of
+   * those offered); by default the offered header is echoed as is.
+   */
+  upgrade(req: GatewayRequest): Promise<{ data: D; protocol?: string } | { response: GatewayResponse }>;
   open?(socket: GatewaySocket<D>): void;
   message?(socket: GatewaySocket<D>, message: Uint8Array, isBinary: boolean): void;
+  /** The socket's buffered amount went down after backpressure: frames skipped meanwhile may be re-sent. */
+  drain?(socket: GatewaySocket<D>): void;
   close?(socket: GatewaySocket<D>, code: number): void;
 }
 

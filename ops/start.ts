@@ -51,6 +51,8 @@ function childSpecs(c: Config): ChildSpec[] {
     const env: Record<string, string> = c.gateways > 1 ? { TB_HTTP_PORT: String(c.httpPort + i) } : {};
     specs.push({ name: `gateway-${i}`, file: 'gateway/main.ts', env });
   }
+  // One catalog projector per deployment: a durable consumer, so a second one would only share its work.
+  specs.push({ name: 'catalog', file: 'catalog/projector-main.ts', env: {} });
   return specs;
 }
 

@@ -18,7 +18,9 @@ function wrap<D>(ws: WebSocket<UserData<D>>): GatewaySocket<D> {
   const ud = ws.getUserData();
   ud.socket ??= {
     data: ud.data,
+    // 1 = written, 0 = buffered (backpressure), 2 = dropped (over maxBackpressure).
     send: (message, isBinary = typeof message !== 'string') => ws.send(message, isBinary) === 1,
+    getBufferedAmount: () => ws.getBufferedAmount(),
     subscribe: (topic) => void ws.subscribe(topic),
     unsubscribe: (topic) => void ws.unsubscribe(topic),
     end: (code = 1000, reason = '') => ws.end(code, reason),
@@ -31,6 +33,10 @@ export function addWebSocketRoute<D>(app: TemplatedApp, route: WebSocketRoute<D>
   app.ws<UserData<D>>(route.path, {
     maxPayloadLength: route.maxPayloadBytes ?? 16 * 1024,
     idleTimeout: route.idleTimeoutSec ?? 120,
+    maxBackpressure: route.maxBackpressureBytes ?? 64 * 1024,
+    // Pings keep idle-but-alive clients open; a client that does not answer hits idleTimeout.
+    sendPingsAutomatically: true,
+    closeOnBackpressureLimit: false,
     upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t) {
       const head = readRequestHead(res, req, trustProxy);
       const key = req.getHeader('sec-websocket-key');
@@ -44,7 +50,7 @@ export function addWebSocketRoute<D>(app: TemplatedApp, route: WebSocketRoute<D>
         (decision) => {
           if (aborted) return;
           if ('response' in decision) return writeResponse(res, decision.response, false);
-          res.cork(() => res.upgrade<UserData<D>>({ data: decision.data }, key, protocol, extensions, context));
+          res.cork(() => res.upgrade<UserData<D>>({ data: decision.data }, key, decision.protocol ?? protocol, extensions, context));
         },
         () => {
           if (!aborted) res.cork(() => res.writeStatus('500 Internal Server Error').end());
@@ -53,6 +59,7 @@ export function addWebSocketRoute<D>(app: TemplatedApp, route: WebSocketRoute<D>
     },
     open: (ws) => route.open?.(wrap(ws)),
     message: (ws, message, isBinary) => route.message?.(wrap(ws), new Uint8Array(message.slice(0)), isBinary),
+    drain: (ws) => route.drain?.(wrap(ws)),
     close: (ws, code) => route.close?.(wrap(ws), code),
   });
 }
