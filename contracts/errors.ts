@@ -93,6 +93,20 @@ export const ErrorCodes = {
   CATALOG_INVALID_QUERY: { code: 'CATALOG_INVALID_QUERY', status: 400, retryable: false, message: 'The catalog query is invalid: {reason}' },
   CATALOG_INVALID_CURSOR: { code: 'CATALOG_INVALID_CURSOR', status: 400, retryable: false, message: 'The pagination cursor is invalid ({reason}); start again without a cursor' },
 
+  // --- queue: the waitroom refused the request (joining, claiming a slot, checkout tokens) ---
+  QUEUE_NOT_OPEN: { code: 'QUEUE_NOT_OPEN', status: 409, retryable: false, message: 'The waitroom of event {eventId} is not open: {reason}' },
+  QUEUE_NOT_ENABLED: { code: 'QUEUE_NOT_ENABLED', status: 409, retryable: false, message: 'Event {eventId} has no waitroom (allowWaitRoom is off)' },
+  QUEUE_ALREADY_EXISTS: { code: 'QUEUE_ALREADY_EXISTS', status: 409, retryable: false, message: 'The queue of event {eventId} already exists with other settings' },
+  QUEUE_NOT_JOINED: { code: 'QUEUE_NOT_JOINED', status: 404, retryable: false, message: 'User {userId} has not joined the queue of event {eventId}' },
+  QUEUE_TICKET_UNKNOWN: { code: 'QUEUE_TICKET_UNKNOWN', status: 404, retryable: false, message: 'The queue of event {eventId} gave no ticket {ticket}' },
+  QUEUE_NOT_YOUR_TURN: { code: 'QUEUE_NOT_YOUR_TURN', status: 409, retryable: false, message: 'Position {position} has not been called yet (now serving {cursor})' },
+  QUEUE_SLOT_EXPIRED: { code: 'QUEUE_SLOT_EXPIRED', status: 409, retryable: false, message: 'The turn of position {position} is over ({outcome})' },
+  QUEUE_SESSION_MISMATCH: { code: 'QUEUE_SESSION_MISMATCH', status: 409, retryable: false, message: 'Position {position} is held by another session' },
+  QUEUE_TOKEN_INVALID: { code: 'QUEUE_TOKEN_INVALID', status: 401, retryable: false, message: 'The checkout token is invalid' },
+  QUEUE_TOKEN_EXPIRED: { code: 'QUEUE_TOKEN_EXPIRED', status: 401, retryable: false, message: 'The checkout token has expired; the checkout slot is gone' },
+  QUEUE_TOKEN_WRONG_USER: { code: 'QUEUE_TOKEN_WRONG_USER', status: 403, retryable: false, message: 'The checkout token was issued to another user' },
+  QUEUE_TOKEN_WRONG_EVENT: { code: 'QUEUE_TOKEN_WRONG_EVENT', status: 403, retryable: false, message: 'The checkout token is for another event' },
+
   // --- catch-all: never carries the underlying message ---
   INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

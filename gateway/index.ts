@@ -15,7 +15,7 @@ export { REQUEST_ID_HEADER, newRequestId, isSaneRequestId } from './middleware/r
 export { bearerToken } from './middleware/auth/index.js';
 export { TokenBucketLimiter } from './middleware/rate-limit/token-bucket.js';
 export { OPENAPI_PATH } from './builtin/doc-routes.js';
-export { routes } from './routes/index.js';
+export { routes, createRoutes } from './routes/index.js';
 
 export type { Gateway, GatewayDeps } from './app.js';
 export type { GatewayRequestInit } from './request.js';

@@ -96,6 +96,15 @@ export class Activation {
   private flushTimer: NodeJS.Timeout | undefined;
   /** Acknowledgement of the last batch's effects; the next write waits for it (bounded). */
   private effectsInFlight: Promise<unknown> | undefined;
+  /** Speculative state: the committed state plus the sealed batch in flight plus the open batch. */
+  private working: AnyMachineSnapshot | undefined;
+  private workingTimers: StateEntry['timers'] = {};
+  /** Commands applied but not yet committed or answered. */
+  private open: OpenBatch | undefined;
+  /** Answers of the batch whose write is in flight, so a repeat arriving meanwhile finds them. */
+  private readonly inflightIds = new Map<string, { verb: string; reply: StoredReply }>();
+  /** Set while the loop waits: the next enqueue wakes it. */
+  private wake: (() => void) | undefined;
   lastUsed: number;
 
   constructor(private readonly d: ActivationDeps) {
@@ -120,12 +129,12 @@ export class Activation {
 
   /** Nothing queued or running, and every effect acknowledged (maybe not yet removed): safe to hand off. */
   get quiescent(): boolean {
-    return !this.running && this.mailbox.size === 0 && this.outbox.every((o) => this.acked.has(o.msgId)) && this.evicting(this.replies).every((r) => this.logged.has(r.seq));
+    return !this.running && this.mailbox.size === 0 && !this.open && this.outbox.every((o) => this.acked.has(o.msgId)) && this.evicting(this.replies).every((r) => this.logged.has(r.seq));
   }
 
   /** Quiescent, and the entry holds no acknowledged leftovers either: safe to passivate. */
   get idle(): boolean {
-    return !this.running && this.mailbox.size === 0 && this.outbox.length === 0 && this.evicting(this.replies).length === 0;
+    return !this.running && this.mailbox.size === 0 && !this.open && this.outbox.length === 0 && this.evicting(this.replies).length === 0;
   }
 
   get isDropped(): boolean {
@@ -136,8 +145,12 @@ export class Activation {
   enqueue(p: Pending): void {
     this.lastUsed = this.now();
     if (this.dropped) return this.refuse(p, new NotOwnerError(this.d.partition));
-    if (!this.mailbox.offer(p)) return this.refuse(p, new TbError('RUNTIME_OVERLOADED', { depth: this.mailbox.size }));
-    if (!this.running) void this.run();
+    if (!this.mailbox.offer(p) || (this.open?.size ?? 0) >= this.mailbox.capacity) return this.refuse(p, new TbError('RUNTIME_OVERLOADED', { depth: this.mailbox.size }));
+    if (this.wake) {
+      const wake = this.wake;
+      this.wake = undefined;
+      wake();
+    } else if (!this.running) void this.run();
   }
 
   private refuse(p: Pending, err: TbError): void {
@@ -150,27 +163,76 @@ export class Activation {
     this.dropped = true;
     clearTimeout(this.flushTimer);
     for (const p of this.mailbox.drain()) this.refuse(p, err);
+    this.failOpen(err);
+    this.wake?.();
     this.d.onDropped(this, reason);
   }
 
+  /**
+   * The activation loop. Commands are applied as they arrive, onto a speculative working state
+   * (the "open" batch), even while the previous batch's write is in flight: the CPU work of a
+   * batch overlaps the I/O of the one before. A batch is sealed and written only when no write is
+   * in flight (its expected revision is the previous write's result), and its replies go out only
+   * after its own write succeeded (rule 1). If a write fails, the speculative batch built on top of
+   * it is refused as well, and the activation is dropped (rule 2).
+   */
   private async run(): Promise<void> {
     this.running = true;
     try {
       if (!this.loaded) await this.load();
-      while (this.mailbox.size > 0 && !this.dropped) {
-        // Back-pressure from the effects: while the previous batch's events are being
-        // acknowledged, commands keep queueing and join the next group commit. Without this,
-        // unacknowledged items ride along in every following write and the entry balloons.
-        if (this.effectsInFlight && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT) await waitAtMost(this.effectsInFlight, EFFECTS_WAIT_MS);
-        await this.processBatch(this.mailbox.drain());
+      let inflight: Promise<boolean> | undefined;
+      for (;;) {
+        if (this.dropped) break;
+        if (this.mailbox.size > 0) {
+          this.applyInto(this.openBatch(), this.mailbox.drain());
+          continue;
+        }
+        if (inflight) {
+          const r = await Promise.race([inflight.then((ok) => ({ ok })), this.arrival()]);
+          this.wake = undefined; // a stale waker would swallow the next enqueue
+          if (r === 'arrived') continue;
+          inflight = undefined;
+          if (!r.ok) return this.failOpen(new NotOwnerError(this.d.partition));
+          continue;
+        }
+        if (!this.open) break;
+        // Back-pressure from the effects: while many earlier events are unacknowledged, let
+        // commands join the open batch rather than carry the backlog along in every write.
+        if (this.effectsInFlight && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT) {
+          await waitAtMost(this.effectsInFlight, EFFECTS_WAIT_MS);
+          continue;
+        }
+        const sealed = this.seal(this.open);
+        this.open = undefined;
+        inflight = this.commit(sealed);
       }
     } catch (err) {
       const e = err instanceof TbError ? err : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
       this.d.log.error({ err, actor: this.key }, 'activation failed');
-      this.drop('failure', e.retryable ? e : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err }));
+      const error = e.retryable ? e : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
+      this.failOpen(error);
+      this.drop('failure', error);
     } finally {
+      this.wake = undefined;
       this.running = false;
     }
+  }
+
+  /** Resolves 'arrived' at the next enqueue (the loop then applies it while a write is in flight). */
+  private arrival(): Promise<'arrived'> {
+    return new Promise((resolve) => (this.wake = () => resolve('arrived')));
+  }
+
+  private openBatch(): OpenBatch {
+    this.open ??= { outcomes: [], items: [], inBatch: new Map(), emitted: [], emittedRequestIds: [], changed: false, size: 0 };
+    return this.open;
+  }
+
+  /** Refuse every command of the open (speculative) batch. */
+  private failOpen(error: TbError): void {
+    const open = this.open;
+    this.open = undefined;
+    if (open) for (const [p] of open.outcomes) p.done({ ok: false, error });
   }
 
   private async load(): Promise<void> {
@@ -192,6 +254,8 @@ export class Activation {
       }
     }
     this.loaded = true;
+    this.working = this.snapshot;
+    this.workingTimers = this.timers;
     // Re-publish what a previous owner committed but may not have published (G10 rule 4).
     this.publishEffects();
     this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
@@ -248,121 +312,142 @@ export class Activation {
     }
   }
 
-  private async processBatch(batch: Pending[]): Promise<void> {
+  /**
+   * Apply `items` to the working state, into `open`. Synchronous and pure apart from updating the
+   * working snapshot and timers: nothing is written or answered here.
+   */
+  private applyInto(open: OpenBatch, items: Pending[]): void {
     const now = this.now();
     const kind = this.d.kind;
-    let snapshot = this.snapshot;
-    const timers = { ...this.timers };
-    const emitted: EventObject[] = [];
-    const emittedRequestIds: (string | undefined)[] = [];
-    const outcomes: [Pending & { t: 'cmd' }, CommandOutcome][] = [];
-    const items: ReplyBatch['items'] = [];
-    const inBatch = new Map<string, { verb: string; reply: StoredReply }>();
-    let changed = false;
-
     const absorb = (actions: unknown, requestId: string | undefined): void => {
-      const before = emitted.length;
-      this.collect(actions as never, emitted, timers, now);
-      for (let i = before; i < emitted.length; i++) emittedRequestIds.push(requestId);
-      changed = true;
+      const before = open.emitted.length;
+      this.collect(actions as never, open.emitted, this.workingTimers, now);
+      for (let i = before; i < open.emitted.length; i++) open.emittedRequestIds.push(requestId);
+      open.changed = true;
     };
     const tools: MachineTools = {
       step: (event, requestId) => {
-        const [next, actions] = transition(kind.machine, snapshot as never, event as never);
+        const [next, actions] = transition(kind.machine, this.working as never, event as never);
         absorb(actions, requestId);
-        return (snapshot = next as AnyMachineSnapshot);
+        return (this.working = next as AnyMachineSnapshot);
       },
       init: (input, requestId) => {
         const [initial, actions] = initialTransition(kind.machine, input as never);
         absorb(actions, requestId);
-        return (snapshot = initial as AnyMachineSnapshot);
+        return (this.working = initial as AnyMachineSnapshot);
       },
     };
-    const step = tools.step;
-
-    for (const p of batch) {
+    if (this.workingTimers === this.timers) this.workingTimers = { ...this.timers };
+    for (const p of items) {
+      open.size++;
       if (p.t === 'flush') continue;
       if (p.t === 'timer') {
-        if (!snapshot) continue;
-        for (const [id, t] of Object.entries(timers)) {
+        if (!this.working) continue;
+        for (const [id, t] of Object.entries(this.workingTimers)) {
           if (t.at <= now) {
-            delete timers[id];
-            snapshot = step(t.event as EventObject, undefined);
+            delete this.workingTimers[id];
+            tools.step(t.event as EventObject, undefined);
           }
         }
-        const due = kind.nextDeadline?.(snapshot as never);
-        if (due !== undefined && due <= now) snapshot = step({ type: 'timer.fired', now } as EventObject, undefined);
+        const due = kind.nextDeadline?.(this.working as never);
+        if (due !== undefined && due <= now) tools.step({ type: 'timer.fired', now } as EventObject, undefined);
         continue;
       }
       const handler = kind.handlers[p.verb]!;
       const commandId = p.cmd.commandId;
-      // Idempotency: a repeated command id gets the first answer and changes nothing.
+      // Idempotency: a repeated command id gets the first answer and changes nothing, whether the
+      // first is committed, in the write in flight, or earlier in this batch.
       if (commandId !== undefined && !handler.readOnly) {
-        const seen = inBatch.get(commandId) ?? this.recent.get(commandId, now);
+        const seen = open.inBatch.get(commandId) ?? this.inflightIds.get(commandId) ?? this.recent.get(commandId, now);
         if (seen) {
-          outcomes.push([p, seen.verb === p.verb ? fromStored(seen.reply) : { ok: false, error: new TbError('COMMAND_ID_REUSED', { commandId }) }]);
+          open.outcomes.push([p, seen.verb === p.verb ? fromStored(seen.reply) : { ok: false, error: new TbError('COMMAND_ID_REUSED', { commandId }) }]);
           continue;
         }
       }
-      const outcome = this.apply(p, snapshot, now, tools);
-      outcomes.push([p, outcome]);
+      const outcome = this.apply(p, this.working, now, tools);
+      open.outcomes.push([p, outcome]);
       if (commandId !== undefined && !handler.readOnly && (outcome.ok || !outcome.error.retryable)) {
         const reply = toStored(outcome);
-        inBatch.set(commandId, { verb: p.verb, reply });
-        items.push([commandId, p.verb, reply]);
+        open.inBatch.set(commandId, { verb: p.verb, reply });
+        open.items.push([commandId, p.verb, reply]);
       }
     }
+  }
 
+  /** Turn the open batch into the entry to write. Called only when no write is in flight. */
+  private seal(open: OpenBatch): SealedBatch {
+    const now = this.now();
+    const kind = this.d.kind;
+    const nextSeq = this.seq + 1;
     const retained = this.retainedReplies(this.replies, now);
     const removable = this.outbox.some((o) => this.acked.has(o.msgId)) || retained.length !== this.replies.length;
-    const nextSeq = this.seq + 1;
-    const newOutbox = toOutboxItems(kind.kind, this.d.id, nextSeq, emitted, now, emittedRequestIds);
-    const newBatch: ReplyBatch | undefined = items.length > 0 ? { seq: nextSeq, at: now, items } : undefined;
-    const mustWrite = changed || newBatch !== undefined || removable;
+    const newBatch: ReplyBatch | undefined = open.items.length > 0 ? { seq: nextSeq, at: now, items: open.items } : undefined;
+    const mustWrite = this.working !== undefined && (open.changed || newBatch !== undefined || removable);
+    const sealed: SealedBatch = { open, seq: nextSeq, snapshot: this.working, timers: this.workingTimers, newBatch, mustWrite, now };
+    if (!mustWrite) return sealed;
+    const newOutbox = toOutboxItems(kind.kind, this.d.id, nextSeq, open.emitted, now, open.emittedRequestIds);
+    sealed.entry = {
+      v: kind.version,
+      seq: nextSeq,
+      snap: kind.machine.getPersistedSnapshot(this.working as never),
+      timers: this.workingTimers,
+      outbox: [...this.outbox.filter((o) => !this.acked.has(o.msgId)), ...newOutbox],
+      replies: newBatch ? [...retained, newBatch] : retained,
+      loggedAt: this.loggedAt,
+    };
+    if (newBatch) for (const [commandId, verb, reply] of newBatch.items) this.inflightIds.set(commandId, { verb, reply });
+    // The next open batch starts from here: copy-on-write timers.
+    this.workingTimers = { ...this.workingTimers };
+    return sealed;
+  }
 
-    if (mustWrite && snapshot) {
+  /**
+   * Write a sealed batch, then answer it and start its effects. Resolves false when the write
+   * failed: the batch was answered with a retryable error and the activation dropped.
+   */
+  private async commit(s: SealedBatch): Promise<boolean> {
+    const { open } = s;
+    if (s.mustWrite && s.entry) {
       if (!this.d.leaseValid(this.d.partition)) {
-        for (const [p] of outcomes) p.done({ ok: false, error: new NotOwnerError(this.d.partition) });
-        return this.drop('lease not valid');
+        for (const [p] of open.outcomes) p.done({ ok: false, error: new NotOwnerError(this.d.partition) });
+        this.drop('lease not valid');
+        return false;
       }
-      const entry: StateEntry = {
-        v: kind.version,
-        seq: nextSeq,
-        snap: kind.machine.getPersistedSnapshot(snapshot as never),
-        timers,
-        outbox: [...this.outbox.filter((o) => !this.acked.has(o.msgId)), ...newOutbox],
-        replies: newBatch ? [...retained, newBatch] : retained,
-        loggedAt: this.loggedAt,
-      };
-      const deadline = nextDueOf(kind, snapshot, timers);
-      const indexDue = this.publishFailing ? Math.min(deadline ?? now, now) : deadline;
+      const deadline = nextDueOf(this.d.kind, s.snapshot!, s.timers);
+      const indexDue = this.publishFailing ? Math.min(deadline ?? s.now, s.now) : deadline;
       try {
         await this.d.timers.beforeWrite(this.d.partition, this.key, indexDue);
-        this.revision = await this.d.store.write(this.key, entry, this.revision);
+        this.revision = await this.d.store.write(this.key, s.entry, this.revision);
       } catch (err) {
         const conflict = err instanceof ConcurrencyConflictError;
         if (conflict) this.d.onConflict(this.key, this.d.partition);
         const error = conflict ? new NotOwnerError(this.d.partition, undefined, { cause: err }) : TbError.is(err) && err.retryable ? err : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
-        for (const [p] of outcomes) p.done({ ok: false, error });
-        this.d.onBatch?.(batch.length, false);
-        return this.drop(conflict ? 'write conflict' : 'write outcome unknown', error);
+        for (const [p] of open.outcomes) p.done({ ok: false, error });
+        this.d.onBatch?.(open.size, false);
+        this.drop(conflict ? 'write conflict' : 'write outcome unknown', error);
+        return false;
       }
-      this.d.afterCommit?.(this.key, nextSeq);
-      this.seq = nextSeq;
-      this.snapshot = snapshot;
-      this.timers = timers;
-      for (const o of this.outbox) if (this.acked.has(o.msgId)) this.acked.delete(o.msgId);
-      const keptSeqs = new Set(entry.replies.map((r) => r.seq));
+      this.d.afterCommit?.(this.key, s.seq);
+      this.seq = s.seq;
+      this.snapshot = s.snapshot;
+      this.timers = s.timers;
+      const keptMsgIds = new Set(s.entry.outbox.map((o) => o.msgId));
+      for (const id of this.acked) if (!keptMsgIds.has(id)) this.acked.delete(id);
+      const keptSeqs = new Set(s.entry.replies.map((r) => r.seq));
       for (const seq of this.logged) if (!keptSeqs.has(seq)) this.logged.delete(seq);
-      this.outbox = entry.outbox;
-      this.replies = entry.replies;
-      if (newBatch) this.recent.addBatch(newBatch);
+      this.outbox = s.entry.outbox;
+      this.replies = s.entry.replies;
+      if (s.newBatch) {
+        this.recent.addBatch(s.newBatch);
+        for (const [commandId] of s.newBatch.items) this.inflightIds.delete(commandId);
+      }
     }
     // Rule 1: replies only now, after the write that makes them true.
-    for (const [p, o] of outcomes) p.done(o);
-    this.d.onBatch?.(batch.length, mustWrite);
-    if (mustWrite) this.publishEffects();
+    for (const [p, o] of open.outcomes) p.done(o);
+    this.d.onBatch?.(open.size, s.mustWrite);
+    if (s.mustWrite) this.publishEffects();
     this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
+    return true;
   }
 
   /** Apply one command to `snapshot`; validation problems become error outcomes, never throws (G9). */
@@ -447,6 +532,30 @@ export class Activation {
     }, delay);
     this.flushTimer.unref?.();
   }
+}
+
+/** Commands applied to the working state and not yet written or answered. */
+interface OpenBatch {
+  outcomes: [Pending & { t: 'cmd' }, CommandOutcome][];
+  items: ReplyBatch['items'];
+  inBatch: Map<string, { verb: string; reply: StoredReply }>;
+  emitted: EventObject[];
+  emittedRequestIds: (string | undefined)[];
+  changed: boolean;
+  /** Items applied (commands, ticks, flushes). */
+  size: number;
+}
+
+/** An open batch turned into the entry to write. */
+interface SealedBatch {
+  open: OpenBatch;
+  seq: number;
+  snapshot: AnyMachineSnapshot | undefined;
+  timers: StateEntry['timers'];
+  newBatch: ReplyBatch | undefined;
+  mustWrite: boolean;
+  now: number;
+  entry?: StateEntry;
 }
 
 /** The batch's access to the pure machine functions; both update the batch's working snapshot. */

@@ -11,15 +11,22 @@ export {
   EventStatus, EventRole, EventPermission, EventLimits, PLATFORM_ADMIN_ROLE, UserId, ActingUser, Organizer,
   EventConfig, EventCommands, EventReplies, EventProjection, EventView, EventAccess,
 } from './event.js';
+export {
+  QueueLimits, SlotOutcome, SessionState, SessionId, QueueCommands, QueueReplies, QueueView, TicketView, JoinResult, ClaimResult,
+  positionOf, ticketAt, seedHashOf, feistelPermute, feistelInvert,
+} from './queue.js';
 
 import { TicketClassCommands, TicketClassReplies } from './ticketclass.js';
 import { EventCommands, EventReplies } from './event.js';
+import { QueueCommands, QueueReplies } from './queue.js';
 
 /** Every kind's verbs: `{ [kind]: { commands, replies } }`, for routing and OpenAPI generation. */
 export const KindProtocols = {
   ticketclass: { commands: TicketClassCommands, replies: TicketClassReplies },
   event: { commands: EventCommands, replies: EventReplies },
+  queue: { commands: QueueCommands, replies: QueueReplies },
 } as const;
 
 export type { TicketClassCommand } from './ticketclass.js';
 export type { EventCommand } from './event.js';
+export type { QueueCommand, PreQueue } from './queue.js';
