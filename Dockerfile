@@ -11,15 +11,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 
-# Only the runtime folders: never the host's node_modules, .data or test scratch files.
-COPY tsconfig.json ./
-COPY config/ config/
-COPY contracts/ contracts/
-COPY actors/ actors/
-COPY gateway/ gateway/
-COPY accounts/ accounts/
-COPY db/ db/
-COPY ops/ ops/
+# The project (.dockerignore keeps the host's node_modules, .data, dist and .git out).
+COPY . .
 
 ENV NODE_ENV=production
 USER node
