@@ -19,11 +19,13 @@ import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
 if (flags.has('help')) {
-  console.log('usage: npm run bench:runtime -- [--json] [--cluster] [--ops N (default 60000)] [--in-flight N (default 256)]');
+  console.log('usage: npm run bench:runtime -- [--json] [--cluster] [--ops N (default 60000)] [--in-flight N (default 256)] [--nodes N (default 2)] [--only CASE]');
   process.exit(0);
 }
 const OPS = Number(values.get('ops') ?? 60_000);
 const IN_FLIGHT = Number(values.get('in-flight') ?? 256);
+/** Actor node processes; 2 is what `npm start` runs. A hot actor lives on one of them either way. */
+const NODES = Number(values.get('nodes') ?? 2);
 const PARTITIONS = 64;
 const ONLY = values.get('only'); // run just one case (plus the echo baseline)
 
@@ -37,11 +39,11 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
   const nodeEnv: Record<string, string> = { ...env, TB_LOG_LEVEL: 'info' };
   if (process.env.TB_BENCH_NODE_OPTIONS) nodeEnv.NODE_OPTIONS = process.env.TB_BENCH_NODE_OPTIONS;
   if (process.env.TB_BENCH_PROFILE) nodeEnv.TB_CPU_PROFILE = `${process.env.TB_BENCH_PROFILE}-${topology}.cpuprofile`;
-  const node = spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}`, env: nodeEnv });
+  const nodes = Array.from({ length: NODES }, (_, i) => spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}-${i}`, env: { ...nodeEnv, TB_NODE_ID: `bench-${topology}-${i}`, ...(nodeEnv.TB_CPU_PROFILE ? { TB_CPU_PROFILE: `${nodeEnv.TB_CPU_PROFILE}.${i}` } : {}) } }));
   const nc = await connect({ servers: url.split(','), noAsyncTraces: true });
   try {
     await echo.waitForLine(/echo responder ready/, 30_000);
-    await node.waitForLine(/actor node started/, 60_000);
+    await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 60_000)));
     const client = createActorClient(nc, { partitions: PARTITIONS, timeoutMs: 10_000, budgetMs: 30_000 });
     // Wait until the node serves every partition.
     for (let i = 0; i < 200; i++) {
@@ -70,6 +72,7 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
     const echoRate = rows[0]!.ops_per_s;
     for (const r of rows) {
       r.topology = topology;
+      r.nodes = r.name === 'nats_echo' ? 0 : NODES;
       r.ratio_to_echo = Math.round((r.ops_per_s / echoRate) * 100) / 100;
     }
     const hotRow = rows.find((r) => r.name === 'actor_hot');
@@ -77,7 +80,7 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
     return rows;
   } finally {
     await nc.close();
-    await Promise.all([echo.stop(), node.stop()]);
+    await Promise.all([echo.stop(), ...nodes.map((n) => n.stop())]);
     await servers.stop();
   }
 }
@@ -89,7 +92,7 @@ if (flags.has('cluster')) results.push(...(await runTopology('cluster')));
 if (flags.has('json')) {
   for (const r of results) console.log(JSON.stringify(r));
 } else {
-  printTable(results, ['topology', 'ratio_to_echo']);
+  printTable(results, ['topology', 'nodes', 'ratio_to_echo']);
   console.log(`\ntargets: actor_hot >= 0.50 x nats_echo with p99 < 50 ms; actor_spread >= 0.30 x nats_echo (same topology, same run)`);
 }
 process.exit(0);
