@@ -69,6 +69,11 @@ export const SETTINGS = {
   rateLimitUserBurst: { env: 'TB_RATE_LIMIT_USER_BURST', default: '40', doc: 'requests an authenticated user may burst above its steady rate' },
   rateLimitAuthIpPerMin: { env: 'TB_RATE_LIMIT_AUTH_IP_PER_MIN', default: '30', doc: 'steady requests per minute per client IP on /api/v1/auth/* and POST /api/v1/me/password (0 = no extra limit)' },
   rateLimitAuthIpBurst: { env: 'TB_RATE_LIMIT_AUTH_IP_BURST', default: '10', doc: 'requests a client IP may burst on the credential routes above their steady rate' },
+  wsCorrectionMs: { env: 'TB_WS_CORRECTION_MS', default: '10000', doc: 'queue WebSocket: every socket gets its exact status this often (staggered per socket)' },
+  wsCursorIntervalMs: { env: 'TB_WS_CURSOR_INTERVAL_MS', default: '500', doc: 'queue WebSocket: at most one "now serving" cursor frame per event per this many ms (coalescing; 0 = one per admission)' },
+  wsBackpressureBytes: { env: 'TB_WS_BACKPRESSURE_BYTES', default: '65536', doc: 'queue WebSocket: above this many buffered bytes a socket gets no stale frames until it drains (admitted frames wait, never dropped)' },
+  wsIdleTimeoutSec: { env: 'TB_WS_IDLE_TIMEOUT_SEC', default: '60', doc: 'queue WebSocket: close a socket silent this long (pings are sent before)' },
+  wsMaxInFlight: { env: 'TB_WS_MAX_IN_FLIGHT', default: '512', doc: 'queue WebSocket: most status corrections in flight per gateway (extra ones wait for the next period)' },
   rateLimitMaxKeys: { env: 'TB_RATE_LIMIT_MAX_KEYS', default: '100000', doc: 'most rate-limit buckets kept in memory per scope (least recently used are evicted)' },
   // --- catalog projector (catalog/projector-main.ts) ---
   catalogBatchSize: { env: 'TB_CATALOG_BATCH_SIZE', default: '256', doc: 'most TB_EVENTS messages the catalog projector applies per database transaction' },
@@ -84,6 +89,41 @@ export const SETTINGS = {
   refreshTtlSec: { env: 'TB_REFRESH_TTL_SEC', default: '2592000', doc: 'lifetime of a refresh token (seconds, default 30 days)' },
   emailVerificationTtlSec: { env: 'TB_EMAIL_VERIFICATION_TTL_SEC', default: '86400', doc: 'lifetime of an email-verification link (seconds)' },
   publicBaseUrl: { env: 'TB_PUBLIC_BASE_URL', default: 'http://127.0.0.1:8080', doc: 'the URL users reach the gateway at (used in emailed links)' },
+  // --- waitroom (queue/) ---
+  checkoutSecret: {
+    env: 'TB_CHECKOUT_SECRET',
+    default: 'dev-only-insecure-checkout-secret-change-me-0123456789',
+    doc: 'HS256 key of waitroom checkout tokens (32+ bytes), shared by the gateways and the order flow; the default is for development only',
+  },
+  queueSeedSecret: {
+    env: 'TB_QUEUE_SEED_SECRET',
+    default: 'dev-only-insecure-queue-seed-secret-change-me-0123456789',
+    doc: 'key of HMAC(secret, eventId) = the pre-queue shuffle seed (its SHA-256 is published at queue creation, the seed at sale open)',
+  },
+  queueClaimGraceMs: { env: 'TB_QUEUE_CLAIM_GRACE_MS', default: '30000', doc: 'how long a called waitroom position may go unclaimed before it is skipped' },
+  queueCheckoutTtlMs: { env: 'TB_QUEUE_CHECKOUT_TTL_MS', default: '900000', doc: 'how long an admitted user holds a checkout slot (and the checkout token lives)' },
+  // --- payments (payments/providers): secrets empty = that provider reports itself unconfigured ---
+  zalopayAppId: { env: 'TB_ZALOPAY_APP_ID', default: '', doc: 'ZaloPay app_id (empty = ZaloPay unconfigured)' },
+  zalopayKey1: { env: 'TB_ZALOPAY_KEY1', default: '', doc: 'ZaloPay key1: signs create-order requests (secret)' },
+  zalopayKey2: { env: 'TB_ZALOPAY_KEY2', default: '', doc: 'ZaloPay key2: verifies callbacks (secret)' },
+  zalopayEndpoint: { env: 'TB_ZALOPAY_ENDPOINT', default: 'https://sb-openapi.zalopay.vn/v2/create', doc: 'ZaloPay create-order URL (production: https://openapi.zalopay.vn/v2/create)' },
+  payosClientId: { env: 'TB_PAYOS_CLIENT_ID', default: '', doc: 'PayOS x-client-id (empty = PayOS unconfigured)' },
+  payosApiKey: { env: 'TB_PAYOS_API_KEY', default: '', doc: 'PayOS x-api-key (secret)' },
+  payosChecksumKey: { env: 'TB_PAYOS_CHECKSUM_KEY', default: '', doc: 'PayOS checksum key: signs payment requests, verifies webhooks (secret)' },
+  payosBaseUrl: { env: 'TB_PAYOS_BASE_URL', default: 'https://api-merchant.payos.vn', doc: 'PayOS merchant API base URL' },
+  vnpayTmnCode: { env: 'TB_VNPAY_TMN_CODE', default: '', doc: 'VNPay vnp_TmnCode (empty = VNPay unconfigured)' },
+  vnpayHashSecret: { env: 'TB_VNPAY_HASH_SECRET', default: '', doc: 'VNPay vnp_HashSecret: signs payment URLs, verifies IPN / return URLs (secret)' },
+  vnpayPayUrl: { env: 'TB_VNPAY_PAY_URL', default: 'https://sandbox.vnpayment.vn/paymentv2/vpcpay.html', doc: 'VNPay payment page (production: https://pay.vnpay.vn/vpcpay.html)' },
+  sandboxPaymentSecret: {
+    env: 'TB_SANDBOX_PAYMENT_SECRET',
+    default: 'dev-only-insecure-sandbox-payment-secret-change-me-0123456789',
+    doc: 'HMAC-SHA256 key of the local sandbox provider\'s signed callbacks; the default is for development and load tests only',
+  },
+  // --- payment outbox relay (payments/relay-main.ts) ---
+  paymentRelayBatchSize: { env: 'TB_PAYMENT_RELAY_BATCH_SIZE', default: '100', doc: 'most payment outbox rows the relay claims and publishes per transaction' },
+  paymentRelayPollMs: { env: 'TB_PAYMENT_RELAY_POLL_MS', default: '1000', doc: 'payment relay poll period (a NOTIFY on insert wakes it at once; polling is the fallback and picks up retries)' },
+  paymentRelayBackoffMaxMs: { env: 'TB_PAYMENT_RELAY_BACKOFF_MAX_MS', default: '30000', doc: 'longest delay between two publish attempts of one outbox row (lowered to a quarter of the TB_EVENTS duplicate window)' },
+  paymentRelayHttpPort: { env: 'TB_PAYMENT_RELAY_HTTP_PORT', default: '0', doc: 'payment relay /healthz and /metrics port (0 = any free port, -1 = off)' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -121,14 +161,39 @@ export interface Config {
   rateLimitAuthIpPerMin: number;
   rateLimitAuthIpBurst: number;
   rateLimitMaxKeys: number;
+  wsCorrectionMs: number;
+  wsCursorIntervalMs: number;
+  wsBackpressureBytes: number;
+  wsIdleTimeoutSec: number;
+  wsMaxInFlight: number;
   jwtSecret: string;
   accessTtlSec: number;
   refreshTtlSec: number;
   emailVerificationTtlSec: number;
   publicBaseUrl: string;
+  checkoutSecret: string;
+  queueSeedSecret: string;
+  queueClaimGraceMs: number;
+  queueCheckoutTtlMs: number;
   catalogBatchSize: number;
   catalogRetryDelayMs: number;
   catalogHttpPort: number;
+  zalopayAppId: string;
+  zalopayKey1: string;
+  zalopayKey2: string;
+  zalopayEndpoint: string;
+  payosClientId: string;
+  payosApiKey: string;
+  payosChecksumKey: string;
+  payosBaseUrl: string;
+  vnpayTmnCode: string;
+  vnpayHashSecret: string;
+  vnpayPayUrl: string;
+  sandboxPaymentSecret: string;
+  paymentRelayBatchSize: number;
+  paymentRelayPollMs: number;
+  paymentRelayBackoffMaxMs: number;
+  paymentRelayHttpPort: number;
 }
 
 const NUMERIC = new Set<SettingName>([
@@ -138,6 +203,9 @@ const NUMERIC = new Set<SettingName>([
   'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
   'rateLimitIpPerSec', 'rateLimitIpBurst', 'rateLimitUserPerSec', 'rateLimitUserBurst', 'rateLimitMaxKeys',
   'rateLimitAuthIpPerMin', 'rateLimitAuthIpBurst',
+  'queueClaimGraceMs', 'queueCheckoutTtlMs',
+  'wsCorrectionMs', 'wsCursorIntervalMs', 'wsBackpressureBytes', 'wsIdleTimeoutSec', 'wsMaxInFlight',
+  'paymentRelayBatchSize', 'paymentRelayPollMs', 'paymentRelayBackoffMaxMs', 'paymentRelayHttpPort',
 ]);
 
 /**

@@ -107,6 +107,20 @@ export const ErrorCodes = {
   QUEUE_TOKEN_WRONG_USER: { code: 'QUEUE_TOKEN_WRONG_USER', status: 403, retryable: false, message: 'The checkout token was issued to another user' },
   QUEUE_TOKEN_WRONG_EVENT: { code: 'QUEUE_TOKEN_WRONG_EVENT', status: 403, retryable: false, message: 'The checkout token is for another event' },
 
+  // --- payment: providers (creating a payment, verifying a provider's callback) ---
+  PAYMENT_PROVIDER_UNKNOWN: { code: 'PAYMENT_PROVIDER_UNKNOWN', status: 400, retryable: false, message: 'No payment provider {provider}; known: {known}' },
+  PAYMENT_PROVIDER_UNCONFIGURED: { code: 'PAYMENT_PROVIDER_UNCONFIGURED', status: 503, retryable: false, message: 'Payment provider {provider} is not configured (set {settings})' },
+  PAYMENT_UNSUPPORTED_CURRENCY: { code: 'PAYMENT_UNSUPPORTED_CURRENCY', status: 400, retryable: false, message: 'Payment provider {provider} accepts only {accepted}; got {currency}' },
+  PAYMENT_INVALID_AMOUNT: { code: 'PAYMENT_INVALID_AMOUNT', status: 400, retryable: false, message: 'Amount {amountMinor} cannot be paid with {provider}: {reason}' },
+  PAYMENT_INVALID_REQUEST: { code: 'PAYMENT_INVALID_REQUEST', status: 400, retryable: false, message: 'The payment request for {provider} is invalid: {reason}' },
+  PAYMENT_PROVIDER_REJECTED: { code: 'PAYMENT_PROVIDER_REJECTED', status: 502, retryable: false, message: 'Payment provider {provider} refused the payment ({providerCode}): {reason}' },
+  PAYMENT_PROVIDER_UNAVAILABLE: { code: 'PAYMENT_PROVIDER_UNAVAILABLE', status: 503, retryable: true, message: 'Payment provider {provider} did not answer usefully ({reason}); retry with the same order code' },
+  PAYMENT_CALLBACK_INVALID: { code: 'PAYMENT_CALLBACK_INVALID', status: 400, retryable: false, message: 'The {provider} callback was refused: {reason}' },
+
+  // --- payment: the payment store refused the request ---
+  PAYMENT_NOT_FOUND: { code: 'PAYMENT_NOT_FOUND', status: 404, retryable: false, message: 'No payment {paymentId}' },
+  PAYMENT_INVALID: { code: 'PAYMENT_INVALID', status: 400, retryable: false, message: 'The payment is invalid: {reason}' },
+
   // --- catch-all: never carries the underlying message ---
   INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

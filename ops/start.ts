@@ -53,6 +53,8 @@ function childSpecs(c: Config): ChildSpec[] {
   }
   // One catalog projector per deployment: a durable consumer, so a second one would only share its work.
   specs.push({ name: 'catalog', file: 'catalog/projector-main.ts', env: {} });
+  // One stock watcher per deployment: tells each waitroom its event's stock.
+  specs.push({ name: 'stock-watcher', file: 'queue/watcher-main.ts', env: {} });
   return specs;
 }
 

@@ -14,13 +14,14 @@ import { catalogRoutes } from './catalog.js';
 import { eventLifecycleRoutes } from './event-lifecycle.js';
 import { eventRoutes } from './events.js';
 import { meRoutes } from './me.js';
+import { queueRoutes } from './queue.js';
 import { ticketClassRoutes } from './ticket-classes.js';
 
 export { authRateLimit, isCredentialRoute } from './auth-rate-limit.js';
 export type { AuthRateLimitOptions } from './auth-rate-limit.js';
 
-/** Routes that only ask actors over NATS: events and ticket classes. */
-export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes];
+/** Routes that only need NATS: events, ticket classes, the waitroom. */
+export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes];
 
 /** The services route modules are bound to. */
 export interface RouteDeps {

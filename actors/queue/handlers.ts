@@ -1,0 +1,138 @@
+/**
+ * @module actors/queue/handlers
+ * One handler per public verb of `tb.queue.<eventId>.<verb>`: command → machine event (with the
+ * batch's `now`), snapshot → reply. Refusals are replies (`TbError` values), never throws, except
+ * in `create`'s `init`. Checks run against the context as of `now` (due slots expired, cursor
+ * advanced), the same context the machine's change sees.
+ */
+import type { SnapshotFrom } from 'xstate';
+import { TbError } from '../../contracts/index.js';
+import {
+  QueueCommands as C, QueueLimits,
+  type ClaimResult, type JoinResult, type QueueView, type TicketView,
+} from '../../contracts/kinds/queue.js';
+import type { VerbHandler } from '../runtime/index.js';
+import { isOpen, outcomeOf, positionOfTicket, rateAt, settle, slotsInUse } from './admission.js';
+import type { QueueMachine } from './machine.js';
+import type { QueueContext, QueueInput } from './types.js';
+
+type Snapshot = SnapshotFrom<QueueMachine>;
+type Handler<V extends keyof typeof C, R> = VerbHandler<QueueMachine, (typeof C)[V], R>;
+
+/** The context as of `now`: due slots expired, the cursor advanced. */
+export const contextAsOf = (ctx: QueueContext, now: number): QueueContext => settle(ctx, now).ctx;
+
+/** What the queue knows about `ticket` (position, slot, outcome, people ahead). */
+function ticketView(c: QueueContext, ticket: number): TicketView {
+  const position = positionOfTicket(c, ticket);
+  if (position === undefined) return { ticket };
+  const slot = c.slots[String(position)];
+  if (slot) return { ticket, position, slot: { state: slot.state, deadline: slot.deadline, ...(slot.sessionId ? { sessionId: slot.sessionId } : {}) }, ahead: 0 };
+  if (position <= c.cursor) {
+    const outcome = outcomeOf(c, position);
+    return { ticket, position, ...(outcome ? { outcome } : {}) };
+  }
+  const skipped = c.skips.filter((s) => s > c.cursor && s < position).length;
+  const view: TicketView = { ticket, position, ahead: Math.max(0, position - c.cursor - 1 - skipped) };
+  if (c.skips.includes(position)) view.outcome = 'left';
+  return view;
+}
+
+/** The public view of a queue as of `now`, plus `ticket`'s part when given. */
+export function viewOf(snapshot: Snapshot, now: number, ticket?: number): QueueView {
+  const c = contextAsOf(snapshot.context, now);
+  const view: QueueView = {
+    eventId: c.eventId, phase: isOpen(c) ? 'open' : 'preQueue', joined: c.joined, cursor: c.cursor,
+    maxConcurrent: c.maxConcurrent, slotsInUse: slotsInUse(c), seedHash: c.seedHash,
+    admittedRate: rateAt(c.rate, now), admitted: c.admitted, soldOut: c.soldOut,
+    claimGraceMs: c.claimGraceMs, checkoutTtlMs: c.checkoutTtlMs, at: now,
+  };
+  if (c.preQueueSize !== undefined) view.preQueueSize = c.preQueueSize;
+  if (isOpen(c)) { view.seed = c.seed; view.openedAt = c.openedAt!; }
+  if (c.opensAt !== undefined) view.opensAt = c.opensAt;
+  if (c.available !== undefined) view.available = c.available;
+  if (ticket !== undefined && ticket <= c.joined) view.you = ticketView(c, ticket);
+  return view;
+}
+
+const create: Handler<'create', QueueView> = {
+  schema: C.create,
+  description: 'Create the waitroom of the event (idempotent by command id); the seed stays secret until open',
+  init: (cmd, ctx): QueueInput => ({
+    eventId: ctx.id, maxConcurrent: cmd.maxConcurrent, seed: cmd.seed,
+    claimGraceMs: cmd.claimGraceMs ?? QueueLimits.defaultClaimGraceMs, checkoutTtlMs: cmd.checkoutTtlMs ?? QueueLimits.defaultCheckoutTtlMs,
+    ...(cmd.opensAt !== undefined ? { opensAt: cmd.opensAt } : {}), createCommandId: cmd.commandId, now: ctx.now,
+  }),
+  toEvent: (cmd, ctx) => (ctx.snapshot && ctx.snapshot.context.createCommandId !== cmd.commandId ? new TbError('QUEUE_ALREADY_EXISTS', { eventId: ctx.id }) : null),
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const open: Handler<'open', QueueView> = {
+  schema: C.open, description: 'Open the sale now: freeze and shuffle the pre-queue, reveal the seed, start admitting',
+  toEvent: (_cmd, ctx) => (isOpen(ctx.snapshot!.context) ? null : { type: 'queue.open', now: ctx.now }),
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const join: Handler<'join', JoinResult> = {
+  schema: C.join, description: 'Take the next ticket (one per command id: the service uses join:<userId>)',
+  toEvent: (cmd, ctx) => ({ type: 'queue.join', userId: cmd.userId, now: ctx.now }),
+  // `after` is the snapshot right after this command's own step (commands of a batch apply in order).
+  reply: ({ after, now }) => {
+    const ticket = after.context.joined;
+    return { ticket, joinedAt: now, preQueue: !isOpen(after.context), view: viewOf(after, now, ticket) };
+  },
+};
+
+const leave: Handler<'leave', QueueView> = {
+  schema: C.leave, description: 'Leave the queue, or give back the held slot; leaving twice is a no-op',
+  toEvent: (cmd, ctx) => (cmd.ticket > ctx.snapshot!.context.joined ? new TbError('QUEUE_TICKET_UNKNOWN', { eventId: ctx.id, ticket: cmd.ticket }) : { type: 'queue.leave', ...cmd, now: ctx.now }),
+  reply: ({ cmd, after, now }) => viewOf(after, now, cmd.ticket),
+};
+
+/** Why `claim` may not apply (undefined: it may, or it already did for this session). */
+function claimRefusal(c: QueueContext, id: string, ticket: number, sessionId: string): TbError | undefined {
+  if (ticket > c.joined) return new TbError('QUEUE_TICKET_UNKNOWN', { eventId: id, ticket });
+  const position = positionOfTicket(c, ticket);
+  if (position === undefined) return new TbError('QUEUE_NOT_YOUR_TURN', { eventId: id, position: null, cursor: 0, reason: 'the sale has not opened' });
+  const slot = c.slots[String(position)];
+  if (slot?.state === 'active' && slot.sessionId !== sessionId) return new TbError('QUEUE_SESSION_MISMATCH', { eventId: id, position });
+  if (slot) return undefined;
+  if (position > c.cursor) return new TbError('QUEUE_NOT_YOUR_TURN', { eventId: id, position, cursor: c.cursor });
+  return new TbError('QUEUE_SLOT_EXPIRED', { eventId: id, position, outcome: outcomeOf(c, position) ?? 'expired' });
+}
+
+const claim: Handler<'claim', ClaimResult> = {
+  schema: C.claim, description: 'Take the called slot of this ticket for the session (idempotent by session)',
+  toEvent: (cmd, ctx) => claimRefusal(contextAsOf(ctx.snapshot!.context, ctx.now), ctx.id, cmd.ticket, cmd.sessionId) ?? { type: 'queue.claim', ...cmd, now: ctx.now },
+  reply: ({ id, cmd, after, now }) => {
+    const c = contextAsOf(after.context, now);
+    const refused = claimRefusal(c, id, cmd.ticket, cmd.sessionId);
+    if (refused) return refused;
+    const position = positionOfTicket(c, cmd.ticket)!;
+    const slot = c.slots[String(position)]!;
+    return { position, deadline: slot.deadline, sessionId: cmd.sessionId, view: viewOf(after, now, cmd.ticket) };
+  },
+};
+
+const complete: Handler<'complete', QueueView> = {
+  schema: C.complete, description: 'The checkout of a session ended (completed, failed, expired, left): free its slot',
+  toEvent: (cmd, ctx) => ({ type: 'queue.complete', sessionId: cmd.sessionId, outcome: cmd.outcome, now: ctx.now }),
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const stock: Handler<'stock', QueueView> = {
+  schema: C.stock, description: 'Tickets left across the event; sold out stops admission, back in stock resumes it',
+  toEvent: (cmd, ctx) => {
+    const c = ctx.snapshot!.context;
+    return c.available === cmd.available && c.soldOut === cmd.soldOut ? null : { type: 'queue.stock', available: cmd.available, soldOut: cmd.soldOut, now: ctx.now };
+  },
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const status: Handler<'status', QueueView> = {
+  schema: C.status, readOnly: true, description: 'Cursor, P, seed hash (seed once open), rate, stock; and the ticket when given',
+  reply: ({ cmd, after, now }) => viewOf(after, now, cmd.ticket),
+};
+
+/** The verbs of `tb.queue.<eventId>.<verb>`. */
+export const queueHandlers = { create, open, join, leave, claim, complete, stock, status };

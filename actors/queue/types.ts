@@ -1,0 +1,82 @@
+/**
+ * @module actors/queue/types
+ * The queue's persisted context and its machine events. Invariants kept by every transition:
+ * `Object.keys(slots).length ≤ maxConcurrent`, every slot's position is ≤ `cursor`, `cursor ≤
+ * joined`, and the entry is O(1) in the number of users (counters, ≤ maxConcurrent slots, ≤
+ * `QueueLimits.maxSkips` skips, ≤ `QueueLimits.maxRecent` remembered outcomes).
+ */
+import type { SlotOutcome } from '../../contracts/kinds/queue.js';
+
+/** A checkout slot: `called` (waiting for its user to claim it) or `active` (checking out). */
+export interface Slot {
+  state: 'called' | 'active';
+  /** Claim grace end (called) or checkout end (active); due when `now ≥ deadline`. */
+  deadline: number;
+  sessionId?: string;
+  userId?: string;
+}
+
+/** The exponentially decayed admission count: `value` per second as of `at`. */
+export interface Rate {
+  value: number;
+  at: number;
+}
+
+/** The persisted context of one event's queue. */
+export interface QueueContext {
+  eventId: string;
+  maxConcurrent: number;
+  claimGraceMs: number;
+  checkoutTtlMs: number;
+  /** Durable deadline: the sale opens (pre-queue shuffled, admission starts). */
+  opensAt?: number;
+  openedAt?: number;
+  /** The secret seed; only shown once `openedAt` is set. */
+  seed: string;
+  seedHash: string;
+  /** Tickets given so far (the last ticket number). */
+  joined: number;
+  /** P: tickets joined before the sale opened, frozen at open. */
+  preQueueSize?: number;
+  /** Highest position called so far. */
+  cursor: number;
+  /** Slots by position (as a string key). */
+  slots: Record<string, Slot>;
+  /** Positions ahead of the cursor whose user left: skipped without a slot. Bounded. */
+  skips: number[];
+  /** Outcomes of recently finished positions, oldest first. Bounded. */
+  recent: Array<[number, SlotOutcome | 'skipped']>;
+  soldOut: boolean;
+  available?: number;
+  rate: Rate;
+  admitted: number;
+  left: number;
+  createCommandId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Input of `initialTransition` (built by the `create` handler). */
+export interface QueueInput {
+  eventId: string;
+  maxConcurrent: number;
+  claimGraceMs: number;
+  checkoutTtlMs: number;
+  opensAt?: number;
+  seed: string;
+  createCommandId: string;
+  now: number;
+}
+
+/** Machine events: public verbs (dotted by kind, G6) plus the runtime's `timer.fired`. All carry `now`. */
+export type QueueMachineEvent =
+  | { type: 'queue.open'; now: number }
+  | { type: 'queue.join'; userId: string; now: number }
+  | { type: 'queue.leave'; ticket: number; sessionId: string; userId: string; now: number }
+  | { type: 'queue.claim'; ticket: number; sessionId: string; userId: string; now: number }
+  | { type: 'queue.complete'; sessionId: string; outcome: SlotOutcome; now: number }
+  | { type: 'queue.stock'; available: number; soldOut: boolean; now: number }
+  | { type: 'timer.fired'; now: number };
+
+/** Machine state values. */
+export type QueueStateValue = 'preQueue' | 'open';

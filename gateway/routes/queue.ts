@@ -1,0 +1,91 @@
+/**
+ * @module gateway/routes/queue
+ * The waitroom over REST (clients without WebSocket): join, my status (a poll is also the
+ * heartbeat, and claims the slot when the user's turn has come), claim, leave, and the public
+ * counters. The gateway decides nothing: it asks the queue service (`queue/`), which talks to the
+ * `queue` actor through `ctx.ask` and to the sessions KV bucket through `ctx.nc`.
+ * Invariant: the user is always the verified caller, never a body field.
+ */
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { KV } from '@nats-io/kv';
+import { pino } from 'pino';
+import { TbError, Type } from '../../contracts/index.js';
+import { QueueView } from '../../contracts/kinds/queue.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createQueueService, openSessionsBucket, type QueueService } from '../../queue/index.js';
+import { defineRoute } from '../route.js';
+import type { AnyRoute, RouteContext } from '../types.js';
+import { EventParams, problem, userOf } from './shared.js';
+
+const TAGS = ['waitroom'];
+const buckets = new WeakMap<NatsConnection, Promise<KV>>();
+let settings: Config | undefined;
+
+/** The queue service for this request: bound to the gateway's connection and its `ask`. */
+async function serviceFor(ctx: RouteContext<unknown, unknown, unknown>): Promise<QueueService> {
+  const nc = ctx.nc;
+  if (!nc) throw new TbError('RUNTIME_UNAVAILABLE');
+  settings ??= loadConfig();
+  let kv = buckets.get(nc);
+  if (!kv) {
+    kv = openSessionsBucket(nc, settings.kvReplicas);
+    kv.catch(() => buckets.delete(nc));
+    buckets.set(nc, kv);
+  }
+  return createQueueService({ nc, kv: await kv, config: settings, log: ctx.log ?? pino({ level: 'silent' }), ask: (kind, id, verb, body) => ctx.ask(kind, id, verb, body) });
+}
+
+/** The user's status as REST answers it (see `queue/status.ts`). */
+const UserStatus = Type.Object({
+  eventId: Type.String(), sessionId: Type.String(), ticket: Type.Integer(),
+  state: Type.Union(['queued', 'admitted', 'completed', 'expired', 'left'].map((s) => Type.Literal(s))),
+  phase: Type.Union([Type.Literal('preQueue'), Type.Literal('open')]),
+  position: Type.Optional(Type.Integer()), cursor: Type.Integer(), ahead: Type.Optional(Type.Integer()),
+  estimatedWaitSec: Type.Optional(Type.Integer()), called: Type.Optional(Type.Boolean()), claimBy: Type.Optional(Type.Integer()),
+  token: Type.Optional(Type.String({ description: 'checkout token (JWT) when admitted' })), tokenExpiresAt: Type.Optional(Type.Integer()),
+  outcome: Type.Optional(Type.String()), soldOut: Type.Boolean(), available: Type.Optional(Type.Integer()),
+  likelySoldOut: Type.Optional(Type.Boolean()), opensAt: Type.Optional(Type.Integer()), seedHash: Type.String(),
+  seed: Type.Optional(Type.String()), preQueueSize: Type.Optional(Type.Integer()), admittedRate: Type.Number(), at: Type.Integer(),
+});
+
+const NOT_JOINED = problem('The caller has not joined this queue (QUEUE_NOT_JOINED)');
+const NOT_OPEN = problem('The event is not published, has no waitroom, or its sale has ended (QUEUE_NOT_OPEN, QUEUE_NOT_ENABLED)');
+
+/** The `/api/v1/events/:eventId/queue` routes. */
+export const queueRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST', path: '/api/v1/events/:eventId/queue/join', summary: 'Join the waitroom (or find my session)', tags: TAGS, auth: 'required',
+    description: 'One session per user per event: joining again answers the same session. Before the sale opens the user is in the pre-queue, shuffled fairly at open.',
+    params: EventParams,
+    responses: { 200: UserStatus, 404: problem('No such event (COMMAND_NOT_FOUND)'), 409: NOT_OPEN },
+    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).join(ctx.params.eventId, userOf(ctx).userId) }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/events/:eventId/queue/me', summary: 'My place in the waitroom', tags: TAGS, auth: 'required',
+    description: 'queued (position, ahead, estimatedWaitSec, likelySoldOut), admitted (token, tokenExpiresAt), completed, expired or left. Polling counts as presence: when the turn has come, the slot is claimed and the token returned.',
+    params: EventParams,
+    responses: { 200: UserStatus, 404: NOT_JOINED },
+    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).status(ctx.params.eventId, userOf(ctx).userId) }),
+  }),
+  defineRoute({
+    method: 'POST', path: '/api/v1/events/:eventId/queue/claim', summary: 'Take my checkout slot (my turn has come)', tags: TAGS, auth: 'required',
+    description: 'Answers `admitted` with the checkout token. Idempotent: claiming again answers the same slot.',
+    params: EventParams,
+    responses: { 200: UserStatus, 404: NOT_JOINED, 409: problem('Not yet (QUEUE_NOT_YOUR_TURN) or too late (QUEUE_SLOT_EXPIRED)') },
+    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).claim(ctx.params.eventId, userOf(ctx).userId) }),
+  }),
+  defineRoute({
+    method: 'POST', path: '/api/v1/events/:eventId/queue/leave', summary: 'Leave the waitroom (or give back my checkout slot)', tags: TAGS, auth: 'required',
+    description: 'Idempotent. The place is skipped without stalling the queue.',
+    params: EventParams,
+    responses: { 200: UserStatus, 404: NOT_JOINED },
+    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).leave(ctx.params.eventId, userOf(ctx).userId) }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/events/:eventId/queue', summary: 'The waitroom\'s public counters', tags: TAGS, auth: 'none',
+    description: 'Now serving (`cursor`), pre-queue size, `seedHash` (published at creation) and `seed` (revealed when the sale opens: recompute the pre-queue order with `positionOf`), admission rate, stock. No user data.',
+    params: EventParams,
+    responses: { 200: QueueView, 404: problem('No waitroom for this event yet (COMMAND_NOT_FOUND)') },
+    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).publicStatus(ctx.params.eventId) }),
+  }),
+];

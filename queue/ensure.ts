@@ -1,0 +1,53 @@
+/**
+ * @module queue/ensure
+ * Lazily create an event's queue from the `event` actor's config: the event must be PUBLISHED,
+ * have `allowWaitRoom`, and its sale must not have ended. Creation is idempotent (command id
+ * `create:<eventId>` for every creator, everywhere). The shuffle seed is HMAC-SHA256(secret,
+ * eventId): no one picks it per event, and its SHA-256 is public from the queue's creation.
+ */
+import { createHmac } from 'node:crypto';
+import { TbError } from '../contracts/index.js';
+import { EventStatus, type EventView } from '../contracts/kinds/event.js';
+import { QueueLimits, type QueueView } from '../contracts/kinds/queue.js';
+
+/** How the waitroom asks actors (`ctx.ask` in the gateway, an actor client elsewhere). */
+export type Ask = <R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>) => Promise<R>;
+
+/** The platform itself, reading any event's config (never sent by a client). */
+const SYSTEM_VIEWER = { userId: 'system-queue', platformRoles: ['admin'] };
+
+/** The seed of `eventId`'s pre-queue shuffle: 32 bytes, hex. */
+export function seedFor(secret: string, eventId: string): string {
+  return createHmac('sha256', secret).update(`tb-queue-seed:${eventId}`).digest('hex');
+}
+
+/**
+ * Create the queue of `eventId` if it does not exist, and open it at once when the sale has
+ * already started. Throws `COMMAND_NOT_FOUND` (no such event), `QUEUE_NOT_OPEN` (not published,
+ * cancelled, or sale ended) or `QUEUE_NOT_ENABLED` (no waitroom).
+ */
+export async function ensureQueue(
+  ask: Ask,
+  config: { queueSeedSecret: string; queueClaimGraceMs: number; queueCheckoutTtlMs: number },
+  eventId: string,
+  now: number,
+): Promise<QueueView> {
+  const event = await ask<EventView>('event', eventId, 'get', { commandId: `read-queue-${now}`, viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
+    if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
+    throw err;
+  });
+  if (event.status !== EventStatus.Published) throw new TbError('QUEUE_NOT_OPEN', { eventId, reason: `the event is ${event.status}` });
+  if (!event.config.allowWaitRoom) throw new TbError('QUEUE_NOT_ENABLED', { eventId });
+  const { ticketSaleStartDate: opensAt, ticketSaleEndDate: endsAt } = event.config;
+  if (endsAt !== undefined && now >= endsAt) throw new TbError('QUEUE_NOT_OPEN', { eventId, reason: 'the sale has ended' });
+  const view = await ask<QueueView>('queue', eventId, 'create', {
+    commandId: `create:${eventId}`,
+    maxConcurrent: Math.min(event.config.maxConcurrent ?? QueueLimits.defaultMaxConcurrent, QueueLimits.maxConcurrentCap),
+    seed: seedFor(config.queueSeedSecret, eventId),
+    claimGraceMs: config.queueClaimGraceMs,
+    checkoutTtlMs: config.queueCheckoutTtlMs,
+    ...(opensAt !== undefined ? { opensAt } : {}),
+  });
+  if (view.phase === 'open' || (opensAt !== undefined && opensAt > now)) return view;
+  return ask<QueueView>('queue', eventId, 'open', { commandId: `open:${eventId}` });
+}

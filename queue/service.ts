@@ -1,0 +1,178 @@
+/**
+ * @module queue/service
+ * The waitroom as the gateway uses it: join / status / claim / leave / heartbeat for one user,
+ * over NATS (the `queue` actor) and the `tb_queue_sessions` KV bucket — never PostgreSQL.
+ * Invariants: one session per user per event (the KV `create` settles racing joins; the actor's
+ * join is idempotent by `join:<userId>`), and a checkout token is signed only after the actor
+ * has committed the claim, expiring with the slot.
+ */
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { KV } from '@nats-io/kv';
+import type { Logger } from 'pino';
+import { TbError, createActorClient } from '../contracts/index.js';
+import type { ClaimResult, JoinResult, QueueView } from '../contracts/kinds/queue.js';
+import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
+import { ensureQueue, type Ask } from './ensure.js';
+import { openSessionsBucket, SessionStore, type UserSession } from './sessions.js';
+import { userStatusOf, type UserQueueStatus } from './status.js';
+
+/** The settings the service reads (a subset of `Config`). */
+export interface QueueServiceConfig {
+  partitions: number;
+  checkoutSecret: string;
+  queueSeedSecret: string;
+  queueClaimGraceMs: number;
+  queueCheckoutTtlMs: number;
+  kvReplicas?: number;
+}
+
+export interface QueueServiceOptions {
+  nc: NatsConnection;
+  /** The sessions bucket; opened (created when missing) from `nc` otherwise. */
+  kv?: KV;
+  config: QueueServiceConfig;
+  log: Logger;
+  /** How to ask actors (the gateway passes `ctx.ask`); default: an actor client on `nc`. */
+  ask?: Ask;
+  now?: () => number;
+}
+
+/** What the gateway routes and the WebSocket streaming use. Every method throws `TbError`. */
+export interface QueueService {
+  /** Join (or find) the user's session; creates the queue lazily from the event's config. */
+  join(eventId: string, userId: string): Promise<UserQueueStatus>;
+  /** The user's status; when their position has been called, it claims the slot (the poll is a heartbeat). */
+  status(eventId: string, userId: string, opts?: { autoClaim?: boolean }): Promise<UserQueueStatus>;
+  /** Claim the called slot: `admitted` with the checkout token, or `QUEUE_NOT_YOUR_TURN` / `QUEUE_SLOT_EXPIRED`. */
+  claim(eventId: string, userId: string): Promise<UserQueueStatus>;
+  /** Leave the queue, or give back the slot. Idempotent. */
+  leave(eventId: string, userId: string): Promise<UserQueueStatus>;
+  /** Record that the user is still there (KV `lastSeen`, written at most every 10 s). */
+  heartbeat(eventId: string, userId: string): Promise<void>;
+  /** The queue's public counters (no user data); `COMMAND_NOT_FOUND` when there is no queue yet. */
+  publicStatus(eventId: string): Promise<QueueView>;
+  /** Create the queue from the event's config if it does not exist (idempotent). */
+  ensureQueue(eventId: string): Promise<QueueView>;
+  /** Verify a checkout token for the user on the event (what the order flow calls). */
+  verifyToken(token: string, expect: { userId: string; eventId: string }): Promise<CheckoutClaims>;
+}
+
+const HEARTBEAT_WRITE_MS = 10_000;
+const rid = () => randomBytes(8).toString('hex');
+
+/** Build the service. The KV bucket is opened on first use. */
+export function createQueueService(opts: QueueServiceOptions): QueueService {
+  const { config, log } = opts;
+  const now = opts.now ?? Date.now;
+  const key = checkoutKey(config.checkoutSecret);
+  const ask: Ask = opts.ask ?? ((c) => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => c.request<R>(kind, id, verb, body))(createActorClient(opts.nc, { partitions: config.partitions }));
+  let store: Promise<SessionStore> | undefined = opts.kv ? Promise.resolve(new SessionStore(opts.kv)) : undefined;
+  const sessions = () => (store ??= openSessionsBucket(opts.nc, config.kvReplicas ?? 1).then((kv) => new SessionStore(kv)));
+  /** Events whose queue this process has seen exist (so the join command never meets a missing actor). */
+  const known = new Set<string>();
+
+  const statusOf = (eventId: string, ticket: number) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${rid()}`, ticket });
+
+  async function mineWithRevision(eventId: string, userId: string): Promise<{ session: UserSession; revision: number }> {
+    const found = await (await sessions()).getUser(eventId, userId);
+    if (!found) throw new TbError('QUEUE_NOT_JOINED', { eventId, userId });
+    return found;
+  }
+  const mine = async (eventId: string, userId: string) => (await mineWithRevision(eventId, userId)).session;
+
+  async function present(eventId: string, userId: string, session: UserSession, view: QueueView, claim?: ClaimResult): Promise<UserQueueStatus> {
+    const status = userStatusOf(session, view, now());
+    if (status.state === 'admitted') {
+      const deadline = claim?.deadline ?? view.you!.slot!.deadline;
+      const position = claim?.position ?? view.you!.position!;
+      status.token = await signCheckoutToken(key, { userId, eventId, sessionId: session.sessionId, position, expiresAt: deadline }, now());
+      status.tokenExpiresAt = Math.floor(deadline / 1000) * 1000;
+    }
+    // Remember a terminal outcome the actor may soon forget (it keeps only the last few hundred).
+    if (status.outcome && session.outcome !== status.outcome) {
+      (await sessions()).putUser(eventId, userId, { ...session, outcome: status.outcome }).catch((err: unknown) => log.warn({ err, eventId }, 'queue: outcome not recorded'));
+    }
+    return status;
+  }
+
+  async function claimFor(eventId: string, userId: string, session: UserSession): Promise<UserQueueStatus> {
+    // A fresh command id per attempt: refusals are remembered by id, and claims are idempotent by session anyway.
+    const r = await ask<ClaimResult>('queue', eventId, 'claim', { commandId: `claim-${session.sessionId}-${rid()}`, ticket: session.ticket, sessionId: session.sessionId, userId });
+    return present(eventId, userId, session, r.view, r);
+  }
+
+  const service: QueueService = {
+    async ensureQueue(eventId) {
+      const view = await ensureQueue(ask, config, eventId, now());
+      known.add(eventId);
+      return view;
+    },
+
+    async join(eventId, userId) {
+      const store = await sessions();
+      const existing = await store.getUser(eventId, userId);
+      if (existing) return service.status(eventId, userId);
+      if (!known.has(eventId)) {
+        const exists = await ask('queue', eventId, 'status', { commandId: `read-${rid()}` }).then(() => true, (err: unknown) => {
+          if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;
+          throw err;
+        });
+        if (!exists) await service.ensureQueue(eventId);
+        known.add(eventId);
+      }
+      const joined = await ask<JoinResult>('queue', eventId, 'join', { commandId: `join:${userId}`, userId });
+      const mineNew: UserSession = { sessionId: `qs_${randomBytes(12).toString('hex')}`, ticket: joined.ticket, joinedAt: joined.joinedAt };
+      const { session, created } = await store.createUser(eventId, userId, mineNew);
+      if (!created || session.ticket !== joined.ticket) return service.status(eventId, userId);
+      // Called at once (a free slot): the joining user is present, so take it now.
+      if (joined.view.you?.slot?.state === 'called') return service.status(eventId, userId);
+      return present(eventId, userId, session, joined.view);
+    },
+
+    async status(eventId, userId, o = {}) {
+      const { session, revision } = await mineWithRevision(eventId, userId);
+      const view = await statusOf(eventId, session.ticket);
+      const slot = view.you?.slot;
+      if ((o.autoClaim ?? true) && slot?.state === 'called' && !session.outcome) {
+        return claimFor(eventId, userId, session).catch((err: unknown) => {
+          if (TbError.is(err, 'QUEUE_SLOT_EXPIRED') || TbError.is(err, 'QUEUE_NOT_YOUR_TURN')) return present(eventId, userId, session, view);
+          throw err;
+        });
+      }
+      if (session.lastSeen === undefined || now() - session.lastSeen >= HEARTBEAT_WRITE_MS) {
+        void sessions().then((st) => st.updateUser(eventId, userId, { ...session, lastSeen: now() }, revision)).catch(() => undefined);
+      }
+      return present(eventId, userId, session, view);
+    },
+
+    async claim(eventId, userId) {
+      const session = await mine(eventId, userId);
+      if (session.outcome === 'left') throw new TbError('QUEUE_SLOT_EXPIRED', { eventId, position: null, outcome: 'left' });
+      return claimFor(eventId, userId, session);
+    },
+
+    async leave(eventId, userId) {
+      const session = await mine(eventId, userId);
+      const view = await ask<QueueView>('queue', eventId, 'leave', { commandId: `leave-${session.sessionId}`, ticket: session.ticket, sessionId: session.sessionId, userId });
+      const you = view.you;
+      const wasWaiting = !you || you.position === undefined || you.outcome === 'left' || (you.position > view.cursor);
+      const left: UserSession = wasWaiting && !session.outcome ? { ...session, outcome: 'left' } : session;
+      if (left !== session) await (await sessions()).putUser(eventId, userId, left);
+      return present(eventId, userId, left, view);
+    },
+
+    async heartbeat(eventId, userId) {
+      const { session, revision } = await mineWithRevision(eventId, userId);
+      if (session.lastSeen !== undefined && now() - session.lastSeen < HEARTBEAT_WRITE_MS) return;
+      await (await sessions()).updateUser(eventId, userId, { ...session, lastSeen: now() }, revision);
+    },
+
+    publicStatus: (eventId) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${rid()}` }),
+
+    verifyToken: (token, expect) => verifyCheckoutToken(key, token, expect, now()),
+  };
+  return service;
+}
+
+export type { UserQueueStatus } from './status.js';

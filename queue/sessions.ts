@@ -1,0 +1,96 @@
+/**
+ * @module queue/sessions
+ * Per-user waitroom data, outside the `queue` actor's entry: the `tb_queue_sessions` KV bucket.
+ * `<eventId>.u.<userId>` → the user's session (one per user per event: created with `kv.create`,
+ * so of two racing joins exactly one wins and the other re-reads), and `<eventId>.s.<sessionId>`
+ * → who holds that session. Values are msgpack. The bucket is created idempotently.
+ */
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { decode, encode } from '../contracts/index.js';
+import type { SlotOutcome } from '../contracts/kinds/queue.js';
+
+/** The bucket's name. */
+export const QUEUE_SESSIONS_BUCKET = 'tb_queue_sessions';
+
+/** A user's session in one event's queue. */
+export interface UserSession {
+  sessionId: string;
+  ticket: number;
+  joinedAt: number;
+  /** How the session ended, once known (left, or a finished slot observed by `status`). */
+  outcome?: SlotOutcome | 'skipped';
+  /** Last status/heartbeat seen (ms), written at most every `HEARTBEAT_WRITE_MS`. */
+  lastSeen?: number;
+}
+
+/** Who holds a session id. */
+export interface SessionOwner {
+  userId: string;
+  ticket: number;
+}
+
+export const userKey = (eventId: string, userId: string) => `${eventId}.u.${userId}`;
+export const sessionKey = (eventId: string, sessionId: string) => `${eventId}.s.${sessionId}`;
+
+/** Open (creating when missing) the sessions bucket with `replicas`. */
+export async function openSessionsBucket(nc: NatsConnection, replicas = 1): Promise<KV> {
+  const kvm = new Kvm(jetstream(nc));
+  try {
+    // Idempotent: binds to the bucket when it exists with the same settings.
+    return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas });
+  } catch {
+    return kvm.open(QUEUE_SESSIONS_BUCKET); // exists with other settings (e.g. replicas): use it as is
+  }
+}
+
+/** Typed access to the bucket. */
+export class SessionStore {
+  constructor(readonly kv: KV) {}
+
+  /** The user's session and its revision, or undefined. */
+  async getUser(eventId: string, userId: string): Promise<{ session: UserSession; revision: number } | undefined> {
+    const e = await this.kv.get(userKey(eventId, userId));
+    if (!e || e.operation !== 'PUT' || e.value.length === 0) return undefined;
+    return { session: decode(e.value) as UserSession, revision: e.revision };
+  }
+
+  /**
+   * Create the user's session if none exists. Resolves with the session that is stored afterwards
+   * (ours, or the one a racing join created first) and whether ours won.
+   */
+  async createUser(eventId: string, userId: string, session: UserSession): Promise<{ session: UserSession; created: boolean }> {
+    try {
+      await this.kv.create(userKey(eventId, userId), encode(session));
+      await this.kv.put(sessionKey(eventId, session.sessionId), encode({ userId, ticket: session.ticket } satisfies SessionOwner));
+      return { session, created: true };
+    } catch (err) {
+      const existing = await this.getUser(eventId, userId);
+      if (existing) return { session: existing.session, created: false };
+      throw err;
+    }
+  }
+
+  /** Update the user's session (last writer wins: only advisory fields change after creation). */
+  async putUser(eventId: string, userId: string, session: UserSession): Promise<void> {
+    await this.kv.put(userKey(eventId, userId), encode(session));
+  }
+
+  /** Advisory update by compare-and-set on `revision`: false (and nothing written) when the entry changed meanwhile. */
+  async updateUser(eventId: string, userId: string, session: UserSession, revision: number): Promise<boolean> {
+    try {
+      await this.kv.update(userKey(eventId, userId), encode(session), revision);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Who holds `sessionId`, or undefined. */
+  async getSession(eventId: string, sessionId: string): Promise<SessionOwner | undefined> {
+    const e = await this.kv.get(sessionKey(eventId, sessionId));
+    if (!e || e.operation !== 'PUT' || e.value.length === 0) return undefined;
+    return decode(e.value) as SessionOwner;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * @module queue/stock-watcher
+ * Keeps each queue told about its event's stock: reads `tb.evt.ticketclass.*.*` (and
+ * `tb.evt.queue.*.created`, to tell a queue created later) from `TB_EVENTS`
+ * (every ticket-class event carries `eventId` and the class's new `available`), sums availability
+ * across the event's classes, and sends `stock { available, soldOut }` to `tb.queue.<eventId>`.
+ * Per class only the newest event counts (by the actor's write `seq` and index `n`: publishes of
+ * one write may land out of order); per event at most one `stock` is in flight, carrying the
+ * latest sum. Events without a queue are skipped. At-least-once and idempotent: `stock` is absolute.
+ */
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { DomainEventMessage } from '../actors/runtime/index.js';
+import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError, createActorClient } from '../contracts/index.js';
+
+export interface StockWatcherOptions {
+  nc: NatsConnection;
+  partitions: number;
+  log: Logger;
+}
+
+export interface StockWatcher {
+  /** Sums known per event (for tests and metrics). */
+  availableOf(eventId: string): number | undefined;
+  stop(): Promise<void>;
+}
+
+interface ClassStock { available: number; seq: number; n: number }
+
+/** Start reading from the beginning of the stream (the state is rebuilt on every start). */
+export async function startStockWatcher(opts: StockWatcherOptions): Promise<StockWatcher> {
+  const client = createActorClient(opts.nc, { partitions: opts.partitions });
+  const classes = new Map<string, Map<string, ClassStock>>();
+  const inFlight = new Set<string>();
+  const dirty = new Set<string>();
+  let seq = 0;
+
+  const sumOf = (eventId: string) => [...(classes.get(eventId)?.values() ?? [])].reduce((s, c) => s + c.available, 0);
+
+  async function send(eventId: string): Promise<void> {
+    if (inFlight.has(eventId)) { dirty.add(eventId); return; }
+    inFlight.add(eventId);
+    try {
+      do {
+        dirty.delete(eventId);
+        const available = sumOf(eventId);
+        await client.request('queue', eventId, 'stock', { commandId: `stock-${process.pid}-${++seq}`, available, soldOut: available === 0 }).catch((err: unknown) => {
+          if (!TbError.is(err, 'COMMAND_NOT_FOUND')) opts.log.warn({ err, eventId }, 'stock watcher: stock not delivered');
+        });
+      } while (dirty.has(eventId));
+    } finally {
+      inFlight.delete(eventId);
+    }
+  }
+
+  // One filter (nats-server 2.9 refuses the 2.10 multi-filter form): ticket-class events and queue creations.
+  const consumer = await jetstream(opts.nc).consumers.get(EVENTS_STREAM, { deliver_policy: DeliverPolicy.All, filter_subjects: `${EVENTS_ROOT}.>` });
+  const messages = await consumer.consume({ max_messages: 512 });
+  const loop = (async () => {
+    for await (const m of messages) {
+      let ev: DomainEventMessage;
+      try { ev = decode(m.data) as DomainEventMessage; } catch { continue; }
+      const eventId = ev.data['eventId'];
+      // A queue created after its classes' events: tell it the stock now.
+      if (ev.type === 'queue.created' && typeof eventId === 'string') {
+        if (classes.has(eventId)) void send(eventId);
+        continue;
+      }
+      if (ev.kind !== 'ticketclass') continue;
+      const available = ev.data['available'];
+      if (typeof eventId !== 'string' || typeof available !== 'number') continue;
+      const perClass = classes.get(eventId) ?? new Map<string, ClassStock>();
+      classes.set(eventId, perClass);
+      const prev = perClass.get(ev.id);
+      if (prev && (prev.seq > ev.seq || (prev.seq === ev.seq && prev.n > ev.n))) continue;
+      perClass.set(ev.id, { available, seq: ev.seq, n: ev.n });
+      if (prev?.available !== available) void send(eventId);
+    }
+  })();
+
+  return {
+    availableOf: (eventId) => (classes.has(eventId) ? sumOf(eventId) : undefined),
+    async stop() {
+      await messages.close();
+      await loop.catch(() => undefined);
+    },
+  };
+}
