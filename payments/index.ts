@@ -1,0 +1,27 @@
+/**
+ * @module payments
+ * The payments front door (G1): the payment providers (ZaloPay, PayOS, VNPay, the local sandbox)
+ * behind one interface, their signing functions (exported so tests and tools can check them
+ * against the providers' published examples), and the default HTTP client. Import only from here.
+ * See docs/payments.md for algorithms, sources, amounts and callback answers.
+ */
+export { createPaymentProviders, ProviderName } from './providers/registry.js';
+export { fetchHttpClient } from './providers/http.js';
+export { PaymentOutcome, CallbackRejection } from './providers/types.js';
+export { VND, VNPAY_AMOUNT_FACTOR } from './providers/amounts.js';
+export { createZaloPayProvider, zaloPayOrderMac, zaloPayCallbackMac, zaloPayAppTransId } from './providers/zalopay.js';
+export { createPayOsProvider, payOsPaymentRequestSignature, payOsDataSignature, payOsDataString } from './providers/payos.js';
+export { createVnpayProvider, vnpaySignData, vnpaySecureHash, vnpayEncode } from './providers/vnpay.js';
+export {
+  createSandboxProvider, signSandboxCallback, sandboxSignature, canonicalJson, SANDBOX_SIGNATURE_HEADER,
+} from './providers/sandbox.js';
+
+export type { PaymentProviders, PaymentProvidersConfig } from './providers/registry.js';
+export type {
+  HttpClient, HttpRequest, HttpResponse, ProviderDeps, PaymentItem, CreatePaymentInput, CreatePaymentResult,
+  CallbackRequest, PaymentEvent, VerifyResult, CallbackOutcome, ProviderAnswer, PaymentProvider,
+} from './providers/types.js';
+export type { ZaloPayConfig, ZaloPayMacFields } from './providers/zalopay.js';
+export type { PayOsConfig, PayOsPaymentRequestFields } from './providers/payos.js';
+export type { VnpayConfig } from './providers/vnpay.js';
+export type { SandboxConfig, SandboxCallbackBody } from './providers/sandbox.js';
