@@ -55,6 +55,8 @@ function childSpecs(c: Config): ChildSpec[] {
   specs.push({ name: 'catalog', file: 'catalog/projector-main.ts', env: {} });
   // One stock watcher per deployment: tells each waitroom its event's stock.
   specs.push({ name: 'stock-watcher', file: 'queue/watcher-main.ts', env: {} });
+  // The payments outbox relay (one is enough; more are safe: rows are claimed with SKIP LOCKED).
+  specs.push({ name: 'payment-relay', file: 'payments/relay-main.ts', env: {} });
   return specs;
 }
 

@@ -2,7 +2,9 @@
  * @module payments
  * The payments front door (G1): the payment providers (ZaloPay, PayOS, VNPay, the local sandbox)
  * behind one interface, their signing functions (exported so tests and tools can check them
- * against the providers' published examples), and the default HTTP client. Import only from here.
+ * against the providers' published examples), and the default HTTP client; the payment store
+ * (payment rows + outbox in one transaction), the callback inbox, and the outbox relay.
+ * Import only from here.
  * See docs/payments.md for algorithms, sources, amounts and callback answers.
  */
 export { createPaymentProviders, ProviderName } from './providers/registry.js';
@@ -16,7 +18,16 @@ export {
   createSandboxProvider, signSandboxCallback, sandboxSignature, canonicalJson, SANDBOX_SIGNATURE_HEADER,
 } from './providers/sandbox.js';
 
+export { createPaymentStore } from './store.js';
+export { startOutboxRelay, enqueuePaymentEvent, backoffMs, OUTBOX_CHANNEL, EVENT_TYPE_HEADER } from './outbox-relay.js';
+export { recordCallbackTx, decideCallback, callbackMsgId } from './inbox.js';
+export { PAYMENT_PROVIDERS, PAYMENT_KIND, PaymentStatus, PaymentEventType, InboxOutcome } from './types.js';
+
 export type { PaymentProviders, PaymentProvidersConfig } from './providers/registry.js';
+export type { PaymentStore } from './store.js';
+export type { OutboxRelay, OutboxRelayOptions, RelayStats, EnqueueOptions } from './outbox-relay.js';
+export type { CallbackDecision } from './inbox.js';
+export type { Payment, NewPayment, VerifiedCallback, RecordCallbackResult, CancelPaymentResult, PaymentEventMessage, PaymentProviderName } from './types.js';
 export type {
   HttpClient, HttpRequest, HttpResponse, ProviderDeps, PaymentItem, CreatePaymentInput, CreatePaymentResult,
   CallbackRequest, PaymentEvent, VerifyResult, CallbackOutcome, ProviderAnswer, PaymentProvider,

@@ -6,6 +6,8 @@
  */
 export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from './users.js';
 export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoints } from './catalog.js';
+export { payments, paymentOutbox, paymentInbox, PaymentsConstraints } from './payments.js';
 
 export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './users.js';
 export type { CatalogEventRow, CatalogTicketClassRow, CatalogOrganizer } from './catalog.js';
+export type { PaymentRow, PaymentOutboxRow, PaymentInboxRow, PaymentFlags } from './payments.js';

@@ -1,0 +1,117 @@
+/**
+ * @module payments/store
+ * The payment store over PostgreSQL (drizzle). Invariants: every change of a payment row and the
+ * outbox event that announces it commit in one transaction (so an event exists iff its change
+ * does); only a PENDING payment changes status; callbacks go through the inbox
+ * (`payments/inbox.ts`) and are applied once. Database failures surface as `TbError`s
+ * (`wrapDbError`): `RUNTIME_UNAVAILABLE` (retryable) or `INTERNAL`.
+ */
+import { desc, eq, sql } from 'drizzle-orm';
+import { ID_PATTERN, TbError } from '../contracts/index.js';
+import { payments, withDbErrors, type Db } from '../db/index.js';
+import { recordCallbackTx, toPayment } from './inbox.js';
+import { enqueuePaymentEvent } from './outbox-relay.js';
+import {
+  PAYMENT_PROVIDERS, PaymentEventType, PaymentStatus,
+  type RecordCallbackResult, type CancelPaymentResult, type NewPayment, type Payment, type VerifiedCallback,
+} from './types.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The payment store (see the module invariants). */
+export interface PaymentStore {
+  /**
+   * Insert a PENDING payment and its `payment.created` event in one transaction. With an `id`
+   * that already exists, returns that payment and `created: false` (a retried create).
+   * Throws `PAYMENT_INVALID` on bad input.
+   */
+  createPayment(input: NewPayment): Promise<{ payment: Payment; created: boolean }>;
+  /** Keep what the provider answered (reference, request, response / payment URL). No event. */
+  attachProviderResponse(id: string, patch: { providerRef?: string; providerRequest?: Record<string, unknown>; providerResponse?: Record<string, unknown> }): Promise<Payment>;
+  /** Record a verified callback once (inbox); a duplicate returns `{ duplicate: true }` and changes nothing. */
+  recordCallback(cb: VerifiedCallback): Promise<RecordCallbackResult>;
+  /** PENDING → CANCELED with `payment.canceled`; any other status is left alone (`changed: false`). */
+  cancelPayment(id: string, opts?: { reason?: string; requestId?: string }): Promise<CancelPaymentResult>;
+  get(id: string): Promise<Payment | undefined>;
+  /** Every payment of an order, newest first. */
+  getByOrder(orderId: string): Promise<Payment[]>;
+}
+
+/** Throw `PAYMENT_INVALID` unless `input` can be stored and addressed on a subject. */
+function validate(input: NewPayment): void {
+  const bad = (reason: string) => new TbError('PAYMENT_INVALID', { reason });
+  if (input.id !== undefined && !UUID.test(input.id)) throw bad('id must be a UUID');
+  if (!ID_PATTERN.test(input.orderCode)) throw bad('orderCode must be 1-64 characters of A-Z a-z 0-9 _ -');
+  if (!input.orderId || !input.userId) throw bad('orderId and userId are required');
+  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor < 0) throw bad('amountMinor must be a non-negative integer');
+  if (!/^[A-Z]{3}$/.test(input.currency)) throw bad('currency must be an ISO 4217 code such as VND');
+  if (!(PAYMENT_PROVIDERS as readonly string[]).includes(input.provider)) throw bad(`provider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
+}
+
+/** Create the store over `db`. */
+export function createPaymentStore(db: Db): PaymentStore {
+  const notFound = (id: string) => new TbError('PAYMENT_NOT_FOUND', { paymentId: id });
+  const get = (id: string) => withDbErrors(async () => {
+    if (!UUID.test(id)) return undefined;
+    const [row] = await db.select().from(payments).where(eq(payments.id, id));
+    return row ? toPayment(row) : undefined;
+  });
+
+  return {
+    async createPayment(input) {
+      validate(input);
+      return withDbErrors(() => db.transaction(async (tx) => {
+        const [row] = await tx.insert(payments).values({
+          ...(input.id ? { id: input.id } : {}),
+          orderId: input.orderId, orderCode: input.orderCode, userId: input.userId, amountMinor: input.amountMinor,
+          currency: input.currency, provider: input.provider, providerRef: input.providerRef ?? null,
+          providerRequest: input.providerRequest ?? null, providerResponse: input.providerResponse ?? null,
+        }).onConflictDoNothing({ target: payments.id }).returning();
+        if (!row) {
+          const [existing] = await tx.select().from(payments).where(eq(payments.id, input.id!));
+          return { payment: toPayment(existing!), created: false };
+        }
+        const payment = toPayment(row);
+        await enqueuePaymentEvent(tx, payment, PaymentEventType.Created, input.requestId ? { requestId: input.requestId } : {});
+        return { payment, created: true };
+      }));
+    },
+
+    async attachProviderResponse(id, patch) {
+      const [row] = await withDbErrors(() => db.update(payments).set({
+        ...(patch.providerRef !== undefined ? { providerRef: patch.providerRef } : {}),
+        ...(patch.providerRequest !== undefined ? { providerRequest: patch.providerRequest } : {}),
+        ...(patch.providerResponse !== undefined ? { providerResponse: patch.providerResponse } : {}),
+        updatedAt: new Date(),
+      }).where(eq(payments.id, UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000')).returning());
+      if (!row) throw notFound(id);
+      return toPayment(row);
+    },
+
+    recordCallback(cb) {
+      return withDbErrors(() => db.transaction((tx) => recordCallbackTx(tx, cb)));
+    },
+
+    async cancelPayment(id, opts = {}) {
+      if (!UUID.test(id)) throw notFound(id);
+      return withDbErrors(() => db.transaction(async (tx) => {
+        const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for('update');
+        if (!row) throw notFound(id);
+        if (row.status !== PaymentStatus.Pending) return { changed: false, payment: toPayment(row) };
+        const [updated] = await tx.update(payments)
+          .set({ status: PaymentStatus.Canceled, version: sql`${payments.version} + 1`, updatedAt: new Date() })
+          .where(eq(payments.id, id)).returning();
+        const payment = toPayment(updated!);
+        await enqueuePaymentEvent(tx, payment, PaymentEventType.Canceled, {
+          ...(opts.requestId ? { requestId: opts.requestId } : {}), extra: { reason: opts.reason ?? 'canceled' },
+        });
+        return { changed: true, payment };
+      }));
+    },
+
+    get,
+
+    getByOrder: (orderId) => withDbErrors(async () =>
+      (await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt))).map(toPayment)),
+  };
+}
