@@ -1,8 +1,8 @@
 /**
  * @module gateway/main
  * The gateway process: load config, refuse to start without native uWebSockets.js, connect to
- * NATS and PostgreSQL (accounts, catalog listings, readiness), serve the built-in and application routes on
- * `httpHost:httpPort`, and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
+ * NATS and PostgreSQL (accounts, catalog listings, readiness), serve the built-in and application routes and
+ * the waitroom's WebSocket stream (`gateway/ws`, docs/websocket.md) on `httpHost:httpPort`, and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
  * in-flight requests, drain NATS, close the database pool, exit 0). Start-up failures log and exit 1.
  */
 import { connect } from '@nats-io/transport-node';
@@ -12,8 +12,11 @@ import { createCatalog } from '../catalog/index.js';
 import { loadConfig } from '../config/index.js';
 import { createDb } from '../db/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
-import { createGateway } from './app.js';
+import { openSessionsBucket, createQueueService } from '../queue/index.js';
+import { createGateway, type Gateway } from './app.js';
 import { authRateLimit, createRoutes } from './routes/index.js';
+import type { WebSocketRoute } from './types.js';
+import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, wsStatsRoute } from './ws/index.js';
 
 const config = loadConfig();
 const log = pino({
@@ -28,13 +31,23 @@ async function main(): Promise<void> {
   const nc = await connect({ servers: config.natsUrl.split(','), name: `gateway-${process.pid}`, maxReconnectAttempts: -1 });
   const db = createDb(config.databaseUrl);
   const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }) });
+  // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.
+  const queue = createQueueService({ nc, kv: await openSessionsBucket(nc, config.kvReplicas), config, log: log.child({ mod: 'queue' }) });
+  let served: Gateway | undefined;
+  const stream = createQueueStream({
+    queue: queuePortFrom(queue), verifyAccessToken: (token) => accounts.verifyAccessToken(token),
+    feed: (onEvent) => createQueueFeed(nc, onEvent), publish: (topic, frame) => void served?.publish(topic, frame),
+    options: queueStreamOptionsFrom(config), log: log.child({ mod: 'ws' }),
+  });
   const gateway = createGateway({
     config, log, nc,
-    routes: createRoutes({ accounts, catalog: createCatalog(db.db) }),
+    routes: [...createRoutes({ accounts, catalog: createCatalog(db.db) }), wsStatsRoute(() => stream.stats())],
+    webSocketRoutes: [stream.route as WebSocketRoute<unknown>],
     verifyAccessToken: (token) => accounts.verifyAccessToken(token),
     readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
     middlewares: [authRateLimit({ perMinute: config.rateLimitAuthIpPerMin, burst: config.rateLimitAuthIpBurst, maxKeys: config.rateLimitMaxKeys })],
   });
+  served = gateway;
   const port = await gateway.listen(config.httpHost, config.httpPort);
   log.info({ host: config.httpHost, port }, 'gateway listening');
 
@@ -43,6 +56,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'gateway shutting down');
+    stream.close();
     gateway.close().then(() => db.close()).then(
       () => {
         log.info('gateway stopped');

@@ -34,14 +34,28 @@ export interface SessionOwner {
 export const userKey = (eventId: string, userId: string) => `${eventId}.u.${userId}`;
 export const sessionKey = (eventId: string, sessionId: string) => `${eventId}.s.${sessionId}`;
 
-/** Open (creating when missing) the sessions bucket with `replicas`. */
-export async function openSessionsBucket(nc: NatsConnection, replicas = 1): Promise<KV> {
+/**
+ * Open (creating when missing) the sessions bucket with `replicas`. `create` is idempotent for
+ * the same settings; when it fails (the bucket exists with other settings, or JetStream is not
+ * ready yet) the bucket is opened and its existence *checked* (`Kvm.open` alone succeeds for a
+ * missing bucket, and the first read then fails); otherwise creation is retried for up to `forMs`.
+ */
+export async function openSessionsBucket(nc: NatsConnection, replicas = 1, forMs = 30_000): Promise<KV> {
   const kvm = new Kvm(jetstream(nc));
-  try {
-    // Idempotent: binds to the bucket when it exists with the same settings.
-    return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas });
-  } catch {
-    return kvm.open(QUEUE_SESSIONS_BUCKET); // exists with other settings (e.g. replicas): use it as is
+  const deadline = Date.now() + forMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas });
+    } catch (createErr) {
+      try {
+        const kv = await kvm.open(QUEUE_SESSIONS_BUCKET);
+        await kv.status(); // throws when the bucket does not exist
+        return kv;
+      } catch {
+        if (Date.now() > deadline) throw createErr;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
   }
 }
 

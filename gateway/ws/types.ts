@@ -12,9 +12,11 @@ export type QueueState = 'queued' | 'admitted' | 'completed' | 'expired' | 'left
 export interface QueueStatusView {
   state: QueueState;
   /** Place in line (ticket order after the pre-queue shuffle); the user's turn when `position <= cursor`. */
-  position: number;
-  ahead: number;
-  estimatedWaitSec: number;
+  position?: number;
+  ahead?: number;
+  estimatedWaitSec?: number;
+  /** "Now serving" as the actor last knew it. */
+  cursor?: number;
   token?: string;
   /** Checkout token expiry (ms since epoch, or an ISO string: relayed as given). */
   tokenExpiresAt?: number | string;

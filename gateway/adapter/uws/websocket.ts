@@ -36,7 +36,7 @@ export function addWebSocketRoute<D>(app: TemplatedApp, route: WebSocketRoute<D>
     maxBackpressure: route.maxBackpressureBytes ?? 64 * 1024,
     // Pings keep idle-but-alive clients open; a client that does not answer hits idleTimeout.
     sendPingsAutomatically: true,
-    closeOnBackpressureLimit: false,
+    closeOnBackpressureLimit: 0,
     upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t) {
       const head = readRequestHead(res, req, trustProxy);
       const key = req.getHeader('sec-websocket-key');
