@@ -76,8 +76,14 @@ export class SessionStore {
    */
   async createUser(eventId: string, userId: string, session: UserSession): Promise<{ session: UserSession; created: boolean }> {
     try {
-      await this.kv.create(userKey(eventId, userId), encode(session));
-      await this.kv.put(sessionKey(eventId, session.sessionId), encode({ userId, ticket: session.ticket } satisfies SessionOwner));
+      // Both at once: if the create loses a race, the session key written beside it names a
+      // session nobody holds and is never read (sessions are found through the user key).
+      const results = await Promise.allSettled([
+        this.kv.create(userKey(eventId, userId), encode(session)),
+        this.kv.put(sessionKey(eventId, session.sessionId), encode({ userId, ticket: session.ticket } satisfies SessionOwner)),
+      ]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       return { session, created: true };
     } catch (err) {
       const existing = await this.getUser(eventId, userId);
