@@ -124,6 +124,24 @@ export const SETTINGS = {
   paymentRelayPollMs: { env: 'TB_PAYMENT_RELAY_POLL_MS', default: '1000', doc: 'payment relay poll period (a NOTIFY on insert wakes it at once; polling is the fallback and picks up retries)' },
   paymentRelayBackoffMaxMs: { env: 'TB_PAYMENT_RELAY_BACKOFF_MAX_MS', default: '30000', doc: 'longest delay between two publish attempts of one outbox row (lowered to a quarter of the TB_EVENTS duplicate window)' },
   paymentRelayHttpPort: { env: 'TB_PAYMENT_RELAY_HTTP_PORT', default: '0', doc: 'payment relay /healthz and /metrics port (0 = any free port, -1 = off)' },
+  // --- payment webhooks and the sandbox payment page (gateway) ---
+  sandboxCallbackUrl: { env: 'TB_SANDBOX_CALLBACK_URL', default: '', doc: 'where the sandbox payment page sends its signed callbacks (empty = TB_PUBLIC_BASE_URL + /api/v1/payments/sandbox/callback, the gateway itself)' },
+  sandboxPayEnabled: { env: 'TB_SANDBOX_PAY_ENABLED', default: '1', doc: '1 = serve the sandbox payment page and API (development, load tests); 0 = off (production)' },
+  sandboxMaxDelayMs: { env: 'TB_SANDBOX_MAX_DELAY_MS', default: '60000', doc: 'longest delay a sandbox payment may ask for before its callback is sent' },
+  // --- order consumers (orders/payment-events-main.ts, orders/history-main.ts) ---
+  paymentEventsHttpPort: { env: 'TB_PAYMENT_EVENTS_HTTP_PORT', default: '0', doc: 'payment-events consumer /healthz and /metrics port (0 = any free port, -1 = off)' },
+  paymentEventsRetryDelayMs: { env: 'TB_PAYMENT_EVENTS_RETRY_DELAY_MS', default: '1000', doc: 'after a retryable failure (order actor or database), how long before the payment event comes back' },
+  orderHistoryBatchSize: { env: 'TB_ORDER_HISTORY_BATCH_SIZE', default: '256', doc: 'most order events the history projector applies per transaction' },
+  orderHistoryRetryDelayMs: { env: 'TB_ORDER_HISTORY_RETRY_DELAY_MS', default: '2000', doc: 'after a store failure, how long before the history projector gets the events again' },
+  orderHistoryHttpPort: { env: 'TB_ORDER_HISTORY_HTTP_PORT', default: '0', doc: 'order-history projector /healthz and /metrics port (0 = any free port, -1 = off)' },
+  mongodbUrl: { env: 'MONGODB_URL', default: '', doc: 'when set, the order history lives in this MongoDB instead of PostgreSQL' },
+  // --- order saga (orders/service.ts, orders/saga-worker.ts) ---
+  orderPaymentTtlMs: { env: 'TB_ORDER_PAYMENT_TTL_MS', default: '900000', doc: 'payment deadline of a new order: past it the holds are released and the order CANCELLED (checkout.expired)' },
+  orderStepTimeoutMs: { env: 'TB_ORDER_STEP_TIMEOUT_MS', default: '60000', doc: 'how long reserving and creating the payment may take before the order fails (timeout) and releases' },
+  orderDefaultProvider: { env: 'TB_ORDER_DEFAULT_PROVIDER', default: 'sandbox', doc: 'payment provider of an order that names none (zalopay, payos, vnpay, sandbox)' },
+  orderSagaGraceMs: { env: 'TB_ORDER_SAGA_GRACE_MS', default: '2000', doc: 'how long the saga worker leaves an intent to the gateway that emitted it before performing it itself' },
+  orderSagaStuckAfter: { env: 'TB_ORDER_SAGA_STUCK_AFTER', default: '5', doc: 'failed attempts of a release after which the saga worker raises order.compensationStuck (it keeps retrying)' },
+  orderWorkerHttpPort: { env: 'TB_ORDER_WORKER_HTTP_PORT', default: '0', doc: 'saga worker /healthz, /readyz (stuck compensations) and /metrics port (0 = any free port, -1 = off)' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -194,6 +212,21 @@ export interface Config {
   paymentRelayPollMs: number;
   paymentRelayBackoffMaxMs: number;
   paymentRelayHttpPort: number;
+  sandboxCallbackUrl: string;
+  sandboxPayEnabled: number;
+  sandboxMaxDelayMs: number;
+  paymentEventsHttpPort: number;
+  paymentEventsRetryDelayMs: number;
+  orderHistoryBatchSize: number;
+  orderHistoryRetryDelayMs: number;
+  orderHistoryHttpPort: number;
+  mongodbUrl: string;
+  orderPaymentTtlMs: number;
+  orderStepTimeoutMs: number;
+  orderDefaultProvider: string;
+  orderSagaGraceMs: number;
+  orderSagaStuckAfter: number;
+  orderWorkerHttpPort: number;
 }
 
 const NUMERIC = new Set<SettingName>([
@@ -206,6 +239,9 @@ const NUMERIC = new Set<SettingName>([
   'queueClaimGraceMs', 'queueCheckoutTtlMs',
   'wsCorrectionMs', 'wsCursorIntervalMs', 'wsBackpressureBytes', 'wsIdleTimeoutSec', 'wsMaxInFlight',
   'paymentRelayBatchSize', 'paymentRelayPollMs', 'paymentRelayBackoffMaxMs', 'paymentRelayHttpPort',
+  'sandboxPayEnabled', 'sandboxMaxDelayMs', 'paymentEventsHttpPort', 'paymentEventsRetryDelayMs',
+  'orderHistoryBatchSize', 'orderHistoryRetryDelayMs', 'orderHistoryHttpPort',
+  'orderPaymentTtlMs', 'orderStepTimeoutMs', 'orderSagaGraceMs', 'orderSagaStuckAfter', 'orderWorkerHttpPort',
 ]);
 
 /**

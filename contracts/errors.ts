@@ -121,6 +121,27 @@ export const ErrorCodes = {
   PAYMENT_NOT_FOUND: { code: 'PAYMENT_NOT_FOUND', status: 404, retryable: false, message: 'No payment {paymentId}' },
   PAYMENT_INVALID: { code: 'PAYMENT_INVALID', status: 400, retryable: false, message: 'The payment is invalid: {reason}' },
 
+  // --- webhook: provider callbacks at the gateway and the local sandbox payment page ---
+  WEBHOOK_SANDBOX_DISABLED: { code: 'WEBHOOK_SANDBOX_DISABLED', status: 404, retryable: false, message: 'The sandbox payment page is turned off here (TB_SANDBOX_PAY_ENABLED=0)' },
+  WEBHOOK_SANDBOX_LINK_INVALID: { code: 'WEBHOOK_SANDBOX_LINK_INVALID', status: 400, retryable: false, message: 'The sandbox payment link is incomplete or was altered: {reason}' },
+  WEBHOOK_SANDBOX_PAYMENT_NOT_FOUND: { code: 'WEBHOOK_SANDBOX_PAYMENT_NOT_FOUND', status: 404, retryable: false, message: 'No sandbox payment for order {orderCode}' },
+
+  // --- history: the order-history read model (my orders, one order, sales per event) ---
+  HISTORY_ORDER_NOT_FOUND: { code: 'HISTORY_ORDER_NOT_FOUND', status: 404, retryable: false, message: 'No order {orderId}' },
+  HISTORY_INVALID_CURSOR: { code: 'HISTORY_INVALID_CURSOR', status: 400, retryable: false, message: 'The page cursor is invalid: {reason}' },
+  HISTORY_UNAVAILABLE: { code: 'HISTORY_UNAVAILABLE', status: 503, retryable: true, message: 'The order history ({backend}) is unavailable; retry' },
+
+  // --- order: the order saga refused the request (ownership, state, checks at create) ---
+  ORDER_NOT_FOUND: { code: 'ORDER_NOT_FOUND', status: 404, retryable: false, message: 'Order {orderId} does not exist' },
+  ORDER_NOT_CANCELLABLE: { code: 'ORDER_NOT_CANCELLABLE', status: 409, retryable: false, message: 'Order {orderId} is {status}; only a PENDING order can be cancelled' },
+  ORDER_DUPLICATE_LINE: { code: 'ORDER_DUPLICATE_LINE', status: 400, retryable: false, message: 'Ticket class {classId} appears in more than one line' },
+  ORDER_EVENT_NOT_ON_SALE: { code: 'ORDER_EVENT_NOT_ON_SALE', status: 409, retryable: false, message: 'Event {eventId} is not on sale ({reason})' },
+  ORDER_CLASS_NOT_IN_EVENT: { code: 'ORDER_CLASS_NOT_IN_EVENT', status: 400, retryable: false, message: 'Ticket class {classId} does not belong to event {eventId}' },
+  ORDER_CHECKOUT_TOKEN_REQUIRED: { code: 'ORDER_CHECKOUT_TOKEN_REQUIRED', status: 401, retryable: false, message: 'Event {eventId} sells through its waitroom: send the checkout token' },
+  ORDER_TOO_MANY_TICKETS: { code: 'ORDER_TOO_MANY_TICKETS', status: 400, retryable: false, message: 'An order may hold at most {limit} tickets; {requested} requested' },
+  ORDER_FAILED: { code: 'ORDER_FAILED', status: 409, retryable: false, message: 'Order {orderId} failed: {reason}' },
+  ORDER_IN_PROGRESS: { code: 'ORDER_IN_PROGRESS', status: 503, retryable: true, message: 'Order {orderId} is still {status}; retry with the same Idempotency-Key' },
+
   // --- catch-all: never carries the underlying message ---
   INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

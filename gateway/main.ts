@@ -11,6 +11,8 @@ import { accountsConfigFrom, createAccounts } from '../accounts/index.js';
 import { createCatalog } from '../catalog/index.js';
 import { loadConfig } from '../config/index.js';
 import { createDb } from '../db/index.js';
+import { createPaymentProviders, createPaymentStore } from '../payments/index.js';
+import { openOrderHistoryStore } from '../orders/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
 import { openSessionsBucket, createQueueService } from '../queue/index.js';
 import { createGateway, type Gateway } from './app.js';
@@ -28,7 +30,7 @@ const log = pino({
 
 async function main(): Promise<void> {
   assertNativeUws();
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `gateway-${process.pid}`, maxReconnectAttempts: -1 });
+  const nc = await connect({ servers: config.natsUrl.split(','), name: `gateway-${process.pid}`, maxReconnectAttempts: -1, noAsyncTraces: true });
   const db = createDb(config.databaseUrl);
   const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }) });
   // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.
@@ -39,9 +41,18 @@ async function main(): Promise<void> {
     feed: (onEvent) => createQueueFeed(nc, onEvent), publish: (topic, frame) => void served?.publish(topic, frame),
     options: queueStreamOptionsFrom(config), log: log.child({ mod: 'ws' }),
   });
+  const paymentStore = createPaymentStore(db.db);
+  const history = await openOrderHistoryStore({ db: db.db, mongodbUrl: config.mongodbUrl });
+  const routeDeps = {
+    accounts,
+    catalog: createCatalog(db.db),
+    payments: { providers: createPaymentProviders(config), store: paymentStore, db: db.db, log: log.child({ mod: 'payments' }), config },
+    history: { history, payments: paymentStore },
+    orders: { payments: paymentStore, providers: createPaymentProviders(config), config },
+  };
   const gateway = createGateway({
     config, log, nc,
-    routes: [...createRoutes({ accounts, catalog: createCatalog(db.db) }), wsStatsRoute(() => stream.stats())],
+    routes: [...createRoutes(routeDeps), wsStatsRoute(() => stream.stats())],
     webSocketRoutes: [stream.route as WebSocketRoute<unknown>],
     verifyAccessToken: (token) => accounts.verifyAccessToken(token),
     readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
@@ -57,7 +68,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'gateway shutting down');
     stream.close();
-    gateway.close().then(() => db.close()).then(
+    gateway.close().then(() => history.close()).then(() => db.close()).then(
       () => {
         log.info('gateway stopped');
         process.exit(0);

@@ -57,6 +57,11 @@ function childSpecs(c: Config): ChildSpec[] {
   specs.push({ name: 'stock-watcher', file: 'queue/watcher-main.ts', env: {} });
   // The payments outbox relay (one is enough; more are safe: rows are claimed with SKIP LOCKED).
   specs.push({ name: 'payment-relay', file: 'payments/relay-main.ts', env: {} });
+  // Payment events → order commands, and the order-history projection (durable consumers).
+  specs.push({ name: 'payment-events', file: 'orders/payment-events-main.ts', env: {} });
+  specs.push({ name: 'order-history', file: 'orders/history-main.ts', env: {} });
+  // The order saga's executor: performs intents the fast path left open (any number may share it).
+  specs.push({ name: 'order-saga', file: 'orders/worker-main.ts', env: {} });
   return specs;
 }
 

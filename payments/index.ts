@@ -19,6 +19,9 @@ export {
 } from './providers/sandbox.js';
 
 export { createPaymentStore } from './store.js';
+export { createWebhookHandler, outcomeOf, callbackQuery } from './webhooks.js';
+export { createSandboxPayer, verifySandboxLink, SANDBOX_CALLBACK_PATH } from './sandbox-pay.js';
+export { renderSandboxPayPage, renderResultPage } from './sandbox-page.js';
 export { startOutboxRelay, enqueuePaymentEvent, backoffMs, OUTBOX_CHANNEL, EVENT_TYPE_HEADER } from './outbox-relay.js';
 export { recordCallbackTx, decideCallback, callbackMsgId } from './inbox.js';
 export { PAYMENT_PROVIDERS, PAYMENT_KIND, PaymentStatus, PaymentEventType, InboxOutcome } from './types.js';

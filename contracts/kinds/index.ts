@@ -15,18 +15,24 @@ export {
   QueueLimits, SlotOutcome, SessionState, SessionId, QueueCommands, QueueReplies, QueueView, TicketView, JoinResult, ClaimResult,
   positionOf, ticketAt, seedHashOf, feistelPermute, feistelInvert,
 } from './queue.js';
+export {
+  OrderStatus, LineState, OrderLimits, OrderLineRequest, OrderCommands, OrderReplies, OrderView, OrderLineView, OrderPaymentView,
+} from './order.js';
 
 import { TicketClassCommands, TicketClassReplies } from './ticketclass.js';
 import { EventCommands, EventReplies } from './event.js';
 import { QueueCommands, QueueReplies } from './queue.js';
+import { OrderCommands, OrderReplies } from './order.js';
 
 /** Every kind's verbs: `{ [kind]: { commands, replies } }`, for routing and OpenAPI generation. */
 export const KindProtocols = {
   ticketclass: { commands: TicketClassCommands, replies: TicketClassReplies },
   event: { commands: EventCommands, replies: EventReplies },
   queue: { commands: QueueCommands, replies: QueueReplies },
+  order: { commands: OrderCommands, replies: OrderReplies },
 } as const;
 
 export type { TicketClassCommand } from './ticketclass.js';
 export type { EventCommand } from './event.js';
 export type { QueueCommand, PreQueue } from './queue.js';
+export type { OrderCommand } from './order.js';

@@ -13,12 +13,21 @@ import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { eventLifecycleRoutes } from './event-lifecycle.js';
 import { eventRoutes } from './events.js';
+import { historyRoutes, type HistoryRouteDeps } from './history.js';
 import { meRoutes } from './me.js';
+import { orderRoutes, type OrderRouteDeps } from './orders.js';
+import { paymentRoutes, type PaymentRouteDeps } from './payments.js';
 import { queueRoutes } from './queue.js';
 import { ticketClassRoutes } from './ticket-classes.js';
 
 export { authRateLimit, isCredentialRoute } from './auth-rate-limit.js';
 export type { AuthRateLimitOptions } from './auth-rate-limit.js';
+export { paymentRoutes, sandboxCallbackTarget } from './payments.js';
+export { historyRoutes } from './history.js';
+export type { PaymentRouteDeps } from './payments.js';
+export type { HistoryRouteDeps } from './history.js';
+export { orderRoutes } from './orders.js';
+export type { OrderRouteDeps } from './orders.js';
 
 /** Routes that only need NATS: events, ticket classes, the waitroom. */
 export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes];
@@ -28,9 +37,17 @@ export interface RouteDeps {
   accounts: Accounts;
   /** The catalog read API; without it the listing routes (`GET /events`, `/categories`, `/me/events`) are left out. */
   catalog?: Catalog;
+  /** Provider webhooks, the sandbox payment page/API, flagged payments; left out without it. */
+  payments?: PaymentRouteDeps;
+  /** My orders, one order, sales per event (the order-history projection); left out without it. */
+  history?: HistoryRouteDeps;
+  /** Create, read and cancel orders (the saga's fast path); left out without it. */
+  orders?: OrderRouteDeps;
 }
 
 /** Every application route: accounts (`/auth`, `/me`, internal lookup), events, ticket classes, catalog listings. */
 export function createRoutes(deps: RouteDeps): AnyRoute[] {
-  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : [])];
+  const orderReads = [...(deps.payments ? paymentRoutes(deps.payments) : []), ...(deps.history ? historyRoutes(deps.history) : [])];
+  const orders = deps.orders ? orderRoutes(deps.orders) : [];
+  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders];
 }

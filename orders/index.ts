@@ -1,0 +1,18 @@
+/**
+ * @module orders
+ * The order saga's effectful pieces (G1 front door): the order service (the fast path the
+ * gateway drives: checks, create, reserve, payment, answer), the saga worker (the JetStream
+ * safety net that performs intents still open and frees waitroom slots), and the step performers
+ * both share. The `order` actor (`actors/order/`) decides; these only perform (docs/orders.md).
+ */
+export { createOrderService } from './service.js';
+export type { OrderService, OrderServiceOptions, OrderServiceConfig, CreateOrderRequest } from './service.js';
+export { startSagaWorker } from './saga-worker.js';
+export type { SagaWorker, SagaWorkerOptions, SagaWorkerStats } from './saga-worker.js';
+export { performReserve, performRelease, performConfirm } from './steps.js';
+export type { LineStep } from './steps.js';
+export { createPaymentFor, paymentIdOf } from './payment-step.js';
+// Payment events → order commands, and the order-history read model (PostgreSQL or MongoDB).
+export { startPaymentEventsConsumer, paymentActionOf, paymentCommandId, listFlaggedPayments, PAYMENT_EVENTS_CONSUMER } from './payment-events.js';
+export { createOrderHistory, createMongoOrderHistory, openOrderHistoryStore, startOrderHistoryProjector } from './history.js';
+export type { OrderHistoryStore, OrderHistoryItem, OrderHistoryPage, EventSales, ClassSales } from './history.js';

@@ -1,0 +1,184 @@
+/**
+ * @module orders/payment-events
+ * Payment events → order commands: a durable consumer `order-payments` on `tb.evt.payment.>`
+ * turns `payment.completed` / `payment.failed` / `payment.processing` into the `order` actor's
+ * `paymentSucceeded` / `paymentFailed` / `paymentProcessing`, with the deterministic command id
+ * `payment:<providerTxnId>:<outcome>`; `payment.flagged` is recorded for operators.
+ * Invariants: a message is acked only after the order actor answered (or the flag row
+ * committed); a retryable failure naks it with a delay, and later events of the same order in
+ * the batch wait with it (per-order order is kept); a payment the order refuses (non-retryable)
+ * is recorded in `flagged_payments` and logged, never silently dropped; undecodable messages are
+ * logged with their sequence, counted and terminated.
+ */
+import { createHash } from 'node:crypto';
+import type { JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { desc, isNull } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { Counter, Registry, type Metric } from 'prom-client';
+import { EVENTS_ROOT, TbError, decode, type ActorClient } from '../contracts/index.js';
+import { flaggedPayments, withDbErrors, type Db, type FlaggedPaymentRow } from '../db/index.js';
+import { settle, startDurableConsumer, type DurableConsumer } from './history/consumer.js';
+
+/** Durable name and filter of the consumer. */
+export const PAYMENT_EVENTS_CONSUMER = 'order-payments';
+export const PAYMENT_EVENTS_FILTER = `${EVENTS_ROOT}.payment.>`;
+
+/** What one payment event asks of the order (or of the operators). */
+export type PaymentAction =
+  | { kind: 'command'; orderId: string; verb: 'paymentSucceeded' | 'paymentFailed' | 'paymentProcessing'; body: Record<string, unknown> }
+  | { kind: 'flag'; row: typeof flaggedPayments.$inferInsert }
+  | { kind: 'ignore'; type: string }
+  | { kind: 'poison'; reason: string };
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const COMMAND_ID = /^[A-Za-z0-9_:.@/+=-]{1,128}$/;
+
+/** `payment:<providerTxnId>:<outcome>`, or a digest of the transaction id when it cannot be a command id as is. */
+export function paymentCommandId(providerTxnId: string, outcome: 'completed' | 'failed' | 'processing'): string {
+  const id = `payment:${providerTxnId}:${outcome}`;
+  return COMMAND_ID.test(id) ? id : `payment:h${createHash('sha256').update(providerTxnId).digest('hex').slice(0, 40)}:${outcome}`;
+}
+
+/** Decide what a `TB_EVENTS` message on `tb.evt.payment.>` asks for. Pure; never throws. */
+export function paymentActionOf(data: Uint8Array): PaymentAction {
+  let body: unknown;
+  try { body = decode(data); } catch { return { kind: 'poison', reason: 'undecodable body' }; }
+  if (!isObj(body) || typeof body['type'] !== 'string' || !isObj(body['data'])) return { kind: 'poison', reason: 'not a payment event' };
+  const type = body['type'];
+  const d = body['data'];
+  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
+  const paymentId = s('paymentId');
+  const orderId = s('orderId');
+  const txn = s('providerTxnId');
+  if (type === 'payment.flagged') {
+    return {
+      kind: 'flag', row: {
+        flagId: `flag:${paymentId ?? '?'}:${String(body['seq'] ?? 0)}`, source: 'payment.flagged', reason: s('reason') ?? 'flagged',
+        paymentId, orderId, orderCode: s('orderCode') ?? String(body['id'] ?? ''), userId: s('userId'), provider: s('provider'), providerTxnId: txn,
+        amountMinor: typeof d['amountMinor'] === 'number' ? d['amountMinor'] : null, currency: s('currency'),
+        details: { flags: d['flags'] ?? null, callbackAmountMinor: d['callbackAmountMinor'] ?? null, callbackCurrency: d['callbackCurrency'] ?? null, status: d['status'] ?? null },
+      },
+    };
+  }
+  const verbs = { 'payment.completed': 'paymentSucceeded', 'payment.failed': 'paymentFailed', 'payment.processing': 'paymentProcessing' } as const;
+  const verb = verbs[type as keyof typeof verbs];
+  if (!verb) return { kind: 'ignore', type };
+  if (!paymentId || !orderId || !txn) return { kind: 'poison', reason: `${type} without paymentId, orderId or providerTxnId` };
+  if (verb === 'paymentSucceeded') {
+    return { kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'completed'), paymentId, providerTxnId: txn, amountMinor: d['amountMinor'], currency: d['currency'] } };
+  }
+  if (verb === 'paymentFailed') {
+    return { kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'failed'), paymentId, reason: (s('reason') ?? 'payment failed').slice(0, 500) } };
+  }
+  return { kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'processing'), paymentId } };
+}
+
+/** Record a flagged payment once (by `flagId`). */
+export async function recordFlaggedPayment(db: Db, row: typeof flaggedPayments.$inferInsert): Promise<void> {
+  await withDbErrors(() => db.insert(flaggedPayments).values(row).onConflictDoNothing());
+}
+
+/** Unresolved flagged payments, newest first (the platform admins' view). */
+export function listFlaggedPayments(db: Db, o: { limit: number }): Promise<FlaggedPaymentRow[]> {
+  return withDbErrors(() => db.select().from(flaggedPayments).where(isNull(flaggedPayments.resolvedAt)).orderBy(desc(flaggedPayments.flaggedAt)).limit(o.limit));
+}
+
+/** Errors that mean "the order side is not ready": wait and retry rather than flag. */
+const NOT_READY = new Set(['COMMAND_UNKNOWN_KIND', 'COMMAND_UNKNOWN_VERB']);
+
+/** What the consumer needs. */
+export interface PaymentEventsOptions {
+  nc: NatsConnection;
+  db: Db;
+  actors: ActorClient;
+  log: Logger;
+  registry?: Registry;
+  batchSize?: number;
+  /** Delay of the nak after a retryable failure (default 1 s). */
+  retryDelayMs?: number;
+  /** Budget of one order command, retries included (default 5 s). */
+  askBudgetMs?: number;
+  ackWaitMs?: number;
+  /** Durable name (default `order-payments`). */
+  name?: string;
+}
+
+function reuse<T extends Metric>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+/** Start the consumer. Never throws after start. */
+export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableConsumer {
+  const registry = o.registry ?? new Registry();
+  const counter = reuse(registry, 'tb_order_payment_events_total', () => new Counter({
+    name: 'tb_order_payment_events_total', help: 'payment events handled by the order-payments consumer, by type and outcome', labelNames: ['type', 'outcome'], registers: [registry],
+  }));
+  const flagged = reuse(registry, 'tb_payments_flagged_total', () => new Counter({
+    name: 'tb_payments_flagged_total', help: 'payments recorded for operators (mismatch, late money, refused by the order)', labelNames: ['source', 'reason'], registers: [registry],
+  }));
+  const log = o.log.child({ component: 'order-payments' });
+  const retryDelay = o.retryDelayMs ?? 1_000;
+
+  /** Handle one message; false when it was nak'ed (the rest of its order must wait). */
+  const one = async (m: JsMsg): Promise<boolean> => {
+    const a = paymentActionOf(m.data);
+    if (a.kind === 'poison') {
+      log.error({ seq: m.seq, subject: m.subject, reason: a.reason }, 'payment event poison message terminated');
+      counter.inc({ type: 'unknown', outcome: 'poison' });
+      settle.term(m);
+      return true;
+    }
+    if (a.kind === 'ignore') { counter.inc({ type: a.type, outcome: 'ignored' }); settle.ack(m); return true; }
+    try {
+      if (a.kind === 'flag') {
+        await recordFlaggedPayment(o.db, a.row);
+        log.warn({ flag: a.row }, 'payment flagged for operators');
+        flagged.inc({ source: a.row.source, reason: a.row.reason });
+        counter.inc({ type: 'payment.flagged', outcome: 'recorded' });
+        settle.ack(m);
+        return true;
+      }
+      try {
+        await o.actors.request('order', a.orderId, a.verb, a.body, { budgetMs: o.askBudgetMs ?? 5_000 });
+        counter.inc({ type: a.verb, outcome: 'applied' });
+      } catch (err) {
+        if (!TbError.is(err) || err.retryable || NOT_READY.has(err.code)) throw err;
+        // The order refused the payment for good: keep the money visible, never drop it.
+        const row = { flagId: `refused:${String(a.body['commandId'])}`, source: 'order.refused', reason: err.code, paymentId: String(a.body['paymentId']), orderId: a.orderId, orderCode: m.subject.split('.')[3] ?? '', details: { verb: a.verb, command: a.body, error: err.toBody() } };
+        await recordFlaggedPayment(o.db, row);
+        log.error({ orderId: a.orderId, verb: a.verb, code: err.code, seq: m.seq }, 'order refused a payment event; flagged for operators');
+        flagged.inc({ source: 'order.refused', reason: err.code });
+        counter.inc({ type: a.verb, outcome: 'refused' });
+      }
+      settle.ack(m);
+      return true;
+    } catch (err) {
+      log.warn({ err, seq: m.seq, subject: m.subject, delayMs: retryDelay }, 'payment event not handled yet; will be redelivered');
+      counter.inc({ type: a.kind === 'flag' ? 'payment.flagged' : a.verb, outcome: 'retried' });
+      settle.nak(m, retryDelay);
+      return false;
+    }
+  };
+
+  const handle = async (msgs: readonly JsMsg[]) => {
+    // One lane per order code (the subject's 4th token): orders proceed in parallel, each in order.
+    const lanes = new Map<string, JsMsg[]>();
+    for (const m of msgs) {
+      const key = m.subject.split('.')[3] ?? '';
+      lanes.set(key, [...(lanes.get(key) ?? []), m]);
+    }
+    await Promise.all([...lanes.values()].map(async (lane) => {
+      for (let i = 0; i < lane.length; i++) {
+        if (await one(lane[i]!)) continue;
+        for (const rest of lane.slice(i + 1)) settle.nak(rest, retryDelay);
+        return;
+      }
+    }));
+  };
+
+  return startDurableConsumer({
+    nc: o.nc, name: o.name ?? PAYMENT_EVENTS_CONSUMER, filter: PAYMENT_EVENTS_FILTER, log, handle,
+    batchSize: o.batchSize ?? 64, ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * @module orders/saga-worker
+ * The order saga's executor and safety net: a durable JetStream consumer on `tb.evt.order.>`
+ * (one filter subject: nats-server 2.9) that performs every intent the order still has open with
+ * the intent's own command id — reserves only after a short grace (the gateway performs them
+ * first; it may have died or timed out), confirms and releases at once — and
+ * frees the waitroom slot (queue `complete`) on `checkout.*`. At-least-once and idempotent: a
+ * performed intent is a no-op the second time. A release that keeps failing is reported to the
+ * order (`compensationStuck` → `order.compensationStuck`), kept in `stuck()`, and still retried.
+ */
+import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import { CheckoutOutcomeOf, OrderEventType as T } from '../actors/order/index.js';
+import type { DomainEventMessage } from '../actors/runtime/index.js';
+import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError, createActorClient } from '../contracts/index.js';
+import type { OrderView } from '../contracts/kinds/order.js';
+import type { Ask } from '../queue/index.js';
+import { performConfirm, performRelease, performReserve, type LineStep } from './steps.js';
+
+export interface SagaWorkerOptions {
+  nc: NatsConnection;
+  partitions: number;
+  config: { orderSagaGraceMs: number; orderSagaStuckAfter: number };
+  log: Logger;
+  /** Durable consumer name (default `tb-order-saga`); every worker process shares it. */
+  durable?: string;
+  ask?: Ask;
+  /** Messages handled at once (default 64). */
+  concurrency?: number;
+}
+
+/** Counters and the compensations currently stuck (`<orderId>/<classId>`), for `/metrics` and `/readyz`. */
+export interface SagaWorkerStats { performed: number; skipped: number; failures: number; checkouts: number; stuck: string[] }
+
+export interface SagaWorker {
+  stats(): SagaWorkerStats;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ns = (ms: number) => ms * 1_000_000;
+/** Redelivery delay after the n-th failed attempt: 0.5 s doubling to 30 s. */
+const backoff = (n: number) => Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
+
+/** Start the worker (creates the durable consumer when missing). Never throws after start. */
+export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWorker> {
+  const { log, config } = opts;
+  const durable = opts.durable ?? 'tb-order-saga';
+  const ask: Ask = opts.ask ?? ((c) => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => c.request<R>(kind, id, verb, body))(createActorClient(opts.nc, { partitions: opts.partitions }));
+  const counters = { performed: 0, skipped: 0, failures: 0, checkouts: 0 };
+  const stuck = new Set<string>();
+  const jsm = await jetstreamManager(opts.nc);
+  if (!(await jsm.consumers.info(EVENTS_STREAM, durable).catch(() => undefined))) {
+    await jsm.consumers.add(EVENTS_STREAM, {
+      durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: `${EVENTS_ROOT}.order.>`,
+      ack_wait: ns(60_000), max_ack_pending: 4_096, max_deliver: -1,
+    });
+  }
+  const consumer = await jetstream(opts.nc).consumers.get(EVENTS_STREAM, durable);
+
+  /** Perform one intent if the order still has it open. */
+  async function perform(ev: DomainEventMessage): Promise<void> {
+    const d = ev.data as { userId: string; classId: string; attempt: number; quantity?: number; holdMs?: number; commandId: string };
+    const view = await ask<OrderView>('order', ev.id, 'get', { commandId: `read-saga-${ev.seq}-${ev.n}`, viewerId: d.userId });
+    const line = view.lines.find((l) => l.classId === d.classId);
+    const step: LineStep = { orderId: ev.id, classId: d.classId, attempt: d.attempt, late: d.commandId.endsWith(':late') };
+    const open = line !== undefined && (line.attempt ?? 0) === d.attempt && ({
+      [T.ReserveRequested]: line.state === 'pending',
+      [T.ReleaseRequested]: line.state === 'releasing' || step.late === true,
+      [T.ConfirmRequested]: line.state === 'confirming',
+    } as Record<string, boolean>)[ev.type];
+    if (!open) { counters.skipped++; return; }
+    if (ev.type === T.ReserveRequested) await performReserve(ask, { ...step, quantity: d.quantity!, holdMs: d.holdMs! });
+    else if (ev.type === T.ConfirmRequested) await performConfirm(ask, step);
+    else await performRelease(ask, step, 'cancelled');
+    counters.performed++;
+    stuck.delete(`${ev.id}/${d.classId}`);
+  }
+
+  /** A release that failed `attempts` times (or can never succeed): surfaced through the order. */
+  async function reportStuck(ev: DomainEventMessage, attempts: number, err: unknown): Promise<void> {
+    const d = ev.data as { classId: string; commandId: string };
+    stuck.add(`${ev.id}/${d.classId}`);
+    log.error({ err, orderId: ev.id, classId: d.classId, attempts }, 'order compensation stuck');
+    const error = err instanceof TbError ? err.code : 'INTERNAL';
+    await ask('order', ev.id, 'compensationStuck', { commandId: `${d.commandId}:stuck`, classId: d.classId, attempts, error }).catch(() => undefined);
+  }
+
+  async function handle(m: JsMsg): Promise<void> {
+    let ev: DomainEventMessage;
+    try { ev = decode(m.data) as DomainEventMessage; } catch { m.term(); return; }
+    const attempts = m.info.deliveryCount;
+    try {
+      if (ev.type in CheckoutOutcomeOf) {
+        const d = ev.data as { eventId: string; sessionId: string };
+        await ask('queue', d.eventId, 'complete', { commandId: `${ev.id}:checkout`, sessionId: d.sessionId, outcome: CheckoutOutcomeOf[ev.type as keyof typeof CheckoutOutcomeOf] })
+          .catch((err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; });
+        counters.checkouts++;
+      } else if (ev.type === T.ReserveRequested || ev.type === T.ReleaseRequested || ev.type === T.ConfirmRequested) {
+        // Reserves are the gateway's to perform first; nobody else performs confirms and most releases promptly.
+        const wait = ev.type === T.ReserveRequested ? ev.at + config.orderSagaGraceMs - Date.now() : 0;
+        if (wait > 0) await sleep(wait);
+        await perform(ev);
+      }
+      m.ack();
+    } catch (err) {
+      counters.failures++;
+      const final = err instanceof TbError && !err.retryable;
+      const isRelease = ev.type === T.ReleaseRequested;
+      if (isRelease && (final || attempts >= config.orderSagaStuckAfter)) await reportStuck(ev, attempts, err);
+      // A final refusal never succeeds on retry: a stuck release is now surfaced; other steps are settled by the order's deadline.
+      if (final) { log.warn({ err, orderId: ev.id, type: ev.type }, 'saga step refused'); m.ack(); return; }
+      log.warn({ err, orderId: ev.id, type: ev.type, attempts }, 'saga step failed; retrying');
+      m.nak(backoff(attempts));
+    }
+  }
+
+  let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+  const width = opts.concurrency ?? 64;
+  const messages = await consumer.consume({ max_messages: width });
+  const loop = (async () => {
+    for await (const m of messages) {
+      if (stopping) { m.nak(); continue; }
+      const p = handle(m).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= width) await Promise.race(inFlight);
+    }
+  })();
+
+  return {
+    stats: () => ({ ...counters, stuck: [...stuck] }),
+    async stop() {
+      stopping = true;
+      await messages.close().catch(() => undefined);
+      await loop.catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

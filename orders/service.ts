@@ -1,0 +1,158 @@
+/**
+ * @module orders/service
+ * The order saga's fast path, driven by the gateway that received `POST /orders`: check the
+ * event, the waitroom token and the lines, `create` the order actor, perform its intents
+ * (reserve every line, then create the payment, or confirm a free order), report each result,
+ * and answer once the actor says PENDING (or COMPLETED, or FAILED with the reason). The actor
+ * decides; this only performs, with the actor's deterministic command ids, so a retry, a repeat
+ * with the same Idempotency-Key or the saga worker never act twice. Every method throws `TbError`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { holdMsFor, orderIdFor } from '../actors/order/index.js';
+import { TbError } from '../contracts/index.js';
+import { EventStatus, type EventView } from '../contracts/kinds/event.js';
+import { OrderLimits, OrderStatus as S, type OrderView } from '../contracts/kinds/order.js';
+import type { HttpClient, PaymentProviders, PaymentStore } from '../payments/index.js';
+import { checkoutKey, verifyCheckoutToken, type Ask } from '../queue/index.js';
+import { createPaymentFor } from './payment-step.js';
+import { performConfirm, performRelease, performReserve } from './steps.js';
+
+/** The settings the service reads (a subset of `Config`). */
+export interface OrderServiceConfig {
+  orderPaymentTtlMs: number;
+  orderStepTimeoutMs: number;
+  orderDefaultProvider: string;
+  checkoutSecret: string;
+  publicBaseUrl: string;
+}
+
+export interface OrderServiceOptions {
+  /** How to ask actors (the gateway passes `ctx.ask`, others an actor client's `request`). */
+  ask: Ask;
+  payments: PaymentStore;
+  providers: PaymentProviders;
+  config: OrderServiceConfig;
+  log: Logger;
+  http?: HttpClient;
+  now?: () => number;
+}
+
+/** What a buyer asks for. `idempotencyKey` makes a repeat reach the same order. */
+export interface CreateOrderRequest {
+  userId: string;
+  eventId: string;
+  lines: Array<{ classId: string; quantity: number }>;
+  provider?: string;
+  checkoutToken?: string;
+  idempotencyKey?: string;
+  /** Payment deadline of this order (tests); default `TB_ORDER_PAYMENT_TTL_MS`. */
+  paymentTtlMs?: number;
+}
+
+/** The order service (see the module invariants). */
+export interface OrderService {
+  /**
+   * Create (or, with the same key, find) the order and drive it to PENDING with its payment URL.
+   * A refused line answers its `INVENTORY_*` code after the holds were released; a provider
+   * refusal answers the provider's code. `created` is false for a repeat.
+   */
+  create(req: CreateOrderRequest): Promise<{ order: OrderView; created: boolean }>;
+  /** The order for its owner; `ORDER_NOT_FOUND` for anyone else. */
+  get(orderId: string, viewerId: string): Promise<OrderView>;
+  /** The owner cancels a PENDING order; its holds are released before the answer. */
+  cancel(orderId: string, userId: string, commandId: string): Promise<OrderView>;
+}
+
+const SYSTEM_VIEWER = { userId: 'system-orders', platformRoles: ['admin'] };
+const rid = () => randomBytes(8).toString('hex');
+
+/** Build the service. */
+export function createOrderService(opts: OrderServiceOptions): OrderService {
+  const { ask, config } = opts;
+  const now = opts.now ?? Date.now;
+  const key = checkoutKey(config.checkoutSecret);
+  const read = () => `read-${rid()}`;
+
+  /** Event published, on sale, lines its own, token valid when it has a waitroom: the token's session id. */
+  async function check(req: CreateOrderRequest): Promise<string | undefined> {
+    const ev = await ask<EventView>('event', req.eventId, 'get', { commandId: read(), viewer: SYSTEM_VIEWER });
+    const t = now();
+    const notOnSale = (reason: string) => new TbError('ORDER_EVENT_NOT_ON_SALE', { eventId: req.eventId, reason });
+    if (ev.status !== EventStatus.Published) throw notOnSale(ev.status.toLowerCase());
+    if (ev.config.ticketSaleStartDate !== undefined && t < ev.config.ticketSaleStartDate) throw notOnSale('notStarted');
+    if (ev.config.ticketSaleEndDate !== undefined && t >= ev.config.ticketSaleEndDate) throw notOnSale('ended');
+    for (const l of req.lines) if (!ev.ticketClassIds.includes(l.classId)) throw new TbError('ORDER_CLASS_NOT_IN_EVENT', { classId: l.classId, eventId: req.eventId });
+    const requested = req.lines.reduce((s, l) => s + l.quantity, 0);
+    if (requested > OrderLimits.maxQuantity) throw new TbError('ORDER_TOO_MANY_TICKETS', { limit: OrderLimits.maxQuantity, requested });
+    if (!ev.config.allowWaitRoom) return undefined;
+    if (!req.checkoutToken) throw new TbError('ORDER_CHECKOUT_TOKEN_REQUIRED', { eventId: req.eventId });
+    return (await verifyCheckoutToken(key, req.checkoutToken, { userId: req.userId, eventId: req.eventId }, t)).sessionId;
+  }
+
+  /** Release every line the order asks to release, then answer the order as it is now. */
+  async function releaseAll(view: OrderView): Promise<OrderView> {
+    const releasing = view.lines.filter((l) => l.state === 'releasing');
+    await Promise.all(releasing.map((l) => performRelease(ask, { orderId: view.orderId, classId: l.classId, attempt: l.attempt ?? 0 }).catch((err: unknown) => {
+      opts.log.warn({ err, orderId: view.orderId, classId: l.classId }, 'release left to the saga worker');
+    })));
+    return releasing.length ? ask<OrderView>('order', view.orderId, 'get', { commandId: read(), viewerId: view.userId }) : view;
+  }
+
+  /** Perform the open intents of a fresh order: reserve, then pay (or confirm a free order). */
+  async function drive(view: OrderView, paymentTtlMs: number): Promise<OrderView> {
+    const id = view.orderId;
+    let refusal: TbError | undefined;
+    const pending = view.lines.filter((l) => l.state === 'pending');
+    if (view.status === S.Reserving && pending.length) {
+      const results = await Promise.all(pending.map((l) =>
+        performReserve(ask, { orderId: id, classId: l.classId, attempt: 0, quantity: l.quantity, holdMs: holdMsFor(paymentTtlMs, OrderLimits.defaultProcessingExtensionMs) })));
+      refusal = results.find((r) => r.refusal)?.refusal;
+      view = await ask<OrderView>('order', id, 'get', { commandId: read(), viewerId: view.userId });
+    }
+    if (view.status === S.Reserving && view.lines.every((l) => l.state === 'held') && view.totalMinor > 0 && !view.payment) {
+      view = await createPaymentFor(opts, view);
+    }
+    if (view.status === S.Confirming) {
+      await Promise.all(view.lines.filter((l) => l.state === 'confirming').map((l) => performConfirm(ask, { orderId: id, classId: l.classId, attempt: l.attempt ?? 0 })));
+      view = await ask<OrderView>('order', id, 'get', { commandId: read(), viewerId: view.userId });
+    }
+    if (view.status === S.Failed || view.status === S.Cancelled) {
+      view = await releaseAll(view);
+      if (refusal) throw new TbError(refusal.code as never, { ...refusal.details, orderId: id });
+    }
+    return view;
+  }
+
+  return {
+    async create(req) {
+      const orderId = req.idempotencyKey ? orderIdFor(req.userId, req.idempotencyKey) : `ord_${randomBytes(12).toString('hex')}`;
+      const ttl = req.paymentTtlMs ?? config.orderPaymentTtlMs;
+      if (req.idempotencyKey) {
+        const existing = await ask<OrderView>('order', orderId, 'get', { commandId: read(), viewerId: req.userId }).catch((err: unknown) => {
+          if (TbError.is(err, 'COMMAND_NOT_FOUND')) return undefined;
+          throw err;
+        });
+        if (existing) return { order: await drive(existing, ttl), created: false };
+      }
+      const sessionId = await check(req);
+      const view = await ask<OrderView>('order', orderId, 'create', {
+        commandId: `${orderId}:create`, userId: req.userId, eventId: req.eventId, lines: req.lines,
+        provider: req.provider ?? config.orderDefaultProvider, ...(sessionId ? { sessionId } : {}),
+        paymentTtlMs: ttl, stepTimeoutMs: config.orderStepTimeoutMs,
+      });
+      return { order: await drive(view, ttl), created: true };
+    },
+
+    get: (orderId, viewerId) => ask<OrderView>('order', orderId, 'get', { commandId: read(), viewerId }).catch((err: unknown) => {
+      throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
+    }),
+
+    async cancel(orderId, userId, commandId) {
+      const view = await ask<OrderView>('order', orderId, 'cancel', { commandId, userId }).catch((err: unknown) => {
+        throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
+      });
+      return releaseAll(view);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * @module payments/sandbox-pay
+ * The local sandbox "provider side": checks a sandbox payment link (its parameters are signed by
+ * `createSandboxProvider`), and simulates a payment by sending — after an optional delay, over
+ * real HTTP, like a real provider — a callback signed with `signSandboxCallback` to the gateway's
+ * sandbox callback route, retrying (bounded) while the gateway answers 5xx or is unreachable.
+ * Invariants: a tampered link is refused before anything is sent; the amount reported is the
+ * amount of the sandbox payment on record (or of the signed link), never one the client chose;
+ * every simulated payment gets its own transaction id, as at a real provider.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { TbError } from '../contracts/index.js';
+import { payments, withDbErrors, type Db } from '../db/index.js';
+import { signatureMatches } from './providers/crypto.js';
+import { sandboxSignature, signSandboxCallback, type SandboxCallbackBody } from './providers/sandbox.js';
+
+/** The path of the sandbox callback route (the default target of the simulated callbacks). */
+export const SANDBOX_CALLBACK_PATH = '/api/v1/payments/sandbox/callback';
+/** The signed parameters of a sandbox payment link, in the order the provider signs them. */
+export const SANDBOX_LINK_FIELDS = ['orderCode', 'amountMinor', 'currency', 'returnUrl', 'callbackUrl'] as const;
+
+/** A verified sandbox payment link. */
+export interface SandboxLink {
+  orderCode: string;
+  amountMinor: number;
+  currency: string;
+  returnUrl: string;
+  callbackUrl: string;
+}
+
+/** Settings of the simulated provider. */
+export interface SandboxPayOptions {
+  db: Db;
+  secret: string;
+  log: Logger;
+  /** Where to send callbacks: `TB_SANDBOX_CALLBACK_URL`, else `TB_PUBLIC_BASE_URL` + the callback path. */
+  callbackUrl: () => string;
+  /** Longest accepted delay (default 60 s). */
+  maxDelayMs?: number;
+  /** Attempts per callback while the gateway answers 5xx or cannot be reached (default 5). */
+  attempts?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/** What `pay` scheduled. */
+export interface SandboxPayment {
+  orderCode: string;
+  providerTxnId: string;
+  outcome: 'completed' | 'failed';
+  amountMinor: number;
+  currency: string;
+  callbackAt: number;
+  /** Settles with the gateway's final HTTP status (or 0 when it never answered). */
+  delivered: Promise<number>;
+}
+
+/**
+ * Verify the signed parameters of a sandbox link (`sig` = HMAC over the five fields as strings).
+ * @throws TbError `WEBHOOK_SANDBOX_LINK_INVALID` when a field is missing or anything was altered.
+ */
+export function verifySandboxLink(secret: string, q: Record<string, unknown>): SandboxLink {
+  const bad = (reason: string) => new TbError('WEBHOOK_SANDBOX_LINK_INVALID', { reason });
+  const page: Record<string, string> = {};
+  for (const k of SANDBOX_LINK_FIELDS) {
+    const v = q[k];
+    if (typeof v !== 'string') throw bad(`${k} is missing`);
+    page[k] = v;
+  }
+  const sig = q['sig'];
+  if (typeof sig !== 'string' || sig === '') throw bad('sig is missing');
+  if (!signatureMatches(sandboxSignature(secret, page), sig)) throw bad('the signature does not match');
+  const amountMinor = Number(page['amountMinor']);
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) throw bad('amountMinor is not an amount');
+  return { orderCode: page['orderCode']!, amountMinor, currency: page['currency']!, returnUrl: page['returnUrl']!, callbackUrl: page['callbackUrl']! };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The simulated provider. */
+export interface SandboxPayer {
+  /** Simulate paying (or failing) the newest sandbox payment of `orderCode`. */
+  pay(input: { orderCode: string; outcome: 'completed' | 'failed'; delayMs?: number; link?: SandboxLink }): Promise<SandboxPayment>;
+  /** Wait for the callbacks still in flight (bounded by `timeoutMs`). */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+/** Create the simulated provider. */
+export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
+  const doFetch = o.fetchImpl ?? fetch;
+  const inFlight = new Set<Promise<number>>();
+
+  const send = async (body: SandboxCallbackBody, delayMs: number): Promise<number> => {
+    if (delayMs > 0) await sleep(delayMs);
+    const signed = signSandboxCallback(o.secret, body);
+    const attempts = o.attempts ?? 5;
+    let status = 0;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const res = await doFetch(o.callbackUrl(), { method: 'POST', headers: signed.headers, body: signed.body, signal: AbortSignal.timeout(10_000) });
+        await res.arrayBuffer().catch(() => undefined);
+        status = res.status;
+        if (status < 500) return status;
+      } catch (err) {
+        o.log.warn({ err, orderCode: body.orderCode, attempt }, 'sandbox callback not delivered');
+      }
+      if (attempt < attempts) await sleep(Math.min(5_000, 200 * 2 ** attempt));
+    }
+    o.log.error({ orderCode: body.orderCode, providerTxnId: body.providerTxnId, status }, 'sandbox callback gave up');
+    return status;
+  };
+
+  return {
+    async pay(input) {
+      const maxDelay = o.maxDelayMs ?? 60_000;
+      const delayMs = Math.max(0, Math.min(maxDelay, Math.trunc(input.delayMs ?? 0)));
+      let amountMinor = input.link?.amountMinor;
+      let currency = input.link?.currency;
+      if (amountMinor === undefined || currency === undefined) {
+        const [p] = await withDbErrors(() => o.db.select({ amountMinor: payments.amountMinor, currency: payments.currency }).from(payments)
+          .where(and(eq(payments.provider, 'sandbox'), eq(payments.orderCode, input.orderCode))).orderBy(desc(payments.createdAt)).limit(1));
+        if (!p) throw new TbError('WEBHOOK_SANDBOX_PAYMENT_NOT_FOUND', { orderCode: input.orderCode });
+        amountMinor = p.amountMinor;
+        currency = p.currency;
+      }
+      const providerTxnId = `sbx_${input.orderCode}_${randomBytes(6).toString('hex')}`;
+      const callbackAt = Date.now() + delayMs;
+      const body: SandboxCallbackBody = { providerTxnId, orderCode: input.orderCode, amountMinor, currency, outcome: input.outcome, paidAt: callbackAt };
+      const delivered = send(body, delayMs);
+      inFlight.add(delivered);
+      void delivered.finally(() => inFlight.delete(delivered));
+      return { orderCode: input.orderCode, providerTxnId, outcome: input.outcome, amountMinor, currency, callbackAt, delivered };
+    },
+    async drain(timeoutMs = 10_000) {
+      await Promise.race([Promise.allSettled([...inFlight]), sleep(timeoutMs)]);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * @module test/orders/setup
+ * Everything real for the order saga tests: a private nats-server, a throwaway migrated
+ * PostgreSQL database, accounts, an in-process actor node serving `productionKinds()`, the
+ * gateway with the order routes (payments store + providers, sandbox by default), the saga
+ * worker, and a queue service for waitroom tests. Helpers publish an event with ticket classes,
+ * sign users up and send orders through the gateway.
+ */
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { pino } from 'pino';
+import { createAccounts, MemoryMailer } from '../../accounts/index.js';
+import { productionKinds } from '../../actors/kinds.js';
+import { ActorNode } from '../../actors/runtime/index.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createActorClient, type ActorClient } from '../../contracts/index.js';
+import type { TicketClassView } from '../../contracts/kinds/ticketclass.js';
+import { createDb, migrate, type DbHandle } from '../../db/index.js';
+import { createGateway, type Gateway } from '../../gateway/index.js';
+import { createRoutes } from '../../gateway/routes/index.js';
+import { startSagaWorker, type SagaWorker } from '../../orders/index.js';
+import { createPaymentProviders, createPaymentStore, type PaymentStore } from '../../payments/index.js';
+import { createQueueService, type QueueService } from '../../queue/index.js';
+import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
+import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
+
+export interface Res<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The running stack. */
+export interface OrdersStack {
+  url: string;
+  cfg: Config;
+  nc: NatsConnection;
+  actors: ActorClient;
+  payments: PaymentStore;
+  queue: QueueService;
+  worker: SagaWorker;
+  db: DbHandle;
+  gateway: Gateway;
+  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string }): Promise<Res<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A signed-in user: id and access token. */
+  signUp(prefix?: string): Promise<{ id: string; token: string }>;
+  /** Publish event `eventId` with one ticket class per entry; answers the class ids. */
+  publishEvent(eventId: string, classes: Array<{ total: number; priceMinor?: number }>, opts?: { allowWaitRoom?: boolean; maxConcurrent?: number }): Promise<string[]>;
+  /** A ticket class as its actor reports it. */
+  classView(classId: string): Promise<TicketClassView>;
+  stop(): Promise<void>;
+}
+
+const ORGANIZER = { userId: 'organizer', platformRoles: ['admin'] };
+let seq = 0;
+const cid = (p: string) => `${p}-${process.pid}-${++seq}`;
+
+/** Start the stack; `config` overrides settings (e.g. `orderPaymentTtlMs`). */
+export async function startOrdersStack(config: Partial<Config> = {}): Promise<OrdersStack> {
+  const nats: NatsServerHandle = await startNatsServer();
+  const dbName = throwawayName();
+  const dbUrl = testDatabaseUrl(dbName);
+  await migrate(dbUrl);
+  const db = createDb(dbUrl, { max: 4 });
+  const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
+  const cfg = loadConfig({}, {
+    natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
+    logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, rateLimitUserPerSec: 10_000,
+    rateLimitUserBurst: 10_000, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500,
+    queueClaimGraceMs: 5_000, queueCheckoutTtlMs: 60_000, ...config,
+  });
+  const accounts = createAccounts({ db: db.db, config: { jwtSecret: 'orders-test-secret-orders-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' }, mailer: new MemoryMailer(), log: silent });
+  const nodeNc = await connect({ servers: nats.url });
+  const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log: silent });
+  await node.start();
+  const nc = await connect({ servers: nats.url });
+  const actors = createActorClient(nc, { partitions: cfg.partitions });
+  const payments = createPaymentStore(db.db);
+  const gateway = createGateway({
+    config: cfg, log: silent, nc,
+    routes: createRoutes({ accounts, orders: { payments, providers: createPaymentProviders(cfg), config: cfg } }),
+    verifyAccessToken: (t) => accounts.verifyAccessToken(t),
+  });
+  const url = `http://127.0.0.1:${await gateway.listen('127.0.0.1', 0)}`;
+  const worker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent });
+  const queue = createQueueService({ nc, config: cfg, log: silent, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body) });
+
+  const api: OrdersStack['api'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+    if (opts.key) headers['idempotency-key'] = opts.key;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  return {
+    url, cfg, nc, actors, payments, queue, worker, db, gateway, api,
+    async signUp(prefix = 'buyer') {
+      const email = `${prefix}${++seq}.${Date.now().toString(36)}@example.com`;
+      const password = 'Blue-kettle-42-river';
+      const reg = await api('POST', '/api/v1/auth/register', { body: { email, password, displayName: prefix } });
+      if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
+      const login = await api('POST', '/api/v1/auth/login', { body: { email, password } });
+      return { id: reg.body.id as string, token: login.body.accessToken as string };
+    },
+    async publishEvent(eventId, classes, opts = {}) {
+      const ev = (verb: string, body: Record<string, unknown>) => actors.request('event', eventId, verb, { commandId: cid(verb), actor: ORGANIZER, ...body });
+      const startsAt = Date.now() + 30 * 86_400_000;
+      await ev('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000 });
+      await ev('configure', {
+        isPublic: true, requiresApproval: false, isFree: false, allowWaitRoom: opts.allowWaitRoom ?? false,
+        maxConcurrent: opts.maxConcurrent ?? 100, ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt,
+      });
+      const ids = classes.map((_, i) => `${eventId}-c${i}`);
+      for (const [i, c] of classes.entries()) {
+        await actors.request('ticketclass', ids[i]!, 'create', { commandId: cid('tc'), eventId, name: `Class ${i}`, priceMinor: c.priceMinor ?? 150_000, currency: 'VND', total: c.total });
+        await ev('addTicketClass', { ticketClassId: ids[i] });
+      }
+      await ev('approve', {});
+      await ev('publish', {});
+      return ids;
+    },
+    classView: (classId) => actors.request<TicketClassView>('ticketclass', classId, 'get', { commandId: cid('get') }),
+    async stop() {
+      await worker.stop().catch(() => undefined);
+      await gateway.close();
+      await node.stop().catch(() => undefined);
+      await nodeNc.close().catch(() => undefined);
+      await nc.close().catch(() => undefined);
+      await db.close();
+      await dropDatabase(dbName).catch(() => undefined);
+      await nats.stop();
+    },
+  };
+}
+
+/** Poll `fn` until it is truthy (or fail after `ms`). */
+export async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
