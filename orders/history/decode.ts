@@ -35,7 +35,8 @@ function line(v: unknown): OrderLineView | undefined {
 export function parseOrderView(v: unknown): OrderView | undefined {
   if (!isObj(v)) return undefined;
   const { orderId, code, userId, eventId, status, totalMinor, currency, createdAt, updatedAt } = v;
-  if (!str(orderId) || !str(code) || !str(userId) || !str(eventId) || !str(status) || !int(totalMinor) || !str(currency)) return undefined;
+  // `currency` is '' until the first line is priced (an order is created before any reserve).
+  if (!str(orderId) || !str(code) || !str(userId) || !str(eventId) || !str(status) || !int(totalMinor) || typeof currency !== 'string') return undefined;
   if (!int(createdAt) || !int(updatedAt) || !Array.isArray(v['lines'])) return undefined;
   const lines = v['lines'].map(line);
   if (lines.some((l) => l === undefined)) return undefined;
