@@ -23,6 +23,8 @@ export interface AccountsContext {
   mailer: Mailer;
   log: AccountsLogger;
   now: () => number;
+  /** Live-user lookups of access-token verification (see user-cache.ts). */
+  users: import('./user-cache.js').LiveUserCache;
 }
 
 /** @internal Normalise an email for storage and lookup: trimmed, lowercased. */

@@ -10,6 +10,7 @@ import { requestEmailVerification, verifyEmail } from './email-verification.js';
 import { LogMailer } from './mailer.js';
 import { batchLookup, changePassword, deleteAccount, getProfile, updateProfile } from './profile.js';
 import { grantPlatformRole, register } from './registration.js';
+import { LiveUserCache } from './user-cache.js';
 import { login, logout, logoutEverywhere, refresh, verifyAccessToken } from './sessions.js';
 import { signingKey } from './tokens.js';
 import type { Accounts, AccountsConfig, AccountsDeps } from './types.js';
@@ -29,6 +30,7 @@ export function accountsConfigFrom(config: Config): AccountsConfig {
     refreshTtlSec: config.refreshTtlSec,
     emailVerificationTtlSec: config.emailVerificationTtlSec,
     publicBaseUrl: config.publicBaseUrl,
+    userCacheMs: config.accessUserCacheMs,
   };
 }
 
@@ -61,6 +63,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     emailVerificationTtlSec: positive('emailVerificationTtlSec', config.emailVerificationTtlSec, DEFAULT_EMAIL_VERIFICATION_TTL_SEC),
     publicBaseUrl: config.publicBaseUrl,
     mailer: deps.mailer ?? new LogMailer(log),
+    users: new LiveUserCache(config.userCacheMs ?? 0),
     log,
     now: deps.now ?? Date.now,
   };
@@ -76,8 +79,8 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     changePassword: (userId, input) => changePassword(ctx, userId, input),
     requestEmailVerification: (userId) => requestEmailVerification(ctx, userId),
     verifyEmail: (token) => verifyEmail(ctx, token),
-    deleteAccount: (userId) => deleteAccount(ctx, userId),
+    deleteAccount: (userId) => deleteAccount(ctx, userId).finally(() => ctx.users.forget(userId)),
     batchLookup: (ids) => batchLookup(ctx, ids),
-    grantPlatformRole: (userId, role) => grantPlatformRole(ctx, userId, role),
+    grantPlatformRole: (userId, role) => grantPlatformRole(ctx, userId, role).finally(() => ctx.users.forget(userId)),
   };
 }

@@ -38,6 +38,11 @@ export interface AccountsConfig {
   emailVerificationTtlSec?: number;
   /** Where users reach the gateway, e.g. `https://tickets.example.com` (no trailing slash needed). */
   publicBaseUrl: string;
+  /**
+   * How long access-token verification may trust a user's liveness and roles without asking
+   * PostgreSQL again (ms). Default 0 (always ask); the gateway uses `TB_ACCESS_USER_CACHE_MS`.
+   */
+  userCacheMs?: number;
 }
 
 /** What `createAccounts` needs. `now` (ms since epoch) lets tests move time. */

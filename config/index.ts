@@ -88,6 +88,11 @@ export const SETTINGS = {
   accessTtlSec: { env: 'TB_ACCESS_TTL_SEC', default: '900', doc: 'lifetime of an access token (seconds)' },
   refreshTtlSec: { env: 'TB_REFRESH_TTL_SEC', default: '2592000', doc: 'lifetime of a refresh token (seconds, default 30 days)' },
   emailVerificationTtlSec: { env: 'TB_EMAIL_VERIFICATION_TTL_SEC', default: '86400', doc: 'lifetime of an email-verification link (seconds)' },
+  accessUserCacheMs: {
+    env: 'TB_ACCESS_USER_CACHE_MS',
+    default: '5000',
+    doc: 'how long the gateway trusts a verified user\'s liveness and roles before asking PostgreSQL again (0 = every request); a deletion or role change reaches other gateways within this',
+  },
   publicBaseUrl: { env: 'TB_PUBLIC_BASE_URL', default: 'http://127.0.0.1:8080', doc: 'the URL users reach the gateway at (used in emailed links)' },
   // --- waitroom (queue/) ---
   checkoutSecret: {
@@ -188,6 +193,7 @@ export interface Config {
   accessTtlSec: number;
   refreshTtlSec: number;
   emailVerificationTtlSec: number;
+  accessUserCacheMs: number;
   publicBaseUrl: string;
   checkoutSecret: string;
   queueSeedSecret: string;
@@ -230,6 +236,7 @@ export interface Config {
 }
 
 const NUMERIC = new Set<SettingName>([
+  'accessUserCacheMs',
   'partitions', 'kvReplicas', 'heartbeatMs', 'memberTimeoutMs', 'leaseTtlMs', 'leaseRenewMs',
   'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'maxCommandBytes', 'nodeHttpPort',
   'actorNodes', 'gateways', 'httpPort', 'accessTtlSec', 'refreshTtlSec', 'emailVerificationTtlSec',
