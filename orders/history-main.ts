@@ -12,7 +12,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig } from '../config/index.js';
 import { createDb } from '../db/index.js';
 import { openOrderHistoryStore, startOrderHistoryProjector } from './history.js';
-import { migrateWithRetry, onSignals, serveHealth } from './history/http.js';
+import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 
 /** Run the projector until SIGTERM/SIGINT. */
 export async function runOrderHistory(): Promise<void> {

@@ -12,7 +12,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig } from '../config/index.js';
 import { createActorClient } from '../contracts/index.js';
 import { createDb } from '../db/index.js';
-import { migrateWithRetry, onSignals, serveHealth } from './history/http.js';
+import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 import { startPaymentEventsConsumer } from './payment-events.js';
 
 /** Run the consumer until SIGTERM/SIGINT. */

@@ -6,13 +6,12 @@
  * published and marked; anything unmarked is re-published by the next relay under the same
  * msg id). Several relays may run at once (`FOR UPDATE SKIP LOCKED`).
  */
-import { createServer, type Server } from 'node:http';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig } from '../config/index.js';
-import { TbError } from '../contracts/index.js';
-import { createDb, migrate } from '../db/index.js';
+import { createDb } from '../db/index.js';
+import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 import { startOutboxRelay } from './outbox-relay.js';
 
 /**
@@ -22,37 +21,11 @@ import { startOutboxRelay } from './outbox-relay.js';
  */
 const TEST_HOLD_ENV = 'TB_PAYMENT_RELAY_TEST_HOLD_MS';
 
-/** Serve `/healthz` and `/metrics` from `registry` on `port` (0 = any free port). */
-function serveHttp(registry: Registry, port: number, host: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.url === '/healthz') { res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'); return; }
-    if (req.url === '/metrics') {
-      registry.metrics().then((body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body), () => res.writeHead(500).end());
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
 /** Run the relay until SIGTERM/SIGINT. */
 export async function runPaymentRelay(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, name: 'payment-relay' });
-  // PostgreSQL may come up after us (or be briefly full): retry what is retryable for a minute.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrate(config.databaseUrl);
-      break;
-    } catch (err) {
-      if (!TbError.is(err) || !err.retryable || attempt >= 60) throw err;
-      log.warn({ err, attempt }, 'database not ready; retrying');
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
+  await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 3 });
   const nc = await connect({
     servers: config.natsUrl.split(','), name: `tb-payment-relay-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250,
@@ -70,23 +43,14 @@ export async function runPaymentRelay(): Promise<void> {
       },
     } : {}),
   });
-  const http = config.paymentRelayHttpPort >= 0 ? await serveHttp(registry, config.paymentRelayHttpPort, config.httpHost) : undefined;
+  const http = await serveHealth(registry, config.paymentRelayHttpPort, config.httpHost);
   if (http) log.info({ address: http.address() }, 'payment relay http');
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'payment relay shutting down');
-    const force = setTimeout(() => process.exit(1), 20_000);
+  onSignals(log, async () => {
     await relay.stop();
     http?.close();
     await nc.drain().catch(() => undefined);
     await handle.close();
-    clearTimeout(force);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -86,6 +86,6 @@ describe.skipIf(skip !== undefined)('payment relay process', () => {
 
     // SIGTERM: a graceful stop with exit code 0.
     expect(await second.stop()).toBe(0);
-    await expect(second.waitForLine(/payment relay shutting down/, 1_000)).resolves.toMatch(/SIGTERM/);
+    await expect(second.waitForLine(/"name":"payment-relay".*"msg":"shutting down"/, 1_000)).resolves.toMatch(/SIGTERM/);
   });
 });

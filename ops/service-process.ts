@@ -1,14 +1,14 @@
 /**
- * @module orders/history/http
- * The tiny `/healthz` + `/metrics` HTTP server of the order consumer processes
- * (`orders/history-main.ts`, `orders/payment-events-main.ts`), and the start-up helpers they
- * share: migrate with retries while PostgreSQL comes up, and a graceful stop on SIGTERM/SIGINT.
+ * @module ops/service-process
+ * What every consumer process (catalog projector, payments relay, payment events, order history)
+ * shares: a tiny `/healthz` + `/metrics` HTTP server, and the start-up helpers
+ * (migrate with retries while PostgreSQL comes up; a graceful stop on SIGTERM/SIGINT).
  */
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { TbError } from '../../contracts/index.js';
-import { migrate } from '../../db/index.js';
+import { TbError } from '../contracts/index.js';
+import { migrate } from '../db/index.js';
 
 /** Serve `/healthz` and `/metrics` from `registry` on `port` (0 = any free port); undefined when `port` < 0. */
 export async function serveHealth(registry: Registry, port: number, host: string): Promise<Server | undefined> {
