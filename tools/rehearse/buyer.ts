@@ -1,0 +1,153 @@
+/**
+ * @module tools/rehearse/buyer
+ * One buyer, as a browser would behave: open the queue WebSocket (the upgrade joins), wait for
+ * the `admitted` frame, create an order with the checkout token and an Idempotency-Key, pay it
+ * through the sandbox provider's API, and watch the order until it is final. The plan decides
+ * whether this buyer abandons the queue, abandons checkout, fails a payment and retries.
+ * Everything observed is written into the buyer's `BuyerRecord`; the checks never trust it.
+ */
+import WebSocket from 'ws';
+import { signSandboxCallback } from '../../payments/providers/sandbox.js';
+import type { Api } from './http.js';
+import type { BuyerPlan, BuyerRecord, OrderAttempt } from './types.js';
+
+/** What a buyer needs from its worker. */
+export interface BuyerEnv {
+  api: Api;
+  wsUrl: string;
+  gatewayUrl: string;
+  eventId: string;
+  classIds: string[];
+  opensAt: number;
+  sandboxSecret: string | undefined;
+  duplicateCallbacks: boolean;
+  /** Called on every state change (for the live counters). */
+  onState(r: BuyerRecord): void;
+  /** Resolves when the driver says stop. */
+  stopped: Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+/** Wait in the queue until admitted (token), or abandon / stop. */
+async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Promise<{ token?: string; close: () => void }> {
+  let ws: WebSocket | undefined;
+  let done = false;
+  const close = () => { done = true; try { ws?.close(); } catch { /* closed */ } };
+  const token = await new Promise<string | undefined>((resolve) => {
+    const finish = (t: string | undefined) => { if (!done) { resolve(t); } };
+    let attempts = 0;
+    const connect = () => {
+      if (done) return;
+      attempts++;
+      const sock = new WebSocket(`${env.wsUrl}/api/v1/events/${env.eventId}/queue/ws`, ['tb.queue.v1', `bearer.${plan.token}`], { perMessageDeflate: false, handshakeTimeout: 30_000 });
+      ws = sock;
+      sock.on('message', (data) => {
+        const f = JSON.parse(String(data)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const now = Date.now();
+        if (f['t'] === 'status') {
+          if (r.joinedAt === undefined) { r.joinedAt = now; r.ticket = f['ticket']; r.state = 'queued'; env.onState(r); }
+          if (typeof f['position'] === 'number') r.position = f['position'];
+          if (r.etaPredictedSec === undefined && now >= env.opensAt && typeof f['estimatedWaitSec'] === 'number' && f['state'] === 'waiting') {
+            r.etaPredictedSec = f['estimatedWaitSec']; r.etaAt = now;
+          }
+          if (typeof f['token'] === 'string') finish(f['token']);
+        } else if (f['t'] === 'admitted') {
+          finish(f['token']);
+        }
+      });
+      sock.on('unexpected-response', (_req, res) => { r.joinErrors.push(res.statusCode ?? 0); sock.terminate(); });
+      sock.on('error', () => undefined);
+      sock.on('close', () => {
+        if (done || ws !== sock) return;
+        if (attempts >= 20) { r.error = 'websocket: gave up after 20 attempts'; finish(undefined); return; }
+        setTimeout(connect, Math.min(3_000, 200 * attempts)); // resumes the same session
+      });
+    };
+    r.joinStart = Date.now();
+    connect();
+    if (plan.abandonQueueAfterMs !== undefined) {
+      setTimeout(() => { if (r.admittedAt === undefined) { r.abandonedQueue = true; finish(undefined); } }, plan.abandonQueueAfterMs);
+    }
+    void env.stopped.then(() => { r.stopped = true; finish(undefined); });
+  });
+  if (token && r.admittedAt === undefined) { r.admittedAt = Date.now(); r.state = 'checkout'; env.onState(r); }
+  done = true;
+  return { ...(token ? { token } : {}), close };
+}
+
+/** Replay a sandbox callback as the provider would on a retry (same transaction id). */
+async function duplicateCallback(env: BuyerEnv, paid: Record<string, any>): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (!env.sandboxSecret) return;
+  const body = { providerTxnId: paid['providerTxnId'], orderCode: paid['orderCode'], amountMinor: paid['amountMinor'], currency: paid['currency'], outcome: paid['outcome'], paidAt: Date.now() };
+  const signed = signSandboxCallback(env.sandboxSecret, body);
+  await fetch(`${env.gatewayUrl}/api/v1/payments/sandbox/callback`, { method: 'POST', headers: signed.headers, body: signed.body }).then((res) => res.arrayBuffer()).catch(() => undefined);
+}
+
+/** Create an order (falling back over the classes when one is sold out) and pay it. */
+async function buyOnce(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord, checkoutToken: string, n: number, outcome: 'completed' | 'failed' | 'none'): Promise<OrderAttempt | 'soldOut' | undefined> {
+  const key = `${plan.userId.slice(0, 8)}-${r.ticket ?? 0}-o${n}`;
+  for (let k = 0; k < env.classIds.length; k++) {
+    const classId = env.classIds[(plan.classPref + k) % env.classIds.length]!;
+    const t0 = Date.now();
+    const res = await env.api('POST', '/api/v1/orders', { token: plan.token, key: `${key}-${classId}`, body: { eventId: env.eventId, lines: [{ classId, quantity: 1 }], checkoutToken } });
+    const code = res.body?.error?.code as string | undefined;
+    if (res.status === 409 && (code === 'INVENTORY_SOLD_OUT' || code === 'INVENTORY_INSUFFICIENT')) continue;
+    if (res.status !== 201 && res.status !== 200) { r.error = `order: HTTP ${res.status} ${code ?? ''}`; return undefined; }
+    const a: OrderAttempt = { orderId: res.body.orderId, code: res.body.code, classId, orderMs: Date.now() - t0, status: res.body.status, outcome };
+    r.orders.push(a);
+    if (outcome === 'none') return a;
+    const delayMs = env.duplicateCallbacks ? 150 : 0;
+    a.payAt = Date.now();
+    const pay = await env.api('POST', '/api/v1/payments/sandbox/pay', { body: { orderCode: a.code, outcome, delayMs } });
+    if (pay.status !== 202) { r.error = `pay: HTTP ${pay.status} ${pay.body?.error?.code ?? ''}`; return a; }
+    a.providerTxnId = pay.body.providerTxnId;
+    if (env.duplicateCallbacks) {
+      // Half the copies arrive before the provider's own callback, half after it.
+      const early = (r.ticket ?? 0) % 2 === 0;
+      void sleep(early ? 0 : 400).then(() => duplicateCallback(env, pay.body));
+      a.paid = pay.body;
+    }
+    const deadline = Date.now() + 90_000;
+    for (let wait = 50; Date.now() < deadline; wait = Math.min(1_000, wait * 1.5)) {
+      await sleep(wait);
+      const got = await env.api('GET', `/api/v1/orders/${a.orderId}`, { token: plan.token });
+      if (got.status === 200) a.status = got.body.status;
+      if (FINAL.has(a.status)) { a.finalAt = Date.now(); a.refundRequired = got.body.refundRequired === true; break; }
+    }
+    return a;
+  }
+  return 'soldOut';
+}
+
+/** Play one buyer from arrival to a final outcome. */
+export async function playBuyer(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Promise<void> {
+  const wait = plan.arriveAt - Date.now();
+  if (wait > 0) await Promise.race([sleep(wait), env.stopped]);
+  if (r.stopped || Date.now() >= plan.deadline) { r.outcome = 'stopped'; return; }
+  const q = await waitInQueue(env, plan, r);
+  try {
+    if (!q.token) {
+      if (r.abandonedQueue) {
+        r.outcome = 'abandonedQueue';
+        if (plan.leaveOnAbandon) await env.api('POST', `/api/v1/events/${env.eventId}/queue/leave`, { token: plan.token, body: {} });
+      } else r.outcome = r.error ? 'error' : 'stopped';
+      return;
+    }
+    const first = await buyOnce(env, plan, r, q.token, 1, plan.abandonCheckout ? 'none' : plan.failPayment ? 'failed' : 'completed');
+    if (first === 'soldOut') { r.outcome = 'soldOut'; await env.api('POST', `/api/v1/events/${env.eventId}/queue/leave`, { token: plan.token, body: {} }); return; }
+    if (!first) { r.outcome = 'error'; return; }
+    if (plan.abandonCheckout) { r.outcome = 'abandonedCheckout'; return; }
+    if (first.status === 'COMPLETED') { r.outcome = 'bought'; return; }
+    if (!plan.failPayment || first.status !== 'FAILED') { r.outcome = 'error'; r.error ??= `order ended ${first.status}`; return; }
+    if (!plan.retry) { r.outcome = 'paymentFailed'; return; }
+    const again = await buyOnce(env, plan, r, q.token, 2, 'completed');
+    r.outcome = again === 'soldOut' ? 'soldOut' : again?.status === 'COMPLETED' ? 'bought' : 'paymentFailed';
+    if (env.duplicateCallbacks && first.paid) void duplicateCallback(env, first.paid); // a stale "failed" after the success
+  } finally {
+    r.state = 'done';
+    env.onState(r);
+    q.close();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * @module tools/rehearse/stack
+ * The local all-in-one a rehearsal runs against by default: what `npm start` runs (actor nodes,
+ * a gateway, stock watcher, payment relay, payment events, order history, saga worker; the
+ * catalog projector is left out, a sale does not read it), but on free ports, with a private
+ * nats-server (or a 3-node cluster) and a throwaway PostgreSQL database, all owned by the
+ * harness so it can SIGKILL an actor node or a NATS server on cue. Invariant: `stop()` stops
+ * every process started here and drops the database; the test harness kills them on exit too.
+ */
+import { migrate } from '../../db/index.js';
+import { dropDatabase, testDatabaseUrl, throwawayName } from '../../test/db/throwaway-db.js';
+import { freePorts, startNatsCluster, startNatsServer, type NatsClusterHandle, type NatsServerHandle } from '../../test/harness/nats.js';
+import { spawnTs, type ChildHandle } from '../../test/harness/processes.js';
+
+/** Secrets the harness sets on the processes it starts (development values, never production). */
+export const REHEARSE_SECRETS = {
+  jwt: 'rehearse-jwt-secret-rehearse-jwt-secret-0123456789',
+  sandbox: 'rehearse-sandbox-secret-rehearse-sandbox-secret-0123',
+} as const;
+
+/** A running local all-in-one. */
+export interface LocalStack {
+  gatewayUrl: string;
+  natsUrl: string;
+  databaseUrl: string;
+  /** Settings the processes were started with (TTLs the checks rely on). */
+  env: Record<string, string>;
+  /** SIGKILL actor node `i` and start it again after `restartAfterMs`. */
+  killActorNode(i: number, restartAfterMs: number): Promise<void>;
+  /** SIGKILL NATS node `i` of the cluster and restart it after `restartAfterMs`. */
+  killNatsNode(i: number, restartAfterMs: number): Promise<void>;
+  /** Log files of the processes (for a failed run's report). */
+  logs(): string[];
+  stop(): Promise<void>;
+}
+
+/** Start the stack; `progress` gets one line per step. */
+export async function startLocalStack(o: { actorNodes: number; cluster: boolean; maxConcurrent: number }, progress: (m: string) => void): Promise<LocalStack> {
+  progress(o.cluster ? 'starting a 3-node NATS cluster' : 'starting nats-server');
+  let single: NatsServerHandle | undefined;
+  let cluster: NatsClusterHandle | undefined;
+  if (o.cluster) cluster = await startNatsCluster(3);
+  else single = await startNatsServer();
+  const natsUrl = cluster ? cluster.url : single!.url;
+  const dbName = throwawayName();
+  const databaseUrl = testDatabaseUrl(dbName);
+  progress(`migrating throwaway database ${dbName}`);
+  await migrate(databaseUrl);
+  const [httpPort] = (await freePorts(1)) as [number];
+  const gatewayUrl = `http://127.0.0.1:${httpPort}`;
+  const env: Record<string, string> = {
+    TB_NATS_URL: natsUrl, TB_DATABASE_URL: databaseUrl, TB_LOG_LEVEL: 'warn', TB_KV_REPLICAS: cluster ? '3' : '1',
+    TB_NODE_HTTP_PORT: '-1', TB_CATALOG_HTTP_PORT: '-1', TB_PAYMENT_RELAY_HTTP_PORT: '-1', TB_PAYMENT_EVENTS_HTTP_PORT: '-1',
+    TB_ORDER_HISTORY_HTTP_PORT: '-1', TB_ORDER_WORKER_HTTP_PORT: '-1',
+    TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_PUBLIC_BASE_URL: gatewayUrl,
+    TB_JWT_SECRET: REHEARSE_SECRETS.jwt, TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox, TB_SANDBOX_PAY_ENABLED: '1',
+    // One loopback IP plays thousands of buyers: per-IP and per-user limits would throttle the crowd, not test the sale.
+    TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    // Short deadlines so abandoned slots and holds come back within the rehearsal.
+    TB_QUEUE_CLAIM_GRACE_MS: '5000', TB_QUEUE_CHECKOUT_TTL_MS: '45000', TB_ORDER_PAYMENT_TTL_MS: '30000',
+    TB_ORDER_STEP_TIMEOUT_MS: '20000', TB_ORDER_SAGA_GRACE_MS: '1000', TB_WS_CORRECTION_MS: '5000',
+  };
+  const spawnOne = (name: string, file: string, extra: Record<string, string> = {}) => spawnTs(file, { name: `rehearse-${name}`, env: { ...env, ...extra } });
+  const nodes: ChildHandle[] = [];
+  const others: ChildHandle[] = [];
+  progress(`starting ${o.actorNodes} actor node(s), the gateway and the workers`);
+  for (let i = 0; i < o.actorNodes; i++) nodes.push(spawnOne(`node-${i}`, 'actors/node-main.ts', { TB_NODE_ID: `node-${i}`, TB_LOG_LEVEL: 'info' }));
+  const gateway = spawnOne('gateway', 'gateway/main.ts', { TB_LOG_LEVEL: 'info' });
+  others.push(gateway);
+  for (const [name, file] of [
+    ['stock-watcher', 'queue/watcher-main.ts'], ['payment-relay', 'payments/relay-main.ts'], ['payment-events', 'orders/payment-events-main.ts'],
+    ['order-history', 'orders/history-main.ts'], ['order-saga', 'orders/worker-main.ts'],
+  ] as const) others.push(spawnOne(name, file));
+  await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 90_000)));
+  await gateway.waitForLine(/gateway listening/, 90_000);
+  const restarted: ChildHandle[] = [];
+
+  return {
+    gatewayUrl, natsUrl, databaseUrl, env,
+    async killActorNode(i, restartAfterMs) {
+      const n = nodes[i];
+      if (!n) throw new RangeError(`no actor node ${i}`);
+      n.kill('SIGKILL');
+      await n.exited;
+      await new Promise((r) => setTimeout(r, restartAfterMs));
+      const again = spawnOne(`node-${i}-restarted`, 'actors/node-main.ts', { TB_NODE_ID: `node-${i}-b`, TB_LOG_LEVEL: 'info' });
+      nodes[i] = again;
+      restarted.push(n);
+    },
+    async killNatsNode(i, restartAfterMs) {
+      if (!cluster) throw new Error('--kill-nats-node needs --cluster');
+      await cluster.kill(i);
+      await new Promise((r) => setTimeout(r, restartAfterMs));
+      await cluster.restart(i);
+    },
+    logs: () => [...nodes, ...restarted, ...others].map((c) => c.logFile),
+    async stop() {
+      await Promise.all([...nodes, ...others].map((c) => c.stop()));
+      await dropDatabase(dbName).catch(() => undefined);
+      await (cluster ? cluster.stop() : single!.stop());
+    },
+  };
+}
