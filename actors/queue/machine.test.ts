@@ -171,7 +171,7 @@ describe('queue machine - scale', () => {
     // Keep admitting: complete the oldest slots so the cursor moves through the queue.
     for (let i = 0; i < 500; i++) {
       const [position] = Object.keys(s.context.slots);
-      const ticket = ticketAt(Number(position), { preQueueSize: s.context.preQueueSize, seed: SEED });
+      const ticket = ticketAt(Number(position), { preQueueSize: s.context.preQueueSize ?? 0, seed: SEED });
       s = claim(s, ticket, 20 + i).s;
       s = step(s, { type: 'queue.complete', sessionId: `s${ticket}`, outcome: 'completed', now: 20 + i }).s;
     }
