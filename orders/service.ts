@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { holdMsFor, orderIdFor } from '../actors/order/index.js';
+import { holdMsFor, orderCodeOf, orderIdFor } from '../actors/order/index.js';
 import { TbError } from '../contracts/index.js';
 import { EventStatus, type EventView } from '../contracts/kinds/event.js';
 import { OrderLimits, OrderStatus as S, type OrderView } from '../contracts/kinds/order.js';
@@ -124,6 +124,20 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
     return view;
   }
 
+  /**
+   * A code no other order holds: the `ordercode.<code>` actor's first claim wins (single writer),
+   * so a collision of the 12-digit derivation moves on to the next salted code. Idempotent: a
+   * repeated create claims the same code again and is answered as its holder.
+   */
+  async function claimCode(orderId: string): Promise<string> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const code = orderCodeOf(orderId, attempt);
+      const holder = await ask<{ orderId: string }>('ordercode', code, 'claim', { commandId: `${orderId}:code`, orderId });
+      if (holder.orderId === orderId) return code;
+    }
+    throw new TbError('INTERNAL', {}, { message: `no free order code for ${orderId}` });
+  }
+
   return {
     async create(req) {
       const orderId = req.idempotencyKey ? orderIdFor(req.userId, req.idempotencyKey) : `ord_${randomBytes(12).toString('hex')}`;
@@ -136,8 +150,9 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
         if (existing) return { order: await drive(existing, ttl), created: false };
       }
       const sessionId = await check(req);
+      const code = await claimCode(orderId);
       const view = await ask<OrderView>('order', orderId, 'create', {
-        commandId: `${orderId}:create`, userId: req.userId, eventId: req.eventId, lines: req.lines,
+        commandId: `${orderId}:create`, userId: req.userId, eventId: req.eventId, lines: req.lines, code,
         provider: req.provider ?? config.orderDefaultProvider, ...(sessionId ? { sessionId } : {}),
         paymentTtlMs: ttl, stepTimeoutMs: config.orderStepTimeoutMs,
       });

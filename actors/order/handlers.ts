@@ -37,7 +37,7 @@ const create: Handler<'create'> = {
       seen.add(l.classId);
     }
     return {
-      orderId: ctx.id, code: orderCodeOf(ctx.id), userId: cmd.userId, eventId: cmd.eventId, lines: cmd.lines,
+      orderId: ctx.id, code: cmd.code ?? orderCodeOf(ctx.id), userId: cmd.userId, eventId: cmd.eventId, lines: cmd.lines,
       provider: cmd.provider ?? orderDefaults.provider, ...(cmd.sessionId !== undefined ? { sessionId: cmd.sessionId } : {}),
       paymentTtlMs: cmd.paymentTtlMs ?? orderDefaults.paymentTtlMs, stepTimeoutMs: cmd.stepTimeoutMs ?? orderDefaults.stepTimeoutMs,
       processingExtensionMs: orderDefaults.processingExtensionMs, createCommandId: cmd.commandId, now: ctx.now,

@@ -28,8 +28,9 @@ export function orderIdFor(userId: string, idempotencyKey: string): string {
 }
 
 /** The order's 12-digit code (first digit 1–9, so it is a number without leading zeros: PayOS `orderCode`). */
-export function orderCodeOf(orderId: string): string {
-  const h = createHash('sha256').update(`code\u0000${orderId}`).digest();
+export function orderCodeOf(orderId: string, attempt = 0): string {
+  // `attempt` salts the derivation when an earlier code was already claimed by another order.
+  const h = createHash('sha256').update(attempt === 0 ? `code\u0000${orderId}` : `code\u0000${orderId}\u0000${attempt}`).digest();
   const n = h.readBigUInt64BE(0) % 900_000_000_000n + 100_000_000_000n;
   return n.toString();
 }

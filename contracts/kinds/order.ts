@@ -63,6 +63,8 @@ export const OrderCommands = {
     provider: Type.Optional(Text(32)),
     /** The waitroom session the checkout token named (its slot frees when the order ends). */
     sessionId: Type.Optional(Text(64)),
+    /** The order's human-friendly code, claimed unique through the `ordercode` actor (12 digits). */
+    code: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
     paymentTtlMs: Type.Optional(Type.Integer({ minimum: OrderLimits.minPaymentTtlMs, maximum: OrderLimits.maxPaymentTtlMs })),
     stepTimeoutMs: Type.Optional(Type.Integer({ minimum: 1_000, maximum: 10 * 60_000 })),
   }),

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCheckoutToken, checkoutKey } from '../../queue/index.js';
 import { startOrdersStack, type OrdersStack } from './setup.js';
+import { orderCodeOf, orderIdFor } from '../../actors/order/index.js';
 
 let s: OrdersStack;
 beforeAll(async () => { s = await startOrdersStack(); }, 60_000);
@@ -98,5 +99,22 @@ describe('orders - create', () => {
     const r = await s.api('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-x2', lines: [{ classId: a, quantity: 1 }] } });
     expect([r.status, r.body.error.code]).toEqual([400, 'ORDER_CLASS_NOT_IN_EVENT']);
     expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-none', lines: [{ classId: a, quantity: 1 }] } })).status).toBe(404);
+  });
+
+  it('orders - codes are unique: an order whose derived code is taken gets the next one', async () => {
+    const [a] = await s.publishEvent('ev-codes', [{ total: 10, priceMinor: 100_000 }]);
+    const u = await s.signUp('coder');
+    const orderId = orderIdFor(u.id, 'k-code');
+    // Another order already holds the code this one would derive first.
+    const taken = orderCodeOf(orderId, 0);
+    expect(await s.actors.request('ordercode', taken, 'claim', { commandId: 'squatter', orderId: 'ord_someone_else' })).toMatchObject({ orderId: 'ord_someone_else' });
+    const res = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k-code', body: { eventId: 'ev-codes', lines: [{ classId: a, quantity: 1 }] } });
+    expect(res.status).toBe(201);
+    expect(res.body.orderId).toBe(orderId);
+    expect(res.body.code).toBe(orderCodeOf(orderId, 1));
+    expect(await s.actors.request('ordercode', res.body.code, 'get', { commandId: 'g' })).toMatchObject({ orderId });
+    // A repeat keeps the same code.
+    const again = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k-code', body: { eventId: 'ev-codes', lines: [{ classId: a, quantity: 1 }] } });
+    expect(again.body.code).toBe(res.body.code);
   });
 });
