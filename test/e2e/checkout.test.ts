@@ -69,7 +69,13 @@ describe('e2e - checkout', () => {
     expect(done.lines.every((l) => l.state === 'confirmed')).toBe(true);
     expect(await classOf(room.classId)).toMatchObject({ sold: 2, reserved: 0, available: 8 });
     await until(async () => (await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.a.token })).body.state === 'completed', "A's slot completed");
-    await bob.waitFor((c) => c.admitted !== undefined, 30_000);
+    // B's admission must arrive over its WebSocket. Seen once, under a doubled machine load, not
+    // arriving within 30 s (not diagnosed yet): wait longer, and on failure say what the queue
+    // reports for B (read without claiming) so the next run leaves a diagnosis.
+    await bob.waitFor((c) => c.admitted !== undefined, 60_000).catch(async (err: unknown) => {
+      const view = await api('GET', `/api/v1/events/${room.eventId}/queue`, {});
+      throw new Error(`${String(err)}; public queue: ${JSON.stringify(view.body)}`);
+    });
     room.bToken = bob.admitted!.token;
     expect((await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.b.token })).body).toMatchObject({ state: 'admitted' });
   });
