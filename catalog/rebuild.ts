@@ -19,7 +19,8 @@ import { EVENTS_STREAM } from '../contracts/index.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { CATALOG_WRITE_LOCK, createBatchApplier, type BatchApplier } from './batch.js';
 import { createCatalogMetrics } from './metrics.js';
-import { ensureCatalogConsumer } from './projector.js';
+import { EVENTS_ROOT } from '../contracts/index.js';
+import { ensureDurable } from '../ops/durable-consumer.js';
 
 /** The rebuild's own durable consumer (deleted when done; ages out if the rebuild dies). */
 export const REBUILD_CONSUMER = 'catalog-rebuild';
@@ -59,7 +60,7 @@ export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> 
     ...[...TABLES, 'catalog_checkpoints'].map((t) => `create table ${SHADOW_SCHEMA}.${t} (like public.${t} including all)`),
   ]) await o.db.execute(sql.raw(stmt));
   try {
-    const consumer = await ensureCatalogConsumer(o.nc, REBUILD_CONSUMER, { ackWaitMs: 60_000, maxAckPending: batchSize * 4, inactiveMs: 10 * 60_000 });
+    const consumer = await ensureDurable(o.nc, REBUILD_CONSUMER, `${EVENTS_ROOT}.>`, { ackWaitMs: 60_000, maxAckPending: batchSize * 4, inactiveMs: 10 * 60_000 });
     const progress: RebuildProgress = { processed: 0, total: (await consumer.info()).num_pending };
     const apply = createBatchApplier({
       db: o.db, log, metrics: createCatalogMetrics(o.registry), name: REBUILD_CONSUMER, retryDelayMs: 1_000,

@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
 import { EVENTS_ROOT, TbError, decode, type ActorClient } from '../contracts/index.js';
 import { flaggedPayments, withDbErrors, type Db, type FlaggedPaymentRow } from '../db/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from './history/consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
 
 /** Durable name and filter of the consumer. */
 export const PAYMENT_EVENTS_CONSUMER = 'order-payments';

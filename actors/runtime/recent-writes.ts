@@ -6,7 +6,8 @@
  * Rather than paying an index write per command, the new owner reads the headers of the state
  * bucket's recent writes (the bucket is a stream) and wakes the actors of its new partitions.
  */
-import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { readSince } from './read-since.js';
 
 const STATE_STREAM = 'KV_tb_state';
 const STATE_PREFIX = '$KV.tb_state.';
@@ -17,28 +18,8 @@ const STATE_PREFIX = '$KV.tb_state.';
  */
 export async function recentlyWrittenKeys(js: JetStreamClient, sinceMs: number, idleMs = 1_000): Promise<Set<string>> {
   const keys = new Set<string>();
-  const consumer = await js.consumers.get(STATE_STREAM, {
-    filter_subjects: `${STATE_PREFIX}>`,
-    deliver_policy: DeliverPolicy.StartTime,
-    opt_start_time: new Date(sinceMs).toISOString(),
-    headers_only: true,
+  await readSince(js, { stream: STATE_STREAM, filter: `${STATE_PREFIX}>`, sinceMs, idleMs, headersOnly: true, maxMessages: 1_000 }, (m) => {
+    keys.add(m.subject.slice(STATE_PREFIX.length));
   });
-  const messages = await consumer.consume({ max_messages: 1_000 });
-  let idle: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => void messages.stop(), idleMs);
-  };
-  arm();
-  try {
-    for await (const m of messages) {
-      keys.add(m.subject.slice(STATE_PREFIX.length));
-      if (m.info.pending === 0) break;
-      arm();
-    }
-  } finally {
-    clearTimeout(idle);
-    await messages.close().catch(() => undefined);
-  }
   return keys;
 }

@@ -8,7 +8,8 @@
  * window and read back when an actor is activated again within that window. The entry stays
  * small however hot the actor is: only unlogged batches live in it.
  */
-import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { readSince } from './read-since.js';
 import { decode, encode, Format } from '../../contracts/index.js';
 import type { ReplyBatch, StoredReply } from './store.js';
 
@@ -77,29 +78,10 @@ export class ReplyLog {
    * reports nothing pending, or after `idleMs` without a message.
    */
   async load(kind: string, id: string, since: number, idleMs = 1_500): Promise<ReplyBatch[]> {
-    const consumer = await this.js.consumers.get(REPLIES_STREAM, {
-      filter_subjects: replySubject(kind, id),
-      deliver_policy: DeliverPolicy.StartTime,
-      opt_start_time: new Date(since).toISOString(),
-    });
     const out: ReplyBatch[] = [];
-    const messages = await consumer.consume({ max_messages: 512 });
-    let idle: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => void messages.stop(), idleMs);
-    };
-    arm();
-    try {
-      for await (const m of messages) {
-        out.push(decode(m.data, Format.Msgpack) as ReplyBatch);
-        if (m.info.pending === 0) break;
-        arm();
-      }
-    } finally {
-      clearTimeout(idle);
-      await messages.close().catch(() => undefined);
-    }
+    await readSince(this.js, { stream: REPLIES_STREAM, filter: replySubject(kind, id), sinceMs: since, idleMs }, (m) => {
+      out.push(decode(m.data, Format.Msgpack) as ReplyBatch);
+    });
     return out;
   }
 }

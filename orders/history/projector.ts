@@ -12,7 +12,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
 import { EVENTS_ROOT } from '../../contracts/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from './consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../../ops/durable-consumer.js';
 import { decodeOrderMessage } from './decode.js';
 import type { OrderHistoryEvent, OrderHistoryStore } from './types.js';
 

@@ -1,8 +1,9 @@
 /**
- * @module orders/history/consumer
+ * @module ops/durable-consumer
  * A durable pull consumer on `TB_EVENTS` with one filter subject (NATS 2.9 allows one), run in
- * a self-healing loop, shared by the order-history projector and the payment-events consumer.
- * Invariants (as the catalog projector, G10 rule 4): messages are handed over in batches of
+ * a self-healing loop: the one consumer loop of the catalog projector (and its rebuild), the
+ * order-history projector and the payment-events consumer.
+ * Invariants (G10 rule 4): messages are handed over in batches of
  * whatever has arrived; the handler owns every ack/nak/term; anything still queued when the loop
  * stops is nak'ed at once (or redelivered after `ack_wait`); a restart resumes at the ack floor.
  */
@@ -11,7 +12,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { EVENTS_STREAM } from '../../contracts/index.js';
+import { EVENTS_STREAM } from '../contracts/index.js';
 
 /** How a durable consumer is set up. */
 export interface DurableConsumerOptions {
@@ -38,8 +39,12 @@ export interface DurableConsumer {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ns = (ms: number) => ms * 1_000_000;
 
-/** Create durable `name` on `filter` unless it exists (an existing one keeps its position). */
-export async function ensureDurable(nc: NatsConnection, name: string, filter: string, opts: { ackWaitMs: number; maxAckPending: number }): Promise<Consumer> {
+/**
+ * Create durable `name` on `filter` unless it exists (an existing one keeps its position; its
+ * ack wait and max ack pending follow the configuration). `inactiveMs` makes a throwaway durable
+ * (e.g. a rebuild's) disappear by itself once unused.
+ */
+export async function ensureDurable(nc: NatsConnection, name: string, filter: string, opts: { ackWaitMs: number; maxAckPending: number; inactiveMs?: number }): Promise<Consumer> {
   const jsm = await jetstreamManager(nc);
   const existing = await jsm.consumers.info(EVENTS_STREAM, name).catch(() => undefined);
   if (existing && (existing.config.ack_wait !== ns(opts.ackWaitMs) || existing.config.max_ack_pending !== opts.maxAckPending)) {
@@ -49,6 +54,7 @@ export async function ensureDurable(nc: NatsConnection, name: string, filter: st
     await jsm.consumers.add(EVENTS_STREAM, {
       durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: filter,
       ack_wait: ns(opts.ackWaitMs), max_ack_pending: opts.maxAckPending, max_deliver: -1,
+      ...(opts.inactiveMs ? { inactive_threshold: ns(opts.inactiveMs) } : {}),
     });
   }
   return jetstream(nc).consumers.get(EVENTS_STREAM, name);
