@@ -79,8 +79,10 @@ describe.skipIf(noNats)('harness - nats', () => {
       await cluster.kill(victim);
 
       const { attempts } = await retryFor(30_000, () => kv.put('k', 'after'));
-      // A timed-out put may have committed (unknown outcome): re-read decides.
-      const got = await retryFor(30_000, () => kv.get('k'));
+      // A timed-out put may have committed (unknown outcome): re-read decides. The read goes to
+      // the stream leader (STREAM.MSG.GET): kv.get() is a direct get on 2.9, which any replica
+      // answers, and a follower that has not applied the put yet answers 'before' (seen in CI).
+      const got = await retryFor(30_000, () => jsm.streams.getMessage('KV_harness_r3', { last_by_subj: '$KV.harness_r3.k' }));
       expect(got.value?.string()).toBe('after');
       expect(attempts).toBeGreaterThanOrEqual(1);
 
