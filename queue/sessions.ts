@@ -45,7 +45,7 @@ export async function openSessionsBucket(nc: NatsConnection, replicas = 1, forMs
   const deadline = Date.now() + forMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas });
+      return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas, allow_direct: false }); // reads from the leader: see actors/runtime/infra.ts
     } catch (createErr) {
       try {
         const kv = await kvm.open(QUEUE_SESSIONS_BUCKET);

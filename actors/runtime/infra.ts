@@ -48,8 +48,11 @@ export async function ensureInfra(nc: NatsConnection, o: InfraOptions): Promise<
   const js = jetstream(nc, { timeout: 10_000 });
   const jsm = await retrying('jetstream', () => jetstreamManager(nc, { timeout: 10_000 }), forMs);
   const kvm = new Kvm(js);
+  // allow_direct: false makes get() ask the stream leader (STREAM.MSG.GET). A direct get is
+  // answered by any replica, and on R3 a follower that has not applied the last write answers
+  // the old value: a new owner would load stale state and could answer a query from it.
   const bucket = (name: string, extra: Record<string, unknown> = {}) =>
-    retrying(`kv ${name}`, () => kvm.create(name, { history: 1, replicas: o.replicas, storage: StorageType.File, ...extra }), forMs);
+    retrying(`kv ${name}`, () => kvm.create(name, { history: 1, replicas: o.replicas, storage: StorageType.File, allow_direct: false, ...extra }), forMs);
   const members = await bucket('tb_members', { ttl: Math.max(60_000, o.memberTimeoutMs * 10) });
   const leases = await bucket('tb_leases');
   const state = await bucket('tb_state', { maxValueSize: 1024 * 1024 });
