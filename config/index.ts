@@ -59,6 +59,11 @@ export const SETTINGS = {
   // --- gateway ---
   httpHost: { env: 'TB_HTTP_HOST', default: '127.0.0.1', doc: 'gateway listen address' },
   httpPort: { env: 'TB_HTTP_PORT', default: '8080', doc: 'gateway listen port' },
+  httpMaxInFlight: {
+    env: 'TB_HTTP_MAX_IN_FLIGHT',
+    default: '2000',
+    doc: 'most HTTP requests one gateway handles at once; beyond it a request gets 503 HTTP_OVERLOADED with Retry-After at once instead of queueing until clients time out and retry (0 = no limit)',
+  },
   httpBodyLimitBytes: { env: 'TB_HTTP_BODY_LIMIT_BYTES', default: '1048576', doc: 'largest accepted HTTP request body; larger bodies get 413 and the connection is closed' },
   httpCorsOrigins: { env: 'TB_HTTP_CORS_ORIGINS', default: '', doc: 'comma-separated origins allowed by CORS (* = any; empty = no cross-origin access)' },
   httpTrustProxy: { env: 'TB_HTTP_TRUST_PROXY', default: '0', doc: '1 = take the client IP from the last X-Forwarded-For entry (only behind a proxy that sets it)' },
@@ -173,6 +178,7 @@ export interface Config {
   dataDir: string;
   httpHost: string;
   httpPort: number;
+  httpMaxInFlight: number;
   httpBodyLimitBytes: number;
   httpCorsOrigins: string;
   httpTrustProxy: number;
@@ -240,7 +246,7 @@ const NUMERIC = new Set<SettingName>([
   'partitions', 'kvReplicas', 'heartbeatMs', 'memberTimeoutMs', 'leaseTtlMs', 'leaseRenewMs',
   'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'maxCommandBytes', 'nodeHttpPort',
   'actorNodes', 'gateways', 'httpPort', 'accessTtlSec', 'refreshTtlSec', 'emailVerificationTtlSec',
-  'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
+  'httpMaxInFlight', 'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
   'rateLimitIpPerSec', 'rateLimitIpBurst', 'rateLimitUserPerSec', 'rateLimitUserBurst', 'rateLimitMaxKeys',
   'rateLimitAuthIpPerMin', 'rateLimitAuthIpBurst',
   'queueClaimGraceMs', 'queueCheckoutTtlMs',

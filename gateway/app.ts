@@ -63,6 +63,9 @@ export interface Gateway {
   readonly routes: readonly AnyRoute[];
 }
 
+/** Paths never shed: probes and scrapes must see an overloaded gateway. */
+const SHED_EXEMPT = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** Build a gateway. Throws a plain `Error` on a route table conflict (duplicate, bad pattern). */
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, log } = deps;
@@ -91,10 +94,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
       throw new TbError('RUNTIME_SHUTTING_DOWN');
     },
   };
+  // Load shedding: past the limit a request is refused at once (503, Retry-After) rather than
+  // queued behind thousands of others until its client times out and sends it again.
+  const overloadGuard: Middleware = {
+    name: 'overload',
+    onRequest(ctx) {
+      const limit = config.httpMaxInFlight;
+      if (!limit || inFlight <= limit || SHED_EXEMPT.has(ctx.request.path)) return;
+      metrics.shed.inc();
+      throw new TbError('HTTP_OVERLOADED', { inFlight: limit, retryAfterSec: 1 });
+    },
+  };
   const middlewares: Middleware[] = [
     requestId(),
     metrics.middleware,
     accessLog(),
+    overloadGuard,
     securityHeaders(),
     cors({ origins: parseOrigins(config.httpCorsOrigins) }),
     shutdownGuard,

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { holdMsFor, orderCodeOf, orderIdFor } from '../actors/order/index.js';
 import { TbError } from '../contracts/index.js';
+import { uniqueId } from '../contracts/unique-id.js';
 import { EventStatus, type EventView } from '../contracts/kinds/event.js';
 import { OrderLimits, OrderStatus as S, type OrderView } from '../contracts/kinds/order.js';
 import type { HttpClient, PaymentProviders, PaymentStore } from '../payments/index.js';
@@ -65,7 +66,7 @@ export interface OrderService {
 }
 
 const SYSTEM_VIEWER = { userId: 'system-orders', platformRoles: ['admin'] };
-const rid = () => randomBytes(8).toString('hex');
+const rid = uniqueId;
 
 /** Build the service. */
 export function createOrderService(opts: OrderServiceOptions): OrderService {

@@ -11,6 +11,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { TbError, createActorClient } from '../contracts/index.js';
+import { uniqueId } from '../contracts/unique-id.js';
 import type { ClaimResult, JoinResult, QueueView } from '../contracts/kinds/queue.js';
 import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
 import { ensureQueue, type Ask } from './ensure.js';
@@ -59,7 +60,7 @@ export interface QueueService {
 }
 
 const HEARTBEAT_WRITE_MS = 10_000;
-const rid = () => randomBytes(8).toString('hex');
+const rid = uniqueId;
 
 /** Build the service. The KV bucket is opened on first use. */
 export function createQueueService(opts: QueueServiceOptions): QueueService {

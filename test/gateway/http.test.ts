@@ -148,4 +148,34 @@ describe('gateway over uWebSockets.js', () => {
     const echoed = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'rid-1' }, body: '{"name":"x"}' });
     expect(await echoed.json()).toMatchObject({ requestId: 'rid-1' });
   });
+
+  it('gateway - past its in-flight limit it sheds load with 503 and Retry-After, never queues; probes still answer', async () => {
+    const g = await startGateway({ config: { httpMaxInFlight: 5 } });
+    // 20 concurrent slow requests: 5 are handled, the rest are refused at once.
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 20 }, async () => {
+      const r = await fetch(`${g.url}/api/v1/slow`);
+      return { status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { error?: { code: string; retryable: boolean } }, at: Date.now() - started };
+    }));
+    const ok = answers.filter((a) => a.status === 200);
+    const shed = answers.filter((a) => a.status === 503);
+    expect(ok.length + shed.length).toBe(20);
+    expect(ok.length).toBeGreaterThanOrEqual(5);
+    expect(shed.length).toBeGreaterThan(0);
+    for (const a of shed) {
+      expect(a.body.error).toMatchObject({ code: 'HTTP_OVERLOADED', retryable: true });
+      expect(a.retryAfter).toBe('1');
+    }
+    // Shed answers came before the slow route could have answered (no queueing behind it).
+    expect(Math.min(...shed.map((a) => a.at))).toBeLessThan(Math.min(...ok.map((a) => a.at)));
+    // While it is full, the probes and the scrape still answer, and the shed count is exported.
+    const busy = Array.from({ length: 10 }, () => fetch(`${g.url}/api/v1/slow`).then((r) => r.arrayBuffer()));
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await fetch(`${g.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    expect(Number(/^tb_gateway_shed_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(shed.length);
+    await Promise.all(busy);
+    // Once the load is gone, requests are served again.
+    expect((await fetch(`${g.url}/api/v1/slow`)).status).toBe(200);
+  });
 });

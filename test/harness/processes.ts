@@ -55,12 +55,14 @@ process.on('exit', () => {
 /**
  * Run `node --import tsx <file>` (relative paths are taken from the repo root) with `opts.env`
  * merged over `process.env`. The child is not detached, and is SIGKILLed if this process exits.
+ * `TB_CHILD_NODE_ARGS` adds node flags to every child, for profiling a whole stack:
+ * `TB_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run rehearse` (NODE_OPTIONS refuses --cpu-prof).
  */
 export function spawnTs(file: string, opts: SpawnTsOptions): ChildHandle {
   const path = isAbsolute(file) ? file : resolve(REPO_ROOT, file);
   const logFile = opts.logFile ?? join(tmpdir(), `tb-${opts.name}-${Date.now()}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path], {
+  const child = spawn(process.execPath, [...(process.env['TB_CHILD_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ export interface CallOptions {
   body?: unknown;
   token?: string | undefined;
   key?: string | undefined;
-  /** Attempts while the answer is retryable (default 6; backoff 100 ms doubling to 2 s). */
+  /** Attempts while the answer is retryable (default 10; backoff 100 ms doubling to 2 s, or Retry-After). */
   attempts?: number;
   timeoutMs?: number;
 }
@@ -33,14 +33,17 @@ export function apiClient(baseUrl: string) {
     if (o.token) headers['authorization'] = `Bearer ${o.token}`;
     if (o.key) headers['idempotency-key'] = o.key;
     if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const attempts = o.attempts ?? 6;
+    const attempts = o.attempts ?? 10;
     let last: ApiResult<T> = { status: 0, body: undefined as T };
+    let retryAfter: string | null = null;
     for (let i = 0; i < attempts; i++) {
+      retryAfter = null;
       try {
         const res = await fetch(`${baseUrl}${path}`, {
           method, headers, signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
           ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
         });
+        retryAfter = res.headers.get('retry-after');
         const text = await res.text();
         let body: unknown;
         try { body = text ? JSON.parse(text) : undefined; } catch { body = { raw: text }; }
@@ -49,7 +52,10 @@ export function apiClient(baseUrl: string) {
         last = { status: 0, body: { error: { code: 'NETWORK', message: (err as Error).message, retryable: true } } as T };
       }
       if (!isRetryable(last)) return last;
-      await sleep(Math.min(2_000, 100 * 2 ** i));
+      // An overloaded gateway says when to come back (503 HTTP_OVERLOADED, Retry-After): a
+      // browser waits that long, spread out so the retries do not arrive as one wave.
+      const after = Number(retryAfter) * 1000;
+      await sleep(after > 0 ? after * (0.5 + Math.random()) : Math.min(2_000, 100 * 2 ** i));
     }
     return last;
   };

@@ -56,9 +56,13 @@ export async function startLocalStack(o: { actorNodes: number; cluster: boolean;
     TB_JWT_SECRET: REHEARSE_SECRETS.jwt, TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox, TB_SANDBOX_PAY_ENABLED: '1',
     // One loopback IP plays thousands of buyers: per-IP and per-user limits would throttle the crowd, not test the sale.
     TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
-    // Short deadlines so abandoned slots and holds come back within the rehearsal.
-    TB_QUEUE_CLAIM_GRACE_MS: '5000', TB_QUEUE_CHECKOUT_TTL_MS: '45000', TB_ORDER_PAYMENT_TTL_MS: '30000',
-    TB_ORDER_STEP_TIMEOUT_MS: '20000', TB_ORDER_SAGA_GRACE_MS: '1000', TB_WS_CORRECTION_MS: '5000',
+    // Short deadlines so abandoned slots and holds come back within the rehearsal, yet long
+    // enough that a buyer on a saturated two-core machine still pays in time.
+    TB_QUEUE_CLAIM_GRACE_MS: '5000', TB_QUEUE_CHECKOUT_TTL_MS: '120000', TB_ORDER_PAYMENT_TTL_MS: '45000',
+    TB_ORDER_STEP_TIMEOUT_MS: '20000', TB_ORDER_SAGA_GRACE_MS: '1000',
+    // Everything shares two cores with the crowd: event-loop pauses of 1-2 s were seen, and a
+    // 4 s lease lost under them made partitions bounce mid-sale.
+    TB_MEMBER_TIMEOUT_MS: '8000', TB_LEASE_TTL_MS: '8000',
   };
   const spawnOne = (name: string, file: string, extra: Record<string, string> = {}) => spawnTs(file, { name: `rehearse-${name}`, env: { ...env, ...extra } });
   const nodes: ChildHandle[] = [];

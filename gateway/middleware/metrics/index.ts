@@ -15,6 +15,8 @@ export interface GatewayMetrics {
   registry: Registry;
   inFlight: Gauge;
   rateLimited: Counter<'scope'>;
+  /** Requests refused by load shedding (`HTTP_OVERLOADED`). */
+  shed: Counter;
   middleware: Middleware;
 }
 
@@ -43,6 +45,7 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean; now?: 
     labelNames: ['scope'] as const,
     registers: [registry],
   });
+  const shed = new Counter({ name: 'tb_gateway_shed_total', help: 'Requests refused with 503 HTTP_OVERLOADED (load shedding)', registers: [registry] });
   const middleware: Middleware = {
     name: 'metrics',
     onResponse(ctx, res) {
@@ -55,5 +58,5 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean; now?: 
       duration.observe(labels, (now() - ctx.startedAt) / 1000);
     },
   };
-  return { registry, inFlight, rateLimited, middleware };
+  return { registry, inFlight, rateLimited, shed, middleware };
 }

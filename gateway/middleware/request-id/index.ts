@@ -5,7 +5,7 @@
  * echoed in the response, bound to the request's logger (`reqId`), and handlers pass it to NATS as
  * `tb-request-id`. Invariant: the id is always 1–128 characters of `[A-Za-z0-9._:-]`.
  */
-import { randomBytes } from 'node:crypto';
+import { uniqueId } from '../../../contracts/unique-id.js';
 import type { Middleware } from '../../types.js';
 
 /** The request and response header that carries the id. */
@@ -13,9 +13,9 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** A fresh id: 16 random bytes, base64url (22 characters). */
+/** A fresh id: 22 base64url characters, unique across processes (not secret: it is echoed to clients and logged). */
 export function newRequestId(): string {
-  return randomBytes(16).toString('base64url');
+  return uniqueId();
 }
 
 /** True when an incoming id may be reused as is (no spaces, no control or header-breaking characters). */
