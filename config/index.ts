@@ -45,6 +45,11 @@ export const SETTINGS = {
     default: '600000',
     doc: 'how long the answer to a command id is remembered, so a retry gets it (the reply log keeps busy actors overflow this long)',
   },
+  actorLingerMs: {
+    env: 'TB_ACTOR_LINGER_MS',
+    default: '10',
+    doc: 'after an actor writes a large state entry (over 16 KiB: a waitroom with many slots, a class with many holds), its next batch gathers this long before it is written, so a busy big actor packs and writes its entry tens of times a second rather than hundreds (0 = never wait)',
+  },
   maxCommandBytes: { env: 'TB_MAX_COMMAND_BYTES', default: '65536', doc: 'largest accepted command payload' },
   nodeHttpPort: {
     env: 'TB_NODE_HTTP_PORT',
@@ -170,6 +175,7 @@ export interface Config {
   passivateAfterMs: number;
   maxActivations: number;
   dedupeWindowMs: number;
+  actorLingerMs: number;
   maxCommandBytes: number;
   nodeHttpPort: number;
   nodeId: string;
@@ -244,7 +250,7 @@ export interface Config {
 const NUMERIC = new Set<SettingName>([
   'accessUserCacheMs',
   'partitions', 'kvReplicas', 'heartbeatMs', 'memberTimeoutMs', 'leaseTtlMs', 'leaseRenewMs',
-  'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'maxCommandBytes', 'nodeHttpPort',
+  'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'actorLingerMs', 'maxCommandBytes', 'nodeHttpPort',
   'actorNodes', 'gateways', 'httpPort', 'accessTtlSec', 'refreshTtlSec', 'emailVerificationTtlSec',
   'httpMaxInFlight', 'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
   'rateLimitIpPerSec', 'rateLimitIpBurst', 'rateLimitUserPerSec', 'rateLimitUserBurst', 'rateLimitMaxKeys',

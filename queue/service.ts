@@ -49,8 +49,6 @@ export interface QueueService {
   claim(eventId: string, userId: string): Promise<UserQueueStatus>;
   /** Leave the queue, or give back the slot. Idempotent. */
   leave(eventId: string, userId: string): Promise<UserQueueStatus>;
-  /** Record that the user is still there (KV `lastSeen`, written at most every 10 s). */
-  heartbeat(eventId: string, userId: string): Promise<void>;
   /** The queue's public counters (no user data); `COMMAND_NOT_FOUND` when there is no queue yet. */
   publicStatus(eventId: string): Promise<QueueView>;
   /** Create the queue from the event's config if it does not exist (idempotent). */
@@ -59,7 +57,6 @@ export interface QueueService {
   verifyToken(token: string, expect: { userId: string; eventId: string }): Promise<CheckoutClaims>;
 }
 
-const HEARTBEAT_WRITE_MS = 10_000;
 const rid = uniqueId;
 
 /** Build the service. The KV bucket is opened on first use. */
@@ -132,7 +129,7 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
     },
 
     async status(eventId, userId, o = {}) {
-      const { session, revision } = await mineWithRevision(eventId, userId);
+      const session = await mine(eventId, userId);
       const view = await statusOf(eventId, session.ticket);
       const slot = view.you?.slot;
       if ((o.autoClaim ?? true) && slot?.state === 'called' && !session.outcome) {
@@ -140,9 +137,6 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
           if (TbError.is(err, 'QUEUE_SLOT_EXPIRED') || TbError.is(err, 'QUEUE_NOT_YOUR_TURN')) return present(eventId, userId, session, view);
           throw err;
         });
-      }
-      if (session.lastSeen === undefined || now() - session.lastSeen >= HEARTBEAT_WRITE_MS) {
-        void sessions().then((st) => st.updateUser(eventId, userId, { ...session, lastSeen: now() }, revision)).catch(() => undefined);
       }
       return present(eventId, userId, session, view);
     },
@@ -163,11 +157,6 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       return present(eventId, userId, left, view);
     },
 
-    async heartbeat(eventId, userId) {
-      const { session, revision } = await mineWithRevision(eventId, userId);
-      if (session.lastSeen !== undefined && now() - session.lastSeen < HEARTBEAT_WRITE_MS) return;
-      await (await sessions()).updateUser(eventId, userId, { ...session, lastSeen: now() }, revision);
-    },
 
     publicStatus: (eventId) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${rid()}` }),
 

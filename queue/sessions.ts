@@ -21,8 +21,6 @@ export interface UserSession {
   joinedAt: number;
   /** How the session ended, once known (left, or a finished slot observed by `status`). */
   outcome?: SlotOutcome | 'skipped';
-  /** Last status/heartbeat seen (ms), written at most every `HEARTBEAT_WRITE_MS`. */
-  lastSeen?: number;
 }
 
 /** Who holds a session id. */

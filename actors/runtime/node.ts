@@ -295,6 +295,7 @@ export class ActorNode {
       replyLog: this.replyLog,
       timers: this.timers,
       dedupeWindowMs: this.cfg.dedupeWindowMs,
+      lingerMs: this.cfg.actorLingerMs,
       log: this.log,
       onDropped: (act, reason) => {
         if (this.activations.get(act.key) === act) this.activations.delete(act.key);

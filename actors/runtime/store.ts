@@ -91,9 +91,15 @@ export class StateStore {
    * re-read before deciding anything.
    */
   async write(key: string, entry: StateEntry, expectedRevision: number): Promise<number> {
+    return (await this.writeSized(key, entry, expectedRevision)).revision;
+  }
+
+  /** `write`, also telling how many bytes the entry took (the runtime lingers after big ones). */
+  async writeSized(key: string, entry: StateEntry, expectedRevision: number): Promise<{ revision: number; bytes: number }> {
     const data = encode(entry, Format.Msgpack);
     try {
-      return expectedRevision === 0 ? await this.kv.create(key, data) : await this.kv.update(key, data, expectedRevision);
+      const revision = expectedRevision === 0 ? await this.kv.create(key, data) : await this.kv.update(key, data, expectedRevision);
+      return { revision, bytes: data.byteLength };
     } catch (cause) {
       if (isWrongLastSequence(cause)) {
         throw new ConcurrencyConflictError(key, expectedRevision, undefined, this.partitionOfKey(key), { cause });

@@ -110,7 +110,7 @@ async function buyOnce(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord, checkoutT
       a.paid = pay.body;
     }
     const deadline = Date.now() + 90_000;
-    for (let wait = 50; Date.now() < deadline; wait = Math.min(1_000, wait * 1.5)) {
+    for (let wait = 200; Date.now() < deadline; wait = Math.min(2_000, wait * 1.5)) { // a payment page polls, it does not hammer
       await sleep(wait);
       const got = await env.api('GET', `/api/v1/orders/${a.orderId}`, { token: plan.token });
       if (got.status === 200) a.status = got.body.status;

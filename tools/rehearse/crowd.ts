@@ -85,18 +85,25 @@ export async function runCrowd(o: RehearseOptions, api: Api, sale: Sale, plans: 
     for (const c of workers) if (c.connected) c.send({ t: 'stop' });
   };
   let sampling = false;
+  let lastItems: unknown[] = [];
+  let lastQueue: unknown;
   const sampler = setInterval(() => {
     if (sampling) return;
     sampling = true;
     void (async () => {
+      // A saturated gateway may answer late or shed the sample (503): the line then shows the
+      // last figures it did get, never a sold count that falls back to 0.
       const [q, tc] = await Promise.all([
-        api('GET', `/api/v1/events/${sale.eventId}/queue`, { attempts: 1, timeoutMs: 3_000 }),
-        api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, { token: sale.organizer.token, attempts: 1, timeoutMs: 3_000 }),
+        api('GET', `/api/v1/events/${sale.eventId}/queue`, { attempts: 1, timeoutMs: 10_000 }),
+        api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, { token: sale.organizer.token, attempts: 1, timeoutMs: 10_000 }),
       ]);
-      const items = (tc.body?.items ?? []) as Array<{ sold: number; reserved: number; available: number }>;
+      const items = (tc.status === 200 ? tc.body?.items ?? [] : lastItems) as Array<{ sold: number; reserved: number; available: number }>;
+      if (tc.status === 200) lastItems = items;
+      if (q.status === 200) lastQueue = q.body;
+      const qb = (q.status === 200 ? q.body : lastQueue) as Record<string, number> | undefined;
       const s: Sample = {
-        at: Date.now(), joined: q.body?.joined ?? 0, cursor: q.body?.cursor ?? 0, queueLength: Math.max(0, (q.body?.joined ?? 0) - (q.body?.cursor ?? 0)),
-        slotsInUse: q.body?.slotsInUse ?? 0, admitted: q.body?.admitted ?? 0,
+        at: Date.now(), joined: qb?.['joined'] ?? 0, cursor: qb?.['cursor'] ?? 0, queueLength: Math.max(0, (qb?.['joined'] ?? 0) - (qb?.['cursor'] ?? 0)),
+        slotsInUse: qb?.['slotsInUse'] ?? 0, admitted: qb?.['admitted'] ?? 0,
         available: items.reduce((a, c) => a + c.available, 0), sold: items.reduce((a, c) => a + c.sold, 0), reserved: items.reduce((a, c) => a + c.reserved, 0),
         counts: { arriving: sum(counts, 'arriving'), queued: sum(counts, 'queued'), checkout: sum(counts, 'checkout'), admitted: sum(counts, 'admitted'), done: sum(counts, 'done'), sold: sum(counts, 'sold'), failed: sum(counts, 'failed') },
       };
