@@ -25,6 +25,8 @@ export interface AccountsContext {
   now: () => number;
   /** Live-user lookups of access-token verification (see user-cache.ts). */
   users: import('./user-cache.js').LiveUserCache;
+  /** Batched live-user role lookups behind the cache (see live-roles.ts). */
+  liveRoles: import('./live-roles.js').LiveRolesLoader;
 }
 
 /** @internal Normalise an email for storage and lookup: trimmed, lowercased. */

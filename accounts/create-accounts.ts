@@ -10,6 +10,7 @@ import { requestEmailVerification, verifyEmail } from './email-verification.js';
 import { LogMailer } from './mailer.js';
 import { batchLookup, changePassword, deleteAccount, getProfile, updateProfile } from './profile.js';
 import { grantPlatformRole, register } from './registration.js';
+import { LiveRolesLoader } from './live-roles.js';
 import { LiveUserCache } from './user-cache.js';
 import { login, logout, logoutEverywhere, refresh, verifyAccessToken } from './sessions.js';
 import { signingKey } from './tokens.js';
@@ -64,6 +65,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     publicBaseUrl: config.publicBaseUrl,
     mailer: deps.mailer ?? new LogMailer(log),
     users: new LiveUserCache(config.userCacheMs ?? 0),
+    liveRoles: new LiveRolesLoader(deps.db),
     log,
     now: deps.now ?? Date.now,
   };

@@ -115,8 +115,8 @@ export async function verifyAccessToken(ctx: AccountsContext, token: string): Pr
     if (!cached.roles) throw new TbError('AUTH_TOKEN_INVALID');
     return { userId: checked.sub, roles: [...cached.roles] };
   }
-  const user = await findLiveUser(ctx.db, checked.sub);
-  ctx.users.set(checked.sub, user ? [...user.platformRoles] : null, now);
-  if (!user) throw new TbError('AUTH_TOKEN_INVALID');
-  return { userId: user.id, roles: [...user.platformRoles] };
+  const roles = await ctx.liveRoles.load(checked.sub);
+  ctx.users.set(checked.sub, roles, now);
+  if (!roles) throw new TbError('AUTH_TOKEN_INVALID');
+  return { userId: checked.sub, roles };
 }

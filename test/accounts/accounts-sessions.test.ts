@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TbError } from '../../contracts/index.js';
 import type { Accounts } from '../../accounts/index.js';
 import { postgresUnavailable } from '../db/throwaway-db.js';
+import { LiveRolesLoader } from '../../accounts/live-roles.js';
 import { newUser, setupAccounts, type AccountsFixture } from './setup.js';
 
 const skip = await postgresUnavailable();
@@ -138,5 +139,24 @@ describe.skipIf(skip !== undefined)('accounts sessions', () => {
     const before = f.log.lines.length;
     f.make({ config: { jwtSecret: SETTINGS.jwtSecret.default, publicBaseUrl: 'http://x' } });
     expect(f.log.lines.slice(before).some((l) => l.level === 'warn' && l.msg?.includes('development JWT secret'))).toBe(true);
+  });
+
+  it('accounts - concurrent sign-in checks of many users share a few queries, and a deleted account is refused', async () => {
+    const people = await Promise.all(Array.from({ length: 40 }, (_, i) => signedUp(`batch${i}`)));
+    const gone = people[0]!;
+    await accounts.deleteAccount(gone.user.id);
+    const loader = new LiveRolesLoader(f.handle.db);
+    const asks = [...people, ...people].map((p) => loader.load(p.user.id));
+    const answers = await Promise.all(asks);
+    // 80 asks for 40 users: answered by one query (one turn of the event loop).
+    expect(loader.queries).toBe(1);
+    expect(answers[0]).toBeNull();
+    expect(answers[40]).toBeNull();
+    for (let i = 1; i < 40; i++) expect([i, answers[i]]).toEqual([i, []]);
+    expect(await loader.load('not-a-uuid')).toBeNull();
+    // Through the service: the deleted user's token is refused, the others are accepted.
+    expect(await code(accounts.verifyAccessToken(gone.session.accessToken))).toBe('AUTH_TOKEN_INVALID');
+    const ok = await Promise.all(people.slice(1).map((p) => accounts.verifyAccessToken(p.session.accessToken)));
+    expect(ok.map((c) => c.userId)).toEqual(people.slice(1).map((p) => p.user.id));
   });
 });
