@@ -41,6 +41,7 @@ function gateway(overrides = {}) {
     verifyAccessToken: async (t) => {
       if (t === 'good') return { userId: 'u1', roles: ['user'] };
       if (t === 'expired') throw new TbError('AUTH_TOKEN_EXPIRED');
+      if (t === 'store-down') throw new TbError('RUNTIME_UNAVAILABLE');
       throw new Error('bad signature');
     },
   });
@@ -75,6 +76,9 @@ describe('gateway app (in-process)', () => {
     expect(json(expired).error.code).toBe('AUTH_TOKEN_EXPIRED');
     const garbage = await gw.handle({ method: 'POST', path: '/api/v1/things/a', body, headers: { authorization: 'Basic Zm9vOmJhcg==' } });
     expect(json(garbage).error.code).toBe('AUTH_TOKEN_INVALID');
+    // The account store failing is not the token's fault: 503, retryable, no WWW-Authenticate.
+    const down = await gw.handle({ method: 'POST', path: '/api/v1/things/a', body, headers: { authorization: 'Bearer store-down' } });
+    expect([down.status, json(down).error.code, json(down).error.retryable, down.headers['www-authenticate']]).toEqual([503, 'RUNTIME_UNAVAILABLE', true, undefined]);
     const forbidden = await gw.handle({ path: '/api/v1/admin', headers: authz });
     expect([forbidden.status, json(forbidden).error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
   });

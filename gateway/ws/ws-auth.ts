@@ -9,6 +9,7 @@
  */
 import { TbError } from '../../contracts/index.js';
 import type { AuthUser, GatewayRequest, VerifyAccessToken } from '../types.js';
+import { asAuthError } from '../middleware/auth/index.js';
 
 /** The subprotocol prefix that carries the access token. */
 export const BEARER_PROTOCOL_PREFIX = 'bearer.';
@@ -40,8 +41,8 @@ export function wsCredentials(req: Pick<GatewayRequest, 'headers' | 'query'>): W
 }
 
 /**
- * Verify the upgrade's token. Throws `AUTH_TOKEN_MISSING` or `AUTH_TOKEN_INVALID` (401), or the
- * verifier's own 401/403 `TbError` (e.g. `AUTH_TOKEN_EXPIRED`).
+ * Verify the upgrade's token. Throws `AUTH_TOKEN_MISSING` or `AUTH_TOKEN_INVALID` (401), the
+ * verifier's own 401/403 `TbError` (e.g. `AUTH_TOKEN_EXPIRED`), or its retryable failure (5xx).
  */
 export async function authenticateUpgrade(token: string | undefined, verify: VerifyAccessToken | undefined): Promise<AuthUser> {
   if (token === undefined) throw new TbError('AUTH_TOKEN_MISSING');
@@ -49,7 +50,6 @@ export async function authenticateUpgrade(token: string | undefined, verify: Ver
   try {
     return await verify(token);
   } catch (err) {
-    if (TbError.is(err) && (err.status === 401 || err.status === 403)) throw err;
-    throw new TbError('AUTH_TOKEN_INVALID', {}, { cause: err });
+    throw asAuthError(err);
   }
 }

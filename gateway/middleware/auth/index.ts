@@ -19,6 +19,16 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m[1];
 }
 
+/**
+ * What a failed token check answers: the verifier's own 401/403, a retryable failure as it is
+ * (the token may be fine and the account store busy or down: 503/504, never "your token is
+ * invalid", which a rehearsal showed to 300 buyers at once), anything else `AUTH_TOKEN_INVALID`.
+ */
+export function asAuthError(err: unknown): TbError {
+  if (TbError.is(err) && (err.status === 401 || err.status === 403 || err.retryable)) return err;
+  return new TbError('AUTH_TOKEN_INVALID', {}, { cause: err });
+}
+
 /** The `auth` middleware. Without a verifier, any route that needs a user answers 401. */
 export function auth(verify: VerifyAccessToken | undefined): Middleware {
   return {
@@ -35,8 +45,7 @@ export function auth(verify: VerifyAccessToken | undefined): Middleware {
       try {
         ctx.user = await verify(token);
       } catch (err) {
-        if (TbError.is(err) && (err.status === 401 || err.status === 403)) throw err;
-        throw new TbError('AUTH_TOKEN_INVALID', {}, { cause: err });
+        throw asAuthError(err);
       }
       if (route.roles && route.roles.length > 0 && !route.roles.some((r) => ctx.user!.roles.includes(r))) {
         throw new TbError('AUTH_FORBIDDEN', { roles: route.roles.join(', ') });
