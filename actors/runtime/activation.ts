@@ -71,6 +71,12 @@ const EFFECTS_BACKLOG_LIMIT = 512;
 /** Longest a batch waits for the previous batch's effects before writing anyway. */
 const EFFECTS_WAIT_MS = 2_000;
 /**
+ * Most commands applied in one synchronous slice. A waitroom flooded with joins once applied
+ * thousands at a time and held its node's event loop for over 8 s: its heartbeats stopped, its
+ * leases expired, and the partitions bounced between nodes mid-sale.
+ */
+const APPLY_PER_TURN = 256;
+/**
  * Entries at least this big make the next batch linger (`lingerMs`): packing and writing a
  * 100 KB waitroom entry per handful of joins cost a rehearsal's node a third of its CPU.
  */
@@ -194,7 +200,10 @@ export class Activation {
       for (;;) {
         if (this.dropped) break;
         if (this.mailbox.size > 0) {
-          this.applyInto(this.openBatch(), this.mailbox.drain());
+          this.applyInto(this.openBatch(), this.mailbox.drain(APPLY_PER_TURN));
+          // Give the event loop a turn between slices: lease renewals, heartbeats and other
+          // actors must not wait behind one hot actor's thousands of queued commands.
+          if (this.mailbox.size > 0) await new Promise((r) => setImmediate(r));
           continue;
         }
         if (inflight) {

@@ -16,11 +16,14 @@ export class Mailbox<T> {
     return true;
   }
 
-  /** Take everything queued, in arrival order. */
-  drain(): T[] {
-    const out = this.items;
-    this.items = [];
-    return out;
+  /** Take everything queued (or the oldest `max`), in arrival order. */
+  drain(max = Number.POSITIVE_INFINITY): T[] {
+    if (this.items.length <= max) {
+      const out = this.items;
+      this.items = [];
+      return out;
+    }
+    return this.items.splice(0, max);
   }
 
   get size(): number {

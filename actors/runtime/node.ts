@@ -48,6 +48,9 @@ type PartitionState = { status: 'starting' } | { status: 'owned'; sub: Subscript
 
 const VERSION = '0.1.0';
 
+/** How often the node checks its own event loop for stalls (ms). */
+const STALL_PROBE_MS = 250;
+
 export class ActorNode {
   readonly nodeId: string;
   readonly log: Logger;
@@ -66,6 +69,7 @@ export class ActorNode {
   private service: Service | undefined;
   private loopTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
   private ticking = false;
   private tickAgain = false;
   private stopping = false;
@@ -123,6 +127,14 @@ export class ActorNode {
     this.loopTimer = setInterval(() => this.kick(), c.leaseRenewMs);
     this.sweepTimer = setInterval(() => this.passivate(), Math.max(1_000, Math.min(10_000, c.passivateAfterMs / 4)));
     this.sweepTimer.unref?.();
+    // A stalled event loop is why leases expire on a live node: say so, with how long it stalled.
+    let tickAt = Date.now();
+    this.stallTimer = setInterval(() => {
+      const late = Date.now() - tickAt - STALL_PROBE_MS;
+      tickAt = Date.now();
+      if (late >= c.leaseRenewMs) this.log.warn({ stalledMs: late, leaseTtlMs: c.leaseTtlMs }, 'event loop stalled');
+    }, STALL_PROBE_MS);
+    this.stallTimer.unref?.();
     if (this.opts.http ?? c.nodeHttpPort >= 0) {
       this.http = await startNodeHttp(Math.max(0, c.nodeHttpPort), '127.0.0.1', {
         registry: this.metrics.registry,
@@ -348,6 +360,7 @@ export class ActorNode {
     this.stopping = true;
     clearInterval(this.loopTimer);
     clearInterval(this.sweepTimer);
+    clearInterval(this.stallTimer);
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
     await this.membership.drain().catch(() => undefined);
     await this.service?.stop().catch(() => undefined);

@@ -74,7 +74,7 @@ describe('runtime - rebalancing and discovery', () => {
     for await (const i of await svc.info('tb-actors')) infos.push(i as never);
     const ep = infos[0]!.endpoints.find((e) => e.name === 'counter')!;
     expect(ep).toMatchObject({ subject: 'tb.counter.*.*', queue_group: 'tb-actors' });
-    expect(ep.metadata?.verbs).toBe('add,arm,bump,fail,get');
+    expect(ep.metadata?.verbs).toBe('add,arm,bump,fail,get,pad');
     const stats: { endpoints: { num_requests: number; data?: unknown }[] }[] = [];
     for await (const s of await svc.stats('tb-actors')) stats.push(s as never);
     expect(stats.length).toBeGreaterThan(0);
