@@ -76,6 +76,8 @@ const EFFECTS_WAIT_MS = 2_000;
  * leases expired, and the partitions bounced between nodes mid-sale.
  */
 const APPLY_PER_TURN = 256;
+/** During a flood, an open batch this big is written even while the effects backlog says wait. */
+const FLOOD_BATCH_LIMIT = 4_096;
 /**
  * Entries at least this big make the next batch linger (`lingerMs`): packing and writing a
  * 100 KB waitroom entry per handful of joins cost a rehearsal's node a third of its CPU.
@@ -197,21 +199,36 @@ export class Activation {
     try {
       if (!this.loaded) await this.load();
       let inflight: Promise<boolean> | undefined;
+      let outcome: boolean | undefined; // the in-flight write's result, once known
+      const start = (open: OpenBatch): void => {
+        const sealed = this.seal(open);
+        this.open = undefined;
+        outcome = undefined;
+        inflight = this.commit(sealed).then((ok) => (outcome = ok));
+      };
       for (;;) {
         if (this.dropped) break;
+        if (inflight && outcome !== undefined) {
+          inflight = undefined;
+          if (!outcome) return this.failOpen(new NotOwnerError(this.d.partition));
+        }
         if (this.mailbox.size > 0) {
           this.applyInto(this.openBatch(), this.mailbox.drain(APPLY_PER_TURN));
-          // Give the event loop a turn between slices: lease renewals, heartbeats and other
-          // actors must not wait behind one hot actor's thousands of queued commands.
-          if (this.mailbox.size > 0) await new Promise((r) => setImmediate(r));
+          if (this.mailbox.size > 0) {
+            // A flood: the mailbox may never be empty, so write what is applied whenever no write
+            // is in flight (unless the effects backlog says wait, up to a bound), and give the
+            // event loop a turn between slices: lease renewals, heartbeats and other actors must
+            // not wait behind one hot actor's thousands of queued commands.
+            const open = this.open!;
+            const backlogged = this.effectsInFlight !== undefined && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT;
+            if (!inflight && (!backlogged || open.size >= FLOOD_BATCH_LIMIT)) start(open);
+            await new Promise((r) => setImmediate(r));
+          }
           continue;
         }
         if (inflight) {
-          const r = await Promise.race([inflight.then((ok) => ({ ok })), this.arrival()]);
+          await Promise.race([inflight, this.arrival()]);
           this.wake = undefined; // a stale waker would swallow the next enqueue
-          if (r === 'arrived') continue;
-          inflight = undefined;
-          if (!r.ok) return this.failOpen(new NotOwnerError(this.d.partition));
           continue;
         }
         if (!this.open) break;
@@ -229,9 +246,7 @@ export class Activation {
           await waitAtMost(this.effectsInFlight, EFFECTS_WAIT_MS);
           continue;
         }
-        const sealed = this.seal(this.open);
-        this.open = undefined;
-        inflight = this.commit(sealed);
+        start(this.open);
       }
     } catch (err) {
       const e = err instanceof TbError ? err : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
