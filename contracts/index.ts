@@ -17,6 +17,7 @@ export { CommandId, Command, Reply, ErrorBodySchema, validate, Type } from './sc
 export { encodeReply, encodeErrorReply, decodeReply } from './envelope.js';
 export { createActorClient } from './client.js';
 
+export { uniqueId } from './unique-id.js';
 export type { ErrorSpec, ErrorCode, ErrorBody } from './errors.js';
 export type { ActorAddress, ParsedSubject } from './subjects.js';
 export type { Static, TSchema, TObject } from './schemas.js';

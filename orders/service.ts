@@ -10,8 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { holdMsFor, orderCodeOf, orderIdFor } from '../actors/order/index.js';
-import { TbError } from '../contracts/index.js';
-import { uniqueId } from '../contracts/unique-id.js';
+import { TbError, uniqueId } from '../contracts/index.js';
 import { EventStatus, type EventView } from '../contracts/kinds/event.js';
 import { OrderLimits, OrderStatus as S, type OrderView } from '../contracts/kinds/order.js';
 import type { HttpClient, PaymentProviders, PaymentStore } from '../payments/index.js';
@@ -66,14 +65,13 @@ export interface OrderService {
 }
 
 const SYSTEM_VIEWER = { userId: 'system-orders', platformRoles: ['admin'] };
-const rid = uniqueId;
 
 /** Build the service. */
 export function createOrderService(opts: OrderServiceOptions): OrderService {
   const { ask, config } = opts;
   const now = opts.now ?? Date.now;
   const key = checkoutKey(config.checkoutSecret);
-  const read = () => `read-${rid()}`;
+  const read = () => `read-${uniqueId()}`;
 
   /** Event published, on sale, lines its own, token valid when it has a waitroom: the token's session id. */
   async function check(req: CreateOrderRequest): Promise<string | undefined> {

@@ -10,8 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import { TbError, createActorClient } from '../contracts/index.js';
-import { uniqueId } from '../contracts/unique-id.js';
+import { TbError, createActorClient, uniqueId } from '../contracts/index.js';
 import type { ClaimResult, JoinResult, QueueView } from '../contracts/kinds/queue.js';
 import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
 import { ensureQueue, type Ask } from './ensure.js';
@@ -57,7 +56,6 @@ export interface QueueService {
   verifyToken(token: string, expect: { userId: string; eventId: string }): Promise<CheckoutClaims>;
 }
 
-const rid = uniqueId;
 
 /** Build the service. The KV bucket is opened on first use. */
 export function createQueueService(opts: QueueServiceOptions): QueueService {
@@ -70,14 +68,13 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
   /** Events whose queue this process has seen exist (so the join command never meets a missing actor). */
   const known = new Set<string>();
 
-  const statusOf = (eventId: string, ticket: number) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${rid()}`, ticket });
+  const statusOf = (eventId: string, ticket: number) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${uniqueId()}`, ticket });
 
-  async function mineWithRevision(eventId: string, userId: string): Promise<{ session: UserSession; revision: number }> {
+  async function mine(eventId: string, userId: string): Promise<UserSession> {
     const found = await (await sessions()).getUser(eventId, userId);
     if (!found) throw new TbError('QUEUE_NOT_JOINED', { eventId, userId });
-    return found;
+    return found.session;
   }
-  const mine = async (eventId: string, userId: string) => (await mineWithRevision(eventId, userId)).session;
 
   async function present(eventId: string, userId: string, session: UserSession, view: QueueView, claim?: ClaimResult): Promise<UserQueueStatus> {
     const status = userStatusOf(session, view, now());
@@ -96,7 +93,7 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
 
   async function claimFor(eventId: string, userId: string, session: UserSession): Promise<UserQueueStatus> {
     // A fresh command id per attempt: refusals are remembered by id, and claims are idempotent by session anyway.
-    const r = await ask<ClaimResult>('queue', eventId, 'claim', { commandId: `claim-${session.sessionId}-${rid()}`, ticket: session.ticket, sessionId: session.sessionId, userId });
+    const r = await ask<ClaimResult>('queue', eventId, 'claim', { commandId: `claim-${session.sessionId}-${uniqueId()}`, ticket: session.ticket, sessionId: session.sessionId, userId });
     return present(eventId, userId, session, r.view, r);
   }
 
@@ -112,7 +109,7 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       const existing = await store.getUser(eventId, userId);
       if (existing) return service.status(eventId, userId);
       if (!known.has(eventId)) {
-        const exists = await ask('queue', eventId, 'status', { commandId: `read-${rid()}` }).then(() => true, (err: unknown) => {
+        const exists = await ask('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }).then(() => true, (err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;
           throw err;
         });
@@ -158,7 +155,7 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
     },
 
 
-    publicStatus: (eventId) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${rid()}` }),
+    publicStatus: (eventId) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }),
 
     verifyToken: (token, expect) => verifyCheckoutToken(key, token, expect, now()),
   };

@@ -95,16 +95,6 @@ export class SessionStore {
     await this.kv.put(userKey(eventId, userId), encode(session));
   }
 
-  /** Advisory update by compare-and-set on `revision`: false (and nothing written) when the entry changed meanwhile. */
-  async updateUser(eventId: string, userId: string, session: UserSession, revision: number): Promise<boolean> {
-    try {
-      await this.kv.update(userKey(eventId, userId), encode(session), revision);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** Who holds `sessionId`, or undefined. */
   async getSession(eventId: string, sessionId: string): Promise<SessionOwner | undefined> {
     const e = await this.kv.get(sessionKey(eventId, sessionId));

@@ -138,6 +138,11 @@ export class Activation {
   }
 
   /** Effect items committed but not yet acknowledged by JetStream. */
+  /** True while earlier effects are still being published and too many are unacknowledged. */
+  private effectsBacklogged(): boolean {
+    return this.effectsInFlight !== undefined && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT;
+  }
+
   private unacknowledged(): number {
     let n = 0;
     for (const o of this.outbox) if (!this.acked.has(o.msgId)) n++;
@@ -220,8 +225,7 @@ export class Activation {
             // event loop a turn between slices: lease renewals, heartbeats and other actors must
             // not wait behind one hot actor's thousands of queued commands.
             const open = this.open!;
-            const backlogged = this.effectsInFlight !== undefined && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT;
-            if (!inflight && (!backlogged || open.size >= FLOOD_BATCH_LIMIT)) start(open);
+            if (!inflight && (!this.effectsBacklogged() || open.size >= FLOOD_BATCH_LIMIT)) start(open);
             await new Promise((r) => setImmediate(r));
           }
           continue;
@@ -242,8 +246,8 @@ export class Activation {
         }
         // Back-pressure from the effects: while many earlier events are unacknowledged, let
         // commands join the open batch rather than carry the backlog along in every write.
-        if (this.effectsInFlight && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT) {
-          await waitAtMost(this.effectsInFlight, EFFECTS_WAIT_MS);
+        if (this.effectsBacklogged()) {
+          await waitAtMost(this.effectsInFlight!, EFFECTS_WAIT_MS);
           continue;
         }
         start(this.open);
@@ -459,7 +463,7 @@ export class Activation {
       const indexDue = this.publishFailing ? Math.min(deadline ?? s.now, s.now) : deadline;
       try {
         await this.d.timers.beforeWrite(this.d.partition, this.key, indexDue);
-        const written = await this.d.store.writeSized(this.key, s.entry, this.revision);
+        const written = await this.d.store.write(this.key, s.entry, this.revision);
         this.revision = written.revision;
         this.lastEntryBytes = written.bytes;
         this.lastWriteEndedAt = Date.now();

@@ -1,7 +1,8 @@
 /**
  * @module actors/runtime/mailbox
- * An activation's ordered queue. Commands are appended as they arrive and drained as a whole
- * batch (group commit): everything queued while a write is in flight goes into the next write.
+ * An activation's ordered queue. Commands are appended as they arrive and drained in arrival
+ * order, in slices of at most a few hundred so one hot actor never holds the event loop; what
+ * queues while a write is in flight goes into the next write (group commit).
  * Bounded: past `capacity` new commands are refused (the caller answers `RUNTIME_OVERLOADED`).
  */
 export class Mailbox<T> {

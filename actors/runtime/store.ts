@@ -86,16 +86,11 @@ export class StateStore {
 
   /**
    * Write `entry` if the key is still at `expectedRevision` (0 = must not exist) and return the
-   * new revision. Throws `ConcurrencyConflictError` when another writer got there first, and
+   * new revision and the entry's size in bytes (the runtime lingers after big ones). Throws `ConcurrencyConflictError` when another writer got there first, and
    * `StorageUnavailableError` when the outcome is unknown: the caller must drop its copy and
    * re-read before deciding anything.
    */
-  async write(key: string, entry: StateEntry, expectedRevision: number): Promise<number> {
-    return (await this.writeSized(key, entry, expectedRevision)).revision;
-  }
-
-  /** `write`, also telling how many bytes the entry took (the runtime lingers after big ones). */
-  async writeSized(key: string, entry: StateEntry, expectedRevision: number): Promise<{ revision: number; bytes: number }> {
+  async write(key: string, entry: StateEntry, expectedRevision: number): Promise<{ revision: number; bytes: number }> {
     const data = encode(entry, Format.Msgpack);
     try {
       const revision = expectedRevision === 0 ? await this.kv.create(key, data) : await this.kv.update(key, data, expectedRevision);

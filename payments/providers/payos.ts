@@ -10,6 +10,7 @@ import { VND, vndAmount, wholeAmount } from './amounts.js';
 import { bodyText, hmacHex, jsonAnswer, parseJsonObject, redactSignature, signatureMatches } from './crypto.js';
 import { callProvider } from './http.js';
 import type { CallbackOutcome, CreatePaymentInput, PaymentProvider, ProviderAnswer, ProviderDeps, VerifyResult } from './types.js';
+import { defineProvider } from './define.js';
 
 /** PayOS credentials (from `TB_PAYOS_*`). */
 export interface PayOsConfig {
@@ -142,22 +143,12 @@ export function payOsCallbackAnswer(outcome: CallbackOutcome): ProviderAnswer {
 
 /** The PayOS provider; `configured` is false (and every call refuses) until all three secrets are set. */
 export function createPayOsProvider(cfg: PayOsConfig): PaymentProvider {
-  const configured = cfg.clientId !== '' && cfg.apiKey !== '' && cfg.checksumKey !== '';
-  return {
+  return defineProvider({
     name: 'payos',
-    configured,
-    async createPayment(input, deps) {
-      if (!configured) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'payos', settings: 'TB_PAYOS_CLIENT_ID, TB_PAYOS_API_KEY, TB_PAYOS_CHECKSUM_KEY' });
-      return createPayment(cfg, input, deps);
-    },
-    verifyCallback(req) {
-      if (!configured) return { ok: false, reason: 'unconfigured' };
-      try {
-        return verifyCallback(cfg, req.body);
-      } catch {
-        return { ok: false, reason: 'malformed' };
-      }
-    },
+    configured: cfg.clientId !== '' && cfg.apiKey !== '' && cfg.checksumKey !== '',
+    settings: ['TB_PAYOS_CLIENT_ID', 'TB_PAYOS_API_KEY', 'TB_PAYOS_CHECKSUM_KEY'],
+    createPayment: (input, deps) => createPayment(cfg, input, deps),
+    verifyCallback: (req) => verifyCallback(cfg, req.body),
     callbackAnswer: payOsCallbackAnswer,
-  };
+  });
 }

@@ -9,6 +9,7 @@ import { TbError } from '../../contracts/index.js';
 import { wholeAmount } from './amounts.js';
 import { bodyText, hmacHex, jsonAnswer, parseJsonObject, redactSignature, signatureMatches } from './crypto.js';
 import type { CallbackOutcome, CreatePaymentInput, PaymentProvider, ProviderAnswer, VerifyResult } from './types.js';
+import { defineProvider } from './define.js';
 
 /** The header that carries a sandbox callback's signature. */
 export const SANDBOX_SIGNATURE_HEADER = 'x-tb-sandbox-signature';
@@ -99,22 +100,12 @@ function createPayment(cfg: SandboxConfig, input: CreatePaymentInput) {
 
 /** The sandbox provider; it is always configured (its dev default secret is logged as such by the caller). */
 export function createSandboxProvider(cfg: SandboxConfig): PaymentProvider {
-  const configured = cfg.secret !== '';
-  return {
+  return defineProvider({
     name: 'sandbox',
-    configured,
-    async createPayment(input) {
-      if (!configured) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'sandbox', settings: 'TB_SANDBOX_PAYMENT_SECRET' });
-      return createPayment(cfg, input);
-    },
-    verifyCallback(req) {
-      if (!configured) return { ok: false, reason: 'unconfigured' };
-      try {
-        return verify(cfg.secret, req.body, req.headers[SANDBOX_SIGNATURE_HEADER]);
-      } catch {
-        return { ok: false, reason: 'malformed' };
-      }
-    },
+    configured: cfg.secret !== '',
+    settings: ['TB_SANDBOX_PAYMENT_SECRET'],
+    createPayment: (input) => createPayment(cfg, input),
+    verifyCallback: (req) => verify(cfg.secret, req.body, req.headers[SANDBOX_SIGNATURE_HEADER]),
     callbackAnswer: sandboxCallbackAnswer,
-  };
+  });
 }

@@ -11,6 +11,7 @@ import { VND, fromVnpayAmount, toVnpayAmount, vndAmount } from './amounts.js';
 import { hmacHex, jsonAnswer, redactSignature, signatureMatches } from './crypto.js';
 import { vnTimestamp } from './http.js';
 import type { CallbackOutcome, CallbackRequest, CreatePaymentInput, PaymentProvider, ProviderAnswer, ProviderDeps, VerifyResult } from './types.js';
+import { defineProvider } from './define.js';
 
 /** VNPay credentials (from `TB_VNPAY_*`). */
 export interface VnpayConfig {
@@ -128,22 +129,12 @@ export function vnpayCallbackAnswer(outcome: CallbackOutcome): ProviderAnswer {
 
 /** The VNPay provider; `configured` is false (and every call refuses) until both secrets are set. */
 export function createVnpayProvider(cfg: VnpayConfig): PaymentProvider {
-  const configured = cfg.tmnCode !== '' && cfg.hashSecret !== '';
-  return {
+  return defineProvider({
     name: 'vnpay',
-    configured,
-    async createPayment(input, deps) {
-      if (!configured) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'vnpay', settings: 'TB_VNPAY_TMN_CODE, TB_VNPAY_HASH_SECRET' });
-      return createPayment(cfg, input, deps);
-    },
-    verifyCallback(req) {
-      if (!configured) return { ok: false, reason: 'unconfigured' };
-      try {
-        return verifyCallback(cfg, req);
-      } catch {
-        return { ok: false, reason: 'malformed' };
-      }
-    },
+    configured: cfg.tmnCode !== '' && cfg.hashSecret !== '',
+    settings: ['TB_VNPAY_TMN_CODE', 'TB_VNPAY_HASH_SECRET'],
+    createPayment: (input, deps) => createPayment(cfg, input, deps),
+    verifyCallback: (req) => verifyCallback(cfg, req),
     callbackAnswer: vnpayCallbackAnswer,
-  };
+  });
 }

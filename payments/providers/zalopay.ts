@@ -10,6 +10,7 @@ import { VND, vndAmount, wholeAmount } from './amounts.js';
 import { bodyText, hmacHex, jsonAnswer, parseJsonObject, redactSignature, signatureMatches } from './crypto.js';
 import { callProvider, vnYymmdd } from './http.js';
 import type { CallbackOutcome, CreatePaymentInput, PaymentProvider, ProviderAnswer, ProviderDeps, VerifyResult } from './types.js';
+import { defineProvider } from './define.js';
 
 /** ZaloPay credentials (from `TB_ZALOPAY_*`). */
 export interface ZaloPayConfig {
@@ -123,22 +124,12 @@ export function zaloPayCallbackAnswer(outcome: CallbackOutcome): ProviderAnswer 
 
 /** The ZaloPay provider; `configured` is false (and every call refuses) until all three secrets are set. */
 export function createZaloPayProvider(cfg: ZaloPayConfig): PaymentProvider {
-  const configured = cfg.appId !== '' && cfg.key1 !== '' && cfg.key2 !== '';
-  return {
+  return defineProvider({
     name: 'zalopay',
-    configured,
-    async createPayment(input, deps) {
-      if (!configured) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'zalopay', settings: 'TB_ZALOPAY_APP_ID, TB_ZALOPAY_KEY1, TB_ZALOPAY_KEY2' });
-      return createPayment(cfg, input, deps);
-    },
-    verifyCallback(req) {
-      if (!configured) return { ok: false, reason: 'unconfigured' };
-      try {
-        return verifyCallback(cfg, req.body);
-      } catch {
-        return { ok: false, reason: 'malformed' };
-      }
-    },
+    configured: cfg.appId !== '' && cfg.key1 !== '' && cfg.key2 !== '',
+    settings: ['TB_ZALOPAY_APP_ID', 'TB_ZALOPAY_KEY1', 'TB_ZALOPAY_KEY2'],
+    createPayment: (input, deps) => createPayment(cfg, input, deps),
+    verifyCallback: (req) => verifyCallback(cfg, req.body),
     callbackAnswer: zaloPayCallbackAnswer,
-  };
+  });
 }

@@ -2,14 +2,14 @@
  * @module tools/rehearse/crowd
  * The crowd: plans every buyer from a seeded random generator (arrival time on the chosen
  * curve, who abandons, who fails a payment and retries), spreads the buyers over worker
- * processes, samples the system's public state once a second (queue counters, the staff view
- * of the ticket classes) for the live line and the charts, and ends the sale when every ticket
+ * processes, takes the sampler's look at the sale once a second (queue counters, ticket classes)
+ * for the live line and the charts, and ends the sale when every ticket
  * is sold, every buyer is done, or time is up. Invariant: every worker is stopped on return.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MintedUser } from '../../test/gateway/ws/users.js';
-import type { Api, ApiResult } from './http.js';
+import type { Sampler } from './sampler.js';
 import type { RehearseOptions } from './options.js';
 import type { Sale } from './setup.js';
 import type { BuyerPlan, BuyerRecord, FromWorker, Sample, WorkerCounts } from './types.js';
@@ -59,7 +59,7 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const sum = (cs: WorkerCounts[], k: keyof WorkerCounts) => cs.reduce((n, c) => n + c[k], 0);
 
 /** Run the crowd until the sale ends; `line` gets the live progress line. */
-export async function runCrowd(o: RehearseOptions, api: Api, sale: Sale, plans: BuyerPlan[], ctx: { gatewayUrl: string; sandboxSecret?: string | undefined; deadline: number; line: (s: string) => void; onTick?: (elapsedSec: number) => void; sample?: () => Promise<[ApiResult, ApiResult]> }): Promise<CrowdResult> {
+export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[], ctx: { gatewayUrl: string; sandboxSecret?: string | undefined; deadline: number; line: (s: string) => void; onTick?: (elapsedSec: number) => void; sample: Sampler['sample'] }): Promise<CrowdResult> {
   const n = o.workers > 0 ? o.workers : Math.max(2, Math.ceil(plans.length / 4_000));
   const counts: WorkerCounts[] = Array.from({ length: n }, () => ({ arriving: 0, queued: 0, checkout: 0, admitted: 0, done: 0, sold: 0, failed: 0 }));
   const records: BuyerRecord[][] = [];
@@ -93,10 +93,7 @@ export async function runCrowd(o: RehearseOptions, api: Api, sale: Sale, plans: 
     void (async () => {
       // A saturated gateway may answer late or shed the sample (503): the line then shows the
       // last figures it did get, never a sold count that falls back to 0.
-      const [q, tc] = ctx.sample ? await ctx.sample() : await Promise.all([
-        api('GET', `/api/v1/events/${sale.eventId}/queue`, { attempts: 1, timeoutMs: 10_000 }),
-        api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, { token: sale.organizer.token, attempts: 1, timeoutMs: 10_000 }),
-      ]);
+      const [q, tc] = await ctx.sample();
       const items = (tc.status === 200 ? tc.body?.items ?? [] : lastItems) as Array<{ sold: number; reserved: number; available: number }>;
       if (tc.status === 200) lastItems = items;
       if (q.status === 200) lastQueue = q.body;

@@ -13,7 +13,7 @@ import { apiClient } from './http.js';
 import { checkInvariants, recordsToken } from './invariants.js';
 import { helpText, parseOptions, type RehearseOptions } from './options.js';
 import { buildSummary, renderHtml } from './report.js';
-import { natsSampler } from './sampler.js';
+import { natsSampler, restSampler } from './sampler.js';
 import { mintBuyers, setUpSale } from './setup.js';
 import { REHEARSE_SECRETS, startLocalStack, type LocalStack } from './stack.js';
 
@@ -60,11 +60,10 @@ export async function rehearse(o: RehearseOptions): Promise<number> {
     }, Math.max(0, sale.opensAt + sec * 1000 - Date.now()));
     if (o.killActorNode !== undefined && stack) at(o.killActorNode, `SIGKILL actor node 0 at +${o.killActorNode}s`, () => stack!.killActorNode(0, 1_000));
     if (o.killNatsNode !== undefined && stack) at(o.killNatsNode, `SIGKILL NATS node 0 at +${o.killNatsNode}s`, () => stack!.killNatsNode(0, 5_000));
-    const sampler = natsUrl ? await natsSampler(natsUrl, sale.eventId, sale.classIds) : undefined;
-    const crowd = await runCrowd(o, api, sale, plans, {
-      gatewayUrl, sandboxSecret: stack ? REHEARSE_SECRETS.sandbox : process.env['TB_SANDBOX_PAYMENT_SECRET'], deadline, line: live,
-      ...(sampler ? { sample: sampler.sample } : {}),
-    }).finally(() => sampler?.close());
+    const sampler = natsUrl ? await natsSampler(natsUrl, sale.eventId, sale.classIds) : restSampler(api, sale);
+    const crowd = await runCrowd(o, sale, plans, {
+      gatewayUrl, sandboxSecret: stack ? REHEARSE_SECRETS.sandbox : process.env['TB_SANDBOX_PAYMENT_SECRET'], deadline, line: live, sample: sampler.sample,
+    }).finally(() => sampler.close());
     await Promise.all(chaos);
     log(`crowd done (${crowd.endedBy}); checking invariants from the system's state`);
     const verdicts = await checkInvariants(api, sale, crowd.records, {

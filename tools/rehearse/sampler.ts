@@ -1,17 +1,36 @@
 /**
  * @module tools/rehearse/sampler
- * The once-a-second look at the sale for the live line and the charts, read from the actors over
- * NATS (as an operator's `nats req` would) when the harness knows the NATS URL: the gateway is
- * the thing under load, and a sample it sheds or answers late would draw a sold count that drops
- * to zero. Answers in the REST routes' shapes, so the crowd treats both sources alike.
+ * The once-a-second look at the sale for the live line and the charts: the queue's counters and
+ * the ticket classes' stock. Read from the actors over NATS (as an operator's `nats req` would)
+ * when the harness knows the NATS URL, because the gateway is the thing under load and a sample
+ * it sheds would draw a sold count that drops to zero; otherwise through the public and staff
+ * REST routes. Both answer in the REST routes' shapes.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createActorClient } from '../../contracts/index.js';
 import { loadConfig } from '../../config/index.js';
-import type { ApiResult } from './http.js';
+import type { Api, ApiResult } from './http.js';
+import type { Sale } from './setup.js';
 
-/** A sampler bound to one sale; `close()` drops its connection. */
-export async function natsSampler(natsUrl: string, eventId: string, classIds: string[]): Promise<{ sample: () => Promise<[ApiResult, ApiResult]>; close: () => Promise<void> }> {
+/** A sampler bound to one sale: `sample()` answers [queue counters, ticket classes]. */
+export interface Sampler {
+  sample: () => Promise<[ApiResult, ApiResult]>;
+  close: () => Promise<void>;
+}
+
+/** Sample through the REST routes (`--gateway` without `--nats`). */
+export function restSampler(api: Api, sale: Sale): Sampler {
+  return {
+    sample: () => Promise.all([
+      api('GET', `/api/v1/events/${sale.eventId}/queue`, { attempts: 1, timeoutMs: 10_000 }),
+      api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, { token: sale.organizer.token, attempts: 1, timeoutMs: 10_000 }),
+    ]),
+    close: async () => undefined,
+  };
+}
+
+/** Sample from the actors over NATS; `close()` drops the connection. */
+export async function natsSampler(natsUrl: string, eventId: string, classIds: string[]): Promise<Sampler> {
   const nc: NatsConnection = await connect({ servers: natsUrl.split(','), name: 'tb-rehearse-sampler', maxReconnectAttempts: -1 });
   const client = createActorClient(nc, { partitions: loadConfig(process.env).partitions });
   let n = 0;

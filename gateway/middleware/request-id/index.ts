@@ -5,7 +5,7 @@
  * echoed in the response, bound to the request's logger (`reqId`), and handlers pass it to NATS as
  * `tb-request-id`. Invariant: the id is always 1–128 characters of `[A-Za-z0-9._:-]`.
  */
-import { uniqueId } from '../../../contracts/unique-id.js';
+import { uniqueId } from '../../../contracts/index.js';
 import type { Middleware } from '../../types.js';
 
 /** The request and response header that carries the id. */
