@@ -3,7 +3,8 @@
  * Reads the domain events one actor published to the `TB_EVENTS` stream: all of them in stream
  * order (`readEvents`: an ordered consumer without a filter, since nats-server 2.9 half-applies
  * multi-filter consumers, so the subject is matched here), or the last one of a type
- * (`lastEvent`: a direct get by subject). Events are at-least-once: readers key them by
+ * (`lastEvent`: a direct get by subject), or how often each message id was stored
+ * (`countByMsgId`: proves a publisher never stored an event twice). Events are at-least-once: readers key them by
  * business id.
  */
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -45,4 +46,19 @@ export async function lastEvent(nc: NatsConnection, kind: string, id: string, ty
   } catch {
     return undefined; // no message on that subject (yet)
   }
+}
+
+/** How many times each `Nats-Msg-Id` is stored in `TB_EVENTS`. */
+export async function countByMsgId(nc: NatsConnection): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const total = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).state.messages;
+  if (total === 0) return counts;
+  const messages = await (await jetstream(nc).consumers.get(EVENTS_STREAM)).consume();
+  for await (const m of messages) {
+    const id = m.headers?.get('Nats-Msg-Id') ?? '(none)';
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+    if (m.info.pending === 0) break;
+  }
+  await messages.close();
+  return counts;
 }

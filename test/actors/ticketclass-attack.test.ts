@@ -9,13 +9,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstream } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
 import { startNatsCluster, type NatsClusterHandle } from '../harness/nats.js';
-import { spawnTs, type ChildHandle } from '../harness/processes.js';
-import { clientFor, fastEnv, FAST, until } from '../runtime/helpers.js';
+import type { ChildHandle } from '../harness/processes.js';
+import { clientFor, leaseOwner, spawnKindsNodes, until } from '../runtime/helpers.js';
 import { eventsBy, readEvents } from './events.js';
-import { decode, partitionOf, TbError, type ActorClient, type RequestStats } from '../../contracts/index.js';
+import { TbError, type ActorClient, type RequestStats } from '../../contracts/index.js';
 import { TicketClassLimits, type HoldResult, type OrderOutcome, type TicketClassView } from '../../contracts/kinds/ticketclass.js';
 
 const CLASS = 'attack';
@@ -33,8 +31,7 @@ const nodes: ChildHandle[] = [];
 
 beforeAll(async () => {
   cluster = await startNatsCluster(3);
-  for (const name of NAMES) nodes.push(spawnTs('test/fixtures/kinds-node.ts', { name, env: fastEnv(cluster.url, { TB_NODE_ID: name, TB_KV_REPLICAS: '3' }) }));
-  await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 60_000)));
+  nodes.push(...await spawnKindsNodes(cluster.url, NAMES, { TB_KV_REPLICAS: '3' }));
   ({ nc, client } = await clientFor(cluster.url));
 });
 afterAll(async () => {
@@ -43,12 +40,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** The node holding the partition lease of `ticketclass.<id>` right now. */
-async function ownerOfClass(id: string): Promise<string | undefined> {
-  const kv = await new Kvm(jetstream(nc)).open('tb_leases');
-  const e = await kv.get(`p.${partitionOf('ticketclass', id, FAST.partitions!)}`);
-  return e?.operation === 'PUT' ? (decode(e.value) as { node: string }).node || undefined : undefined;
-}
 
 type Fate = 'confirm' | 'release' | 'abandon';
 interface Order { id: string; quantity: number; fate: Fate; expiresAt: number; outcome?: 'confirmed' | 'released' | 'expired' }
@@ -82,7 +73,7 @@ describe('ticketclass - inventory under attack', () => {
       }
     };
     const kill = async () => {
-      victimName = (await ownerOfClass(CLASS)) ?? '';
+      victimName = (await leaseOwner(nc, 'ticketclass', CLASS)) ?? '';
       const victim = nodes[NAMES.indexOf(victimName)] ?? nodes[1]!;
       killedAt = Date.now();
       victim.kill('SIGKILL');

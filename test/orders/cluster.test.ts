@@ -19,9 +19,9 @@ import { createOrderService, startSagaWorker, type OrderService, type SagaWorker
 import { createPaymentProviders, createPaymentStore } from '../../payments/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
-import { spawnTs, type ChildHandle } from '../harness/processes.js';
+import type { ChildHandle } from '../harness/processes.js';
 import { pool } from '../queue/helpers.js';
-import { clientFor, fastEnv, FAST, until } from '../runtime/helpers.js';
+import { clientFor, FAST, spawnKindsNodes, until } from '../runtime/helpers.js';
 
 const EVENT = 'ev-crash';
 const CLASSES = ['ev-crash-a', 'ev-crash-b'];
@@ -45,8 +45,7 @@ beforeAll(async () => {
   dbName = throwawayName();
   await migrate(testDatabaseUrl(dbName));
   db = createDb(testDatabaseUrl(dbName), { max: 8 });
-  for (const name of NAMES) nodes.push(spawnTs('test/fixtures/kinds-node.ts', { name, env: fastEnv(nats.url, { TB_NODE_ID: name }) }));
-  await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 60_000)));
+  nodes.push(...await spawnKindsNodes(nats.url, NAMES));
   ({ nc, client } = await clientFor(nats.url));
   const cfg = loadConfig({}, { natsUrl: nats.url, partitions: FAST.partitions!, orderStepTimeoutMs: 8_000, orderSagaGraceMs: 1_000 });
   const ask = <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => client.request<R>(kind, id, verb, body, { budgetMs: 30_000 });

@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotNull, isNull, sql } from 'drizzle-orm';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM } from '../../contracts/index.js';
 import { paymentOutbox, type DbHandle } from '../../db/index.js';
 import { createPaymentStore } from '../../payments/store.js';
@@ -16,23 +15,9 @@ import { postgresUnavailable, testDatabaseUrl } from '../db/throwaway-db.js';
 import { hasNatsServer } from '../harness/nats.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { setupCatalog, waitFor, type CatalogFixture } from '../catalog/setup.js';
+import { countByMsgId } from '../actors/events.js';
 
 const skip = !hasNatsServer() ? 'skipped: no nats-server on PATH' : await postgresUnavailable();
-
-/** How many times each `Nats-Msg-Id` is stored in `TB_EVENTS`. */
-async function countByMsgId(nc: NatsConnection): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  const total = (await (await jetstreamManager(nc)).streams.info(EVENTS_STREAM)).state.messages;
-  if (total === 0) return counts;
-  const messages = await (await jetstream(nc).consumers.get(EVENTS_STREAM)).consume();
-  for await (const m of messages) {
-    const id = m.headers?.get('Nats-Msg-Id') ?? '(none)';
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-    if (m.info.pending === 0) break;
-  }
-  await messages.close();
-  return counts;
-}
 
 const count = async (h: DbHandle, published: boolean) => (await h.db.select({ n: sql<number>`count(*)::int` }).from(paymentOutbox)
   .where(published ? isNotNull(paymentOutbox.publishedAt) : isNull(paymentOutbox.publishedAt)))[0]!.n;

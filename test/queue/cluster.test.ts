@@ -9,14 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstream } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
 import { pino } from 'pino';
 import { startNatsCluster, type NatsClusterHandle } from '../harness/nats.js';
-import { spawnTs, type ChildHandle } from '../harness/processes.js';
-import { clientFor, fastEnv, FAST, until } from '../runtime/helpers.js';
+import type { ChildHandle } from '../harness/processes.js';
+import { clientFor, FAST, leaseOwner, spawnKindsNodes, until } from '../runtime/helpers.js';
 import { readEvents } from '../actors/events.js';
-import { decode, partitionOf, type ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../contracts/index.js';
 import type { QueueView } from '../../contracts/kinds/queue.js';
 import { createQueueService, type QueueService } from '../../queue/index.js';
 import { pool, publishEvent, queueConfig } from './helpers.js';
@@ -35,8 +33,7 @@ const nodes: ChildHandle[] = [];
 
 beforeAll(async () => {
   cluster = await startNatsCluster(3);
-  for (const name of NAMES) nodes.push(spawnTs('test/fixtures/kinds-node.ts', { name, env: fastEnv(cluster.url, { TB_NODE_ID: name, TB_KV_REPLICAS: '3' }) }));
-  await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 60_000)));
+  nodes.push(...await spawnKindsNodes(cluster.url, NAMES, { TB_KV_REPLICAS: '3' }));
   ({ nc, client } = await clientFor(cluster.url));
   service = createQueueService({
     nc, config: queueConfig(FAST.partitions!, { queueClaimGraceMs: 2_500, queueCheckoutTtlMs: 3_000, kvReplicas: 3 }), log: pino({ level: 'silent' }),
@@ -49,11 +46,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function ownerOfQueue(): Promise<string | undefined> {
-  const kv = await new Kvm(jetstream(nc)).open('tb_leases');
-  const e = await kv.get(`p.${partitionOf('queue', EVENT, FAST.partitions!)}`);
-  return e?.operation === 'PUT' ? (decode(e.value) as { node: string }).node || undefined : undefined;
-}
 
 type Fate = 'complete' | 'abandon' | 'ghost';
 
@@ -74,7 +66,7 @@ describe('queue - cap under failure', () => {
     let killed = '';
     const killer = (async () => {
       await until(() => admittedTimes.size >= 40, '40 admissions', 120_000);
-      killed = (await ownerOfQueue()) ?? '';
+      killed = (await leaseOwner(nc, 'queue', EVENT)) ?? '';
       const victim = nodes[NAMES.indexOf(killed)];
       if (!victim) throw new Error(`queue owner unknown: ${killed}`);
       victim.kill('SIGKILL');

@@ -1,13 +1,17 @@
 /**
  * @module test/runtime/helpers
- * Shared set-up for runtime tests: a config with short timings, an in-process node, a client.
+ * Shared set-up for runtime tests: a config with short timings, an in-process node, node
+ * processes running every kind, a client, and who holds an actor's partition lease.
  */
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../config/index.js';
 import { ActorNode } from '../../actors/runtime/index.js';
-import { createActorClient } from '../../contracts/index.js';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { createActorClient, decode, partitionOf } from '../../contracts/index.js';
+import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { counterKind } from '../fixtures/counter-kind.js';
 
 export const FAST: Partial<Config> = {
@@ -60,4 +64,18 @@ export async function until(pred: () => boolean | Promise<boolean>, what: string
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Start one `test/fixtures/kinds-node.ts` process per name (FAST timings) and wait until each serves. */
+export async function spawnKindsNodes(natsUrl: string, names: string[], extra: Record<string, string> = {}): Promise<ChildHandle[]> {
+  const nodes = names.map((name) => spawnTs('test/fixtures/kinds-node.ts', { name, env: fastEnv(natsUrl, { TB_NODE_ID: name, ...extra }) }));
+  await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 60_000)));
+  return nodes;
+}
+
+/** The node holding the partition lease of `<kind>.<id>` right now. */
+export async function leaseOwner(nc: NatsConnection, kind: string, id: string): Promise<string | undefined> {
+  const kv = await new Kvm(jetstream(nc)).open('tb_leases');
+  const e = await kv.get(`p.${partitionOf(kind, id, FAST.partitions!)}`);
+  return e?.operation === 'PUT' ? (decode(e.value) as { node: string }).node || undefined : undefined;
 }
