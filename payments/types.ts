@@ -3,6 +3,7 @@
  * The shapes the payment store takes and returns, and the event names it raises on
  * `tb.evt.payment.<orderCode>.<name>`. Types only (plus the constant name tables): no I/O.
  */
+import type { DomainEventMessage } from '../actors/runtime/index.js';
 import type { PaymentFlags, PaymentRow } from '../db/index.js';
 
 /** Providers a payment can go through (the `payments_provider_ck` constraint lists the same). */
@@ -105,16 +106,12 @@ export interface CancelPaymentResult {
   payment: Payment;
 }
 
-/** The body of every payment event (same shape as the actors' `DomainEventMessage`). */
-export interface PaymentEventMessage {
+/**
+ * The body of every payment event: the actors' `DomainEventMessage`, so one consumer reads both.
+ * `id` is the order code (events of one order share a subject prefix); `seq` is the payment's
+ * `version` after the change (monotonic per payment) and `n` is 0.
+ */
+export interface PaymentEventMessage extends DomainEventMessage {
   type: PaymentEventType;
   kind: typeof PAYMENT_KIND;
-  /** The order code: events of one order share a subject prefix. */
-  id: string;
-  /** The payment's `version` after the change (monotonic per payment), and 0. */
-  seq: number;
-  n: number;
-  at: number;
-  requestId?: string;
-  data: Record<string, unknown>;
 }

@@ -4,7 +4,7 @@
  * gateway can build REST routes and the OpenAPI document from one place. Schema only, no I/O.
  */
 export {
-  TicketClassLimits, ReleaseReason, TicketClassStatus, OrderId, TicketClassCommands, TicketClassReplies,
+  TicketClassLimits, TicketClassFields, ReleaseReason, TicketClassStatus, OrderId, TicketClassCommands, TicketClassReplies,
   TicketClassView, HoldResult, OrderOutcome,
 } from './ticketclass.js';
 export {

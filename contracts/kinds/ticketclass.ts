@@ -58,8 +58,13 @@ const EpochMs = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch
 const HoldMs = Type.Integer({ minimum: TicketClassLimits.minHoldMs, maximum: TicketClassLimits.maxHoldMs });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const PriceMinor = Type.Integer({ minimum: 0, maximum: 1e13, description: 'price in minor units (e.g. cents; VND has none)' });
+const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
 const Total = Type.Integer({ minimum: 0, maximum: TicketClassLimits.maxTotal });
 const MaxPerOrder = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxPerOrderCap });
+const MaxHolds = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxHoldsCap });
+
+/** The field schemas a class is configured with, shared by the commands and the REST bodies. */
+export const TicketClassFields = { Name, PriceMinor, Currency, Total, HoldMs, MaxPerOrder, MaxHolds } as const;
 
 /** Command schemas, one per verb. */
 export const TicketClassCommands = {
@@ -67,13 +72,13 @@ export const TicketClassCommands = {
     eventId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
     name: Name,
     priceMinor: PriceMinor,
-    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+    currency: Currency,
     total: Total,
     saleStartsAt: Type.Optional(EpochMs),
     saleEndsAt: Type.Optional(EpochMs),
     holdTtlMs: Type.Optional(HoldMs),
     maxPerOrder: Type.Optional(MaxPerOrder),
-    maxHolds: Type.Optional(Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxHoldsCap })),
+    maxHolds: Type.Optional(MaxHolds),
   }),
   get: Command({}),
   reserve: Command({

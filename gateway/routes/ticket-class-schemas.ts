@@ -6,26 +6,22 @@
  * sales figures (reserved, sold, holds), which only the event's staff see.
  */
 import { Type, type Static } from '../../contracts/index.js';
-import { TicketClassLimits, TicketClassView } from '../../contracts/kinds/index.js';
+import { TicketClassFields, TicketClassView } from '../../contracts/kinds/index.js';
 import { EpochMs } from './shared.js';
 
-const Name = Type.String({ minLength: 1, maxLength: 200 });
-const PriceMinor = Type.Integer({ minimum: 0, maximum: 1e13, description: 'price in minor units (e.g. cents; VND has none)' });
-const Total = Type.Integer({ minimum: 0, maximum: TicketClassLimits.maxTotal });
-const HoldTtlMs = Type.Integer({ minimum: TicketClassLimits.minHoldMs, maximum: TicketClassLimits.maxHoldMs });
-const MaxPerOrder = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxPerOrderCap });
+const { Name, PriceMinor, Currency, Total, HoldMs: HoldTtlMs, MaxPerOrder, MaxHolds } = TicketClassFields;
 
 /** POST /api/v1/events/:eventId/ticket-classes */
 export const CreateTicketClassBody = Type.Object({
   name: Name,
   priceMinor: PriceMinor,
-  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+  currency: Currency,
   total: Total,
   saleStartsAt: Type.Optional(EpochMs),
   saleEndsAt: Type.Optional(EpochMs),
   holdTtlMs: Type.Optional(HoldTtlMs),
   maxPerOrder: Type.Optional(MaxPerOrder),
-  maxHolds: Type.Optional(Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxHoldsCap })),
+  maxHolds: Type.Optional(MaxHolds),
 }, { additionalProperties: false });
 
 /** PATCH /api/v1/ticket-classes/:classId — at least one field; `null` clears a sale bound. */
