@@ -14,6 +14,7 @@ import { signSandboxCallback } from '../../payments/index.js';
 import { openQueueClient, type QueueClient } from '../gateway/ws/client.js';
 import { apiFor, grantPlatformAdmin, publishEvent, sandboxPay, signUp, until, waitOrder, type Api, type User } from './client.js';
 import { E2E_SANDBOX_SECRET, startE2EStack, type E2EStack } from './stack.js';
+import { WS_STATS_PATH } from '../../gateway/ws/stats-route.js';
 import { countBy, storedEvents } from './stream.js';
 
 type Order = { orderId: string; code: string; status: string; totalMinor: number; currency: string; failureReason?: string; refundRequired?: boolean; lines: Array<{ classId: string; quantity: number; state: string }>; payment?: { paymentUrl?: string; status: string; paymentId: string } };
@@ -69,14 +70,26 @@ describe('e2e - checkout', () => {
     expect(done.lines.every((l) => l.state === 'confirmed')).toBe(true);
     expect(await classOf(room.classId)).toMatchObject({ sold: 2, reserved: 0, available: 8 });
     await until(async () => (await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.a.token })).body.state === 'completed', "A's slot completed");
-    // B's admission must arrive over its WebSocket. Seen once, under a doubled machine load, not
-    // arriving within 30 s (not diagnosed yet): wait longer, and on failure say what the queue
-    // reports for B (read without claiming) so the next run leaves a diagnosis.
-    await bob.waitFor((c) => c.admitted !== undefined, 60_000).catch(async (err: unknown) => {
-      const view = await api('GET', `/api/v1/events/${room.eventId}/queue`, {});
-      throw new Error(`${String(err)}; public queue: ${JSON.stringify(view.body)}`);
-    });
-    room.bToken = bob.admitted!.token;
+    // B's admission must arrive over its WebSocket. The gateway sometimes drops a fresh queue
+    // socket a few ms after opening it (TCP FIN from uWS, no close frame, code 1006 on both
+    // sides; reproduced about 1 run in 8 of this test, cause not found yet). A browser then
+    // reconnects, which resumes the same session; so does B here, at most twice, and the test
+    // still demands the admission over a WebSocket. On failure it says what the queue and the
+    // gateway's stream report.
+    let b = bob;
+    for (let reconnects = 0; ; reconnects++) {
+      await b.waitFor((c) => c.admitted !== undefined || c.closed !== undefined, 60_000).catch(async (err: unknown) => {
+        const view = await api('GET', `/api/v1/events/${room.eventId}/queue`, {});
+        const stream = await fetch(`${s.url}${WS_STATS_PATH}`).then((r) => r.json(), () => undefined);
+        throw new Error(`${String(err)}; public queue: ${JSON.stringify(view.body)}; gateway stream: ${JSON.stringify(stream)}; frames: ${JSON.stringify(b.frames)}`);
+      });
+      if (b.admitted) break;
+      expect(reconnects).toBeLessThan(2);
+      console.warn(`e2e - B's queue socket closed (${JSON.stringify(b.closed)}); reconnecting`);
+      b = await openQueueClient(s.url.replace('http', 'ws'), room.eventId, room.b.token);
+      sockets.push(b);
+    }
+    room.bToken = b.admitted!.token;
     expect((await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.b.token })).body).toMatchObject({ state: 'admitted' });
   });
 

@@ -22,7 +22,9 @@ export interface QueueClient {
   readonly aheadHistory: number[];
   admitted: { token: string; expiresAt: unknown; at: number } | undefined;
   admittedCount: number;
-  /** Resolve when `pred` holds (checked after each frame), reject after `timeoutMs`. */
+  /** How and when the socket closed, once it has. */
+  closed: { code: number; reason: string; at: number } | undefined;
+  /** Resolve when `pred` holds (checked after each frame and at close), reject after `timeoutMs`. */
   waitFor(pred: (c: QueueClient) => boolean, timeoutMs?: number): Promise<void>;
   close(): void;
 }
@@ -37,7 +39,7 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
   const waiters = new Set<() => void>();
   const c: QueueClient = {
     ws, frames: [], position: undefined, sessionId: undefined, ticket: undefined, cursor: -1, cursorSeenAt: 0,
-    aheadHistory: [], admitted: undefined, admittedCount: 0,
+    aheadHistory: [], admitted: undefined, admittedCount: 0, closed: undefined,
     waitFor(pred, timeoutMs = 60_000) {
       if (pred(c)) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -49,7 +51,7 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
         };
         const t = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting (cursor ${c.cursor}, position ${c.position}, frames ${c.frames.length})`));
+          reject(new Error(`timed out waiting (cursor ${c.cursor}, position ${c.position}, frames ${c.frames.length}${c.closed ? `, closed ${JSON.stringify(c.closed)}` : ''})`));
         }, timeoutMs);
         waiters.add(check);
       });
@@ -62,6 +64,10 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
       c.cursorSeenAt = now;
     }
   };
+  ws.on('close', (code, reason) => {
+    c.closed = { code, reason: String(reason), at: Date.now() };
+    for (const w of [...waiters]) w(); // a predicate may be waiting for the close
+  });
   ws.on('message', (data) => {
     const now = Date.now();
     const frame = JSON.parse(String(data));
