@@ -25,8 +25,40 @@ function bump(rate: Rate, k: number, now: number): Rate {
   return { value: rateAt(rate, now) + (k * 1000) / QueueLimits.rateTauMs, at: Math.max(now, rate.at) };
 }
 
+/** What one `slots` record implies: its size, earliest deadline and who holds which position. */
+interface SlotIndex {
+  count: number;
+  earliest: number | undefined;
+  bySession: Map<string, number>;
+}
+
+/**
+ * Slot facts, computed once per `slots` record and remembered by identity: a record is never
+ * changed after it is published in a context (every change copies it), so the facts stay true.
+ * A join, a status read or a refused claim then costs O(1), not O(maxConcurrent): with 1,000
+ * slots, scanning them on every command was the waitroom's whole budget under a flood of joins.
+ */
+const slotIndexes = new WeakMap<QueueContext['slots'], SlotIndex>();
+
+function slotIndex(slots: QueueContext['slots']): SlotIndex {
+  let ix = slotIndexes.get(slots);
+  if (ix) return ix;
+  ix = { count: 0, earliest: undefined, bySession: new Map() };
+  for (const pos in slots) {
+    const s = slots[pos]!;
+    ix.count++;
+    if (ix.earliest === undefined || s.deadline < ix.earliest) ix.earliest = s.deadline;
+    if (s.sessionId !== undefined) ix.bySession.set(s.sessionId, Number(pos));
+  }
+  slotIndexes.set(slots, ix);
+  return ix;
+}
+
 /** Slots held (called + active). */
-export const slotsInUse = (ctx: QueueContext): number => Object.keys(ctx.slots).length;
+export const slotsInUse = (ctx: QueueContext): number => slotIndex(ctx.slots).count;
+
+/** The earliest slot deadline, if any slot is held. */
+export const earliestSlotDeadline = (ctx: QueueContext): number | undefined => slotIndex(ctx.slots).earliest;
 /** True once the sale has opened (the pre-queue is shuffled and frozen). */
 export const isOpen = (ctx: QueueContext): boolean => ctx.openedAt !== undefined;
 
@@ -36,10 +68,11 @@ export function positionOfTicket(ctx: QueueContext, ticket: number): number | un
   return positionOf(ticket, { preQueueSize: ctx.preQueueSize ?? 0, seed: ctx.seed });
 }
 
-/** The slot (and its position) held by `sessionId`, scanning at most `maxConcurrent` entries. */
+/** The slot (and its position) held by `sessionId`. */
 export function slotOfSession(ctx: QueueContext, sessionId: string): [number, Slot] | undefined {
-  for (const [pos, slot] of Object.entries(ctx.slots)) if (slot.sessionId === sessionId) return [Number(pos), slot];
-  return undefined;
+  const pos = slotIndex(ctx.slots).bySession.get(sessionId);
+  const slot = pos === undefined ? undefined : ctx.slots[String(pos)];
+  return slot ? [pos!, slot] : undefined;
 }
 
 /** The remembered outcome of a finished position. */
@@ -57,6 +90,8 @@ const cursorFacts = (ctx: QueueContext, now: number) => ({ cursor: ctx.cursor, a
 
 /** Expire every slot whose deadline has passed (idempotent: G10 rule 5). */
 export function expireDue(ctx: QueueContext, now: number): Step {
+  const earliest = earliestSlotDeadline(ctx);
+  if (earliest === undefined || earliest > now) return { ctx, emitted: [] };
   const due = Object.entries(ctx.slots).filter(([, s]) => s.deadline <= now);
   if (due.length === 0) return { ctx, emitted: [] };
   const slots = { ...ctx.slots };

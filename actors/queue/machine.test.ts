@@ -2,13 +2,14 @@
  * @module actors/queue/machine.test
  * Pure tests of the queue machine with a fake `now`: FIFO admission, the pre-queue shuffle at
  * open, grace expiry, sold out / resumed, and a property test that the cap is never exceeded
- * and the cursor never skips a live position under random joins, claims, completions and timers.
+ * and the cursor never skips a live position under random joins, claims, completions and timers
+ * (and that the slot facts the machine remembers per `slots` record agree with a scan).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { positionOf, ticketAt } from '../../contracts/kinds/queue.js';
-import { slotOfSession } from './admission.js';
+import { earliestSlotDeadline, slotOfSession, slotsInUse } from './admission.js';
 import { nextQueueDeadline, queueMachine as machine } from './machine.js';
 import type { QueueInput, QueueMachineEvent } from './types.js';
 
@@ -151,6 +152,15 @@ describe('queue machine', () => {
         }
         for (const slot of Object.values(s.context.slots)) expect(slot.deadline).toBeGreaterThan(now);
         expect(s.context.cursor).toBeLessThanOrEqual(s.context.joined);
+        // The remembered slot facts agree with a scan, on this context and on a restored copy.
+        const entries = Object.entries(s.context.slots);
+        const deadlines = entries.map(([, v]) => v.deadline);
+        for (const c of [s.context, structuredClone(s.context)]) {
+          expect(slotsInUse(c)).toBe(entries.length);
+          expect(earliestSlotDeadline(c)).toBe(deadlines.length ? Math.min(...deadlines) : undefined);
+          for (const [p, v] of entries) if (v.sessionId) expect(slotOfSession(c, v.sessionId)?.[0]).toBe(Number(p));
+          expect(slotOfSession(c, 'nobody')).toBeUndefined();
+        }
       }
     }), { numRuns: 300 });
   });

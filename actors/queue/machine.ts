@@ -9,7 +9,7 @@
 import { enqueueActions, setup, type ActionFunction } from 'xstate';
 import { seedHashOf } from '../../contracts/kinds/queue.js';
 import {
-  claimSlot, joinQueue, leaveQueue, openSale, positionOfTicket, releaseSlot, settle, slotOfSession, updateStock, type Step,
+  claimSlot, earliestSlotDeadline, joinQueue, leaveQueue, openSale, positionOfTicket, releaseSlot, settle, slotOfSession, updateStock, type Step,
 } from './admission.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, QueueInput, QueueMachineEvent } from './types.js';
@@ -95,9 +95,9 @@ function initialContext(input: QueueInput): QueueContext {
 
 /** Earliest deadline: the opening time (until open) and every slot's deadline. */
 export function nextQueueDeadline(ctx: QueueContext): number | undefined {
-  let next = ctx.openedAt === undefined ? ctx.opensAt : undefined;
-  for (const slot of Object.values(ctx.slots)) if (next === undefined || slot.deadline < next) next = slot.deadline;
-  return next;
+  const opening = ctx.openedAt === undefined ? ctx.opensAt : undefined;
+  const slot = earliestSlotDeadline(ctx);
+  return opening === undefined ? slot : slot === undefined ? opening : Math.min(opening, slot);
 }
 
 /** The machine's type. */
