@@ -46,3 +46,20 @@ describe('contracts - error registry', () => {
     expect(unknown.retryable).toBe(false);
   });
 });
+
+describe('contracts - TbError stacks', () => {
+  it('captures a stack for internal faults only; refusals and overloads are answers without one', () => {
+    const limit = Error.stackTraceLimit;
+    const internal = new TbError('INTERNAL');
+    const refusal = new TbError('INVENTORY_SOLD_OUT', { classId: 'tc1' });
+    const overload = TbError.fromBody({ code: 'RUNTIME_OVERLOADED', message: 'full', retryable: true });
+    expect(internal.stack).toMatch(/\n\s+at /);
+    expect(refusal.stack).not.toMatch(/\n\s+at /);
+    expect(refusal.stack).toContain(refusal.message);
+    expect(overload.stack).not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+    // What a caught refusal is used for is untouched.
+    expect(refusal).toBeInstanceOf(Error);
+    expect(refusal.toBody()).toEqual({ code: 'INVENTORY_SOLD_OUT', message: refusal.message, retryable: false, details: { classId: 'tc1' } });
+  });
+});

@@ -6,6 +6,14 @@
  */
 import { ErrorCodes, renderMessage, isErrorCode, type ErrorBody, type ErrorCode } from './errors.js';
 
+/**
+ * Whether errors of `code` capture a stack trace: only internal faults (non-retryable 5xx), where
+ * the place it happened matters. A refusal (4xx) or an overload is an answer, not a bug: under a
+ * flood thousands are made per second, and capturing their stacks (source-mapped by tsx when
+ * logged) was a sixth of a busy node's CPU.
+ */
+const wantsStack = (code: ErrorCode): boolean => ErrorCodes[code].status >= 500 && !ErrorCodes[code].retryable;
+
 export class TbError extends Error {
   readonly code: ErrorCode | string;
   readonly retryable: boolean;
@@ -13,7 +21,13 @@ export class TbError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, params: Record<string, unknown> = {}, options: { cause?: unknown; message?: string } = {}) {
-    super(options.message ?? renderMessage(code, params), { cause: options.cause });
+    const limit = Error.stackTraceLimit;
+    if (!wantsStack(code)) Error.stackTraceLimit = 0;
+    try {
+      super(options.message ?? renderMessage(code, params), { cause: options.cause });
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'TbError';
     this.code = code;
     this.retryable = ErrorCodes[code].retryable;
