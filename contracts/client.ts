@@ -12,6 +12,7 @@ import { decodeReply } from './envelope.js';
 import { partitionOf } from './partition.js';
 import { assertAddress, directSubject, Headers } from './subjects.js';
 import { TbError } from './tb-error.js';
+import './nats-request-patch.js';
 
 export interface ActorClientOptions {
   /** Partition count of the cluster (must match the nodes'). */
