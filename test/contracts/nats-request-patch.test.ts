@@ -6,7 +6,7 @@
  * rejects, and a flood of answered requests leaves no request behind.
  */
 import { connect } from '@nats-io/transport-node';
-import { errors, type NatsConnection } from '@nats-io/nats-core';
+import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsRequestPatched } from '../../contracts/nats-request-patch.js';
 import { hasNatsServer, startNatsServer, type NatsServerHandle } from '../harness/nats.js';
@@ -18,7 +18,7 @@ describe.skipIf(!hasNatsServer())('contracts - nats-core request patch', () => {
   beforeAll(async () => {
     server = await startNatsServer({ jetstream: false });
     nc = await connect({ servers: server.url, noAsyncTraces: true });
-    nc.subscribe('echo', { callback: (_err, m) => m.respond(m.data) });
+    nc.subscribe('echo', { callback: (_err, m) => { m.respond(m.data); } });
     nc.subscribe('silent', { callback: () => undefined });
   });
   afterAll(async () => {
@@ -34,10 +34,10 @@ describe.skipIf(!hasNatsServer())('contracts - nats-core request patch', () => {
     const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => nc.request('echo', `m${i}`, { timeout: 5_000 })));
     expect(answers.map((m) => m.string())).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
     const none = await nc.request('nobody.here', 'x', { timeout: 2_000 }).then(() => undefined, (err: unknown) => err);
-    expect(none).toBeInstanceOf(errors.RequestError);
-    expect((none as errors.RequestError).isNoResponders()).toBe(true);
+    expect(none).toBeInstanceOf(RequestError);
+    expect((none as RequestError).isNoResponders()).toBe(true);
     const late = await nc.request('silent', 'x', { timeout: 200 }).then(() => undefined, (err: unknown) => err);
-    expect(late).toBeInstanceOf(errors.TimeoutError);
+    expect(late).toBeInstanceOf(TimeoutError);
   });
 
   it('rejects requests still open when the connection closes', async () => {
