@@ -25,40 +25,52 @@ function bump(rate: Rate, k: number, now: number): Rate {
   return { value: rateAt(rate, now) + (k * 1000) / QueueLimits.rateTauMs, at: Math.max(now, rate.at) };
 }
 
-/** What one `slots` record implies: its size, earliest deadline and who holds which position. */
-interface SlotIndex {
+type Slots = QueueContext['slots'];
+
+/** What a `slots` record implies: how many slots, and a lower bound of their deadlines. */
+interface SlotFacts {
   count: number;
+  /** ≤ every slot's deadline (exact after a scan); undefined when there is no slot. */
   earliest: number | undefined;
-  bySession: Map<string, number>;
 }
 
 /**
- * Slot facts, computed once per `slots` record and remembered by identity: a record is never
- * changed after it is published in a context (every change copies it), so the facts stay true.
- * A join, a status read or a refused claim then costs O(1), not O(maxConcurrent): with 1,000
- * slots, scanning them on every command was the waitroom's whole budget under a flood of joins.
+ * Slot facts by record identity. A record is never changed once it is in a context (every
+ * change copies it), so its facts stay true; each change derives the new record's facts from the
+ * old ones in O(1) (`withFacts`), and a record restored from storage is scanned once. A join or
+ * a status read then costs O(1), not O(maxConcurrent): with 1,000 slots, scanning them on every
+ * command was the waitroom's whole budget under a flood of joins.
  */
-const slotIndexes = new WeakMap<QueueContext['slots'], SlotIndex>();
+const slotFacts = new WeakMap<Slots, SlotFacts>();
 
-function slotIndex(slots: QueueContext['slots']): SlotIndex {
-  let ix = slotIndexes.get(slots);
-  if (ix) return ix;
-  ix = { count: 0, earliest: undefined, bySession: new Map() };
+function scanSlots(slots: Slots): SlotFacts {
+  const f: SlotFacts = { count: 0, earliest: undefined };
   for (const pos in slots) {
-    const s = slots[pos]!;
-    ix.count++;
-    if (ix.earliest === undefined || s.deadline < ix.earliest) ix.earliest = s.deadline;
-    if (s.sessionId !== undefined) ix.bySession.set(s.sessionId, Number(pos));
+    const d = slots[pos]!.deadline;
+    f.count++;
+    if (f.earliest === undefined || d < f.earliest) f.earliest = d;
   }
-  slotIndexes.set(slots, ix);
-  return ix;
+  return f;
+}
+
+function factsOf(slots: Slots): SlotFacts {
+  let f = slotFacts.get(slots);
+  if (!f) slotFacts.set(slots, (f = scanSlots(slots)));
+  return f;
+}
+
+/** Remember `f` (a fresh object: facts are never shared) as the facts of the new record `slots`, which its caller will not change again. */
+function withFacts(slots: Slots, f: SlotFacts): Slots {
+  slotFacts.set(slots, f.count === 0 ? { count: 0, earliest: undefined } : f);
+  return slots;
 }
 
 /** Slots held (called + active). */
-export const slotsInUse = (ctx: QueueContext): number => slotIndex(ctx.slots).count;
+export const slotsInUse = (ctx: QueueContext): number => factsOf(ctx.slots).count;
 
-/** The earliest slot deadline, if any slot is held. */
-export const earliestSlotDeadline = (ctx: QueueContext): number | undefined => slotIndex(ctx.slots).earliest;
+/** A lower bound of every slot's deadline (exact unless a slot was freed since the last scan); undefined without slots. */
+export const earliestSlotDeadline = (ctx: QueueContext): number | undefined => factsOf(ctx.slots).earliest;
+
 /** True once the sale has opened (the pre-queue is shuffled and frozen). */
 export const isOpen = (ctx: QueueContext): boolean => ctx.openedAt !== undefined;
 
@@ -68,11 +80,13 @@ export function positionOfTicket(ctx: QueueContext, ticket: number): number | un
   return positionOf(ticket, { preQueueSize: ctx.preQueueSize ?? 0, seed: ctx.seed });
 }
 
-/** The slot (and its position) held by `sessionId`. */
+/** The slot (and its position) held by `sessionId`: a scan, made once per finished checkout. */
 export function slotOfSession(ctx: QueueContext, sessionId: string): [number, Slot] | undefined {
-  const pos = slotIndex(ctx.slots).bySession.get(sessionId);
-  const slot = pos === undefined ? undefined : ctx.slots[String(pos)];
-  return slot ? [pos!, slot] : undefined;
+  for (const pos in ctx.slots) {
+    const slot = ctx.slots[pos]!;
+    if (slot.sessionId === sessionId) return [Number(pos), slot];
+  }
+  return undefined;
 }
 
 /** The remembered outcome of a finished position. */
@@ -90,10 +104,22 @@ const cursorFacts = (ctx: QueueContext, now: number) => ({ cursor: ctx.cursor, a
 
 /** Expire every slot whose deadline has passed (idempotent: G10 rule 5). */
 export function expireDue(ctx: QueueContext, now: number): Step {
-  const earliest = earliestSlotDeadline(ctx);
-  if (earliest === undefined || earliest > now) return { ctx, emitted: [] };
-  const due = Object.entries(ctx.slots).filter(([, s]) => s.deadline <= now);
-  if (due.length === 0) return { ctx, emitted: [] };
+  const facts = factsOf(ctx.slots);
+  if (facts.earliest === undefined || facts.earliest > now) return { ctx, emitted: [] };
+  const due: Array<[string, Slot]> = [];
+  const kept: SlotFacts = { count: 0, earliest: undefined };
+  for (const pos in ctx.slots) {
+    const s = ctx.slots[pos]!;
+    if (s.deadline <= now) due.push([pos, s]);
+    else {
+      kept.count++;
+      if (kept.earliest === undefined || s.deadline < kept.earliest) kept.earliest = s.deadline;
+    }
+  }
+  if (due.length === 0) {
+    facts.earliest = kept.earliest; // the bound was stale (a slot was freed): now it is exact
+    return { ctx, emitted: [] };
+  }
   const slots = { ...ctx.slots };
   let next = ctx;
   const emitted: QueueEvent[] = [];
@@ -105,7 +131,7 @@ export function expireDue(ctx: QueueContext, now: number): Step {
       ...(s.sessionId ? { sessionId: s.sessionId } : {}), ...(s.userId ? { userId: s.userId } : {}),
     });
   }
-  return { ctx: { ...next, slots }, emitted };
+  return { ctx: { ...next, slots: withFacts(slots, kept) }, emitted };
 }
 
 /** Call positions after the cursor while a slot is free, the sale is open and not sold out. */
@@ -127,6 +153,9 @@ export function advance(ctx: QueueContext, now: number): Step {
     inUse += 1;
     called += 1;
   }
+  const before = factsOf(ctx.slots);
+  const deadline = now + ctx.claimGraceMs;
+  withFacts(slots, called === 0 ? { ...before } : { count: inUse, earliest: before.earliest === undefined ? deadline : Math.min(before.earliest, deadline) });
   const next = { ...ctx, slots, cursor, skips, recent, admitted: ctx.admitted + called, rate: called > 0 ? bump(ctx.rate, called, now) : ctx.rate };
   return { ctx: next, emitted: [{ type: T.Advanced, eventId: ctx.eventId, at: now, from: ctx.cursor, ...cursorFacts(next, now) }] };
 }
@@ -163,7 +192,8 @@ export function joinQueue(ctx: QueueContext, userId: string, now: number): Step 
 /** Take the called slot at `position` for `sessionId` (the caller checked it is called). */
 export function claimSlot(ctx: QueueContext, position: number, sessionId: string, userId: string, now: number): Step {
   const deadline = now + ctx.checkoutTtlMs;
-  const slots = { ...ctx.slots, [String(position)]: { state: 'active' as const, deadline, sessionId, userId } };
+  // The called slot becomes active with a later deadline: the old bound stays a lower bound.
+  const slots = withFacts({ ...ctx.slots, [String(position)]: { state: 'active' as const, deadline, sessionId, userId } }, { ...factsOf(ctx.slots) });
   return { ctx: { ...ctx, slots }, emitted: [{ type: T.Ready, eventId: ctx.eventId, at: now, position, sessionId, userId, deadline }] };
 }
 
@@ -173,6 +203,8 @@ export function releaseSlot(ctx: QueueContext, position: number, outcome: SlotOu
   if (!slot) return { ctx, emitted: [] };
   const slots = { ...ctx.slots };
   delete slots[String(position)];
+  const before = factsOf(ctx.slots);
+  withFacts(slots, { count: before.count - 1, earliest: before.earliest });
   return {
     ctx: { ...ctx, slots, recent: remember(ctx, position, outcome) },
     emitted: [{ type: T.Released, eventId: ctx.eventId, at: now, position, sessionId, outcome, ...(slot.userId ? { userId: slot.userId } : {}) }],

@@ -9,7 +9,7 @@ import type { SnapshotFrom } from 'xstate';
 import { TbError } from '../../contracts/index.js';
 import {
   QueueCommands as C, QueueLimits,
-  type ClaimResult, type JoinResult, type QueueView, type TicketView,
+  type ClaimResult, type JoinResult, type QueueView, type StatusesResult, type TicketView,
 } from '../../contracts/kinds/queue.js';
 import type { VerbHandler } from '../runtime/index.js';
 import { isOpen, outcomeOf, positionOfTicket, rateAt, settle, slotsInUse } from './admission.js';
@@ -134,5 +134,13 @@ const status: Handler<'status', QueueView> = {
   reply: ({ cmd, after, now }) => viewOf(after, now, cmd.ticket),
 };
 
+const statuses: Handler<'statuses', StatusesResult> = {
+  schema: C.statuses, readOnly: true, description: 'Cursor, P, rate, stock, and what concerns each of up to 500 tickets (batched socket corrections)',
+  reply: ({ cmd, after, now }) => {
+    const c = contextAsOf(after.context, now);
+    return { view: viewOf(after, now), tickets: cmd.tickets.map((t) => (t <= c.joined ? ticketView(c, t) : { ticket: t })) };
+  },
+};
+
 /** The verbs of `tb.queue.<eventId>.<verb>`. */
-export const queueHandlers = { create, open, join, leave, claim, complete, stock, status };
+export const queueHandlers = { create, open, join, leave, claim, complete, stock, status, statuses };
