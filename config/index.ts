@@ -83,7 +83,7 @@ export const SETTINGS = {
   wsCursorIntervalMs: { env: 'TB_WS_CURSOR_INTERVAL_MS', default: '500', doc: 'queue WebSocket: at most one "now serving" cursor frame per event per this many ms (coalescing; 0 = one per admission)' },
   wsBackpressureBytes: { env: 'TB_WS_BACKPRESSURE_BYTES', default: '65536', doc: 'queue WebSocket: above this many buffered bytes a socket gets no stale frames until it drains (admitted frames wait, never dropped)' },
   wsIdleTimeoutSec: { env: 'TB_WS_IDLE_TIMEOUT_SEC', default: '60', doc: 'queue WebSocket: close a socket silent this long (pings are sent before)' },
-  wsMaxInFlight: { env: 'TB_WS_MAX_IN_FLIGHT', default: '512', doc: 'queue WebSocket: most status corrections in flight per gateway (extra ones wait for the next period)' },
+  wsMaxInFlight: { env: 'TB_WS_MAX_IN_FLIGHT', default: '512', doc: 'queue WebSocket: most status reads in flight per gateway for corrections, a batch counting once (extra ones wait for the next period)' },
   rateLimitMaxKeys: { env: 'TB_RATE_LIMIT_MAX_KEYS', default: '100000', doc: 'most rate-limit buckets kept in memory per scope (least recently used are evicted)' },
   // --- catalog projector (catalog/projector-main.ts) ---
   catalogBatchSize: { env: 'TB_CATALOG_BATCH_SIZE', default: '256', doc: 'most TB_EVENTS messages the catalog projector applies per database transaction' },

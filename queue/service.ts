@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { TbError, createActorClient, uniqueId } from '../contracts/index.js';
-import type { ClaimResult, JoinResult, QueueView } from '../contracts/kinds/queue.js';
+import { QueueLimits, type ClaimResult, type JoinResult, type QueueView, type StatusesResult } from '../contracts/kinds/queue.js';
 import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
 import { ensureQueue, type Ask } from './ensure.js';
 import { openSessionsBucket, SessionStore, type UserSession } from './sessions.js';
@@ -44,6 +44,13 @@ export interface QueueService {
   join(eventId: string, userId: string): Promise<UserQueueStatus>;
   /** The user's status; when their position has been called, it claims the slot (the poll is a heartbeat). */
   status(eventId: string, userId: string, opts?: { autoClaim?: boolean }): Promise<UserQueueStatus>;
+  /**
+   * The statuses of many sessions of one event from one read of the queue per
+   * `QueueLimits.maxStatusBatch` sessions (a gateway's periodic corrections of its sockets): no
+   * claim, no token, no session read (the caller knows the sessions from their join). Answers in
+   * the order asked.
+   */
+  statusMany(eventId: string, sessions: UserSession[]): Promise<UserQueueStatus[]>;
   /** Claim the called slot: `admitted` with the checkout token, or `QUEUE_NOT_YOUR_TURN` / `QUEUE_SLOT_EXPIRED`. */
   claim(eventId: string, userId: string): Promise<UserQueueStatus>;
   /** Leave the queue, or give back the slot. Idempotent. */
@@ -154,6 +161,17 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       return present(eventId, userId, left, view);
     },
 
+
+    async statusMany(eventId, list) {
+      const out: UserQueueStatus[] = [];
+      for (let i = 0; i < list.length; i += QueueLimits.maxStatusBatch) {
+        const chunk = list.slice(i, i + QueueLimits.maxStatusBatch);
+        const r = await ask<StatusesResult>('queue', eventId, 'statuses', { commandId: `read-${uniqueId()}`, tickets: chunk.map((x) => x.ticket) });
+        const t = now();
+        chunk.forEach((session, k) => out.push(userStatusOf(session, { ...r.view, you: r.tickets[k]! }, t)));
+      }
+      return out;
+    },
 
     publicStatus: (eventId) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }),
 

@@ -12,7 +12,7 @@ export {
   EventConfig, EventCommands, EventReplies, EventProjection, EventView, EventAccess,
 } from './event.js';
 export {
-  QueueLimits, SlotOutcome, SessionState, SessionId, QueueCommands, QueueReplies, QueueView, TicketView, JoinResult, ClaimResult,
+  QueueLimits, SlotOutcome, SessionState, SessionId, QueueCommands, QueueReplies, QueueView, TicketView, JoinResult, ClaimResult, StatusesResult,
   positionOf, ticketAt, seedHashOf, feistelPermute, feistelInvert,
 } from './queue.js';
 export {

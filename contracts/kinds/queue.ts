@@ -29,6 +29,8 @@ export const QueueLimits = {
   maxRecent: 256,
   /** Time constant of the measured admission rate (an exponentially decayed count). */
   rateTauMs: 30_000,
+  /** Most tickets one `statuses` read answers (a gateway's batched corrections). */
+  maxStatusBatch: 500,
 } as const;
 
 /** How a slot ended (G11). */
@@ -80,6 +82,8 @@ export const QueueCommands = {
   stock: Command({ available: Type.Integer({ minimum: 0 }), soldOut: Type.Boolean() }),
   /** Public counters, plus what concerns `ticket` when given. */
   status: Command({ ticket: Type.Optional(Ticket) }),
+  /** Public counters and what concerns each of `tickets`: one read for many sockets' corrections. */
+  statuses: Command({ tickets: Type.Array(Ticket, { minItems: 1, maxItems: QueueLimits.maxStatusBatch }) }),
 };
 
 /** What the queue says about one ticket (the `you` part of `status`). */
@@ -126,10 +130,14 @@ export type JoinResult = Static<typeof JoinResult>;
 export const ClaimResult = Type.Object({ position: Type.Integer(), deadline: EpochMs, sessionId: Type.String(), view: QueueView });
 export type ClaimResult = Static<typeof ClaimResult>;
 
+/** Reply of `statuses`: the public view (without `you`) and one ticket view per asked ticket, in order. */
+export const StatusesResult = Type.Object({ view: QueueView, tickets: Type.Array(TicketView) });
+export type StatusesResult = Static<typeof StatusesResult>;
+
 /** Reply schema per verb. */
 export const QueueReplies = {
   create: QueueView, open: QueueView, join: JoinResult, leave: QueueView, claim: ClaimResult,
-  complete: QueueView, stock: QueueView, status: QueueView,
+  complete: QueueView, stock: QueueView, status: QueueView, statuses: StatusesResult,
 };
 
 /** A decoded command of `verb`. */

@@ -12,7 +12,7 @@ import type { QueueSocketData } from './types.js';
 
 function conn(socket: GatewaySocket<QueueSocketData>, position: number): QueueConn {
   return {
-    socket, eventId: 'ev1', userId: socket.data.userId, position, state: 'queued', admittedSent: false, pendingAdmitted: undefined,
+    socket, eventId: 'ev1', userId: socket.data.userId, sessionId: `qs_${socket.data.userId}`, ticket: position, position, state: 'queued', admittedSent: false, pendingAdmitted: undefined,
     claiming: false, stale: false, caughtUpTo: -1, closed: false, slot: 0, askedAt: 0,
   };
 }

@@ -17,6 +17,9 @@ export interface QueueConn {
   readonly socket: GatewaySocket<QueueSocketData>;
   readonly eventId: string;
   readonly userId: string;
+  /** The session this socket follows (from its join answer): what a batched correction asks about. */
+  readonly sessionId: string;
+  readonly ticket: number;
   position: number;
   state: QueueState;
   /** The `admitted` frame was queued for (or handed to) this socket. */

@@ -92,4 +92,48 @@ describe('gateway ws stream (fake queue)', () => {
     expect(stream.stats()).toMatchObject({ sockets: 0, rooms: 0, claims: 1 });
     stream.close();
   });
+
+  it('gateway ws - corrections are batched: one statusMany per event per tick, none per socket; the opening reshuffle too', async () => {
+    const single: string[] = [];
+    const batches: Array<{ eventId: string; tickets: number[] }> = [];
+    let emit: (ev: QueueFeedEvent) => void = () => {};
+    const queue: QueuePort = {
+      join: async (_e, u) => status(Number(u.slice(1))),
+      status: async (_e, u) => { single.push(u); return status(1); },
+      claim: async () => ({ token: 't', expiresAt: 1 }),
+      statusMany: async (eventId, sessions) => {
+        batches.push({ eventId, tickets: sessions.map((x) => x.ticket) });
+        return sessions.map((x) => status(x.ticket, { ahead: x.ticket + 100, sessionId: x.sessionId }));
+      },
+    };
+    const stream = createQueueStream({
+      queue, publish: () => undefined, log: pino({ level: 'silent' }),
+      feed: (onEvent) => { emit = onEvent; return { watch() {}, unwatch() {}, watched: () => [], malformed: 0, close() {} }; },
+      verifyAccessToken: async (t) => ({ userId: t, roles: [] }),
+      options: { correctionMs: 1_000, cursorIntervalMs: 0, backpressureBytes: 65_536, idleTimeoutSec: 60, maxInFlight: 16 },
+    });
+    const sockets = [];
+    for (let i = 1; i <= 60; i++) {
+      const up = await stream.route.upgrade(req('/api/v1/events/ev1/queue/ws', {}, `access_token=u${i + 10}`));
+      if (!('data' in up)) throw new Error('refused');
+      const sock = fakeSocket(up.data.userId);
+      (sock as { data: QueueSocketData }).data = up.data;
+      stream.route.open!(sock);
+      sockets.push(sock);
+    }
+    await new Promise((r) => setTimeout(r, 1_300)); // one correction period (10 ticks) and a bit
+    expect(single).toEqual([]);
+    const asked = batches.flatMap((b) => b.tickets).sort((a, b) => a - b);
+    expect(new Set(asked)).toEqual(new Set(Array.from({ length: 60 }, (_, i) => i + 11))); // every socket, by its own ticket
+    expect(batches.length).toBeLessThanOrEqual(12); // per tick, not per socket
+    expect(sockets.every((x) => x.frames.some((f: { t: string; ahead?: number }) => f.t === 'status' && f.ahead === (x.data.initial.ticket + 100)))).toBe(true);
+    batches.length = 0;
+    emit({ name: 'opened', eventId: 'ev1', at: 1, data: {} });
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.tickets).toHaveLength(60);
+    expect(stream.stats().correctionReads).toBeLessThan(stream.stats().corrections);
+    for (const x of sockets) stream.route.close!(x, 1000);
+    stream.close();
+  });
 });

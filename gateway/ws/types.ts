@@ -46,6 +46,12 @@ export interface QueuePort {
   claim(eventId: string, userId: string): Promise<AdmissionGrant>;
   /** Liveness of a connected waiting user (optional: when absent, `status` is the heartbeat). */
   heartbeat?(eventId: string, userId: string): Promise<unknown>;
+  /**
+   * The exact statuses of many known sessions of one event in one read of the queue (the
+   * periodic corrections). Optional: without it every correction is a `status` call. Answers in
+   * the order asked; never claims.
+   */
+  statusMany?(eventId: string, sessions: Array<{ sessionId: string; ticket: number }>): Promise<QueueStatusView[]>;
 }
 
 /**

@@ -13,7 +13,7 @@ import { startKindsNode } from '../actors/helpers.js';
 import { clientFor, FAST, until } from '../runtime/helpers.js';
 import { readEvents } from '../actors/events.js';
 import type { ActorClient } from '../../contracts/index.js';
-import { checkoutKey, createQueueService, signCheckoutToken, startStockWatcher, type QueueService } from '../../queue/index.js';
+import { checkoutKey, createQueueService, signCheckoutToken, startStockWatcher, type QueueService, type UserQueueStatus } from '../../queue/index.js';
 import { publishEvent, queueConfig, serviceOn } from './helpers.js';
 
 let nats: NatsServerHandle;
@@ -91,6 +91,31 @@ describe('queue - service', () => {
     expect((await service.join('ev-flow', 'b')).state).toBe('left');
     const types = (await readEvents(nc, 'queue', 'ev-flow')).map((e) => e.type);
     for (const t of ['queue.created', 'queue.opened', 'queue.joined', 'queue.left', 'queue.ready', 'queue.released', 'queue.expired', 'queue.advanced']) expect(types).toContain(t);
+  });
+
+  it('queue - statusMany answers what status answers, for many sessions in one read per 500, in order', async () => {
+    await publishEvent(client, 'ev-many', { saleStartsAt: Date.now() - 1_000, maxConcurrent: 2 });
+    const users = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+    const joined = [];
+    for (const u of users) joined.push(await service.join('ev-many', u));
+    await service.leave('ev-many', 'm4');
+    const one = await Promise.all(users.map((u) => service.status('ev-many', u, { autoClaim: false })));
+    const sessions = joined.map((j) => ({ sessionId: j.sessionId, ticket: j.ticket, joinedAt: 0 }));
+    const many = await service.statusMany('ev-many', sessions);
+    const strip = ({ at: _at, token: _t, tokenExpiresAt: _e, outcome: _o, admittedRate: _r, estimatedWaitSec: _w, ...rest }: Partial<UserQueueStatus>) => rest; // the rate decays between reads
+    // m4 left: the batch reads no session, yet the queue's skip tells the same.
+    expect(many.map(strip)).toEqual(one.map(strip));
+    expect(many.map((m) => m.state)).toEqual(['admitted', 'admitted', 'queued', 'left', 'queued', 'queued']);
+    expect(many.map((m) => m.ahead)).toEqual([0, 0, 0, undefined, 1, 2]);
+    // Beyond 500 sessions the reads are chunked; answers stay in order (unknown tickets: no position).
+    const lots = Array.from({ length: 520 }, (_, i) => ({ sessionId: `qs_x${i}`, ticket: i + 1, joinedAt: 0 }));
+    const big = await service.statusMany('ev-many', lots);
+    expect(big.map((b) => b.ticket)).toEqual(lots.map((l) => l.ticket));
+    expect(big[0]!.position).toBe(1);
+    expect(big[519]!.position).toBeUndefined();
+    // The actor refuses an oversized read outright.
+    await expect(client.request('queue', 'ev-many', 'statuses', { commandId: 'read-big', tickets: lots.map((l) => l.ticket) }))
+      .rejects.toMatchObject({ code: 'COMMAND_INVALID' });
   });
 
   it('queue - sold out stops admission with one broadcast, likely sold out is told, back in stock resumes', async () => {
