@@ -39,7 +39,11 @@ export interface SandboxPayOptions {
   callbackUrl: () => string;
   /** Longest accepted delay (default 60 s). */
   maxDelayMs?: number;
-  /** Attempts per callback while the gateway answers 5xx or cannot be reached (default 5). */
+  /**
+   * Attempts per callback while the gateway answers 5xx or cannot be reached (default 10: backoff
+   * 0.4 s doubling to 10 s, about a minute in all). Real providers retry for minutes to hours; a
+   * sandbox that gave up after a few seconds lost payments a busy gateway would have recorded late.
+   */
   attempts?: number;
   fetchImpl?: typeof fetch;
 }
@@ -94,7 +98,7 @@ export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
   const send = async (body: SandboxCallbackBody, delayMs: number): Promise<number> => {
     if (delayMs > 0) await sleep(delayMs);
     const signed = signSandboxCallback(o.secret, body);
-    const attempts = o.attempts ?? 5;
+    const attempts = o.attempts ?? 10;
     let status = 0;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
@@ -105,7 +109,7 @@ export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
       } catch (err) {
         o.log.warn({ err, orderCode: body.orderCode, attempt }, 'sandbox callback not delivered');
       }
-      if (attempt < attempts) await sleep(Math.min(5_000, 200 * 2 ** attempt));
+      if (attempt < attempts) await sleep(Math.min(10_000, 200 * 2 ** attempt));
     }
     o.log.error({ orderCode: body.orderCode, providerTxnId: body.providerTxnId, status }, 'sandbox callback gave up');
     return status;

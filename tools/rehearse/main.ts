@@ -36,7 +36,7 @@ export async function rehearse(o: RehearseOptions): Promise<number> {
   }, o.timeout * 1000 + 60_000); // the crowd stops itself at the deadline; this is the backstop
   hard.unref();
   try {
-    if (!o.gateway) stack = await startLocalStack({ actorNodes: o.actorNodes, cluster: o.cluster, maxConcurrent: o.maxConcurrent }, log);
+    if (!o.gateway) stack = await startLocalStack({ actorNodes: o.actorNodes, gateways: o.gateways > 0 ? o.gateways : Math.ceil(o.users / 8_000), cluster: o.cluster }, log);
     const gatewayUrl = o.gateway ?? stack!.gatewayUrl;
     const databaseUrl = o.databaseUrl ?? stack?.databaseUrl;
     const natsUrl = o.nats ?? stack?.natsUrl;

@@ -25,6 +25,7 @@ export interface RehearseOptions {
   nats: string | undefined;
   databaseUrl: string | undefined;
   actorNodes: number;
+  gateways: number;
   cluster: boolean;
   killActorNode: number | undefined;
   killNatsNode: number | undefined;
@@ -59,6 +60,7 @@ export const OPTION_SPECS: Record<string, Spec> = {
   nats: { key: 'nats', kind: 'str', def: undefined, help: 'with --gateway: its NATS URL, to read TB_EVENTS for the queue invariants' },
   'database-url': { key: 'databaseUrl', kind: 'str', def: undefined, help: 'with --gateway: its PostgreSQL URL (grants the organizer platform admin; buyers are minted there)' },
   'actor-nodes': { key: 'actorNodes', kind: 'int', def: 2, help: 'actor node processes of the local all-in-one' },
+  gateways: { key: 'gateways', kind: 'int', def: 0, help: 'gateway processes of the local all-in-one, sharing one port (0 = one per 8,000 buyers: a process may hold 20,000 files here)' },
   cluster: { key: 'cluster', kind: 'bool', def: false, help: 'run a 3-node NATS JetStream cluster (replicas 3) instead of one server' },
   'kill-actor-node': { key: 'killActorNode', kind: 'num', def: undefined, help: 'SIGKILL actor node 0 at AT seconds after opening (restarted 1 s later, as npm start does)' },
   'kill-nats-node': { key: 'killNatsNode', kind: 'num', def: undefined, help: 'with --cluster: SIGKILL NATS node 0 at AT seconds after opening (restarted 5 s later)' },
@@ -118,7 +120,7 @@ export function parseOptions(argv: string[]): RehearseOptions {
   if (opts.gateway) {
     const host = new URL(opts.gateway).hostname;
     if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error('--gateway must be a loopback URL: a rehearsal never leaves this machine');
-    if (opts.killActorNode !== undefined || opts.cluster) throw new Error('--kill-actor-node and --cluster need the local all-in-one (no --gateway): the harness must own the processes');
+    if (opts.killActorNode !== undefined || opts.cluster || opts.gateways > 0) throw new Error('--kill-actor-node, --cluster and --gateways need the local all-in-one (no --gateway): the harness must own the processes');
   }
   if (opts.killNatsNode !== undefined && !opts.cluster) throw new Error('--kill-nats-node needs --cluster');
   return opts;

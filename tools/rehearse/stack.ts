@@ -4,7 +4,10 @@
  * a gateway, stock watcher, payment relay, payment events, order history, saga worker; the
  * catalog projector is left out, a sale does not read it), but on free ports, with a private
  * nats-server (or a 3-node cluster) and a throwaway PostgreSQL database, all owned by the
- * harness so it can SIGKILL an actor node or a NATS server on cue. Invariant: `stop()` stops
+ * harness so it can SIGKILL an actor node or a NATS server on cue. `gateways` processes share one
+ * port: uWS listens with SO_REUSEPORT, so the kernel spreads connections over them as a load
+ * balancer would (one process cannot hold 20,000 buyers' sockets: its file limit here is 20,000).
+ * Invariant: `stop()` stops
  * every process started here and drops the database; the test harness kills them on exit too.
  */
 import { migrate } from '../../db/index.js';
@@ -35,7 +38,7 @@ export interface LocalStack {
 }
 
 /** Start the stack; `progress` gets one line per step. */
-export async function startLocalStack(o: { actorNodes: number; cluster: boolean; maxConcurrent: number }, progress: (m: string) => void): Promise<LocalStack> {
+export async function startLocalStack(o: { actorNodes: number; gateways: number; cluster: boolean }, progress: (m: string) => void): Promise<LocalStack> {
   progress(o.cluster ? 'starting a 3-node NATS cluster' : 'starting nats-server');
   let single: NatsServerHandle | undefined;
   let cluster: NatsClusterHandle | undefined;
@@ -67,16 +70,16 @@ export async function startLocalStack(o: { actorNodes: number; cluster: boolean;
   const spawnOne = (name: string, file: string, extra: Record<string, string> = {}) => spawnTs(file, { name: `rehearse-${name}`, env: { ...env, ...extra } });
   const nodes: ChildHandle[] = [];
   const others: ChildHandle[] = [];
-  progress(`starting ${o.actorNodes} actor node(s), the gateway and the workers`);
+  progress(`starting ${o.actorNodes} actor node(s), ${o.gateways} gateway(s) on port ${httpPort} and the workers`);
   for (let i = 0; i < o.actorNodes; i++) nodes.push(spawnOne(`node-${i}`, 'actors/node-main.ts', { TB_NODE_ID: `node-${i}`, TB_LOG_LEVEL: 'info' }));
-  const gateway = spawnOne('gateway', 'gateway/main.ts', { TB_LOG_LEVEL: 'info' });
-  others.push(gateway);
+  const gateways = Array.from({ length: Math.max(1, o.gateways) }, (_, i) => spawnOne(`gateway-${i}`, 'gateway/main.ts', { TB_LOG_LEVEL: 'info' }));
+  others.push(...gateways);
   for (const [name, file] of [
     ['stock-watcher', 'queue/watcher-main.ts'], ['payment-relay', 'payments/relay-main.ts'], ['payment-events', 'orders/payment-events-main.ts'],
     ['order-history', 'orders/history-main.ts'], ['order-saga', 'orders/worker-main.ts'],
   ] as const) others.push(spawnOne(name, file));
   await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 90_000)));
-  await gateway.waitForLine(/gateway listening/, 90_000);
+  await Promise.all(gateways.map((g) => g.waitForLine(/gateway listening/, 90_000)));
   const restarted: ChildHandle[] = [];
 
   return {
