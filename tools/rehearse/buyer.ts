@@ -41,10 +41,13 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
     const connect = () => {
       if (done) return;
       attempts++;
-      const sock = new WebSocket(`${env.wsUrl}/api/v1/events/${env.eventId}/queue/ws`, ['tb.queue.v1', `bearer.${plan.token}`], { perMessageDeflate: false, handshakeTimeout: 30_000 });
+      const sock = new WebSocket(`${env.wsUrl}/api/v1/events/${env.eventId}/queue/ws`, ['tb.queue.v1', `bearer.${plan.token}`], { perMessageDeflate: false, handshakeTimeout: 30_000, skipUTF8Validation: true });
       ws = sock;
       sock.on('message', (data) => {
-        const f = JSON.parse(String(data)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const text = String(data);
+        // "Now serving" broadcasts are most of the frames and a buyer needs none of them: skip unparsed.
+        if (text.startsWith('{"t":"cursor"')) return;
+        const f = JSON.parse(text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         const now = Date.now();
         if (f['t'] === 'status') {
           if (r.joinedAt === undefined) { r.joinedAt = now; r.ticket = f['ticket']; r.state = 'queued'; env.onState(r); }

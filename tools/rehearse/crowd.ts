@@ -7,6 +7,7 @@
  * is sold, every buyer is done, or time is up. Invariant: every worker is stopped on return.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { MintedUser } from '../../test/gateway/ws/users.js';
 import type { Sampler } from './sampler.js';
@@ -53,7 +54,7 @@ export function planBuyers(o: RehearseOptions, users: MintedUser[], sale: Sale, 
 }
 
 /** What the crowd produced. */
-export interface CrowdResult { records: BuyerRecord[]; samples: Sample[]; endedBy: 'soldOut' | 'allDone' | 'timeout' }
+export interface CrowdResult { records: BuyerRecord[]; samples: Sample[]; endedBy: 'soldOut' | 'allDone' | 'timeout'; /** CPU seconds of the buyer workers (and of this driver process so far). */ cpuS: number }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const sum = (cs: WorkerCounts[], k: keyof WorkerCounts) => cs.reduce((n, c) => n + c[k], 0);
@@ -63,13 +64,17 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
   const n = o.workers > 0 ? o.workers : Math.max(2, Math.ceil(plans.length / 4_000));
   const counts: WorkerCounts[] = Array.from({ length: n }, () => ({ arriving: 0, queued: 0, checkout: 0, admitted: 0, done: 0, sold: 0, failed: 0 }));
   const records: BuyerRecord[][] = [];
+  let workerCpu = 0;
   const workers: ChildProcess[] = [];
   const finished = Array.from({ length: n }, (_, w) => new Promise<void>((resolve) => {
     const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     workers.push(child);
+    // The crowd stands for browsers on other machines: on a machine it shares with the system
+    // under test it runs at a lower priority (nice 10), taking the CPU the system leaves.
+    if (child.pid !== undefined && o.crowdNice > 0) { try { setPriority(child.pid, o.crowdNice); } catch { /* not permitted: run at the same priority */ } }
     child.on('message', (m: FromWorker) => {
       if (m.t === 'counts') counts[w] = m.counts;
-      else { records[w] = m.records; resolve(); }
+      else { records[w] = m.records; workerCpu += m.cpuS; resolve(); }
     });
     child.once('exit', () => resolve());
     child.send({ t: 'start', gatewayUrl: ctx.gatewayUrl, eventId: sale.eventId, classIds: sale.classIds, opensAt: sale.opensAt, ...(ctx.sandboxSecret ? { sandboxSecret: ctx.sandboxSecret } : {}), duplicateCallbacks: o.duplicateCallbacks, plans: plans.filter((_, i) => i % n === w) });
@@ -115,5 +120,6 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
   await Promise.all(finished);
   clearInterval(sampler);
   for (const c of workers) if (c.exitCode === null) c.kill('SIGKILL');
-  return { records: records.flat(), samples, endedBy };
+  const own = process.cpuUsage();
+  return { records: records.flat(), samples, endedBy, cpuS: Math.round((workerCpu + (own.user + own.system) / 1e6) * 10) / 10 };
 }

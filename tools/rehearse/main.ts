@@ -65,12 +65,13 @@ export async function rehearse(o: RehearseOptions): Promise<number> {
       gatewayUrl, sandboxSecret: stack ? REHEARSE_SECRETS.sandbox : process.env['TB_SANDBOX_PAYMENT_SECRET'], deadline, line: live, sample: sampler.sample,
     }).finally(() => sampler.close());
     await Promise.all(chaos);
-    log(`crowd done (${crowd.endedBy}); checking invariants from the system's state`);
+    const cpu = { ...(stack?.cpuSeconds() ?? {}), crowd: crowd.cpuS };
+    log(`crowd done (${crowd.endedBy}); CPU seconds so far: ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}; checking invariants from the system's state`);
     const verdicts = await checkInvariants(api, sale, crowd.records, {
       natsUrl, maxConcurrent: o.maxConcurrent, maxSlotsSeen: Math.max(0, ...crowd.samples.map((s) => s.slotsInUse)),
       settleMs: Math.min(o.settleSec * 1000, Math.max(10_000, deadline - Date.now())), log,
     });
-    const summary = buildSummary({ users: o.users, tickets: o.tickets, opensAt: sale.opensAt, samples: crowd.samples, records: crowd.records, verdicts, endedBy: crowd.endedBy, wallSec: (Date.now() - started) / 1000 });
+    const summary = buildSummary({ users: o.users, tickets: o.tickets, opensAt: sale.opensAt, samples: crowd.samples, records: crowd.records, verdicts, endedBy: crowd.endedBy, wallSec: (Date.now() - started) / 1000, cpu });
     const out = resolve(o.out);
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'summary.json'), `${JSON.stringify({ ...summary, event_id: sale.eventId, options: o }, null, 2)}\n`);
@@ -95,6 +96,7 @@ function printTable(s: ReturnType<typeof buildSummary>): void {
   w('');
   w(`users ${s.users}  tickets ${s.tickets}  sold ${s.sold}  sellout ${s.sellout_s ?? '—'} s  ${s.tickets_per_s} tickets/s  ended by ${s.ended_by}`);
   w(`outcomes ${Object.entries(s.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  w(`CPU seconds ${Object.entries(s.cpu_s).map(([k, v]) => `${k} ${v}`).join(', ')} (PostgreSQL not counted)`);
   w('step                    n      p50     p90     p99     max (ms)');
   for (const [k, v] of Object.entries(s.steps)) w(`${k.padEnd(22)}${String(v.n).padStart(6)}${String(v.p50).padStart(8)}${String(v.p90).padStart(8)}${String(v.p99).padStart(8)}${String(v.max).padStart(8)}`);
   for (const [k, v] of Object.entries(s.invariants)) w(`${v.ok ? 'ok  ' : 'FAIL'} ${k}: ${v.detail}`);

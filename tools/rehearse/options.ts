@@ -31,6 +31,7 @@ export interface RehearseOptions {
   killNatsNode: number | undefined;
   duplicateCallbacks: boolean;
   workers: number;
+  crowdNice: number;
   leadSec: number;
   settleSec: number;
   json: boolean;
@@ -66,6 +67,7 @@ export const OPTION_SPECS: Record<string, Spec> = {
   'kill-nats-node': { key: 'killNatsNode', kind: 'num', def: undefined, help: 'with --cluster: SIGKILL NATS node 0 at AT seconds after opening (restarted 5 s later)' },
   'duplicate-callbacks': { key: 'duplicateCallbacks', kind: 'bool', def: false, help: 'send every sandbox callback twice, some copies before the original, and replay failed callbacks after a retry succeeded' },
   workers: { key: 'workers', kind: 'int', def: 0, help: 'buyer worker processes (0 = one per 4,000 buyers, at least 2)' },
+  'crowd-nice': { key: 'crowdNice', kind: 'int', def: 10, help: 'nice value of the buyer workers (they stand for browsers on other machines: the system under test gets the CPU first; 0 = same priority)' },
   'lead-sec': { key: 'leadSec', kind: 'num', def: 0, help: 'seconds from publishing to the sale opening (0 = enough for the pre-queue to join, at least 6)' },
   'settle-sec': { key: 'settleSec', kind: 'num', def: 90, help: 'after the crowd is done, how long to wait for deadlines to pass before checking' },
   json: { key: 'json', kind: 'bool', def: false, help: 'print the summary as one JSON line on stdout (progress goes to stderr)' },
@@ -117,6 +119,7 @@ export function parseOptions(argv: string[]): RehearseOptions {
   if (opts.help) return opts;
   if (opts.users < 1 || opts.tickets < 1 || opts.classes < 1 || opts.maxConcurrent < 1) throw new Error('--users, --tickets, --classes and --max-concurrent must be ≥ 1');
   if (opts.classes > opts.tickets) throw new Error('--classes cannot exceed --tickets');
+  if (opts.crowdNice > 19) throw new Error('--crowd-nice: a nice value from 0 to 19');
   if (opts.gateway) {
     const host = new URL(opts.gateway).hostname;
     if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error('--gateway must be a loopback URL: a rehearsal never leaves this machine');

@@ -26,7 +26,7 @@ export function latencies(records: BuyerRecord[], opensAt: number) {
 }
 
 /** Build the summary object (also the `--json` line). */
-export function buildSummary(input: { users: number; tickets: number; opensAt: number; samples: Sample[]; records: BuyerRecord[]; verdicts: Verdicts; endedBy: string; wallSec: number }) {
+export function buildSummary(input: { users: number; tickets: number; opensAt: number; samples: Sample[]; records: BuyerRecord[]; verdicts: Verdicts; endedBy: string; wallSec: number; cpu?: Record<string, number> }) {
   const { records, samples, verdicts } = input;
   const lat = latencies(records, input.opensAt);
   const sold = samples.at(-1)?.sold ?? 0;
@@ -46,6 +46,8 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
     ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, v.ok])),
     p99_join_ms: steps.join.p99, p99_admit_ms: steps.admit.p99, p99_order_ms: steps.order.p99, p99_payment_to_completed_ms: steps.payment_to_completed.p99,
     steps, outcomes, ended_by: input.endedBy, wall_s: Math.round(input.wallSec),
+    /** CPU seconds by role until the crowd ended (gateways, actor_nodes, workers, nats, crowd). */
+    cpu_s: input.cpu ?? {},
     invariants: verdicts,
   };
 }
@@ -92,6 +94,7 @@ export function renderHtml(summaryObj: Summary, samples: Sample[], records: Buye
 <style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}figure{display:inline-block;margin:8px}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}</style></head><body>
 <h1>Flash-sale rehearsal ${summaryObj.invariants_ok ? '✅' : '❌'}</h1>
 <p>${summaryObj.users} buyers, ${summaryObj.tickets} tickets: ${summaryObj.sold} sold; sold out after ${summaryObj.sellout_s ?? '—'} s (${summaryObj.tickets_per_s} tickets/s); ended by ${esc(summaryObj.ended_by)}.</p>
+<p>CPU seconds until the crowd ended: ${Object.entries(summaryObj.cpu_s).map(([k, v]) => `${esc(k)} ${v}`).join(', ') || '—'} (PostgreSQL not counted).</p>
 <h2>Invariants</h2><table>${rows}</table>
 <h2>Steps (ms)</h2><table><tr><th>step</th><th>n</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>${steps}</table>
 <h2>Outcomes</h2><pre>${esc(JSON.stringify(summaryObj.outcomes, null, 1))}</pre>

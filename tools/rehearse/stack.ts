@@ -14,6 +14,7 @@ import { migrate } from '../../db/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../../test/db/throwaway-db.js';
 import { freePorts, startNatsCluster, startNatsServer, type NatsClusterHandle, type NatsServerHandle } from '../../test/harness/nats.js';
 import { spawnTs, type ChildHandle } from '../../test/harness/processes.js';
+import { cpuSecondsOfAll } from './cpu.js';
 
 /** Secrets the harness sets on the processes it starts (development values, never production). */
 export const REHEARSE_SECRETS = {
@@ -32,6 +33,11 @@ export interface LocalStack {
   killActorNode(i: number, restartAfterMs: number): Promise<void>;
   /** SIGKILL NATS node `i` of the cluster and restart it after `restartAfterMs`. */
   killNatsNode(i: number, restartAfterMs: number): Promise<void>;
+  /**
+   * CPU seconds used so far, by role (processes still alive: a SIGKILLed node's time is lost).
+   * Read it before `stop()`.
+   */
+  cpuSeconds(): Record<'gateways' | 'actor_nodes' | 'workers' | 'nats', number>;
   /** Log files of the processes (for a failed run's report). */
   logs(): string[];
   stop(): Promise<void>;
@@ -100,6 +106,12 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
       await new Promise((r) => setTimeout(r, restartAfterMs));
       await cluster.restart(i);
     },
+    cpuSeconds: () => ({
+      gateways: cpuSecondsOfAll(gateways.map((g) => g.pid)),
+      actor_nodes: cpuSecondsOfAll(nodes.map((n) => n.pid)),
+      workers: cpuSecondsOfAll(others.filter((c) => !gateways.includes(c)).map((c) => c.pid)),
+      nats: cpuSecondsOfAll(cluster ? cluster.servers.map((s) => s.pid) : [single!.pid]),
+    }),
     logs: () => [...nodes, ...restarted, ...others].map((c) => c.logFile),
     async stop() {
       await Promise.all([...nodes, ...others].map((c) => c.stop()));

@@ -81,7 +81,7 @@ export type ToWorker =
 /** Worker → driver. */
 export type FromWorker =
   | { t: 'counts'; counts: WorkerCounts }
-  | { t: 'records'; records: BuyerRecord[] };
+  | { t: 'records'; records: BuyerRecord[]; cpuS: number };
 
 /** One sample of the system's public state, taken by the driver once a second. */
 export interface Sample {
