@@ -107,7 +107,9 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       const results = await Promise.all(pending.map((l) =>
         performReserve(ask, { orderId: id, classId: l.classId, attempt: 0, quantity: l.quantity, holdMs: holdMsFor(paymentTtlMs, OrderLimits.defaultProcessingExtensionMs) })));
       refusal = results.find((r) => r.refusal)?.refusal;
-      view = await ask<OrderView>('order', id, 'get', { commandId: read(), viewerId: view.userId });
+      // One line: its report's answer is the order as of now (single writer). Several lines were
+      // reported concurrently, so none of the answers need be the last: read the order.
+      view = results.length === 1 ? results[0]!.view : await ask<OrderView>('order', id, 'get', { commandId: read(), viewerId: view.userId });
     }
     if (view.status === S.Reserving && view.lines.every((l) => l.state === 'held') && view.totalMinor > 0 && !view.payment) {
       view = await createPaymentFor(opts, view);
