@@ -4,9 +4,10 @@
  * `order_history_lines` (`db/schema/orders.ts`). Invariants: a batch is one transaction; an
  * order row is replaced only by a higher `(version, version_n)` — the guard is in the upsert's
  * `WHERE`, so concurrent projectors and redeliveries cannot move an order backwards — and its
- * lines are replaced in the same statement group; database failures surface as `TbError`s.
+ * lines are replaced in the same transaction (three statements per batch, whatever its size);
+ * database failures surface as `TbError`s.
  */
-import { and, asc, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import { orderHistory, orderHistoryLines, withDbErrors, type Db, type OrderHistoryLineRow, type OrderHistoryRow } from '../../db/index.js';
 import { SOLD_STATUS, UNSOLD_LINE_STATES, decodeCursor, encodeCursor, newestPerOrder, pageSize } from './decode.js';
 import type { ClassSales, EventSales, OrderHistoryItem, OrderHistoryStore } from './types.js';
@@ -33,6 +34,11 @@ export function totalsOf(classes: readonly ClassSales[], orderCounts: Map<string
   return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
+/** Every `order_history` column but the key, set from the proposed row (`excluded.*`) on conflict. */
+const EXCLUDED_SET = Object.fromEntries(Object.entries(getTableColumns(orderHistory))
+  .filter(([key]) => key !== 'orderId')
+  .map(([key, col]) => [key, sql.raw(`excluded.${col.name}`)]));
+
 /** The PostgreSQL store over `db` (a borrowed pool: `close` does nothing). */
 export function createOrderHistory(db: Db): OrderHistoryStore {
   const linesOf = async (ids: string[]) => {
@@ -47,32 +53,31 @@ export function createOrderHistory(db: Db): OrderHistoryStore {
     backend: 'postgres',
 
     apply: (events) => withDbErrors(() => db.transaction(async (tx) => {
-      let applied = 0;
-      // Sorted by id so two concurrent batches lock rows in the same order (no deadlock).
+      // One upsert, one delete and one insert per batch, not per order: the projector keeps up
+      // with a sale's order events with a few statements a batch. Sorted by id so two concurrent
+      // batches lock rows in the same order (no deadlock); one event per order (the newest).
       const newest = newestPerOrder(events).sort((a, b) => (a.order.orderId < b.order.orderId ? -1 : 1));
-      for (const e of newest) {
+      if (newest.length === 0) return { applied: 0, stale: events.length };
+      const written = await tx.insert(orderHistory).values(newest.map((e) => {
         const o = e.order;
-        const values = {
+        return {
           orderId: o.orderId, code: o.code, userId: o.userId, eventId: o.eventId, status: o.status, totalMinor: o.totalMinor,
           currency: o.currency, payment: o.payment ?? null, failureReason: o.failureReason ?? null, refundRequired: o.refundRequired === true,
           createdAt: new Date(o.createdAt), updatedAt: new Date(o.updatedAt), version: e.version, versionN: e.n,
         };
-        const { orderId: _id, ...set } = values;
-        const written = await tx.insert(orderHistory).values(values)
-          .onConflictDoUpdate({
-            target: orderHistory.orderId, set,
-            setWhere: sql`(${orderHistory.version}, ${orderHistory.versionN}) < (${e.version}, ${e.n})`,
-          }).returning({ id: orderHistory.orderId });
-        if (written.length === 0) continue;
-        applied++;
-        await tx.delete(orderHistoryLines).where(eq(orderHistoryLines.orderId, o.orderId));
-        if (o.lines.length > 0) {
-          await tx.insert(orderHistoryLines).values(o.lines.map((l, i) => ({
-            orderId: o.orderId, lineNo: i, classId: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor, currency: l.currency || o.currency, state: l.state,
-          })));
-        }
+      })).onConflictDoUpdate({
+        target: orderHistory.orderId, set: EXCLUDED_SET,
+        setWhere: sql`(${orderHistory.version}, ${orderHistory.versionN}) < (excluded.version, excluded.version_n)`,
+      }).returning({ id: orderHistory.orderId });
+      const applied = new Set(written.map((w) => w.id));
+      if (applied.size > 0) {
+        await tx.delete(orderHistoryLines).where(inArray(orderHistoryLines.orderId, [...applied]));
+        const lines = newest.filter((e) => applied.has(e.order.orderId)).flatMap(({ order: o }) => o.lines.map((l, i) => ({
+          orderId: o.orderId, lineNo: i, classId: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor, currency: l.currency || o.currency, state: l.state,
+        })));
+        if (lines.length > 0) await tx.insert(orderHistoryLines).values(lines);
       }
-      return { applied, stale: events.length - applied };
+      return { applied: applied.size, stale: events.length - applied.size };
     })),
 
     listForUser: (userId, page = {}) => withDbErrors(async () => {
