@@ -20,7 +20,7 @@ export async function runCatalogProjector(): Promise<void> {
   await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 4 });
   const nc = await connect({
-    servers: config.natsUrl.split(','), name: `tb-catalog-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250,
+    servers: config.natsUrl.split(','), name: `tb-catalog-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true,
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

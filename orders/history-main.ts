@@ -22,7 +22,7 @@ export async function runOrderHistory(): Promise<void> {
   const handle = createDb(config.databaseUrl, { max: 4 });
   const store = await openOrderHistoryStore({ db: handle.db, mongodbUrl: config.mongodbUrl });
   log.info({ backend: store.backend }, 'order history store open');
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-history-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-history-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const projector = startOrderHistoryProjector({

@@ -21,7 +21,7 @@ export async function runPaymentEvents(): Promise<void> {
   const log = pino({ level: config.logLevel, name: 'order-payments' });
   await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 4 });
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-payments-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-payments-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const consumer = startPaymentEventsConsumer({

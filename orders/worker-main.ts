@@ -13,7 +13,7 @@ import { startSagaWorker, type SagaWorker } from './saga-worker.js';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel, base: { svc: 'order-saga-worker', pid: process.pid } });
-const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-saga-${process.pid}`, maxReconnectAttempts: -1 });
+const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-saga-${process.pid}`, maxReconnectAttempts: -1, noAsyncTraces: true });
 
 // The actor nodes create TB_EVENTS; wait for it rather than fail when started first.
 let worker: SagaWorker | undefined;

@@ -28,7 +28,7 @@ export async function runPaymentRelay(): Promise<void> {
   await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 3 });
   const nc = await connect({
-    servers: config.natsUrl.split(','), name: `tb-payment-relay-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250,
+    servers: config.natsUrl.split(','), name: `tb-payment-relay-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true,
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
