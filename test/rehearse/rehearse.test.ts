@@ -1,8 +1,9 @@
 /**
  * @module test/rehearse/rehearse.test
  * A small flash-sale rehearsal end to end (`tools/rehearse`): 300 buyers, 50 tickets, the local
- * all-in-one on private NATS and PostgreSQL, actor node 0 SIGKILLed two seconds after the sale
- * opens, duplicate payment callbacks; every invariant must hold, checked from the system's state.
+ * all-in-one on private NATS and PostgreSQL with two gateways sharing one port, actor node 0
+ * SIGKILLed two seconds after the sale opens, duplicate payment callbacks; every invariant must
+ * hold, checked from the system's state, and the CPU each part used is reported.
  * Runs `npm run rehearse` as a child process, exactly as a person would, and reads its JSON line.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,7 +35,7 @@ describe.skipIf(skip !== undefined)('rehearse: 300 buyers, 50 tickets, an actor 
     const out = mkdtempSync(join(tmpdir(), 'tb-rehearse-'));
     const r = spawnSync(process.execPath, ['--import', 'tsx', REHEARSE_ENTRY,
       '--users', String(CI_SIZE.users), '--tickets', String(CI_SIZE.tickets), '--max-concurrent', String(CI_MAX_CONCURRENT),
-      '--kill-actor-node', String(CI_KILL_AT_SEC), '--duplicate-callbacks',
+      '--kill-actor-node', String(CI_KILL_AT_SEC), '--duplicate-callbacks', '--gateways', '2',
       '--arrival-sec', '5', '--settle-sec', '90', '--timeout', '240', '--json', '--out', out,
     ], { cwd: REPO_ROOT_FOR_TESTS, encoding: 'utf8', timeout: REHEARSE_TEST_BUDGET_MS });
     const line = r.stdout.trim().split('\n').at(-1) ?? '';
@@ -45,6 +46,8 @@ describe.skipIf(skip !== undefined)('rehearse: 300 buyers, 50 tickets, an actor 
       expect(s[k], `${k}; stderr tail:\n${r.stderr.slice(-3_000)}`).toBe(true);
     }
     expect(s['invariants_ok']).toBe(true);
+    const cpu = s['cpu_s'] as Record<string, number>;
+    for (const k of ['gateways', 'actor_nodes', 'workers', 'nats', 'crowd']) expect(cpu[k], `cpu_s.${k}`).toBeGreaterThan(0);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/chaos: SIGKILL actor node 0/);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
