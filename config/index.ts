@@ -48,7 +48,7 @@ export const SETTINGS = {
   actorLingerMs: {
     env: 'TB_ACTOR_LINGER_MS',
     default: '10',
-    doc: 'after an actor writes a large state entry (over 16 KiB: a waitroom with many slots, a class with many holds), its next batch gathers this long before it is written, so a busy big actor packs and writes its entry tens of times a second rather than hundreds (0 = never wait)',
+    doc: 'after an actor writes a large state entry (over 16 KiB: a waitroom with many slots, a class with many holds), its next batch gathers this long for every 16 KiB of it (at most 10 times this) before it is written, so a busy big actor packs and writes its entry about ten times a second rather than hundreds (0 = never wait)',
   },
   maxCommandBytes: { env: 'TB_MAX_COMMAND_BYTES', default: '65536', doc: 'largest accepted command payload' },
   nodeHttpPort: {

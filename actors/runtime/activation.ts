@@ -42,7 +42,7 @@ export interface ActivationDeps {
   replyLog: ReplyLog;
   timers: DurableTimers;
   dedupeWindowMs: number;
-  /** After writing an entry of `LINGER_BYTES` or more, gather the next batch this long (0 = never). */
+  /** After writing an entry of `LINGER_BYTES` or more, gather the next batch this long per `LINGER_BYTES` of it, at most 10 times (0 = never). */
   lingerMs?: number;
   log: { debug(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
   onDropped: (activation: Activation, reason: string) => void;
@@ -61,8 +61,10 @@ const FLUSH_DELAY_MS = 5_000;
 /**
  * Recent replies kept inside the entry (items). A quiet actor never needs the reply log: its
  * recent answers ride in its own entry. Only a busy actor's overflow is logged before it leaves.
+ * A busy actor logs every batch once whatever the budget, so a small one costs no extra
+ * publishes; 128 made a waitroom carry about 50 KB of old answers in every write.
  */
-const REPLY_BUDGET = 128;
+const REPLY_BUDGET = 32;
 /**
  * Unacknowledged effect items (events + evicting replies) the next write may carry along. Above
  * this the next batch waits for the acknowledgements first, so an entry stays small (~40 B an item).
@@ -79,10 +81,20 @@ const APPLY_PER_TURN = 256;
 /** During a flood, an open batch this big is written even while the effects backlog says wait. */
 const FLOOD_BATCH_LIMIT = 4_096;
 /**
- * Entries at least this big make the next batch linger (`lingerMs`): packing and writing a
- * 100 KB waitroom entry per handful of joins cost a rehearsal's node a third of its CPU.
+ * Entries at least this big make the next batch linger: `lingerMs` for every `LINGER_BYTES` of
+ * the last entry, at most `MAX_LINGER_FACTOR` times `lingerMs`. Packing and writing a 100 KB
+ * waitroom entry per handful of joins cost a rehearsal's node a third of its CPU; with a fixed
+ * 10 ms linger a 150 KB waitroom still packed a third of its node's busy time, so the wait now
+ * grows with the entry (about 90 ms, ten writes a second, for 150 KB).
  */
 export const LINGER_BYTES = 16 * 1024;
+const MAX_LINGER_FACTOR = 10;
+
+/** How long the batch after an entry of `bytes` gathers (ms), for the configured `lingerMs`. */
+export function lingerFor(bytes: number, lingerMs: number): number {
+  if (bytes < LINGER_BYTES || lingerMs <= 0) return 0;
+  return Math.min(MAX_LINGER_FACTOR, bytes / LINGER_BYTES) * lingerMs;
+}
 
 function waitAtMost(p: Promise<unknown>, ms: number): Promise<unknown> {
   let t: NodeJS.Timeout | undefined;
@@ -236,9 +248,9 @@ export class Activation {
           continue;
         }
         if (!this.open) break;
-        // Adaptive group commit: after a big entry, let commands gather for up to `lingerMs`
-        // since that write ended, so one pack-and-write serves many of them.
-        const linger = this.lastEntryBytes >= LINGER_BYTES ? this.lastWriteEndedAt + (this.d.lingerMs ?? 0) - Date.now() : 0;
+        // Adaptive group commit: after a big entry, let commands gather (longer the bigger it
+        // was) since that write ended, so one pack-and-write serves many of them.
+        const linger = this.lastEntryBytes >= LINGER_BYTES ? this.lastWriteEndedAt + lingerFor(this.lastEntryBytes, this.d.lingerMs ?? 0) - Date.now() : 0;
         if (linger > 0 && this.open.changed) {
           await Promise.race([new Promise((r) => setTimeout(r, linger)), this.arrival()]);
           this.wake = undefined;

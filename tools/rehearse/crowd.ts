@@ -67,7 +67,7 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
   let workerCpu = 0;
   const workers: ChildProcess[] = [];
   const finished = Array.from({ length: n }, (_, w) => new Promise<void>((resolve) => {
-    const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WORKER, [], { execArgv: [...(process.env['TB_CHILD_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }); // profiled like the stack
     workers.push(child);
     // The crowd stands for browsers on other machines: on a machine it shares with the system
     // under test it runs at a lower priority (nice 10), taking the CPU the system leaves.
