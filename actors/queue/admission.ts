@@ -74,10 +74,26 @@ export const earliestSlotDeadline = (ctx: QueueContext): number | undefined => f
 /** True once the sale has opened (the pre-queue is shuffled and frozen). */
 export const isOpen = (ctx: QueueContext): boolean => ctx.openedAt !== undefined;
 
+/**
+ * Pre-queue positions already computed, per (seed, P): `positionOf` costs eight SHA-256 rounds
+ * or more, and every status read of a pre-queue ticket asks again (a gateway's corrections read
+ * thousands a second). Filled lazily (0 = not yet), a few open sales at a time.
+ */
+const preQueuePositions = new Map<string, Int32Array>();
+const MAX_MEMOS = 8;
+
 /** The position of `ticket`, or undefined before the sale opens for a pre-queue ticket. */
 export function positionOfTicket(ctx: QueueContext, ticket: number): number | undefined {
   if (!isOpen(ctx)) return undefined;
-  return positionOf(ticket, { preQueueSize: ctx.preQueueSize ?? 0, seed: ctx.seed });
+  const P = ctx.preQueueSize ?? 0;
+  if (ticket > P || ticket < 1) return positionOf(ticket, { preQueueSize: P, seed: ctx.seed });
+  const key = `${ctx.seed}:${P}`;
+  let memo = preQueuePositions.get(key);
+  if (!memo) {
+    if (preQueuePositions.size >= MAX_MEMOS) preQueuePositions.delete(preQueuePositions.keys().next().value!);
+    preQueuePositions.set(key, (memo = new Int32Array(P + 1)));
+  }
+  return (memo[ticket] ||= positionOf(ticket, { preQueueSize: P, seed: ctx.seed }));
 }
 
 /** The slot (and its position) held by `sessionId`: a scan, made once per finished checkout. */

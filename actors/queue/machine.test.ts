@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { positionOf, ticketAt } from '../../contracts/kinds/queue.js';
-import { earliestSlotDeadline, slotOfSession, slotsInUse } from './admission.js';
+import { earliestSlotDeadline, positionOfTicket, slotOfSession, slotsInUse } from './admission.js';
 import { nextQueueDeadline, queueMachine as machine } from './machine.js';
 import type { QueueInput, QueueMachineEvent } from './types.js';
 
@@ -73,6 +73,10 @@ describe('queue machine', () => {
     expect(Math.max(...positions)).toBe(40);
     expect(positions).not.toEqual(positions.slice().sort((a, b) => a - b));
     for (let p = 1; p <= 40; p++) expect(positionOf(ticketAt(p, pre), pre)).toBe(p);
+    // The actor's remembered positions are the same, read once and again (and for another seed).
+    for (const round of [1, 2]) for (let t = 1; t <= 41; t++) expect(positionOfTicket(s.context, t), `round ${round}`).toBe(positionOf(t, pre));
+    const other = { ...s.context, seed: 'b2'.repeat(32) };
+    for (let t = 1; t <= 40; t++) expect(positionOfTicket(other, t)).toBe(positionOf(t, { preQueueSize: 40, seed: other.seed }));
     // Later arrivals keep FIFO behind the pre-queue.
     s = joinN(s, 2, 101);
     expect(positionOf(41, pre)).toBe(41);
