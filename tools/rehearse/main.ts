@@ -94,7 +94,7 @@ export async function rehearse(o: RehearseOptions): Promise<number> {
 function printTable(s: ReturnType<typeof buildSummary>): void {
   const w = (x: string) => process.stderr.write(`${x}\n`);
   w('');
-  w(`users ${s.users}  tickets ${s.tickets}  sold ${s.sold}  sellout ${s.sellout_s ?? '—'} s  ${s.tickets_per_s} tickets/s  ended by ${s.ended_by}`);
+  w(`users ${s.users}  tickets ${s.tickets}  sold ${s.sold}  sellout ${s.sellout_s ?? '—'} s  ${s.tickets_per_s} tickets/s  95 % sold at ${s.sold_95pct_s ?? '—'} s  ended by ${s.ended_by}`);
   w(`outcomes ${Object.entries(s.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   w(`CPU seconds ${Object.entries(s.cpu_s).map(([k, v]) => `${k} ${v}`).join(', ')} (PostgreSQL not counted)`);
   w('step                    n      p50     p90     p99     max (ms)');

@@ -34,6 +34,9 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
   const lastSale = Math.max(0, ...records.flatMap((r) => r.orders.filter((a) => a.status === 'COMPLETED').map((a) => a.finalAt ?? 0)));
   const sellout = soldOutAt !== undefined ? (Math.min(soldOutAt, lastSale || soldOutAt) - input.opensAt) / 1000 : null;
   const saleSec = ((lastSale || Date.now()) - input.opensAt) / 1000;
+  // The tail of a sale is tickets held by checkouts that are never paid, until their deadline:
+  // the time to 95 % says how fast the rest sold.
+  const at95 = samples.find((s) => s.sold >= Math.ceil(input.tickets * 0.95))?.at;
   const outcomes: Record<string, number> = {};
   for (const r of records) outcomes[r.outcome ?? 'unknown'] = (outcomes[r.outcome ?? 'unknown'] ?? 0) + 1;
   const ok = Object.values(verdicts).every((v) => v.ok);
@@ -42,6 +45,7 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
     users: input.users, tickets: input.tickets, sold,
     sellout_s: sellout === null ? null : Math.round(sellout * 100) / 100,
     tickets_per_s: Math.round((sold / Math.max(0.001, sellout ?? saleSec)) * 10) / 10,
+    sold_95pct_s: at95 === undefined ? null : Math.round((at95 - input.opensAt) / 10) / 100,
     invariants_ok: ok,
     ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, v.ok])),
     p99_join_ms: steps.join.p99, p99_admit_ms: steps.admit.p99, p99_order_ms: steps.order.p99, p99_payment_to_completed_ms: steps.payment_to_completed.p99,
@@ -93,7 +97,7 @@ export function renderHtml(summaryObj: Summary, samples: Sample[], records: Buye
   return `<!doctype html><html><head><meta charset="utf-8"><title>TicketBottle rehearsal</title>
 <style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}figure{display:inline-block;margin:8px}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}</style></head><body>
 <h1>Flash-sale rehearsal ${summaryObj.invariants_ok ? '✅' : '❌'}</h1>
-<p>${summaryObj.users} buyers, ${summaryObj.tickets} tickets: ${summaryObj.sold} sold; sold out after ${summaryObj.sellout_s ?? '—'} s (${summaryObj.tickets_per_s} tickets/s); ended by ${esc(summaryObj.ended_by)}.</p>
+<p>${summaryObj.users} buyers, ${summaryObj.tickets} tickets: ${summaryObj.sold} sold; sold out after ${summaryObj.sellout_s ?? '—'} s (${summaryObj.tickets_per_s} tickets/s; 95 % sold after ${summaryObj.sold_95pct_s ?? '—'} s); ended by ${esc(summaryObj.ended_by)}.</p>
 <p>CPU seconds until the crowd ended: ${Object.entries(summaryObj.cpu_s).map(([k, v]) => `${esc(k)} ${v}`).join(', ') || '—'} (PostgreSQL not counted).</p>
 <h2>Invariants</h2><table>${rows}</table>
 <h2>Steps (ms)</h2><table><tr><th>step</th><th>n</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>${steps}</table>
