@@ -39,10 +39,22 @@ describe('gateway ws - queue stream under load', () => {
     const users = await stack.users(N);
     const clients = await openAll('wsload', users.map((u) => u.token));
     expect(new Set(clients.map((c) => c.sessionId)).size).toBe(N);
-    // Each admitted user finishes checkout at once: the freed slot admits the next in line.
-    await Promise.all(clients.map(async (c) => {
-      await c.waitFor((x) => x.admitted !== undefined, 240_000);
-      await stack.complete('wsload', c.sessionId!);
+    // Each admitted user finishes checkout at once: the freed slot admits the next in line. Now
+    // and then uWS ends a fresh socket (FIN, no close frame) in the millisecond after its open
+    // handler ran, about one in five thousand under load (docs/websocket.md, "Known issue"); a browser
+    // reconnects and resumes its session, and so does a client here, rarely: a systematic drop
+    // still fails the test.
+    let reconnects = 0;
+    await Promise.all(clients.map(async (_, i) => {
+      for (;;) {
+        const c = clients[i]!;
+        await c.waitFor((x) => x.admitted !== undefined || x.closed !== undefined, 240_000);
+        if (c.admitted !== undefined) break;
+        expect(++reconnects, `client ${i} closed ${JSON.stringify(c.closed)}`).toBeLessThanOrEqual(N / 100);
+        clients[i] = await openQueueClient(stack.wsUrl, 'wsload', users[i]!.token);
+        expect(clients[i]!.sessionId).toBe(c.sessionId); // the same session, the same place
+      }
+      await stack.complete('wsload', clients[i]!.sessionId!);
     }));
     // Let late frames (a duplicate admission would show up here) arrive.
     await new Promise((r) => setTimeout(r, 500));
@@ -57,7 +69,7 @@ describe('gateway ws - queue stream under load', () => {
     // Positions were 1..N (FIFO after open): everyone's place was known and distinct.
     expect(new Set(clients.map((c) => c.position)).size).toBe(N);
     const stats = stack.stream.stats();
-    expect(stats.sockets).toBe(N);
+    expect(stats.sockets).toBe(N); // a dropped socket left the count, its reconnection joined it
     // Coalesced broadcast: far fewer topic publishes than admissions × sockets.
     expect(stats.published).toBeLessThanOrEqual(N + 10);
     for (const c of clients) c.close();
