@@ -62,8 +62,11 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
       });
       sock.on('unexpected-response', (_req, res) => { r.joinErrors.push(res.statusCode ?? 0); sock.terminate(); });
       sock.on('error', () => undefined);
+      let opened = false;
+      sock.on('open', () => { opened = true; });
       sock.on('close', () => {
         if (done || ws !== sock) return;
+        if (opened) r.dropped = (r.dropped ?? 0) + 1;
         if (attempts >= 20) { r.error = 'websocket: gave up after 20 attempts'; finish(undefined); return; }
         setTimeout(connect, Math.min(3_000, 200 * attempts)); // resumes the same session
       });

@@ -50,6 +50,9 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
     ...Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, v.ok])),
     p99_join_ms: steps.join.p99, p99_admit_ms: steps.admit.p99, p99_order_ms: steps.order.p99, p99_payment_to_completed_ms: steps.payment_to_completed.p99,
     steps, outcomes, ended_by: input.endedBy, wall_s: Math.round(input.wallSec),
+    /** Queue sockets that opened, then closed under a waiting buyer (who reconnected), and upgrades refused. */
+    ws_dropped: records.reduce((n, r) => n + (r.dropped ?? 0), 0),
+    ws_upgrade_refused: records.reduce((n, r) => n + r.joinErrors.length, 0),
     /** CPU seconds by role until the crowd ended (gateways, actor_nodes, workers, nats, crowd). */
     cpu_s: input.cpu ?? {},
     invariants: verdicts,

@@ -55,6 +55,8 @@ export interface BuyerRecord {
   etaAt?: number;
   admittedAt?: number;
   joinErrors: number[];
+  /** Queue sockets that opened and then closed before the buyer was done with them (each reconnected). */
+  dropped?: number;
   abandonedQueue?: boolean;
   stopped?: boolean;
   orders: OrderAttempt[];
