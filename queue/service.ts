@@ -15,7 +15,7 @@ import { QueueLimits, type ClaimResult, type JoinResult, type QueueView, type St
 import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
 import { ensureQueue, type Ask } from './ensure.js';
 import { openSessionsBucket, SessionStore, type UserSession } from './sessions.js';
-import { userStatusOf, type UserQueueStatus } from './status.js';
+import { userStatusOf, type SessionRef, type UserQueueStatus } from './status.js';
 
 /** The settings the service reads (a subset of `Config`). */
 export interface QueueServiceConfig {
@@ -50,7 +50,7 @@ export interface QueueService {
    * claim, no token, no session read (the caller knows the sessions from their join). Answers in
    * the order asked.
    */
-  statusMany(eventId: string, sessions: UserSession[]): Promise<UserQueueStatus[]>;
+  statusMany(eventId: string, sessions: SessionRef[]): Promise<UserQueueStatus[]>;
   /** Claim the called slot: `admitted` with the checkout token, or `QUEUE_NOT_YOUR_TURN` / `QUEUE_SLOT_EXPIRED`. */
   claim(eventId: string, userId: string): Promise<UserQueueStatus>;
   /** Leave the queue, or give back the slot. Idempotent. */

@@ -45,8 +45,11 @@ const TERMINAL: Record<string, SessionState> = {
   completed: SessionState.Completed, failed: SessionState.Completed, expired: SessionState.Expired, left: SessionState.Left, skipped: SessionState.Left,
 };
 
+/** What a status needs of a session: which one, its ticket, and an outcome already known. */
+export type SessionRef = Pick<UserSession, 'sessionId' | 'ticket' | 'outcome'>;
+
 /** The user's status from their session and the queue's view of their ticket (`view.you`). */
-export function userStatusOf(session: UserSession, view: QueueView, now: number): UserQueueStatus {
+export function userStatusOf(session: SessionRef, view: QueueView, now: number): UserQueueStatus {
   const you = view.you;
   const base: UserQueueStatus = {
     eventId: view.eventId, sessionId: session.sessionId, ticket: session.ticket, state: SessionState.Queued, phase: view.phase,

@@ -40,7 +40,11 @@ function ticketView(c: QueueContext, ticket: number): TicketView {
 
 /** The public view of a queue as of `now`, plus `ticket`'s part when given. */
 export function viewOf(snapshot: Snapshot, now: number, ticket?: number): QueueView {
-  const c = contextAsOf(snapshot.context, now);
+  return viewOfSettled(contextAsOf(snapshot.context, now), now, ticket);
+}
+
+/** `viewOf` for a context already settled at `now`. */
+function viewOfSettled(c: QueueContext, now: number, ticket?: number): QueueView {
   const view: QueueView = {
     eventId: c.eventId, phase: isOpen(c) ? 'open' : 'preQueue', joined: c.joined, cursor: c.cursor,
     maxConcurrent: c.maxConcurrent, slotsInUse: slotsInUse(c), seedHash: c.seedHash,
@@ -138,7 +142,7 @@ const statuses: Handler<'statuses', StatusesResult> = {
   schema: C.statuses, readOnly: true, description: 'Cursor, P, rate, stock, and what concerns each of up to 500 tickets (batched socket corrections)',
   reply: ({ cmd, after, now }) => {
     const c = contextAsOf(after.context, now);
-    return { view: viewOf(after, now), tickets: cmd.tickets.map((t) => (t <= c.joined ? ticketView(c, t) : { ticket: t })) };
+    return { view: viewOfSettled(c, now), tickets: cmd.tickets.map((t) => (t <= c.joined ? ticketView(c, t) : { ticket: t })) };
   },
 };
 

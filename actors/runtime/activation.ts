@@ -149,12 +149,12 @@ export class Activation {
     return this.d.partition;
   }
 
-  /** Effect items committed but not yet acknowledged by JetStream. */
   /** True while earlier effects are still being published and too many are unacknowledged. */
   private effectsBacklogged(): boolean {
     return this.effectsInFlight !== undefined && this.unacknowledged() > EFFECTS_BACKLOG_LIMIT;
   }
 
+  /** Effect items committed but not yet acknowledged by JetStream. */
   private unacknowledged(): number {
     let n = 0;
     for (const o of this.outbox) if (!this.acked.has(o.msgId)) n++;

@@ -13,7 +13,7 @@ export interface QueueServiceLike {
   status(eventId: string, userId: string): Promise<object>;
   claim(eventId: string, userId: string): Promise<object>;
   heartbeat?(eventId: string, userId: string): Promise<unknown>;
-  statusMany?(eventId: string, sessions: Array<{ sessionId: string; ticket: number; joinedAt: number }>): Promise<object[]>;
+  statusMany(eventId: string, sessions: Array<{ sessionId: string; ticket: number }>): Promise<object[]>;
 }
 
 /** The status as the stream relays it (the service's answer, typed loosely on purpose). */
@@ -21,9 +21,8 @@ const view = (s: object): QueueStatusView => s as QueueStatusView;
 
 /** The stream's port over a queue service. */
 export function queuePortFrom(service: QueueServiceLike): QueuePort {
-  const many = service.statusMany?.bind(service);
   return {
-    ...(many ? { statusMany: async (eventId: string, sessions: Array<{ sessionId: string; ticket: number }>) => (await many(eventId, sessions.map((s) => ({ ...s, joinedAt: 0 })))).map(view) } : {}),
+    statusMany: async (eventId, sessions) => (await service.statusMany(eventId, sessions)).map(view),
     join: async (eventId, userId) => view(await service.join(eventId, userId)),
     status: async (eventId, userId) => view(await service.status(eventId, userId)),
     async claim(eventId, userId): Promise<AdmissionGrant> {

@@ -21,6 +21,7 @@ function setup() {
   const queue: QueuePort = {
     join: async (_e, u) => status(positions.get(u) ?? 1),
     status: async (_e, u) => status(positions.get(u) ?? 1),
+    statusMany: async (_e, sessions) => sessions.map((x) => status(x.ticket, { sessionId: x.sessionId })),
     claim: async (_e, u) => {
       claims.push(u);
       return { token: `tok-${u}`, expiresAt: 99 };

@@ -90,11 +90,7 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
       case 'opened': {
         // Positions were reshuffled: announce once, then give everyone the exact status.
         room.broadcast({ t: 'opened', at: ev.at });
-        if (queue.statusMany) for (const conn of room.conns) correct(conn, true);
-        else {
-          const spread = Math.min(options.correctionMs, 3_000);
-          for (const conn of room.conns) setTimeout(() => refresh(conn, true), Math.random() * spread).unref?.();
-        }
+        for (const conn of room.conns) correct(conn, true);
         break;
       }
       default:
@@ -128,7 +124,6 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
   let flushing = false;
   /** Correct `conn` in this tick's batch; `force` (the opening reshuffle) ignores the in-flight cap. */
   function correct(conn: QueueConn, force = false): void {
-    if (!queue.statusMany) return refresh(conn, force);
     let batch = batches.get(conn.eventId);
     if (!batch) batches.set(conn.eventId, (batch = { conns: new Set(), force }));
     batch.conns.add(conn);
@@ -152,7 +147,7 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
       inFlight++;
       counters.correctionReads++;
       counters.corrections += live.length;
-      queue.statusMany!(eventId, live.map((c) => ({ sessionId: c.sessionId, ticket: c.ticket }))).then(
+      queue.statusMany(eventId, live.map((c) => ({ sessionId: c.sessionId, ticket: c.ticket }))).then(
         (statuses) => {
           const room = rooms.get(eventId);
           live.forEach((c, i) => room?.applyStatus(c, statuses[i]!, true));

@@ -48,10 +48,9 @@ export interface QueuePort {
   heartbeat?(eventId: string, userId: string): Promise<unknown>;
   /**
    * The exact statuses of many known sessions of one event in one read of the queue (the
-   * periodic corrections). Optional: without it every correction is a `status` call. Answers in
-   * the order asked; never claims.
+   * periodic corrections and the reshuffle at opening). Answers in the order asked; never claims.
    */
-  statusMany?(eventId: string, sessions: Array<{ sessionId: string; ticket: number }>): Promise<QueueStatusView[]>;
+  statusMany(eventId: string, sessions: Array<{ sessionId: string; ticket: number }>): Promise<QueueStatusView[]>;
 }
 
 /**

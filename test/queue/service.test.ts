@@ -100,7 +100,7 @@ describe('queue - service', () => {
     for (const u of users) joined.push(await service.join('ev-many', u));
     await service.leave('ev-many', 'm4');
     const one = await Promise.all(users.map((u) => service.status('ev-many', u, { autoClaim: false })));
-    const sessions = joined.map((j) => ({ sessionId: j.sessionId, ticket: j.ticket, joinedAt: 0 }));
+    const sessions = joined.map((j) => ({ sessionId: j.sessionId, ticket: j.ticket }));
     const many = await service.statusMany('ev-many', sessions);
     const strip = ({ at: _at, token: _t, tokenExpiresAt: _e, outcome: _o, admittedRate: _r, estimatedWaitSec: _w, ...rest }: Partial<UserQueueStatus>) => rest; // the rate decays between reads
     // m4 left: the batch reads no session, yet the queue's skip tells the same.
@@ -108,7 +108,7 @@ describe('queue - service', () => {
     expect(many.map((m) => m.state)).toEqual(['admitted', 'admitted', 'queued', 'left', 'queued', 'queued']);
     expect(many.map((m) => m.ahead)).toEqual([0, 0, 0, undefined, 1, 2]);
     // Beyond 500 sessions the reads are chunked; answers stay in order (unknown tickets: no position).
-    const lots = Array.from({ length: 520 }, (_, i) => ({ sessionId: `qs_x${i}`, ticket: i + 1, joinedAt: 0 }));
+    const lots = Array.from({ length: 520 }, (_, i) => ({ sessionId: `qs_x${i}`, ticket: i + 1 }));
     const big = await service.statusMany('ev-many', lots);
     expect(big.map((b) => b.ticket)).toEqual(lots.map((l) => l.ticket));
     expect(big[0]!.position).toBe(1);
