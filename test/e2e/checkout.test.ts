@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxCallback } from '../../payments/index.js';
-import { openQueueClient, type QueueClient } from '../gateway/ws/client.js';
+import { openQueueClient, untilAdmitted, type QueueClient } from '../gateway/ws/client.js';
 import { apiFor, grantPlatformAdmin, publishEvent, sandboxPay, signUp, until, waitOrder, type Api, type User } from './client.js';
 import { E2E_SANDBOX_SECRET, startE2EStack, type E2EStack } from './stack.js';
 import { WS_STATS_PATH } from '../../gateway/ws/stats-route.js';
@@ -76,19 +76,18 @@ describe('e2e - checkout', () => {
     // reconnects, which resumes the same session; so does B here, at most twice, and the test
     // still demands the admission over a WebSocket. On failure it says what the queue and the
     // gateway's stream report.
-    let b = bob;
-    for (let reconnects = 0; ; reconnects++) {
-      await b.waitFor((c) => c.admitted !== undefined || c.closed !== undefined, 60_000).catch(async (err: unknown) => {
-        const view = await api('GET', `/api/v1/events/${room.eventId}/queue`, {});
-        const stream = await fetch(`${s.url}${WS_STATS_PATH}`).then((r) => r.json(), () => undefined);
-        throw new Error(`${String(err)}; public queue: ${JSON.stringify(view.body)}; gateway stream: ${JSON.stringify(stream)}; frames: ${JSON.stringify(b.frames)}`);
-      });
-      if (b.admitted) break;
-      expect(reconnects).toBeLessThan(2);
-      console.warn(`e2e - B's queue socket closed (${JSON.stringify(b.closed)}); reconnecting`);
-      b = await openQueueClient(s.url.replace('http', 'ws'), room.eventId, room.b.token);
-      sockets.push(b);
-    }
+    let last = bob;
+    const { client: b, reconnects } = await untilAdmitted(bob, async (closed) => {
+      console.warn(`e2e - B's queue socket closed (${JSON.stringify(closed.closed)}); reconnecting`);
+      last = await openQueueClient(s.url.replace('http', 'ws'), room.eventId, room.b.token);
+      sockets.push(last);
+      return last;
+    }, { maxReconnects: 2, timeoutMs: 60_000 }).catch(async (err: unknown) => {
+      const view = await api('GET', `/api/v1/events/${room.eventId}/queue`, {});
+      const stream = await fetch(`${s.url}${WS_STATS_PATH}`).then((r) => r.json(), () => undefined);
+      throw new Error(`${String(err)}; public queue: ${JSON.stringify(view.body)}; gateway stream: ${JSON.stringify(stream)}; frames: ${JSON.stringify(last.frames)}`);
+    });
+    expect(reconnects).toBeLessThanOrEqual(2);
     room.bToken = b.admitted!.token;
     expect((await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.b.token })).body).toMatchObject({ state: 'admitted' });
   });

@@ -99,3 +99,20 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
     ws.once('message', () => resolve(c));
   });
 }
+
+/**
+ * Wait until `first` (or a reopened successor) is admitted. A socket the server closed before
+ * the admission is reopened with `reopen`, as a browser reconnects and resumes its session (uWS
+ * sometimes ends a fresh socket: docs/websocket.md, "Known issue"), at most `maxReconnects`
+ * times. Resolves with the admitted client and how many reconnects it took; rejects when the
+ * wait times out or the budget is spent, so the caller can add what it knows.
+ */
+export async function untilAdmitted(first: QueueClient, reopen: (closed: QueueClient) => Promise<QueueClient>, opts: { maxReconnects: number; timeoutMs: number }): Promise<{ client: QueueClient; reconnects: number }> {
+  let client = first;
+  for (let reconnects = 0; ; reconnects++) {
+    await client.waitFor((c) => c.admitted !== undefined || c.closed !== undefined, opts.timeoutMs);
+    if (client.admitted !== undefined) return { client, reconnects };
+    if (reconnects >= opts.maxReconnects) throw new Error(`socket closed ${JSON.stringify(client.closed)} after ${reconnects} reconnects`);
+    client = await reopen(client);
+  }
+}
