@@ -52,6 +52,11 @@ process.on('exit', () => {
   for (const pid of live) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
 });
 
+/** The extra node flags of `TB_CHILD_NODE_ARGS` (space-separated; none when unset). */
+export function childNodeArgs(): string[] {
+  return process.env['TB_CHILD_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+}
+
 /**
  * Run `node --import tsx <file>` (relative paths are taken from the repo root) with `opts.env`
  * merged over `process.env`. The child is not detached, and is SIGKILLed if this process exits.
@@ -62,7 +67,7 @@ export function spawnTs(file: string, opts: SpawnTsOptions): ChildHandle {
   const path = isAbsolute(file) ? file : resolve(REPO_ROOT, file);
   const logFile = opts.logFile ?? join(tmpdir(), `tb-${opts.name}-${Date.now()}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [...(process.env['TB_CHILD_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', path], {
+  const child = spawn(process.execPath, [...childNodeArgs(), '--import', 'tsx', path], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { childNodeArgs } from '../../test/harness/processes.js';
 import type { MintedUser } from '../../test/gateway/ws/users.js';
 import type { Sampler } from './sampler.js';
 import type { RehearseOptions } from './options.js';
@@ -67,7 +68,7 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
   let workerCpu = 0;
   const workers: ChildProcess[] = [];
   const finished = Array.from({ length: n }, (_, w) => new Promise<void>((resolve) => {
-    const child = fork(WORKER, [], { execArgv: [...(process.env['TB_CHILD_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }); // profiled like the stack
+    const child = fork(WORKER, [], { execArgv: [...childNodeArgs(), '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     workers.push(child);
     // The crowd stands for browsers on other machines: on a machine it shares with the system
     // under test it runs at a lower priority (nice 10), taking the CPU the system leaves.
@@ -119,7 +120,11 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
   }, 1_000);
   await Promise.all(finished);
   clearInterval(sampler);
-  for (const c of workers) if (c.exitCode === null) c.kill('SIGKILL');
+  // A worker exits by itself once its records are sent (and writes its CPU profile, if asked);
+  // one that has not after a few seconds is killed.
+  await Promise.all(workers.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined
+    : Promise.race([new Promise((r) => c.once('exit', r)), new Promise((r) => setTimeout(r, 5_000))]))));
+  for (const c of workers) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   const own = process.cpuUsage();
   return { records: records.flat(), samples, endedBy, cpuS: Math.round((workerCpu + (own.user + own.system) / 1e6) * 10) / 10 };
 }
