@@ -22,14 +22,20 @@ export function throwawayName(): string {
   return `tb_test_${randomBytes(6).toString('hex')}`;
 }
 
-/** Why PostgreSQL tests must be skipped here, or undefined when the server answers. */
+/**
+ * Why PostgreSQL tests must be skipped here, or undefined when the server answers. Under CI
+ * (`CI` set) a missing server throws instead: CI must fail, not skip silently.
+ */
 export async function postgresUnavailable(): Promise<string | undefined> {
   const sql = postgres(testDatabaseUrl('postgres'), { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await sql`select 1`;
     return undefined;
   } catch (err) {
-    return `skipped: no PostgreSQL at ${new URL(TEST_SERVER_URL).host} (${(err as Error).message})`;
+    const reason = `no PostgreSQL at ${new URL(TEST_SERVER_URL).host} (${(err as Error).message})`;
+    // In CI a missing service is a failure, never a silent skip (.ci/run starts PostgreSQL).
+    if (process.env.CI) throw new Error(`CI needs PostgreSQL: ${reason}`);
+    return `skipped: ${reason}`;
   } finally {
     await sql.end({ timeout: 1 }).catch(() => {});
   }

@@ -54,8 +54,17 @@ const LOG_LINES = 200;
 /** The repo's cluster config; the cluster tests exercise exactly this file. */
 export const NATS_CONF = fileURLToPath(new URL('../../nats.conf', import.meta.url));
 
-/** True when a `nats-server` binary is on the PATH; tests skip with a stated reason otherwise. */
+/**
+ * True when a `nats-server` binary is on the PATH; tests skip with a stated reason otherwise,
+ * except under CI (`CI` set), where a missing binary throws: CI must fail, not skip silently.
+ */
 export function hasNatsServer(): boolean {
+  if (findNatsServer()) return true;
+  if (process.env.CI) throw new Error('CI needs nats-server on the PATH');
+  return false;
+}
+
+function findNatsServer(): boolean {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     try {
       accessSync(join(dir, 'nats-server'), constants.X_OK);

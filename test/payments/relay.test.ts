@@ -65,10 +65,9 @@ describe.skipIf(skip !== undefined)('payment outbox relay', () => {
     try {
       await waitFor(async () => (await unpublished(fx.handle)) === 0, 5_000, 'idle');
       await new Promise((r) => setTimeout(r, 300)); // the relay is now waiting out its 60 s poll
-      const t0 = Date.now();
       await createMany(1);
-      await waitFor(async () => (await unpublished(fx.handle)) === 0, 5_000, 'woken by NOTIFY');
-      expect(Date.now() - t0).toBeLessThan(3_000);
+      // The next poll is a minute away: publishing before it can only be the NOTIFY wake-up.
+      await waitFor(async () => (await unpublished(fx.handle)) === 0, 30_000, 'woken by NOTIFY');
     } finally { await relay.stop(); }
   });
 
