@@ -10,6 +10,8 @@
  * (setRole with a forged actor, ticketclass update, order get with a chosen viewerId) and its
  * attempt changes nothing, while it can still read stream info; the `gateway` user cannot send
  * the payment verbs nor forge a domain event; only the `payments` user reaches paymentSucceeded.
+ * Last, the whole stack (every entry point as its own process, each as its own nats.conf user)
+ * sells through the waitroom end to end on that cluster, so every user's permissions suffice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -21,6 +23,9 @@ import type { EventAccess, EventView } from '../../contracts/kinds/event.js';
 import { startNatsCluster, type NatsClusterHandle, type NatsUser } from '../harness/nats.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { FAST, fastEnv } from '../runtime/helpers.js';
+import { apiFor, grantPlatformAdmin, publishEvent, sandboxPay, signUp, until, waitOrder } from '../e2e/client.js';
+import { startE2EStack, type E2EStack } from '../e2e/stack.js';
+import { openQueueClient } from '../gateway/ws/client.js';
 
 const P = FAST.partitions!;
 const HOUR = 3_600_000;
@@ -107,4 +112,36 @@ describe('security - NATS users from the shipped nats.conf', () => {
     // The payments worker's user reaches the order actor (which answers: no such order).
     expect(await attempt(await as('payments'), direct('order', 'ord-auth', 'paymentSucceeded'), body)).toBe('delivered');
   });
+});
+
+describe('security - the whole stack on the shipped nats.conf, each process as its own user', () => {
+  let s: E2EStack | undefined;
+  afterAll(async () => { await s?.stop(); });
+
+  it('security - waitroom, order, sandbox payment and completion work with per-service NATS users', async () => {
+    s = await startE2EStack({ nodes: 1, natsCluster: cluster });
+    const api = apiFor(s.url);
+    const [organizer, admin, ann, bob] = [await signUp(api, 'organizer'), await signUp(api, 'admin'), await signUp(api, 'ann'), await signUp(api, 'bob')];
+    await grantPlatformAdmin(s.db, admin.id);
+    const { eventId, classIds } = await publishEvent(api, organizer, admin, { classes: [{ total: 5 }], waitroom: { maxConcurrent: 1 } });
+    const joined = await api('POST', `/api/v1/events/${eventId}/queue/join`, { token: ann.token });
+    expect(joined.body).toMatchObject({ state: 'admitted', token: expect.any(String) });
+    // The gateway's queue feed (tb.evt.queue.>) reaches a waiting socket.
+    const socket = await openQueueClient(s.url.replace('http', 'ws'), eventId, bob.token);
+    try {
+      await socket.waitFor((c) => c.position !== undefined, 20_000);
+      const created = await api('POST', '/api/v1/orders', { token: ann.token, key: 'auth-1', body: { eventId, lines: [{ classId: classIds[0], quantity: 1 }], checkoutToken: joined.body.token } });
+      expect([created.status, created.body.status]).toEqual([201, 'PENDING']);
+      // relay -> TB_EVENTS -> payments worker -> order actor -> saga worker confirms -> queue slot completed.
+      await sandboxPay(api, ann.token, created.body.code, 'completed');
+      await waitOrder(api, ann, created.body.orderId, (o: { status: string }) => o.status === 'COMPLETED', 'COMPLETED under per-service users', 60_000);
+      await until(async () => (await api('GET', `/api/v1/events/${eventId}/queue/me`, { token: ann.token })).body.state === 'completed', 'slot completed', 60_000);
+      await socket.waitFor((c) => c.admitted !== undefined, 60_000);
+    } finally {
+      socket.close();
+    }
+    // The observer (read-only operator) still reads the stream.
+    const info = await (await jetstreamManager(s.nc)).streams.info(EVENTS_STREAM);
+    expect(info.state.messages).toBeGreaterThan(0);
+  }, 240_000);
 });
