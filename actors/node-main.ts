@@ -5,15 +5,16 @@
  */
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { ActorNode, type ActorNodeOptions } from './runtime/index.js';
 import { productionKinds } from './kinds.js';
 
 export async function runNode(kindsLoader = productionKinds, options: Pick<ActorNodeOptions, 'afterCommit'> = {}): Promise<void> {
   const config = loadConfig();
+  refuseUnsafeStart(config, 'actor-node');
   const log = pino({ level: config.logLevel, name: 'actor-node' });
   // noAsyncTraces: nats.js otherwise builds an Error (stack capture) per request: 17% of a hot node's CPU.
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-actor-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
+  const nc = await connect({ ...natsConnectOptions(config, `tb-actor-${process.pid}`), maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
   const node = new ActorNode({ config, kinds: await kindsLoader(), nc, log, ...options });
   await node.start();
   let stopping = false;

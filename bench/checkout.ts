@@ -72,7 +72,7 @@ try {
     if (r.status !== 201 || r.body.status !== 'PENDING') throw new Error(`create: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     const created = Date.now() - t0;
     const done = completedAt(r.body.orderId);
-    const paid = await api('POST', '/api/v1/payments/sandbox/pay', { body: { orderCode: r.body.code, outcome: 'completed', delayMs: 0 } });
+    const paid = await api('POST', '/api/v1/payments/sandbox/pay', { token, body: { orderCode: r.body.code, outcome: 'completed', delayMs: 0 } });
     if (paid.status !== 202) { waiting.delete(r.body.orderId); throw new Error(`pay: ${paid.status}`); }
     const at = await done;
     completed++;

@@ -16,6 +16,7 @@ import { startNatsServer, startNatsCluster } from '../test/harness/nats.js';
 import { spawnTs } from '../test/harness/processes.js';
 import { createActorClient } from '../contracts/index.js';
 import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
+import { splitNatsUrl } from '../config/index.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
 if (flags.has('help')) {
@@ -40,7 +41,7 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
   if (process.env.TB_BENCH_NODE_OPTIONS) nodeEnv.NODE_OPTIONS = process.env.TB_BENCH_NODE_OPTIONS;
   if (process.env.TB_BENCH_PROFILE) nodeEnv.TB_CPU_PROFILE = `${process.env.TB_BENCH_PROFILE}-${topology}.cpuprofile`;
   const nodes = Array.from({ length: NODES }, (_, i) => spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}-${i}`, env: { ...nodeEnv, TB_NODE_ID: `bench-${topology}-${i}`, ...(nodeEnv.TB_CPU_PROFILE ? { TB_CPU_PROFILE: `${nodeEnv.TB_CPU_PROFILE}.${i}` } : {}) } }));
-  const nc = await connect({ servers: url.split(','), noAsyncTraces: true });
+  const nc = await connect({ ...splitNatsUrl(url), noAsyncTraces: true });
   try {
     await echo.waitForLine(/echo responder ready/, 30_000);
     await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 60_000)));

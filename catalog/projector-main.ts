@@ -8,7 +8,7 @@
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createDb } from '../db/index.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 import { startCatalogProjector } from './projector.js';
@@ -16,11 +16,12 @@ import { startCatalogProjector } from './projector.js';
 /** Run the projector until SIGTERM/SIGINT. */
 export async function runCatalogProjector(): Promise<void> {
   const config = loadConfig();
+  refuseUnsafeStart(config, 'catalog-projector');
   const log = pino({ level: config.logLevel, name: 'catalog-projector' });
   await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 4 });
   const nc = await connect({
-    servers: config.natsUrl.split(','), name: `tb-catalog-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true,
+    ...natsConnectOptions(config, `tb-catalog-${process.pid}`), maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true,
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

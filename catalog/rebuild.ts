@@ -14,7 +14,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { sql } from 'drizzle-orm';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { EVENTS_STREAM } from '../contracts/index.js';
 import { createDb, migrate, type Db } from '../db/index.js';
 import { CATALOG_WRITE_LOCK, createBatchApplier, type BatchApplier } from './batch.js';
@@ -120,9 +120,10 @@ async function drainConsumer(jsm: JetStreamManager, consumer: Consumer, batchSiz
 /** Process entry: `npm run catalog:rebuild`. Exit code 0 when the new tables are in place. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  refuseUnsafeStart(config, 'catalog-rebuild');
   const log = pino({ level: config.logLevel, name: 'catalog-rebuild' });
   await migrate(config.databaseUrl);
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-catalog-rebuild-${process.pid}` });
+  const nc = await connect({ ...natsConnectOptions(config, `tb-catalog-rebuild-${process.pid}`) });
   const handle = createDb(config.databaseUrl, { max: 4 });
   let lastShown = 0;
   try {

@@ -23,6 +23,19 @@ export const SETTINGS = {
     doc: 'PostgreSQL connection string (the database is created if missing)',
   },
   logLevel: { env: 'TB_LOG_LEVEL', default: 'info', doc: 'pino level: fatal, error, warn, info, debug, trace' },
+  // --- deployment safety (config/production.ts, README "Deploying safely") ---
+  deployEnv: {
+    env: 'TB_ENV',
+    default: 'development',
+    doc: 'production = every process refuses to start while a secret is a default or shorter than 32 bytes, and the sandbox provider does not exist (NODE_ENV=production implies it)',
+  },
+  natsUser: { env: 'TB_NATS_USER', default: '', doc: 'NATS user this process connects as (nats.conf users: actor, gateway, saga, payments, history, relay, catalog, watcher, operator; empty = no credentials, the plain development server)' },
+  natsPassword: { env: 'TB_NATS_PASSWORD', default: '', doc: 'password of TB_NATS_USER (secret; 32+ bytes in production)' },
+  sandboxStaging: {
+    env: 'TB_SANDBOX_STAGING',
+    default: '0',
+    doc: '1 = keep the sandbox provider (orders, signed callback route, pay page and API) in production mode, for a staging deployment that must never take real money; 0 = in production the sandbox does not exist',
+  },
   // --- actor runtime ---
   partitions: {
     env: 'TB_PARTITIONS',
@@ -141,7 +154,7 @@ export const SETTINGS = {
   paymentRelayHttpPort: { env: 'TB_PAYMENT_RELAY_HTTP_PORT', default: '0', doc: 'payment relay /healthz and /metrics port (0 = any free port, -1 = off)' },
   // --- payment webhooks and the sandbox payment page (gateway) ---
   sandboxCallbackUrl: { env: 'TB_SANDBOX_CALLBACK_URL', default: '', doc: 'where the sandbox payment page sends its signed callbacks (empty = TB_PUBLIC_BASE_URL + /api/v1/payments/sandbox/callback, the gateway itself)' },
-  sandboxPayEnabled: { env: 'TB_SANDBOX_PAY_ENABLED', default: '1', doc: '1 = serve the sandbox payment page and API (development, load tests); 0 = off (production)' },
+  sandboxPayEnabled: { env: 'TB_SANDBOX_PAY_ENABLED', default: '1', doc: '1 = serve the sandbox payment page and API (development, load tests); 0 = off. In production mode they exist only with TB_SANDBOX_STAGING=1' },
   sandboxMaxDelayMs: { env: 'TB_SANDBOX_MAX_DELAY_MS', default: '60000', doc: 'longest delay a sandbox payment may ask for before its callback is sent' },
   // --- order consumers (orders/payment-events-main.ts, orders/history-main.ts) ---
   paymentEventsHttpPort: { env: 'TB_PAYMENT_EVENTS_HTTP_PORT', default: '0', doc: 'payment-events consumer /healthz and /metrics port (0 = any free port, -1 = off)' },
@@ -153,7 +166,7 @@ export const SETTINGS = {
   // --- order saga (orders/service.ts, orders/saga-worker.ts) ---
   orderPaymentTtlMs: { env: 'TB_ORDER_PAYMENT_TTL_MS', default: '900000', doc: 'payment deadline of a new order: past it the holds are released and the order CANCELLED (checkout.expired)' },
   orderStepTimeoutMs: { env: 'TB_ORDER_STEP_TIMEOUT_MS', default: '60000', doc: 'how long reserving and creating the payment may take before the order fails (timeout) and releases' },
-  orderDefaultProvider: { env: 'TB_ORDER_DEFAULT_PROVIDER', default: 'sandbox', doc: 'payment provider of an order that names none (zalopay, payos, vnpay, sandbox)' },
+  orderDefaultProvider: { env: 'TB_ORDER_DEFAULT_PROVIDER', default: 'sandbox', doc: 'payment provider of an order that names none (zalopay, payos, vnpay, sandbox); in production it must be a configured real provider (sandbox only with TB_SANDBOX_STAGING=1)' },
   orderSagaGraceMs: { env: 'TB_ORDER_SAGA_GRACE_MS', default: '2000', doc: 'how long the saga worker leaves an intent to the gateway that emitted it before performing it itself' },
   orderSagaStuckAfter: { env: 'TB_ORDER_SAGA_STUCK_AFTER', default: '5', doc: 'failed attempts of a release after which the saga worker raises order.compensationStuck (it keeps retrying)' },
   orderWorkerHttpPort: { env: 'TB_ORDER_WORKER_HTTP_PORT', default: '0', doc: 'saga worker /healthz, /readyz (stuck compensations) and /metrics port (0 = any free port, -1 = off)' },
@@ -166,6 +179,11 @@ export interface Config {
   natsUrl: string;
   databaseUrl: string;
   logLevel: string;
+  /** `production` when TB_ENV or NODE_ENV says so, else TB_ENV as given. */
+  deployEnv: string;
+  natsUser: string;
+  natsPassword: string;
+  sandboxStaging: number;
   partitions: number;
   kvReplicas: number;
   heartbeatMs: number;
@@ -248,6 +266,7 @@ export interface Config {
 }
 
 const NUMERIC = new Set<SettingName>([
+  'sandboxStaging',
   'accessUserCacheMs',
   'partitions', 'kvReplicas', 'heartbeatMs', 'memberTimeoutMs', 'leaseTtlMs', 'leaseRenewMs',
   'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'actorLingerMs', 'maxCommandBytes', 'nodeHttpPort',
@@ -280,5 +299,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       out[name] = raw;
     }
   }
+  // NODE_ENV=production (the Docker image sets it) implies production mode, whatever TB_ENV says.
+  if (env['NODE_ENV'] === 'production') out['deployEnv'] = 'production';
   return { ...(out as unknown as Config), ...overrides };
 }
+
+export { MIN_SECRET_BYTES, isProduction, natsConnectOptions, natsCredentialsOf, productionProblems, refuseUnsafeStart, sandboxAvailable, splitNatsUrl } from './production.js';

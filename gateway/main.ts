@@ -9,7 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { accountsConfigFrom, createAccounts } from '../accounts/index.js';
 import { createCatalog } from '../catalog/index.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createDb } from '../db/index.js';
 import { createPaymentProviders, createPaymentStore } from '../payments/index.js';
 import { openOrderHistoryStore } from '../orders/index.js';
@@ -21,6 +21,7 @@ import type { WebSocketRoute } from './types.js';
 import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, wsStatsRoute } from './ws/index.js';
 
 const config = loadConfig();
+refuseUnsafeStart(config, 'gateway');
 const log = pino({
   level: config.logLevel,
   base: { svc: 'gateway', pid: process.pid },
@@ -30,7 +31,7 @@ const log = pino({
 
 async function main(): Promise<void> {
   assertNativeUws();
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `gateway-${process.pid}`, maxReconnectAttempts: -1, noAsyncTraces: true });
+  const nc = await connect({ ...natsConnectOptions(config, `gateway-${process.pid}`), maxReconnectAttempts: -1, noAsyncTraces: true });
   const db = createDb(config.databaseUrl);
   const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }) });
   // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.

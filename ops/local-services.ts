@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { Config } from '../config/index.js';
+import { natsConnectOptions, splitNatsUrl, type Config } from '../config/index.js';
 
 /** The pino-like logger this module reports to. */
 export interface ServiceLog {
@@ -41,9 +41,9 @@ function tcpAnswers(host: string, port: number, ms = 1_000): Promise<boolean> {
 }
 
 /** NATS answers and JetStream is enabled for our account. */
-async function natsAnswers(servers: string[]): Promise<boolean> {
+async function natsAnswers(cfg: Config): Promise<boolean> {
   try {
-    const nc = await connect({ servers, timeout: 2_000, reconnect: false });
+    const nc = await connect({ ...natsConnectOptions(cfg, 'tb-launcher-probe'), timeout: 2_000, reconnect: false });
     try {
       await (await jetstreamManager(nc)).getAccountInfo();
       return true;
@@ -65,11 +65,11 @@ async function waitFor(what: string, ms: number, probe: () => Promise<boolean>):
 }
 
 async function ensureNats(cfg: Config, log: ServiceLog): Promise<(() => Promise<void>) | undefined> {
-  const servers = cfg.natsUrl.split(',').map((s) => s.trim()).filter(Boolean);
+  const { servers } = splitNatsUrl(cfg.natsUrl);
   const first = new URL(servers[0] ?? 'nats://127.0.0.1:4222');
   const host = first.hostname;
   const port = Number(first.port || 4222);
-  if (await natsAnswers(servers)) {
+  if (await natsAnswers(cfg)) {
     log.info({ natsUrl: cfg.natsUrl }, 'using running NATS (JetStream enabled)');
     return undefined;
   }
@@ -88,7 +88,7 @@ async function ensureNats(cfg: Config, log: ServiceLog): Promise<(() => Promise<
   const killOnExit = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
   process.on('exit', killOnExit);
   log.info({ pid: child.pid, port, storeDir, logFile }, 'no NATS answered: started a private nats-server -js');
-  await waitFor(`private nats-server on ${host}:${port} (log: ${logFile})`, 15_000, () => natsAnswers([`nats://${host}:${port}`]));
+  await waitFor(`private nats-server on ${host}:${port} (log: ${logFile})`, 15_000, () => natsAnswers({ ...cfg, natsUrl: `nats://${host}:${port}`, natsUser: '', natsPassword: '' }));
   return async () => {
     child.kill('SIGTERM');
     const t = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../config/index.js';
+import { loadConfig, refuseUnsafeStart, type Config } from '../config/index.js';
 import { ensureServices, type LocalServices } from './local-services.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -33,6 +33,7 @@ interface Supervised {
 }
 
 const cfg = loadConfig(process.env);
+refuseUnsafeStart(cfg, 'launcher');
 const log = pino({ name: 'launcher', level: cfg.logLevel });
 let shuttingDown = false;
 const children: Supervised[] = [];

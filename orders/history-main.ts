@@ -9,7 +9,7 @@
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createDb } from '../db/index.js';
 import { openOrderHistoryStore, startOrderHistoryProjector } from './history.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
@@ -17,12 +17,13 @@ import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process
 /** Run the projector until SIGTERM/SIGINT. */
 export async function runOrderHistory(): Promise<void> {
   const config = loadConfig();
+  refuseUnsafeStart(config, 'order-history');
   const log = pino({ level: config.logLevel, name: 'order-history' });
   await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 4 });
   const store = await openOrderHistoryStore({ db: handle.db, mongodbUrl: config.mongodbUrl });
   log.info({ backend: store.backend }, 'order history store open');
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-history-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
+  const nc = await connect({ ...natsConnectOptions(config, `tb-order-history-${process.pid}`), maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const projector = startOrderHistoryProjector({

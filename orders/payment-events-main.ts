@@ -9,7 +9,7 @@
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createActorClient } from '../contracts/index.js';
 import { createDb } from '../db/index.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
@@ -18,10 +18,11 @@ import { startPaymentEventsConsumer } from './payment-events.js';
 /** Run the consumer until SIGTERM/SIGINT. */
 export async function runPaymentEvents(): Promise<void> {
   const config = loadConfig();
+  refuseUnsafeStart(config, 'order-payments');
   const log = pino({ level: config.logLevel, name: 'order-payments' });
   await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 4 });
-  const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-payments-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
+  const nc = await connect({ ...natsConnectOptions(config, `tb-order-payments-${process.pid}`), maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const consumer = startPaymentEventsConsumer({

@@ -150,6 +150,8 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
         });
         if (existing) return { order: await drive(existing, ttl), created: false };
       }
+      // A provider that does not exist here (the sandbox in production) is refused before anything is held.
+      opts.providers.get(req.provider ?? config.orderDefaultProvider);
       const sessionId = await check(req);
       const code = await claimCode(orderId);
       const view = await ask<OrderView>('order', orderId, 'create', {

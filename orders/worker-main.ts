@@ -8,12 +8,14 @@
 import { createServer } from 'node:http';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { startSagaWorker, type SagaWorker } from './saga-worker.js';
 
 const config = loadConfig();
+
+refuseUnsafeStart(config, 'order-saga-worker');
 const log = pino({ level: config.logLevel, base: { svc: 'order-saga-worker', pid: process.pid } });
-const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-order-saga-${process.pid}`, maxReconnectAttempts: -1, noAsyncTraces: true });
+const nc = await connect({ ...natsConnectOptions(config, `tb-order-saga-${process.pid}`), maxReconnectAttempts: -1, noAsyncTraces: true });
 
 // The actor nodes create TB_EVENTS; wait for it rather than fail when started first.
 let worker: SagaWorker | undefined;

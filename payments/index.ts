@@ -7,7 +7,7 @@
  * Import only from here.
  * See docs/payments.md for algorithms, sources, amounts and callback answers.
  */
-export { createPaymentProviders, ProviderName } from './providers/registry.js';
+export { createPaymentProviders, hasSandbox, ProviderName } from './providers/registry.js';
 export { fetchHttpClient } from './providers/http.js';
 export { PaymentOutcome, CallbackRejection } from './providers/types.js';
 export { VND, VNPAY_AMOUNT_FACTOR } from './providers/amounts.js';

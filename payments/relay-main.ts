@@ -9,7 +9,7 @@
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createDb } from '../db/index.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 import { startOutboxRelay } from './outbox-relay.js';
@@ -24,11 +24,12 @@ const TEST_HOLD_ENV = 'TB_PAYMENT_RELAY_TEST_HOLD_MS';
 /** Run the relay until SIGTERM/SIGINT. */
 export async function runPaymentRelay(): Promise<void> {
   const config = loadConfig();
+  refuseUnsafeStart(config, 'payment-relay');
   const log = pino({ level: config.logLevel, name: 'payment-relay' });
   await migrateWithRetry(config.databaseUrl, log);
   const handle = createDb(config.databaseUrl, { max: 3 });
   const nc = await connect({
-    servers: config.natsUrl.split(','), name: `tb-payment-relay-${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true,
+    ...natsConnectOptions(config, `tb-payment-relay-${process.pid}`), maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true,
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -4,7 +4,8 @@
  * `createSandboxProvider`), and simulates a payment by sending — after an optional delay, over
  * real HTTP, like a real provider — a callback signed with `signSandboxCallback` to the gateway's
  * sandbox callback route, retrying (bounded) while the gateway answers 5xx or is unreachable.
- * Invariants: a tampered link is refused before anything is sent; the amount reported is the
+ * Invariants: a tampered link is refused before anything is sent; only the signed link or the
+ * payment's owner can pay or fail it (knowing an order code is not enough); the amount reported is the
  * amount of the sandbox payment on record (or of the signed link), never one the client chose;
  * every simulated payment gets its own transaction id, as at a real provider.
  */
@@ -84,8 +85,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The simulated provider. */
 export interface SandboxPayer {
-  /** Simulate paying (or failing) the newest sandbox payment of `orderCode`. */
-  pay(input: { orderCode: string; outcome: 'completed' | 'failed'; delayMs?: number; link?: SandboxLink }): Promise<SandboxPayment>;
+  /**
+   * Simulate paying (or failing) the newest sandbox payment of `orderCode`, on the authority of its
+   * verified signed `link`, or of `ownerId` (the signed-in user, who must own that payment).
+   * @throws TbError `WEBHOOK_SANDBOX_FORBIDDEN` with neither, or when `ownerId` does not own it.
+   */
+  pay(input: { orderCode: string; outcome: 'completed' | 'failed'; delayMs?: number; link?: SandboxLink; ownerId?: string }): Promise<SandboxPayment>;
   /** Wait for the callbacks still in flight (bounded by `timeoutMs`). */
   drain(timeoutMs?: number): Promise<void>;
 }
@@ -119,15 +124,20 @@ export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
     async pay(input) {
       const maxDelay = o.maxDelayMs ?? 60_000;
       const delayMs = Math.max(0, Math.min(maxDelay, Math.trunc(input.delayMs ?? 0)));
+      const forbidden = () => new TbError('WEBHOOK_SANDBOX_FORBIDDEN', { orderCode: input.orderCode });
+      if (input.link && input.link.orderCode !== input.orderCode) throw forbidden();
       let amountMinor = input.link?.amountMinor;
       let currency = input.link?.currency;
-      if (amountMinor === undefined || currency === undefined) {
-        const [p] = await withDbErrors(() => o.db.select({ amountMinor: payments.amountMinor, currency: payments.currency }).from(payments)
+      if (!input.link) {
+        if (input.ownerId === undefined) throw forbidden();
+        const [p] = await withDbErrors(() => o.db.select({ amountMinor: payments.amountMinor, currency: payments.currency, userId: payments.userId }).from(payments)
           .where(and(eq(payments.provider, 'sandbox'), eq(payments.orderCode, input.orderCode))).orderBy(desc(payments.createdAt)).limit(1));
-        if (!p) throw new TbError('WEBHOOK_SANDBOX_PAYMENT_NOT_FOUND', { orderCode: input.orderCode });
+        // Someone else's order and no order at all answer alike: a code reveals nothing.
+        if (!p || p.userId !== input.ownerId) throw forbidden();
         amountMinor = p.amountMinor;
         currency = p.currency;
       }
+      if (amountMinor === undefined || currency === undefined) throw forbidden();
       const providerTxnId = `sbx_${input.orderCode}_${randomBytes(6).toString('hex')}`;
       const callbackAt = Date.now() + delayMs;
       const body: SandboxCallbackBody = { providerTxnId, orderCode: input.orderCode, amountMinor, currency, outcome: input.outcome, paidAt: callbackAt };

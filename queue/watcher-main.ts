@@ -6,12 +6,14 @@
  */
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { startStockWatcher } from './stock-watcher.js';
 
 const config = loadConfig();
+
+refuseUnsafeStart(config, 'stock-watcher');
 const log = pino({ level: config.logLevel, name: 'stock-watcher' });
-const nc = await connect({ servers: config.natsUrl.split(','), name: `tb-stock-watcher-${process.pid}`, maxReconnectAttempts: -1, noAsyncTraces: true });
+const nc = await connect({ ...natsConnectOptions(config, `tb-stock-watcher-${process.pid}`), maxReconnectAttempts: -1, noAsyncTraces: true });
 
 // The actor nodes create TB_EVENTS; wait for it rather than fail when started first.
 let watcher: Awaited<ReturnType<typeof startStockWatcher>> | undefined;

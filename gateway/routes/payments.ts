@@ -5,7 +5,9 @@
  * flagged payments. Invariants: a webhook is verified over the raw bytes/query exactly as
  * received (no body schema, so the gateway never re-serializes it) before anything is recorded,
  * and every answer is the provider's own (`callbackAnswer`); nothing here completes an order —
- * a verified callback only enters the payment inbox, whose event the order saga consumes.
+ * a verified callback only enters the payment inbox, whose event the order saga consumes. The
+ * sandbox pay API acts only on the signed payment link or for the payment's signed-in owner, and in
+ * production mode no sandbox route exists at all unless `TB_SANDBOX_STAGING=1`.
  */
 import { and, desc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -15,7 +17,7 @@ import { TbError, Type } from '../../contracts/index.js';
 import { PLATFORM_ADMIN_ROLE } from '../../contracts/kinds/index.js';
 import { payments, type Db } from '../../db/index.js';
 import { listFlaggedPayments } from '../../orders/payment-events.js';
-import type { PaymentProviders, PaymentStore } from '../../payments/index.js';
+import { hasSandbox, type PaymentProviders, type PaymentStore } from '../../payments/index.js';
 import { renderResultPage, renderSandboxPayPage, type HtmlPage } from '../../payments/sandbox-page.js';
 import { SANDBOX_CALLBACK_PATH, createSandboxPayer, verifySandboxLink, type SandboxPayer } from '../../payments/sandbox-pay.js';
 import { callbackQuery, createWebhookHandler } from '../../payments/webhooks.js';
@@ -29,7 +31,8 @@ export interface PaymentRouteDeps {
   store: PaymentStore;
   db: Db;
   log: Logger;
-  config: Pick<Config, 'sandboxPaymentSecret' | 'sandboxCallbackUrl' | 'publicBaseUrl' | 'sandboxPayEnabled' | 'sandboxMaxDelayMs'>;
+  config: Pick<Config, 'sandboxPaymentSecret' | 'sandboxCallbackUrl' | 'publicBaseUrl' | 'sandboxPayEnabled' | 'sandboxMaxDelayMs'>
+    & Partial<Pick<Config, 'deployEnv' | 'sandboxStaging'>>;
   registry?: Registry;
   /** The simulated sandbox provider (default: one built from `config`). */
   sandbox?: SandboxPayer;
@@ -89,10 +92,38 @@ export function paymentRoutes(deps: PaymentRouteDeps): AnyRoute[] {
     }
   };
 
+  // The sandbox exists in development, and in production only on a staging deployment (TB_SANDBOX_STAGING=1).
+  const sandboxRoutes: AnyRoute[] = !hasSandbox(deps.config) ? [] : [
+    post('sandbox', '/api/v1/payments/sandbox/callback', 'Sandbox payment callback (signed x-tb-sandbox-signature)'),
+    defineRoute({
+      method: 'GET', path: '/api/v1/payments/sandbox/pay', summary: 'Sandbox payment page (signed link from the sandbox provider)', tags: TAGS, auth: 'none',
+      responses: { 200: { description: 'HTML page with Pay / Fail', contentType: 'text/html' }, 400: { description: 'HTML page: the link was altered' } },
+      handler: (ctx) => sandboxPage(ctx),
+    }),
+    defineRoute({
+      method: 'GET', path: '/sandbox/pay/:ref', summary: 'Sandbox payment page (the path the sandbox provider signs)', tags: TAGS, auth: 'none', hidden: true,
+      responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+      handler: (ctx) => sandboxPage(ctx, ctx.params['ref']),
+    }),
+    defineRoute({
+      method: 'POST', path: '/api/v1/payments/sandbox/pay', summary: 'Pay or fail a sandbox payment (API form, for load tests)', tags: TAGS, auth: 'optional',
+      description: 'Acts only with the signed payment `link` (what the sandbox page sends) or for the signed-in owner of the payment; knowing an order code is not enough. After `delayMs` the gateway, acting as the provider, sends a signed callback to the sandbox callback route over HTTP (`TB_SANDBOX_CALLBACK_URL`). The amount is the recorded one (or the signed link\'s), never the client\'s.',
+      body: SandboxPayBody,
+      responses: { 202: SandboxPayResult, 400: problem('Altered link (WEBHOOK_SANDBOX_LINK_INVALID)'), 403: problem('Neither the signed link nor the payment\'s owner (WEBHOOK_SANDBOX_FORBIDDEN)'), 404: problem('The sandbox is off') },
+      handler: async (ctx) => {
+        sandboxOn();
+        const { orderCode, outcome, delayMs, link: raw } = ctx.body;
+        const link = raw ? verifySandboxLink(deps.config.sandboxPaymentSecret, raw) : undefined;
+        if (link && link.orderCode !== orderCode) throw new TbError('WEBHOOK_SANDBOX_LINK_INVALID', { reason: 'orderCode differs from the link' });
+        const { delivered: _d, ...paid } = await sandbox.pay({ orderCode, outcome, ...(delayMs !== undefined ? { delayMs } : {}), ...(link ? { link } : {}), ...(ctx.user ? { ownerId: ctx.user.userId } : {}) });
+        return { status: 202, body: paid };
+      },
+    }),
+  ];
+
   return [
     post('zalopay', '/api/v1/payments/zalopay/callback', 'ZaloPay payment callback'),
     post('payos', '/api/v1/payments/payos/webhook', 'PayOS payment webhook'),
-    post('sandbox', '/api/v1/payments/sandbox/callback', 'Sandbox payment callback (signed x-tb-sandbox-signature)'),
     defineRoute({
       method: 'GET', path: '/api/v1/payments/vnpay/ipn', summary: 'VNPay IPN (server-to-server)', tags: TAGS, auth: 'none', responses: answerDoc,
       handler: async (ctx) => {
@@ -118,35 +149,12 @@ export function paymentRoutes(deps: PaymentRouteDeps): AnyRoute[] {
       },
     }),
     defineRoute({
-      method: 'GET', path: '/api/v1/payments/sandbox/pay', summary: 'Sandbox payment page (signed link from the sandbox provider)', tags: TAGS, auth: 'none',
-      responses: { 200: { description: 'HTML page with Pay / Fail', contentType: 'text/html' }, 400: { description: 'HTML page: the link was altered' } },
-      handler: (ctx) => sandboxPage(ctx),
-    }),
-    defineRoute({
-      method: 'GET', path: '/sandbox/pay/:ref', summary: 'Sandbox payment page (the path the sandbox provider signs)', tags: TAGS, auth: 'none', hidden: true,
-      responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
-      handler: (ctx) => sandboxPage(ctx, ctx.params['ref']),
-    }),
-    defineRoute({
-      method: 'POST', path: '/api/v1/payments/sandbox/pay', summary: 'Pay or fail a sandbox payment (API form, for load tests)', tags: TAGS, auth: 'none',
-      description: 'After `delayMs` the gateway, acting as the provider, sends a signed callback to the sandbox callback route over HTTP (`TB_SANDBOX_CALLBACK_URL`). The amount is the recorded one (or the signed link\'s), never the client\'s.',
-      body: SandboxPayBody,
-      responses: { 202: SandboxPayResult, 400: problem('Altered link (WEBHOOK_SANDBOX_LINK_INVALID)'), 404: problem('No sandbox payment, or the sandbox is off') },
-      handler: async (ctx) => {
-        sandboxOn();
-        const { orderCode, outcome, delayMs, link: raw } = ctx.body;
-        const link = raw ? verifySandboxLink(deps.config.sandboxPaymentSecret, raw) : undefined;
-        if (link && link.orderCode !== orderCode) throw new TbError('WEBHOOK_SANDBOX_LINK_INVALID', { reason: 'orderCode differs from the link' });
-        const { delivered: _d, ...paid } = await sandbox.pay({ orderCode, outcome, ...(delayMs !== undefined ? { delayMs } : {}), ...(link ? { link } : {}) });
-        return { status: 202, body: paid };
-      },
-    }),
-    defineRoute({
       method: 'GET', path: '/api/v1/internal/flagged-payments', summary: 'Payments an operator must look at (mismatch, late, refused)', tags: ['internal'],
       auth: 'required', roles: [PLATFORM_ADMIN_ROLE],
       query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
       responses: { 200: { description: '`{ items }`, newest first, unresolved only' } },
       handler: async (ctx) => ({ body: { items: await listFlaggedPayments(deps.db, { limit: ctx.query.limit ?? 100 }) } }),
     }),
+    ...sandboxRoutes,
   ];
 }

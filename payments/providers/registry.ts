@@ -2,11 +2,13 @@
  * @module payments/providers/registry
  * Builds every provider from the configuration (secrets come only from `config/`), and looks a
  * provider up by name. A provider whose secrets are empty is still listed, reporting itself
- * unconfigured, so a caller gets `PAYMENT_PROVIDER_UNCONFIGURED` rather than "unknown".
+ * unconfigured, so a caller gets `PAYMENT_PROVIDER_UNCONFIGURED` rather than "unknown". The
+ * sandbox is the exception: in production mode it is not registered at all (an order naming it
+ * gets `PAYMENT_PROVIDER_UNKNOWN`, its callbacks find no provider) unless `TB_SANDBOX_STAGING=1`.
  */
 import { TbError } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
-import { SETTINGS } from '../../config/index.js';
+import { SETTINGS, sandboxAvailable } from '../../config/index.js';
 import { createPayOsProvider } from './payos.js';
 import { createSandboxProvider } from './sandbox.js';
 import type { PaymentProvider } from './types.js';
@@ -24,7 +26,7 @@ export type PaymentProvidersConfig = Pick<
   | 'payosClientId' | 'payosApiKey' | 'payosChecksumKey' | 'payosBaseUrl'
   | 'vnpayTmnCode' | 'vnpayHashSecret' | 'vnpayPayUrl'
   | 'sandboxPaymentSecret' | 'publicBaseUrl'
->;
+> & Partial<Pick<Config, 'deployEnv' | 'sandboxStaging'>>;
 
 /** Every provider, by name. */
 export interface PaymentProviders {
@@ -35,13 +37,18 @@ export interface PaymentProviders {
   readonly sandboxUsesDevSecret: boolean;
 }
 
-/** Build the four providers from `cfg`. Pure: no I/O, no logging. */
+/** Whether `cfg` has the sandbox provider (development, or production with `TB_SANDBOX_STAGING=1`). */
+export function hasSandbox(cfg: Partial<Pick<Config, 'deployEnv' | 'sandboxStaging'>>): boolean {
+  return sandboxAvailable({ deployEnv: cfg.deployEnv ?? 'development', sandboxStaging: cfg.sandboxStaging ?? 0 });
+}
+
+/** Build the providers from `cfg` (the sandbox only where `hasSandbox`). Pure: no I/O, no logging. */
 export function createPaymentProviders(cfg: PaymentProvidersConfig): PaymentProviders {
   const all: PaymentProvider[] = [
     createZaloPayProvider({ appId: cfg.zalopayAppId, key1: cfg.zalopayKey1, key2: cfg.zalopayKey2, endpoint: cfg.zalopayEndpoint }),
     createPayOsProvider({ clientId: cfg.payosClientId, apiKey: cfg.payosApiKey, checksumKey: cfg.payosChecksumKey, baseUrl: cfg.payosBaseUrl }),
     createVnpayProvider({ tmnCode: cfg.vnpayTmnCode, hashSecret: cfg.vnpayHashSecret, payUrl: cfg.vnpayPayUrl }),
-    createSandboxProvider({ secret: cfg.sandboxPaymentSecret, baseUrl: cfg.publicBaseUrl }),
+    ...(hasSandbox(cfg) ? [createSandboxProvider({ secret: cfg.sandboxPaymentSecret, baseUrl: cfg.publicBaseUrl })] : []),
   ];
   const byName = new Map(all.map((p) => [p.name, p]));
   return {
@@ -51,6 +58,6 @@ export function createPaymentProviders(cfg: PaymentProvidersConfig): PaymentProv
       if (!p) throw new TbError('PAYMENT_PROVIDER_UNKNOWN', { provider: name, known: [...byName.keys()].join(', ') });
       return p;
     },
-    sandboxUsesDevSecret: cfg.sandboxPaymentSecret === SETTINGS.sandboxPaymentSecret.default,
+    sandboxUsesDevSecret: hasSandbox(cfg) && cfg.sandboxPaymentSecret === SETTINGS.sandboxPaymentSecret.default,
   };
 }

@@ -11,10 +11,11 @@ import { ActorNode } from '../../actors/runtime/index.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { TbError, type ActorClient } from '../../contracts/index.js';
 import { testConfig, until } from '../runtime/helpers.js';
+import { splitNatsUrl } from '../../config/index.js';
 
 /** An in-process actor node serving every production kind, owning all partitions before it returns. */
 export async function startKindsNode(natsUrl: string): Promise<{ node: ActorNode; nc: NatsConnection; stop(): Promise<void> }> {
-  const nc = await connect({ servers: natsUrl.split(',') });
+  const nc = await connect({ ...splitNatsUrl(natsUrl) });
   const config = testConfig(natsUrl);
   const node = new ActorNode({ config, kinds: await productionKinds(), nc, log: pino({ level: config.logLevel }) });
   await node.start();

@@ -65,8 +65,8 @@ describe('e2e - checkout crash', () => {
       const r = await api<Order & { error?: { code: string } }>('POST', '/api/v1/orders', { token: b.token, key: `crash-${i}`, body: { eventId, lines } }).catch((e: Error) => ({ status: 0, body: { error: { code: e.message } } as never }));
       created++;
       if (r.status !== 201 || r.body.status !== 'PENDING') return r.body.error?.code ?? r.body.status ?? String(r.status);
-      if (i % 4 <= 1) paidTxns.set(r.body.orderId, (await sandboxPay(api, r.body.code, 'completed', i % 3 === 0 ? 0 : 200)).providerTxnId);
-      else if (i % 4 === 2) await sandboxPay(api, r.body.code, 'failed');
+      if (i % 4 <= 1) paidTxns.set(r.body.orderId, (await sandboxPay(api, b.token, r.body.code, 'completed', i % 3 === 0 ? 0 : 200)).providerTxnId);
+      else if (i % 4 === 2) await sandboxPay(api, b.token, r.body.code, 'failed');
       return 'PENDING';
     });
     await chaos;

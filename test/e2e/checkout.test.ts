@@ -64,7 +64,7 @@ describe('e2e - checkout', () => {
     expect([page.status, await page.text()]).toEqual([200, expect.stringContaining(created.body.code)]);
     expect(await classOf(room.classId)).toMatchObject({ reserved: 2, sold: 0 });
 
-    await sandboxPay(api, created.body.code, 'completed');
+    await sandboxPay(api, room.a.token, created.body.code, 'completed');
     const done = await waitOrder<Order>(api, room.a, room.orderId, (o) => o.status === 'COMPLETED', 'order COMPLETED');
     expect(done.payment).toMatchObject({ status: 'COMPLETED' });
     expect(done.lines.every((l) => l.state === 'confirmed')).toBe(true);
@@ -108,7 +108,7 @@ describe('e2e - checkout', () => {
     const u = await signUp(api);
     const o = (await buy(u, eventId, classId, 3)).body;
     expect(await classOf(classId)).toMatchObject({ reserved: 3 });
-    await sandboxPay(api, o.code, 'failed');
+    await sandboxPay(api, u.token, o.code, 'failed');
     const done = await waitOrder<Order>(api, u, o.orderId, (x) => x.status === 'FAILED' && x.lines.every((l) => l.state === 'released'), 'FAILED and released');
     expect(done.failureReason).toMatch(/^paymentFailed/);
     expect(await classOf(classId)).toMatchObject({ reserved: 0, sold: 0, available: 5 });

@@ -80,9 +80,9 @@ export async function publishEvent(api: Api, organizer: User, admin: User, plan:
   return { eventId, classIds };
 }
 
-/** Ask the sandbox provider (its API form) to pay or fail the order's payment; answers its result. */
-export async function sandboxPay(api: Api, orderCode: string, outcome: 'completed' | 'failed' = 'completed', delayMs = 0): Promise<{ providerTxnId: string; callbackAt: number }> {
-  return expectStatus(await api('POST', '/api/v1/payments/sandbox/pay', { body: { orderCode, outcome, delayMs } }), 202, 'sandbox pay');
+/** Ask the sandbox provider (its API form) to pay or fail the order's payment as its owner (`token`); answers its result. */
+export async function sandboxPay(api: Api, token: string, orderCode: string, outcome: 'completed' | 'failed' = 'completed', delayMs = 0): Promise<{ providerTxnId: string; callbackAt: number }> {
+  return expectStatus(await api('POST', '/api/v1/payments/sandbox/pay', { token, body: { orderCode, outcome, delayMs } }), 202, 'sandbox pay');
 }
 
 /** Poll `GET /api/v1/orders/:id` until `pred` holds. */

@@ -13,7 +13,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
-import { freePorts, startNatsServer, type NatsServerHandle } from '../harness/nats.js';
+import { freePorts, startNatsServer, type NatsClusterHandle, type NatsServerHandle, type NatsUser } from '../harness/nats.js';
+import { splitNatsUrl } from '../../config/index.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { fastEnv } from '../runtime/helpers.js';
 
@@ -34,6 +35,12 @@ export interface StackOptions {
   /** Environment per service name (`payment-relay`, `gateway`, `node-0`, …). */
   envFor?: Record<string, Record<string, string>>;
   progress?: (m: string) => void;
+  /**
+   * Run on this cluster (the shipped nats.conf, with its users) instead of a private server:
+   * every service connects as its own nats.conf user, the observer as the read-only `operator`.
+   * The caller stops the cluster.
+   */
+  natsCluster?: NatsClusterHandle;
 }
 
 /** A running stack. */
@@ -63,13 +70,18 @@ const SERVICES: Record<string, { file: string; ready: RegExp }> = {
   'order-saga': { file: 'orders/worker-main.ts', ready: /order saga worker started/ },
   'stock-watcher': { file: 'queue/watcher-main.ts', ready: /stock watcher started/ },
 };
+/** The nats.conf user each service kind connects as (on a `natsCluster`). */
+const NATS_USER_OF: Record<string, NatsUser> = {
+  node: 'actor', gateway: 'gateway', 'payment-relay': 'relay', 'payment-events': 'payments', 'order-history': 'history', 'order-saga': 'saga', 'stock-watcher': 'watcher',
+};
 const kindOf = (name: string) => (name.startsWith('node-') ? 'node' : name.startsWith('gateway') ? 'gateway' : name);
 
 /** Start everything; resolves when every process is ready. */
 export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
   const progress = o.progress ?? (() => undefined);
   progress('e2e stack: nats-server and a throwaway database');
-  const nats = await startNatsServer();
+  const cluster = o.natsCluster;
+  const nats = cluster ? cluster.servers[0]! : await startNatsServer();
   const dbName = throwawayName();
   const dbUrl = testDatabaseUrl(dbName);
   await migrate(dbUrl);
@@ -78,7 +90,7 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
   const ports = await freePorts(gateways.length);
   const urls = Object.fromEntries(gateways.map((g, i) => [g.name, `http://127.0.0.1:${ports[i]}`]));
   const env: Record<string, string> = {
-    ...fastEnv(nats.url), TB_DATABASE_URL: dbUrl, TB_JWT_SECRET: E2E_JWT_SECRET, TB_SANDBOX_PAYMENT_SECRET: E2E_SANDBOX_SECRET,
+    ...fastEnv(cluster ? cluster.servers.map((x) => x.url).join(',') : nats.url), TB_DATABASE_URL: dbUrl, TB_JWT_SECRET: E2E_JWT_SECRET, TB_SANDBOX_PAYMENT_SECRET: E2E_SANDBOX_SECRET,
     TB_CHECKOUT_SECRET: 'e2e-checkout-token-secret-0123456789', TB_QUEUE_SEED_SECRET: 'e2e-queue-seed-secret-0123456789',
     TB_HTTP_HOST: '127.0.0.1', TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
     TB_ORDER_SAGA_GRACE_MS: '1000', TB_PAYMENT_RELAY_POLL_MS: '200', TB_PAYMENT_EVENTS_RETRY_DELAY_MS: '200',
@@ -89,7 +101,9 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
     const g = gateways.findIndex((x) => x.name === name);
     const own: Record<string, string> = g >= 0 ? { TB_HTTP_PORT: String(ports[g]), TB_PUBLIC_BASE_URL: urls[name]!, ...gateways[g]!.env } : {};
     const node: Record<string, string> = name.startsWith('node-') ? { TB_NODE_ID: name } : {};
-    return { ...env, ...own, ...node, ...o.envFor?.[name] };
+    const user = cluster ? NATS_USER_OF[kindOf(name)] : undefined;
+    const auth: Record<string, string> = user && cluster ? { TB_NATS_USER: user, TB_NATS_PASSWORD: cluster.passwords[user] } : {};
+    return { ...env, ...own, ...node, ...auth, ...o.envFor?.[name] };
   };
   const start = async (name: string, extraEnv: Record<string, string> = {}) => {
     const svc = SERVICES[kindOf(name)];
@@ -104,7 +118,7 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
     await nc?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     await dropDatabase(dbName).catch(() => undefined);
-    await nats.stop();
+    if (!cluster) await nats.stop();
   };
   let nc: NatsConnection | undefined;
   try {
@@ -113,7 +127,9 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
     await Promise.all(Array.from({ length: o.nodes ?? 2 }, (_, i) => start(`node-${i}`)));
     progress('e2e stack: gateways, relay, consumers, saga worker, stock watcher');
     await Promise.all([...gateways.map((g) => start(g.name)), ...['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher'].map((n) => start(n))]);
-    nc = await connect({ servers: nats.url, name: 'e2e-observer' });
+    nc = cluster
+      ? await connect({ ...splitNatsUrl(cluster.urlFor('operator')), inboxPrefix: '_INBOX_operator', name: 'e2e-observer' })
+      : await connect({ servers: nats.url, name: 'e2e-observer' });
   } catch (err) {
     await stop();
     throw err;

@@ -13,6 +13,7 @@ import { Kvm } from '@nats-io/kv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasNatsServer, startNatsCluster, startNatsServer, type NatsClusterHandle, type NatsServerHandle } from './nats.js';
 import { spawnTs } from './processes.js';
+import { splitNatsUrl } from '../../config/index.js';
 
 const noNats = !hasNatsServer();
 if (noNats) console.warn('harness - skipped: no nats-server on PATH');
@@ -66,7 +67,7 @@ describe.skipIf(noNats)('harness - nats', () => {
   it('harness - cluster from nats.conf keeps an R3 KV bucket writable after its leader dies', async () => {
     cluster = await startNatsCluster(3);
     expect(cluster.urls).toHaveLength(3);
-    const nc = await connect({ servers: cluster.urls, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const nc = await connect({ ...splitNatsUrl(cluster.url), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     try {
       const kv = await new Kvm(nc).create('harness_r3', { replicas: 3 });
       await kv.put('k', 'before');

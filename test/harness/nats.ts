@@ -4,8 +4,13 @@
  * 3-node JetStream clusters started from the repo's `nats.conf`), like nats.js `nst/`.
  * Invariant: every server started here is reachable before the call returns, and is killed when
  * the test process exits, even after a crash, so no stray server outlives its test.
+ * Clusters run the shipped `nats.conf` with its users: each cluster gets fresh random passwords,
+ * and its `url` carries the `actor` user's credentials (`nats://actor:<pw>@…`, which every
+ * TicketBottle process and `splitNatsUrl` understand), so tests act as the trusted actor nodes
+ * unless they pick another user with `urlFor`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,8 +43,12 @@ export interface NatsClusterHandle {
   readonly servers: NatsServerHandle[];
   /** Client URL of every node, in node order. */
   readonly urls: string[];
-  /** All client URLs comma-joined (the form `TB_NATS_URL` takes). */
+  /** All client URLs comma-joined (the form `TB_NATS_URL` takes), with the `actor` user's credentials. */
   readonly url: string;
+  /** The password of each `nats.conf` user in this cluster. */
+  readonly passwords: Readonly<Record<NatsUser, string>>;
+  /** All client URLs comma-joined with `user`'s credentials (`nats://user:pw@…`). */
+  urlFor(user: NatsUser): string;
   /** Crash node `i` (SIGKILL by default); its store is kept for `restart(i)`. */
   kill(i: number, signal?: NodeJS.Signals): Promise<void>;
   /** Restart node `i` on its old ports and store; resolves when it answers again. */
@@ -53,6 +62,10 @@ const STOP_GRACE_MS = 3_000;
 const LOG_LINES = 200;
 /** The repo's cluster config; the cluster tests exercise exactly this file. */
 export const NATS_CONF = fileURLToPath(new URL('../../nats.conf', import.meta.url));
+
+/** The users `nats.conf` defines (README "Deploying safely"); each password comes from `TB_NATS_<USER>_PASSWORD`. */
+export const NATS_USERS = ['actor', 'gateway', 'saga', 'payments', 'history', 'relay', 'catalog', 'watcher', 'operator'] as const;
+export type NatsUser = (typeof NATS_USERS)[number];
 
 /**
  * True when a `nats-server` binary is on the PATH; tests skip with a stated reason otherwise,
@@ -226,6 +239,9 @@ export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
   const clusterPorts = Array.from({ length: size }, (_, i) => ports[size + i]!);
   // nats.conf always names three routes; unused slots repeat this node's own route (ignored as self).
   const routes = [0, 1, 2].map((i) => `nats://127.0.0.1:${clusterPorts[Math.min(i, size - 1)]}`);
+  // nats-server parses an environment value like a config value (a number, a date…): a letter first keeps it a string.
+  const passwords = Object.fromEntries(NATS_USERS.map((u) => [u, `pw${randomBytes(24).toString('hex')}`])) as Record<NatsUser, string>;
+  const passwordEnv = Object.fromEntries(NATS_USERS.map((u) => [`TB_NATS_${u.toUpperCase()}_PASSWORD`, passwords[u]]));
   const specs: Spec[] = Array.from({ length: size }, (_, i) => {
     const storeDir = join(root, `n-${i}`);
     mkdirSync(storeDir, { recursive: true });
@@ -237,6 +253,7 @@ export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
         TB_NATS_NAME: `n-${i}`, TB_NATS_HOST: '127.0.0.1', TB_NATS_PORT: String(port),
         TB_NATS_HTTP_PORT: String(monitorPort), TB_NATS_CLUSTER_PORT: String(clusterPorts[i]),
         TB_NATS_STORE: storeDir, TB_NATS_ROUTE_1: routes[0]!, TB_NATS_ROUTE_2: routes[1]!, TB_NATS_ROUTE_3: routes[2]!,
+        ...passwordEnv,
       },
       port, monitorPort, storeDir, jetstream: true,
     };
@@ -258,11 +275,14 @@ export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
     if (!s) throw new RangeError(`no node ${i} in a ${size}-node cluster`);
     return s;
   };
-  const urls = servers.map((s) => s.url);
+  const urlFor = (user: NatsUser) => servers.map((s) => `nats://${user}:${passwords[user]}@127.0.0.1:${s.port}`).join(',');
+  const urls = urlFor('actor').split(',');
   return {
     servers,
     urls,
     url: urls.join(','),
+    passwords,
+    urlFor,
     kill: (i, sig) => node(i).kill(sig),
     restart: (i) => node(i).restart(),
     stop,

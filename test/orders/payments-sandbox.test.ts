@@ -55,6 +55,14 @@ describe.skipIf(skip !== undefined)('orders - sandbox payment to order command',
   let nats: NatsServerHandle; let nc: NatsConnection; let node: ActorNode; let dbName: string; let db: DbHandle;
   let gw: Gateway; let url: string; let store: PaymentStore; let relay: OutboxRelay; let consumer: DurableConsumer; let actors: ActorClient;
   let cfg: Config;
+  /** The signed link the sandbox provider hands out for `orderCode` (what the buyer's payment page carries). */
+  const linkOf = async (orderCode: string, amountMinor: number) => {
+    const created = await createPaymentProviders(cfg).get('sandbox').createPayment(
+      { orderCode, amountMinor, currency: 'VND', description: 'd', returnUrl: `${url}/done`, callbackUrl: `${url}/cb` },
+      { http: async () => { throw new Error('no http'); }, now: Date.now },
+    );
+    return Object.fromEntries(new URL(created.paymentUrl).searchParams);
+  };
   const commandsOf = async (orderId: string) =>
     (await actors.request<{ commands: Recorded[] }>('order', orderId, 'get', { commandId: `read-${Date.now()}`, viewerId: 'u1' }).catch(() => ({ commands: [] }))).commands;
 
@@ -83,7 +91,7 @@ describe.skipIf(skip !== undefined)('orders - sandbox payment to order command',
 
   it('orders - sandbox pay sends a signed callback that ends as one paymentSucceeded on the order', async () => {
     const { payment } = await store.createPayment({ orderId: 'ord_e2e1', orderCode: '777001', userId: 'u1', amountMinor: 150_000, currency: 'VND', provider: 'sandbox' });
-    const res = await fetch(`${url}/api/v1/payments/sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderCode: '777001', outcome: 'completed', delayMs: 50 }) });
+    const res = await fetch(`${url}/api/v1/payments/sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderCode: '777001', outcome: 'completed', delayMs: 50, link: await linkOf('777001', 150_000) }) });
     expect(res.status).toBe(202);
     const paid = await res.json() as { providerTxnId: string; amountMinor: number };
     expect(paid.amountMinor).toBe(150_000);
@@ -103,7 +111,7 @@ describe.skipIf(skip !== undefined)('orders - sandbox payment to order command',
 
   it('orders - sandbox failure reaches the order as paymentFailed', async () => {
     await store.createPayment({ orderId: 'ord_e2e2', orderCode: '777002', userId: 'u1', amountMinor: 90_000, currency: 'VND', provider: 'sandbox' });
-    const res = await fetch(`${url}/api/v1/payments/sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderCode: '777002', outcome: 'failed' }) });
+    const res = await fetch(`${url}/api/v1/payments/sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderCode: '777002', outcome: 'failed', link: await linkOf('777002', 90_000) }) });
     const { providerTxnId } = await res.json() as { providerTxnId: string };
     const cmds = await waitFor(async () => { const c = await commandsOf('ord_e2e2'); return c.length > 0 ? c : undefined; }, 15_000, 'order command');
     expect(cmds[0]).toMatchObject({ verb: 'paymentFailed', cmd: { commandId: `payment:${providerTxnId}:failed` } });

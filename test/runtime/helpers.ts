@@ -6,7 +6,7 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../../config/index.js';
+import { loadConfig, type Config, splitNatsUrl } from '../../config/index.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -44,7 +44,7 @@ export function testConfig(natsUrl: string, extra: Partial<Config> = {}): Config
 }
 
 export async function startNode(natsUrl: string, extra: Partial<Config> = {}, nodeId?: string): Promise<{ node: ActorNode; nc: NatsConnection }> {
-  const nc = await connect({ servers: natsUrl.split(',') });
+  const nc = await connect({ ...splitNatsUrl(natsUrl) });
   const config = testConfig(natsUrl, extra);
   const node = new ActorNode({ config, kinds: [counterKind], nc, nodeId, log: pino({ level: config.logLevel }) });
   await node.start();
@@ -52,7 +52,7 @@ export async function startNode(natsUrl: string, extra: Partial<Config> = {}, no
 }
 
 export async function clientFor(natsUrl: string, partitions = FAST.partitions!) {
-  const nc = await connect({ servers: natsUrl.split(',') });
+  const nc = await connect({ ...splitNatsUrl(natsUrl) });
   return { nc, client: createActorClient(nc, { partitions, timeoutMs: 2_000, budgetMs: 30_000 }) };
 }
 

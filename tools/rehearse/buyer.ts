@@ -106,7 +106,7 @@ async function buyOnce(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord, checkoutT
     if (outcome === 'none') return a;
     const delayMs = env.duplicateCallbacks ? 150 : 0;
     a.payAt = Date.now();
-    const pay = await env.api('POST', '/api/v1/payments/sandbox/pay', { body: { orderCode: a.code, outcome, delayMs } });
+    const pay = await env.api('POST', '/api/v1/payments/sandbox/pay', { token: plan.token, body: { orderCode: a.code, outcome, delayMs } });
     if (pay.status !== 202) { r.error = `pay: HTTP ${pay.status} ${pay.body?.error?.code ?? ''}`; return a; }
     a.providerTxnId = pay.body.providerTxnId;
     if (env.duplicateCallbacks) {

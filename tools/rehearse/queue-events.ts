@@ -10,6 +10,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { DomainEventMessage } from '../../actors/runtime/index.js';
 import { decode, EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
+import { splitNatsUrl } from '../../config/index.js';
 
 /** The queue's events in stream order, duplicates dropped. */
 export interface QueueHistory {
@@ -20,7 +21,7 @@ export interface QueueHistory {
 
 /** Read the history of event `eventId`'s queue from `TB_EVENTS` at `natsUrl`. */
 export async function readQueueHistory(natsUrl: string, eventId: string, timeoutMs = 60_000): Promise<QueueHistory> {
-  const nc: NatsConnection = await connect({ servers: natsUrl.split(','), name: 'tb-rehearse-check', noAsyncTraces: true });
+  const nc: NatsConnection = await connect({ ...splitNatsUrl(natsUrl), name: 'tb-rehearse-check', noAsyncTraces: true });
   try {
     const jsm = await jetstreamManager(nc);
     const subject = `${EVENTS_ROOT}.queue.${eventId}.>`;

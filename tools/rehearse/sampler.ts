@@ -8,7 +8,7 @@
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createActorClient } from '../../contracts/index.js';
-import { loadConfig } from '../../config/index.js';
+import { loadConfig, splitNatsUrl } from '../../config/index.js';
 import type { Api, ApiResult } from './http.js';
 import type { Sale } from './setup.js';
 
@@ -31,7 +31,7 @@ export function restSampler(api: Api, sale: Sale): Sampler {
 
 /** Sample from the actors over NATS; `close()` drops the connection. */
 export async function natsSampler(natsUrl: string, eventId: string, classIds: string[]): Promise<Sampler> {
-  const nc: NatsConnection = await connect({ servers: natsUrl.split(','), name: 'tb-rehearse-sampler', maxReconnectAttempts: -1, noAsyncTraces: true });
+  const nc: NatsConnection = await connect({ ...splitNatsUrl(natsUrl), name: 'tb-rehearse-sampler', maxReconnectAttempts: -1, noAsyncTraces: true });
   const client = createActorClient(nc, { partitions: loadConfig(process.env).partitions });
   let n = 0;
   const ask = <T>(kind: string, id: string, verb: string): Promise<ApiResult<T>> =>

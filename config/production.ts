@@ -1,0 +1,114 @@
+/**
+ * @module config/production
+ * Production mode (`TB_ENV=production`, implied by `NODE_ENV=production`): what a deployment must
+ * set before any process may start, and whether the sandbox payment provider exists at all.
+ * Pure: `productionProblems(config)` lists one line per offending setting; `refuseUnsafeStart`
+ * prints them and exits 1, and every entry point calls it right after `loadConfig()`.
+ * Invariant: in production no secret is a published default or shorter than 32 bytes, NATS is
+ * reached with credentials, and the sandbox (orders, callback route, pay page and API) is absent
+ * unless `TB_SANDBOX_STAGING=1` says this is a staging deployment.
+ */
+import { SETTINGS, type Config, type SettingName } from './index.js';
+
+/** Shortest accepted secret in production: 32 bytes (256 bits), the HS256 key size. */
+export const MIN_SECRET_BYTES = 32;
+
+/** True in production mode. */
+export function isProduction(config: Pick<Config, 'deployEnv'>): boolean {
+  return config.deployEnv === 'production';
+}
+
+/** Whether the sandbox provider exists here: always in development, in production only for staging. */
+export function sandboxAvailable(config: Pick<Config, 'deployEnv' | 'sandboxStaging'>): boolean {
+  return !isProduction(config) || config.sandboxStaging === 1;
+}
+
+/** The secrets every deployment has (each process refuses to start while one is weak). */
+const ALWAYS: readonly SettingName[] = ['jwtSecret', 'checkoutSecret', 'queueSeedSecret'];
+
+/** Each real provider: the setting that turns it on, and its secrets (checked once it is on). */
+const PROVIDERS: Record<string, { on: SettingName; secrets: readonly SettingName[] }> = {
+  zalopay: { on: 'zalopayAppId', secrets: ['zalopayKey1', 'zalopayKey2'] },
+  payos: { on: 'payosClientId', secrets: ['payosApiKey', 'payosChecksumKey'] },
+  vnpay: { on: 'vnpayTmnCode', secrets: ['vnpayHashSecret'] },
+};
+
+function weakness(name: SettingName, value: string): string | undefined {
+  const s = SETTINGS[name];
+  if (value === '') return `${s.env} is not set: set it to ${MIN_SECRET_BYTES}+ random bytes`;
+  if (s.default !== '' && value === s.default) return `${s.env} is the public development default: anyone can forge with it; set ${MIN_SECRET_BYTES}+ random bytes`;
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes < MIN_SECRET_BYTES) return `${s.env} is ${bytes} bytes; at least ${MIN_SECRET_BYTES} are needed`;
+  return undefined;
+}
+
+/**
+ * Every reason this configuration may not run in production, one line per offending setting
+ * (empty outside production, or when all is well). Names settings, never their values.
+ */
+export function productionProblems(config: Config): string[] {
+  if (!isProduction(config)) return [];
+  const out: string[] = [];
+  const check = (name: SettingName) => {
+    const w = weakness(name, String(config[name]));
+    if (w) out.push(w);
+  };
+  ALWAYS.forEach(check);
+  for (const p of Object.values(PROVIDERS)) if (String(config[p.on]) !== '') p.secrets.forEach(check);
+  if (sandboxAvailable(config)) check('sandboxPaymentSecret');
+  const { natsUser, natsPassword } = natsCredentialsOf(config);
+  if (!natsUser) out.push(`${SETTINGS.natsUser.env} is not set: production connects to NATS as its own user (nats.conf)`);
+  const pw = weakness('natsPassword', natsPassword);
+  if (pw) out.push(pw);
+  const provider = config.orderDefaultProvider;
+  if (provider === 'sandbox' && !sandboxAvailable(config)) {
+    out.push(`${SETTINGS.orderDefaultProvider.env} is sandbox, which does not exist in production: name a configured provider (zalopay, payos, vnpay), or set ${SETTINGS.sandboxStaging.env}=1 on a staging deployment`);
+  } else if (PROVIDERS[provider] && String(config[PROVIDERS[provider]!.on]) === '') {
+    out.push(`${SETTINGS.orderDefaultProvider.env} is ${provider}, which is not configured: set ${SETTINGS[PROVIDERS[provider]!.on].env} and its secrets`);
+  } else if (provider !== 'sandbox' && !PROVIDERS[provider]) {
+    out.push(`${SETTINGS.orderDefaultProvider.env} is ${JSON.stringify(provider)}, which is no provider (zalopay, payos, vnpay)`);
+  }
+  return out;
+}
+
+/** The NATS user and password: `TB_NATS_USER`/`TB_NATS_PASSWORD`, else the `user:pass@` of `TB_NATS_URL`. */
+export function natsCredentialsOf(config: Pick<Config, 'natsUrl' | 'natsUser' | 'natsPassword'>): { natsUser: string; natsPassword: string } {
+  if (config.natsUser) return { natsUser: config.natsUser, natsPassword: config.natsPassword };
+  const first = splitNatsUrl(config.natsUrl);
+  return { natsUser: first.user ?? '', natsPassword: first.pass ?? '' };
+}
+
+/** The server list of `TB_NATS_URL` without credentials, and the credentials one of them carried. */
+export function splitNatsUrl(natsUrl: string): { servers: string[]; user?: string; pass?: string } {
+  let user: string | undefined;
+  let pass: string | undefined;
+  const servers = natsUrl.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const m = /^([a-z]+:\/\/)([^@/]*)@(.*)$/i.exec(s);
+    if (!m) return s;
+    const [u, p] = m[2]!.split(':', 2);
+    if (user === undefined && u) { user = decodeURIComponent(u); pass = decodeURIComponent(p ?? ''); }
+    return `${m[1]}${m[3]}`;
+  });
+  return { servers, ...(user !== undefined ? { user, pass: pass ?? '' } : {}) };
+}
+
+/**
+ * The `connect()` options every TicketBottle process uses: the servers of `TB_NATS_URL` and, when
+ * set, the process's credentials (none = the plain development server, which has no users).
+ */
+export function natsConnectOptions(config: Pick<Config, 'natsUrl' | 'natsUser' | 'natsPassword'>, name: string): { servers: string[]; name: string; user?: string; pass?: string } {
+  const { servers } = splitNatsUrl(config.natsUrl);
+  const { natsUser, natsPassword } = natsCredentialsOf(config);
+  return { servers, name, ...(natsUser ? { user: natsUser, pass: natsPassword } : {}) };
+}
+
+/**
+ * Print one line per production problem to stderr and exit 1; a no-op when there is none.
+ * Called by every entry point right after `loadConfig()`, before anything connects.
+ */
+export function refuseUnsafeStart(config: Config, processName: string): void {
+  const problems = productionProblems(config);
+  if (problems.length === 0) return;
+  for (const p of problems) process.stderr.write(`${processName}: refusing to start in production mode: ${p}\n`);
+  process.exit(1);
+}
