@@ -282,10 +282,12 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
     conns.set(socket, conn);
     sockets++;
     const room = roomFor(eventId);
-    socket.subscribe(room.topic);
     room.add(conn);
-    // The join answer is the exact status: send it at once (with the room's cursor), then claim if due.
+    // The join answer is the exact status: send it at once (with the room's cursor), then claim if
+    // due. Subscribe after it, so the first frame is always the status: a cursor this status moves
+    // forward is published before the subscription, and the status frame carries it anyway.
     room.applyStatus(conn, initial, true);
+    socket.subscribe(room.topic);
     wheel.add(conn);
   }
 

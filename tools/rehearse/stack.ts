@@ -65,6 +65,7 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
     TB_JWT_SECRET: REHEARSE_SECRETS.jwt, TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox, TB_SANDBOX_PAY_ENABLED: '1',
     // One loopback IP plays thousands of buyers: per-IP and per-user limits would throttle the crowd, not test the sale.
     TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    TB_WS_UPGRADE_IP_PER_SEC: '0',
     // Short deadlines so abandoned slots and holds come back within the rehearsal, yet long
     // enough that a buyer on a saturated two-core machine still pays in time.
     TB_QUEUE_CLAIM_GRACE_MS: '5000', TB_QUEUE_CHECKOUT_TTL_MS: '120000', TB_ORDER_PAYMENT_TTL_MS: '45000',
