@@ -54,7 +54,8 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
   const env: Record<string, string> = {
     TB_NATS_URL: nats.url, TB_DATABASE_URL: dbUrl, TB_PARTITIONS: '16', TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'warn',
     TB_JWT_SECRET: BENCH_JWT_SECRET, TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort),
-    TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0', ...extraEnv,
+    TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    TB_WS_UPGRADE_IP_PER_SEC: '0', ...extraEnv,
   };
   const config: Config = loadConfig(env);
   const nc = await connect({ servers: nats.url, noAsyncTraces: true, name: 'bench-queue' });

@@ -97,6 +97,9 @@ export const SETTINGS = {
   wsBackpressureBytes: { env: 'TB_WS_BACKPRESSURE_BYTES', default: '65536', doc: 'queue WebSocket: above this many buffered bytes a socket gets no stale frames until it drains (admitted frames wait, never dropped)' },
   wsIdleTimeoutSec: { env: 'TB_WS_IDLE_TIMEOUT_SEC', default: '60', doc: 'queue WebSocket: close a socket silent this long (pings are sent before)' },
   wsMaxInFlight: { env: 'TB_WS_MAX_IN_FLIGHT', default: '512', doc: 'queue WebSocket: most status reads in flight per gateway for corrections, a batch counting once (extra ones wait for the next period)' },
+  wsUpgradeIpPerSec: { env: 'TB_WS_UPGRADE_IP_PER_SEC', default: '10', doc: 'queue WebSocket: steady upgrades per second allowed per client IP, per gateway (0 = no limit); refused with 429 HTTP_RATE_LIMITED' },
+  wsUpgradeIpBurst: { env: 'TB_WS_UPGRADE_IP_BURST', default: '50', doc: 'queue WebSocket: upgrades a client IP may burst above its steady rate' },
+  wsMaxSocketsPerUser: { env: 'TB_WS_MAX_SOCKETS_PER_USER', default: '5', doc: 'queue WebSocket: most open sockets per user per event on one gateway (0 = no limit); refused with 429 WS_TOO_MANY_SOCKETS' },
   rateLimitMaxKeys: { env: 'TB_RATE_LIMIT_MAX_KEYS', default: '100000', doc: 'most rate-limit buckets kept in memory per scope (least recently used are evicted)' },
   // --- catalog projector (catalog/projector-main.ts) ---
   catalogBatchSize: { env: 'TB_CATALOG_BATCH_SIZE', default: '256', doc: 'most TB_EVENTS messages the catalog projector applies per database transaction' },
@@ -219,6 +222,9 @@ export interface Config {
   wsBackpressureBytes: number;
   wsIdleTimeoutSec: number;
   wsMaxInFlight: number;
+  wsUpgradeIpPerSec: number;
+  wsUpgradeIpBurst: number;
+  wsMaxSocketsPerUser: number;
   jwtSecret: string;
   accessTtlSec: number;
   refreshTtlSec: number;
@@ -276,6 +282,7 @@ const NUMERIC = new Set<SettingName>([
   'rateLimitAuthIpPerMin', 'rateLimitAuthIpBurst',
   'queueClaimGraceMs', 'queueCheckoutTtlMs',
   'wsCorrectionMs', 'wsCursorIntervalMs', 'wsBackpressureBytes', 'wsIdleTimeoutSec', 'wsMaxInFlight',
+  'wsUpgradeIpPerSec', 'wsUpgradeIpBurst', 'wsMaxSocketsPerUser',
   'paymentRelayBatchSize', 'paymentRelayPollMs', 'paymentRelayBackoffMaxMs', 'paymentRelayHttpPort',
   'sandboxPayEnabled', 'sandboxMaxDelayMs', 'paymentEventsHttpPort', 'paymentEventsRetryDelayMs',
   'orderHistoryBatchSize', 'orderHistoryRetryDelayMs', 'orderHistoryHttpPort',

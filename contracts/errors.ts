@@ -144,6 +144,9 @@ export const ErrorCodes = {
   ORDER_FAILED: { code: 'ORDER_FAILED', status: 409, retryable: false, message: 'Order {orderId} failed: {reason}' },
   ORDER_IN_PROGRESS: { code: 'ORDER_IN_PROGRESS', status: 503, retryable: true, message: 'Order {orderId} is still {status}; retry with the same Idempotency-Key' },
 
+  // --- ws: the queue WebSocket refused a connection (issue 10: per-user socket cap) ---
+  WS_TOO_MANY_SOCKETS: { code: 'WS_TOO_MANY_SOCKETS', status: 429, retryable: true, message: 'You already have {open} queue sockets open for event {eventId} here (limit {limit}); close one first' },
+
   // --- catch-all: never carries the underlying message ---
   INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -18,7 +18,7 @@ import { openSessionsBucket, createQueueService } from '../queue/index.js';
 import { createGateway, type Gateway } from './app.js';
 import { authRateLimit, createRoutes } from './routes/index.js';
 import type { WebSocketRoute } from './types.js';
-import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, wsStatsRoute } from './ws/index.js';
+import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute } from './ws/index.js';
 
 const config = loadConfig();
 refuseUnsafeStart(config, 'gateway');
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const queue = createQueueService({ nc, kv: await openSessionsBucket(nc, config.kvReplicas), config, log: log.child({ mod: 'queue' }) });
   let served: Gateway | undefined;
   const stream = createQueueStream({
-    queue: queuePortFrom(queue), verifyAccessToken: (token) => accounts.verifyAccessToken(token),
+    queue: queuePortFrom(queue), checkAccessToken: syncAccessTokenCheck(config.jwtSecret), verifyAccessToken: (token) => accounts.verifyAccessToken(token),
     feed: (onEvent) => createQueueFeed(nc, onEvent), publish: (topic, frame) => void served?.publish(topic, frame),
     options: queueStreamOptionsFrom(config), log: log.child({ mod: 'ws' }),
   });

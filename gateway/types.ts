@@ -194,10 +194,13 @@ export interface WebSocketRoute<D = unknown> {
    */
   maxBackpressureBytes?: number;
   /**
-   * Decide the upgrade. `protocol` is the `Sec-WebSocket-Protocol` value to answer with (one of
-   * those offered); by default the offered header is echoed as is.
+   * Decide the upgrade, synchronously: the adapter completes it inside the server's upgrade
+   * handler, never from a promise continuation (uNetworking/uWebSockets.js#1108 drops such
+   * sockets now and then); checks that need I/O belong after `open`, refusing with a close code.
+   * `protocol` is the `Sec-WebSocket-Protocol` value to answer with (one of those offered); by
+   * default the offered header is echoed as is.
    */
-  upgrade(req: GatewayRequest): Promise<{ data: D; protocol?: string } | { response: GatewayResponse }>;
+  upgrade(req: GatewayRequest): { data: D; protocol?: string } | { response: GatewayResponse };
   open?(socket: GatewaySocket<D>): void;
   message?(socket: GatewaySocket<D>, message: Uint8Array, isBinary: boolean): void;
   /** The socket's buffered amount went down after backpressure: frames skipped meanwhile may be re-sent. */

@@ -13,6 +13,9 @@ export { wsCredentials, authenticateUpgrade, BEARER_PROTOCOL_PREFIX, QUEUE_PROTO
 export { wsStatsRoute, WS_STATS_PATH } from './stats-route.js';
 export { queueStreamOptionsFrom } from './options.js';
 export { queuePortFrom } from './queue-port.js';
+export { syncAccessTokenCheck } from './sync-access-token.js';
+export { refusalOf, isRefusalCode, CLOSE_CODE_BASE } from './close-codes.js';
+export { UpgradeLimits } from './upgrade-limits.js';
 
 export type { QueueStream, QueueStreamDeps, QueueStreamStats } from './queue-stream.js';
 export type { QueueFeed } from './queue-feed.js';
@@ -20,6 +23,9 @@ export type { QueueConn, QueueRoomDeps } from './queue-room.js';
 export type { WsCredentials } from './ws-auth.js';
 export type { WsStatsBody } from './stats-route.js';
 export type { QueueServiceLike } from './queue-port.js';
+export type { SyncAccessTokenCheck, SyncAccessClaims } from './sync-access-token.js';
+export type { Refusal } from './close-codes.js';
+export type { UpgradeLimitOptions } from './upgrade-limits.js';
 export type {
   QueuePort, QueueStatusView, QueueState, AdmissionGrant, QueueFeedEvent, QueueFrame, QueueSocketData, QueueStreamOptions,
 } from './types.js';

@@ -1,30 +1,54 @@
 /**
  * @module gateway/ws/queue-stream
  * The queue's live stream on one gateway: `GET /api/v1/events/:eventId/queue/ws`. Upgrade =
- * authenticate (401 before upgrading) and join or resume the user's one session; open = send
- * the exact status at once and join the event's room; then one NATS subscription per event
- * feeds cursor updates that reach every socket as one coalesced topic publish, the gateway
- * claims the checkout token for each connected socket the cursor passes, and a staggered wheel
- * pushes the exact status every `correctionMs`. Gateways share nothing: each subscribes for
- * its own sockets; the queue actor and its KV are the shared state.
+ * the synchronous checks only (per-IP upgrade rate, the path, the token's signature and claims,
+ * the per-user socket cap), refused with an HTTP status before upgrading; the upgrade is never
+ * completed from a promise continuation (uNetworking/uWebSockets.js#1108). Open = authorize
+ * (the account check that needs I/O, then join or resume the user's one session), then send the
+ * exact status and join the event's room; a refusal there is an `error` frame and a close with
+ * code `4000 + status` (`close-codes.ts`). Then one NATS subscription per event feeds cursor
+ * updates that reach every socket as one coalesced topic publish, the gateway claims the
+ * checkout token for each connected socket the cursor passes, and a staggered wheel pushes the
+ * exact status every `correctionMs`. Gateways share nothing: each subscribes for its own
+ * sockets; the queue actor and its KV are the shared state.
  */
 import type { Logger } from 'pino';
 import { ID_PATTERN, TbError } from '../../contracts/index.js';
 import { errorResponse } from '../responses.js';
-import type { GatewaySocket, VerifyAccessToken, WebSocketRoute } from '../types.js';
+import type { GatewayRequest, GatewaySocket, VerifyAccessToken, WebSocketRoute } from '../types.js';
+import { refusalOf } from './close-codes.js';
 import { CorrectionWheel } from './correction-wheel.js';
 import type { QueueFeed } from './queue-feed.js';
 import { QueueRoom, encodeFrame, type QueueConn } from './queue-room.js';
 import type { QueueFeedEvent, QueuePort, QueueSocketData, QueueStatusView, QueueStreamOptions } from './types.js';
+import type { SyncAccessTokenCheck } from './sync-access-token.js';
+import { UpgradeLimits } from './upgrade-limits.js';
 import { authenticateUpgrade, wsCredentials } from './ws-auth.js';
 
 /** The route pattern (uWS syntax) of the queue stream. */
 export const QUEUE_WS_PATH = '/api/v1/events/:eventId/queue/ws';
 const PATH = /^\/api\/v1\/events\/([^/]+)\/queue\/ws\/?$/;
 
+/** The event id in the path; `COMMAND_INVALID_ID` (400) when it is not one, bad percent-encoding included. */
+function eventIdOf(path: string): string {
+  const m = PATH.exec(path);
+  let eventId = '';
+  try {
+    eventId = m ? decodeURIComponent(m[1]!) : '';
+  } catch {
+    // A malformed escape (`%E0%A4%A`) is a bad id, not a server error.
+    throw new TbError('COMMAND_INVALID_ID', { id: m![1]!.slice(0, 80) });
+  }
+  if (!ID_PATTERN.test(eventId)) throw new TbError('COMMAND_INVALID_ID', { id: eventId.slice(0, 80) });
+  return eventId;
+}
+
 /** What the stream is built from. */
 export interface QueueStreamDeps {
   queue: QueuePort;
+  /** The token's signature and claims, checked synchronously in the upgrade (`syncAccessTokenCheck`). */
+  checkAccessToken: SyncAccessTokenCheck | undefined;
+  /** The account checks that need I/O (deleted user), run after `open`; a refusal closes with 4401. */
   verifyAccessToken: VerifyAccessToken | undefined;
   /** Builds the per-event NATS subscriptions (`createQueueFeed(nc, onEvent)`). */
   feed: (onEvent: (ev: QueueFeedEvent) => void) => QueueFeed;
@@ -51,6 +75,13 @@ export interface QueueStreamStats {
   correctionsSkipped: number;
   /** Queue reads made for corrections (one per `statusMany` batch, or per single `status`). */
   correctionReads: number;
+  /** Sockets open but not yet authorized (account check and join in flight). */
+  authorizing: number;
+  /** Upgrades refused by the per-IP rate and by the per-user socket cap. */
+  upgradesRateLimited: number;
+  upgradesOverUserCap: number;
+  /** Sockets closed by the stream after `open` with a refusal code (4000 + status). */
+  refusedAfterOpen: number;
 }
 
 /** The stream: its WebSocket route, the event entry point (tests), counters. */
@@ -66,7 +97,11 @@ export interface QueueStream {
 export function createQueueStream(deps: QueueStreamDeps): QueueStream {
   const { queue, options, log } = deps;
   const rooms = new Map<string, QueueRoom>();
-  const counters = { claims: 0, claimFailures: 0, corrections: 0, correctionsSkipped: 0, correctionReads: 0 };
+  const counters = { claims: 0, claimFailures: 0, corrections: 0, correctionsSkipped: 0, correctionReads: 0, refusedAfterOpen: 0 };
+  const limits = new UpgradeLimits({
+    ipPerSec: options.upgradeIpPerSec ?? 0, ipBurst: options.upgradeIpBurst ?? 1, maxSocketsPerUser: options.maxSocketsPerUser ?? 0,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const retired = { published: 0, delivered: 0, sent: 0 };
   let inFlight = 0;
   let sockets = 0;
@@ -194,22 +229,76 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
   }
 
   const conns = new WeakMap<GatewaySocket<QueueSocketData>, QueueConn>();
+  /** Sockets between `open` and the end of their authorization; `closed` is set if they go first. */
+  const authorizing = new Map<GatewaySocket<QueueSocketData>, { closed: boolean }>();
+
+  /** The synchronous part of the decision; throws a `TbError` to refuse. */
+  function decideUpgrade(req: GatewayRequest): { data: QueueSocketData; protocol?: string } {
+    limits.takeUpgrade(req.ip);
+    const eventId = eventIdOf(req.path);
+    const creds = wsCredentials(req);
+    const claims = authenticateUpgrade(creds.token, deps.checkAccessToken);
+    limits.checkUser(eventId, claims.userId);
+    const data: QueueSocketData = { eventId, userId: claims.userId, token: creds.token! };
+    return creds.protocol ? { data, protocol: creds.protocol } : { data };
+  }
+
+  /** After `open`: the account check, then join or resume; the socket enters its room, or is refused. */
+  function authorize(socket: GatewaySocket<QueueSocketData>): void {
+    const { eventId, userId, token } = socket.data;
+    const pending = { closed: false };
+    authorizing.set(socket, pending);
+    const verify = deps.verifyAccessToken;
+    (async () => {
+      if (verify) {
+        const user = await verify(token);
+        if (user.userId !== userId) throw new TbError('AUTH_TOKEN_INVALID');
+      }
+      return queue.join(eventId, userId);
+    })().then(
+      (initial) => {
+        authorizing.delete(socket);
+        if (!pending.closed) admit(socket, initial);
+      },
+      (err: unknown) => {
+        authorizing.delete(socket);
+        if (pending.closed) return;
+        const refusal = refusalOf(err);
+        if (refusal.code >= 4500) log.warn({ err, eventId }, 'queue stream authorization failed');
+        counters.refusedAfterOpen++;
+        socket.send(encodeFrame(refusal.frame), false);
+        socket.end(refusal.code, refusal.reason);
+      },
+    );
+  }
+
+  /** An authorized socket: send the exact status at once, join the event's room. */
+  function admit(socket: GatewaySocket<QueueSocketData>, initial: QueueStatusView): void {
+    const { eventId, userId } = socket.data;
+    const conn: QueueConn = {
+      socket, eventId, userId, sessionId: initial.sessionId, ticket: initial.ticket, position: initial.position ?? Number.POSITIVE_INFINITY, state: initial.state, admittedSent: false,
+      pendingAdmitted: undefined, claiming: false, stale: false, caughtUpTo: -1, closed: false, slot: 0, askedAt: 0,
+    };
+    conns.set(socket, conn);
+    sockets++;
+    const room = roomFor(eventId);
+    room.add(conn);
+    // The join answer is the exact status: send it at once (with the room's cursor), then claim if
+    // due. Subscribe after it, so the first frame is always the status: a cursor this status moves
+    // forward is published before the subscription, and the status frame carries it anyway.
+    room.applyStatus(conn, initial, true);
+    socket.subscribe(room.topic);
+    wheel.add(conn);
+  }
 
   const route: WebSocketRoute<QueueSocketData> = {
     path: QUEUE_WS_PATH,
     maxPayloadBytes: 1_024,
     idleTimeoutSec: options.idleTimeoutSec,
     maxBackpressureBytes: options.backpressureBytes,
-    async upgrade(req) {
+    upgrade(req) {
       try {
-        const m = PATH.exec(req.path);
-        const eventId = m ? decodeURIComponent(m[1]!) : '';
-        if (!ID_PATTERN.test(eventId)) throw new TbError('COMMAND_INVALID_ID', { id: eventId.slice(0, 80) });
-        const creds = wsCredentials(req);
-        const user = await authenticateUpgrade(creds.token, deps.verifyAccessToken);
-        const initial = await queue.join(eventId, user.userId);
-        const data: QueueSocketData = { eventId, userId: user.userId, initial };
-        return creds.protocol ? { data, protocol: creds.protocol } : { data };
+        return decideUpgrade(req);
       } catch (err) {
         const res = errorResponse(err);
         if (res.status >= 500) log.warn({ err, path: req.path }, 'queue stream upgrade failed');
@@ -218,19 +307,9 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
       }
     },
     open(socket) {
-      const { eventId, userId, initial } = socket.data;
-      const conn: QueueConn = {
-        socket, eventId, userId, sessionId: initial.sessionId, ticket: initial.ticket, position: initial.position ?? Number.POSITIVE_INFINITY, state: initial.state, admittedSent: false,
-        pendingAdmitted: undefined, claiming: false, stale: false, caughtUpTo: -1, closed: false, slot: 0, askedAt: 0,
-      };
-      conns.set(socket, conn);
-      sockets++;
-      const room = roomFor(eventId);
-      socket.subscribe(room.topic);
-      room.add(conn);
-      // The join answer is the exact status: send it at once (with the room's cursor), then claim if due.
-      room.applyStatus(conn, initial, true);
-      wheel.add(conn);
+      // uWS runs this inside `res.upgrade`, so the socket counts before the next upgrade is decided.
+      limits.opened(socket.data.eventId, socket.data.userId);
+      authorize(socket);
     },
     drain(socket) {
       const conn = conns.get(socket);
@@ -245,6 +324,12 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
       if (new TextDecoder().decode(message).includes('"status"')) refresh(conn);
     },
     close(socket) {
+      limits.closed(socket.data.eventId, socket.data.userId);
+      const pending = authorizing.get(socket);
+      if (pending) {
+        pending.closed = true;
+        authorizing.delete(socket);
+      }
       const conn = conns.get(socket);
       if (!conn) return;
       conns.delete(socket);
@@ -266,7 +351,10 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
     route,
     onEvent,
     stats() {
-      const s = { sockets, rooms: rooms.size, ...retired, ...counters };
+      const s = {
+        sockets, rooms: rooms.size, ...retired, ...counters, authorizing: authorizing.size,
+        upgradesRateLimited: limits.refusedIp, upgradesOverUserCap: limits.refusedUser,
+      };
       for (const r of rooms.values()) {
         s.published += r.published;
         s.delivered += r.delivered;

@@ -10,6 +10,8 @@ import type { QueueSocketData, QueueStatusView } from './types.js';
 export interface FakeSocket extends GatewaySocket<QueueSocketData> {
   frames: any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   buffered: number;
+  /** How the stream ended it, if it did. */
+  ended: { code: number; reason: string } | undefined;
 }
 
 /** A socket recording what it was sent, with a settable buffered amount. */
@@ -17,7 +19,8 @@ export function fakeSocket(userId: string, eventId = 'ev1'): FakeSocket {
   const s = {
     frames: [] as unknown[],
     buffered: 0,
-    data: { eventId, userId, initial: status(1) },
+    data: { eventId, userId, token: `tok-${userId}` },
+    ended: undefined as { code: number; reason: string } | undefined,
     send(m: string | Uint8Array) {
       s.frames.push(JSON.parse(String(m)));
       return true;
@@ -25,7 +28,9 @@ export function fakeSocket(userId: string, eventId = 'ev1'): FakeSocket {
     getBufferedAmount: () => s.buffered,
     subscribe() {},
     unsubscribe() {},
-    end() {},
+    end(code = 1000, reason = '') {
+      s.ended = { code, reason };
+    },
   };
   return s as never;
 }

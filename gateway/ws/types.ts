@@ -82,12 +82,15 @@ export type QueueFrame =
   /** A problem; `code` is from the error registry. The server may close after it. */
   | { t: 'error'; code: string; message: string; retryable: boolean };
 
-/** Per-connection data, fixed at upgrade. */
+/**
+ * Per-connection data, fixed at upgrade (decided synchronously: path, token signature, limits).
+ * The session is joined after `open`; until then the socket gets no frame.
+ */
 export interface QueueSocketData {
   eventId: string;
   userId: string;
-  /** The join (or resume) answer, sent at open. */
-  initial: QueueStatusView;
+  /** The access token, for the account checks that need I/O after `open` (never logged). */
+  token: string;
 }
 
 /** Stream tuning; defaults come from `config/index.ts` (`TB_WS_*`). */
@@ -102,4 +105,9 @@ export interface QueueStreamOptions {
   idleTimeoutSec: number;
   /** Most queue-service calls (status, claim) in flight per gateway for corrections. */
   maxInFlight: number;
+  /** Steady upgrades per second per client IP (0 = no limit), and the burst above it. */
+  upgradeIpPerSec?: number;
+  upgradeIpBurst?: number;
+  /** Most open sockets per user per event on this gateway (0 or absent = no limit). */
+  maxSocketsPerUser?: number;
 }

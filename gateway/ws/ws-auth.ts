@@ -3,13 +3,14 @@
  * Authentication of a WebSocket upgrade. Browsers cannot set `Authorization` on a WebSocket, so
  * the access token comes as a subprotocol `bearer.<token>` in `Sec-WebSocket-Protocol`, or as
  * `?access_token=<token>`. Upgrades skip the HTTP middleware, so this is checked in `upgrade()`,
- * and a missing or bad token is refused with 401 before the connection is upgraded.
+ * synchronously, and a missing, forged or expired token is refused with 401 before the
+ * connection is upgraded.
  * Invariant: the token is never logged, and never echoed back when the client offered another
  * subprotocol to select.
  */
 import { TbError } from '../../contracts/index.js';
-import type { AuthUser, GatewayRequest, VerifyAccessToken } from '../types.js';
-import { asAuthError } from '../middleware/auth/index.js';
+import type { GatewayRequest } from '../types.js';
+import type { SyncAccessClaims, SyncAccessTokenCheck } from './sync-access-token.js';
 
 /** The subprotocol prefix that carries the access token. */
 export const BEARER_PROTOCOL_PREFIX = 'bearer.';
@@ -41,15 +42,12 @@ export function wsCredentials(req: Pick<GatewayRequest, 'headers' | 'query'>): W
 }
 
 /**
- * Verify the upgrade's token. Throws `AUTH_TOKEN_MISSING` or `AUTH_TOKEN_INVALID` (401), the
- * verifier's own 401/403 `TbError` (e.g. `AUTH_TOKEN_EXPIRED`), or its retryable failure (5xx).
+ * Check the upgrade's token synchronously (signature and claims: the upgrade is completed inside
+ * uWS's handler, never later). Throws `AUTH_TOKEN_MISSING`, `AUTH_TOKEN_INVALID` or
+ * `AUTH_TOKEN_EXPIRED` (401). The account checks that need I/O (deleted user) run after `open`.
  */
-export async function authenticateUpgrade(token: string | undefined, verify: VerifyAccessToken | undefined): Promise<AuthUser> {
+export function authenticateUpgrade(token: string | undefined, check: SyncAccessTokenCheck | undefined): SyncAccessClaims {
   if (token === undefined) throw new TbError('AUTH_TOKEN_MISSING');
-  if (!TOKEN.test(token) || !verify) throw new TbError('AUTH_TOKEN_INVALID');
-  try {
-    return await verify(token);
-  } catch (err) {
-    throw asAuthError(err);
-  }
+  if (!TOKEN.test(token) || !check) throw new TbError('AUTH_TOKEN_INVALID');
+  return check(token);
 }

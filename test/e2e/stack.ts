@@ -93,6 +93,7 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
     ...fastEnv(cluster ? cluster.servers.map((x) => x.url).join(',') : nats.url), TB_DATABASE_URL: dbUrl, TB_JWT_SECRET: E2E_JWT_SECRET, TB_SANDBOX_PAYMENT_SECRET: E2E_SANDBOX_SECRET,
     TB_CHECKOUT_SECRET: 'e2e-checkout-token-secret-0123456789', TB_QUEUE_SEED_SECRET: 'e2e-queue-seed-secret-0123456789',
     TB_HTTP_HOST: '127.0.0.1', TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    TB_WS_UPGRADE_IP_PER_SEC: '0',
     TB_ORDER_SAGA_GRACE_MS: '1000', TB_PAYMENT_RELAY_POLL_MS: '200', TB_PAYMENT_EVENTS_RETRY_DELAY_MS: '200',
     TB_ORDER_HISTORY_RETRY_DELAY_MS: '200', TB_LOG_LEVEL: 'info', ...o.env,
   };

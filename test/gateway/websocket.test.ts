@@ -35,7 +35,7 @@ describe('gateway websocket routes', () => {
   it('gateway - a websocket route upgrades or refuses through the transport-free interface', async () => {
     const route: WebSocketRoute<{ user: string }> = {
       path: '/ws/echo',
-      async upgrade(req) {
+      upgrade(req) {
         if (req.query.includes('deny')) return { response: jsonResponse(401, { error: { code: 'AUTH_TOKEN_MISSING' } }) };
         return { data: { user: 'u1' } };
       },

@@ -64,9 +64,11 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
       sock.on('error', () => undefined);
       let opened = false;
       sock.on('open', () => { opened = true; });
-      sock.on('close', () => {
+      sock.on('close', (code) => {
         if (done || ws !== sock) return;
-        if (opened) r.dropped = (r.dropped ?? 0) + 1;
+        // 4000 + status: the stream refused the socket after open (docs/websocket.md), not a drop.
+        if (code >= 4400 && code < 4600) r.joinErrors.push(code - 4000);
+        else if (opened) r.dropped = (r.dropped ?? 0) + 1;
         if (attempts >= 20) { r.error = 'websocket: gave up after 20 attempts'; finish(undefined); return; }
         setTimeout(connect, Math.min(3_000, 200 * attempts)); // resumes the same session
       });

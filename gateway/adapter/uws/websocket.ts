@@ -1,13 +1,15 @@
 /**
  * @module gateway/adapter/uws/websocket
- * Maps a transport-free `WebSocketRoute` onto `app.ws(pattern, behavior)`. The upgrade decision
- * is asynchronous (auth, lookups), so the upgrade request is copied first and the upgrade is
- * completed in a corked callback only if the client is still there. Each connection gets one
- * `GatewaySocket` wrapper for its whole life; it is never used after `close`.
+ * Maps a transport-free `WebSocketRoute` onto `app.ws(pattern, behavior)`. Invariant: the upgrade
+ * is decided and completed synchronously inside uWS's `upgrade` handler, never from a promise
+ * continuation (uNetworking/uWebSockets.js#1108); the route does its I/O after `open`. Each
+ * connection gets one `GatewaySocket` wrapper for its whole life; it is never used after `close`.
  */
 import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_socket_context_t } from 'uWebSockets.js';
 import type { GatewaySocket, WebSocketRoute } from '../../types.js';
 import { readRequestHead, writeResponse } from './http.js';
+
+const LAST_RESORT = new TextEncoder().encode('{"error":{"code":"INTERNAL","message":"Internal error","retryable":false,"details":{}}}');
 
 interface UserData<D> {
   data: D;
@@ -38,24 +40,19 @@ export function addWebSocketRoute<D>(app: TemplatedApp, route: WebSocketRoute<D>
     sendPingsAutomatically: true,
     closeOnBackpressureLimit: 0,
     upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t) {
+      // Decided and completed here, synchronously (uWS corks this handler itself): an upgrade
+      // completed later from a promise, `res.cork(() => res.upgrade(…))`, sometimes has its
+      // fresh socket shut right after `open` (uNetworking/uWebSockets.js#1108).
       const head = readRequestHead(res, req, trustProxy);
-      const key = req.getHeader('sec-websocket-key');
-      const protocol = req.getHeader('sec-websocket-protocol');
-      const extensions = req.getHeader('sec-websocket-extensions');
-      let aborted = false;
-      res.onAborted(() => {
-        aborted = true;
-      });
-      route.upgrade(head).then(
-        (decision) => {
-          if (aborted) return;
-          if ('response' in decision) return writeResponse(res, decision.response, false);
-          res.cork(() => res.upgrade<UserData<D>>({ data: decision.data }, key, decision.protocol ?? protocol, extensions, context));
-        },
-        () => {
-          if (!aborted) res.cork(() => res.writeStatus('500 Internal Server Error').end());
-        },
-      );
+      let decision: ReturnType<WebSocketRoute<D>['upgrade']>;
+      try {
+        decision = route.upgrade(head);
+      } catch {
+        decision = { response: { status: 500, headers: { 'content-type': 'application/json' }, body: LAST_RESORT } };
+      }
+      if ('response' in decision) return writeResponse(res, decision.response, false);
+      const protocol = decision.protocol ?? req.getHeader('sec-websocket-protocol');
+      res.upgrade<UserData<D>>({ data: decision.data }, req.getHeader('sec-websocket-key'), protocol, req.getHeader('sec-websocket-extensions'), context);
     },
     open: (ws) => route.open?.(wrap(ws)),
     message: (ws, message, isBinary) => route.message?.(wrap(ws), new Uint8Array(message.slice(0)), isBinary),

@@ -29,7 +29,11 @@ export interface QueueClient {
   close(): void;
 }
 
-/** Open a client; resolves after the first frame (the status) or rejects with the HTTP status on refusal. */
+/**
+ * Open a client; resolves after the first frame (the status). Rejects with `status` (HTTP) when
+ * the upgrade is refused, or with `closeCode` (4000 + status) and `code` when the stream refuses
+ * the socket after it opened (an `error` frame, then the close: docs/websocket.md).
+ */
 export function openQueueClient(baseWs: string, eventId: string, token: string | undefined, opts: { record?: boolean; via?: 'protocol' | 'query' } = {}): Promise<QueueClient> {
   const path = `${baseWs}/api/v1/events/${eventId}/queue/ws`;
   const useQuery = opts.via === 'query';
@@ -96,15 +100,18 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
       ws.terminate();
     });
     ws.once('error', reject);
-    ws.once('message', () => resolve(c));
+    ws.once('message', (data) => {
+      const first = JSON.parse(String(data)) as { t?: string; code?: string };
+      if (first.t !== 'error') return resolve(c);
+      ws.once('close', (closeCode: number) => reject(Object.assign(new Error(`refused after open: ${closeCode} ${first.code}`), { closeCode, code: first.code })));
+    });
   });
 }
 
 /**
  * Wait until `first` (or a reopened successor) is admitted. A socket the server closed before
- * the admission is reopened with `reopen`, as a browser reconnects and resumes its session (uWS
- * sometimes ends a fresh socket: docs/websocket.md, "Known issue"), at most `maxReconnects`
- * times. Resolves with the admitted client and how many reconnects it took; rejects when the
+ * the admission is reopened with `reopen`, as a browser reconnects and resumes its session, at
+ * most `maxReconnects` times. Resolves with the admitted client and how many reconnects it took; rejects when the
  * wait times out or the budget is spent, so the caller can add what it knows.
  */
 export async function untilAdmitted(first: QueueClient, reopen: (closed: QueueClient) => Promise<QueueClient>, opts: { maxReconnects: number; timeoutMs: number }): Promise<{ client: QueueClient; reconnects: number }> {

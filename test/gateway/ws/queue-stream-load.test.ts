@@ -39,11 +39,10 @@ describe('gateway ws - queue stream under load', () => {
     const users = await stack.users(N);
     const clients = await openAll('wsload', users.map((u) => u.token));
     expect(new Set(clients.map((c) => c.sessionId)).size).toBe(N);
-    // Each admitted user finishes checkout at once: the freed slot admits the next in line. Now
-    // and then uWS ends a fresh socket (FIN, no close frame) in the millisecond after its open
-    // handler ran, about one in five thousand under load (docs/websocket.md, "Known issue"); a browser
-    // reconnects and resumes its session, and so does a client here, rarely: a systematic drop
-    // still fails the test.
+    // Each admitted user finishes checkout at once: the freed slot admits the next in line. A
+    // socket closed under a waiting client (no longer expected: docs/websocket.md, "Fresh sockets
+    // are never dropped", and test/gateway/ws-fresh-sockets.test.ts) is reopened and resumes its
+    // session as a browser would, rarely: a systematic drop still fails the test.
     let reconnects = 0;
     await Promise.all(clients.map(async (first, i) => {
       const admitted = await untilAdmitted(first, async (closed) => {

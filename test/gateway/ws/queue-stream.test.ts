@@ -1,7 +1,7 @@
 /**
  * @module test/gateway/ws/queue-stream.test
  * gateway ws integration (real NATS, PostgreSQL, actor node, gateway, `ws` clients): auth
- * refusal before the upgrade, the status at once, a reconnect resuming the same session, the
+ * refusal before the upgrade, refusals after open (close 4000 + status), the status at once, a reconnect resuming the same session, the
  * cursor and the admission reaching the right socket, and one NATS subscription per event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,23 @@ describe('gateway ws - queue stream', () => {
     const viaProtocol = await openQueueClient(stack.wsUrl, 'wsauth', u!.token);
     expect(viaProtocol.ws.protocol).toBe('tb.queue.v1'); // the token is never echoed when another protocol is offered
     viaProtocol.close();
+  });
+
+  it('gateway ws - what needs I/O is refused after open: an error frame, then close 4000 + status with the code as reason', async () => {
+    const [u, gone] = await stack.users(2);
+    // No such event: the join fails after the socket opened.
+    const noEvent = await openQueueClient(stack.wsUrl, 'wsnosuchevent', u!.token).then(() => 'opened', (e: { closeCode?: number; code?: string }) => e);
+    expect(noEvent).toMatchObject({ closeCode: expect.any(Number), code: expect.any(String) });
+    const { closeCode, code } = noEvent as { closeCode: number; code: string };
+    expect(closeCode).toBeGreaterThanOrEqual(4400);
+    expect(closeCode).toBeLessThan(4500);
+    expect(['COMMAND_NOT_FOUND', 'QUEUE_NOT_OPEN', 'QUEUE_NOT_ENABLED']).toContain(code);
+    // A deleted account's token still has a valid signature: refused after open with 4401.
+    await stack.openEvent('wsgone', 5);
+    await stack.db.sql`update users set deleted_at = now() where id = ${gone!.id}`;
+    const deleted = await openQueueClient(stack.wsUrl, 'wsgone', gone!.token).then(() => 'opened', (e: unknown) => e);
+    expect(deleted).toMatchObject({ closeCode: 4401, code: 'AUTH_TOKEN_INVALID' });
+    expect(stack.stream.stats().refusedAfterOpen).toBeGreaterThanOrEqual(2);
   });
 
   it('gateway ws - sends the status at once, and a reconnect resumes the same session', async () => {

@@ -18,7 +18,7 @@ import { loadConfig, type Config } from '../../../config/index.js';
 import { createActorClient, type ActorClient } from '../../../contracts/index.js';
 import { createDb, migrate, type DbHandle } from '../../../db/index.js';
 import { createGateway, type Gateway } from '../../../gateway/index.js';
-import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, wsStatsRoute, type QueueStream } from '../../../gateway/ws/index.js';
+import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute, type QueueStream } from '../../../gateway/ws/index.js';
 import { QUEUE_SESSIONS_BUCKET, createQueueService, type QueueService } from '../../../queue/index.js';
 import { startNatsServer, type NatsServerHandle } from '../../harness/nats.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../../db/throwaway-db.js';
@@ -59,9 +59,10 @@ export async function startWsStack(config: Partial<Config> = {}): Promise<WsStac
   const log = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
   const cfg = loadConfig({}, {
     natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 3_000, leaseTtlMs: 3_000, leaseRenewMs: 500,
-    logLevel: 'warn', jwtSecret: WS_JWT_SECRET, rateLimitIpPerSec: 0, rateLimitUserPerSec: 0, ...config,
+    logLevel: 'warn', jwtSecret: WS_JWT_SECRET, rateLimitIpPerSec: 0, rateLimitUserPerSec: 0, wsUpgradeIpPerSec: 0, ...config,
   });
-  const accounts = createAccounts({ db: db.db, config: { jwtSecret: WS_JWT_SECRET, publicBaseUrl: 'http://127.0.0.1' }, log });
+  // The gateway's user cache as configured (TB_ACCESS_USER_CACHE_MS), as in production.
+  const accounts = createAccounts({ db: db.db, config: { jwtSecret: WS_JWT_SECRET, publicBaseUrl: 'http://127.0.0.1', userCacheMs: cfg.accessUserCacheMs }, log });
   const nodeNc = await connect({ servers: nats.url, noAsyncTraces: true });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log });
   await node.start();
@@ -71,7 +72,7 @@ export async function startWsStack(config: Partial<Config> = {}): Promise<WsStac
   const queue = createQueueService({ nc: gwNc, kv, config: cfg, log });
   let gateway: Gateway | undefined;
   const stream = createQueueStream({
-    queue: queuePortFrom(queue), verifyAccessToken: (t) => accounts.verifyAccessToken(t),
+    queue: queuePortFrom(queue), checkAccessToken: syncAccessTokenCheck(WS_JWT_SECRET), verifyAccessToken: (t) => accounts.verifyAccessToken(t),
     feed: (onEvent) => createQueueFeed(gwNc, onEvent), publish: (t, f) => void gateway?.publish(t, f),
     options: queueStreamOptionsFrom(cfg), log,
   });
