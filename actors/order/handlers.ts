@@ -69,6 +69,7 @@ const refund: Handler<'refund'> = {
   schema: C.refund, description: 'Refund a paid order (event admins through the gateway, event cancellation): REFUND_PENDING, then REFUNDED when the provider answers',
   toEvent: (cmd, ctx) => {
     const c = ctx.snapshot!.context;
+    if (cmd.eventId !== undefined && cmd.eventId !== c.eventId) return notFound(ctx.id);
     if (c.status === S.RefundPending || c.status === S.Refunded) return null;
     if (c.status !== S.Completed) return new TbError('REFUND_NOT_REFUNDABLE', { orderId: ctx.id, status: c.status });
     return { type: 'order.refund', requestedBy: cmd.requestedBy, reason: cmd.reason, now: ctx.now };

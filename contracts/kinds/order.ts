@@ -93,7 +93,11 @@ export const OrderCommands = {
    * Refund a paid order (an event admin, checked by the gateway, or the event-cancellation
    * consumer): COMPLETED → REFUND_PENDING with `order.refundRequested`. Repeats answer the order.
    */
-  refund: Command({ requestedBy: Text(128), reason: Type.Union([Type.Literal('organizer'), Type.Literal('eventCancelled')]) }),
+  refund: Command({
+    requestedBy: Text(128), reason: Type.Union([Type.Literal('organizer'), Type.Literal('eventCancelled')]),
+    /** When set, the order must belong to this event (else ORDER_NOT_FOUND): the gateway checked the caller's role on it. */
+    eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  }),
   /** The payments side asked a refund of money this order's payment received (a flagged late payment). */
   refundRequested: Command({ refundId: Text(64), paymentId: Text(64), providerTxnId: Text(128), amountMinor: Minor, reason: Text(64) }),
   /** The provider refunded a transaction of this order: REFUND_PENDING → REFUNDED with `order.refunded`. */

@@ -35,6 +35,7 @@ CREATE TABLE "sandbox_refunds" (
 ALTER TABLE "payments" ADD COLUMN "refund_status" text;--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "refunded_amount_minor" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "refunded_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "locale" text DEFAULT 'en' NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_refunds_txn_uq" ON "payment_refunds" USING btree ("provider","provider_txn_id");--> statement-breakpoint
 CREATE INDEX "payment_refunds_order_ix" ON "payment_refunds" USING btree ("order_id");--> statement-breakpoint
 CREATE INDEX "payment_refunds_payment_ix" ON "payment_refunds" USING btree ("payment_id");--> statement-breakpoint
