@@ -17,10 +17,11 @@ describe('organizer - event views', () => {
   const orders: string[] = [];
   beforeAll(async () => {
     s = await startRefundStack();
-    [admin, viewer, editor, outsider] = await Promise.all(['org', 'viewer', 'editor', 'outsider'].map((p) => s.signUp(p)));
-    const classId = await s.publishEvent('evviews1', admin!.id, 50, 120_000);
-    await s.setRole('evviews1', viewer!.id, 'viewer');
-    await s.setRole('evviews1', editor!.id, 'editor');
+    const staff = await Promise.all(['org', 'viewer', 'editor', 'outsider'].map((p) => s.signUp(p)));
+    [admin, viewer, editor, outsider] = [staff[0]!, staff[1]!, staff[2]!, staff[3]!];
+    const classId = await s.publishEvent('evviews1', admin.id, 50, 120_000);
+    await s.setRole('evviews1', viewer.id, 'viewer');
+    await s.setRole('evviews1', editor.id, 'editor');
     const buyers = await Promise.all(['alice', 'bob', 'carol', '=HYPERLINK("x")', 'dave'].map((p) => s.signUp(p)));
     for (const [i, b] of buyers.entries()) {
       const o = await s.order(b.token, 'evviews1', classId, 2);
@@ -30,7 +31,7 @@ describe('organizer - event views', () => {
     }
     orders.push((await s.order(buyers[0]!.token, 'evviews1', classId, 1)).orderId); // stays PENDING
     await until(async () => {
-      const r = await s.api('GET', '/api/v1/events/evviews1/orders?status=COMPLETED', { token: admin!.token });
+      const r = await s.api('GET', '/api/v1/events/evviews1/orders?status=COMPLETED', { token: admin.token });
       return r.status === 200 && r.body.items.length === 5;
     }, 'orders projected');
   }, 180_000);
@@ -41,9 +42,9 @@ describe('organizer - event views', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r = await s.api('GET', `/api/v1/events/evviews1/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin.token });
+      const r: { status: number; body: { items: Array<{ orderId: string }>; nextCursor: string | null } } = await s.api('GET', `/api/v1/events/evviews1/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin.token });
       expect(r.status).toBe(200);
-      seen.push(...r.body.items.map((i: { orderId: string }) => i.orderId));
+      seen.push(...r.body.items.map((i) => i.orderId));
       cursor = r.body.nextCursor;
       pages++;
     } while (cursor);
