@@ -90,7 +90,9 @@ export function complete(c: OrderContext, now: number): Step {
     ...(missing ? { refundRequired: true } : {}),
   };
   if (!missing) delete ctx.failureReason;
-  const refund = missing ? startRefund(ctx, 'ticketsLost', now) : undefined;
+  // Only money actually received goes back (a free order keeps the old flag: nothing to refund).
+  const paid = c.payment?.status === 'COMPLETED' && c.payment.providerTxnId !== undefined;
+  const refund = missing && paid ? startRefund(ctx, 'ticketsLost', now) : undefined;
   const emitted: OrderEvent[] = refund ? [...refund.emitted] : [{ type: T.Completed, ...baseOf(c, now), order: viewOf(ctx) }];
   // A late payment's order already freed its slot when it failed or was cancelled.
   if (c.sessionId && c.failureReason === undefined) emitted.push({ type: T.CheckoutCompleted, ...baseOf(c, now), sessionId: c.sessionId });
