@@ -76,5 +76,13 @@ describe('security - refund replay and authorization', () => {
     const early = await s.api('POST', `/api/v1/events/evauth1/orders/${pending.orderId}/refund`, { token: organizer.token });
     expect(early.status).toBe(409);
     expect(early.body.error).toMatchObject({ code: 'REFUND_NOT_REFUNDABLE' });
+    // A refused try does not stick to the order: once it is paid, a new refund request goes through.
+    const key = 'refund-after-pay';
+    expect((await s.api('POST', `/api/v1/events/evauth1/orders/${pending.orderId}/refund`, { token: organizer.token, key })).status).toBe(409);
+    await s.pay(pending.code, 40_000, 'sbx-auth-b');
+    await s.untilOrder(pending.orderId, buyer.id, 'COMPLETED');
+    const later = await s.api('POST', `/api/v1/events/evauth1/orders/${pending.orderId}/refund`, { token: organizer.token });
+    expect(later.status).toBe(200);
+    await s.untilOrder(pending.orderId, buyer.id, 'REFUNDED');
   });
 });
