@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { TbError } from '../contracts/index.js';
+import { renderMail, supportedLocale } from '../mailer/index.js';
 import { emailVerificationTokens, users, withDbErrors } from '../db/index.js';
 import { requireLiveUser, toPublicUser, type AccountsContext } from './context.js';
 import type { PublicUser } from './schemas.js';
@@ -30,12 +31,8 @@ export async function requestEmailVerification(ctx: AccountsContext, userId: str
     }),
   );
   const link = `${ctx.publicBaseUrl.replace(/\/+$/, '')}${VERIFY_EMAIL_PATH}?token=${encodeURIComponent(token)}`;
-  await ctx.mailer.send({
-    to: user.email,
-    subject: 'Confirm your email address for TicketBottle',
-    text: `Hello ${user.displayName},\n\nConfirm your email address by opening this link:\n${link}\n\n` +
-      `The link works once and expires at ${expiresAt.toISOString()}. If you did not ask for it, ignore this mail.\n`,
-  });
+  // In the user's language (chosen at sign-up); the mailer sends it (SMTP when TB_SMTP_URL is set).
+  await ctx.mailer.send(renderMail('verifyEmail', supportedLocale(user.locale) ?? 'en', user.email, { name: user.displayName, link, expiresAt: expiresAt.toISOString() }));
   ctx.log.info({ userId: user.id, tokenId: id }, 'verification email sent');
   return { expiresAt: expiresAt.toISOString() };
 }

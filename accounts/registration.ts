@@ -5,6 +5,7 @@
  * partial unique index decides, not a read-then-write check.
  */
 import { sql, and, eq, isNull } from 'drizzle-orm';
+import { supportedLocale } from '../mailer/index.js';
 import { TbError, renderMessage } from '../contracts/index.js';
 import { UsersConstraints, users, withDbErrors } from '../db/index.js';
 import { normalizeEmail, requireLiveUser, toPublicUser, type AccountsContext } from './context.js';
@@ -30,7 +31,7 @@ export function cleanDisplayName(displayName: string): string {
 /** @internal See `Accounts.register`. */
 export async function register(
   ctx: AccountsContext,
-  input: { email: string; password: string; displayName: string },
+  input: { email: string; password: string; displayName: string; locale?: string },
 ): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
@@ -41,7 +42,7 @@ export async function register(
   const passwordHash = await hashPassword(input.password);
   const now = new Date(ctx.now());
   const [row] = await withDbErrors(
-    () => ctx.db.insert(users).values({ email, displayName, passwordHash, createdAt: now, updatedAt: now }).returning(),
+    () => ctx.db.insert(users).values({ email, displayName, passwordHash, locale: supportedLocale(input.locale) ?? 'en', createdAt: now, updatedAt: now }).returning(),
     { unique: { [UsersConstraints.emailLive]: () => new TbError('ACCOUNT_EMAIL_TAKEN') } },
   );
   ctx.log.info({ userId: row!.id }, 'account registered');

@@ -18,7 +18,10 @@ export const Password = Type.String({ minLength: 1, maxLength: 256 });
 export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
 
 /** POST /auth/register */
-export const RegisterBody = Type.Object({ email: Email, password: Password, displayName: DisplayName }, { additionalProperties: false });
+export const RegisterBody = Type.Object({
+  email: Email, password: Password, displayName: DisplayName,
+  locale: Type.Optional(Type.String({ maxLength: 35, pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$', description: 'language of the account\'s mails (en, vi); default: from Accept-Language' })),
+}, { additionalProperties: false });
 /** POST /auth/login */
 export const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
 /** POST /auth/refresh and POST /auth/logout */

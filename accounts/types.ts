@@ -12,6 +12,7 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  html?: string;
 }
 
 /** Outbound email port. `send` may throw; the caller's operation then fails with that error. */
@@ -70,7 +71,8 @@ export interface AccessClaims {
  */
 export interface Accounts {
   /** Create an account. `ACCOUNT_EMAIL_TAKEN` (case-insensitive), `ACCOUNT_PASSWORD_TOO_WEAK` with `details.reasons`. */
-  register(input: { email: string; password: string; displayName: string }): Promise<PublicUser>;
+  /** `locale` (`en`, `vi`, or an `Accept-Language` value's pick) decides the language of the user's mails. */
+  register(input: { email: string; password: string; displayName: string; locale?: string }): Promise<PublicUser>;
   /**
    * Sign in. Unknown email, wrong password and deleted account all fail with the same
    * `AUTH_INVALID_CREDENTIALS` after the same amount of hashing work.

@@ -173,6 +173,12 @@ export const SETTINGS = {
   orderSagaGraceMs: { env: 'TB_ORDER_SAGA_GRACE_MS', default: '2000', doc: 'how long the saga worker leaves an intent to the gateway that emitted it before performing it itself' },
   orderSagaStuckAfter: { env: 'TB_ORDER_SAGA_STUCK_AFTER', default: '5', doc: 'failed attempts of a release after which the saga worker raises order.compensationStuck (it keeps retrying)' },
   orderWorkerHttpPort: { env: 'TB_ORDER_WORKER_HTTP_PORT', default: '0', doc: 'saga worker /healthz, /readyz (stuck compensations) and /metrics port (0 = any free port, -1 = off)' },
+  // --- refunds and notifications (payments/refunds, mailer/) ---
+  vnpayApiUrl: { env: 'TB_VNPAY_API_URL', default: 'https://sandbox.vnpayment.vn/merchant_webapi/api/transaction', doc: 'VNPay merchant web API (refund, querydr) (production: https://merchant.vnpay.vn/merchant_webapi/api/transaction)' },
+  sandboxRefundUrl: { env: 'TB_SANDBOX_REFUND_URL', default: '', doc: 'the sandbox provider\'s refund desk (empty = TB_PUBLIC_BASE_URL + /api/v1/payments/sandbox/refunds, the gateway itself)' },
+  refundRetryDelayMs: { env: 'TB_REFUND_RETRY_DELAY_MS', default: '2000', doc: 'after a provider did not answer or is still processing a refund, how long before it is asked again' },
+  smtpUrl: { env: 'TB_SMTP_URL', default: '', doc: 'SMTP server for outgoing mail (smtp://user:pass@host:587, smtps://…); empty = mails are written to the log (development)' },
+  mailFrom: { env: 'TB_MAIL_FROM', default: 'TicketBottle <no-reply@ticketbottle.local>', doc: 'the From address of every mail' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -269,6 +275,11 @@ export interface Config {
   orderSagaGraceMs: number;
   orderSagaStuckAfter: number;
   orderWorkerHttpPort: number;
+  vnpayApiUrl: string;
+  sandboxRefundUrl: string;
+  refundRetryDelayMs: number;
+  smtpUrl: string;
+  mailFrom: string;
 }
 
 const NUMERIC = new Set<SettingName>([
@@ -287,6 +298,7 @@ const NUMERIC = new Set<SettingName>([
   'sandboxPayEnabled', 'sandboxMaxDelayMs', 'paymentEventsHttpPort', 'paymentEventsRetryDelayMs',
   'orderHistoryBatchSize', 'orderHistoryRetryDelayMs', 'orderHistoryHttpPort',
   'orderPaymentTtlMs', 'orderStepTimeoutMs', 'orderSagaGraceMs', 'orderSagaStuckAfter', 'orderWorkerHttpPort',
+  'refundRetryDelayMs',
 ]);
 
 /**

@@ -146,6 +146,17 @@ export const ErrorCodes = {
 
   // --- ws: the queue WebSocket refused a connection (issue 10: per-user socket cap) ---
   WS_TOO_MANY_SOCKETS: { code: 'WS_TOO_MANY_SOCKETS', status: 429, retryable: true, message: 'You already have {open} queue sockets open for event {eventId} here (limit {limit}); close one first' },
+  // --- refund: refunds of paid orders and flagged payments (payments/refunds, order actor) ---
+  REFUND_NOT_REFUNDABLE: { code: 'REFUND_NOT_REFUNDABLE', status: 409, retryable: false, message: 'Order {orderId} is {status}; only a paid (COMPLETED) order can be refunded' },
+  REFUND_FORBIDDEN: { code: 'REFUND_FORBIDDEN', status: 403, retryable: false, message: 'Refunding orders of event {eventId} needs the event admin role' },
+  REFUND_NO_TRANSACTION: { code: 'REFUND_NO_TRANSACTION', status: 409, retryable: false, message: 'Payment {paymentId} has no received transaction {providerTxnId} to refund' },
+
+  // --- organizer: organizer views of an event (orders, attendees, sales, check-in) ---
+  ORGANIZER_FORBIDDEN: { code: 'ORGANIZER_FORBIDDEN', status: 403, retryable: false, message: 'Your role on event {eventId} does not allow {what}' },
+  ORGANIZER_CURSOR_INVALID: { code: 'ORGANIZER_CURSOR_INVALID', status: 400, retryable: false, message: 'The cursor is not one this list gave out' },
+
+  // --- mail: outgoing notifications (mailer/) ---
+  MAIL_SEND_FAILED: { code: 'MAIL_SEND_FAILED', status: 503, retryable: true, message: 'The mail could not be sent now ({reason})' },
 
   // --- catch-all: never carries the underlying message ---
   INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },

@@ -8,12 +8,12 @@ export { migrate, ensureDatabase, databaseNameOf, MIGRATIONS_FOLDER } from './mi
 export { DbQueryError, PgCode, pgErrorFacts, isUniqueViolation, wrapDbError, withDbErrors } from './errors.js';
 export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from './schema/index.js';
 export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoints } from './schema/index.js';
-export { payments, paymentOutbox, paymentInbox, PaymentsConstraints } from './schema/index.js';
+export { payments, paymentOutbox, paymentInbox, paymentRefunds, sandboxRefunds, PaymentsConstraints } from './schema/index.js';
 export { orderHistory, orderHistoryLines, flaggedPayments } from './schema/index.js';
 
 export type { Db, DbHandle, CreateDbOptions } from './client.js';
 export type { PgErrorFacts, WrapOptions } from './errors.js';
 export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './schema/index.js';
 export type { CatalogEventRow, CatalogTicketClassRow, CatalogOrganizer } from './schema/index.js';
-export type { PaymentRow, PaymentOutboxRow, PaymentInboxRow, PaymentFlags } from './schema/index.js';
+export type { PaymentRow, PaymentOutboxRow, PaymentInboxRow, PaymentRefundRow, PaymentFlags } from './schema/index.js';
 export type { OrderHistoryRow, OrderHistoryLineRow, FlaggedPaymentRow, OrderPaymentView } from './schema/index.js';

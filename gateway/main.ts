@@ -16,6 +16,7 @@ import { openOrderHistoryStore } from '../orders/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
 import { openSessionsBucket, createQueueService } from '../queue/index.js';
 import { createGateway, type Gateway } from './app.js';
+import { createMailer } from '../mailer/index.js';
 import { authRateLimit, createRoutes } from './routes/index.js';
 import type { WebSocketRoute } from './types.js';
 import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute } from './ws/index.js';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   assertNativeUws();
   const nc = await connect({ ...natsConnectOptions(config, `gateway-${process.pid}`), maxReconnectAttempts: -1, noAsyncTraces: true });
   const db = createDb(config.databaseUrl);
-  const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }) });
+  // Verification links go out by mail (SMTP when TB_SMTP_URL is set, the log otherwise).
+  const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }), mailer: createMailer(config, log.child({ mod: 'mailer' })) });
   // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.
   const queue = createQueueService({ nc, kv: await openSessionsBucket(nc, config.kvReplicas), config, log: log.child({ mod: 'queue' }) });
   let served: Gateway | undefined;
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     payments: { providers: createPaymentProviders(config), store: paymentStore, db: db.db, log: log.child({ mod: 'payments' }), config },
     history: { history, payments: paymentStore },
     orders: { payments: paymentStore, providers: createPaymentProviders(config), config },
+    organizer: { db: db.db },
   };
   const gateway = createGateway({
     config, log, nc,

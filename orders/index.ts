@@ -16,3 +16,6 @@ export { createPaymentFor, paymentIdOf } from './payment-step.js';
 export { startPaymentEventsConsumer, paymentActionOf, paymentCommandId, listFlaggedPayments, PAYMENT_EVENTS_CONSUMER } from './payment-events.js';
 export { createOrderHistory, createMongoOrderHistory, openOrderHistoryStore, startOrderHistoryProjector } from './history.js';
 export type { OrderHistoryStore, OrderHistoryItem, OrderHistoryPage, EventSales, ClassSales } from './history.js';
+// Refunds: order decisions → payment refund requests, event cancellation → refunds of paid orders.
+export { startRefundConsumers, paidOrdersOf, EVENT_CANCELLATION_ACTOR, REFUND_REQUESTS_CONSUMER, EVENT_CANCELLATIONS_CONSUMER } from './refund-requests.js';
+export type { RefundConsumersOptions } from './refund-requests.js';

@@ -3,7 +3,9 @@
  * Process entry of the payment-events consumer (`tsx orders/payment-events-main.ts`; one per
  * deployment is enough, more are safe): migrates PostgreSQL (for `flagged_payments`), turns
  * `tb.evt.payment.>` into `order` commands through the actor client, serves `/healthz` and
- * `/metrics` on `TB_PAYMENT_EVENTS_HTTP_PORT`, and stops gracefully on SIGTERM/SIGINT (messages in
+ * `/metrics` on `TB_PAYMENT_EVENTS_HTTP_PORT`, runs the refund side (the refund worker that
+ * executes refunds through the providers, the order refund requests and the event-cancellation
+ * refunds, `orders/refund-requests.ts`), and stops gracefully on SIGTERM/SIGINT (messages in
  * flight are acked after their answer or redelivered to the next run).
  */
 import { connect } from '@nats-io/transport-node';
@@ -12,6 +14,9 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createActorClient } from '../contracts/index.js';
 import { createDb } from '../db/index.js';
+import { createRefundProviders, fetchHttpClient, startRefundWorker } from '../payments/index.js';
+import { createMailer, startOrderNotifier } from '../mailer/index.js';
+import { startRefundConsumers } from './refund-requests.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 import { startPaymentEventsConsumer } from './payment-events.js';
 
@@ -28,10 +33,17 @@ export async function runPaymentEvents(): Promise<void> {
   const consumer = startPaymentEventsConsumer({
     nc, db: handle.db, actors: createActorClient(nc, { partitions: config.partitions }), log, registry, retryDelayMs: config.paymentEventsRetryDelayMs,
   });
+  const actors = createActorClient(nc, { partitions: config.partitions });
+  const refunds = startRefundConsumers({ nc, db: handle.db, actors, log, retryDelayMs: config.paymentEventsRetryDelayMs });
+  const refundWorker = startRefundWorker({
+    nc, db: handle.db, providers: createRefundProviders(config), http: fetchHttpClient(10_000), log, registry, retryDelayMs: config.refundRetryDelayMs,
+  });
+  // Order confirmations and refund notices, in the buyer's language.
+  const notifier = startOrderNotifier({ nc, db: handle.db, mailer: createMailer(config, log.child({ mod: 'mailer' })), log, publicBaseUrl: config.publicBaseUrl });
   const http = await serveHealth(registry, config.paymentEventsHttpPort, config.httpHost);
   if (http) log.info({ address: http.address() }, 'order-payments http');
   onSignals(log, async () => {
-    await consumer.stop();
+    await Promise.all([consumer.stop(), refunds.stop(), refundWorker.stop(), notifier.stop()]);
     http?.close();
     await nc.drain().catch(() => undefined);
     await handle.close();

@@ -3,7 +3,10 @@
  * Payment events → order commands: a durable consumer `order-payments` on `tb.evt.payment.>`
  * turns `payment.completed` / `payment.failed` / `payment.processing` into the `order` actor's
  * `paymentSucceeded` / `paymentFailed` / `paymentProcessing`, with the deterministic command id
- * `payment:<providerTxnId>:<outcome>`; `payment.flagged` is recorded for operators.
+ * `payment:<providerTxnId>:<outcome>`; `payment.flagged` is recorded for operators; the refund
+ * events `payment.refundRequested` / `payment.refunded` / `payment.refundFailed` become the order's
+ * `refundRequested` / `refunded` / `refundFailed` (command id `refund:<refundId>:<step>`), and a
+ * refused refund is also recorded for operators.
  * Invariants: a message is acked only after the order actor answered (or the flag row
  * committed); a retryable failure naks it with a delay, and later events of the same order in
  * the batch wait with it (per-order order is kept); a payment the order refuses (non-retryable)
@@ -26,7 +29,7 @@ export const PAYMENT_EVENTS_FILTER = `${EVENTS_ROOT}.payment.>`;
 
 /** What one payment event asks of the order (or of the operators). */
 export type PaymentAction =
-  | { kind: 'command'; orderId: string; verb: 'paymentSucceeded' | 'paymentFailed' | 'paymentProcessing'; body: Record<string, unknown> }
+  | { kind: 'command'; orderId: string; verb: 'paymentSucceeded' | 'paymentFailed' | 'paymentProcessing' | 'refundRequested' | 'refunded' | 'refundFailed'; body: Record<string, unknown>; flag?: typeof flaggedPayments.$inferInsert }
   | { kind: 'flag'; row: typeof flaggedPayments.$inferInsert }
   | { kind: 'ignore'; type: string }
   | { kind: 'poison'; reason: string };
@@ -59,6 +62,21 @@ export function paymentActionOf(data: Uint8Array): PaymentAction {
         amountMinor: typeof d['amountMinor'] === 'number' ? d['amountMinor'] : null, currency: s('currency'),
         details: { flags: d['flags'] ?? null, callbackAmountMinor: d['callbackAmountMinor'] ?? null, callbackCurrency: d['callbackCurrency'] ?? null, status: d['status'] ?? null },
       },
+    };
+  }
+  const refundVerbs = { 'payment.refundRequested': 'refundRequested', 'payment.refunded': 'refunded', 'payment.refundFailed': 'refundFailed' } as const;
+  const refundVerb = refundVerbs[type as keyof typeof refundVerbs];
+  if (refundVerb) {
+    const refundId = s('refundId');
+    const amount = d['refundAmountMinor'];
+    if (!paymentId || !orderId || !txn || !refundId || typeof amount !== 'number') return { kind: 'poison', reason: `${type} without paymentId, orderId, providerTxnId, refundId or amount` };
+    const base = { commandId: `refund:${refundId}:${refundVerb}`, refundId, paymentId, providerTxnId: txn };
+    if (refundVerb === 'refundRequested') return { kind: 'command', orderId, verb: refundVerb, body: { ...base, amountMinor: amount, reason: (s('reason') ?? 'refund').slice(0, 64) } };
+    if (refundVerb === 'refunded') return { kind: 'command', orderId, verb: refundVerb, body: { ...base, amountMinor: amount } };
+    const error = (s('error') ?? 'refused').slice(0, 500);
+    return {
+      kind: 'command', orderId, verb: refundVerb, body: { ...base, reason: error },
+      flag: { flagId: `refund-failed:${refundId}`, source: 'payment.refundFailed', reason: 'refundFailed', paymentId, orderId, orderCode: s('orderCode') ?? String(body['id'] ?? ''), userId: s('userId'), provider: s('provider'), providerTxnId: txn, amountMinor: amount, currency: s('currency'), details: { refundId, error } },
     };
   }
   const verbs = { 'payment.completed': 'paymentSucceeded', 'payment.failed': 'paymentFailed', 'payment.processing': 'paymentProcessing' } as const;
@@ -138,6 +156,10 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
         counter.inc({ type: 'payment.flagged', outcome: 'recorded' });
         settle.ack(m);
         return true;
+      }
+      if (a.flag) {
+        await recordFlaggedPayment(o.db, a.flag);
+        flagged.inc({ source: a.flag.source, reason: a.flag.reason });
       }
       try {
         await o.actors.request('order', a.orderId, a.verb, a.body, { budgetMs: o.askBudgetMs ?? 5_000 });

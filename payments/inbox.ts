@@ -12,6 +12,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { paymentInbox, payments, type PaymentFlags, type PaymentRow } from '../db/index.js';
 import { enqueuePaymentEvent, type Tx } from './outbox-relay.js';
+import { requestRefundTx } from './refunds/store.js';
 import {
   InboxOutcome, PaymentEventType, PaymentStatus, type RecordCallbackResult, type Payment, type VerifiedCallback,
 } from './types.js';
@@ -125,6 +126,10 @@ export async function recordCallbackTx(tx: Tx, cb: VerifiedCallback): Promise<Re
     eventMsgId = callbackMsgId(cb);
     const extra = { providerTxnId: cb.providerTxnId, ...(d.reason ? { reason: d.reason } : {}), ...(d.event === PaymentEventType.Flagged ? { flags: after.flags, callbackAmountMinor: cb.amountMinor, callbackCurrency: cb.currency } : {}) };
     await enqueuePaymentEvent(tx, after, d.event, { msgId: eventMsgId, extra });
+  }
+  // Money that cannot buy anything goes back, in the same transaction as the flag (exactly once per transfer).
+  if (after && (d.outcome === InboxOutcome.Late || d.outcome === InboxOutcome.AmountMismatch) && cb.amountMinor > 0) {
+    await requestRefundTx(tx, after, { providerTxnId: cb.providerTxnId, amountMinor: cb.amountMinor, currency: cb.currency, reason: d.reason ?? 'refundRequired' });
   }
   await tx.update(paymentInbox).set({ outcome: d.outcome, paymentId: p?.id ?? null, outboxMsgId: eventMsgId ?? null }).where(key);
   return { duplicate: false, outcome: d.outcome, payment: after, eventMsgId };

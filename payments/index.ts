@@ -24,10 +24,24 @@ export { createSandboxPayer, verifySandboxLink, SANDBOX_CALLBACK_PATH } from './
 export { renderSandboxPayPage, renderResultPage } from './sandbox-page.js';
 export { startOutboxRelay, enqueuePaymentEvent, backoffMs, OUTBOX_CHANNEL, EVENT_TYPE_HEADER } from './outbox-relay.js';
 export { recordCallbackTx, decideCallback, callbackMsgId } from './inbox.js';
+export { createRefundProviders } from './refunds/registry.js';
+export { requestRefund, requestRefundTx, executeRefund, refundIdFor, refundsOfOrder, RefundReason } from './refunds/store.js';
+export { startRefundWorker, refundIdOf, REFUND_WORKER_CONSUMER, REFUND_WORKER_FILTER } from './refunds/worker.js';
+export { createSandboxRefundDesk } from './refunds/sandbox-desk.js';
+export { createSandboxRefunds, SANDBOX_REFUND_PATH } from './refunds/sandbox.js';
+export { createZaloPayRefunds, zaloPayRefundMac, zaloPayQueryRefundMac, zaloPayRefundId } from './refunds/zalopay.js';
+export { createPayOsRefunds, payOsHeaderSignature } from './refunds/payos.js';
+export { createVnpayRefunds, vnpayPipeHash, vnpayRequestId, VNPAY_REFUND_FIELDS, VNPAY_REFUND_RESPONSE_FIELDS } from './refunds/vnpay.js';
 export { PAYMENT_PROVIDERS, PAYMENT_KIND, PaymentStatus, PaymentEventType, InboxOutcome } from './types.js';
 
 export type { PaymentProviders, PaymentProvidersConfig } from './providers/registry.js';
 export type { PaymentStore } from './store.js';
+export type { RefundProviders, RefundProvidersConfig } from './refunds/registry.js';
+export type { RefundRequest, RefundResult, RefundProvider } from './refunds/types.js';
+export type { RefundAsk, RefundAskResult, ExecuteOutcome } from './refunds/store.js';
+export type { RefundWorkerOptions } from './refunds/worker.js';
+export type { SandboxRefundDesk } from './refunds/sandbox-desk.js';
+export type { VnpayRefundConfig } from './refunds/vnpay.js';
 export type { OutboxRelay, OutboxRelayOptions, RelayStats, EnqueueOptions } from './outbox-relay.js';
 export type { CallbackDecision } from './inbox.js';
 export type { Payment, NewPayment, VerifiedCallback, RecordCallbackResult, CancelPaymentResult, PaymentEventMessage, PaymentProviderName } from './types.js';

@@ -24,6 +24,12 @@ export const PaymentEventType = {
   Processing: 'payment.processing',
   /** A callback that must not change the status but must not be lost: mismatch, late, double pay, unmatched. */
   Flagged: 'payment.flagged',
+  /** A refund of one received transaction was asked (once per transaction): the refund worker executes it. */
+  RefundRequested: 'payment.refundRequested',
+  /** The provider refunded the transaction. */
+  Refunded: 'payment.refunded',
+  /** The provider refused the refund: an operator must act (also recorded in `flagged_payments`). */
+  RefundFailed: 'payment.refundFailed',
 } as const;
 export type PaymentEventType = (typeof PaymentEventType)[keyof typeof PaymentEventType];
 

@@ -9,6 +9,7 @@
 import { LineState as L, OrderStatus as S } from '../../contracts/kinds/order.js';
 import { OrderEventType as T, holdKeyOf, holdMsFor, stepCommandId, type OrderEvent } from './events.js';
 import type { OrderContext, OrderLine } from './types.js';
+import { startRefund } from './refunds.js';
 import { viewOf } from './view.js';
 
 /** The result of one saga step: the new context and the events to emit. */
@@ -77,7 +78,11 @@ export function startReclaim(c: OrderContext, now: number): Step {
   return { ctx, emitted: lines.map((l) => reserveIntent(ctx, l, now)) };
 }
 
-/** Mark the order COMPLETED (refund flagged when some line could not be had), with its events. */
+/**
+ * Mark the order COMPLETED, with its events. When some line could not be had, the payment could
+ * not buy the tickets: the order is REFUND_PENDING (`ticketsLost`) and its refund is requested,
+ * never COMPLETED with a refused line.
+ */
 export function complete(c: OrderContext, now: number): Step {
   const missing = c.lines.some((l) => l.state !== L.Confirmed);
   const ctx: OrderContext = {
@@ -85,10 +90,13 @@ export function complete(c: OrderContext, now: number): Step {
     ...(missing ? { refundRequired: true } : {}),
   };
   if (!missing) delete ctx.failureReason;
-  const emitted: OrderEvent[] = [{ type: T.Completed, ...baseOf(c, now), order: viewOf(ctx) }];
+  // Only money actually received goes back (a free order keeps the old flag: nothing to refund).
+  const paid = c.payment?.status === 'COMPLETED' && c.payment.providerTxnId !== undefined;
+  const refund = missing && paid ? startRefund(ctx, 'ticketsLost', now) : undefined;
+  const emitted: OrderEvent[] = refund ? [...refund.emitted] : [{ type: T.Completed, ...baseOf(c, now), order: viewOf(ctx) }];
   // A late payment's order already freed its slot when it failed or was cancelled.
   if (c.sessionId && c.failureReason === undefined) emitted.push({ type: T.CheckoutCompleted, ...baseOf(c, now), sessionId: c.sessionId });
-  return { ctx, emitted };
+  return { ctx: refund ? refund.ctx : ctx, emitted };
 }
 
 /** Ask to confirm every held line (status CONFIRMING). */

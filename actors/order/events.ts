@@ -28,6 +28,10 @@ export const OrderEventType = {
   Failed: 'order.failed',
   Cancelled: 'order.cancelled',
   CompensationStuck: 'order.compensationStuck',
+  /** Money of this order must go back: the payments side requests the refund (once per transaction). */
+  RefundRequested: 'order.refundRequested',
+  /** The money went back: the order's tickets are void (the tickets side listens). */
+  Refunded: 'order.refunded',
   CheckoutCompleted: 'checkout.completed',
   CheckoutFailed: 'checkout.failed',
   CheckoutExpired: 'checkout.expired',
@@ -52,6 +56,13 @@ export const OrderEventSchemas = {
   [T.Cancelled]: event(T.Cancelled, { order: OrderView, reason: Type.String() }),
   /** A release kept failing: an operator must look at `classId` (metric, `/readyz` detail). */
   [T.CompensationStuck]: event(T.CompensationStuck, { classId: Type.String(), attempts: Type.Integer(), error: Type.String() }),
+  [T.RefundRequested]: event(T.RefundRequested, {
+    paymentId: Type.String(), providerTxnId: Type.String(), amountMinor: Type.Integer(), currency: Type.String(), reason: Type.String(),
+    requestedBy: Type.Optional(Type.String()), order: OrderView,
+  }),
+  [T.Refunded]: event(T.Refunded, {
+    refundId: Type.String(), paymentId: Type.String(), providerTxnId: Type.String(), amountMinor: Type.Integer(), currency: Type.String(), reason: Type.String(), order: OrderView,
+  }),
   [T.CheckoutCompleted]: event(T.CheckoutCompleted, Checkout),
   [T.CheckoutFailed]: event(T.CheckoutFailed, Checkout),
   [T.CheckoutExpired]: event(T.CheckoutExpired, Checkout),

@@ -65,8 +65,20 @@ const cancel: Handler<'cancel'> = {
   reply,
 };
 
+const refund: Handler<'refund'> = {
+  schema: C.refund, description: 'Refund a paid order (event admins through the gateway, event cancellation): REFUND_PENDING, then REFUNDED when the provider answers',
+  toEvent: (cmd, ctx) => {
+    const c = ctx.snapshot!.context;
+    if (cmd.eventId !== undefined && cmd.eventId !== c.eventId) return notFound(ctx.id);
+    if (c.status === S.RefundPending || c.status === S.Refunded) return null;
+    if (c.status !== S.Completed) return new TbError('REFUND_NOT_REFUNDABLE', { orderId: ctx.id, status: c.status });
+    return { type: 'order.refund', requestedBy: cmd.requestedBy, reason: cmd.reason, now: ctx.now };
+  },
+  reply,
+};
+
 /** A step-result verb: the command's fields become the machine event `order.<verb>`. */
-function result<V extends Exclude<keyof typeof C, 'create' | 'get' | 'cancel'>>(verb: V, description: string): Handler<V> {
+function result<V extends Exclude<keyof typeof C, 'create' | 'get' | 'cancel' | 'refund'>>(verb: V, description: string): Handler<V> {
   return {
     schema: C[verb] as (typeof C)[V],
     description,
@@ -81,7 +93,10 @@ function result<V extends Exclude<keyof typeof C, 'create' | 'get' | 'cancel'>>(
 
 /** The verbs of `tb.order.<orderId>.<verb>`. */
 export const orderHandlers = {
-  create, get, cancel,
+  create, get, cancel, refund,
+  refundRequested: result('refundRequested', 'The payments side refunds late money of this order\'s payment: REFUND_PENDING'),
+  refunded: result('refunded', 'The provider refunded the order\'s payment: REFUNDED, order.refunded (tickets void)'),
+  refundFailed: result('refundFailed', 'The provider refused the refund: the refund is FAILED, operators act'),
   reserved: result('reserved', 'A line is held on its ticket class (price and currency from the class)'),
   reserveRefused: result('reserveRefused', 'A line was refused by its ticket class (sold out, not on sale, ...)'),
   paymentCreated: result('paymentCreated', 'The payment exists at the provider: the order is PENDING with its URL'),

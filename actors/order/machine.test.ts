@@ -89,7 +89,7 @@ describe('order machine', () => {
     expect(drain(r.s, TTL + 1).context.lines.every((l) => l.state === 'released')).toBe(true);
   });
 
-  it('order - a payment after the release re-reserves under a new hold key, else completes with refundRequired', () => {
+  it('order - a payment after the release re-reserves under a new hold key, else is REFUND_PENDING (ticketsLost) with its refund requested', () => {
     let s = reserveAll(created(1)[0], 1_000);
     s = step(s, { type: 'order.paymentCreated', paymentId: 'p1', paymentUrl: 'http://x', provider: 'sandbox', now: 2 }).s;
     s = drain(step(s, { type: 'timer.fired', now: TTL }).s, TTL);
@@ -97,7 +97,8 @@ describe('order machine', () => {
     expect(late.events[0]).toMatchObject({ type: 'order.reserveRequested', holdKey: 'ord_1-r1', commandId: 'ord_1:reserve1:tc0' });
     expect(drain(late.s, TTL + 6).context).toMatchObject({ status: 'COMPLETED' });
     const refused = step(late.s, { type: 'order.reserveRefused', classId: 'tc0', attempt: 1, code: 'INVENTORY_SOLD_OUT', available: 0, now: TTL + 6 });
-    expect(refused.s.context).toMatchObject({ status: 'COMPLETED', refundRequired: true });
+    expect(refused.s.context).toMatchObject({ status: 'REFUND_PENDING', refundRequired: true, refund: { status: 'PENDING', reason: 'ticketsLost' } });
+    expect(refused.events).toContainEqual(expect.objectContaining({ type: 'order.refundRequested', reason: 'ticketsLost', paymentId: 'p1' }));
   });
 });
 
@@ -167,8 +168,10 @@ describe('order machine properties', () => {
       // Past every deadline: an open order expires; then perform every intent.
       const s = drain(step(drain(r.s, r.now + 1), { type: 'timer.fired', now: r.now + 10 * 3_600_000 }).s, r.now + 10 * 3_600_000 + 1);
       const c = s.context;
-      expect(['COMPLETED', 'FAILED', 'CANCELLED']).toContain(c.status);
-      if (c.status !== 'COMPLETED') expect(c.lines.every((l) => l.state === 'released' || l.state === 'refused')).toBe(true);
+      expect(['COMPLETED', 'FAILED', 'CANCELLED', 'REFUND_PENDING']).toContain(c.status);
+      // A paid order whose tickets could not all be had asks for its money back instead of completing.
+      if (c.status === 'REFUND_PENDING') expect(c.refundRequired && c.refund?.status === 'PENDING' && c.payment?.status === 'COMPLETED').toBe(true);
+      else if (c.status !== 'COMPLETED') expect(c.lines.every((l) => l.state === 'released' || l.state === 'refused')).toBe(true);
       else expect(c.lines.every((l) => l.state === 'confirmed') || c.refundRequired).toBe(true);
     }), { numRuns: 1_000 });
   });
@@ -183,5 +186,34 @@ describe('order machine properties', () => {
         expect(again.events).toEqual([]);
       }
     }), { numRuns: 1_000 });
+  });
+  it('order - an organizer refund of a paid order: REFUND_PENDING once, REFUNDED with order.refunded on the answer for its transaction', () => {
+    let s = reserveAll(created(1)[0], 1_000);
+    s = step(s, { type: 'order.paymentCreated', paymentId: 'p1', paymentUrl: 'http://x', provider: 'sandbox', now: 2 }).s;
+    s = drain(pay(s, 3).s, 4);
+    expect(s.context.status).toBe('COMPLETED');
+    const asked = step(s, { type: 'order.refund', requestedBy: 'org1', reason: 'organizer', now: 5 });
+    expect(asked.s.value).toBe('refundPending');
+    expect(asked.events).toEqual([expect.objectContaining({ type: 'order.refundRequested', paymentId: 'p1', providerTxnId: 't1', amountMinor: 1_000, reason: 'organizer' })]);
+    // A replayed refund changes nothing and asks nothing again.
+    expect(step(asked.s, { type: 'order.refund', requestedBy: 'org1', reason: 'organizer', now: 6 }).events).toEqual([]);
+    // An answer for another transaction (a second payment) does not touch the order.
+    const other = step(asked.s, { type: 'order.refunded', refundId: 'rf_b', paymentId: 'p1', providerTxnId: 't2', amountMinor: 1_000, now: 7 });
+    expect(other.events).toEqual([]);
+    const done = step(asked.s, { type: 'order.refunded', refundId: 'rf_a', paymentId: 'p1', providerTxnId: 't1', amountMinor: 1_000, now: 8 });
+    expect(done.s.context).toMatchObject({ status: 'REFUNDED', refund: { status: 'REFUNDED', refundId: 'rf_a', reason: 'organizer' } });
+    expect(done.events).toEqual([expect.objectContaining({ type: 'order.refunded', orderId: 'ord_1', eventId: 'ev1', userId: 'u1', refundId: 'rf_a' })]);
+    expect(step(done.s, { type: 'order.refunded', refundId: 'rf_a', paymentId: 'p1', providerTxnId: 't1', amountMinor: 1_000, now: 9 }).events).toEqual([]);
+  });
+
+  it('order - a late payment the payments side refunds turns a cancelled order into REFUND_PENDING', () => {
+    let s = reserveAll(created(1)[0], 1_000);
+    s = step(s, { type: 'order.paymentCreated', paymentId: 'p1', paymentUrl: 'http://x', provider: 'sandbox', now: 2 }).s;
+    s = drain(step(s, { type: 'timer.fired', now: TTL }).s, TTL);
+    expect(s.context.status).toBe('CANCELLED');
+    const r = step(s, { type: 'order.refundRequested', refundId: 'rf_x', paymentId: 'p1', providerTxnId: 'late1', amountMinor: 1_000, reason: 'paidAfterCancel', now: TTL + 1 });
+    expect(r.s.context).toMatchObject({ status: 'REFUND_PENDING', refund: { status: 'PENDING', reason: 'paidAfterCancel', refundId: 'rf_x' } });
+    const done = step(r.s, { type: 'order.refunded', refundId: 'rf_x', paymentId: 'p1', providerTxnId: 'late1', amountMinor: 1_000, now: TTL + 2 });
+    expect(done.s.context.status).toBe('REFUNDED');
   });
 });

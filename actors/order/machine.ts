@@ -21,11 +21,13 @@ export function phaseOf(c: OrderContext): OrderPhase {
     case S.Pending: return 'awaitingPayment';
     case S.Confirming: return 'confirming';
     case S.Completed: return 'completed';
+    case S.RefundPending: return 'refundPending';
+    case S.Refunded: return 'refunded';
     default: return c.lines.some((l) => l.state === L.Releasing) ? 'compensating' : c.status === S.Failed ? 'failed' : 'cancelled';
   }
 }
 
-const PHASES: OrderPhase[] = ['creating', 'reserving', 'awaitingPayment', 'confirming', 'compensating', 'completed', 'failed', 'cancelled'];
+const PHASES: OrderPhase[] = ['creating', 'reserving', 'awaitingPayment', 'confirming', 'compensating', 'completed', 'failed', 'cancelled', 'refundPending', 'refunded'];
 
 /** The one action: decide, assign, emit. */
 const apply = enqueueActions<OrderContext, OrderMachineEvent, undefined, OrderMachineEvent, never, never, never, never, OrderEvent>(
@@ -58,6 +60,7 @@ export const orderMachine = setup({
   states: {
     creating: phase('creating'), reserving: phase('reserving'), awaitingPayment: phase('awaitingPayment'), confirming: phase('confirming'),
     compensating: phase('compensating'), completed: phase('completed'), failed: phase('failed'), cancelled: phase('cancelled'),
+    refundPending: phase('refundPending'), refunded: phase('refunded'),
   },
 });
 

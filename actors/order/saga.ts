@@ -9,6 +9,7 @@ import { LineState as L, OrderStatus as S } from '../../contracts/kinds/order.js
 import { baseOf, compensate, complete, confirmAll, releaseIntent, settleReclaim, startReclaim, type Step } from './compensations.js';
 import { OrderEventType as T, type OrderEvent } from './events.js';
 import type { OrderContext, OrderLine, OrderMachineEvent } from './types.js';
+import { onRefund, onRefundAnswer, onRefundRequested } from './refunds.js';
 import { viewOf } from './view.js';
 
 type Ev<K extends OrderMachineEvent['type']> = Extract<OrderMachineEvent, { type: K }>;
@@ -142,5 +143,9 @@ export function decide(c: OrderContext, e: OrderMachineEvent): Step {
       return { ctx, emitted: [{ type: T.CompensationStuck, ...baseOf(c, e.now), classId: e.classId, attempts: e.attempts, error: e.error }] };
     }
     case 'timer.fired': return onTimer(c, e.now);
+    case 'order.refund': return onRefund(c, e);
+    case 'order.refundRequested': return onRefundRequested(c, e);
+    case 'order.refunded':
+    case 'order.refundFailed': return onRefundAnswer(c, e);
   }
 }

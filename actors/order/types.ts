@@ -34,6 +34,18 @@ export interface OrderPayment {
   currency?: string;
 }
 
+/** The order's refund (the money of its own payment going back). */
+export interface OrderRefund {
+  status: 'PENDING' | 'REFUNDED' | 'FAILED';
+  reason: string;
+  amountMinor: number;
+  currency: string;
+  paymentId?: string;
+  providerTxnId?: string;
+  refundId?: string;
+  requestedBy?: string;
+}
+
 /** The persisted context of one order. */
 export interface OrderContext {
   orderId: string;
@@ -51,6 +63,8 @@ export interface OrderContext {
   paymentRequested: boolean;
   failureReason?: string;
   refundRequired?: boolean;
+  /** Set once money of this order goes back (status REFUND_PENDING, then REFUNDED). */
+  refund?: OrderRefund;
   /** A succeeded payment arrived while the order was failed or cancelled: honour it (re-reserve) once releases end. */
   latePayment: boolean;
   /** True while a late payment is being honoured: re-reserving, then confirming. */
@@ -97,9 +111,14 @@ export type OrderMachineEvent =
   | { type: 'order.confirmed'; classId: string; now: number }
   | { type: 'order.confirmRefused'; classId: string; code: string; now: number }
   | { type: 'order.released'; classId: string; attempt: number; late?: boolean; now: number }
+  | { type: 'order.refund'; requestedBy: string; reason: 'organizer' | 'eventCancelled'; now: number }
+  | { type: 'order.refundRequested'; refundId: string; paymentId: string; providerTxnId: string; amountMinor: number; reason: string; now: number }
+  | { type: 'order.refunded'; refundId: string; paymentId: string; providerTxnId: string; amountMinor: number; now: number }
+  | { type: 'order.refundFailed'; refundId: string; paymentId: string; providerTxnId: string; reason: string; now: number }
   | { type: 'order.compensationStuck'; classId: string; attempts: number; error: string; now: number }
   | { type: 'timer.fired'; now: number };
 
 /** Machine state values (phases of the saga, G6). */
 export type OrderPhase =
-  | 'creating' | 'reserving' | 'awaitingPayment' | 'confirming' | 'compensating' | 'completed' | 'failed' | 'cancelled';
+  | 'creating' | 'reserving' | 'awaitingPayment' | 'confirming' | 'compensating' | 'completed' | 'failed' | 'cancelled'
+  | 'refundPending' | 'refunded';

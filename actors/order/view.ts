@@ -19,6 +19,10 @@ export function viewOf(c: OrderContext): OrderView {
   if (c.payment) view.payment = { paymentId: c.payment.paymentId, provider: c.payment.provider, paymentUrl: c.payment.paymentUrl, status: c.payment.status };
   if (c.failureReason !== undefined) view.failureReason = c.failureReason;
   if (c.refundRequired) view.refundRequired = true;
+  if (c.refund) {
+    view.refund = { status: c.refund.status, reason: c.refund.reason, amountMinor: c.refund.amountMinor, currency: c.refund.currency };
+    if (c.refund.refundId) view.refund.refundId = c.refund.refundId;
+  }
   return view;
 }
 

@@ -13,6 +13,10 @@ import { UserId } from './event.js';
 export const OrderStatus = {
   Creating: 'CREATING', Reserving: 'RESERVING', Pending: 'PENDING', Confirming: 'CONFIRMING',
   Completed: 'COMPLETED', Failed: 'FAILED', Cancelled: 'CANCELLED',
+  /** Paid, but the money is going back (the organizer refunded, the event was cancelled, or the payment could not buy the tickets). */
+  RefundPending: 'REFUND_PENDING',
+  /** The money went back to the buyer; the order's tickets are void. */
+  Refunded: 'REFUNDED',
 } as const;
 export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
 
@@ -85,6 +89,21 @@ export const OrderCommands = {
     classId: ClassId, attempt: Type.Optional(Type.Integer({ minimum: 0 })),
     late: Type.Optional(Type.Boolean({ description: 'answers the second release of a hold that landed after its first release (command id ends with :late)' })),
   }),
+  /**
+   * Refund a paid order (an event admin, checked by the gateway, or the event-cancellation
+   * consumer): COMPLETED → REFUND_PENDING with `order.refundRequested`. Repeats answer the order.
+   */
+  refund: Command({
+    requestedBy: Text(128), reason: Type.Union([Type.Literal('organizer'), Type.Literal('eventCancelled')]),
+    /** When set, the order must belong to this event (else ORDER_NOT_FOUND): the gateway checked the caller's role on it. */
+    eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  }),
+  /** The payments side asked a refund of money this order's payment received (a flagged late payment). */
+  refundRequested: Command({ refundId: Text(64), paymentId: Text(64), providerTxnId: Text(128), amountMinor: Minor, reason: Text(64) }),
+  /** The provider refunded a transaction of this order: REFUND_PENDING → REFUNDED with `order.refunded`. */
+  refunded: Command({ refundId: Text(64), paymentId: Text(64), providerTxnId: Text(128), amountMinor: Minor }),
+  /** The provider refused the refund: the order stays REFUND_PENDING, its refund FAILED (operators act). */
+  refundFailed: Command({ refundId: Text(64), paymentId: Text(64), providerTxnId: Text(128), reason: Reason }),
   /** The saga worker could not perform a compensation after repeated tries: surfaced, never only logged (G10 rule 9). */
   compensationStuck: Command({ classId: ClassId, attempts: Type.Integer({ minimum: 1 }), error: Reason }),
 };
@@ -102,6 +121,15 @@ export const OrderPaymentView = Type.Object({
   status: Type.Union([Type.Literal('PENDING'), Type.Literal('PROCESSING'), Type.Literal('COMPLETED'), Type.Literal('FAILED')]),
 });
 
+/** The refund of the order, when money goes (or went) back. */
+export const OrderRefundView = Type.Object({
+  status: Type.Union([Type.Literal('PENDING'), Type.Literal('REFUNDED'), Type.Literal('FAILED')]),
+  reason: Type.String({ description: 'organizer, eventCancelled, ticketsLost, paidAfterCancel, paidAfterFailure' }),
+  amountMinor: Type.Integer(),
+  currency: Type.String(),
+  refundId: Type.Optional(Type.String()),
+});
+
 /** Every verb's reply: the order as its owner sees it. */
 export const OrderView = Type.Object({
   orderId: Type.String(),
@@ -116,6 +144,7 @@ export const OrderView = Type.Object({
   payment: Type.Optional(OrderPaymentView),
   failureReason: Type.Optional(Type.String()),
   refundRequired: Type.Optional(Type.Boolean()),
+  refund: Type.Optional(OrderRefundView),
   createdAt: EpochMs,
   updatedAt: EpochMs,
   expiresAt: EpochMs,

@@ -58,6 +58,10 @@ export const payments = pgTable(
     providerResponse: jsonb('provider_response').$type<Record<string, unknown>>(),
     flags: jsonb('flags').$type<PaymentFlags>().notNull().default({}),
     version: integer('version').notNull().default(1),
+    /** Refunds of money taken for this payment: null (none), PENDING, REFUNDED or FAILED (`payment_refunds` holds each). */
+    refundStatus: text('refund_status'),
+    refundedAmountMinor: bigint('refunded_amount_minor', { mode: 'number' }).notNull().default(0),
+    refundedAt: timestamp('refunded_at', tz),
     createdAt: timestamp('created_at', tz).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', tz).notNull().defaultNow(),
   },
@@ -69,7 +73,67 @@ export const payments = pgTable(
     check('payments_status_ck', sql`${t.status} in ('PENDING', 'COMPLETED', 'FAILED', 'CANCELED')`),
     check('payments_provider_ck', sql`${t.provider} in ('zalopay', 'payos', 'vnpay', 'sandbox')`),
     check('payments_amount_ck', sql`${t.amountMinor} >= 0`),
+    check('payments_refund_status_ck', sql`${t.refundStatus} is null or ${t.refundStatus} in ('PENDING', 'REFUNDED', 'FAILED')`),
   ],
+);
+
+/**
+ * One refund of one money transfer (`provider`, `provider_txn_id`): the unique pair is what makes
+ * a refund happen at most once, whichever path asks for it (a flagged callback, the order, an
+ * organizer, an event cancellation). `id` is the idempotent refund request id sent to the
+ * provider (ZaloPay `m_refund_id`, PayOS `x-idempotency-key`, VNPay `vnp_RequestId`, sandbox
+ * `refundId`), derived from the pair. Status: REQUESTED → SUBMITTED (provider still processing)
+ * → SUCCEEDED | FAILED.
+ */
+export const paymentRefunds = pgTable(
+  'payment_refunds',
+  {
+    id: text('id').primaryKey(),
+    paymentId: uuid('payment_id').notNull(),
+    orderId: text('order_id').notNull(),
+    orderCode: text('order_code').notNull(),
+    userId: text('user_id').notNull(),
+    provider: text('provider').notNull(),
+    providerTxnId: text('provider_txn_id').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    reason: text('reason').notNull(),
+    requestedBy: text('requested_by'),
+    status: text('status').notNull().default('REQUESTED'),
+    providerRefundId: text('provider_refund_id'),
+    providerRequest: jsonb('provider_request').$type<Record<string, unknown>>(),
+    providerResponse: jsonb('provider_response').$type<Record<string, unknown>>(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', tz).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', tz).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', tz),
+  },
+  (t) => [
+    uniqueIndex('payment_refunds_txn_uq').on(t.provider, t.providerTxnId),
+    index('payment_refunds_order_ix').on(t.orderId),
+    index('payment_refunds_payment_ix').on(t.paymentId),
+    check('payment_refunds_status_ck', sql`${t.status} in ('REQUESTED', 'SUBMITTED', 'SUCCEEDED', 'FAILED')`),
+    check('payment_refunds_amount_ck', sql`${t.amountMinor} > 0`),
+  ],
+);
+
+/**
+ * The local sandbox provider's own ledger of refunds it executed (the provider side of the
+ * sandbox refund contract): one row per refund request id, so a retried request refunds once,
+ * and at most the paid amount per transaction.
+ */
+export const sandboxRefunds = pgTable(
+  'sandbox_refunds',
+  {
+    refundId: text('refund_id').primaryKey(),
+    providerTxnId: text('provider_txn_id').notNull(),
+    orderCode: text('order_code').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    createdAt: timestamp('created_at', tz).notNull().defaultNow(),
+  },
+  (t) => [index('sandbox_refunds_txn_ix').on(t.providerTxnId)],
 );
 
 /**
@@ -120,5 +184,7 @@ export const paymentInbox = pgTable(
 export type PaymentRow = typeof payments.$inferSelect;
 /** A row of `payment_outbox` as read. */
 export type PaymentOutboxRow = typeof paymentOutbox.$inferSelect;
+/** A row of `payment_refunds` as read. */
+export type PaymentRefundRow = typeof paymentRefunds.$inferSelect;
 /** A row of `payment_inbox` as read. */
 export type PaymentInboxRow = typeof paymentInbox.$inferSelect;

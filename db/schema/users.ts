@@ -20,6 +20,8 @@ export const users = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
+    /** The language mails are written in (`en`, `vi`), from the sign-up's `locale` or `Accept-Language`. */
+    locale: text('locale').notNull().default('en'),
     passwordHash: text('password_hash').notNull(),
     emailVerifiedAt: timestamp('email_verified_at', tz),
     /** Platform-wide roles, e.g. `['admin']` for an operator who approves events. */

@@ -11,6 +11,7 @@ import {
   type Accounts,
 } from '../../accounts/index.js';
 import { Type } from '../../contracts/index.js';
+import { localeFromAcceptLanguage } from '../../mailer/index.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { problem, userOf } from './shared.js';
@@ -31,7 +32,7 @@ export function authRoutes(accounts: Accounts): AnyRoute[] {
       description: 'The password must pass the policy (`ACCOUNT_PASSWORD_TOO_WEAK` lists the reasons). Emails are compared case-insensitively.',
       body: RegisterBody,
       responses: { 201: PublicUser, 409: problem('Email already registered (ACCOUNT_EMAIL_TAKEN)') },
-      handler: async (ctx) => ({ status: 201, body: await accounts.register(ctx.body) }),
+      handler: async (ctx) => ({ status: 201, body: await accounts.register({ ...ctx.body, locale: ctx.body.locale ?? localeFromAcceptLanguage(ctx.request.headers['accept-language']) }) }),
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/auth/login', summary: 'Sign in: access token + refresh token', tags: TAGS, auth: 'none',

@@ -17,7 +17,10 @@ import { historyRoutes, type HistoryRouteDeps } from './history.js';
 import { meRoutes } from './me.js';
 import { orderRoutes, type OrderRouteDeps } from './orders.js';
 import { paymentRoutes, type PaymentRouteDeps } from './payments.js';
+import { organizerRoutes, type OrganizerRouteDeps } from './organizer.js';
 import { queueRoutes } from './queue.js';
+import { organizerRefundRoutes, sandboxRefundRoutes } from './refunds.js';
+import { createSandboxRefundDesk } from '../../payments/index.js';
 import { ticketClassRoutes } from './ticket-classes.js';
 
 export { authRateLimit, isCredentialRoute } from './auth-rate-limit.js';
@@ -43,11 +46,16 @@ export interface RouteDeps {
   history?: HistoryRouteDeps;
   /** Create, read and cancel orders (the saga's fast path); left out without it. */
   orders?: OrderRouteDeps;
+  /** Organizer views of an event (orders, attendees, sales over time, check-in progress, CSV); left out without it. */
+  organizer?: OrganizerRouteDeps;
 }
 
 /** Every application route: accounts (`/auth`, `/me`, internal lookup), events, ticket classes, catalog listings. */
 export function createRoutes(deps: RouteDeps): AnyRoute[] {
   const orderReads = [...(deps.payments ? paymentRoutes(deps.payments) : []), ...(deps.history ? historyRoutes(deps.history) : [])];
-  const orders = deps.orders ? orderRoutes(deps.orders) : [];
-  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders];
+  const orders = deps.orders ? [...orderRoutes(deps.orders), ...organizerRefundRoutes()] : [];
+  const refundDesk = deps.payments
+    ? sandboxRefundRoutes(createSandboxRefundDesk(deps.payments.db, deps.payments.config.sandboxPaymentSecret), () => deps.payments!.config.sandboxPayEnabled === 1) : [];
+  const organizer = deps.organizer ? organizerRoutes(deps.organizer) : [];
+  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders, ...refundDesk, ...organizer];
 }

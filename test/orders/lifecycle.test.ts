@@ -90,7 +90,7 @@ describe('orders - lifecycle', () => {
     expect((await s.classView(a!)).reserved).toBe(0);
   });
 
-  it('orders - a payment after the cancel re-reserves when tickets are left, else completes with refundRequired', async () => {
+  it('orders - a payment after the cancel re-reserves when tickets are left, else is REFUND_PENDING (ticketsLost)', async () => {
     const [a] = await s.publishEvent('ev-late', [{ total: 2 }]);
     const first = await buy('ev-late', a!, 1);
     const second = await buy('ev-late', a!, 1);
@@ -102,8 +102,9 @@ describe('orders - lifecycle', () => {
     // Someone else takes the last ticket; the second late payment finds none.
     await buy('ev-late', a!, 1);
     await paid(second.order, 'late-2');
-    const refund = await until(async () => { const o = await getOrder(second.order.orderId, second.u.id); return o.status === 'COMPLETED' && o; }, 'refund flagged');
-    expect(refund).toMatchObject({ refundRequired: true, payment: { status: 'COMPLETED' } });
+    // Paid, but its tickets are gone: the order asks for its money back (REFUND_PENDING), never COMPLETED with a refused line.
+    const refund = await until(async () => { const o = await getOrder(second.order.orderId, second.u.id); return o.status === 'REFUND_PENDING' && o; }, 'refund requested');
+    expect(refund).toMatchObject({ refundRequired: true, payment: { status: 'COMPLETED' }, refund: { status: 'PENDING', reason: 'ticketsLost' } });
     expect(await s.classView(a!)).toMatchObject({ sold: 1, reserved: 1, available: 0 });
   });
 });

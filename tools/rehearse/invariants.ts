@@ -23,6 +23,8 @@ export interface Verdicts {
   no_slot_leaked: Verdict;
   no_double_admission: Verdict;
   paid_orders_completed: Verdict;
+  /** Every order whose money could not buy its tickets (refundRequired / a refund) got it back: REFUNDED. */
+  refunds_equal_flagged: Verdict;
   fifo_after_opening: Verdict;
   pre_queue_seed_order: Verdict;
 }
@@ -38,7 +40,7 @@ export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord
   let classes: Tc[] = [];
   let sales = new Map<string, number>();
   let queue: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
-  let orderViews: Array<{ status: string; refundRequired?: boolean; lines: Array<{ classId: string; quantity: number }> } | undefined> = [];
+  let orderViews: Array<{ status: string; refundRequired?: boolean; refund?: { status: string }; lines: Array<{ classId: string; quantity: number }> } | undefined> = [];
   for (let round = 0; ; round++) {
     classes = ((await api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, auth)).body?.items ?? []) as Tc[];
     const s = await api('GET', `/api/v1/events/${sale.eventId}/sales`, auth);
@@ -61,7 +63,16 @@ export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord
   const paidIdx = new Set(paid.map((p) => p.a.orderId));
   const paidBad = all.map((x, i) => ({ x, v: orderViews[i] })).filter(({ x, v }) => paidIdx.has(x.a.orderId) && x.a.outcome === 'completed' && !(v?.status === 'COMPLETED' || v?.refundRequired === true));
 
+  // Refunds run after the sale settles (provider round trip): give flagged orders the rest of the settle time.
+  const flaggedIdx = orderViews.flatMap((ov, i) => (ov?.refundRequired || ov?.refund ? [i] : []));
+  while (flaggedIdx.some((i) => orderViews[i]?.refund?.status !== 'REFUNDED') && Date.now() < until + 30_000) {
+    await sleep(1_000);
+    for (const i of flaggedIdx) if (orderViews[i]?.refund?.status !== 'REFUNDED') orderViews[i] = (await api('GET', `/api/v1/orders/${all[i]!.a.orderId}`, { token: all[i]!.token })).body;
+  }
+  const refundedCount = flaggedIdx.filter((i) => orderViews[i]?.refund?.status === 'REFUNDED').length;
+
   const v: Partial<Verdicts> = {
+    refunds_equal_flagged: { ok: refundedCount === flaggedIdx.length, detail: `${flaggedIdx.length} orders whose payment could not buy their tickets, ${refundedCount} REFUNDED` },
     sold_equals_completed_lines: {
       ok: classes.length === sale.classIds.length && soldBad.length === 0,
       detail: classes.map((c) => `${c.classId}: sold ${c.sold}/${c.total}, sales route ${sales.get(c.classId) ?? 0}, completed order lines ${completedLines.get(c.classId) ?? 0}`).join('; '),
