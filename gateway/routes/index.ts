@@ -18,6 +18,7 @@ import { meRoutes } from './me.js';
 import { orderRoutes, type OrderRouteDeps } from './orders.js';
 import { paymentRoutes, type PaymentRouteDeps } from './payments.js';
 import { queueRoutes } from './queue.js';
+import { queueControlRoutes } from './queue-controls.js';
 import { ticketClassRoutes } from './ticket-classes.js';
 
 export { authRateLimit, isCredentialRoute } from './auth-rate-limit.js';
@@ -30,7 +31,7 @@ export { orderRoutes } from './orders.js';
 export type { OrderRouteDeps } from './orders.js';
 
 /** Routes that only need NATS: events, ticket classes, the waitroom. */
-export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes];
+export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes, ...queueControlRoutes];
 
 /** The services route modules are bound to. */
 export interface RouteDeps {
