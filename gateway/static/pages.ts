@@ -34,6 +34,7 @@ function listFiles(dir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
+      if (name.startsWith('.')) continue; // Vite's manifest and other dot files are build metadata, not pages
       const full = join(d, name);
       if (statSync(full).isDirectory()) { walk(full); continue; }
       const path = '/' + relative(dir, full).split(sep).join('/');
