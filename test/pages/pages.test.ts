@@ -10,6 +10,7 @@
  * main pages. Screenshots of the waiting room and the console go to docs/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { apiFor, grantPlatformAdmin, publishEvent, sandboxPay, signUp, until, waitOrder, type Api, type User } from '../e2e/client.js';
@@ -207,5 +208,43 @@ describe('pages', () => {
     expect((await fetch(`${s.url}/.vite/manifest.json`)).status).toBe(404);
     // No third-party request: every src/href in the page is same-origin.
     expect(body.match(/(?:src|href)="https?:\/\//g)).toBeNull();
+  });
+
+  it("pages - the console's controls and stream refuse anyone but the event's configuring staff, and change nothing when refused", async () => {
+    const ev = await publishEvent(api, organizer, admin, { name: 'Guarded sale', classes: [{ total: 10 }], waitroom: { maxConcurrent: 1 } });
+    const [buyer, viewer, b2, b3] = [await signUp(api, 'buyer'), await signUp(api, 'viewer'), await signUp(api, 'buyer'), await signUp(api, 'buyer')];
+    for (const u of [buyer, b2, b3]) await join(u, ev.eventId);
+    expect((await api('PUT', `/api/v1/events/${ev.eventId}/roles/${viewer.id}`, { token: organizer.token, key: `role-${viewer.id}`, body: { role: 'viewer' } })).status).toBe(200);
+    const before = await publicQueue(ev.eventId);
+
+    // A buyer (the event is public: they may read it) and a viewer may not pause, resume or change the slots.
+    for (const [who, u] of [['buyer', buyer], ['viewer', viewer]] as const) {
+      for (const [method, path, body] of [['POST', 'pause', undefined], ['POST', 'resume', undefined], ['PUT', 'slots', { maxConcurrent: 500 }]] as const) {
+        const r = await api<{ error: { code: string } }>(method, `/api/v1/events/${ev.eventId}/queue/${path}`, { token: u.token, ...(body ? { body } : {}) });
+        expect([who, path, r.status, r.body.error.code]).toEqual([who, path, 403, 'EVENT_FORBIDDEN']);
+      }
+    }
+    expect((await api('POST', `/api/v1/events/${ev.eventId}/queue/pause`)).status).toBe(401);
+    for (const bad of [{ maxConcurrent: 0 }, { maxConcurrent: 100_000 }, { maxConcurrent: 'all' }, {}]) {
+      expect((await api('PUT', `/api/v1/events/${ev.eventId}/queue/slots`, { token: organizer.token, body: bad })).status).toBe(400);
+    }
+    const after = await publicQueue(ev.eventId);
+    expect([after.paused ?? false, after.cursor, after.slotsInUse]).toEqual([false, before.cursor, before.slotsInUse]);
+
+    // The organizer raises the slots: the next two are called at once.
+    const raised = await api<{ maxConcurrent: number; cursor: number }>('PUT', `/api/v1/events/${ev.eventId}/queue/slots`, { token: organizer.token, body: { maxConcurrent: 3 } });
+    expect([raised.status, raised.body.maxConcurrent, raised.body.cursor]).toEqual([200, 3, 3]);
+
+    // The console stream: no token 401, a buyer 403, a viewer (seeSales) and the organizer are let in.
+    const upgrade = (token?: string) => new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/v1/events/${ev.eventId}/console/ws`, token ? ['tb.console.v1', `bearer.${token}`] : []);
+      ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+      ws.on('open', () => { resolve(101); ws.close(); });
+      ws.on('error', (err) => reject(err));
+    });
+    expect(await upgrade()).toBe(401);
+    expect(await upgrade(buyer.token)).toBe(403);
+    expect(await upgrade(viewer.token)).toBe(101);
+    expect(await upgrade(organizer.token)).toBe(101);
   });
 });
