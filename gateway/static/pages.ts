@@ -74,7 +74,7 @@ export function pagesMiddleware(opts: PagesOptions): Middleware {
         return { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: new TextEncoder().encode('The pages are not built: run `npm run build:web`.\n') };
       }
       const file = files.get(path);
-      if (file && path !== '/index.html') return respond(file, file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (file) return respond(file, file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
       // An asset that does not exist is a 404, not the page (a stale hashed name after a deploy).
       if (path.startsWith('/assets/') || extname(path) !== '') return;
       return respond(index, 'no-cache');
