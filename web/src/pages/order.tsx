@@ -10,6 +10,12 @@ const SETTLED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 function OrderStatus({ id }: { id: string }) {
   const [order, setOrder] = useState<OrderView | undefined>();
   const [error, setError] = useState('');
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (!order) return;
+    api<{ items: Array<{ classId: string; name: string }> }>('GET', `/api/v1/events/${order.eventId}/ticket-classes`)
+      .then((r) => setNames(Object.fromEntries(r.items.map((c) => [c.classId, c.name]))), () => undefined);
+  }, [order?.eventId]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let live = true;
@@ -35,7 +41,7 @@ function OrderStatus({ id }: { id: string }) {
     <table>
       <caption>{t('order.lines')}</caption>
       <thead><tr><th scope="col">{t('event.class')}</th><th scope="col">{t('order.quantity')}</th><th scope="col">{t('order.state')}</th></tr></thead>
-      <tbody>{order.lines.map((l) => <tr key={l.classId}><td>{l.classId}</td><td>{l.quantity}</td><td>{l.state}</td></tr>)}</tbody>
+      <tbody>{order.lines.map((l) => <tr key={l.classId}><td>{names[l.classId] ?? l.classId}</td><td>{l.quantity}</td><td>{l.state}</td></tr>)}</tbody>
     </table>
     {order.status === 'PENDING' && order.payment?.paymentUrl && <p><a class="button" href={order.payment.paymentUrl}>{t('order.payNow')}</a></p>}
   </>;
