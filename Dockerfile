@@ -1,6 +1,6 @@
 # TicketBottle application image: one image for actor nodes (default CMD), gateways and the
 # migration job; docker-compose.yml picks the entry point with `command:`.
-# TypeScript runs through tsx (a runtime dependency), so there is no build step.
+# TypeScript runs through tsx (a runtime dependency); the only build step is the web pages (Vite).
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -13,6 +13,8 @@ RUN npm ci --no-audit --no-fund && npm cache clean --force
 
 # The project (.dockerignore keeps the host's node_modules, .data, dist and .git out).
 COPY . .
+# The web pages (web/dist), which the gateway serves: built here, where Vite (a dev dependency) is installed.
+RUN npx tsx web/build.ts --force --check
 
 ENV NODE_ENV=production
 USER node

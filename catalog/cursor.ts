@@ -7,12 +7,15 @@
  */
 import { TbError, fnv1a32 } from '../contracts/index.js';
 
-/** The sort key after which the next page starts. */
+/** Which way a cursor pages: rows after its key (`next`, the default) or before it (`prev`). */
+export type CursorDir = 'next' | 'prev';
+
+/** The sort key after (or, with `dir: 'prev'`, before) which the page starts. */
 export type CursorKey =
   /** Listing order `(starts_at, event_id)` ascending. */
-  | { mode: 'time'; startsAt: number; id: string }
+  | { mode: 'time'; startsAt: number; id: string; dir?: CursorDir }
   /** Search order `(rank desc, event_id asc)`. */
-  | { mode: 'rank'; rank: number; id: string };
+  | { mode: 'rank'; rank: number; id: string; dir?: CursorDir };
 
 const MAX_CURSOR_CHARS = 512;
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -27,7 +30,9 @@ export function filterFingerprint(parts: readonly unknown[]): string {
 
 /** Encode `key` for the filters fingerprinted as `fp`. */
 export function encodeCursor(key: CursorKey, fp: string): string {
-  const body = key.mode === 'time' ? { m: 't', s: key.startsAt, i: key.id, f: fp } : { m: 'r', r: key.rank, i: key.id, f: fp };
+  const base = key.mode === 'time' ? { m: 't', s: key.startsAt, i: key.id, f: fp } : { m: 'r', r: key.rank, i: key.id, f: fp };
+  // Backward cursors say so; forward ones stay as they were, so cursors issued before keep working.
+  const body = key.dir === 'prev' ? { ...base, d: 'p' } : base;
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
@@ -51,11 +56,13 @@ export function decodeCursor(cursor: string, fp: string, mode: CursorKey['mode']
   const b = body as Record<string, unknown>;
   if (typeof b.i !== 'string' || !ID.test(b.i)) throw invalid('not a cursor');
   if (b.f !== fp) throw invalid('issued for other filters');
+  if (b.d !== undefined && b.d !== 'p') throw invalid('not a cursor');
+  const dir = b.d === 'p' ? { dir: 'prev' as const } : {};
   if (mode === 'time') {
     if (b.m !== 't' || !Number.isSafeInteger(b.s)) throw invalid('issued for another ordering');
     if ((b.s as number) < 0 || (b.s as number) > MAX_EPOCH_MS) throw invalid('not a cursor');
-    return { mode, startsAt: b.s as number, id: b.i };
+    return { mode, startsAt: b.s as number, id: b.i, ...dir };
   }
   if (b.m !== 'r' || typeof b.r !== 'number' || !Number.isFinite(b.r)) throw invalid('issued for another ordering');
-  return { mode, rank: b.r, id: b.i };
+  return { mode, rank: b.r, id: b.i, ...dir };
 }

@@ -43,25 +43,54 @@ function check<T>(schema: TSchema, value: unknown): T {
 }
 
 const PUBLIC = sql`e.status = 'PUBLISHED' and e.is_public`;
+/** Most categories one listing may ask for at once. */
+const MAX_CATEGORIES = 20;
 
+/**
+ * One page. A `next` cursor (or none) reads forward from its key; a `prev` cursor reads the
+ * `limit` rows just before its key (in reverse order, then flipped), so both directions are one
+ * keyset query. `nextCursor` is set when rows follow the page, `prevCursor` when rows precede it
+ * (after a forward cursor: always, the cursor's own row is before; at the start: never).
+ */
 async function page(db: Db, where: SQL[], limit: number, fp: string, search: SQL | undefined, cursor: CursorKey | undefined): Promise<CatalogEventPage> {
   const rank = search ? sql`ts_rank(e.search_vector, ${search})::float8` : sql`0::float8`;
+  const back = cursor?.dir === 'prev';
   if (search) where.push(sql`e.search_vector @@ ${search}`);
-  if (cursor?.mode === 'time') where.push(sql`(e.starts_at, e.event_id) > (${new Date(cursor.startsAt).toISOString()}::timestamptz, ${cursor.id})`);
-  if (cursor?.mode === 'rank') where.push(sql`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and e.event_id > ${cursor.id}))`);
-  const order = search ? sql`rank desc, e.event_id asc` : sql`e.starts_at asc, e.event_id asc`;
+  if (cursor?.mode === 'time') {
+    const key = sql`(${new Date(cursor.startsAt).toISOString()}::timestamptz, ${cursor.id})`;
+    where.push(back ? sql`(e.starts_at, e.event_id) < ${key}` : sql`(e.starts_at, e.event_id) > ${key}`);
+  }
+  if (cursor?.mode === 'rank') {
+    where.push(back
+      ? sql`(${rank} > ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and e.event_id < ${cursor.id}))`
+      : sql`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and e.event_id > ${cursor.id}))`);
+  }
+  const order = search
+    ? (back ? sql`rank asc, e.event_id desc` : sql`rank desc, e.event_id asc`)
+    : (back ? sql`e.starts_at desc, e.event_id desc` : sql`e.starts_at asc, e.event_id asc`);
   const rows = (await db.execute(sql`select ${EVENT_COLUMNS}, ${rank} as rank from catalog_events e
     where ${sql.join(where, sql` and `)} order by ${order} limit ${limit + 1}`)) as unknown as Row[];
-  const items = rows.slice(0, limit).map(toEventItem);
-  const lastRow = rows.length > limit ? rows[limit - 1] : undefined;
-  let nextCursor: string | null = null;
-  if (lastRow) {
-    const key: CursorKey = search
-      ? { mode: 'rank', rank: Number(lastRow.rank), id: String(lastRow.event_id) }
-      : { mode: 'time', startsAt: Number(lastRow.starts_at), id: String(lastRow.event_id) };
-    nextCursor = encodeCursor(key, fp);
-  }
-  return { items, nextCursor };
+  const more = rows.length > limit;
+  const kept = rows.slice(0, limit);
+  if (back) kept.reverse();
+  const keyOf = (row: Row, dir: 'next' | 'prev'): string => encodeCursor(search
+    ? { mode: 'rank', rank: Number(row.rank), id: String(row.event_id), dir }
+    : { mode: 'time', startsAt: Number(row.starts_at), id: String(row.event_id), dir }, fp);
+  const first = kept[0];
+  const last = kept[kept.length - 1];
+  const hasNext = back ? kept.length > 0 : more;
+  const hasPrev = back ? more : cursor !== undefined && kept.length > 0;
+  return {
+    items: kept.map(toEventItem),
+    nextCursor: hasNext && last ? keyOf(last, 'next') : null,
+    prevCursor: hasPrev && first ? keyOf(first, 'prev') : null,
+  };
+}
+
+/** `categories=a,b` (any of them) and the older single `category`, scrubbed, without duplicates. */
+function categoriesOf(p: CatalogListQuery): string[] {
+  const all = [...(p.categories ?? '').split(','), p.category ?? ''].map(scrub).filter((c) => c.length > 0);
+  return [...new Set(all)].sort();
 }
 
 /** Create the read API over `db`. Invalid parameters throw `CATALOG_INVALID_QUERY`, bad cursors `CATALOG_INVALID_CURSOR` (both 400). */
@@ -70,12 +99,15 @@ export function createCatalog(db: Db): Catalog {
     async listPublic(query = {}) {
       const p = check<CatalogListQuery>(CatalogListQuery, query);
       const q = p.q !== undefined ? scrub(p.q) : '';
-      const category = p.category !== undefined ? scrub(p.category) : undefined;
-      const fp = filterFingerprint(['public', q, category ?? null, p.from ?? null, p.to ?? null]);
+      const categories = categoriesOf(p);
+      if (categories.length > MAX_CATEGORIES) throw new TbError('CATALOG_INVALID_QUERY', { reason: `/categories at most ${MAX_CATEGORIES} categories` });
+      const fp = filterFingerprint(['public', q, categories, p.from ?? null, p.to ?? null]);
       const where: SQL[] = [PUBLIC];
-      if (category) where.push(sql`e.categories @> array[${category}]::text[]`);
+      // Any of the categories (OR): the arrays overlap.
+      if (categories.length) where.push(sql`e.categories && array[${sql.join(categories.map((c) => sql`${c}`), sql`, `)}]::text[]`);
       if (p.from !== undefined) where.push(sql`e.ends_at >= ${new Date(p.from).toISOString()}::timestamptz`);
-      if (p.to !== undefined) where.push(sql`e.starts_at < ${new Date(p.to).toISOString()}::timestamptz`);
+      // `to` is included: a range picked up to a day ends at that day's last millisecond and keeps its events.
+      if (p.to !== undefined) where.push(sql`e.starts_at <= ${new Date(p.to).toISOString()}::timestamptz`);
       const search = q ? sql`websearch_to_tsquery('english'::regconfig, ${q})` : undefined;
       const cursor = p.cursor !== undefined ? decodeCursor(p.cursor, fp, search ? 'rank' : 'time') : undefined;
       return page(db, where, p.limit ?? DEFAULT_LIMIT, fp, search, cursor);

@@ -20,9 +20,10 @@ export const DEFAULT_LIMIT = 20;
 /** Parameters of the public listing (`GET /events`). */
 export const CatalogListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'full-text search (web search syntax: words, "phrases", -not, or) over name, location, description' })),
-  category: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'one category (kept for older clients; `categories` takes several)' })),
+  categories: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000, description: 'comma-separated categories: events in ANY of them (at most 20)' })),
   from: Type.Optional(epoch('only events still running at or after this time (endsAt ≥ from), ms since the Unix epoch')),
-  to: Type.Optional(epoch('only events starting before this time (startsAt < to), ms since the Unix epoch')),
+  to: Type.Optional(epoch('only events starting at or before this time (startsAt ≤ to, included: pass the last ms of the last day picked), ms since the Unix epoch')),
   limit: Type.Optional(Limit),
   cursor: Type.Optional(Cursor),
 }, { additionalProperties: false });
@@ -63,8 +64,12 @@ export type CatalogTicketClassItem = Static<typeof CatalogTicketClassItem>;
 export const CatalogEventDetail = Type.Composite([CatalogEventItem, Type.Object({ ticketClasses: Type.Array(CatalogTicketClassItem) })]);
 export type CatalogEventDetail = Static<typeof CatalogEventDetail>;
 
-/** A page of events; `nextCursor` is null on the last page. */
-export const CatalogEventPage = Type.Object({ items: Type.Array(CatalogEventItem), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+/** A page of events; `nextCursor` is null on the last page, `prevCursor` on the first (pass either back as `cursor`). */
+export const CatalogEventPage = Type.Object({
+  items: Type.Array(CatalogEventItem),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  prevCursor: Type.Union([Type.String(), Type.Null()], { description: 'the page before this one (null on the first page)' }),
+});
 export type CatalogEventPage = Static<typeof CatalogEventPage>;
 
 /** A category with the number of public published events in it. */

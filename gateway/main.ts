@@ -19,6 +19,9 @@ import { createGateway, type Gateway } from './app.js';
 import { createMailer } from '../mailer/index.js';
 import { authRateLimit, createRoutes } from './routes/index.js';
 import type { WebSocketRoute } from './types.js';
+import { defaultPagesDir, pagesMiddleware } from './static/index.js';
+import { createConsoleStream } from './ws/console-stream.js';
+import { createActorClient } from '../contracts/index.js';
 import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute } from './ws/index.js';
 
 const config = loadConfig();
@@ -44,6 +47,11 @@ async function main(): Promise<void> {
     feed: (onEvent) => createQueueFeed(nc, onEvent), publish: (topic, frame) => void served?.publish(topic, frame),
     options: queueStreamOptionsFrom(config), log: log.child({ mod: 'ws' }),
   });
+  const actors = createActorClient(nc, { partitions: config.partitions });
+  const consoles = createConsoleStream({
+    ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), checkAccessToken: syncAccessTokenCheck(config.jwtSecret),
+    verifyAccessToken: (token) => accounts.verifyAccessToken(token), nc, publish: (topic, frame) => void served?.publish(topic, frame), log: log.child({ mod: 'console' }),
+  });
   const paymentStore = createPaymentStore(db.db);
   const history = await openOrderHistoryStore({ db: db.db, mongodbUrl: config.mongodbUrl });
   const routeDeps = {
@@ -57,10 +65,13 @@ async function main(): Promise<void> {
   const gateway = createGateway({
     config, log, nc,
     routes: [...createRoutes(routeDeps), wsStatsRoute(() => stream.stats())],
-    webSocketRoutes: [stream.route as WebSocketRoute<unknown>],
+    webSocketRoutes: [stream.route as WebSocketRoute<unknown>, consoles.route as WebSocketRoute<unknown>],
     verifyAccessToken: (token) => accounts.verifyAccessToken(token),
     readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
-    middlewares: [authRateLimit({ perMinute: config.rateLimitAuthIpPerMin, burst: config.rateLimitAuthIpBurst, maxKeys: config.rateLimitMaxKeys })],
+    middlewares: [
+      authRateLimit({ perMinute: config.rateLimitAuthIpPerMin, burst: config.rateLimitAuthIpBurst, maxKeys: config.rateLimitMaxKeys }),
+      pagesMiddleware({ dir: defaultPagesDir() }),
+    ],
   });
   served = gateway;
   const port = await gateway.listen(config.httpHost, config.httpPort);
@@ -72,6 +83,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'gateway shutting down');
     stream.close();
+    consoles.close();
     gateway.close().then(() => history.close()).then(() => db.close()).then(
       () => {
         log.info('gateway stopped');

@@ -6,7 +6,7 @@
  * join is idempotent by `join:<userId>`), and a checkout token is signed only after the actor
  * has committed the claim, expiring with the slot.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
@@ -40,8 +40,12 @@ export interface QueueServiceOptions {
 
 /** What the gateway routes and the WebSocket streaming use. Every method throws `TbError`. */
 export interface QueueService {
-  /** Join (or find) the user's session; creates the queue lazily from the event's config. */
-  join(eventId: string, userId: string): Promise<UserQueueStatus>;
+  /**
+   * Join (or find) the user's session; creates the queue lazily from the event's config. With
+   * `rejoin`, a user whose session ended by leaving takes a new place at the back (one new place
+   * per left session, however many rejoins race); without it they get their left session.
+   */
+  join(eventId: string, userId: string, opts?: { rejoin?: boolean }): Promise<UserQueueStatus>;
   /** The user's status; when their position has been called, it claims the slot (the poll is a heartbeat). */
   status(eventId: string, userId: string, opts?: { autoClaim?: boolean }): Promise<UserQueueStatus>;
   /**
@@ -111,10 +115,27 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       return view;
     },
 
-    async join(eventId, userId) {
+    async join(eventId, userId, opts = {}) {
       const store = await sessions();
       const existing = await store.getUser(eventId, userId);
-      if (existing) return service.status(eventId, userId);
+      if (existing) {
+        const current = await service.status(eventId, userId);
+        if (!opts.rejoin || current.state !== 'left') return current;
+        // At the back: a new ticket, by a command id derived from the left session, so racing
+        // rejoins (two tabs, a retried request) take ONE place; the session id is derived too,
+        // so they all write the same session, and the compare-and-set keeps a newer one.
+        const prev = existing.session;
+        const joined = await ask<JoinResult>('queue', eventId, 'join', { commandId: `join:${userId}:after:${prev.sessionId}`, userId });
+        const sessionId = `qs_${createHash('sha256').update(`rejoin:${prev.sessionId}`).digest('hex').slice(0, 24)}`;
+        // The status read above may still be recording the outcome (a write of its own): re-read and retry the swap.
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const fresh = await store.getUser(eventId, userId);
+          if (!fresh || fresh.session.sessionId !== prev.sessionId) break; // swapped already (by a racing rejoin)
+          const swapped = await store.replaceUser(eventId, userId, { sessionId, ticket: joined.ticket, joinedAt: joined.joinedAt }, fresh.revision).then(() => true, () => false);
+          if (swapped) break;
+        }
+        return service.status(eventId, userId);
+      }
       if (!known.has(eventId)) {
         const exists = await ask('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }).then(() => true, (err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;

@@ -91,6 +91,16 @@ export class SessionStore {
   }
 
   /** Update the user's session (last writer wins: only advisory fields change after creation). */
+  /**
+   * Replace the user's session by a new one (a rejoin after leaving), only if the user key is
+   * still at `revision` (compare-and-set). Rejects with the KV's conflict error otherwise: another
+   * writer got there first, so re-read.
+   */
+  async replaceUser(eventId: string, userId: string, session: UserSession, revision: number): Promise<void> {
+    await this.kv.put(sessionKey(eventId, session.sessionId), encode({ userId, ticket: session.ticket } satisfies SessionOwner));
+    await this.kv.update(userKey(eventId, userId), encode(session), revision);
+  }
+
   async putUser(eventId: string, userId: string, session: UserSession): Promise<void> {
     await this.kv.put(userKey(eventId, userId), encode(session));
   }

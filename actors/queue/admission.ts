@@ -150,9 +150,9 @@ export function expireDue(ctx: QueueContext, now: number): Step {
   return { ctx: { ...next, slots: withFacts(slots, kept) }, emitted };
 }
 
-/** Call positions after the cursor while a slot is free, the sale is open and not sold out. */
+/** Call positions after the cursor while a slot is free, the sale is open, not sold out and not paused. */
 export function advance(ctx: QueueContext, now: number): Step {
-  if (!isOpen(ctx) || ctx.soldOut) return { ctx, emitted: [] };
+  if (!isOpen(ctx) || ctx.soldOut || ctx.paused) return { ctx, emitted: [] };
   let inUse = slotsInUse(ctx);
   if (inUse >= ctx.maxConcurrent || ctx.cursor >= ctx.joined) return { ctx, emitted: [] };
   const slots = { ...ctx.slots };
@@ -247,4 +247,17 @@ export function updateStock(ctx: QueueContext, available: number, soldOut: boole
   if (soldOut === ctx.soldOut) return { ctx: next, emitted: [] };
   const type = soldOut ? T.SoldOut : T.Resumed;
   return { ctx: next, emitted: [{ type, eventId: ctx.eventId, at: now, available, ...cursorFacts(next, now) }] };
+}
+
+/** Pause or resume admission (staff). Held slots are untouched; resuming refills free slots at once (`settle`). */
+export function setPaused(ctx: QueueContext, paused: boolean): Step {
+  return { ctx: (ctx.paused ?? false) === paused ? ctx : { ...ctx, paused }, emitted: [] };
+}
+
+/**
+ * A new number of checkout slots. Raising it calls the next people at once (`settle` advances);
+ * lowering it ends no held slot: nobody is called until fewer than `maxConcurrent` are held.
+ */
+export function setMaxConcurrent(ctx: QueueContext, maxConcurrent: number): Step {
+  return { ctx: ctx.maxConcurrent === maxConcurrent ? ctx : { ...ctx, maxConcurrent }, emitted: [] };
 }

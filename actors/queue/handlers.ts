@@ -55,6 +55,7 @@ function viewOfSettled(c: QueueContext, now: number, ticket?: number): QueueView
   if (isOpen(c)) { view.seed = c.seed; view.openedAt = c.openedAt!; }
   if (c.opensAt !== undefined) view.opensAt = c.opensAt;
   if (c.available !== undefined) view.available = c.available;
+  if (c.paused) view.paused = true;
   if (ticket !== undefined && ticket <= c.joined) view.you = ticketView(c, ticket);
   return view;
 }
@@ -146,5 +147,23 @@ const statuses: Handler<'statuses', StatusesResult> = {
   },
 };
 
+const pause: Handler<'pause', QueueView> = {
+  schema: C.pause, description: 'Stop admitting (event staff): held slots finish, nobody new is called; pausing twice is a no-op',
+  toEvent: (_cmd, ctx) => (ctx.snapshot!.context.paused ? null : { type: 'queue.pause', now: ctx.now }),
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const resume: Handler<'resume', QueueView> = {
+  schema: C.resume, description: 'Admit again after pause (free slots are filled at once)',
+  toEvent: (_cmd, ctx) => (ctx.snapshot!.context.paused ? { type: 'queue.resume', now: ctx.now } : null),
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
+const configure: Handler<'configure', QueueView> = {
+  schema: C.configure, description: 'Change the number of checkout slots live (lowering it ends no held slot)',
+  toEvent: (cmd, ctx) => (ctx.snapshot!.context.maxConcurrent === cmd.maxConcurrent ? null : { type: 'queue.configure', maxConcurrent: cmd.maxConcurrent, now: ctx.now }),
+  reply: ({ after, now }) => viewOf(after, now),
+};
+
 /** The verbs of `tb.queue.<eventId>.<verb>`. */
-export const queueHandlers = { create, open, join, leave, claim, complete, stock, status, statuses };
+export const queueHandlers = { create, open, join, leave, claim, complete, stock, status, statuses, pause, resume, configure };

@@ -9,7 +9,7 @@
 import { enqueueActions, setup, type ActionFunction } from 'xstate';
 import { seedHashOf } from '../../contracts/kinds/queue.js';
 import {
-  claimSlot, earliestSlotDeadline, joinQueue, leaveQueue, openSale, positionOfTicket, releaseSlot, settle, slotOfSession, updateStock, type Step,
+  claimSlot, earliestSlotDeadline, joinQueue, leaveQueue, openSale, positionOfTicket, releaseSlot, setMaxConcurrent, setPaused, settle, slotOfSession, updateStock, type Step,
 } from './admission.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, QueueInput, QueueMachineEvent } from './types.js';
@@ -32,6 +32,9 @@ function changeFor(e: QueueMachineEvent): ((c: QueueContext) => Step) | undefine
       return held ? releaseSlot(c, held[0], e.outcome, e.now, e.sessionId) : { ctx: c, emitted: [] };
     };
     case 'queue.stock': return (c) => updateStock(c, e.available, e.soldOut, e.now);
+    case 'queue.pause': return (c) => setPaused(c, true);
+    case 'queue.resume': return (c) => setPaused(c, false);
+    case 'queue.configure': return (c) => setMaxConcurrent(c, e.maxConcurrent);
     case 'timer.fired': return (c) => (c.opensAt !== undefined && e.now >= c.opensAt ? openSale(c, e.now) : { ctx: c, emitted: [] });
   }
 }

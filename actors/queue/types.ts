@@ -47,6 +47,8 @@ export interface QueueContext {
   /** Outcomes of recently finished positions, oldest first. Bounded. */
   recent: Array<[number, SlotOutcome | 'skipped']>;
   soldOut: boolean;
+  /** Admission paused by the event staff (`pause`/`resume`). */
+  paused?: boolean;
   available?: number;
   rate: Rate;
   admitted: number;
@@ -76,6 +78,9 @@ export type QueueMachineEvent =
   | { type: 'queue.claim'; ticket: number; sessionId: string; userId: string; now: number }
   | { type: 'queue.complete'; sessionId: string; outcome: SlotOutcome; now: number }
   | { type: 'queue.stock'; available: number; soldOut: boolean; now: number }
+  | { type: 'queue.pause'; now: number }
+  | { type: 'queue.resume'; now: number }
+  | { type: 'queue.configure'; maxConcurrent: number; now: number }
   | { type: 'timer.fired'; now: number };
 
 /** Machine state values. */

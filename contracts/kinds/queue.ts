@@ -84,6 +84,12 @@ export const QueueCommands = {
   status: Command({ ticket: Type.Optional(Ticket) }),
   /** Public counters and what concerns each of `tickets`: one read for many sockets' corrections. */
   statuses: Command({ tickets: Type.Array(Ticket, { minItems: 1, maxItems: QueueLimits.maxStatusBatch }) }),
+  /** Stop admitting (event staff, from the sale console): held slots finish, nobody new is called. */
+  pause: Command({}),
+  /** Admit again after `pause`. */
+  resume: Command({}),
+  /** Change the number of checkout slots live; lowering it lets held slots finish, calling nobody until under the new cap. */
+  configure: Command({ maxConcurrent: Type.Integer({ minimum: 1, maximum: QueueLimits.maxConcurrentCap }) }),
 };
 
 /** What the queue says about one ticket (the `you` part of `status`). */
@@ -114,6 +120,7 @@ export const QueueView = Type.Object({
   admittedRate: Type.Number({ description: 'admissions per second, exponentially decayed (τ = 30 s)' }),
   admitted: Type.Integer(),
   soldOut: Type.Boolean(),
+  paused: Type.Optional(Type.Boolean({ description: 'admission paused by the event staff' })),
   available: Type.Optional(Type.Integer()),
   claimGraceMs: Type.Integer(),
   checkoutTtlMs: Type.Integer(),
@@ -138,6 +145,7 @@ export type StatusesResult = Static<typeof StatusesResult>;
 export const QueueReplies = {
   create: QueueView, open: QueueView, join: JoinResult, leave: QueueView, claim: ClaimResult,
   complete: QueueView, stock: QueueView, status: QueueView, statuses: StatusesResult,
+  pause: QueueView, resume: QueueView, configure: QueueView,
 };
 
 /** A decoded command of `verb`. */

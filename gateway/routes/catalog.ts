@@ -1,7 +1,7 @@
 /**
  * @module gateway/routes/catalog
  * Listing and search over the PostgreSQL catalog projection: public published events (search,
- * category, dates, keyset pages), categories, and the caller's own events in any status. These
+ * several categories at once, an inclusive date range, keyset pages both ways), categories, and the caller's own events in any status. These
  * reads never touch an actor; they lag the `event` actors by the projection delay (the event page
  * `GET /events/:eventId` and the ticket-class routes read the actors, so they are live).
  */
@@ -20,7 +20,7 @@ export function catalogRoutes(catalog: Catalog): AnyRoute[] {
   return [
     defineRoute({
       method: 'GET', path: '/api/v1/events', summary: 'Public published events: search, filter, page', tags: ['catalog'], auth: 'none',
-      description: 'By start time, or by relevance with `q`. Pass `nextCursor` back as `cursor` for the next page (with the same filters).',
+      description: 'By start time, or by relevance with `q`. `categories=a,b` matches events in any of them; `to` is included (startsAt ≤ to). Pass `nextCursor` (or `prevCursor`) back as `cursor` for the next (or previous) page, with the same filters.',
       query: CatalogListQuery,
       responses: { 200: CatalogEventPage, 400: BAD_QUERY },
       handler: async (ctx) => ({ body: await catalog.listPublic(ctx.query) }),

@@ -21,6 +21,7 @@ import { organizerRoutes, type OrganizerRouteDeps } from './organizer.js';
 import { queueRoutes } from './queue.js';
 import { organizerRefundRoutes, sandboxRefundRoutes } from './refunds.js';
 import { createSandboxRefundDesk } from '../../payments/index.js';
+import { queueControlRoutes } from './queue-controls.js';
 import { ticketClassRoutes } from './ticket-classes.js';
 
 export { authRateLimit, isCredentialRoute } from './auth-rate-limit.js';
@@ -33,7 +34,7 @@ export { orderRoutes } from './orders.js';
 export type { OrderRouteDeps } from './orders.js';
 
 /** Routes that only need NATS: events, ticket classes, the waitroom. */
-export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes];
+export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes, ...queueControlRoutes];
 
 /** The services route modules are bound to. */
 export interface RouteDeps {

@@ -55,10 +55,10 @@ const NOT_OPEN = problem('The event is not published, has no waitroom, or its sa
 export const queueRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST', path: '/api/v1/events/:eventId/queue/join', summary: 'Join the waitroom (or find my session)', tags: TAGS, auth: 'required',
-    description: 'One session per user per event: joining again answers the same session. Before the sale opens the user is in the pre-queue, shuffled fairly at open.',
+    description: 'One session per user per event: joining again answers the same session; a user who LEFT takes a new place at the back (once, however many times this is sent). Before the sale opens the user is in the pre-queue, shuffled fairly at open.',
     params: EventParams,
     responses: { 200: UserStatus, 404: problem('No such event (COMMAND_NOT_FOUND)'), 409: NOT_OPEN },
-    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).join(ctx.params.eventId, userOf(ctx).userId) }),
+    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).join(ctx.params.eventId, userOf(ctx).userId, { rejoin: true }) }),
   }),
   defineRoute({
     method: 'GET', path: '/api/v1/events/:eventId/queue/me', summary: 'My place in the waitroom', tags: TAGS, auth: 'required',

@@ -40,7 +40,8 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
     expect(await ids({ category: 'music' })).toEqual(['rock', 'jazz']);
     expect(await ids({ category: 'nope' })).toEqual([]);
     expect(await ids({ from: T0 + 2 * DAY })).toEqual(['jazz', 'devconf']);
-    expect(await ids({ to: T0 + 2 * DAY })).toEqual(['rock']);
+    expect(await ids({ to: T0 + 2 * DAY - 1 })).toEqual(['rock']);
+    expect(await ids({ to: T0 + 2 * DAY })).toEqual(['rock', 'jazz']); // `to` is included
     expect(await ids({ from: T0 + 11 * DAY, to: T0 + 11 * DAY + 1 })).toEqual(['devconf']); // still running
     expect(await catalog.categories()).toEqual([
       { category: 'music', count: 2 }, { category: 'jazz', count: 1 }, { category: 'rock', count: 1 }, { category: 'tech', count: 1 },
@@ -72,7 +73,7 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
     for (const q of ['x'.repeat(10_240), 'rock '.repeat(2_048)]) {
       await expect(catalog.listPublic({ q })).rejects.toMatchObject({ code: 'CATALOG_INVALID_QUERY', status: 400 });
     }
-    await expect(catalog.listPublic({ category: "x'; DROP TABLE catalog_events; --" })).resolves.toEqual({ items: [], nextCursor: null });
+    await expect(catalog.listPublic({ category: "x'; DROP TABLE catalog_events; --" })).resolves.toEqual({ items: [], nextCursor: null, prevCursor: null });
     await expect(catalog.listPublic({ limit: 101 })).rejects.toMatchObject({ code: 'CATALOG_INVALID_QUERY' });
     await expect(catalog.listPublic({ extra: 1 } as never)).rejects.toMatchObject({ code: 'CATALOG_INVALID_QUERY' });
     expect(await catalog.getEvent("'; DROP TABLE catalog_events; --")).toBeNull();
