@@ -65,6 +65,7 @@ export const ErrorCodes = {
   HTTP_RATE_LIMITED: { code: 'HTTP_RATE_LIMITED', status: 429, retryable: true, message: 'Too many requests; retry after {retryAfterSec} s' },
   HTTP_NOT_READY: { code: 'HTTP_NOT_READY', status: 503, retryable: true, message: 'The gateway is not ready: {failing}' },
   HTTP_OVERLOADED: { code: 'HTTP_OVERLOADED', status: 503, retryable: true, message: 'The gateway is handling {inFlight} requests, its limit; retry after {retryAfterSec} s' },
+  HTTP_BAD_CONTENT_LENGTH: { code: 'HTTP_BAD_CONTENT_LENGTH', status: 400, retryable: false, message: 'The body length is ambiguous ({reason}); the connection is closed' },
 
   // --- event: the event actor refused the command (status, permissions, limits) ---
   EVENT_ALREADY_EXISTS: { code: 'EVENT_ALREADY_EXISTS', status: 409, retryable: false, message: 'Event {eventId} already exists' },

@@ -17,6 +17,8 @@ import { accessLog } from './middleware/access-log/index.js';
 import { auth } from './middleware/auth/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
 import { cors, parseOrigins } from './middleware/cors/index.js';
+import { idempotencyKeyCheck } from './middleware/idempotency-key/index.js';
+import { httpFraming } from './middleware/http-framing/index.js';
 import { jsonBody } from './middleware/json-body/index.js';
 import { createGatewayMetrics } from './middleware/metrics/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
@@ -113,6 +115,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     securityHeaders(),
     cors({ origins: parseOrigins(config.httpCorsOrigins) }),
     shutdownGuard,
+    httpFraming(),
     bodyLimit(config.httpBodyLimitBytes),
     rateLimit({
       ipPerSec: config.rateLimitIpPerSec, ipBurst: config.rateLimitIpBurst,
@@ -122,6 +125,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ...(deps.now ? { now: deps.now } : {}),
     }),
     auth(deps.verifyAccessToken),
+    idempotencyKeyCheck(),
     jsonBody(),
     ...(deps.middlewares ?? []),
   ];
