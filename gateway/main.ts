@@ -2,7 +2,8 @@
  * @module gateway/main
  * The gateway process: load config, refuse to start without native uWebSockets.js, connect to
  * NATS and PostgreSQL (accounts, catalog listings, readiness), serve the built-in and application routes and
- * the waitroom's WebSocket stream (`gateway/ws`, docs/websocket.md) on `httpHost:httpPort`, and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
+ * the waitroom's WebSocket stream (`gateway/ws`, docs/websocket.md) on `httpHost:httpPort`, `/metrics` and
+ * `/internal/ws/stats` on the private admin listener `adminHost:adminPort`, and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
  * in-flight requests, drain NATS, close the database pool, exit 0). Start-up failures log and exit 1.
  */
 import { connect } from '@nats-io/transport-node';
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
   };
   const gateway = createGateway({
     config, log, nc,
-    routes: [...createRoutes(routeDeps), wsStatsRoute(() => stream.stats())],
+    routes: createRoutes(routeDeps),
+    adminRoutes: [wsStatsRoute(() => stream.stats())],
     webSocketRoutes: [stream.route as WebSocketRoute<unknown>],
     verifyAccessToken: (token) => accounts.verifyAccessToken(token),
     readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
@@ -60,6 +62,10 @@ async function main(): Promise<void> {
   });
   served = gateway;
   const port = await gateway.listen(config.httpHost, config.httpPort);
+  if (config.adminPort >= 0) {
+    const adminPort = await gateway.listenAdmin(config.adminHost, config.adminPort);
+    log.info({ host: config.adminHost, port: adminPort }, 'gateway admin listener (metrics, ws stats)');
+  }
   log.info({ host: config.httpHost, port }, 'gateway listening');
 
   let stopping = false;
