@@ -46,6 +46,7 @@ export const ErrorCodes = {
   AUTH_TOKEN_MISSING: { code: 'AUTH_TOKEN_MISSING', status: 401, retryable: false, message: 'This operation needs an access token (Authorization: Bearer <token>)' },
   AUTH_TOKEN_INVALID: { code: 'AUTH_TOKEN_INVALID', status: 401, retryable: false, message: 'The access token is invalid' },
   AUTH_FORBIDDEN: { code: 'AUTH_FORBIDDEN', status: 403, retryable: false, message: 'This operation needs one of the roles: {roles}' },
+  AUTH_TOO_MANY_ATTEMPTS: { code: 'AUTH_TOO_MANY_ATTEMPTS', status: 429, retryable: true, message: 'Too many failed sign-ins for this account; retry after {retryAfterSec} s' },
 
   // --- account: registration, profile, email verification ---
   ACCOUNT_EMAIL_TAKEN: { code: 'ACCOUNT_EMAIL_TAKEN', status: 409, retryable: false, message: 'An account with this email already exists' },

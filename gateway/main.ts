@@ -8,7 +8,7 @@
  */
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { accountsConfigFrom, createAccounts } from '../accounts/index.js';
+import { accountsConfigFrom, createAccounts, createLoginThrottle, openLoginThrottleBucket } from '../accounts/index.js';
 import { createCatalog } from '../catalog/index.js';
 import { loadConfig } from '../config/index.js';
 import { createDb } from '../db/index.js';
@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   assertNativeUws();
   const nc = await connect({ servers: config.natsUrl.split(','), name: `gateway-${process.pid}`, maxReconnectAttempts: -1, noAsyncTraces: true });
   const db = createDb(config.databaseUrl);
-  const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }) });
+  const loginThrottle = createLoginThrottle(await openLoginThrottleBucket(nc, config.kvReplicas), {
+    maxFailures: config.loginMaxFailures, lockSec: config.loginLockSec, lockMaxSec: config.loginLockMaxSec,
+  });
+  const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }), loginThrottle });
   // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.
   const queue = createQueueService({ nc, kv: await openSessionsBucket(nc, config.kvReplicas), config, log: log.child({ mod: 'queue' }) });
   let served: Gateway | undefined;
