@@ -11,7 +11,11 @@
  * resources it aims at — an event, its ticket class, a PENDING order, the organizer's and the
  * buyer's accounts — read the same before and after (stock counters excepted: buying is allowed).
  * Bounded: `TB_FUZZ_RUNS` requests per operation and identity (default 40), `TB_FUZZ_SEED` (fixed
- * default, so CI is reproducible); prints `fuzz: operations=N requests=M 5xx=K`.
+ * default, so CI is reproducible); prints `fuzz: operations=N requests=M 5xx=K`. A changed
+ * target is attributed to the operation that changed it. It found, on the old code, 500s on NUL in
+ * login and profile text (fixed in the gateway), and it finds that anyone holding an order code
+ * can fail (or pay) that order through `POST /api/v1/payments/sandbox/pay` (issue 10 item 2,
+ * fixed on the payments branch: until that is merged this test fails on exactly that).
  */
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
@@ -91,25 +95,48 @@ const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.array(fc.constantFrom('a', 1, null), { maxLength: 3 }), fc.constant({ __proto__: { admin: true } }), fc.constant({ $gt: '' }),
 );
 
-/** A value that fits `schema` (roughly), using the real ids where a name says so: reaches the handlers. */
-function plausible(schema: Json | undefined, name = '', depth = 0): fc.Arbitrary<unknown> {
-  if (!schema || depth > 4) return fc.constant('x');
-  if (schema['const'] !== undefined) return fc.constant(schema['const']);
-  if (Array.isArray(schema['enum'])) return fc.constantFrom(...schema['enum']);
-  const alts = (schema['anyOf'] ?? schema['oneOf']) as Json[] | undefined;
-  if (alts?.length) return fc.oneof(...alts.map((a) => plausible(a, name, depth + 1)));
+/** Fragments spliced into otherwise valid text: they must be refused where text is stored. */
+const FRAGMENTS = ['\u0000', '\u0000', '\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\ud800', '\r\n', '%00', '😀', '\u202e'];
+/** A valid string with a hostile fragment spliced in at some place. */
+const spliced = (valid: fc.Arbitrary<unknown>) => fc.tuple(valid, fc.constantFrom(...FRAGMENTS), fc.nat()).map(([v, f, at]) => {
+  const text = String(v);
+  const k = at % (text.length + 1);
+  return `${text.slice(0, k)}${f}${text.slice(k)}`;
+});
+/** A wrong or extreme value in place of a scalar. */
+const wrongScalar = fc.constantFrom<unknown>(-1, 1.5, 2 ** 53 + 1, -(2 ** 63), 1e308, '1', '', null, true, [], {}, 'x'.repeat(10_000));
+
+/**
+ * A value that fits `schema` (roughly), using the real ids where a name says so: reaches the
+ * handlers. With `hostile`, about a third of the leaves are spliced or wrong, so one request
+ * carries a few hostile values inside an otherwise valid shape (the dangerous kind).
+ */
+function plausible(schema: Json | undefined, name = '', depth = 0, hostile = false): fc.Arbitrary<unknown> {
+  const leaf = (valid: fc.Arbitrary<unknown>, text: boolean) =>
+    hostile ? fc.oneof({ arbitrary: valid, weight: 2 }, { arbitrary: text ? spliced(valid) : wrongScalar, weight: 2 }, { arbitrary: nastyValue, weight: 1 }) : valid;
+  if (!schema || depth > 4) return leaf(fc.constant('x'), true);
+  if (schema['const'] !== undefined) return leaf(fc.constant(schema['const']), typeof schema['const'] === 'string');
+  if (Array.isArray(schema['enum'])) return leaf(fc.constantFrom(...schema['enum']), true);
+  const alts = (schema['anyOf'] ?? schema['oneOf'] ?? schema['allOf']) as Json[] | undefined;
+  if (alts?.length) return fc.oneof(...alts.map((a) => plausible(a, name, depth + 1, hostile)));
   switch (schema['type']) {
     case 'object': {
       const props = (schema['properties'] ?? {}) as Record<string, Json>;
       const required = new Set((schema['required'] ?? []) as string[]);
-      const entries = Object.entries(props).map(([k, v]) => [k, plausible(v, k, depth + 1)] as const);
+      const entries = Object.entries(props).map(([k, v]) => [k, plausible(v, k, depth + 1, hostile)] as const);
       return fc.record(Object.fromEntries(entries), { requiredKeys: [...required].filter((k) => k in props) });
     }
-    case 'array': return fc.array(plausible(schema['items'] as Json, name, depth + 1), { minLength: schema['minItems'] ?? 0, maxLength: Math.min(3, schema['maxItems'] ?? 3) });
-    case 'integer': return fc.integer({ min: schema['minimum'] ?? 0, max: Math.min(schema['maximum'] ?? 1_000, 1_000_000) });
-    case 'number': return fc.double({ min: 0, max: 1_000, noNaN: true });
-    case 'boolean': return fc.boolean();
-    default: return fc.oneof(fc.constantFrom(...idsFor(name)), fc.constantFrom('Blue-kettle-42-river', 'fuzz@example.com', 'VND', 'admin', 'sandbox'), fc.string({ minLength: 1, maxLength: 12 }));
+    case 'array': return fc.array(plausible(schema['items'] as Json, name, depth + 1, hostile), { minLength: schema['minItems'] ?? 0, maxLength: Math.min(3, schema['maxItems'] ?? 3) });
+    case 'integer': return leaf(fc.integer({ min: schema['minimum'] ?? 0, max: Math.min(schema['maximum'] ?? 1_000, 1_000_000) }), false);
+    case 'number': return leaf(fc.double({ min: 0, max: 1_000, noNaN: true }), false);
+    case 'boolean': return leaf(fc.boolean(), false);
+    default: {
+      const byName = /email/i.test(name) ? fc.constantFrom(organizer.email, attacker.email, 'fuzz@example.com')
+        : /password/i.test(name) ? fc.constant('Blue-kettle-42-river')
+          : /name/i.test(name) ? fc.constantFrom('Fuzz', 'Nguyễn Văn A')
+            : fc.constantFrom(...idsFor(name));
+      return leaf(fc.oneof(byName, fc.constantFrom('VND', 'admin', 'sandbox', 'completed'), fc.string({ minLength: 1, maxLength: 12 })), true);
+    }
   }
 }
 
@@ -130,7 +157,10 @@ function bodyFor(schema: Json | undefined): fc.Arbitrary<Buffer | undefined> {
     fc.constant(undefined), json(nastyValue), json(fc.jsonValue({ maxDepth: 3 })), fc.constantFrom(...RAW_BODIES).map((b) => Buffer.from(b)),
     fc.constantFrom(Buffer.from([0xff, 0xfe, 0x7b, 0x7d]), Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]), Buffer.from('{"a":"\ud800"}')),
   ];
-  if (schema) arbs.push(json(plausible(schema)), json(corrupt(plausible(schema))), json(corrupt(plausible(schema))));
+  if (schema) {
+    const hostile = json(plausible(schema, '', 0, true));
+    arbs.push(json(plausible(schema)), json(corrupt(plausible(schema))), hostile, hostile, hostile, hostile);
+  }
   else arbs.push(fc.constant(Buffer.from('{}')));
   return fc.oneof(...arbs);
 }
@@ -197,8 +227,9 @@ describe('security - OpenAPI fuzzer', () => {
       for (const [method, op] of Object.entries(item)) ops.push({ method: method.toUpperCase(), path, op });
     }
     const tokens = await badTokens();
-    const before = await snapshot();
+    let before = await snapshot();
     const startedAt = performance.now();
+    const changes: string[] = [];
     let requests = 0;
     let fiveXx = 0;
     const problems: string[] = [];
@@ -213,18 +244,19 @@ describe('security - OpenAPI fuzzer', () => {
         fc.constantFrom(...idsFor(name)).map(enc), nastyString.map(enc), fc.constantFrom(...RAW_PATH),
       );
       const query = fc.array(fc.oneof(
-        fc.tuple(fc.constantFrom(...(queryParams.length ? queryParams.map((p) => p['name'] as string) : ['q'])), fc.oneof(nastyString, plausible(undefined).map(String)))
-          .map(([k, v]) => `${k}=${enc(String(v))}`),
+        ...(queryParams.length ? queryParams : [{ name: 'q', schema: { type: 'string' } }]).map((p) =>
+          fc.tuple(fc.constant(p['name'] as string), fc.oneof(nastyString, plausible(p['schema'] as Json, p['name'] as string, 0, true)))
+            .map(([k, v]) => `${k}=${enc(String(v))}`)),
         fc.constantFrom('__proto__[admin]=1', 'constructor=1', 'limit=-1', 'limit=1e309', 'q=%00', 'cursor=%zz', 'a=%E0%A4%A', '%%%=&&=='),
       ), { maxLength: 3 }).map((parts) => (parts.length ? `?${parts.join('&')}` : ''));
       const request = fc.record({
         segments: fc.tuple(...pathParams.map((p) => segment(p['name'] as string)), fc.constant('')),
         query,
         body: bodyFor(bodySchema),
-        contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/json; charset=utf-16', 'application/merge-patch+json', undefined),
+        contentType: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 8 }, fc.constantFrom('text/plain', 'application/json; charset=utf-16', 'application/merge-patch+json', undefined)),
         key: fc.oneof(fc.constant(undefined), fc.constantFrom('k-1', 'has space', 'x'.repeat(200), ''), fc.constant(['k-1', 'k-2'])),
         auth: fc.nat({ max: 1_000 }),
-        dupContentType: fc.boolean(),
+        dupContentType: fc.nat({ max: 9 }).map((n) => n === 0),
         requestId: fc.oneof(fc.constant(undefined), nastyString.filter((v) => /^[\x20-\x7e]*$/.test(v))),
       });
       for (const identity of ['anonymous', 'attacker'] as const) {
@@ -248,15 +280,22 @@ describe('security - OpenAPI fuzzer', () => {
         }), { numRuns: RUNS, seed: SEED + i * 2 + (identity === 'attacker' ? 1 : 0), endOnFailure: true });
       }
       if (process.env['TB_FUZZ_VERBOSE']) console.log(`fuzz: ${method} ${path} ${(performance.now() - opStarted).toFixed(0)} ms`);
+      // Attribute any change of a target to this operation (asynchronous effects such as a
+      // sandbox callback may land one operation later), then take the new state as the baseline.
+      const now = await snapshot();
+      for (const k of Object.keys(before)) {
+        if (JSON.stringify(before[k]) !== JSON.stringify(now[k])) changes.push(`${method} ${path} changed ${k}: ${JSON.stringify(before[k]).slice(0, 300)} → ${JSON.stringify(now[k]).slice(0, 300)}`);
+      }
+      before = now;
     }
 
     const took = ((performance.now() - startedAt) / 1000).toFixed(1);
-    const after = await snapshot();
-    console.log(`fuzz: operations=${ops.length} requests=${requests} 5xx=${fiveXx} violations=${problems.length} seed=${SEED} runs=${RUNS} seconds=${took}`);
+    console.log(`fuzz: operations=${ops.length} requests=${requests} 5xx=${fiveXx} violations=${problems.length} targetChanges=${changes.length} seed=${SEED} runs=${RUNS} seconds=${took}`);
     for (const p of problems.slice(0, 30)) console.log(`fuzz: ${p}`);
+    for (const c of changes) console.log(`fuzz: ${c}`);
     expect(ops.length).toBeGreaterThan(40);
     expect(problems).toEqual([]);
     expect(fiveXx).toBe(0);
-    expect(after).toEqual(before);
+    expect(changes).toEqual([]);
   }, 600_000);
 });
