@@ -27,6 +27,8 @@ export interface AccountsContext {
   users: import('./user-cache.js').LiveUserCache;
   /** Batched live-user role lookups behind the cache (see live-roles.ts). */
   liveRoles: import('./live-roles.js').LiveRolesLoader;
+  /** Per-account sign-in throttle (see login-throttle.ts), when configured. */
+  throttle?: import('./login-throttle.js').LoginThrottle;
 }
 
 /** @internal Normalise an email for storage and lookup: trimmed, lowercased. */

@@ -68,6 +68,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     liveRoles: new LiveRolesLoader(deps.db),
     log,
     now: deps.now ?? Date.now,
+    ...(deps.loginThrottle ? { throttle: deps.loginThrottle } : {}),
   };
   return {
     register: (input) => register(ctx, input),

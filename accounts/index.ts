@@ -12,9 +12,11 @@ export { passwordProblems, PasswordProblem, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LE
 export { BATCH_LOOKUP_LIMIT } from './profile.js';
 export { VERIFY_EMAIL_PATH } from './email-verification.js';
 export { TOKEN_ISSUER, ACCESS_AUDIENCE } from './tokens.js';
+export { createLoginThrottle, openLoginThrottleBucket, decideAttempt, LOGIN_THROTTLE_BUCKET } from './login-throttle.js';
 export {
   UserId, Email, Password, DisplayName, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, ChangePasswordBody,
   VerifyEmailQuery, BatchLookupBody, BatchLookupResult, PublicUser, Profile, LoginResult, VerificationRequested,
 } from './schemas.js';
 
+export type { LoginThrottle, LoginThrottleOptions, ThrottleState } from './login-throttle.js';
 export type { Accounts, AccountsDeps, AccountsConfig, AccountsLogger, AccessClaims, Mail, Mailer } from './types.js';

@@ -3,6 +3,8 @@
  * TypeBox schemas of the account routes' bodies and results, for the gateway's validation and
  * OpenAPI document. No `format` keywords: patterns only, so a plain `TypeCompiler` check works
  * without a format registry. Public shapes never contain a password hash or a role list of others.
+ * Text typed by users (email, password, display name) refuses control characters (C0, DEL, C1):
+ * PostgreSQL refuses NUL in text, and the others only hide or spoof what is shown.
  */
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -10,12 +12,14 @@ const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 
 /** An account id. */
 export const UserId = Type.String({ pattern: UUID_PATTERN, description: 'account id (UUID)' });
+/** Control characters: C0, DEL and C1 (a regex character-class body). */
+const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
 /** An email address; compared case-insensitively and stored lowercased. */
-export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' });
-/** A password as typed; strength is checked by the service (`ACCOUNT_PASSWORD_TOO_WEAK`). */
-export const Password = Type.String({ minLength: 1, maxLength: 256 });
-/** A display name, 1–80 characters after trimming. */
-export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
+export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: `^[^\\s@${CONTROL}]+@[^\\s@${CONTROL}]+\\.[^\\s@${CONTROL}]+$` });
+/** A password as typed, without control characters; strength is checked by the service (`ACCOUNT_PASSWORD_TOO_WEAK`). */
+export const Password = Type.String({ minLength: 1, maxLength: 256, pattern: `^[^${CONTROL}]+$` });
+/** A display name, 1–80 characters, at least one of them not white space, no control characters. */
+export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: `^[^${CONTROL}]*[^\\s${CONTROL}][^${CONTROL}]*$` });
 
 /** POST /auth/register */
 export const RegisterBody = Type.Object({

@@ -3,7 +3,8 @@
  * Sign-in, refresh-token rotation with replay detection, sign-out, and access-token checks.
  * Invariants: a refresh token is exchanged at most once (a conditional UPDATE decides the race);
  * presenting a rotated token revokes every session of the user; login failures are
- * indistinguishable in code and in hashing work.
+ * indistinguishable in code and in hashing work; with a throttle, every attempt on an email is
+ * counted before its password is checked, and a lock refuses it (see login-throttle.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionRollbackError, and, eq, isNull } from 'drizzle-orm';
@@ -23,12 +24,14 @@ export async function login(
   input: { email: string; password: string; userAgent?: string },
 ): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
+  await ctx.throttle?.attempt(email);
   const [user] = await withDbErrors(() =>
     ctx.db.select().from(users).where(and(eq(users.email, email), isNull(users.deletedAt))).limit(1),
   );
   // Unknown (or deleted) email: spend the same Argon2 work as a real check, then fail identically.
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await burnPasswordCheck(input.password);
   if (!user || !ok) throw new TbError('AUTH_INVALID_CREDENTIALS');
+  await ctx.throttle?.succeeded(email);
   const { token, row } = newRefreshRow(ctx, user.id, randomUUID(), input.userAgent);
   await withDbErrors(() => ctx.db.insert(refreshTokens).values(row));
   ctx.log.info({ userId: user.id, familyId: row.familyId }, 'signed in');

@@ -56,6 +56,8 @@ export interface AccountsDeps {
   log?: AccountsLogger;
   /** Default: `Date.now`. */
   now?: () => number;
+  /** The per-account sign-in throttle (`createLoginThrottle`); without it only the per-IP limit applies. */
+  loginThrottle?: import('./login-throttle.js').LoginThrottle;
 }
 
 /** What a verified access token says about its bearer. */

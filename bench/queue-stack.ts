@@ -50,10 +50,10 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
   const dbUrl = testDatabaseUrl(dbName);
   await migrate(dbUrl);
   const db = createDb(dbUrl, { max: 8 });
-  const [httpPort] = await freePorts(1);
+  const [httpPort, adminPort] = await freePorts(2);
   const env: Record<string, string> = {
     TB_NATS_URL: nats.url, TB_DATABASE_URL: dbUrl, TB_PARTITIONS: '16', TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'warn',
-    TB_JWT_SECRET: BENCH_JWT_SECRET, TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort),
+    TB_JWT_SECRET: BENCH_JWT_SECRET, TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_ADMIN_PORT: String(adminPort),
     TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
     TB_WS_UPGRADE_IP_PER_SEC: '0', ...extraEnv,
   };
@@ -91,7 +91,7 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
     },
     complete: (eventId, sessionId) => actors.request('queue', eventId, 'complete', { commandId: `done-${sessionId}`, sessionId, outcome: 'completed' }),
     async gatewayStats() {
-      const res = await fetch(`${httpUrl}/internal/ws/stats`);
+      const res = await fetch(`http://127.0.0.1:${adminPort}/internal/ws/stats`); // the private admin listener
       return (await res.json()) as WsStatsBody;
     },
     async stop() {

@@ -86,6 +86,12 @@ export const SETTINGS = {
   httpCorsOrigins: { env: 'TB_HTTP_CORS_ORIGINS', default: '', doc: 'comma-separated origins allowed by CORS (* = any; empty = no cross-origin access)' },
   httpTrustProxy: { env: 'TB_HTTP_TRUST_PROXY', default: '0', doc: '1 = take the client IP from the last X-Forwarded-For entry (only behind a proxy that sets it)' },
   httpShutdownGraceMs: { env: 'TB_HTTP_SHUTDOWN_GRACE_MS', default: '10000', doc: 'on shutdown, how long the gateway waits for in-flight requests' },
+  // --- gateway: admin listener and sign-in throttle (issue 10) ---
+  adminHost: { env: 'TB_ADMIN_HOST', default: '127.0.0.1', doc: 'gateway admin listener address (/metrics, /internal/ws/stats, unlimited /healthz and /readyz); keep it private' },
+  adminPort: { env: 'TB_ADMIN_PORT', default: '9180', doc: 'gateway admin listener port (0 = any free port, -1 = off); several gateways on one host share it (SO_REUSEPORT), so give each its own port to scrape each' },
+  loginMaxFailures: { env: 'TB_LOGIN_MAX_FAILURES', default: '5', doc: 'sign-in attempts one account may fail before it is locked for a while, counted across gateways in NATS KV (0 = no per-account throttle)' },
+  loginLockSec: { env: 'TB_LOGIN_LOCK_SEC', default: '60', doc: 'first lock of an account after too many failed sign-ins (seconds); each further lock doubles it, up to TB_LOGIN_LOCK_MAX_SEC' },
+  loginLockMaxSec: { env: 'TB_LOGIN_LOCK_MAX_SEC', default: '900', doc: 'longest lock of an account (seconds); failures older than this are forgotten, and a successful sign-in forgets them all' },
   rateLimitIpPerSec: { env: 'TB_RATE_LIMIT_IP_PER_SEC', default: '50', doc: 'steady requests per second allowed per client IP (0 = no limit)' },
   rateLimitIpBurst: { env: 'TB_RATE_LIMIT_IP_BURST', default: '100', doc: 'requests a client IP may burst above its steady rate' },
   rateLimitUserPerSec: { env: 'TB_RATE_LIMIT_USER_PER_SEC', default: '20', doc: 'steady requests per second allowed per authenticated user (0 = no limit)' },
@@ -216,6 +222,11 @@ export interface Config {
   httpCorsOrigins: string;
   httpTrustProxy: number;
   httpShutdownGraceMs: number;
+  adminHost: string;
+  adminPort: number;
+  loginMaxFailures: number;
+  loginLockSec: number;
+  loginLockMaxSec: number;
   rateLimitIpPerSec: number;
   rateLimitIpBurst: number;
   rateLimitUserPerSec: number;
@@ -291,6 +302,7 @@ const NUMERIC = new Set<SettingName>([
   'httpMaxInFlight', 'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
   'rateLimitIpPerSec', 'rateLimitIpBurst', 'rateLimitUserPerSec', 'rateLimitUserBurst', 'rateLimitMaxKeys',
   'rateLimitAuthIpPerMin', 'rateLimitAuthIpBurst',
+  'adminPort', 'loginMaxFailures', 'loginLockSec', 'loginLockMaxSec',
   'queueClaimGraceMs', 'queueCheckoutTtlMs',
   'wsCorrectionMs', 'wsCursorIntervalMs', 'wsBackpressureBytes', 'wsIdleTimeoutSec', 'wsMaxInFlight',
   'wsUpgradeIpPerSec', 'wsUpgradeIpBurst', 'wsMaxSocketsPerUser',

@@ -46,6 +46,7 @@ export const ErrorCodes = {
   AUTH_TOKEN_MISSING: { code: 'AUTH_TOKEN_MISSING', status: 401, retryable: false, message: 'This operation needs an access token (Authorization: Bearer <token>)' },
   AUTH_TOKEN_INVALID: { code: 'AUTH_TOKEN_INVALID', status: 401, retryable: false, message: 'The access token is invalid' },
   AUTH_FORBIDDEN: { code: 'AUTH_FORBIDDEN', status: 403, retryable: false, message: 'This operation needs one of the roles: {roles}' },
+  AUTH_TOO_MANY_ATTEMPTS: { code: 'AUTH_TOO_MANY_ATTEMPTS', status: 429, retryable: true, message: 'Too many failed sign-ins for this account; retry after {retryAfterSec} s' },
 
   // --- account: registration, profile, email verification ---
   ACCOUNT_EMAIL_TAKEN: { code: 'ACCOUNT_EMAIL_TAKEN', status: 409, retryable: false, message: 'An account with this email already exists' },
@@ -65,6 +66,7 @@ export const ErrorCodes = {
   HTTP_RATE_LIMITED: { code: 'HTTP_RATE_LIMITED', status: 429, retryable: true, message: 'Too many requests; retry after {retryAfterSec} s' },
   HTTP_NOT_READY: { code: 'HTTP_NOT_READY', status: 503, retryable: true, message: 'The gateway is not ready: {failing}' },
   HTTP_OVERLOADED: { code: 'HTTP_OVERLOADED', status: 503, retryable: true, message: 'The gateway is handling {inFlight} requests, its limit; retry after {retryAfterSec} s' },
+  HTTP_BAD_CONTENT_LENGTH: { code: 'HTTP_BAD_CONTENT_LENGTH', status: 400, retryable: false, message: 'The body length is ambiguous ({reason}); the connection is closed' },
 
   // --- event: the event actor refused the command (status, permissions, limits) ---
   EVENT_ALREADY_EXISTS: { code: 'EVENT_ALREADY_EXISTS', status: 409, retryable: false, message: 'Event {eventId} already exists' },

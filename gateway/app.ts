@@ -2,9 +2,10 @@
  * @module gateway/app
  * The composition root of the gateway: routes (built-in plus the caller's), middlewares in their
  * lifecycle order, metrics, and a server adapter loaded only when `listen` is called (so
- * in-process tests through `handle()` never touch uWebSockets.js). Shutdown order: refuse new
- * work and fail readiness → stop accepting → wait for in-flight requests (bounded) → close
- * connections → drain NATS.
+ * in-process tests through `handle()` never touch uWebSockets.js). Operator routes (`/metrics`,
+ * the caller's `adminRoutes`) live on a second, private listener (`listenAdmin`), never on the
+ * public port, where even the probes are rate-limited. Shutdown order: refuse new work and fail
+ * readiness → stop accepting → wait for in-flight requests (bounded) → close connections → drain NATS.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
@@ -12,11 +13,13 @@ import type { Config } from '../config/index.js';
 import { TbError, createActorClient } from '../contracts/index.js';
 import type { UwsServer } from './adapter/uws/index.js';
 import { docRoutes } from './builtin/doc-routes.js';
-import { systemRoutes } from './builtin/system-routes.js';
+import { metricsRoutes, systemRoutes } from './builtin/system-routes.js';
 import { accessLog } from './middleware/access-log/index.js';
 import { auth } from './middleware/auth/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
 import { cors, parseOrigins } from './middleware/cors/index.js';
+import { idempotencyKeyCheck } from './middleware/idempotency-key/index.js';
+import { httpFraming } from './middleware/http-framing/index.js';
 import { jsonBody } from './middleware/json-body/index.js';
 import { createGatewayMetrics } from './middleware/metrics/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
@@ -40,6 +43,8 @@ export interface GatewayDeps {
   readinessChecks?: ReadinessCheck[];
   /** Application routes (`gateway/routes/index.ts`). */
   routes: AnyRoute[];
+  /** Operator routes served only on the admin listener (e.g. `/internal/ws/stats`), next to `/metrics`. */
+  adminRoutes?: AnyRoute[];
   /** WebSocket routes served by the adapter. */
   webSocketRoutes?: WebSocketRoute<unknown>[];
   /** Extra middlewares, run after the built-in ones in each hook. */
@@ -55,6 +60,10 @@ export interface Gateway {
   handle(init: GatewayRequestInit): Promise<GatewayResponse>;
   /** Listen on the uWS adapter; resolves with the bound port. Rejects if the port is taken or uWS is not native. */
   listen(host?: string, port?: number): Promise<number>;
+  /** Run one request against the admin listener's routes in-process (`/metrics`, `/healthz`, admin routes). */
+  handleAdmin(init: GatewayRequestInit): Promise<GatewayResponse>;
+  /** Listen with the admin routes on their own port (default `adminHost:adminPort`); resolves with the bound port. */
+  listenAdmin(host?: string, port?: number): Promise<number>;
   /** Graceful shutdown (idempotent); never rejects. */
   close(): Promise<void>;
   /** Publish a WebSocket frame to a topic (no-op before `listen`). */
@@ -63,8 +72,8 @@ export interface Gateway {
   readonly routes: readonly AnyRoute[];
 }
 
-/** Paths never shed: probes and scrapes must see an overloaded gateway. */
-const SHED_EXEMPT = new Set(['/healthz', '/readyz', '/metrics']);
+/** Paths never shed: probes must see an overloaded gateway. */
+const SHED_EXEMPT = new Set(['/healthz', '/readyz']);
 
 /** Build a gateway. Throws a plain `Error` on a route table conflict (duplicate, bad pattern). */
 export function createGateway(deps: GatewayDeps): Gateway {
@@ -73,15 +82,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let shuttingDown = false;
   let inFlight = 0;
   let server: UwsServer | undefined;
+  let adminServer: UwsServer | undefined;
   let closing: Promise<void> | undefined;
 
   const router = new Router();
   const info = deps.info ?? { title: 'TicketBottle API', version: '1.0.0' };
-  const builtins = [
-    ...systemRoutes({ nc: deps.nc, readinessChecks: deps.readinessChecks ?? [], registry: metrics.registry, isShuttingDown: () => shuttingDown }),
-    ...docRoutes(() => router.routes(), info),
-  ];
-  for (const route of [...builtins, ...deps.routes]) router.add(route);
+  const probes = () => systemRoutes({ nc: deps.nc, readinessChecks: deps.readinessChecks ?? [], isShuttingDown: () => shuttingDown });
+  for (const route of [...probes(), ...docRoutes(() => router.routes(), info), ...deps.routes]) router.add(route);
+  const adminRouter = new Router();
+  for (const route of [...probes(), ...metricsRoutes({ registry: metrics.registry }), ...(deps.adminRoutes ?? [])]) adminRouter.add(route);
   if (!deps.verifyAccessToken && deps.routes.some((r) => r.auth !== 'none')) {
     log.warn('no verifyAccessToken given: routes that need a user will answer 401');
   }
@@ -113,20 +122,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
     securityHeaders(),
     cors({ origins: parseOrigins(config.httpCorsOrigins) }),
     shutdownGuard,
+    httpFraming(),
     bodyLimit(config.httpBodyLimitBytes),
     rateLimit({
       ipPerSec: config.rateLimitIpPerSec, ipBurst: config.rateLimitIpBurst,
       userPerSec: config.rateLimitUserPerSec, userBurst: config.rateLimitUserBurst,
-      maxKeys: config.rateLimitMaxKeys, exempt: ['/healthz', '/readyz', '/metrics'],
+      // Probes are limited too on the public port (unlimited on the admin listener).
+      maxKeys: config.rateLimitMaxKeys,
       onLimited: (scope) => metrics.rateLimited.inc({ scope }),
       ...(deps.now ? { now: deps.now } : {}),
     }),
     auth(deps.verifyAccessToken),
+    idempotencyKeyCheck(),
     jsonBody(),
     ...(deps.middlewares ?? []),
   ];
   const actors = deps.nc ? createActorClient(deps.nc, { partitions: config.partitions }) : undefined;
   const pipeline = createPipeline({ router, middlewares, log, nc: deps.nc, actors });
+  // The admin listener is private (loopback by default): no rate limits, no auth, no bodies.
+  const adminPipeline = createPipeline({ router: adminRouter, middlewares: [requestId(), securityHeaders(), bodyLimit(1024)], log, nc: deps.nc, actors });
 
   const run = async (init: GatewayRequestInit): Promise<GatewayResponse> => {
     inFlight++;
@@ -141,6 +155,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   return {
     handle: run,
+    handleAdmin: (init) => adminPipeline(createRequest(init)),
+    async listenAdmin(host = config.adminHost, port = config.adminPort) {
+      const { createUwsServer } = await import('./adapter/uws/index.js');
+      adminServer ??= createUwsServer({
+        handler: (req) => adminPipeline(req), bodyLimitBytes: 1024, trustProxy: false,
+        onWriteError: (err) => log.warn({ err }, 'admin response write failed'),
+      });
+      return adminServer.listen(host, port);
+    },
     routes: router.routes(),
     async listen(host = config.httpHost, port = config.httpPort) {
       const { createUwsServer } = await import('./adapter/uws/index.js');
@@ -158,10 +181,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       closing ??= (async () => {
         shuttingDown = true;
         server?.stopAccepting();
+        adminServer?.stopAccepting();
         const deadline = Date.now() + config.httpShutdownGraceMs;
         while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         if (inFlight > 0) log.warn({ inFlight }, 'shutdown grace expired with requests in flight');
         server?.closeAll();
+        adminServer?.closeAll();
         if (deps.nc && !deps.nc.isClosed()) await deps.nc.drain().catch((err: unknown) => log.warn({ err }, 'NATS drain failed'));
       })();
       return closing;

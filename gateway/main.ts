@@ -2,12 +2,13 @@
  * @module gateway/main
  * The gateway process: load config, refuse to start without native uWebSockets.js, connect to
  * NATS and PostgreSQL (accounts, catalog listings, readiness), serve the built-in and application routes and
- * the waitroom's WebSocket stream (`gateway/ws`, docs/websocket.md) on `httpHost:httpPort`, and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
+ * the waitroom's WebSocket stream (`gateway/ws`, docs/websocket.md) on `httpHost:httpPort`, `/metrics` and
+ * `/internal/ws/stats` on the private admin listener `adminHost:adminPort`, and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
  * in-flight requests, drain NATS, close the database pool, exit 0). Start-up failures log and exit 1.
  */
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { accountsConfigFrom, createAccounts } from '../accounts/index.js';
+import { accountsConfigFrom, createAccounts, createLoginThrottle, openLoginThrottleBucket } from '../accounts/index.js';
 import { createCatalog } from '../catalog/index.js';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createDb } from '../db/index.js';
@@ -37,8 +38,11 @@ async function main(): Promise<void> {
   assertNativeUws();
   const nc = await connect({ ...natsConnectOptions(config, `gateway-${process.pid}`), maxReconnectAttempts: -1, noAsyncTraces: true });
   const db = createDb(config.databaseUrl);
+  const loginThrottle = createLoginThrottle(await openLoginThrottleBucket(nc, config.kvReplicas), {
+    maxFailures: config.loginMaxFailures, lockSec: config.loginLockSec, lockMaxSec: config.loginLockMaxSec,
+  });
   // Verification links go out by mail (SMTP when TB_SMTP_URL is set, the log otherwise).
-  const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }), mailer: createMailer(config, log.child({ mod: 'mailer' })) });
+  const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: log.child({ mod: 'accounts' }), loginThrottle, mailer: createMailer(config, log.child({ mod: 'mailer' })) });
   // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.
   const queue = createQueueService({ nc, kv: await openSessionsBucket(nc, config.kvReplicas), config, log: log.child({ mod: 'queue' }) });
   let served: Gateway | undefined;
@@ -64,7 +68,8 @@ async function main(): Promise<void> {
   };
   const gateway = createGateway({
     config, log, nc,
-    routes: [...createRoutes(routeDeps), wsStatsRoute(() => stream.stats())],
+    routes: createRoutes(routeDeps),
+    adminRoutes: [wsStatsRoute(() => stream.stats())],
     webSocketRoutes: [stream.route as WebSocketRoute<unknown>, consoles.route as WebSocketRoute<unknown>],
     verifyAccessToken: (token) => accounts.verifyAccessToken(token),
     readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
@@ -75,6 +80,10 @@ async function main(): Promise<void> {
   });
   served = gateway;
   const port = await gateway.listen(config.httpHost, config.httpPort);
+  if (config.adminPort >= 0) {
+    const adminPort = await gateway.listenAdmin(config.adminHost, config.adminPort);
+    log.info({ host: config.adminHost, port: adminPort }, 'gateway admin listener (metrics, ws stats)');
+  }
   log.info({ host: config.httpHost, port }, 'gateway listening');
 
   let stopping = false;

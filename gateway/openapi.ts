@@ -6,6 +6,7 @@
  * itself can produce (validation, auth, body limit, rate limit, internal).
  */
 import { Kind, type TSchema } from '@sinclair/typebox';
+import { IDEMPOTENCY_PARAMETER, MUTATING_METHODS } from './middleware/idempotency-key/index.js';
 import { ErrorResponseSchema } from './responses.js';
 import { toOpenApiPath } from './router.js';
 import type { AnyRoute } from './types.js';
@@ -58,7 +59,7 @@ function responsesOf(route: AnyRoute): Json {
   const add = (status: string, description: string) => {
     out[status] ??= errorResponse(description);
   };
-  if (route.params || route.query || route.body) add('400', 'Invalid request (COMMAND_INVALID, HTTP_MALFORMED_JSON)');
+  if (route.params || route.query || route.body || MUTATING_METHODS.has(route.method)) add('400', 'Invalid request (COMMAND_INVALID, HTTP_MALFORMED_JSON)');
   if (route.auth !== 'none') add('401', 'Missing or invalid access token (AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID)');
   if (route.roles?.length) add('403', 'The caller lacks the required role (AUTH_FORBIDDEN)');
   if (route.body) {
@@ -87,7 +88,10 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: OpenApiInfo): Js
       operationId: operationId(route),
       summary: route.summary,
       tags: route.tags,
-      parameters: [...parametersOf('path', route.params), ...parametersOf('query', route.query)],
+      parameters: [
+        ...parametersOf('path', route.params), ...parametersOf('query', route.query),
+        ...(MUTATING_METHODS.has(route.method) && !route.rawBody ? [{ ...IDEMPOTENCY_PARAMETER }] : []),
+      ],
       responses: responsesOf(route),
     };
     if (route.description) op['description'] = route.description;

@@ -1,7 +1,8 @@
 /**
  * @module gateway/pipeline
  * The request lifecycle (fastify `lib/hooks.js`): match → `onRequest` → 404/405 →
- * `preValidation` → validate params/query/body → `preHandler` → handler → `onSend` → `onResponse`;
+ * `preValidation` → validate params/query/body (a mutating route without a body schema takes
+ * nothing or `{}`; no NUL anywhere) → `preHandler` → handler → `onSend` → `onResponse`;
  * a throw anywhere → `onError` → default error mapping → `onSend` → `onResponse`.
  * Invariant: `run` never rejects and every response passes `onSend` exactly once, so request id,
  * CORS and security headers are on error responses too. This is the gateway's engine, hence its size.
@@ -12,7 +13,7 @@ import { TbError, type ActorClient } from '../contracts/index.js';
 import { errorResponse, toResponse } from './responses.js';
 import type { Router } from './router.js';
 import type { GatewayRequest, GatewayResponse, HookContext, Middleware, RouteContext } from './types.js';
-import { coerceStrings, parseQuery, validatePart } from './validation.js';
+import { NoBody, assertNoNul, coerceStrings, parseQuery, validatePart } from './validation.js';
 
 /** What the pipeline needs besides the request. */
 export interface PipelineDeps {
@@ -103,10 +104,13 @@ async function dispatch(deps: PipelineDeps, ctx: HookContext): Promise<GatewayRe
   const route = match.route;
   const pre = await runHooks(deps.middlewares, 'preValidation', ctx);
   if (pre) return pre;
+  assertNoNul('params', ctx.params);
   if (route.params) ctx.params = validatePart('params', route.params, coerceStrings(route.params, ctx.params)) as Record<string, string>;
   const rawQuery = parseQuery(req.query);
+  assertNoNul('query', rawQuery);
   ctx.query = route.query ? validatePart('query', route.query, coerceStrings(route.query, rawQuery)) : rawQuery;
   if (route.body) ctx.body = validatePart('body', route.body, ctx.body);
+  else if (ctx.body !== undefined) ctx.body = validatePart('body', NoBody, ctx.body);
   const preH = await runHooks(deps.middlewares, 'preHandler', ctx);
   if (preH) return preH;
   return toResponse(await route.handler(handlerContext(deps, ctx)));

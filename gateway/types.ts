@@ -118,6 +118,11 @@ export interface RouteDefinition<
   responses: Record<number, TSchema | { description: string; schema?: TSchema; contentType?: string }>;
   /** Leave this route out of the OpenAPI document (docs and metrics endpoints). */
   hidden?: boolean;
+  /**
+   * The handler reads `ctx.request.body` as raw bytes (provider webhooks verify a signature over
+   * them). Without `body` and `rawBody`, a mutating route takes no body: nothing, or `{}`.
+   */
+  rawBody?: boolean;
   handler(ctx: RouteContext<StaticOr<P, Record<string, string>>, StaticOr<Q, Record<string, unknown>>, StaticOr<B, undefined>>): Promise<RouteResult> | RouteResult;
 }
 

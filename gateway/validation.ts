@@ -4,10 +4,29 @@
  * Path and query values arrive as strings, so they are coerced to the schema's scalar types
  * (integer, number, boolean, arrays of them) before validation; a value that does not coerce is
  * left as is and fails validation. Failures throw `COMMAND_INVALID` naming where (`in`) and what.
+ * Invariant: no string with a NUL character reaches a handler from any part (PostgreSQL refuses
+ * NUL in text, so it would otherwise surface as a 500), and a mutating route without a body schema
+ * accepts only no body or `{}` (`NoBody`).
  */
-import { TbError, validate, type TSchema } from '../contracts/index.js';
+import { TbError, Type, validate, type TSchema } from '../contracts/index.js';
 
 type Where = 'params' | 'query' | 'body';
+
+/** The body of a mutating route that declares none: nothing, or an empty JSON object. */
+export const NoBody = Type.Object({}, { additionalProperties: false, description: 'no body, or {}' });
+
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value !== 'object' || value === null || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((v) => hasNul(v, depth + 1));
+  for (const [k, v] of Object.entries(value)) if (k.includes('\u0000') || hasNul(v, depth + 1)) return true;
+  return false;
+}
+
+/** Throw `COMMAND_INVALID` (with `in`) when any string or key in `value` contains a NUL character. */
+export function assertNoNul(where: Where, value: unknown): void {
+  if (hasNul(value)) throw new TbError('COMMAND_INVALID', { reason: `${where}: text must not contain NUL characters`, in: where });
+}
 
 function coerceScalar(schema: Record<string, unknown> | undefined, raw: string): unknown {
   const type = schema?.['type'];

@@ -105,7 +105,7 @@ describe('event handlers', () => {
     expect(h.send('get', { viewer: alice }).result.roles).toEqual({ alice: 'admin' });
     expect(h.send('get', {}).error?.code).toBe('EVENT_FORBIDDEN');
     expect(h.send('get', { viewer: eve }).error?.details).toMatchObject({ action: 'read', userId: 'eve' });
-    h.send('configure', { actor: alice, requiresApproval: false, isPublic: true });
+    h.send('configure', { actor: root, requiresApproval: false, isPublic: true });
     h.send('approve', { actor: alice });
     h.send('publish', { actor: alice });
     const seen = h.send('get', {}).result;

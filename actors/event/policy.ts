@@ -40,7 +40,8 @@ export function isPlatformAdmin(user: Pick<ActingUser, 'platformRoles'> | undefi
 }
 
 /**
- * What `user` may do now. Event admins may approve only when `requiresApproval` is false;
+ * What `user` may do now. Event admins may approve only when `requiresApproval` is false (which
+ * only a platform admin may set: `checkEvent` refuses anyone else changing it);
  * non-staff (and anonymous readers) may only read a published public event.
  */
 export function permissionsOf(ctx: EventContext, state: EventStateValue, user: Pick<ActingUser, 'userId' | 'platformRoles'> | undefined): EventPermission[] {
@@ -94,6 +95,12 @@ export function checkEvent(ctx: EventContext, state: EventStateValue, e: EventMa
       return problem ? refuse('EVENT_INVALID_DATES', { eventId, reason: problem }) : { kind: 'apply' };
     }
     case 'event.configure': {
+      // Approval is the platform's check on organizers: only a platform admin may switch it
+      // (an event admin who could turn it off would approve their own event).
+      const approval = e.config.requiresApproval;
+      if (approval !== undefined && approval !== ctx.config.requiresApproval && !isPlatformAdmin(e.by)) {
+        return refuse('EVENT_FORBIDDEN', { eventId, userId: e.by.userId, action: P.Approve, role: roleOf(ctx, e.by.userId), field: 'requiresApproval' });
+      }
       const problem = datesProblem(ctx.startsAt, ctx.endsAt, { ...ctx.config, ...e.config });
       return problem ? refuse('EVENT_INVALID_DATES', { eventId, reason: problem }) : { kind: 'apply' };
     }

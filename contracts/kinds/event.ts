@@ -74,7 +74,7 @@ export const EventConfig = Type.Object({
   isFree: Type.Boolean(),
   maxAttendees: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
   isPublic: Type.Boolean(),
-  requiresApproval: Type.Boolean({ description: 'when false, an event admin may approve their own event' }),
+  requiresApproval: Type.Boolean({ description: 'when false, an event admin may approve their own event; only a platform admin may change it' }),
   allowWaitRoom: Type.Boolean(),
   isNewTrending: Type.Boolean(),
   maxConcurrent: Type.Integer({ minimum: 1, maximum: EventLimits.maxConcurrentCap, description: 'checkout slots of the waitroom' }),

@@ -1,8 +1,9 @@
 /**
  * @module gateway/builtin/system-routes
  * The operator endpoints every gateway has: `/healthz` (the process answers), `/readyz` (NATS
- * answers a round trip and every injected check passes, and the gateway is not shutting down)
- * and `/metrics` (Prometheus text). Readiness checks run in parallel, each bounded by a timeout,
+ * answers a round trip and every injected check passes, and the gateway is not shutting down),
+ * served on the public and the admin listener, and `/metrics` (Prometheus text), served on the
+ * admin listener only (`TB_ADMIN_HOST:TB_ADMIN_PORT`, private by default). Readiness checks run in parallel, each bounded by a timeout,
  * so a hung database makes the gateway "not ready" rather than making the probe hang.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -32,7 +33,7 @@ function withTimeout(p: Promise<boolean | void>, ms: number): Promise<boolean> {
  * Run every readiness check; resolves with `name → 'ok' | 'failed'`. Never rejects.
  * NATS is checked with a flush (a server round trip) when a connection is given.
  */
-export async function runReadiness(deps: SystemRouteDeps): Promise<Record<string, string>> {
+export async function runReadiness(deps: Omit<SystemRouteDeps, 'registry'>): Promise<Record<string, string>> {
   const timeout = deps.checkTimeoutMs ?? 2_000;
   const checks: ReadinessCheck[] = [...deps.readinessChecks];
   const nc = deps.nc;
@@ -44,8 +45,8 @@ export async function runReadiness(deps: SystemRouteDeps): Promise<Record<string
   return out;
 }
 
-/** The `/healthz`, `/readyz` and `/metrics` routes. */
-export function systemRoutes(deps: SystemRouteDeps): AnyRoute[] {
+/** The `/healthz` and `/readyz` routes. */
+export function systemRoutes(deps: Omit<SystemRouteDeps, 'registry'>): AnyRoute[] {
   return [
     {
       method: 'GET', path: '/healthz', summary: 'Liveness: the process answers', tags: ['system'], auth: 'none',
@@ -62,6 +63,12 @@ export function systemRoutes(deps: SystemRouteDeps): AnyRoute[] {
         return { body: { status: 'ready', checks } };
       },
     },
+  ];
+}
+
+/** The `/metrics` route (admin listener only). */
+export function metricsRoutes(deps: Pick<SystemRouteDeps, 'registry'>): AnyRoute[] {
+  return [
     {
       method: 'GET', path: '/metrics', summary: 'Prometheus metrics', tags: ['system'], auth: 'none', hidden: true,
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },

@@ -62,7 +62,7 @@ export const eventRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PUT', path: '/api/v1/events/:eventId/config', summary: 'Configure sale window, visibility, approval, waitroom (→ CONFIGURED)', tags: TAGS,
     auth: 'required',
-    description: `Event admins and editors; legal from DRAFT and CONFIGURED. Fields left out keep their value. ${IDEMPOTENCY_NOTE}`,
+    description: `Event admins and editors; legal from DRAFT and CONFIGURED. Fields left out keep their value. Only a platform admin may change \`requiresApproval\` (EVENT_FORBIDDEN otherwise). ${IDEMPOTENCY_NOTE}`,
     params: EventParams, body: ConfigureEventBody,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: ILLEGAL },
     handler: async (ctx) => ({

@@ -71,7 +71,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): AnyRoute[] {
   const sandboxOn = () => { if (deps.config.sandboxPayEnabled !== 1) throw new TbError('WEBHOOK_SANDBOX_DISABLED'); };
 
   const post = (provider: string, path: string, summary: string) => defineRoute({
-    method: 'POST', path, summary, tags: TAGS, auth: 'none', responses: answerDoc,
+    method: 'POST', path, summary, tags: TAGS, auth: 'none', responses: answerDoc, rawBody: true,
     description: 'Verified over the raw body; recorded once in the payment inbox (dedupe by the provider transaction id).',
     handler: async (ctx) => {
       const r = await webhook(provider, { headers: ctx.request.headers, body: ctx.request.body, query: callbackQuery(ctx.query as Record<string, unknown>) }, ctx.requestId);

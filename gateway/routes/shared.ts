@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TbError, Type } from '../../contracts/index.js';
 import type { ActingUser } from '../../contracts/kinds/index.js';
+import { IDEMPOTENCY_HEADER, readIdempotencyKey } from '../middleware/idempotency-key/index.js';
 import { ErrorResponseSchema } from '../responses.js';
 import type { AuthUser, RouteContext } from '../types.js';
 
@@ -25,9 +26,8 @@ export const ClassParams = Type.Object({ classId: ClassId }, { additionalPropert
 /** Milliseconds since the epoch, bounded to year 9999 so no absurd date reaches an actor or the catalog. */
 export const EpochMs = Type.Integer({ minimum: 0, maximum: 253_402_300_799_999, description: 'ms since the Unix epoch' });
 
-/** Header that makes a mutating request idempotent (1–128 of `A-Z a-z 0-9 _ - . :`). */
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
-const KEY_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Header that makes a mutating request idempotent (declared and checked in `middleware/idempotency-key`). */
+export { IDEMPOTENCY_HEADER };
 
 /** The documented `Idempotency-Key` note appended to route descriptions. */
 export const IDEMPOTENCY_NOTE =
@@ -44,14 +44,12 @@ export function userOf(ctx: RouteContext<unknown, unknown, unknown>): AuthUser {
   return ctx.user;
 }
 
-/** The `Idempotency-Key` header, or undefined. A malformed key is `COMMAND_INVALID` (in `headers`). */
+/**
+ * The `Idempotency-Key` header, or undefined. A malformed key is `COMMAND_INVALID` (in `headers`);
+ * the gateway already refused it before the handler on every mutating route.
+ */
 export function idempotencyKey(ctx: RouteContext<unknown, unknown, unknown>): string | undefined {
-  const raw = ctx.request.headers[IDEMPOTENCY_HEADER];
-  if (raw === undefined || raw === '') return undefined;
-  if (!KEY_RE.test(raw)) {
-    throw new TbError('COMMAND_INVALID', { reason: 'headers/idempotency-key: must be 1-128 of A-Za-z0-9_.:-', path: '/idempotency-key', in: 'headers' });
-  }
-  return raw;
+  return readIdempotencyKey(ctx.request.headers);
 }
 
 function digest(parts: string[], length: number): string {

@@ -132,8 +132,10 @@ describe('gateway over uWebSockets.js', () => {
     expect(statuses[4]).toBe(429);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await errorOf(last!)).code).toBe('HTTP_RATE_LIMITED');
-    expect((await fetch(`${g.url}/healthz`)).status).toBe(200); // probes are exempt
-    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    // Probes are limited on the public port too; the admin listener's are not.
+    expect((await fetch(`${g.url}/healthz`)).status).toBe(429);
+    expect((await fetch(`${g.adminUrl}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${g.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/tb_gateway_rate_limited_total\{scope="ip"\} [1-9]/);
     expect(metrics).toMatch(/tb_gateway_http_requests_total\{method="GET",route="\/api\/v1\/openapi.json",status="429"\}/);
   });
@@ -172,7 +174,7 @@ describe('gateway over uWebSockets.js', () => {
     const busy = Array.from({ length: 10 }, () => fetch(`${g.url}/api/v1/slow`).then((r) => r.arrayBuffer()));
     await new Promise((r) => setTimeout(r, 50));
     expect((await fetch(`${g.url}/healthz`)).status).toBe(200);
-    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    const metrics = await (await fetch(`${g.adminUrl}/metrics`)).text();
     expect(Number(/^tb_gateway_shed_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(shed.length);
     await Promise.all(busy);
     // Once the load is gone, requests are served again.

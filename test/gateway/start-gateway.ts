@@ -35,6 +35,8 @@ export interface StartedGateway {
   gateway: Gateway;
   url: string;
   port: number;
+  /** The private admin listener (`/metrics`, unlimited probes), on its own free port. */
+  adminUrl: string;
 }
 
 /** Start a gateway; `config` overrides the defaults (generous rate limits unless given). */
@@ -49,8 +51,9 @@ export async function startGateway(options: { config?: Partial<Config>; nc?: Nat
     ...(options.webSocketRoutes ? { webSocketRoutes: options.webSocketRoutes } : {}),
   });
   const port = await gateway.listen('127.0.0.1', 0);
+  const adminPort = await gateway.listenAdmin('127.0.0.1', 0);
   running.push(gateway);
-  return { gateway, url: `http://127.0.0.1:${port}`, port };
+  return { gateway, url: `http://127.0.0.1:${port}`, port, adminUrl: `http://127.0.0.1:${adminPort}` };
 }
 
 /** Close every gateway started by this module. */

@@ -9,6 +9,8 @@ import type { ActorClient } from '../../contracts/index.js';
 import { createQueueService, type QueueService, type QueueServiceConfig } from '../../queue/index.js';
 
 const ALICE = { userId: 'alice', platformRoles: [] as string[] };
+/** Only a platform admin may turn approval off (issue 10). */
+const ROOT = { userId: 'root', platformRoles: ['admin'] };
 let seq = 0;
 const cid = (p: string) => `${p}-${process.pid}-${++seq}`;
 
@@ -21,7 +23,7 @@ export async function publishEvent(
   const ask = (verb: string, body: Record<string, unknown>) => client.request('event', eventId, verb, { commandId: cid(verb), actor: ALICE, ...body }, { budgetMs: 60_000 });
   await ask('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000 });
   await ask('configure', {
-    isPublic: true, requiresApproval: false, allowWaitRoom: opts.allowWaitRoom ?? true, maxConcurrent: opts.maxConcurrent ?? 100,
+    actor: ROOT, isPublic: true, requiresApproval: false, allowWaitRoom: opts.allowWaitRoom ?? true, maxConcurrent: opts.maxConcurrent ?? 100,
     ...(opts.saleStartsAt !== undefined ? { ticketSaleStartDate: opts.saleStartsAt } : {}),
     ticketSaleEndDate: opts.saleEndsAt ?? startsAt,
   });

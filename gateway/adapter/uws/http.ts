@@ -4,10 +4,13 @@
  * stack-allocated), read the body with the size limit, call the core, and write the response in
  * one corked batch. Invariants: nothing is written after an abort; the body is never buffered
  * past the limit (the rest is discarded and the connection closed after the 413); a handler
- * failure still produces a response (the core never rejects, and a last-resort 500 covers bugs).
+ * failure still produces a response (the core never rejects, and a last-resort 500 covers bugs);
+ * a request with an ambiguous body length gets its connection closed at once, before uWS parses
+ * any pipelined bytes behind it (`middleware/http-framing`; the core answers it 400).
  */
 import { STATUS_CODES } from 'node:http';
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import { framingProblem } from '../../middleware/http-framing/index.js';
 import type { GatewayRequest, GatewayResponse, RequestHandler } from '../../types.js';
 
 export interface HttpExchangeOptions {
@@ -67,6 +70,14 @@ export function writeResponse(res: HttpResponse, out: GatewayResponse, isHead: b
 /** Handle one request: the uWS `any('/*')` handler. */
 export function handleHttp(res: HttpResponse, req: HttpRequest, opts: HttpExchangeOptions): void {
   const request = readRequestHead(res, req, opts.trustProxy);
+  if (framingProblem(request.headers) !== undefined) {
+    // Close the socket now, without an answer (as uWS itself does for Content-Length plus
+    // Transfer-Encoding): uWS goes on parsing the bytes it already read right after this handler,
+    // even after an `end` that asks to close, so a 400 would let a request smuggled behind the
+    // ambiguous body run; and what is written in this handler is discarded by the close.
+    res.close();
+    return;
+  }
   let aborted = false;
   let done = false;
   res.onAborted(() => {

@@ -1,13 +1,16 @@
 /**
  * @module gateway/middleware/json-body
- * Parse the request body as JSON for routes that declare a body schema. Clear refusals:
- * a non-empty body with another content type → 415 `HTTP_UNSUPPORTED_MEDIA_TYPE`; bytes that are
- * not UTF-8 JSON → 400 `HTTP_MALFORMED_JSON`. An empty body parses as `undefined`, which the
- * route's schema then rejects (`COMMAND_INVALID`) unless it allows it. Bodies sent to routes
- * without a body schema are ignored.
+ * Parse the request body as JSON for routes that declare a body schema, and for mutating routes
+ * without one (which take nothing or `{}`: the pipeline validates that, so a malformed body never
+ * reaches a handler). Clear refusals: a non-empty body with another content type → 415
+ * `HTTP_UNSUPPORTED_MEDIA_TYPE`; bytes that are not UTF-8 JSON → 400 `HTTP_MALFORMED_JSON`; a NUL
+ * character anywhere in it (PostgreSQL refuses NUL in text) → 400 `COMMAND_INVALID`. An empty body
+ * parses as `undefined`, which the route's schema then rejects unless it allows it. Raw-body routes
+ * (`rawBody`: webhooks) and bodies of GET/HEAD are left alone.
  */
 import { TbError } from '../../../contracts/index.js';
 import type { Middleware } from '../../types.js';
+import { assertNoNul } from '../../validation.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -18,21 +21,30 @@ export function isJsonContentType(header: string | undefined): boolean {
   return base === 'application/json' || (base.startsWith('application/') && base.endsWith('+json'));
 }
 
-/** Decode UTF-8 JSON bytes; throws `HTTP_MALFORMED_JSON` (the parser's text is never echoed). */
+/** Decode UTF-8 JSON bytes; throws `HTTP_MALFORMED_JSON` (the parser's text is never echoed), or `COMMAND_INVALID` for a NUL. */
 export function parseJson(bytes: Uint8Array): unknown {
+  let text: string;
+  let value: unknown;
   try {
-    return JSON.parse(decoder.decode(bytes));
+    text = decoder.decode(bytes);
+    value = JSON.parse(text);
   } catch (cause) {
     throw new TbError('HTTP_MALFORMED_JSON', {}, { cause });
   }
+  // A raw NUL is not valid JSON, so only the escape can bring one in: walk only then.
+  if (text.includes('\\u0000')) assertNoNul('body', value);
+  return value;
 }
+
+const bodyless = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The `json-body` middleware. */
 export function jsonBody(): Middleware {
   return {
     name: 'json-body',
     preValidation(ctx) {
-      if (!ctx.route?.body) return;
+      const route = ctx.route;
+      if (!route || route.rawBody || (!route.body && bodyless.has(ctx.request.method))) return;
       const { body, headers } = ctx.request;
       if (body.byteLength === 0) return;
       const type = headers['content-type'];

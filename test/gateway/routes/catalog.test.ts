@@ -10,6 +10,7 @@ import { eventBody, startRoutesStack, type RoutesStack, type TestUser } from './
 let s: RoutesStack;
 let owner: TestUser;
 let viewer: TestUser;
+let platformAdmin: TestUser;
 const tag = `t${Date.now().toString(36)}`;
 const ids: Record<string, string> = {};
 
@@ -27,8 +28,8 @@ async function create(name: string, days: number, categories: string[], publish:
   const body = { ...eventBody(name, days), categories, description: `${tag} ${name}` };
   const id = (await s.api('POST', '/api/v1/events', { token: owner.token, body })).body.eventId as string;
   if (publish) {
-    await s.api('PUT', `/api/v1/events/${id}/config`, { token: owner.token, body: { isPublic: true, requiresApproval: false } });
-    await s.api('POST', `/api/v1/events/${id}/approve`, { token: owner.token });
+    await s.api('PUT', `/api/v1/events/${id}/config`, { token: owner.token, body: { isPublic: true } });
+    await s.api('POST', `/api/v1/events/${id}/approve`, { token: platformAdmin.token });
     expect((await s.api('POST', `/api/v1/events/${id}/publish`, { token: owner.token })).status).toBe(200);
   }
   return id;
@@ -38,6 +39,7 @@ beforeAll(async () => {
   s = await startRoutesStack();
   owner = await s.signUp('owner');
   viewer = await s.signUp('viewer');
+  platformAdmin = await s.signUp('platform', { admin: true });
   ids['jazz'] = await create('Jazz night', 10, [`${tag}-music`], true);
   ids['rock'] = await create('Rock festival', 20, [`${tag}-music`, `${tag}-outdoor`], true);
   ids['tech'] = await create('Tech conference', 30, [`${tag}-tech`], true);

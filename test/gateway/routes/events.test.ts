@@ -40,10 +40,13 @@ describe('gateway routes - events', () => {
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ name: 'Renamed', location: 'Hanoi' });
 
-    const cfg = { isPublic: true, requiresApproval: false, isFree: false, ticketSaleStartDate: Date.now(), ticketSaleEndDate: body.startsAt, maxConcurrent: 50 };
+    const cfg = { isPublic: true, isFree: false, ticketSaleStartDate: Date.now(), ticketSaleEndDate: body.startsAt, maxConcurrent: 50 };
     const configured = await s.api('PUT', `/api/v1/events/${id}/config`, { token: owner.token, body: cfg });
     expect(configured.status, JSON.stringify(configured.body)).toBe(200);
     expect(configured.body).toMatchObject({ status: 'CONFIGURED', config: { isPublic: true, maxConcurrent: 50 } });
+    // Only a platform admin may waive approval (issue 10); then the event's admin approves.
+    const waived = await s.api('PUT', `/api/v1/events/${id}/config`, { token: platformAdmin.token, body: { requiresApproval: false } });
+    expect(waived.status, JSON.stringify(waived.body)).toBe(200);
 
     const access = await s.api('GET', `/api/v1/events/${id}/access`, { token: owner.token });
     expect(access.status).toBe(200);

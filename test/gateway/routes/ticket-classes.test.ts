@@ -12,9 +12,11 @@ let owner: TestUser;
 let editor: TestUser;
 let viewer: TestUser;
 let stranger: TestUser;
+let platformAdmin: TestUser;
 beforeAll(async () => {
   s = await startRoutesStack();
   [owner, editor, viewer, stranger] = [await s.signUp('owner'), await s.signUp('editor'), await s.signUp('viewer'), await s.signUp('stranger')];
+  platformAdmin = await s.signUp('platform', { admin: true });
 });
 afterAll(async () => { await s?.stop(); });
 
@@ -27,8 +29,8 @@ async function newEvent(): Promise<string> {
 }
 
 async function publish(id: string): Promise<void> {
-  await s.api('PUT', `/api/v1/events/${id}/config`, { token: owner.token, body: { isPublic: true, requiresApproval: false } });
-  expect((await s.api('POST', `/api/v1/events/${id}/approve`, { token: owner.token })).status).toBe(200);
+  await s.api('PUT', `/api/v1/events/${id}/config`, { token: owner.token, body: { isPublic: true } });
+  expect((await s.api('POST', `/api/v1/events/${id}/approve`, { token: platformAdmin.token })).status).toBe(200);
   expect((await s.api('POST', `/api/v1/events/${id}/publish`, { token: owner.token })).status).toBe(200);
 }
 
