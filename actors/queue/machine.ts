@@ -31,7 +31,7 @@ function changeFor(e: QueueMachineEvent): ((c: QueueContext) => Step) | undefine
       const held = slotOfSession(c, e.sessionId);
       return held ? releaseSlot(c, held[0], e.outcome, e.now, e.sessionId) : { ctx: c, emitted: [] };
     };
-    case 'queue.stock': return (c) => updateStock(c, e.available, e.soldOut, e.now);
+    case 'queue.stock': return (c) => updateStock(c, e.available, e.soldOut, e.now, e.held);
     case 'timer.fired': return (c) => (c.opensAt !== undefined && e.now >= c.opensAt ? openSale(c, e.now) : { ctx: c, emitted: [] });
   }
 }

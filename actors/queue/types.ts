@@ -46,8 +46,11 @@ export interface QueueContext {
   skips: number[];
   /** Outcomes of recently finished positions, oldest first. Bounded. */
   recent: Array<[number, SlotOutcome | 'skipped']>;
+  /** Every ticket is sold (none available, none held): admission stops for good. */
   soldOut: boolean;
   available?: number;
+  /** Tickets held by unpaid checkouts (may come back); admission pauses while `available` is 0. */
+  held?: number;
   rate: Rate;
   admitted: number;
   left: number;
@@ -75,7 +78,7 @@ export type QueueMachineEvent =
   | { type: 'queue.leave'; ticket: number; sessionId: string; userId: string; now: number }
   | { type: 'queue.claim'; ticket: number; sessionId: string; userId: string; now: number }
   | { type: 'queue.complete'; sessionId: string; outcome: SlotOutcome; now: number }
-  | { type: 'queue.stock'; available: number; soldOut: boolean; now: number }
+  | { type: 'queue.stock'; available: number; soldOut: boolean; held?: number; now: number }
   | { type: 'timer.fired'; now: number };
 
 /** Machine state values. */
