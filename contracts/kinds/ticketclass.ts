@@ -28,11 +28,11 @@ export const TicketClassLimits = {
   defaultMaxHolds: 2_000,
   maxHoldsCap: 10_000,
   /**
-   * Bytes one live hold adds to the packed entry at most, for the platform's order ids (`ord_` +
-   * 24 hex, hold key ≤ 31 characters): key + packed `[quantity, expiresAt]`. Asserted by
+   * Bytes one live hold adds to the packed entry at most (measured: 38), for the platform's order ids (`ord_` +
+   * 24 hex, hold key ≤ 31 characters): key + one packed number (`packHold`). Asserted by
    * `test/security/hold-cap.test.ts`.
    */
-  holdEntryBytes: 48,
+  holdEntryBytes: 40,
   /**
    * Finished orders (confirmed or released) are remembered for idempotent replies in generations of
    * this size; `recentGenerations` of them are kept, so at least the last 192 and at most 256 (≈ 14 KB).
