@@ -158,7 +158,11 @@ export function stockStateOf(ctx: QueueContext): 'inStock' | 'allHeld' | 'soldOu
   return ctx.soldOut ? 'soldOut' : ctx.available === 0 ? 'allHeld' : 'inStock';
 }
 
-/** Call positions after the cursor while a slot is free, the sale is open and tickets are available. */
+/**
+ * Call positions after the cursor while a slot is free, the sale is open and tickets are
+ * available: at most `available` (when known) in one go, so a ticket coming back calls one
+ * waiter, not a whole slot's worth who would only be told the stock is all held again.
+ */
 export function advance(ctx: QueueContext, now: number): Step {
   if (!isOpen(ctx) || stockStateOf(ctx) !== 'inStock') return { ctx, emitted: [] };
   let inUse = slotsInUse(ctx);
@@ -166,7 +170,8 @@ export function advance(ctx: QueueContext, now: number): Step {
   const slots = { ...ctx.slots };
   let { cursor, skips, recent } = ctx;
   let called = 0;
-  while (inUse < ctx.maxConcurrent && cursor < ctx.joined) {
+  const most = ctx.available ?? Number.POSITIVE_INFINITY;
+  while (inUse < ctx.maxConcurrent && cursor < ctx.joined && called < most) {
     cursor += 1;
     if (skips.includes(cursor)) {
       skips = skips.filter((s) => s !== cursor);

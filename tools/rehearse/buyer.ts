@@ -72,6 +72,8 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
             r.etaPredictedSec = f['estimatedWaitSec']; r.etaAt = now;
           }
           if (typeof f['token'] === 'string') finish(f['token']);
+          // The turn came and went unclaimed (or the session ended): this buyer's story in the queue is over.
+          if (f['state'] === 'expired' || f['state'] === 'left' || f['state'] === 'completed') { r.error = `queue session ${f['state']} before admission`; finish(undefined); }
         } else if (f['t'] === 'admitted') {
           finish(f['token']);
         }
