@@ -71,10 +71,12 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
           if (r.etaPredictedSec === undefined && now >= env.opensAt && typeof f['estimatedWaitSec'] === 'number' && f['state'] === 'waiting') {
             r.etaPredictedSec = f['estimatedWaitSec']; r.etaAt = now;
           }
+          if (typeof f['tokenExpiresAt'] === 'number') r.slotEndsAt = f['tokenExpiresAt'];
           if (typeof f['token'] === 'string') finish(f['token']);
           // The turn came and went unclaimed (or the session ended): this buyer's story in the queue is over.
           if (f['state'] === 'expired' || f['state'] === 'left' || f['state'] === 'completed') { r.error = `queue session ${f['state']} before admission`; finish(undefined); }
         } else if (f['t'] === 'admitted') {
+          if (typeof f['expiresAt'] === 'number') r.slotEndsAt = f['expiresAt'];
           finish(f['token']);
         }
       });
@@ -116,7 +118,8 @@ async function duplicateCallback(env: BuyerEnv, paid: Record<string, any>): Prom
  * try again with a new Idempotency-Key, at most `MAX_HELD_WAITS` times and while the slot lasts.
  */
 async function buyOnce(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord, checkoutToken: string, n: number, outcome: 'completed' | 'failed' | 'none'): Promise<OrderAttempt | 'soldOut' | undefined> {
-  const slotEnds = (r.admittedAt ?? Date.now()) + await checkoutTtlMs(env);
+  // The checkout token lives as long as the slot: past it, waiting is pointless.
+  const slotEnds = r.slotEndsAt ?? (r.admittedAt ?? Date.now()) + await checkoutTtlMs(env);
   for (let wait = 0; ; wait++) {
     const got = await buyFromSomeClass(env, plan, r, checkoutToken, wait === 0 ? `o${n}` : `o${n}w${wait}`, outcome);
     if (typeof got !== 'number') return got;
