@@ -158,11 +158,7 @@ export function stockStateOf(ctx: QueueContext): 'inStock' | 'allHeld' | 'soldOu
   return ctx.soldOut ? 'soldOut' : ctx.available === 0 ? 'allHeld' : 'inStock';
 }
 
-/**
- * Call positions after the cursor while a slot is free, the sale is open and tickets are
- * available: at most `available` (when known) in one go, so a ticket coming back calls one
- * waiter, not a whole slot's worth who would only be told the stock is all held again.
- */
+/** Call positions after the cursor while a slot is free, the sale is open and tickets are available. */
 export function advance(ctx: QueueContext, now: number): Step {
   if (!isOpen(ctx) || stockStateOf(ctx) !== 'inStock') return { ctx, emitted: [] };
   let inUse = slotsInUse(ctx);
@@ -170,8 +166,7 @@ export function advance(ctx: QueueContext, now: number): Step {
   const slots = { ...ctx.slots };
   let { cursor, skips, recent } = ctx;
   let called = 0;
-  const most = ctx.available ?? Number.POSITIVE_INFINITY;
-  while (inUse < ctx.maxConcurrent && cursor < ctx.joined && called < most) {
+  while (inUse < ctx.maxConcurrent && cursor < ctx.joined) {
     cursor += 1;
     if (skips.includes(cursor)) {
       skips = skips.filter((s) => s !== cursor);

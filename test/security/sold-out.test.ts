@@ -102,7 +102,7 @@ describe('security - sold out means sold', () => {
     const TC = 'tc-so-room';
     await publishEvent(clientOf(0), EV, { saleStartsAt: Date.now() - 1_000, maxConcurrent: 2 });
     await createClass(TC, EV, 2);
-    const users = ['u1', 'u2', 'u3', 'u4', 'u5'];
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
     const sessions = new Map<string, string>();
     for (const u of users) sessions.set(u, (await service.join(EV, u)).sessionId);
     await until(async () => (await service.publicStatus(EV)).available === 2, 'stock known', 20_000);
@@ -116,36 +116,41 @@ describe('security - sold out means sold', () => {
     await until(async () => (await service.publicStatus(EV)).allHeld === true, 'queue told all held', 20_000);
     const paused = await service.publicStatus(EV);
     expect([paused.soldOut, paused.available, paused.held]).toEqual([false, 0, 2]);
-    const waiting = await service.status(EV, 'u5');
+    const waiting = await service.status(EV, 'u6');
     expect([waiting.state, waiting.soldOut, waiting.allHeld]).toEqual(['queued', false, true]);
 
     // Both checkouts end without paying; their slots free, but nobody is admitted while all is held.
     for (const u of ['u1', 'u2']) await complete(u);
     expect((await service.publicStatus(EV)).cursor).toBe(2);
 
-    // One hold is released: the stock is back and one waiter is admitted (one ticket came back, two slots are free).
+    // One hold is released: the stock is back and the waiters are admitted into the free slots.
     const [released, lapsing] = [...holds].sort((a, b) => a.expiresAt - b.expiresAt).reverse() as [HoldResult, HoldResult];
     await ask(1, 'ticketclass', TC, 'release', { orderId: released.orderId, reason: 'paymentFailed' });
-    await until(async () => (await service.publicStatus(EV)).cursor === 3, 'u3 admitted after a release', 20_000);
+    await until(async () => (await service.publicStatus(EV)).cursor === 4, 'u3 and u4 admitted after a release', 20_000);
     expect((await service.status(EV, 'u3')).state).toBe('admitted');
+    expect((await service.status(EV, 'u4')).state).toBe('admitted');
     const h3 = await ask<HoldResult>(2, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u3', quantity: 1 });
     await until(async () => (await service.publicStatus(EV)).allHeld === true, 'all held again', 20_000);
-    expect((await service.publicStatus(EV)).cursor).toBe(3);
+    // u4 is told to come back when the other hold can lapse, and gives up instead: admission stays paused.
+    const told = await refusal(() => ask(0, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u4', quantity: 1 }));
+    expect([told.code, told.details?.['retryAt']]).toEqual(['INVENTORY_ALL_HELD', lapsing.expiresAt]);
+    await complete('u4');
+    expect((await service.publicStatus(EV)).cursor).toBe(4);
 
     // The other hold lapses at its deadline (the durable timer): the next waiter is admitted.
-    await until(async () => (await service.publicStatus(EV)).cursor === 4, 'u4 admitted after a hold lapsed', HOLD_MS + 30_000);
+    await until(async () => (await service.publicStatus(EV)).cursor === 5, 'u5 admitted after a hold lapsed', HOLD_MS + 30_000);
     expect(Date.now()).toBeGreaterThanOrEqual(lapsing.expiresAt);
-    expect((await service.status(EV, 'u4')).state).toBe('admitted');
-    const h4 = await ask<HoldResult>(0, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u4', quantity: 1 });
+    expect((await service.status(EV, 'u5')).state).toBe('admitted');
+    const h5 = await ask<HoldResult>(0, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u5', quantity: 1 });
     let types = (await readEvents(conns[0]!.nc, 'queue', EV)).map((e) => e.type);
     expect(types.filter((t) => t === 'queue.allHeld').length).toBeGreaterThanOrEqual(2);
     expect(types).not.toContain('queue.soldOut');
 
     // Both pay: every ticket is sold, and the last waiter is told sold out, once.
     await ask(1, 'ticketclass', TC, 'confirm', { orderId: h3.orderId });
-    await ask(2, 'ticketclass', TC, 'confirm', { orderId: h4.orderId });
+    await ask(2, 'ticketclass', TC, 'confirm', { orderId: h5.orderId });
     await until(async () => (await service.publicStatus(EV)).soldOut, 'sold out', 20_000);
-    const last = await service.status(EV, 'u5');
+    const last = await service.status(EV, 'u6');
     expect([last.state, last.soldOut, last.allHeld]).toEqual(['queued', true, undefined]);
     types = (await readEvents(conns[0]!.nc, 'queue', EV)).map((e) => e.type);
     expect(types.filter((t) => t === 'queue.soldOut')).toHaveLength(1);
