@@ -91,6 +91,7 @@ export const ErrorCodes = {
   INVENTORY_TOTAL_TOO_LOW: { code: 'INVENTORY_TOTAL_TOO_LOW', status: 409, retryable: false, message: 'Ticket class {classId} cannot have total {total}: {committed} tickets are reserved or sold' },
   INVENTORY_INVALID_SALE_WINDOW: { code: 'INVENTORY_INVALID_SALE_WINDOW', status: 400, retryable: false, message: 'Ticket class {classId} sale window is invalid: it must start before it ends' },
   INVENTORY_TOO_MANY_HOLDS: { code: 'INVENTORY_TOO_MANY_HOLDS', status: 503, retryable: true, message: 'Ticket class {classId} has {holds} open holds (limit {limit}); retry shortly' },
+  INVENTORY_ALL_HELD: { code: 'INVENTORY_ALL_HELD', status: 409, retryable: false, message: 'Every ticket left in class {classId} ({held}) is held by an unpaid checkout; some may come back: try again in {retryInSec} s (retryAt)' },
 
   // --- catalog: the catalog read API refused the query (listing, search, my events) ---
   CATALOG_INVALID_QUERY: { code: 'CATALOG_INVALID_QUERY', status: 400, retryable: false, message: 'The catalog query is invalid: {reason}' },

@@ -22,6 +22,6 @@ export type { Ask } from './ensure.js';
 export { startStockWatcher } from './stock-watcher.js';
 export type { StockWatcher, StockWatcherOptions } from './stock-watcher.js';
 
-/** Subject of a queue's broadcast events: `tb.evt.queue.<eventId>.<name>` (`advanced`, `soldOut`, `resumed`, `opened`). */
-export const queueEventSubject = (eventId: string, name: 'advanced' | 'soldOut' | 'resumed' | 'opened' | '*' = 'advanced'): string =>
+/** Subject of a queue's broadcast events: `tb.evt.queue.<eventId>.<name>` (`advanced`, `soldOut`, `allHeld`, `resumed`, `opened`). */
+export const queueEventSubject = (eventId: string, name: 'advanced' | 'soldOut' | 'allHeld' | 'resumed' | 'opened' | '*' = 'advanced'): string =>
   `tb.evt.queue.${eventId}.${name}`;

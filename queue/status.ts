@@ -29,7 +29,10 @@ export interface UserQueueStatus {
   tokenExpiresAt?: number;
   /** How the session ended (for completed / expired / left). */
   outcome?: SlotOutcome | 'skipped';
+  /** Every ticket is sold: waiting is pointless. */
   soldOut: boolean;
+  /** Nothing available, but tickets are held by unpaid checkouts and may come back: admission waits; keep your place. */
+  allHeld?: boolean;
   available?: number;
   /** Fewer tickets left than people ahead (or sold out). */
   likelySoldOut?: boolean;
@@ -55,6 +58,7 @@ export function userStatusOf(session: SessionRef, view: QueueView, now: number):
     eventId: view.eventId, sessionId: session.sessionId, ticket: session.ticket, state: SessionState.Queued, phase: view.phase,
     cursor: view.cursor, soldOut: view.soldOut, seedHash: view.seedHash, admittedRate: view.admittedRate, at: now,
     ...(view.available !== undefined ? { available: view.available } : {}),
+    ...(view.allHeld ? { allHeld: true } : {}),
     ...(view.opensAt !== undefined ? { opensAt: view.opensAt } : {}),
     ...(view.seed !== undefined ? { seed: view.seed } : {}),
     ...(view.preQueueSize !== undefined ? { preQueueSize: view.preQueueSize } : {}),

@@ -2,8 +2,10 @@
  * @module queue/stock-watcher
  * Keeps each queue told about its event's stock: reads `tb.evt.ticketclass.*.*` (and
  * `tb.evt.queue.*.created`, to tell a queue created later) from `TB_EVENTS`
- * (every ticket-class event carries `eventId` and the class's new `available`), sums availability
- * across the event's classes, and sends `stock { available, soldOut }` to `tb.queue.<eventId>`.
+ * (every ticket-class event carries `eventId` and the class's new `available` and `held`), sums
+ * both across the event's classes, and sends `stock { available, held, soldOut }` to
+ * `tb.queue.<eventId>`, where `soldOut` means every ticket is sold (none available, none held):
+ * while what is left is only held, the queue keeps its waiters and admits them when it comes back.
  * Per class only the newest event counts (by the actor's write `seq` and index `n`: publishes of
  * one write may land out of order); per event at most one `stock` is in flight, carrying the
  * latest sum. Events without a queue are skipped. At-least-once and idempotent: `stock` is absolute.
@@ -23,10 +25,12 @@ export interface StockWatcherOptions {
 export interface StockWatcher {
   /** Sums known per event (for tests and metrics). */
   availableOf(eventId: string): number | undefined;
+  /** Tickets held by unpaid checkouts, summed per event (for tests and metrics). */
+  heldOf(eventId: string): number | undefined;
   stop(): Promise<void>;
 }
 
-interface ClassStock { available: number; seq: number; n: number }
+interface ClassStock { available: number; held: number; seq: number; n: number }
 
 /** Start reading from the beginning of the stream (the state is rebuilt on every start). */
 export async function startStockWatcher(opts: StockWatcherOptions): Promise<StockWatcher> {
@@ -36,7 +40,7 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
   const dirty = new Set<string>();
   let seq = 0;
 
-  const sumOf = (eventId: string) => [...(classes.get(eventId)?.values() ?? [])].reduce((s, c) => s + c.available, 0);
+  const sumOf = (eventId: string, key: 'available' | 'held' = 'available') => [...(classes.get(eventId)?.values() ?? [])].reduce((s, c) => s + c[key], 0);
 
   async function send(eventId: string): Promise<void> {
     if (inFlight.has(eventId)) { dirty.add(eventId); return; }
@@ -45,7 +49,8 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
       do {
         dirty.delete(eventId);
         const available = sumOf(eventId);
-        await client.request('queue', eventId, 'stock', { commandId: `stock-${process.pid}-${++seq}`, available, soldOut: available === 0 }).catch((err: unknown) => {
+        const held = sumOf(eventId, 'held');
+        await client.request('queue', eventId, 'stock', { commandId: `stock-${process.pid}-${++seq}`, available, held, soldOut: available === 0 && held === 0 }).catch((err: unknown) => {
           if (!TbError.is(err, 'COMMAND_NOT_FOUND')) opts.log.warn({ err, eventId }, 'stock watcher: stock not delivered');
         });
       } while (dirty.has(eventId));
@@ -69,18 +74,21 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
       }
       if (ev.kind !== 'ticketclass') continue;
       const available = ev.data['available'];
+      // Events written before `held` was added count as holding nothing.
+      const held = typeof ev.data['held'] === 'number' ? ev.data['held'] : 0;
       if (typeof eventId !== 'string' || typeof available !== 'number') continue;
       const perClass = classes.get(eventId) ?? new Map<string, ClassStock>();
       classes.set(eventId, perClass);
       const prev = perClass.get(ev.id);
       if (prev && (prev.seq > ev.seq || (prev.seq === ev.seq && prev.n > ev.n))) continue;
-      perClass.set(ev.id, { available, seq: ev.seq, n: ev.n });
-      if (prev?.available !== available) void send(eventId);
+      perClass.set(ev.id, { available, held, seq: ev.seq, n: ev.n });
+      if (prev?.available !== available || prev.held !== held) void send(eventId);
     }
   })();
 
   return {
     availableOf: (eventId) => (classes.has(eventId) ? sumOf(eventId) : undefined),
+    heldOf: (eventId) => (classes.has(eventId) ? sumOf(eventId, 'held') : undefined),
     async stop() {
       await messages.close();
       await loop.catch(() => undefined);

@@ -150,9 +150,17 @@ export function expireDue(ctx: QueueContext, now: number): Step {
   return { ctx: { ...next, slots: withFacts(slots, kept) }, emitted };
 }
 
-/** Call positions after the cursor while a slot is free, the sale is open, not sold out and not paused. */
+/**
+ * Where the event's stock stands for admission: `inStock` (or not yet told), `allHeld` (nothing
+ * available, some held by unpaid checkouts: they may come back), `soldOut` (every ticket sold).
+ */
+export function stockStateOf(ctx: QueueContext): 'inStock' | 'allHeld' | 'soldOut' {
+  return ctx.soldOut ? 'soldOut' : ctx.available === 0 ? 'allHeld' : 'inStock';
+}
+
+/** Call positions after the cursor while a slot is free, the sale is open, tickets are available and admission is not paused. */
 export function advance(ctx: QueueContext, now: number): Step {
-  if (!isOpen(ctx) || ctx.soldOut || ctx.paused) return { ctx, emitted: [] };
+  if (!isOpen(ctx) || ctx.paused || stockStateOf(ctx) !== 'inStock') return { ctx, emitted: [] };
   let inUse = slotsInUse(ctx);
   if (inUse >= ctx.maxConcurrent || ctx.cursor >= ctx.joined) return { ctx, emitted: [] };
   const slots = { ...ctx.slots };
@@ -241,12 +249,23 @@ export function leaveQueue(ctx: QueueContext, ticket: number, sessionId: string,
   return { ctx: { ...ctx, skips, left: ctx.left + 1 }, emitted: [base] };
 }
 
-/** New stock figures; a change of `soldOut` is broadcast once. */
-export function updateStock(ctx: QueueContext, available: number, soldOut: boolean, now: number): Step {
-  const next = { ...ctx, available, soldOut };
-  if (soldOut === ctx.soldOut) return { ctx: next, emitted: [] };
-  const type = soldOut ? T.SoldOut : T.Resumed;
-  return { ctx: next, emitted: [{ type, eventId: ctx.eventId, at: now, available, ...cursorFacts(next, now) }] };
+/**
+ * New stock figures; a change of stock state is broadcast once: `soldOut` only when every ticket
+ * is sold, `allHeld` while what is left is held by unpaid checkouts (waiters keep their places;
+ * admission pauses), `resumed` when tickets are available again (admission goes on at once, in
+ * the same transition: see `settle`). Without `held` (an older watcher) `soldOut` is taken as sent.
+ */
+export function updateStock(ctx: QueueContext, available: number, soldOut: boolean, now: number, held?: number): Step {
+  const next: QueueContext = { ...ctx, available, soldOut: held === undefined ? soldOut : available === 0 && held === 0 };
+  if (held !== undefined) next.held = held;
+  else delete next.held;
+  const before = stockStateOf(ctx);
+  const after = stockStateOf(next);
+  if (before === after) return { ctx: next, emitted: [] };
+  const facts = { eventId: ctx.eventId, at: now, available, ...cursorFacts(next, now) };
+  if (after === 'soldOut') return { ctx: next, emitted: [{ type: T.SoldOut, ...facts }] };
+  if (after === 'allHeld') return { ctx: next, emitted: [{ type: T.AllHeld, ...facts, held: held ?? 0 }] };
+  return { ctx: next, emitted: [{ type: T.Resumed, ...facts }] };
 }
 
 /** Pause or resume admission (staff). Held slots are untouched; resuming refills free slots at once (`settle`). */

@@ -28,6 +28,7 @@ export const QueueEventType = {
   Released: 'queue.released',
   Advanced: 'queue.advanced',
   SoldOut: 'queue.soldOut',
+  AllHeld: 'queue.allHeld',
   Resumed: 'queue.resumed',
 } as const;
 
@@ -52,7 +53,11 @@ export const QueueEventSchemas = {
   /** The checkout ended (`complete`, or the user left): the slot is free. */
   [T.Released]: event(T.Released, { position: Type.Integer(), sessionId: Type.String(), userId: Type.Optional(Type.String()), outcome: Type.String() }),
   [T.Advanced]: event(T.Advanced, { ...Cursor, from: Type.Integer() }),
+  /** Every ticket is sold: waiting is pointless (broadcast to the waiters). */
   [T.SoldOut]: event(T.SoldOut, { available: Type.Integer(), ...Cursor }),
+  /** Nothing available, but `held` tickets are held by unpaid checkouts: admission pauses, waiters keep their places. */
+  [T.AllHeld]: event(T.AllHeld, { available: Type.Integer(), held: Type.Integer(), ...Cursor }),
+  /** Stock came back (a hold lapsed or was released, or total grew): admission resumes. */
   [T.Resumed]: event(T.Resumed, { available: Type.Integer(), ...Cursor }),
 };
 

@@ -12,7 +12,7 @@ import {
   type ClaimResult, type JoinResult, type QueueView, type StatusesResult, type TicketView,
 } from '../../contracts/kinds/queue.js';
 import type { VerbHandler } from '../runtime/index.js';
-import { isOpen, outcomeOf, positionOfTicket, rateAt, settle, slotsInUse } from './admission.js';
+import { isOpen, outcomeOf, positionOfTicket, rateAt, settle, slotsInUse, stockStateOf } from './admission.js';
 import type { QueueMachine } from './machine.js';
 import type { QueueContext, QueueInput } from './types.js';
 
@@ -56,6 +56,8 @@ function viewOfSettled(c: QueueContext, now: number, ticket?: number): QueueView
   if (c.opensAt !== undefined) view.opensAt = c.opensAt;
   if (c.available !== undefined) view.available = c.available;
   if (c.paused) view.paused = true;
+  if (c.held !== undefined) view.held = c.held;
+  if (stockStateOf(c) === 'allHeld') view.allHeld = true;
   if (ticket !== undefined && ticket <= c.joined) view.you = ticketView(c, ticket);
   return view;
 }
@@ -126,10 +128,11 @@ const complete: Handler<'complete', QueueView> = {
 };
 
 const stock: Handler<'stock', QueueView> = {
-  schema: C.stock, description: 'Tickets left across the event; sold out stops admission, back in stock resumes it',
+  schema: C.stock, description: 'Tickets left and held across the event; nothing available pauses admission (sold out only when every ticket is sold), stock back resumes it',
   toEvent: (cmd, ctx) => {
     const c = ctx.snapshot!.context;
-    return c.available === cmd.available && c.soldOut === cmd.soldOut ? null : { type: 'queue.stock', available: cmd.available, soldOut: cmd.soldOut, now: ctx.now };
+    const same = c.available === cmd.available && c.soldOut === cmd.soldOut && c.held === cmd.held;
+    return same ? null : { type: 'queue.stock', available: cmd.available, soldOut: cmd.soldOut, ...(cmd.held !== undefined ? { held: cmd.held } : {}), now: ctx.now };
   },
   reply: ({ after, now }) => viewOf(after, now),
 };

@@ -121,6 +121,27 @@ describe('queue machine', () => {
     expect(back.s.context.cursor).toBe(2);
   });
 
+  it('queue - all held pauses admission without saying sold out; held tickets back admit the next waiter; sold out only when every ticket is sold', () => {
+    let s = joinN(step(created({ maxConcurrent: 2 }), { type: 'queue.open', now: 0 }).s, 4, 1);
+    s = claim(s, 1, 2).s;
+    s = claim(s, 2, 2).s;
+    // Everything left is held by the two checkouts: waiters stay, a distinct allHeld is broadcast.
+    const held = step(s, { type: 'queue.stock', available: 0, soldOut: false, held: 2, now: 3 });
+    expect(held.events).toEqual([expect.objectContaining({ type: 'queue.allHeld', available: 0, held: 2 })]);
+    expect(held.s.context.soldOut).toBe(false);
+    // A checkout gives up: its slot frees, but nobody is admitted while nothing is available.
+    s = step(held.s, { type: 'queue.complete', sessionId: 's1', outcome: 'failed', now: 4 }).s;
+    expect(s.context.cursor).toBe(2);
+    // Its hold lapses: the stock is back, and the next waiter is admitted in the same transition.
+    const back = step(s, { type: 'queue.stock', available: 1, soldOut: false, held: 1, now: 5 });
+    expect(back.events.map((e) => e.type)).toEqual(['queue.resumed', 'queue.advanced']);
+    expect(back.s.context.cursor).toBe(3);
+    // Every ticket sold: now, and only now, sold out.
+    const sold = step(back.s, { type: 'queue.stock', available: 0, soldOut: false, held: 0, now: 6 });
+    expect(sold.events.map((e) => e.type)).toEqual(['queue.soldOut']);
+    expect(sold.s.context.soldOut).toBe(true);
+  });
+
   it('queue - the cap is never exceeded and no position is called twice under random sequences (property)', () => {
     const op = fc.oneof(
       fc.record({ k: fc.constant('join' as const), dt: fc.nat(300) }),

@@ -31,7 +31,7 @@ function changeFor(e: QueueMachineEvent): ((c: QueueContext) => Step) | undefine
       const held = slotOfSession(c, e.sessionId);
       return held ? releaseSlot(c, held[0], e.outcome, e.now, e.sessionId) : { ctx: c, emitted: [] };
     };
-    case 'queue.stock': return (c) => updateStock(c, e.available, e.soldOut, e.now);
+    case 'queue.stock': return (c) => updateStock(c, e.available, e.soldOut, e.now, e.held);
     case 'queue.pause': return (c) => setPaused(c, true);
     case 'queue.resume': return (c) => setPaused(c, false);
     case 'queue.configure': return (c) => setMaxConcurrent(c, e.maxConcurrent);

@@ -46,10 +46,13 @@ export interface QueueContext {
   skips: number[];
   /** Outcomes of recently finished positions, oldest first. Bounded. */
   recent: Array<[number, SlotOutcome | 'skipped']>;
+  /** Every ticket is sold (none available, none held): admission stops for good. */
   soldOut: boolean;
   /** Admission paused by the event staff (`pause`/`resume`). */
   paused?: boolean;
   available?: number;
+  /** Tickets held by unpaid checkouts (may come back); admission pauses while `available` is 0. */
+  held?: number;
   rate: Rate;
   admitted: number;
   left: number;
@@ -77,7 +80,7 @@ export type QueueMachineEvent =
   | { type: 'queue.leave'; ticket: number; sessionId: string; userId: string; now: number }
   | { type: 'queue.claim'; ticket: number; sessionId: string; userId: string; now: number }
   | { type: 'queue.complete'; sessionId: string; outcome: SlotOutcome; now: number }
-  | { type: 'queue.stock'; available: number; soldOut: boolean; now: number }
+  | { type: 'queue.stock'; available: number; soldOut: boolean; held?: number; now: number }
   | { type: 'queue.pause'; now: number }
   | { type: 'queue.resume'; now: number }
   | { type: 'queue.configure'; maxConcurrent: number; now: number }

@@ -25,12 +25,15 @@ export function notOnSaleReason(ctx: TicketClassContext, state: TicketClassState
 
 /**
  * Reserve: a repeat for an order that holds the same quantity is a no-op (same hold back);
- * the order must not be finished; then the per-order cap, the sale state, stock, the hold cap.
+ * the order must not be finished; then the per-order cap, the sale state, stock. Stock refusals
+ * say honestly why: `INVENTORY_SOLD_OUT` only when every ticket is sold; when what is left is
+ * held by unpaid checkouts, `INVENTORY_ALL_HELD` (or `INVENTORY_INSUFFICIENT` with `held`) with
+ * `retryAt`, the earliest a hold can lapse. The number of holds is never a reason to refuse.
  */
 export function checkReserve(ctx: TicketClassContext, state: TicketClassStateValue, orderId: string, quantity: number, now: number): Verdict {
   const classId = ctx.classId;
-  const held = holdOf(ctx, orderId);
-  if (held) return held.quantity === quantity ? NOOP : refuse('INVENTORY_HOLD_CONFLICT', { classId, orderId, held: held.quantity, requested: quantity });
+  const own = holdOf(ctx, orderId);
+  if (own) return own.quantity === quantity ? NOOP : refuse('INVENTORY_HOLD_CONFLICT', { classId, orderId, held: own.quantity, requested: quantity });
   const finished = finishedOf(ctx, orderId);
   if (finished) return refuse('INVENTORY_ORDER_FINISHED', { classId, orderId, state: finished.state, ...(finished.reason ? { reason: finished.reason } : {}) });
   if (quantity > ctx.maxPerOrder) return refuse('INVENTORY_QUANTITY_OVER_LIMIT', { classId, requested: quantity, limit: ctx.maxPerOrder });
@@ -40,10 +43,28 @@ export function checkReserve(ctx: TicketClassContext, state: TicketClassStateVal
     return refuse('INVENTORY_NOT_ON_SALE', { classId, reason, ...window });
   }
   const available = availableOf(ctx);
-  if (available === 0) return refuse('INVENTORY_SOLD_OUT', { classId, requested: quantity, available });
-  if (quantity > available) return refuse('INVENTORY_INSUFFICIENT', { classId, requested: quantity, available });
-  if (ctx.holdsCount >= ctx.maxHolds) return refuse('INVENTORY_TOO_MANY_HOLDS', { classId, holds: ctx.holdsCount, limit: ctx.maxHolds });
-  return APPLY;
+  if (quantity <= available) return APPLY;
+  const held = ctx.reserved;
+  if (available === 0 && held === 0) return refuse('INVENTORY_SOLD_OUT', { classId, requested: quantity, available, held });
+  // Some of what is missing is held: it may come back when a hold lapses or is released.
+  const wait = quantity <= available + held ? retryFacts(ctx, now) : {};
+  if (available === 0) return refuse('INVENTORY_ALL_HELD', { classId, requested: quantity, available, held, ...wait });
+  return refuse('INVENTORY_INSUFFICIENT', { classId, requested: quantity, available, held, ...wait });
+}
+
+/** `retryAt` (the earliest a live hold can lapse; holds may be released sooner) and `retryInSec`. */
+export function retryFacts(ctx: TicketClassContext, now: number): { retryAt?: number; retryInSec?: number } {
+  const at = nextHoldEndsAt(ctx, now);
+  return at === undefined ? {} : { retryAt: at, retryInSec: Math.max(1, Math.ceil((at - now) / 1000)) };
+}
+
+/**
+ * The earliest deadline of a live hold as of `now`, for a context settled at `now`: its
+ * `nextExpiryAt` is then exact or a lower bound (a hold released since), and always > `now`.
+ */
+export function nextHoldEndsAt(ctx: TicketClassContext, now: number): number | undefined {
+  if (ctx.holdsCount === 0 || ctx.nextExpiryAt === undefined) return undefined;
+  return Math.max(ctx.nextExpiryAt, now + 1);
 }
 
 function finishedRefusal(ctx: TicketClassContext, orderId: string): Verdict | undefined {

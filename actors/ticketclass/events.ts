@@ -2,7 +2,7 @@
  * @module actors/ticketclass/events
  * Domain events a ticket class emits (past tense, to the outbox, published on
  * `tb.evt.ticketclass.<id>.<name>`). Every event carries `classId`, `eventId`, the new `available`
- * and `at` (the command's time), so a consumer never needs the actor's state. Delivery is
+ * and `held` and `at` (the command's time), so a consumer never needs the actor's state. Delivery is
  * at-least-once (G10 rule 4): consumers dedupe by `Nats-Msg-Id` or by `(orderId, type)`.
  */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
@@ -13,6 +13,8 @@ function event<T extends string, P extends TProperties>(type: T, properties: P) 
     classId: Type.String(),
     eventId: Type.String(),
     available: Type.Integer({ minimum: 0 }),
+    /** Tickets held by unpaid checkouts after this event (absent in events written before it was added). */
+    held: Type.Optional(Type.Integer({ minimum: 0 })),
     at: Type.Integer({ description: 'ms since epoch: the time of the command that caused it' }),
     ...properties,
   });
@@ -36,6 +38,7 @@ export const TicketClassEventType = {
   Released: 'ticketclass.released',
   Updated: 'ticketclass.updated',
   SoldOut: 'ticketclass.soldOut',
+  AllHeld: 'ticketclass.allHeld',
   BackInStock: 'ticketclass.backInStock',
   Paused: 'ticketclass.paused',
   Resumed: 'ticketclass.resumed',
@@ -56,8 +59,10 @@ export const TicketClassEventSchemas = {
   }),
   [T.Released]: event(T.Released, { orderId: Type.String(), quantity: Type.Integer(), reason: Type.String() }),
   [T.Updated]: event(T.Updated, { ...Catalog, changed: Type.Array(Type.String()) }),
-  /** `available` reached 0 while the class was open: the waitroom stops admitting for it. */
+  /** Every ticket is sold (none available, none held) while the class was open: sold means sold. */
   [T.SoldOut]: event(T.SoldOut, {}),
+  /** None available but some held by unpaid checkouts while the class was open: they may come back (not sold out). */
+  [T.AllHeld]: event(T.AllHeld, {}),
   /** `available` rose above 0 again (a hold lapsed or was released, or total grew). */
   [T.BackInStock]: event(T.BackInStock, {}),
   [T.Paused]: event(T.Paused, {}),

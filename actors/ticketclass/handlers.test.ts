@@ -84,10 +84,21 @@ describe('ticketclass handlers', () => {
     expect(h.send('reserve', { orderId: 'o1', quantity: 3 }, 2).error?.details).toEqual({ classId: 'vip', requested: 3, limit: 2 });
     h.send('reserve', { orderId: 'o1', quantity: 2 }, 2);
     const insufficient = h.send('reserve', { orderId: 'o2', quantity: 2 }, 2).error!;
-    expect([insufficient.code, insufficient.status, insufficient.details]).toEqual(['INVENTORY_INSUFFICIENT', 409, { classId: 'vip', requested: 2, available: 1 }]);
+    const retry = { retryAt: 2 + 15 * MIN, retryInSec: 900 };
+    expect([insufficient.code, insufficient.status, insufficient.details]).toEqual(['INVENTORY_INSUFFICIENT', 409, { classId: 'vip', requested: 2, available: 1, held: 2, ...retry }]);
     h.send('reserve', { orderId: 'o3', quantity: 1 }, 2);
-    expect(h.send('reserve', { orderId: 'o4', quantity: 1 }, 2).error?.details).toEqual({ classId: 'vip', requested: 1, available: 0 });
-    expect(h.send('get', {}, 2).result).toMatchObject({ status: 'soldOut', available: 0, reserved: 3, holdsCount: 2 });
+    // Everything left is held by unpaid checkouts: not sold out, and the buyer learns when to retry.
+    const allHeld = h.send('reserve', { orderId: 'o4', quantity: 1 }, 2).error!;
+    expect([allHeld.code, allHeld.status, allHeld.details]).toEqual(['INVENTORY_ALL_HELD', 409, { classId: 'vip', requested: 1, available: 0, held: 3, ...retry }]);
+    expect(allHeld.message).toContain('try again in 900 s');
+    expect(h.send('get', {}, 2).result).toMatchObject({ status: 'allHeld', available: 0, reserved: 3, holdsCount: 2, nextHoldEndsAt: 2 + 15 * MIN });
+    // Sold means sold: once every ticket is confirmed, SOLD_OUT, and the view says soldOut.
+    h.send('confirm', { orderId: 'o1' }, 3);
+    h.send('confirm', { orderId: 'o3' }, 3);
+    const soldOut = h.send('reserve', { orderId: 'o7', quantity: 1 }, 4).error!;
+    expect([soldOut.code, soldOut.details]).toEqual(['INVENTORY_SOLD_OUT', { classId: 'vip', requested: 1, available: 0, held: 0 }]);
+    expect(h.send('get', {}, 4).result).toMatchObject({ status: 'soldOut', available: 0, reserved: 0, sold: 3 });
+    expect(h.send('get', {}, 4).result.nextHoldEndsAt).toBeUndefined();
     expect(h.send('reserve', { orderId: 'o5', quantity: 0 }, 2).error?.code).toBe('COMMAND_INVALID');
     expect(h.send('reserve', { orderId: '__proto__', quantity: 1 }, 2).error?.code).toBe('COMMAND_INVALID');
     expect(h.send('reserve', { orderId: 'o6', quantity: 1, holdMs: 61 * MIN }, 2).error?.code).toBe('COMMAND_INVALID');
@@ -149,7 +160,7 @@ describe('ticketclass handlers', () => {
     h.send('reserve', { orderId: 'o2', quantity: 2 }, 2);
     const low = h.send('update', { total: 5 }, 3).error!;
     expect([low.code, low.details]).toEqual(['INVENTORY_TOTAL_TOO_LOW', { classId: 'vip', total: 5, committed: 6, reserved: 2, sold: 4 }]);
-    expect(h.send('update', { total: 6, priceMinor: 2_000_000 }, 3).result).toMatchObject({ total: 6, available: 0, status: 'soldOut', priceMinor: 2_000_000 });
+    expect(h.send('update', { total: 6, priceMinor: 2_000_000 }, 3).result).toMatchObject({ total: 6, available: 0, status: 'allHeld', priceMinor: 2_000_000 });
     expect(h.send('update', { saleStartsAt: 10, saleEndsAt: 5 }, 3).error?.code).toBe('INVENTORY_INVALID_SALE_WINDOW');
   });
 });

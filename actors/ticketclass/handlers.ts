@@ -12,8 +12,8 @@ import {
   type HoldResult, type OrderOutcome, type TicketClassCommand, type TicketClassView,
 } from '../../contracts/kinds/ticketclass.js';
 import type { VerbHandler } from '../runtime/index.js';
-import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate } from './checks.js';
-import { availableOf, finishedOf, holdOf } from './inventory.js';
+import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate, nextHoldEndsAt } from './checks.js';
+import { availableOf, finishedOf, holdOf, stockStateOf } from './inventory.js';
 import { contextAsOf, ticketClassDefaults, type TicketClassMachine } from './machine.js';
 import type { Refusal, TicketClassContext, TicketClassInput, TicketClassStateValue, Verdict } from './types.js';
 
@@ -26,11 +26,15 @@ const refusal = (r: Refusal) => new TbError(r.code, r.params);
 const decide = (v: Verdict, event: () => TicketClassMachineEventLike) => (v.kind === 'refuse' ? refusal(v.refusal) : v.kind === 'noop' ? null : event());
 type TicketClassMachineEventLike = { type: string; now: number };
 
-/** The status a class reports: `soldOut` is an active class with nothing available. */
+/**
+ * The status a class reports: an active class with nothing available is `allHeld` while unpaid
+ * checkouts hold tickets (they may come back) and `soldOut` only when every ticket is sold.
+ */
 export function statusOf(state: TicketClassStateValue, ctx: TicketClassContext): TicketClassStatus {
   if (state === 'closed') return TicketClassStatus.Closed;
   if (state === 'paused') return TicketClassStatus.Paused;
-  return availableOf(ctx) === 0 ? TicketClassStatus.SoldOut : TicketClassStatus.Active;
+  const stock = stockStateOf(ctx);
+  return stock === 'inStock' ? TicketClassStatus.Active : stock === 'allHeld' ? TicketClassStatus.AllHeld : TicketClassStatus.SoldOut;
 }
 
 /** The `get` view of a snapshot as of `now` (due holds count as released). */
@@ -43,8 +47,11 @@ export function viewOf(snapshot: Snapshot, now: number): TicketClassView {
     ...(c.saleStartsAt !== undefined ? { saleStartsAt: c.saleStartsAt } : {}),
     ...(c.saleEndsAt !== undefined ? { saleEndsAt: c.saleEndsAt } : {}),
     holdTtlMs: c.holdTtlMs, maxPerOrder: c.maxPerOrder, maxHolds: c.maxHolds,
+    ...withDefined('nextHoldEndsAt', nextHoldEndsAt(c, now)),
   };
 }
+
+const withDefined = <K extends string>(key: K, value: number | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, number>);
 
 function holdReply(snapshot: Snapshot, orderId: string, now: number): HoldResult | TbError {
   const c = contextAsOf(snapshot.context, now);

@@ -6,16 +6,30 @@
  */
 import type { ActorKind } from '../runtime/index.js';
 import { ticketClassHandlers } from './handlers.js';
+import { packHold } from './inventory.js';
+import type { Hold } from './types.js';
 import { nextHoldDeadline, ticketClassMachine, type TicketClassMachine } from './machine.js';
 
-/** The kind the runtime serves. Version 1: context shape of `types.ts`, bucket layout of `bucket-map.ts`. */
+/**
+ * The kind the runtime serves. Version 2: context shape of `types.ts` with holds packed into one
+ * number each (version 1 stored `{ quantity, expiresAt }` records), bucket layout of `bucket-map.ts`.
+ */
 export const ticketclassKind: ActorKind<TicketClassMachine> = {
   kind: 'ticketclass',
-  version: 1,
+  version: 2,
   machine: ticketClassMachine,
   handlers: ticketClassHandlers,
   nextDeadline: (snapshot) => nextHoldDeadline(snapshot.context),
+  migrate: migrateTicketClass,
 };
+
+/** Upgrade a persisted snapshot: version 1 → 2 packs every hold record (`packHold`). */
+export function migrateTicketClass(persisted: unknown, fromVersion: number): unknown {
+  if (fromVersion !== 1) return persisted;
+  const snap = persisted as { context: { holds: Array<Record<string, Hold | number>> } };
+  const holds = snap.context.holds.map((bucket) => Object.fromEntries(Object.entries(bucket).map(([k, h]) => [k, typeof h === 'number' ? h : packHold(h)])));
+  return { ...snap, context: { ...snap.context, holds } };
+}
 
 export { ticketClassMachine, ticketClassHandlers };
 export { statusOf, viewOf } from './handlers.js';

@@ -1,14 +1,15 @@
 /**
  * @module actors/ticketclass/inventory
  * Pure inventory arithmetic: each function takes a context and returns the next context plus
- * the domain events it implies. Invariant: `reserved + sold + available == total`, `available ≥ 0`;
+ * the domain events it implies. Invariant: `reserved + sold + available == total`, `available ≥ 0`,
+ * holds ≤ `reserved` (each holds ≥ 1 ticket: the stock bounds them, no separate cap);
  * a hold is due when `now ≥ expiresAt`, and `settle` expires due holds before any other change, so
  * a late timer never lets a dead hold block stock. Callers check policy first (`checks.ts`).
  */
 import { TicketClassLimits, type ReleaseReason } from '../../contracts/kinds/ticketclass.js';
 import { bmDelete, bmDeleteWhere, bmEntries, bmGet, bmSet, emptyBucketMap } from './bucket-map.js';
 import { TicketClassEventType as T, type TicketClassEvent } from './events.js';
-import type { FinishedOrder, Hold, RecentOrders, TicketClassChanges, TicketClassContext } from './types.js';
+import type { FinishedOrder, Hold, PackedHold, RecentOrders, TicketClassChanges, TicketClassContext } from './types.js';
 
 /** The next context and the events to emit, in order. */
 export interface Step {
@@ -21,9 +22,36 @@ export function availableOf(ctx: TicketClassContext): number {
   return ctx.total - ctx.reserved - ctx.sold;
 }
 
+/**
+ * Where the stock stands: `inStock` (some available), `allHeld` (none available, some held by
+ * unpaid checkouts: they may come back), `soldOut` (every ticket sold).
+ */
+export type StockState = 'inStock' | 'allHeld' | 'soldOut';
+
+/** The stock state of `ctx` (see `StockState`). */
+export function stockStateOf(ctx: TicketClassContext): StockState {
+  return availableOf(ctx) > 0 ? 'inStock' : ctx.reserved > 0 ? 'allHeld' : 'soldOut';
+}
+
+/**
+ * One hold packed into one number, `expiresAt · 128 + quantity` (quantity ≤ 100 < 128; exact
+ * below 2^53, i.e. until the year 4200): about 9 bytes in the entry instead of a 30-byte
+ * `{ quantity, expiresAt }` record, so the entry grows by ≤ `holdEntryBytes` per live hold.
+ */
+export function packHold(h: Hold): PackedHold {
+  return h.expiresAt * 128 + h.quantity;
+}
+
+/** The hold a packed number stands for. */
+export function unpackHold(p: PackedHold): Hold {
+  const quantity = p % 128;
+  return { quantity, expiresAt: (p - quantity) / 128 };
+}
+
 /** The live hold of `orderId`, if any (not checking its deadline). */
 export function holdOf(ctx: TicketClassContext, orderId: string): Hold | undefined {
-  return bmGet(ctx.holds, orderId);
+  const p = bmGet(ctx.holds, orderId);
+  return p === undefined ? undefined : unpackHold(p);
 }
 
 /** What the class remembers about a finished `orderId`, if it still does. */
@@ -50,7 +78,7 @@ function remember(recent: RecentOrders, orderId: string, entry: FinishedOrder): 
 }
 
 function base(ctx: TicketClassContext, now: number) {
-  return { classId: ctx.classId, eventId: ctx.eventId, available: availableOf(ctx), at: now };
+  return { classId: ctx.classId, eventId: ctx.eventId, available: availableOf(ctx), held: ctx.reserved, at: now };
 }
 
 /** Expire every hold due at `now` (`ticketclass.released` with reason `expired` for each). Idempotent. */
@@ -58,11 +86,12 @@ export function sweep(ctx: TicketClassContext, now: number): Step {
   if (ctx.nextExpiryAt === undefined || now < ctx.nextExpiryAt) return { ctx, emitted: [] };
   const due: Array<[string, Hold]> = [];
   let nextExpiryAt: number | undefined;
-  for (const [orderId, hold] of bmEntries(ctx.holds)) {
+  for (const [orderId, packed] of bmEntries(ctx.holds)) {
+    const hold = unpackHold(packed);
     if (now >= hold.expiresAt) due.push([orderId, hold]);
     else nextExpiryAt = nextExpiryAt === undefined ? hold.expiresAt : Math.min(nextExpiryAt, hold.expiresAt);
   }
-  let next: TicketClassContext = { ...ctx, nextExpiryAt, holds: bmDeleteWhere(ctx.holds, (h) => now >= h.expiresAt) };
+  let next: TicketClassContext = { ...ctx, nextExpiryAt, holds: bmDeleteWhere(ctx.holds, (p) => now >= unpackHold(p).expiresAt) };
   const emitted: TicketClassEvent[] = [];
   for (const [orderId, hold] of due) {
     next = {
@@ -82,7 +111,7 @@ export function reserveHold(ctx: TicketClassContext, orderId: string, quantity: 
   const expiresAt = now + holdMs;
   const next: TicketClassContext = {
     ...ctx,
-    holds: bmSet(ctx.holds, orderId, { quantity, expiresAt }),
+    holds: bmSet(ctx.holds, orderId, packHold({ quantity, expiresAt })),
     holdsCount: ctx.holdsCount + 1,
     reserved: ctx.reserved + quantity,
     nextExpiryAt: ctx.nextExpiryAt === undefined ? expiresAt : Math.min(ctx.nextExpiryAt, expiresAt),
@@ -97,7 +126,7 @@ export function extendHold(ctx: TicketClassContext, orderId: string, holdMs: num
   if (!hold) return { ctx, emitted: [] };
   const expiresAt = Math.max(hold.expiresAt, now + holdMs);
   // nextExpiryAt stays a valid lower bound: the deadline only moved later.
-  const next = { ...ctx, holds: bmSet(ctx.holds, orderId, { ...hold, expiresAt }), updatedAt: now };
+  const next = { ...ctx, holds: bmSet(ctx.holds, orderId, packHold({ ...hold, expiresAt })), updatedAt: now };
   return { ctx: next, emitted: [{ type: T.Extended, ...base(next, now), orderId, quantity: hold.quantity, expiresAt }] };
 }
 
@@ -165,17 +194,20 @@ export function catalogOf(ctx: TicketClassContext) {
   };
 }
 
+/** The event announcing that the stock entered `state`. */
+const STOCK_EVENT = { inStock: T.BackInStock, allHeld: T.AllHeld, soldOut: T.SoldOut } as const;
+
 /**
- * Run one command's change as a step: expire due holds, apply `change`, then emit `soldOut` /
- * `backInStock` if `available` crossed zero (not while closed: a closed class sells nothing).
+ * Run one command's change as a step: expire due holds, apply `change`, then emit the stock
+ * state it entered, if it changed (not while closed: a closed class sells nothing):
+ * `allHeld` (nothing available, some held), `soldOut` (every ticket sold), `backInStock`.
  */
 export function settle(ctx: TicketClassContext, now: number, open: boolean, change?: (c: TicketClassContext) => Step): Step {
-  const before = availableOf(ctx);
+  const before = stockStateOf(ctx);
   const swept = sweep(ctx, now);
   const changed = change ? change(swept.ctx) : { ctx: swept.ctx, emitted: [] };
-  const after = availableOf(changed.ctx);
+  const after = stockStateOf(changed.ctx);
   const emitted = [...swept.emitted, ...changed.emitted];
-  if (open && before > 0 && after === 0) emitted.push({ type: T.SoldOut, ...base(changed.ctx, now) });
-  if (open && before === 0 && after > 0) emitted.push({ type: T.BackInStock, ...base(changed.ctx, now) });
+  if (open && before !== after) emitted.push({ type: STOCK_EVENT[after], ...base(changed.ctx, now) });
   return { ctx: changed.ctx, emitted };
 }

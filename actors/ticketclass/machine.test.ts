@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { bmEntries } from './bucket-map.js';
-import { finishedOf, holdOf } from './inventory.js';
+import { finishedOf, holdOf, unpackHold } from './inventory.js';
 import { ticketClassMachine as machine } from './machine.js';
 import type { TicketClassInput, TicketClassMachineEvent } from './types.js';
 
@@ -47,14 +47,41 @@ describe('ticketclass machine', () => {
     expect(emittedOf(zero).map((e) => e.type)).toEqual(['ticketclass.created', 'ticketclass.soldOut']);
   });
 
-  it('reserve records a hold with its deadline and emits reserved, then soldOut when nothing is left', () => {
+  it('reserve records a hold with its deadline and emits reserved, then allHeld (not soldOut) when nothing is left', () => {
     let r = step(created(), { type: 'ticketclass.reserve', orderId: 'o1', quantity: 4, holdMs: 15 * MIN, now: 2_000 });
     expect(r.s.context).toMatchObject({ reserved: 4, holdsCount: 1, nextExpiryAt: 2_000 + 15 * MIN });
     expect(holdOf(r.s.context, 'o1')).toEqual({ quantity: 4, expiresAt: 2_000 + 15 * MIN });
     expect(r.events).toEqual([expect.objectContaining({ type: 'ticketclass.reserved', orderId: 'o1', quantity: 4, available: 6 })]);
     r = step(r.s, { type: 'ticketclass.reserve', orderId: 'o2', quantity: 6, holdMs: MIN, now: 3_000 });
-    expect(r.events.map((e) => e.type)).toEqual(['ticketclass.reserved', 'ticketclass.soldOut']);
+    expect(r.events.map((e) => e.type)).toEqual(['ticketclass.reserved', 'ticketclass.allHeld']);
+    expect(r.events[1]).toMatchObject({ available: 0, held: 10 });
     expect(r.s.context.nextExpiryAt).toBe(3_000 + MIN);
+  });
+
+  it('sold out means sold: soldOut only when the last hold is confirmed; a lapsed hold brings the stock back', () => {
+    let s = created({ total: 2 });
+    s = step(s, { type: 'ticketclass.reserve', orderId: 'a', quantity: 1, holdMs: MIN, now: 0 }).s;
+    let r = step(s, { type: 'ticketclass.reserve', orderId: 'b', quantity: 1, holdMs: 2 * MIN, now: 0 });
+    expect(r.events.map((e) => e.type)).toEqual(['ticketclass.reserved', 'ticketclass.allHeld']);
+    r = step(r.s, { type: 'ticketclass.confirm', orderId: 'a', now: 1 });
+    expect(r.events.map((e) => e.type)).toEqual(['ticketclass.confirmed']);
+    const heldOnly = r.s;
+    r = step(heldOnly, { type: 'ticketclass.confirm', orderId: 'b', now: 2 });
+    expect(r.events.map((e) => e.type)).toEqual(['ticketclass.confirmed', 'ticketclass.soldOut']);
+    expect(r.events[1]).toMatchObject({ available: 0, held: 0 });
+    r = step(heldOnly, { type: 'timer.fired', now: 2 * MIN });
+    expect(r.events.map((e) => e.type)).toEqual(['ticketclass.released', 'ticketclass.backInStock']);
+  });
+
+  it('never refuses a reserve for the number of holds while stock is left (maxHolds is ignored)', () => {
+    let s = created({ total: 100, maxHolds: 5 });
+    for (let i = 0; i < 100; i++) {
+      const r = step(s, { type: 'ticketclass.reserve', orderId: `o${i}`, quantity: 1, holdMs: MIN, now: i });
+      expect(r.events[0]).toMatchObject({ type: 'ticketclass.reserved', orderId: `o${i}` });
+      s = r.s;
+    }
+    expect(s.context).toMatchObject({ reserved: 100, holdsCount: 100 });
+    expect(step(s, { type: 'ticketclass.reserve', orderId: 'late', quantity: 1, holdMs: MIN, now: 200 }).s.context.holdsCount).toBe(100);
   });
 
   it('ignores a reserve that would oversell, exceed the per-order cap, or come while paused', () => {
@@ -118,7 +145,7 @@ describe('ticketclass machine', () => {
     const s = step(created(), { type: 'ticketclass.reserve', orderId: 'a', quantity: 5, holdMs: MIN, now: 0 }).s;
     expect(step(s, { type: 'ticketclass.update', changes: { total: 4 }, now: 1 }).s).toBe(s);
     const r = step(s, { type: 'ticketclass.update', changes: { total: 5, name: 'VIP+', saleEndsAt: null }, now: 1 });
-    expect(r.events.map((e) => [e.type, e.changed])).toEqual([['ticketclass.updated', ['name', 'total']], ['ticketclass.soldOut', undefined]]);
+    expect(r.events.map((e) => [e.type, e.changed])).toEqual([['ticketclass.updated', ['name', 'total']], ['ticketclass.allHeld', undefined]]);
   });
 
   it('a closed class sells nothing but still confirms, releases and expires holds', () => {
@@ -173,7 +200,7 @@ describe('ticketclass machine - inventory invariant (property)', () => {
           const r = step(s, { ...o, now } as TicketClassMachineEvent);
           s = r.s;
           const c = s.context;
-          const holds = [...bmEntries(c.holds)];
+          const holds = [...bmEntries(c.holds)].map(([k, p]) => [k, unpackHold(p)] as const);
           const available = c.total - c.reserved - c.sold;
           expect(c.reserved).toBe(holds.reduce((n, [, h]) => n + h.quantity, 0));
           expect(c.holdsCount).toBe(holds.length);
@@ -192,5 +219,19 @@ describe('ticketclass machine - inventory invariant (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('ticketclass - persisted format', () => {
+  it('version 1 snapshots (hold records) migrate to packed holds with the same meaning', async () => {
+    const { ticketclassKind, migrateTicketClass } = await import('./index.js');
+    let s = created();
+    s = step(s, { type: 'ticketclass.reserve', orderId: 'ord_a', quantity: 3, holdMs: MIN, now: 5 }).s;
+    const persisted = machine.getPersistedSnapshot(s) as unknown as { context: { holds: Array<Record<string, number>> } };
+    const v1 = { ...persisted, context: { ...persisted.context, holds: persisted.context.holds.map((b) => Object.fromEntries(Object.entries(b).map(([k, p]) => [k, unpackHold(p)]))) } };
+    const restored = machine.resolveState(migrateTicketClass(v1, 1) as never);
+    expect(holdOf(restored.context, 'ord_a')).toEqual({ quantity: 3, expiresAt: 5 + MIN });
+    expect(ticketclassKind.version).toBe(2);
+    expect(migrateTicketClass(persisted, 2)).toBe(persisted);
   });
 });

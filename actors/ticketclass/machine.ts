@@ -1,7 +1,7 @@
 /**
  * @module actors/ticketclass/machine
  * The ticket class as a pure XState machine: states `active` → `paused` ↔ `active` → `closed`
- * (`soldOut` is derived from `available`, not a state). Every event carries `now`; due holds are
+ * (`allHeld` / `soldOut` are derived from the stock, not states). Every event carries `now`; due holds are
  * expired before anything else, and guards re-check policy, so no event sequence can oversell
  * or leak a hold. Deadlines live in context (`nextExpiryAt`); no `after` delays (lost on restore).
  */
@@ -90,7 +90,7 @@ export const ticketClassMachine = setup({
   initial: 'active',
   entry: enqueueActions(({ context, enqueue }) => {
     const at = context.createdAt;
-    const base = { classId: context.classId, eventId: context.eventId, available: availableOf(context), at };
+    const base = { classId: context.classId, eventId: context.eventId, available: availableOf(context), held: 0, at };
     enqueue.emit({ type: T.Created, ...base, ...catalogOf(context) });
     if (context.total === 0) enqueue.emit({ type: T.SoldOut, ...base });
   }),
@@ -138,7 +138,7 @@ export const ticketClassMachine = setup({
 function markStatus(type: typeof T.Paused | typeof T.Resumed | typeof T.Closed) {
   return (c: TicketClassContext, e: TicketClassMachineEvent): Step => {
     const ctx = { ...c, updatedAt: e.now };
-    return { ctx, emitted: [{ type, classId: c.classId, eventId: c.eventId, available: availableOf(c), at: e.now }] };
+    return { ctx, emitted: [{ type, classId: c.classId, eventId: c.eventId, available: availableOf(c), held: c.reserved, at: e.now }] };
   };
 }
 
@@ -147,7 +147,7 @@ function initialContext(input: TicketClassInput): TicketClassContext {
   return {
     ...rest,
     reserved: 0, sold: 0, soldOrders: 0,
-    holds: emptyBucketMap(), holdsCount: 0, nextExpiryAt: undefined,
+    holds: emptyBucketMap<number>(), holdsCount: 0, nextExpiryAt: undefined,
     recent: emptyRecent(),
     createdAt: now, updatedAt: now,
   };

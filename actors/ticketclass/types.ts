@@ -2,7 +2,9 @@
  * @module actors/ticketclass/types
  * The ticket class's persisted context and its machine events. Invariant kept by every
  * transition: `reserved == Σ holds[*].quantity`, `reserved + sold + available == total`,
- * `available ≥ 0`, and the entry stays bounded (≤ `maxHolds` holds, ≤ 256 remembered finished orders).
+ * `available ≥ 0`, `holdsCount ≤ reserved` (every hold is ≥ 1 ticket, so the stock bounds the holds:
+ * there is no separate hold cap that could refuse a buyer while stock is left), and the entry grows
+ * by ≤ `TicketClassLimits.holdEntryBytes` per live hold plus ≤ 256 remembered finished orders.
  */
 import type { ReleaseReason } from '../../contracts/kinds/ticketclass.js';
 import type { BucketMap } from './bucket-map.js';
@@ -12,6 +14,9 @@ export interface Hold {
   quantity: number;
   expiresAt: number;
 }
+
+/** A hold as stored: `expiresAt · 128 + quantity` (see `packHold` in `inventory.ts`). */
+export type PackedHold = number;
 
 /** What the class remembers about a finished order, so repeated confirm/release answer the same. */
 export interface FinishedOrder {
@@ -49,9 +54,10 @@ export interface TicketClassContext {
   saleEndsAt?: number;
   holdTtlMs: number;
   maxPerOrder: number;
+  /** Deprecated and ignored (kept so old commands and views keep their shape): the stock bounds the holds. */
   maxHolds: number;
-  /** Live holds by order id (a bucketed `Record<orderId, Hold>`: see `bucket-map.ts`). */
-  holds: BucketMap<Hold>;
+  /** Live holds by order id, packed (a bucketed `Record<orderId, PackedHold>`: see `bucket-map.ts`). */
+  holds: BucketMap<PackedHold>;
   holdsCount: number;
   /** A lower bound of the earliest `expiresAt` in `holds` (exact after a sweep); undefined when there are none. */
   nextExpiryAt?: number;
@@ -111,7 +117,7 @@ export interface Refusal {
   code:
     | 'INVENTORY_SOLD_OUT' | 'INVENTORY_INSUFFICIENT' | 'INVENTORY_QUANTITY_OVER_LIMIT' | 'INVENTORY_NOT_ON_SALE'
     | 'INVENTORY_CLASS_CLOSED' | 'INVENTORY_HOLD_NOT_FOUND' | 'INVENTORY_HOLD_CONFLICT' | 'INVENTORY_ORDER_FINISHED'
-    | 'INVENTORY_TOTAL_TOO_LOW' | 'INVENTORY_INVALID_SALE_WINDOW' | 'INVENTORY_TOO_MANY_HOLDS';
+    | 'INVENTORY_TOTAL_TOO_LOW' | 'INVENTORY_INVALID_SALE_WINDOW' | 'INVENTORY_ALL_HELD';
   params: Record<string, unknown>;
 }
 

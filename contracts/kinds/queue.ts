@@ -78,8 +78,12 @@ export const QueueCommands = {
   claim: Command({ ticket: Ticket, sessionId: SessionId, userId: UserId }),
   /** The checkout ended (order flow): frees the slot. Unknown sessions are a no-op success. */
   complete: Command({ sessionId: SessionId, outcome: Outcome }),
-  /** Stock across the event's ticket classes (the stock watcher sends it). */
-  stock: Command({ available: Type.Integer({ minimum: 0 }), soldOut: Type.Boolean() }),
+  /**
+   * Stock across the event's ticket classes (the stock watcher sends it): `soldOut` = every
+   * ticket sold (none available, none held); `held` = tickets held by unpaid checkouts, which may
+   * come back. Admission pauses while nothing is available and resumes when stock comes back.
+   */
+  stock: Command({ available: Type.Integer({ minimum: 0 }), soldOut: Type.Boolean(), held: Type.Optional(Type.Integer({ minimum: 0 })) }),
   /** Public counters, plus what concerns `ticket` when given. */
   status: Command({ ticket: Type.Optional(Ticket) }),
   /** Public counters and what concerns each of `tickets`: one read for many sockets' corrections. */
@@ -119,9 +123,11 @@ export const QueueView = Type.Object({
   openedAt: Type.Optional(EpochMs),
   admittedRate: Type.Number({ description: 'admissions per second, exponentially decayed (τ = 30 s)' }),
   admitted: Type.Integer(),
-  soldOut: Type.Boolean(),
+  soldOut: Type.Boolean({ description: 'every ticket is sold: waiting is pointless' }),
+  allHeld: Type.Optional(Type.Boolean({ description: 'nothing available but tickets are held by unpaid checkouts: admission waits for them to come back' })),
   paused: Type.Optional(Type.Boolean({ description: 'admission paused by the event staff' })),
   available: Type.Optional(Type.Integer()),
+  held: Type.Optional(Type.Integer({ description: 'tickets held by unpaid checkouts across the event' })),
   claimGraceMs: Type.Integer(),
   checkoutTtlMs: Type.Integer(),
   at: EpochMs,

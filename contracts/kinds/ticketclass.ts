@@ -20,9 +20,19 @@ export const TicketClassLimits = {
   /** Default per-order cap on `reserve.quantity`; each class may set 1..`maxPerOrderCap`. */
   defaultMaxPerOrder: 10,
   maxPerOrderCap: 100,
-  /** Default cap on open holds: it keeps the persisted entry small (about 70 bytes a hold, 140 KB at 2,000). */
+  /**
+   * `maxHolds` is accepted for compatibility and ignored: a class never refuses a buyer for its
+   * number of holds while stock is left. Live holds are bounded by the stock itself (each holds
+   * ≥ 1 ticket, so holds ≤ total − sold) and each costs at most `holdEntryBytes` of the entry.
+   */
   defaultMaxHolds: 2_000,
   maxHoldsCap: 10_000,
+  /**
+   * Bytes one live hold adds to the packed entry at most (measured: 38), for the platform's order ids (`ord_` +
+   * 24 hex, hold key ≤ 31 characters): key + one packed number (`packHold`). Asserted by
+   * `test/security/hold-cap.test.ts`.
+   */
+  holdEntryBytes: 40,
   /**
    * Finished orders (confirmed or released) are remembered for idempotent replies in generations of
    * this size; `recentGenerations` of them are kept, so at least the last 192 and at most 256 (≈ 14 KB).
@@ -47,8 +57,12 @@ export const ReleaseReason = {
 } as const;
 export type ReleaseReason = (typeof ReleaseReason)[keyof typeof ReleaseReason];
 
-/** The status a ticket class reports; `soldOut` is derived (active with nothing available). */
-export const TicketClassStatus = { Active: 'active', Paused: 'paused', SoldOut: 'soldOut', Closed: 'closed' } as const;
+/**
+ * The status a ticket class reports; `allHeld` and `soldOut` are derived from an active class's
+ * stock: `allHeld` = nothing available but some tickets held by unpaid checkouts (they may come
+ * back: retry at `nextHoldEndsAt`), `soldOut` = every ticket sold.
+ */
+export const TicketClassStatus = { Active: 'active', Paused: 'paused', AllHeld: 'allHeld', SoldOut: 'soldOut', Closed: 'closed' } as const;
 export type TicketClassStatus = (typeof TicketClassStatus)[keyof typeof TicketClassStatus];
 
 /** An order id: it is also the id of the `order` actor, so it follows the actor id pattern. */
@@ -61,7 +75,7 @@ const PriceMinor = Type.Integer({ minimum: 0, maximum: 1e13, description: 'price
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
 const Total = Type.Integer({ minimum: 0, maximum: TicketClassLimits.maxTotal });
 const MaxPerOrder = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxPerOrderCap });
-const MaxHolds = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxHoldsCap });
+const MaxHolds = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxHoldsCap, description: 'deprecated, ignored: holds are bounded by the stock' });
 
 /** The field schemas a class is configured with, shared by the commands and the REST bodies. */
 export const TicketClassFields = { Name, PriceMinor, Currency, Total, HoldMs, MaxPerOrder, MaxHolds } as const;
@@ -128,7 +142,8 @@ export const TicketClassView = Type.Object({
   saleEndsAt: Type.Optional(EpochMs),
   holdTtlMs: Type.Integer(),
   maxPerOrder: Type.Integer(),
-  maxHolds: Type.Integer(),
+  maxHolds: Type.Integer({ description: 'deprecated, ignored: holds are bounded by the stock' }),
+  nextHoldEndsAt: Type.Optional(Type.Integer({ description: 'the earliest a live hold can lapse (holds may also be released sooner); absent without holds' })),
 });
 export type TicketClassView = Static<typeof TicketClassView>;
 

@@ -52,7 +52,7 @@ export function orderRoutes(deps: OrderRouteDeps): AnyRoute[] {
         401: problem('No or bad checkout token (ORDER_CHECKOUT_TOKEN_REQUIRED, QUEUE_TOKEN_INVALID, QUEUE_TOKEN_EXPIRED)'),
         403: problem('The checkout token is another user\'s or another event\'s (QUEUE_TOKEN_WRONG_USER, QUEUE_TOKEN_WRONG_EVENT)'),
         404: problem('No such event (COMMAND_NOT_FOUND)'),
-        409: problem('Sold out (INVENTORY_SOLD_OUT, INVENTORY_INSUFFICIENT with classId and available), not on sale (ORDER_EVENT_NOT_ON_SALE, INVENTORY_NOT_ON_SALE)'),
+        409: problem('Sold out (INVENTORY_SOLD_OUT: every ticket sold; INVENTORY_ALL_HELD: what is left is held by unpaid checkouts, retry at details.retryAt; INVENTORY_INSUFFICIENT with classId and available), not on sale (ORDER_EVENT_NOT_ON_SALE, INVENTORY_NOT_ON_SALE)'),
       },
       handler: async (ctx) => {
         const key = idempotencyKey(ctx);

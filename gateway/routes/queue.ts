@@ -43,7 +43,7 @@ const UserStatus = Type.Object({
   position: Type.Optional(Type.Integer()), cursor: Type.Integer(), ahead: Type.Optional(Type.Integer()),
   estimatedWaitSec: Type.Optional(Type.Integer()), called: Type.Optional(Type.Boolean()), claimBy: Type.Optional(Type.Integer()),
   token: Type.Optional(Type.String({ description: 'checkout token (JWT) when admitted' })), tokenExpiresAt: Type.Optional(Type.Integer()),
-  outcome: Type.Optional(Type.String()), soldOut: Type.Boolean(), available: Type.Optional(Type.Integer()),
+  outcome: Type.Optional(Type.String()), soldOut: Type.Boolean(), allHeld: Type.Optional(Type.Boolean()), available: Type.Optional(Type.Integer()),
   likelySoldOut: Type.Optional(Type.Boolean()), opensAt: Type.Optional(Type.Integer()), seedHash: Type.String(),
   seed: Type.Optional(Type.String()), preQueueSize: Type.Optional(Type.Integer()), admittedRate: Type.Number(), at: Type.Integer(),
 });

@@ -43,7 +43,7 @@ export const TicketClassPublicView = Type.Object({
   priceMinor: Type.Integer(),
   currency: Type.String(),
   available: Type.Integer({ description: 'tickets left right now (total − reserved − sold)' }),
-  status: Type.String({ description: 'active, paused, soldOut or closed' }),
+  status: Type.String({ description: 'active, paused, allHeld (nothing available, some held by unpaid checkouts: may come back), soldOut (every ticket sold) or closed' }),
   saleStartsAt: Type.Optional(Type.Integer()),
   saleEndsAt: Type.Optional(Type.Integer()),
   maxPerOrder: Type.Integer(),

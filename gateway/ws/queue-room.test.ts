@@ -102,6 +102,22 @@ describe('queue room', () => {
     expect(room.soldOut).toBe(true);
     expect(published.at(-1)![1]).toEqual({ t: 'soldOut', at: now });
   });
+
+  it('queue room - all held is its own state: status frames say allHeld (not soldOut) until stock is back', () => {
+    const s = fakeSocket('u1');
+    const c = conn(s, 5);
+    room.add(c);
+    room.broadcast({ t: 'allHeld', at: now });
+    expect([room.allHeld, room.soldOut]).toEqual([true, false]);
+    expect(published.at(-1)![1]).toEqual({ t: 'allHeld', at: now });
+    room.applyStatus(c, status(5), true);
+    expect(s.frames.at(-1)).toMatchObject({ t: 'status', allHeld: true });
+    expect(s.frames.at(-1)!['soldOut']).toBeUndefined();
+    room.broadcast({ t: 'resumed', at: now });
+    expect([room.allHeld, room.soldOut]).toEqual([false, false]);
+    room.broadcast({ t: 'soldOut', at: now });
+    expect([room.allHeld, room.soldOut]).toEqual([false, true]);
+  });
 });
 
 describe('position heap', () => {

@@ -64,7 +64,10 @@ export class QueueRoom {
   cursor = -1;
   cursorAt = 0;
   rate = 0;
+  /** Every ticket is sold (waiting is pointless). */
   soldOut = false;
+  /** Nothing available, but tickets are held by unpaid checkouts: admission waits for them (keep waiting). */
+  allHeld = false;
   /** Topic publishes and the sockets they reached (estimate: sockets in the room at publish time). */
   published = 0;
   delivered = 0;
@@ -140,6 +143,7 @@ export class QueueRoom {
     if (this.cursor > (frame.cursor ?? -1)) frame.cursor = this.cursor;
     if (this.rate > 0) frame.rate = this.rate;
     if (this.soldOut) frame.soldOut = true;
+    else if (this.allHeld) frame.allHeld = true;
     return encodeFrame(frame);
   }
 
@@ -166,10 +170,11 @@ export class QueueRoom {
     return true;
   }
 
-  /** Broadcast a one-off frame (sold out, resumed, opened) to the topic: one publish. */
+  /** Broadcast a one-off frame (sold out, all held, resumed, opened) to the topic: one publish. */
   broadcast(frame: QueueFrame): void {
-    if (frame.t === 'soldOut') this.soldOut = true;
-    if (frame.t === 'resumed') this.soldOut = false;
+    if (frame.t === 'soldOut') { this.soldOut = true; this.allHeld = false; }
+    if (frame.t === 'allHeld') { this.allHeld = true; this.soldOut = false; }
+    if (frame.t === 'resumed') { this.soldOut = false; this.allHeld = false; }
     this.publishRaw(encodeFrame(frame));
   }
 
@@ -188,6 +193,7 @@ export class QueueRoom {
       conn.caughtUpTo = this.cursor;
       this.sendTo(conn, this.cursorFrame());
       if (this.soldOut) this.sendTo(conn, encodeFrame({ t: 'soldOut', at: this.cursorAt }));
+      else if (this.allHeld) this.sendTo(conn, encodeFrame({ t: 'allHeld', at: this.cursorAt }));
     }
     if (conn.stale) {
       conn.stale = false;

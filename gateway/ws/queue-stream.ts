@@ -119,6 +119,9 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
       case 'soldOut':
         room.broadcast({ t: 'soldOut', at: ev.at });
         break;
+      case 'allHeld':
+        room.broadcast({ t: 'allHeld', at: ev.at });
+        break;
       case 'resumed':
         room.broadcast({ t: 'resumed', at: ev.at });
         break;

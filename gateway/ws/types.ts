@@ -58,7 +58,7 @@ export interface QueuePort {
  * outbox envelope's `type`, commit time and `data`.
  */
 export interface QueueFeedEvent {
-  /** `advanced`, `soldOut`, `resumed`, `opened`, or another name (ignored). */
+  /** `advanced`, `soldOut`, `allHeld`, `resumed`, `opened`, or another name (ignored). */
   name: string;
   eventId: string;
   at: number;
@@ -68,13 +68,15 @@ export interface QueueFeedEvent {
 /** Frames sent to clients, JSON text, discriminated by `t`. */
 export type QueueFrame =
   /** The full exact status, at open and every correction period. `cursor` when known. */
-  | ({ t: 'status'; cursor?: number; rate?: number; soldOut?: boolean } & QueueStatusView)
+  | ({ t: 'status'; cursor?: number; rate?: number; soldOut?: boolean; allHeld?: boolean } & QueueStatusView)
   /** "Now serving": derive `ahead = max(0, position - cursor - 1)` and `eta = ahead / rate`. Broadcast. */
   | { t: 'cursor'; cursor: number; at: number; rate: number }
   /** Your turn: the checkout token (sent to that socket only, never dropped). */
   | { t: 'admitted'; token: string; expiresAt: number | string }
-  /** Admission stopped: tickets are sold out (broadcast). */
+  /** Admission stopped for good: every ticket is sold (broadcast). */
   | { t: 'soldOut'; at: number }
+  /** Admission paused: what is left is held by unpaid checkouts and may come back; keep waiting (broadcast). */
+  | { t: 'allHeld'; at: number }
   /** Admission resumed: stock came back (broadcast). */
   | { t: 'resumed'; at: number }
   /** The sale opened and the pre-queue was shuffled: an exact status follows shortly. */

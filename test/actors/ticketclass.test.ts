@@ -77,19 +77,25 @@ describe('ticketclass - verbs over NATS', () => {
     expect((await refusal(() => tc('tc-l', 'confirm', { orderId: 'o2' }))).code).toBe('INVENTORY_ORDER_FINISHED');
   });
 
-  it('ticketclass - stock runs out: sold out, insufficient, and a total below reserved + sold is refused', async () => {
+  it('ticketclass - stock runs out: insufficient, all held (not sold out) while holds live, sold out once all sold, and a total below reserved + sold is refused', async () => {
     await create('tc-s', { total: 6 });
     await tc('tc-s', 'reserve', { orderId: 'a', quantity: 4 });
     await tc('tc-s', 'confirm', { orderId: 'a' });
     await tc('tc-s', 'reserve', { orderId: 'b', quantity: 1 });
     const short = await refusal(() => tc('tc-s', 'reserve', { orderId: 'c', quantity: 2 }));
-    expect([short.code, short.details]).toEqual(['INVENTORY_INSUFFICIENT', { classId: 'tc-s', requested: 2, available: 1 }]);
+    expect([short.code, short.details]).toEqual(['INVENTORY_INSUFFICIENT', { classId: 'tc-s', requested: 2, available: 1, held: 1, retryAt: expect.any(Number), retryInSec: expect.any(Number) }]);
     await tc('tc-s', 'reserve', { orderId: 'd', quantity: 1 });
-    expect(await tc<TicketClassView>('tc-s', 'get')).toMatchObject({ available: 0, status: 'soldOut' });
-    expect((await refusal(() => tc('tc-s', 'reserve', { orderId: 'e', quantity: 1 }))).code).toBe('INVENTORY_SOLD_OUT');
+    expect(await tc<TicketClassView>('tc-s', 'get')).toMatchObject({ available: 0, status: 'allHeld' });
+    const held = await refusal(() => tc('tc-s', 'reserve', { orderId: 'e', quantity: 1 }));
+    expect([held.code, held.details?.['held']]).toEqual(['INVENTORY_ALL_HELD', 2]);
     const low = await refusal(() => tc('tc-s', 'update', { total: 5 }));
     expect([low.code, low.details]).toEqual(['INVENTORY_TOTAL_TOO_LOW', { classId: 'tc-s', total: 5, committed: 6, reserved: 2, sold: 4 }]);
     expect(await tc<TicketClassView>('tc-s', 'update', { total: 8 })).toMatchObject({ total: 8, available: 2, status: 'active' });
+    await tc('tc-s', 'update', { total: 6 });
+    await tc('tc-s', 'confirm', { orderId: 'b' });
+    await tc('tc-s', 'confirm', { orderId: 'd' });
+    expect(await tc<TicketClassView>('tc-s', 'get')).toMatchObject({ available: 0, sold: 6, status: 'soldOut' });
+    expect((await refusal(() => tc('tc-s', 'reserve', { orderId: 'f', quantity: 1 }))).code).toBe('INVENTORY_SOLD_OUT');
   });
 
   it('ticketclass - a paused class refuses reserves but confirms holds; a closed class refuses reserves, pause and update', async () => {

@@ -47,7 +47,8 @@ describe('orders - create', () => {
     expect(again.status).toBe(201);
     const sold = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k3', body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 1 }] } });
     expect(sold.status).toBe(409);
-    expect(sold.body.error).toMatchObject({ code: 'INVENTORY_SOLD_OUT', details: { classId: b, available: 0 } });
+    // What is left is held by the unpaid order k2: not sold out, and the buyer is told when to come back.
+    expect(sold.body.error).toMatchObject({ code: 'INVENTORY_ALL_HELD', details: { classId: b, available: 0, held: 2, retryAt: expect.any(Number) } });
   });
 
   it('orders - a repeat with the same Idempotency-Key answers the same order and holds nothing twice', async () => {

@@ -118,7 +118,7 @@ describe('queue - service', () => {
       .rejects.toMatchObject({ code: 'COMMAND_INVALID' });
   });
 
-  it('queue - sold out stops admission with one broadcast, likely sold out is told, back in stock resumes', async () => {
+  it('queue - all held pauses admission with one allHeld broadcast (not soldOut), likely sold out is told, back in stock resumes', async () => {
     const watcher = await startStockWatcher({ nc, partitions: P, log: pino({ level: 'silent' }) });
     try {
       await publishEvent(client, 'ev-stock', { saleStartsAt: Date.now() - 1_000, maxConcurrent: 1 });
@@ -131,14 +131,16 @@ describe('queue - service', () => {
       const before = await service.status('ev-stock', 'd');
       expect([before.ahead, before.available, before.likelySoldOut]).toEqual([2, 2, undefined]);
       await client.request('ticketclass', 'tc-stock', 'reserve', { commandId: 'r1', orderId: 'o1', quantity: 2 });
-      await until(async () => (await service.publicStatus('ev-stock')).soldOut, 'sold out', 10_000);
+      await until(async () => (await service.publicStatus('ev-stock')).allHeld === true, 'all held', 10_000);
+      expect((await service.publicStatus('ev-stock')).soldOut).toBe(false);
       expect((await service.status('ev-stock', 'd')).likelySoldOut).toBe(true);
       await client.request('queue', 'ev-stock', 'complete', { commandId: 'done-a', sessionId: a.sessionId, outcome: 'failed' });
       expect((await service.publicStatus('ev-stock')).cursor).toBe(1);
       await client.request('ticketclass', 'tc-stock', 'release', { commandId: 'rel1', orderId: 'o1' });
       await until(async () => (await service.publicStatus('ev-stock')).cursor === 2, 'admission resumed', 10_000);
       const types = (await readEvents(nc, 'queue', 'ev-stock')).map((e) => e.type);
-      expect(types.filter((t) => t === 'queue.soldOut')).toHaveLength(1);
+      expect(types.filter((t) => t === 'queue.allHeld')).toHaveLength(1);
+      expect(types).not.toContain('queue.soldOut');
       expect(types).toContain('queue.resumed');
     } finally {
       await watcher.stop();

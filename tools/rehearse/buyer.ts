@@ -3,7 +3,10 @@
  * One buyer, as a browser would behave: open the queue WebSocket (the upgrade joins), wait for
  * the `admitted` frame, create an order with the checkout token and an Idempotency-Key, pay it
  * through the sandbox provider's API, and watch the order until it is final. The plan decides
- * whether this buyer abandons the queue, abandons checkout, fails a payment and retries.
+ * whether this buyer abandons the queue, abandons checkout, fails a payment and retries. Like a
+ * real person, a buyer told that every ticket left is held by unpaid checkouts
+ * (`INVENTORY_ALL_HELD`) waits until its `retryAt` and tries again while its slot lasts
+ * (bounded); only `INVENTORY_SOLD_OUT` on every class sends it home.
  * Everything observed is written into the buyer's `BuyerRecord`; the checks never trust it.
  */
 import WebSocket from 'ws';
@@ -29,6 +32,19 @@ export interface BuyerEnv {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+/** At most this many waits for held tickets per order attempt (each until the class's `retryAt`). */
+const MAX_HELD_WAITS = 30;
+/** Checkout slot length when the queue cannot be asked (the default of `TB_QUEUE_CHECKOUT_TTL_MS`). */
+const DEFAULT_CHECKOUT_TTL_MS = 15 * 60_000;
+
+/** The waitroom's checkout slot length, asked once per worker (public `GET …/queue`). */
+let checkoutTtl: Promise<number> | undefined;
+function checkoutTtlMs(env: BuyerEnv): Promise<number> {
+  checkoutTtl ??= env.api('GET', `/api/v1/events/${env.eventId}/queue`, {})
+    .then((res) => (res.status === 200 && typeof res.body?.checkoutTtlMs === 'number' ? res.body.checkoutTtlMs as number : DEFAULT_CHECKOUT_TTL_MS))
+    .catch(() => DEFAULT_CHECKOUT_TTL_MS);
+  return checkoutTtl;
+}
 
 /** Wait in the queue until admitted (token), or abandon / stop. */
 async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Promise<{ token?: string; close: () => void }> {
@@ -55,8 +71,12 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
           if (r.etaPredictedSec === undefined && now >= env.opensAt && typeof f['estimatedWaitSec'] === 'number' && f['state'] === 'waiting') {
             r.etaPredictedSec = f['estimatedWaitSec']; r.etaAt = now;
           }
+          if (typeof f['tokenExpiresAt'] === 'number') r.slotEndsAt = f['tokenExpiresAt'];
           if (typeof f['token'] === 'string') finish(f['token']);
+          // The turn came and went unclaimed (or the session ended): this buyer's story in the queue is over.
+          if (f['state'] === 'expired' || f['state'] === 'left' || f['state'] === 'completed') { r.error = `queue session ${f['state']} before admission`; finish(undefined); }
         } else if (f['t'] === 'admitted') {
+          if (typeof f['expiresAt'] === 'number') r.slotEndsAt = f['expiresAt'];
           finish(f['token']);
         }
       });
@@ -93,14 +113,40 @@ async function duplicateCallback(env: BuyerEnv, paid: Record<string, any>): Prom
   await fetch(`${env.gatewayUrl}/api/v1/payments/sandbox/callback`, { method: 'POST', headers: signed.headers, body: signed.body }).then((res) => res.arrayBuffer()).catch(() => undefined);
 }
 
-/** Create an order (falling back over the classes when one is sold out) and pay it. */
+/**
+ * Create an order, falling back over the classes when one has nothing left, and pay it. When
+ * what is left is only held (`INVENTORY_ALL_HELD`, or `INVENTORY_INSUFFICIENT` with a `retryAt`),
+ * wait until the earliest `retryAt` (plus a little jitter, as people do not click in step) and
+ * try again with a new Idempotency-Key, at most `MAX_HELD_WAITS` times and while the slot lasts.
+ */
 async function buyOnce(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord, checkoutToken: string, n: number, outcome: 'completed' | 'failed' | 'none'): Promise<OrderAttempt | 'soldOut' | undefined> {
-  const key = `${plan.userId.slice(0, 8)}-${r.ticket ?? 0}-o${n}`;
+  // The checkout token lives as long as the slot: past it, waiting is pointless.
+  const slotEnds = r.slotEndsAt ?? (r.admittedAt ?? Date.now()) + await checkoutTtlMs(env);
+  for (let wait = 0; ; wait++) {
+    const got = await buyFromSomeClass(env, plan, r, checkoutToken, wait === 0 ? `o${n}` : `o${n}w${wait}`, outcome);
+    if (typeof got !== 'number') return got;
+    const at = Math.max(got, Date.now() + 250) + Math.floor(Math.random() * 1_000);
+    if (wait >= MAX_HELD_WAITS || at >= slotEnds || r.stopped) { r.heldGaveUp = true; return 'soldOut'; }
+    r.heldWaits = (r.heldWaits ?? 0) + 1;
+    await Promise.race([sleep(at - Date.now()), env.stopped]);
+    if (r.stopped) return 'soldOut';
+  }
+}
+
+/** One pass over the classes: the order (paid), `'soldOut'` when every class is sold out, or the earliest `retryAt` of a held class. */
+async function buyFromSomeClass(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord, checkoutToken: string, attempt: string, outcome: 'completed' | 'failed' | 'none'): Promise<OrderAttempt | 'soldOut' | number | undefined> {
+  const key = `${plan.userId.slice(0, 8)}-${r.ticket ?? 0}-${attempt}`;
+  let retryAt: number | undefined;
   for (let k = 0; k < env.classIds.length; k++) {
     const classId = env.classIds[(plan.classPref + k) % env.classIds.length]!;
     const t0 = Date.now();
     const res = await env.api('POST', '/api/v1/orders', { token: plan.token, key: `${key}-${classId}`, body: { eventId: env.eventId, lines: [{ classId, quantity: 1 }], checkoutToken } });
     const code = res.body?.error?.code as string | undefined;
+    const held = res.body?.error?.details?.retryAt;
+    if (res.status === 409 && (code === 'INVENTORY_ALL_HELD' || code === 'INVENTORY_INSUFFICIENT') && typeof held === 'number') {
+      retryAt = Math.min(retryAt ?? held, held);
+      continue;
+    }
     if (res.status === 409 && (code === 'INVENTORY_SOLD_OUT' || code === 'INVENTORY_INSUFFICIENT')) continue;
     if (res.status !== 201 && res.status !== 200) { r.error = `order: HTTP ${res.status} ${code ?? ''}`; return undefined; }
     const a: OrderAttempt = { orderId: res.body.orderId, code: res.body.code, classId, orderMs: Date.now() - t0, status: res.body.status, outcome };
@@ -126,7 +172,7 @@ async function buyOnce(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord, checkoutT
     }
     return a;
   }
-  return 'soldOut';
+  return retryAt ?? 'soldOut';
 }
 
 /** Play one buyer from arrival to a final outcome. */

@@ -96,6 +96,7 @@ function printTable(s: ReturnType<typeof buildSummary>): void {
   w('');
   w(`users ${s.users}  tickets ${s.tickets}  sold ${s.sold}  sellout ${s.sellout_s ?? '—'} s  ${s.tickets_per_s} tickets/s  95 % sold at ${s.sold_95pct_s ?? '—'} s  ended by ${s.ended_by}`);
   w(`outcomes ${Object.entries(s.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  w(`waits for held tickets ${s.held_waits}, buyers who gave up waiting ${s.held_gave_up}`);
   w(`queue sockets dropped after opening ${s.ws_dropped} (each reconnected), upgrades refused ${s.ws_upgrade_refused}`);
   w(`CPU seconds ${Object.entries(s.cpu_s).map(([k, v]) => `${k} ${v}`).join(', ')} (PostgreSQL not counted)`);
   w('step                    n      p50     p90     p99     max (ms)');

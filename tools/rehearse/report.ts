@@ -53,6 +53,9 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
     /** Queue sockets that opened, then closed under a waiting buyer (who reconnected), and upgrades refused. */
     ws_dropped: records.reduce((n, r) => n + (r.dropped ?? 0), 0),
     ws_upgrade_refused: records.reduce((n, r) => n + r.joinErrors.length, 0),
+    /** Waits of admitted buyers for held tickets to come back (INVENTORY_ALL_HELD → retryAt), and buyers who gave up waiting. */
+    held_waits: records.reduce((n, r) => n + (r.heldWaits ?? 0), 0),
+    held_gave_up: records.filter((r) => r.heldGaveUp).length,
     /** CPU seconds by role until the crowd ended (gateways, actor_nodes, workers, nats, crowd). */
     cpu_s: input.cpu ?? {},
     invariants: verdicts,

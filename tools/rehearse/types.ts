@@ -58,6 +58,12 @@ export interface BuyerRecord {
   /** Queue sockets that opened and then closed before the buyer was done with them (each reconnected). */
   dropped?: number;
   abandonedQueue?: boolean;
+  /** When the checkout slot (and its token) ends, as the admission said. */
+  slotEndsAt?: number;
+  /** Times this buyer waited for held tickets to come back (`INVENTORY_ALL_HELD` → wait until `retryAt`). */
+  heldWaits?: number;
+  /** Gave up waiting for held tickets (wait budget or slot spent): recorded as `soldOut`. */
+  heldGaveUp?: boolean;
   stopped?: boolean;
   orders: OrderAttempt[];
   outcome?: BuyerOutcome;

@@ -15,7 +15,7 @@ export const en = {
   'event.left': '{n} of {total} left', 'event.leftN': '{n} left', 'event.soldOut': 'Sold out', 'event.soldOutAll': 'Sold out: no ticket is left for this event.',
   'event.joinQueue': 'Join the waiting room', 'event.buy': 'Buy tickets', 'event.signinToBuy': 'Sign in to buy',
   'event.queueNote': 'This sale uses a waiting room: you keep your place even if you reload or lose the connection.',
-  'class.active': 'On sale', 'class.paused': 'Paused', 'class.soldOut': 'Sold out', 'class.closed': 'Closed',
+  'class.active': 'On sale', 'class.paused': 'Paused', 'class.soldOut': 'Sold out', 'class.closed': 'Closed', 'class.allHeld': 'All held by other buyers: tickets may come back',
 
   'queue.title': 'Waiting room', 'queue.yourPlace': 'Your place', 'queue.position': 'Your number', 'queue.ahead': 'People ahead of you',
   'queue.nowServing': 'Now serving', 'queue.eta': 'Estimated wait', 'queue.anyMoment': 'Any moment now: you are next',

@@ -17,7 +17,7 @@ export const vi: Record<MessageKey, string> = {
   'event.left': 'Còn {n} / {total}', 'event.leftN': 'Còn {n} vé', 'event.soldOut': 'Hết vé', 'event.soldOutAll': 'Hết vé: sự kiện này không còn vé nào.',
   'event.joinQueue': 'Vào phòng chờ', 'event.buy': 'Mua vé', 'event.signinToBuy': 'Đăng nhập để mua',
   'event.queueNote': 'Đợt bán này có phòng chờ: bạn vẫn giữ chỗ dù tải lại trang hay mất kết nối.',
-  'class.active': 'Đang bán', 'class.paused': 'Tạm dừng', 'class.soldOut': 'Hết vé', 'class.closed': 'Đã đóng',
+  'class.active': 'Đang bán', 'class.paused': 'Tạm dừng', 'class.soldOut': 'Hết vé', 'class.closed': 'Đã đóng', 'class.allHeld': 'Người khác đang giữ hết vé: vé có thể được trả lại',
 
   'queue.title': 'Phòng chờ', 'queue.yourPlace': 'Vị trí của bạn', 'queue.position': 'Số của bạn', 'queue.ahead': 'Số người phía trước',
   'queue.nowServing': 'Đang phục vụ', 'queue.eta': 'Thời gian chờ ước tính', 'queue.anyMoment': 'Sắp đến lượt: bạn là người tiếp theo',
