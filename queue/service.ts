@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { TbError, createActorClient, uniqueId } from '../contracts/index.js';
 import { QueueLimits, type ClaimResult, type JoinResult, type QueueView, type StatusesResult } from '../contracts/kinds/queue.js';
 import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
-import { ensureQueue, type Ask } from './ensure.js';
+import { checkEntry, ensureQueue, type Ask, type Entrant } from './ensure.js';
 import { openSessionsBucket, SessionStore, type UserSession } from './sessions.js';
 import { userStatusOf, type SessionRef, type UserQueueStatus } from './status.js';
 
@@ -40,8 +40,12 @@ export interface QueueServiceOptions {
 
 /** What the gateway routes and the WebSocket streaming use. Every method throws `TbError`. */
 export interface QueueService {
-  /** Join (or find) the user's session; creates the queue lazily from the event's config. */
-  join(eventId: string, userId: string): Promise<UserQueueStatus>;
+  /**
+   * Join (or find) the user's session; creates the queue lazily from the event's config. A
+   * private event admits only its staff, platform admins and holders of its access code
+   * (`entry`); anyone else gets `COMMAND_NOT_FOUND`, as for a missing event.
+   */
+  join(eventId: string, userId: string, entry?: Omit<Entrant, 'userId'>): Promise<UserQueueStatus>;
   /** The user's status; when their position has been called, it claims the slot (the poll is a heartbeat). */
   status(eventId: string, userId: string, opts?: { autoClaim?: boolean }): Promise<UserQueueStatus>;
   /**
@@ -111,10 +115,11 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       return view;
     },
 
-    async join(eventId, userId) {
+    async join(eventId, userId, entry = {}) {
       const store = await sessions();
       const existing = await store.getUser(eventId, userId);
       if (existing) return service.status(eventId, userId);
+      await checkEntry(ask, eventId, { userId, ...entry }, now());
       if (!known.has(eventId)) {
         const exists = await ask('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }).then(() => true, (err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;

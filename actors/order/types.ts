@@ -51,6 +51,8 @@ export interface OrderContext {
   paymentRequested: boolean;
   failureReason?: string;
   refundRequired?: boolean;
+  /** The order's event was cancelled: no payment completes this order any more (it is flagged for refund). */
+  eventCancelled?: boolean;
   /** A succeeded payment arrived while the order was failed or cancelled: honour it (re-reserve) once releases end. */
   latePayment: boolean;
   /** True while a late payment is being honoured: re-reserving, then confirming. */
@@ -98,6 +100,7 @@ export type OrderMachineEvent =
   | { type: 'order.confirmRefused'; classId: string; code: string; now: number }
   | { type: 'order.released'; classId: string; attempt: number; late?: boolean; now: number }
   | { type: 'order.compensationStuck'; classId: string; attempts: number; error: string; now: number }
+  | { type: 'order.eventCancelled'; now: number }
   | { type: 'timer.fired'; now: number };
 
 /** Machine state values (phases of the saga, G6). */

@@ -85,6 +85,12 @@ export const OrderCommands = {
     classId: ClassId, attempt: Type.Optional(Type.Integer({ minimum: 0 })),
     late: Type.Optional(Type.Boolean({ description: 'answers the second release of a hold that landed after its first release (command id ends with :late)' })),
   }),
+  /**
+   * The order's event was cancelled (the event-cancel consumer, or the payment consumer finding
+   * it so): an open order is cancelled and its holds released; from now on a payment never
+   * completes it, it is recorded with `refundRequired`. Idempotent.
+   */
+  eventCancelled: Command({}),
   /** The saga worker could not perform a compensation after repeated tries: surfaced, never only logged (G10 rule 9). */
   compensationStuck: Command({ classId: ClassId, attempts: Type.Integer({ minimum: 1 }), error: Reason }),
 };
