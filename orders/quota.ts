@@ -54,7 +54,10 @@ export async function settleQuota(ask: Ask, view: Pick<OrderView, 'orderId' | 'u
 
 /** Bind the checkout slot of `sessionId` to `orderId` (throws `ORDER_CHECKOUT_TOKEN_USED` / `ORDER_CHECKOUT_SLOT_ENDED`). */
 export async function bindCheckout(ask: Ask, eventId: string, sessionId: string, orderId: string): Promise<void> {
-  await ask('queue', eventId, 'bindOrder', { commandId: `bind-${orderId}-${uniqueId()}`, sessionId, orderId });
+  await ask('queue', eventId, 'bindOrder', { commandId: `bind-${orderId}-${uniqueId()}`, sessionId, orderId }).catch((err: unknown) => {
+    // No queue at all: no slot was ever given, whatever the token says.
+    throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_CHECKOUT_SLOT_ENDED', { eventId, sessionId }, { cause: err }) : err;
+  });
 }
 
 /** Give the checkout slot back for another order, when it is still bound to `orderId` (idempotent). */
