@@ -146,6 +146,11 @@ export const ErrorCodes = {
   ORDER_TOO_MANY_TICKETS: { code: 'ORDER_TOO_MANY_TICKETS', status: 400, retryable: false, message: 'An order may hold at most {limit} tickets; {requested} requested' },
   ORDER_FAILED: { code: 'ORDER_FAILED', status: 409, retryable: false, message: 'Order {orderId} failed: {reason}' },
   ORDER_IN_PROGRESS: { code: 'ORDER_IN_PROGRESS', status: 503, retryable: true, message: 'Order {orderId} is still {status}; retry with the same Idempotency-Key' },
+  // one admission, one checkout; buyer limits (issue 10)
+  ORDER_CHECKOUT_TOKEN_USED: { code: 'ORDER_CHECKOUT_TOKEN_USED', status: 409, retryable: false, message: 'This checkout token already made an order for event {eventId}: one admission is one checkout' },
+  ORDER_CHECKOUT_SLOT_ENDED: { code: 'ORDER_CHECKOUT_SLOT_ENDED', status: 410, retryable: false, message: 'The checkout slot of this token has ended on event {eventId}; the token is no longer valid' },
+  ORDER_BUYER_TICKET_LIMIT: { code: 'ORDER_BUYER_TICKET_LIMIT', status: 409, retryable: false, message: 'A buyer may hold at most {limit} tickets of event {eventId}; {held} held, {requested} requested' },
+  ORDER_BUYER_OPEN_ORDERS_LIMIT: { code: 'ORDER_BUYER_OPEN_ORDERS_LIMIT', status: 409, retryable: false, message: 'A buyer may have at most {limit} unpaid orders for event {eventId}: pay or cancel the open one first' },
 
   // --- ws: the queue WebSocket refused a connection (issue 10: per-user socket cap) ---
   WS_TOO_MANY_SOCKETS: { code: 'WS_TOO_MANY_SOCKETS', status: 429, retryable: true, message: 'You already have {open} queue sockets open for event {eventId} here (limit {limit}); close one first' },

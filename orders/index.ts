@@ -14,6 +14,9 @@ export type { LineStep } from './steps.js';
 export { createPaymentFor, paymentIdOf } from './payment-step.js';
 // Payment events → order commands, and the order-history read model (PostgreSQL or MongoDB).
 export { startPaymentEventsConsumer, paymentActionOf, paymentCommandId, listFlaggedPayments, PAYMENT_EVENTS_CONSUMER } from './payment-events.js';
+export { startEventCancelConsumer, cancelOpenOrders, EVENT_CANCEL_CONSUMER, EVENT_CANCEL_FILTER } from './event-cancel.js';
+export type { EventCancelOptions } from './event-cancel.js';
+export { takeQuota, settleQuota, buyerLimitsOf, bindCheckout, reopenCheckout } from './quota.js';
 export { createOrderHistory, createMongoOrderHistory, openOrderHistoryStore, startOrderHistoryProjector } from './history.js';
 export type { OrderHistoryStore, OrderHistoryItem, OrderHistoryPage, EventSales, ClassSales } from './history.js';
 // Refunds: order decisions → payment refund requests, event cancellation → refunds of paid orders.

@@ -6,7 +6,8 @@
  * `payment:<providerTxnId>:<outcome>`; `payment.flagged` is recorded for operators; the refund
  * events `payment.refundRequested` / `payment.refunded` / `payment.refundFailed` become the order's
  * `refundRequested` / `refunded` / `refundFailed` (command id `refund:<refundId>:<step>`), and a
- * refused refund is also recorded for operators.
+ * refused refund is also recorded for operators. A payment
+ * for an order of a cancelled event first tells the order (`eventCancelled`), so it never completes.
  * Invariants: a message is acked only after the order actor answered (or the flag row
  * committed); a retryable failure naks it with a delay, and later events of the same order in
  * the batch wait with it (per-order order is kept); a payment the order refuses (non-retryable)
@@ -19,7 +20,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { desc, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
-import { EVENTS_ROOT, TbError, decode, type ActorClient } from '../contracts/index.js';
+import { EVENTS_ROOT, TbError, decode, uniqueId, type ActorClient } from '../contracts/index.js';
+import { EventStatus } from '../contracts/kinds/event.js';
 import { flaggedPayments, withDbErrors, type Db, type FlaggedPaymentRow } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
 
@@ -29,7 +31,7 @@ export const PAYMENT_EVENTS_FILTER = `${EVENTS_ROOT}.payment.>`;
 
 /** What one payment event asks of the order (or of the operators). */
 export type PaymentAction =
-  | { kind: 'command'; orderId: string; verb: 'paymentSucceeded' | 'paymentFailed' | 'paymentProcessing' | 'refundRequested' | 'refunded' | 'refundFailed'; body: Record<string, unknown>; flag?: typeof flaggedPayments.$inferInsert }
+  | { kind: 'command'; orderId: string; verb: 'paymentSucceeded' | 'paymentFailed' | 'paymentProcessing' | 'refundRequested' | 'refunded' | 'refundFailed'; body: Record<string, unknown>; flag?: typeof flaggedPayments.$inferInsert; userId?: string }
   | { kind: 'flag'; row: typeof flaggedPayments.$inferInsert }
   | { kind: 'ignore'; type: string }
   | { kind: 'poison'; reason: string };
@@ -84,7 +86,11 @@ export function paymentActionOf(data: Uint8Array): PaymentAction {
   if (!verb) return { kind: 'ignore', type };
   if (!paymentId || !orderId || !txn) return { kind: 'poison', reason: `${type} without paymentId, orderId or providerTxnId` };
   if (verb === 'paymentSucceeded') {
-    return { kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'completed'), paymentId, providerTxnId: txn, amountMinor: d['amountMinor'], currency: d['currency'] } };
+    const userId = s('userId');
+    return {
+      kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'completed'), paymentId, providerTxnId: txn, amountMinor: d['amountMinor'], currency: d['currency'] },
+      ...(userId ? { userId } : {}),
+    };
   }
   if (verb === 'paymentFailed') {
     return { kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'failed'), paymentId, reason: (s('reason') ?? 'payment failed').slice(0, 500) } };
@@ -101,6 +107,9 @@ export async function recordFlaggedPayment(db: Db, row: typeof flaggedPayments.$
 export function listFlaggedPayments(db: Db, o: { limit: number }): Promise<FlaggedPaymentRow[]> {
   return withDbErrors(() => db.select().from(flaggedPayments).where(isNull(flaggedPayments.resolvedAt)).orderBy(desc(flaggedPayments.flaggedAt)).limit(o.limit));
 }
+
+/** The platform itself, reading an order's event (never sent by a client). */
+const SYSTEM_VIEWER = { userId: 'system-payments', platformRoles: ['admin'] };
 
 /** Errors that mean "the order side is not ready": wait and retry rather than flag. */
 const NOT_READY = new Set(['COMMAND_UNKNOWN_KIND', 'COMMAND_UNKNOWN_VERB']);
@@ -138,6 +147,20 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
   const log = o.log.child({ component: 'order-payments' });
   const retryDelay = o.retryDelayMs ?? 1_000;
 
+  /**
+   * Money for an order whose event is cancelled must not complete it: tell the order first (it is
+   * cancelled, holds released, and records the payment with `refundRequired`). Covers an order the
+   * event-cancel sweep has not reached yet. A missing order or event changes nothing here.
+   */
+  const markIfEventCancelled = async (orderId: string, userId: string): Promise<void> => {
+    const budget = { budgetMs: o.askBudgetMs ?? 5_000 };
+    const missing = (err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; return undefined; };
+    const order = await o.actors.request<{ eventId: string }>('order', orderId, 'get', { commandId: `read-pay-${uniqueId()}`, viewerId: userId }, budget).catch(missing);
+    if (!order) return;
+    const ev = await o.actors.request<{ status: string }>('event', order.eventId, 'get', { commandId: `read-pay-${uniqueId()}`, viewer: SYSTEM_VIEWER }, budget).catch(missing);
+    if (ev?.status === EventStatus.Cancelled) await o.actors.request('order', orderId, 'eventCancelled', { commandId: `event-cancelled:${order.eventId}` }, budget);
+  };
+
   /** Handle one message; false when it was nak'ed (the rest of its order must wait). */
   const one = async (m: JsMsg): Promise<boolean> => {
     const a = paymentActionOf(m.data);
@@ -162,6 +185,7 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
         flagged.inc({ source: a.flag.source, reason: a.flag.reason });
       }
       try {
+        if (a.verb === 'paymentSucceeded' && a.userId) await markIfEventCancelled(a.orderId, a.userId);
         await o.actors.request('order', a.orderId, a.verb, a.body, { budgetMs: o.askBudgetMs ?? 5_000 });
         counter.inc({ type: a.verb, outcome: 'applied' });
       } catch (err) {

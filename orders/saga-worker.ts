@@ -4,7 +4,8 @@
  * (one filter subject: nats-server 2.9) that performs every intent the order still has open with
  * the intent's own command id — reserves only after a short grace (the gateway performs them
  * first; it may have died or timed out), confirms and releases at once — and
- * frees the waitroom slot (queue `complete`) on `checkout.*`. At-least-once and idempotent: a
+ * frees the waitroom slot (queue `complete`) on `checkout.*` (unbinds it on `checkout.reopened`),
+ * and settles the buyer's quota on `order.completed` / `failed` / `cancelled`. At-least-once and idempotent: a
  * performed intent is a no-op the second time. A release that keeps failing is reported to the
  * order (`compensationStuck` → `order.compensationStuck`), kept in `stuck()`, and still retried.
  */
@@ -16,6 +17,7 @@ import type { DomainEventMessage } from '../actors/runtime/index.js';
 import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError, createActorClient } from '../contracts/index.js';
 import type { OrderView } from '../contracts/kinds/order.js';
 import type { Ask } from '../queue/index.js';
+import { reopenCheckout, settleQuota } from './quota.js';
 import { performConfirm, performRelease, performReserve, type LineStep } from './steps.js';
 
 export interface SagaWorkerOptions {
@@ -31,7 +33,7 @@ export interface SagaWorkerOptions {
 }
 
 /** Counters and the compensations currently stuck (`<orderId>/<classId>`), for `/metrics` and `/readyz`. */
-export interface SagaWorkerStats { performed: number; skipped: number; failures: number; checkouts: number; stuck: string[] }
+export interface SagaWorkerStats { performed: number; skipped: number; failures: number; checkouts: number; quota: number; stuck: string[] }
 
 export interface SagaWorker {
   stats(): SagaWorkerStats;
@@ -48,7 +50,7 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
   const { log, config } = opts;
   const durable = opts.durable ?? 'tb-order-saga';
   const ask: Ask = opts.ask ?? ((c) => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => c.request<R>(kind, id, verb, body))(createActorClient(opts.nc, { partitions: opts.partitions }));
-  const counters = { performed: 0, skipped: 0, failures: 0, checkouts: 0 };
+  const counters = { performed: 0, skipped: 0, failures: 0, checkouts: 0, quota: 0 };
   const stuck = new Set<string>();
   const jsm = await jetstreamManager(opts.nc);
   if (!(await jsm.consumers.info(EVENTS_STREAM, durable).catch(() => undefined))) {
@@ -97,6 +99,13 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
         await ask('queue', d.eventId, 'complete', { commandId: `${ev.id}:checkout`, sessionId: d.sessionId, outcome: CheckoutOutcomeOf[ev.type as keyof typeof CheckoutOutcomeOf] })
           .catch((err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; });
         counters.checkouts++;
+      } else if (ev.type === T.CheckoutReopened) {
+        const d = ev.data as { eventId: string; sessionId: string };
+        await reopenCheckout(ask, d.eventId, d.sessionId, ev.id);
+      } else if (ev.type === T.Completed || ev.type === T.Failed || ev.type === T.Cancelled) {
+        // The buyer's quota follows the order's end: given back once, or kept for a completed order.
+        await settleQuota(ask, (ev.data as { order: OrderView }).order);
+        counters.quota++;
       } else if (ev.type === T.ReserveRequested || ev.type === T.ReleaseRequested || ev.type === T.ConfirmRequested) {
         // Reserves are the gateway's to perform first; nobody else performs confirms and most releases promptly.
         const wait = ev.type === T.ReserveRequested ? ev.at + config.orderSagaGraceMs - Date.now() : 0;

@@ -1,7 +1,10 @@
 /**
  * @module orders/service
  * The order saga's fast path, driven by the gateway that received `POST /orders`: check the
- * event, the waitroom token and the lines, `create` the order actor, perform its intents
+ * event (a private one only for its staff and holders of its access code), the waitroom token and
+ * the lines; bind the token's checkout slot to this order (one admission, one checkout: the
+ * `queue` actor decides) and take the buyer's quota (the `buyer` actor decides); `create` the
+ * order actor, perform its intents
  * (reserve every line, then create the payment, or confirm a free order), report each result,
  * and answer once the actor says PENDING (or COMPLETED, or FAILED with the reason). The actor
  * decides; this only performs, with the actor's deterministic command ids, so a retry, a repeat
@@ -11,11 +14,12 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { holdMsFor, orderCodeOf, orderIdFor } from '../actors/order/index.js';
 import { TbError, uniqueId } from '../contracts/index.js';
-import { EventStatus, type EventView } from '../contracts/kinds/event.js';
+import { EventStatus, eventAdmits, type EventView } from '../contracts/kinds/event.js';
 import { OrderLimits, OrderStatus as S, type OrderView } from '../contracts/kinds/order.js';
 import type { HttpClient, PaymentProviders, PaymentStore } from '../payments/index.js';
 import { checkoutKey, verifyCheckoutToken, type Ask } from '../queue/index.js';
 import { createPaymentFor } from './payment-step.js';
+import { bindCheckout, quotaUntil, reopenCheckout, settleQuota, takeQuota } from './quota.js';
 import { performConfirm, performRelease, performReserve } from './steps.js';
 
 /** The settings the service reads (a subset of `Config`). */
@@ -48,6 +52,10 @@ export interface CreateOrderRequest {
   idempotencyKey?: string;
   /** Payment deadline of this order (tests); default `TB_ORDER_PAYMENT_TTL_MS`. */
   paymentTtlMs?: number;
+  /** The caller's platform roles (platform admins need no access code for a private event). */
+  platformRoles?: string[];
+  /** The organizer's access code of a private event (header `X-Event-Access-Code`, never a URL). */
+  accessCode?: string;
 }
 
 /** The order service (see the module invariants). */
@@ -73,9 +81,11 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
   const key = checkoutKey(config.checkoutSecret);
   const read = () => `read-${uniqueId()}`;
 
-  /** Event published, on sale, lines its own, token valid when it has a waitroom: the token's session id. */
-  async function check(req: CreateOrderRequest): Promise<string | undefined> {
+  /** Event visible to the buyer, published, on sale, lines its own, token valid when it has a waitroom: the event and the token's session id. */
+  async function check(req: CreateOrderRequest): Promise<{ ev: EventView; sessionId?: string }> {
     const ev = await ask<EventView>('event', req.eventId, 'get', { commandId: read(), viewer: SYSTEM_VIEWER });
+    // A private event does not exist for outsiders: the same answer as a missing event.
+    if (!eventAdmits(ev, { userId: req.userId, platformRoles: req.platformRoles ?? [] }, req.accessCode)) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: req.eventId });
     const t = now();
     const notOnSale = (reason: string) => new TbError('ORDER_EVENT_NOT_ON_SALE', { eventId: req.eventId, reason });
     if (ev.status !== EventStatus.Published) throw notOnSale(ev.status.toLowerCase());
@@ -84,9 +94,32 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
     for (const l of req.lines) if (!ev.ticketClassIds.includes(l.classId)) throw new TbError('ORDER_CLASS_NOT_IN_EVENT', { classId: l.classId, eventId: req.eventId });
     const requested = req.lines.reduce((s, l) => s + l.quantity, 0);
     if (requested > OrderLimits.maxQuantity) throw new TbError('ORDER_TOO_MANY_TICKETS', { limit: OrderLimits.maxQuantity, requested });
-    if (!ev.config.allowWaitRoom) return undefined;
+    if (!ev.config.allowWaitRoom) return { ev };
     if (!req.checkoutToken) throw new TbError('ORDER_CHECKOUT_TOKEN_REQUIRED', { eventId: req.eventId });
-    return (await verifyCheckoutToken(key, req.checkoutToken, { userId: req.userId, eventId: req.eventId }, t)).sessionId;
+    return { ev, sessionId: (await verifyCheckoutToken(key, req.checkoutToken, { userId: req.userId, eventId: req.eventId }, t)).sessionId };
+  }
+
+  /**
+   * Before the order exists: bind the checkout slot to it (first order wins), then take the
+   * buyer's quota. A refused quota gives the slot back, so the buyer may try a smaller order.
+   */
+  async function admit(req: CreateOrderRequest, ev: EventView, orderId: string, sessionId: string | undefined, ttl: number): Promise<void> {
+    if (sessionId) await bindCheckout(ask, req.eventId, sessionId, orderId);
+    const quantity = req.lines.reduce((s, l) => s + l.quantity, 0);
+    try {
+      await takeQuota(ask, { ev, userId: req.userId, orderId, quantity, until: quotaUntil(now(), ttl, config.orderStepTimeoutMs) });
+    } catch (err) {
+      if (sessionId) await reopenCheckout(ask, req.eventId, sessionId, orderId).catch((e: unknown) => opts.log.warn({ err: e, orderId }, 'checkout slot left bound'));
+      throw err;
+    }
+  }
+
+  /** A final order gives its quota back (or keeps it, completed) and, failed before holding, its slot: at once, the saga worker repeats it. */
+  async function settle(view: OrderView, sessionId?: string): Promise<void> {
+    await settleQuota(ask, view).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'quota settle left to the saga worker'));
+    if (sessionId && view.status === S.Failed) {
+      await reopenCheckout(ask, view.eventId, sessionId, view.orderId).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'checkout reopen left to the saga worker'));
+    }
   }
 
   /** Release every line the order asks to release, then answer the order as it is now. */
@@ -152,14 +185,24 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       }
       // A provider that does not exist here (the sandbox in production) is refused before anything is held.
       opts.providers.get(req.provider ?? config.orderDefaultProvider);
-      const sessionId = await check(req);
+      const { ev, sessionId } = await check(req);
+      await admit(req, ev, orderId, sessionId, ttl);
       const code = await claimCode(orderId);
       const view = await ask<OrderView>('order', orderId, 'create', {
         commandId: `${orderId}:create`, userId: req.userId, eventId: req.eventId, lines: req.lines, code,
         provider: req.provider ?? config.orderDefaultProvider, ...(sessionId ? { sessionId } : {}),
         paymentTtlMs: ttl, stepTimeoutMs: config.orderStepTimeoutMs,
       });
-      return { order: await drive(view, ttl), created: true };
+      try {
+        const order = await drive(view, ttl);
+        await settle(order);
+        return { order, created: true };
+      } catch (err) {
+        // A refused line failed the order: its quota and its checkout slot are free for another try.
+        const failed = await ask<OrderView>('order', orderId, 'get', { commandId: read(), viewerId: req.userId }).catch(() => undefined);
+        if (failed) await settle(failed, sessionId);
+        throw err;
+      }
     },
 
     get: (orderId, viewerId) => ask<OrderView>('order', orderId, 'get', { commandId: read(), viewerId }).catch((err: unknown) => {
@@ -170,7 +213,9 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       const view = await ask<OrderView>('order', orderId, 'cancel', { commandId, userId }).catch((err: unknown) => {
         throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
       });
-      return releaseAll(view);
+      const released = await releaseAll(view);
+      await settle(released);
+      return released;
     },
   };
 }

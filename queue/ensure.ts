@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { TbError } from '../contracts/index.js';
-import { EventStatus, type EventView } from '../contracts/kinds/event.js';
+import { EventStatus, eventAdmits, type EventView } from '../contracts/kinds/event.js';
 import { QueueLimits, type QueueView } from '../contracts/kinds/queue.js';
 
 /** How the waitroom asks actors (`ctx.ask` in the gateway, an actor client elsewhere). */
@@ -15,6 +15,43 @@ export type Ask = <R = unknown>(kind: string, id: string, verb: string, body: Re
 
 /** The platform itself, reading any event's config (never sent by a client). */
 const SYSTEM_VIEWER = { userId: 'system-queue', platformRoles: ['admin'] };
+
+/** Who asks to join, for a private event's door: the caller's id and platform roles, and the access code they sent. */
+export interface Entrant {
+  userId: string;
+  platformRoles?: string[];
+  accessCode?: string;
+}
+
+/**
+ * Throw `COMMAND_NOT_FOUND` unless `who` may enter the event's waitroom: a private event is only
+ * for its staff, platform admins and holders of its access code, and looks missing to anyone else.
+ */
+export async function checkEntry(ask: Ask, eventId: string, who: Entrant, now: number, cache: EntryCache = doors): Promise<void> {
+  const cached = cache?.get(eventId);
+  let event = cached && now - cached.at < ENTRY_CACHE_MS ? cached.view : undefined;
+  if (!event) {
+    event = await ask<EventView>('event', eventId, 'get', { commandId: `read-entry-${now}-${who.userId}`, viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
+      if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
+      throw err;
+    });
+    if (event.status === EventStatus.Published) {
+      if (cache.size >= 1_000) cache.clear();
+      cache.set(eventId, { at: now, view: event });
+    }
+  }
+  if (!eventAdmits(event, { userId: who.userId, platformRoles: who.platformRoles ?? [] }, who.accessCode)) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
+}
+
+/**
+ * Published events' doors as last read, per process: a flash sale's joins do not all read the
+ * one event actor. `isPublic` and the access code cannot change once published (configure is
+ * refused); a staff change reaches the door within `ENTRY_CACHE_MS`; `ensureQueue` and the
+ * order service read the event's status themselves.
+ */
+export type EntryCache = Map<string, { at: number; view: EventView }>;
+const ENTRY_CACHE_MS = 5_000;
+const doors: EntryCache = new Map();
 
 /** The seed of `eventId`'s pre-queue shuffle: 32 bytes, hex. */
 export function seedFor(secret: string, eventId: string): string {

@@ -17,8 +17,8 @@ export { signCheckoutToken, verifyCheckoutToken, checkoutKey, CHECKOUT_AUDIENCE 
 export type { CheckoutClaims } from './checkout-token.js';
 export { openSessionsBucket, SessionStore, QUEUE_SESSIONS_BUCKET, userKey, sessionKey } from './sessions.js';
 export type { UserSession, SessionOwner } from './sessions.js';
-export { ensureQueue, seedFor } from './ensure.js';
-export type { Ask } from './ensure.js';
+export { ensureQueue, seedFor, checkEntry } from './ensure.js';
+export type { Ask, Entrant } from './ensure.js';
 export { startStockWatcher } from './stock-watcher.js';
 export type { StockWatcher, StockWatcherOptions } from './stock-watcher.js';
 

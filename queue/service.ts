@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { TbError, createActorClient, uniqueId } from '../contracts/index.js';
 import { QueueLimits, type ClaimResult, type JoinResult, type QueueView, type StatusesResult } from '../contracts/kinds/queue.js';
 import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
-import { ensureQueue, type Ask } from './ensure.js';
+import { checkEntry, ensureQueue, type Ask, type Entrant } from './ensure.js';
 import { openSessionsBucket, SessionStore, type UserSession } from './sessions.js';
 import { userStatusOf, type SessionRef, type UserQueueStatus } from './status.js';
 
@@ -43,9 +43,11 @@ export interface QueueService {
   /**
    * Join (or find) the user's session; creates the queue lazily from the event's config. With
    * `rejoin`, a user whose session ended by leaving takes a new place at the back (one new place
-   * per left session, however many rejoins race); without it they get their left session.
+   * per left session, however many rejoins race); without it they get their left session. A
+   * private event admits only its staff, platform admins and holders of its access code
+   * (`entry`); anyone else gets `COMMAND_NOT_FOUND`, as for a missing event.
    */
-  join(eventId: string, userId: string, opts?: { rejoin?: boolean }): Promise<UserQueueStatus>;
+  join(eventId: string, userId: string, entry?: Omit<Entrant, 'userId'> & { rejoin?: boolean }): Promise<UserQueueStatus>;
   /** The user's status; when their position has been called, it claims the slot (the poll is a heartbeat). */
   status(eventId: string, userId: string, opts?: { autoClaim?: boolean }): Promise<UserQueueStatus>;
   /**
@@ -121,6 +123,8 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       if (existing) {
         const current = await service.status(eventId, userId);
         if (!opts.rejoin || current.state !== 'left') return current;
+        const { rejoin: _rejoin, ...entry } = opts;
+        await checkEntry(ask, eventId, { userId, ...entry }, now());
         // At the back: a new ticket, by a command id derived from the left session, so racing
         // rejoins (two tabs, a retried request) take ONE place; the session id is derived too,
         // so they all write the same session, and the compare-and-set keeps a newer one.
@@ -136,6 +140,8 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
         }
         return service.status(eventId, userId);
       }
+      const { rejoin: _r, ...entry } = opts;
+      await checkEntry(ask, eventId, { userId, ...entry }, now());
       if (!known.has(eventId)) {
         const exists = await ask('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }).then(() => true, (err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;

@@ -46,10 +46,10 @@ const create: Handler<'create', EventView> = {
 const get: Handler<'get', EventView> = {
   schema: C.get,
   readOnly: true,
-  description: 'Read the event: staff always, others only when it is published and public',
+  description: 'Read the event: staff always, others only when it is published and public (private: with its access code)',
   reply: ({ cmd, after }) => {
     const state = stateOf(after);
-    if (!permissionsOf(after.context, state, cmd.viewer).includes(EventPermission.Read)) {
+    if (!permissionsOf(after.context, state, cmd.viewer, cmd.accessCode).includes(EventPermission.Read)) {
       const userId = cmd.viewer?.userId ?? null;
       return new TbError('EVENT_FORBIDDEN', { eventId: after.context.eventId, userId, action: EventPermission.Read, role: userId ? roleOf(after.context, userId) : null });
     }

@@ -56,7 +56,9 @@ export const eventMachine = setup({
     }),
     applyConfig: changeAction<'event.configure'>(T.Configured, (c, e) => {
       const config = { ...c.config, ...e.config };
-      return { patch: { config }, fields: { config } };
+      // The access code stays in the actor: the event stream is read by projections, not staff.
+      const { accessCode: _, ...published } = config;
+      return { patch: { config }, fields: { config: published } };
     }),
     markApproved: changeAction<'event.approve'>(T.Approved, () => ({ patch: {} })),
     markPublished: changeAction<'event.publish'>(T.Published, () => ({ patch: {} })),

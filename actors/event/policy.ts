@@ -6,7 +6,7 @@
  * stranger learns nothing about a private event's state.
  */
 import {
-  EventLimits, EventPermission as P, EventStatus, PLATFORM_ADMIN_ROLE,
+  EventLimits, EventPermission as P, EventStatus, PLATFORM_ADMIN_ROLE, accessCodeMatches,
   type ActingUser, type EventConfig, type EventPermission, type EventRole,
 } from '../../contracts/kinds/event.js';
 import type { EventContext, EventMachineEvent, EventStateValue, Refusal, Verdict } from './types.js';
@@ -44,7 +44,7 @@ export function isPlatformAdmin(user: Pick<ActingUser, 'platformRoles'> | undefi
  * only a platform admin may set: `checkEvent` refuses anyone else changing it);
  * non-staff (and anonymous readers) may only read a published public event.
  */
-export function permissionsOf(ctx: EventContext, state: EventStateValue, user: Pick<ActingUser, 'userId' | 'platformRoles'> | undefined): EventPermission[] {
+export function permissionsOf(ctx: EventContext, state: EventStateValue, user: Pick<ActingUser, 'userId' | 'platformRoles'> | undefined, accessCode?: string): EventPermission[] {
   if (isPlatformAdmin(user)) return Object.values(P);
   const role = user ? roleOf(ctx, user.userId) : null;
   if (role) {
@@ -52,8 +52,11 @@ export function permissionsOf(ctx: EventContext, state: EventStateValue, user: P
     if (role === 'admin' && !ctx.config.requiresApproval) perms.push(P.Approve);
     return perms;
   }
-  return state === 'published' && ctx.config.isPublic ? [P.Read] : [];
+  // A private event is for invited guests: those holding the organizer's access code.
+  const invited = ctx.config.isPublic || accessCodeMatches(ctx.config.accessCode, accessCode);
+  return state === 'published' && invited ? [P.Read] : [];
 }
+
 
 function refuse(code: Refusal['code'], params: Record<string, unknown>): Verdict {
   return { kind: 'refuse', refusal: { code, params } };

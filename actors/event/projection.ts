@@ -26,9 +26,15 @@ export function viewOf(ctx: EventContext, state: EventStateValue, viewer: Pick<A
   const staff = isPlatformAdmin(viewer) || (viewer !== undefined && roleOf(ctx, viewer.userId) !== null);
   return {
     ...projectionOf(ctx, state),
-    config: { ...ctx.config },
+    config: staff ? { ...ctx.config } : withoutAccessCode(ctx.config),
     ...(staff ? { roles: { ...ctx.roles } } : {}),
     ...(ctx.cancelReason !== undefined ? { cancelReason: ctx.cancelReason } : {}),
     createdAt: ctx.createdAt,
   };
+}
+
+/** The config as buyers see it: a private event's access code is for its staff only. */
+function withoutAccessCode(config: EventContext['config']): EventContext['config'] {
+  const { accessCode: _, ...rest } = config;
+  return rest;
 }

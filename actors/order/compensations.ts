@@ -67,6 +67,9 @@ export function compensate(
     : { type: T.Cancelled, ...baseOf(c, now), order: view, reason });
   if (checkout && c.sessionId) {
     emitted.push({ type: checkout === 'failed' ? T.CheckoutFailed : T.CheckoutExpired, ...baseOf(c, now), sessionId: c.sessionId });
+  } else if (c.sessionId) {
+    // The slot stays (the buyer may try other lines), but no longer bound to this order: one admission, one checkout.
+    emitted.push({ type: T.CheckoutReopened, ...baseOf(c, now), sessionId: c.sessionId });
   }
   return { ctx, emitted };
 }

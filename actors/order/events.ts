@@ -35,6 +35,8 @@ export const OrderEventType = {
   CheckoutCompleted: 'checkout.completed',
   CheckoutFailed: 'checkout.failed',
   CheckoutExpired: 'checkout.expired',
+  /** The order failed before holding anything (a refused line): its checkout slot stays, and may make another order. */
+  CheckoutReopened: 'checkout.reopened',
 } as const;
 
 const T = OrderEventType;
@@ -66,6 +68,7 @@ export const OrderEventSchemas = {
   [T.CheckoutCompleted]: event(T.CheckoutCompleted, Checkout),
   [T.CheckoutFailed]: event(T.CheckoutFailed, Checkout),
   [T.CheckoutExpired]: event(T.CheckoutExpired, Checkout),
+  [T.CheckoutReopened]: event(T.CheckoutReopened, Checkout),
 };
 
 type Schemas = typeof OrderEventSchemas;

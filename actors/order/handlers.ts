@@ -108,4 +108,5 @@ export const orderHandlers = {
   confirmRefused: result('confirmRefused', 'A line could not be confirmed (its hold was gone): refund flagged'),
   released: result('released', 'A line hold is back in stock'),
   compensationStuck: result('compensationStuck', 'A release keeps failing: emit order.compensationStuck'),
+  eventCancelled: result('eventCancelled', 'The event was cancelled: an open order is cancelled (holds released); a later payment is recorded for refund, never completes it'),
 };

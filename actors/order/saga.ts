@@ -66,6 +66,7 @@ function onPaymentSucceeded(c: OrderContext, e: Ev<'order.paymentSucceeded'>): S
     // A second, different payment for a paid order: record that money must go back.
     return c.payment.paymentId === e.paymentId || c.refundRequired ? same(c) : same({ ...c, refundRequired: true, updatedAt: e.now });
   }
+  if (c.eventCancelled && c.status !== S.Completed && c.status !== S.Confirming) return onPaidAfterEventCancel(c, e);
   if (!c.paymentRequested) return same(c);
   const payment = {
     ...(c.payment ?? { paymentId: e.paymentId, provider: c.provider, paymentUrl: '' }),
@@ -81,6 +82,26 @@ function onPaymentSucceeded(c: OrderContext, e: Ev<'order.paymentSucceeded'>): S
     return c.lines.some((l) => l.state === L.Releasing) ? same({ ...paid, latePayment: true }) : startReclaim(paid, e.now);
   }
   return same(paid);
+}
+
+/** Money for an order whose event was cancelled: recorded and flagged for refund; the order never completes (nothing is re-reserved). */
+function onPaidAfterEventCancel(c: OrderContext, e: Ev<'order.paymentSucceeded'>): Step {
+  const payment = {
+    ...(c.payment ?? { paymentId: e.paymentId, provider: c.provider, paymentUrl: '' }),
+    paymentId: e.paymentId, status: 'COMPLETED' as const, providerTxnId: e.providerTxnId, amountMinor: e.amountMinor, currency: e.currency,
+  };
+  const flagged: OrderContext = { ...c, payment, refundRequired: true, latePayment: false, updatedAt: e.now };
+  return isFinal(c) ? same(flagged) : compensate(flagged, S.Cancelled, 'eventCancelled', 'failed', e.now);
+}
+
+/** The event was cancelled: cancel an open order (holds released, slot freed); mark any other so no payment completes it. */
+function onEventCancelled(c: OrderContext, now: number): Step {
+  if (c.eventCancelled) return same(c);
+  const marked: OrderContext = { ...c, eventCancelled: true, updatedAt: now };
+  if (c.status === S.Reserving || c.status === S.Pending) return compensate(marked, S.Cancelled, 'eventCancelled', 'failed', now);
+  // A late payment waiting for its releases must not be honoured any more: its money is flagged instead.
+  if (isFinal(c) && c.latePayment) return same({ ...marked, latePayment: false, refundRequired: true });
+  return same(marked);
 }
 
 function onPaymentFailed(c: OrderContext, e: Ev<'order.paymentFailed'>): Step {
@@ -147,5 +168,6 @@ export function decide(c: OrderContext, e: OrderMachineEvent): Step {
     case 'order.refundRequested': return onRefundRequested(c, e);
     case 'order.refunded':
     case 'order.refundFailed': return onRefundAnswer(c, e);
+    case 'order.eventCancelled': return onEventCancelled(c, e.now);
   }
 }

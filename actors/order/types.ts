@@ -65,6 +65,8 @@ export interface OrderContext {
   refundRequired?: boolean;
   /** Set once money of this order goes back (status REFUND_PENDING, then REFUNDED). */
   refund?: OrderRefund;
+  /** The order's event was cancelled: no payment completes this order any more (it is flagged for refund). */
+  eventCancelled?: boolean;
   /** A succeeded payment arrived while the order was failed or cancelled: honour it (re-reserve) once releases end. */
   latePayment: boolean;
   /** True while a late payment is being honoured: re-reserving, then confirming. */
@@ -116,6 +118,7 @@ export type OrderMachineEvent =
   | { type: 'order.refunded'; refundId: string; paymentId: string; providerTxnId: string; amountMinor: number; now: number }
   | { type: 'order.refundFailed'; refundId: string; paymentId: string; providerTxnId: string; reason: string; now: number }
   | { type: 'order.compensationStuck'; classId: string; attempts: number; error: string; now: number }
+  | { type: 'order.eventCancelled'; now: number }
   | { type: 'timer.fired'; now: number };
 
 /** Machine state values (phases of the saga, G6). */

@@ -9,10 +9,11 @@ import type { SnapshotFrom } from 'xstate';
 import { TbError } from '../../contracts/index.js';
 import {
   QueueCommands as C, QueueLimits,
-  type ClaimResult, type JoinResult, type QueueView, type StatusesResult, type TicketView,
+  type BindResult, type ClaimResult, type JoinResult, type QueueView, type StatusesResult, type TicketView,
 } from '../../contracts/kinds/queue.js';
 import type { VerbHandler } from '../runtime/index.js';
-import { isOpen, outcomeOf, positionOfTicket, rateAt, settle, slotsInUse, stockStateOf } from './admission.js';
+import { isOpen, outcomeOf, positionOfTicket, rateAt, settle, slotOfSession, slotsInUse, stockStateOf } from './admission.js';
+import { bindingOf, bindRefusal } from './checkout.js';
 import type { QueueMachine } from './machine.js';
 import type { QueueContext, QueueInput } from './types.js';
 
@@ -168,5 +169,29 @@ const configure: Handler<'configure', QueueView> = {
   reply: ({ after, now }) => viewOf(after, now),
 };
 
+const bindOrder: Handler<'bindOrder', BindResult> = {
+  schema: C.bindOrder, description: 'Bind the active slot of the session to the first order its checkout token makes; any other order is refused',
+  toEvent: (cmd, ctx) => {
+    const c = contextAsOf(ctx.snapshot!.context, ctx.now);
+    const refused = bindRefusal(c, cmd.sessionId, cmd.orderId);
+    if (refused) return refused;
+    return slotOfSession(c, cmd.sessionId)![1].orderId === cmd.orderId ? null : { type: 'queue.bindOrder', sessionId: cmd.sessionId, orderId: cmd.orderId, now: ctx.now };
+  },
+  // Checked again on the committed state: of two orders in one batch, only the bound one is answered yes.
+  reply: ({ cmd, after, now }) => {
+    const c = contextAsOf(after.context, now);
+    return bindRefusal(c, cmd.sessionId, cmd.orderId) ?? bindingOf(c, cmd.sessionId);
+  },
+};
+
+const unbindOrder: Handler<'unbindOrder', BindResult> = {
+  schema: C.unbindOrder, description: 'An order that failed before holding anything gives the slot back for another order (a no-op for any other order)',
+  toEvent: (cmd, ctx) => {
+    const held = slotOfSession(contextAsOf(ctx.snapshot!.context, ctx.now), cmd.sessionId);
+    return held?.[1].orderId === cmd.orderId ? { type: 'queue.unbindOrder', sessionId: cmd.sessionId, orderId: cmd.orderId, now: ctx.now } : null;
+  },
+  reply: ({ cmd, after, now }) => bindingOf(contextAsOf(after.context, now), cmd.sessionId),
+};
+
 /** The verbs of `tb.queue.<eventId>.<verb>`. */
-export const queueHandlers = { create, open, join, leave, claim, complete, stock, status, statuses, pause, resume, configure };
+export const queueHandlers = { create, open, join, leave, claim, complete, stock, status, statuses, pause, resume, configure, bindOrder, unbindOrder };

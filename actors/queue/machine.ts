@@ -8,6 +8,7 @@
  */
 import { enqueueActions, setup, type ActionFunction } from 'xstate';
 import { seedHashOf } from '../../contracts/kinds/queue.js';
+import { bindOrder, unbindOrder } from './checkout.js';
 import {
   claimSlot, earliestSlotDeadline, joinQueue, leaveQueue, openSale, positionOfTicket, releaseSlot, setMaxConcurrent, setPaused, settle, slotOfSession, updateStock, type Step,
 } from './admission.js';
@@ -31,6 +32,8 @@ function changeFor(e: QueueMachineEvent): ((c: QueueContext) => Step) | undefine
       const held = slotOfSession(c, e.sessionId);
       return held ? releaseSlot(c, held[0], e.outcome, e.now, e.sessionId) : { ctx: c, emitted: [] };
     };
+    case 'queue.bindOrder': return (c) => bindOrder(c, e.sessionId, e.orderId);
+    case 'queue.unbindOrder': return (c) => unbindOrder(c, e.sessionId, e.orderId);
     case 'queue.stock': return (c) => updateStock(c, e.available, e.soldOut, e.now, e.held);
     case 'queue.pause': return (c) => setPaused(c, true);
     case 'queue.resume': return (c) => setPaused(c, false);

@@ -14,6 +14,8 @@ export interface Slot {
   deadline: number;
   sessionId?: string;
   userId?: string;
+  /** The one order this slot's checkout token made (`bindOrder`): one admission, one checkout. */
+  orderId?: string;
 }
 
 /** The exponentially decayed admission count: `value` per second as of `at`. */
@@ -80,6 +82,8 @@ export type QueueMachineEvent =
   | { type: 'queue.leave'; ticket: number; sessionId: string; userId: string; now: number }
   | { type: 'queue.claim'; ticket: number; sessionId: string; userId: string; now: number }
   | { type: 'queue.complete'; sessionId: string; outcome: SlotOutcome; now: number }
+  | { type: 'queue.bindOrder'; sessionId: string; orderId: string; now: number }
+  | { type: 'queue.unbindOrder'; sessionId: string; orderId: string; now: number }
   | { type: 'queue.stock'; available: number; soldOut: boolean; held?: number; now: number }
   | { type: 'queue.pause'; now: number }
   | { type: 'queue.resume'; now: number }

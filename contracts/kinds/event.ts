@@ -5,6 +5,7 @@
  * mutating command carries `actor`, filled by the gateway from the verified JWT, never from the
  * client's body; the actor checks it against the event's roles.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Command } from '../schemas.js';
 
@@ -30,6 +31,8 @@ export type EventPermission = (typeof EventPermission)[keyof typeof EventPermiss
 
 /** Bounds that keep the event's entry small. */
 export const EventLimits = {
+  /** Header a buyer sends the organizer's access code of a private event in (never a URL). */
+  accessCodeHeader: 'x-event-access-code',
   maxStaff: 200,
   maxTicketClasses: 50,
   maxCategories: 10,
@@ -78,6 +81,12 @@ export const EventConfig = Type.Object({
   allowWaitRoom: Type.Boolean(),
   isNewTrending: Type.Boolean(),
   maxConcurrent: Type.Integer({ minimum: 1, maximum: EventLimits.maxConcurrentCap, description: 'checkout slots of the waitroom' }),
+  maxTicketsPerBuyer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, description: "tickets one buyer may hold across all their orders (open and completed); default 10" })),
+  maxOpenOrdersPerBuyer: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'unpaid orders one buyer may have at once; default 1' })),
+  accessCode: Type.Optional(Type.String({
+    minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$',
+    description: 'private events only: buyers who send it (header X-Event-Access-Code, never in a URL) may see, join and buy; shown to staff only',
+  })),
 });
 export type EventConfig = Static<typeof EventConfig>;
 
@@ -91,7 +100,7 @@ export const EventCommands = {
     categories: Type.Optional(Details.categories), organizer: Type.Optional(Organizer),
   }),
   /** Anonymous readers leave `viewer` out: they see only published public events. */
-  get: Command({ viewer: Type.Optional(ActingUser) }),
+  get: Command({ viewer: Type.Optional(ActingUser), accessCode: Type.Optional(Type.String({ maxLength: 64 })) }),
   update: Command({
     actor: ActingUser, name: Type.Optional(Details.name), description: Type.Optional(Details.description),
     location: Type.Optional(Details.location), startsAt: Type.Optional(EpochMs), endsAt: Type.Optional(EpochMs),
@@ -143,3 +152,23 @@ export const EventReplies = {
 
 /** A decoded command of `verb`. */
 export type EventCommand<V extends keyof typeof EventCommands> = Static<(typeof EventCommands)[V]>;
+
+/** True when `given` is the event's access code (constant-time; an event without a code admits nobody by code). */
+export function accessCodeMatches(code: string | undefined, given: string | undefined): boolean {
+  if (code === undefined || given === undefined) return false;
+  const a = Buffer.from(code);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Whether `user` may see, join and buy for the event (`view` as its staff sees it, with `roles`
+ * and the access code): anyone for a public event; for a private one its staff, platform admins
+ * and buyers holding the organizer's access code. Everyone else is told the event does not exist.
+ */
+export function eventAdmits(view: Pick<EventView, 'config' | 'roles'>, user: { userId: string; platformRoles?: readonly string[] }, accessCode?: string): boolean {
+  if (view.config.isPublic) return true;
+  if (user.platformRoles?.includes(PLATFORM_ADMIN_ROLE)) return true;
+  if (view.roles && Object.hasOwn(view.roles, user.userId)) return true;
+  return accessCodeMatches(view.config.accessCode, accessCode);
+}

@@ -9,17 +9,19 @@ export {
 } from './ticketclass.js';
 export {
   EventStatus, EventRole, EventPermission, EventLimits, PLATFORM_ADMIN_ROLE, UserId, ActingUser, Organizer,
-  EventConfig, EventCommands, EventReplies, EventProjection, EventView, EventAccess,
+  EventConfig, EventCommands, EventReplies, EventProjection, EventView, EventAccess, accessCodeMatches, eventAdmits,
 } from './event.js';
 export {
-  QueueLimits, SlotOutcome, SessionState, SessionId, QueueCommands, QueueReplies, QueueView, TicketView, JoinResult, ClaimResult, StatusesResult,
+  QueueLimits, SlotOutcome, SessionState, SessionId, QueueCommands, QueueReplies, QueueView, TicketView, JoinResult, ClaimResult, StatusesResult, BindResult,
   positionOf, ticketAt, seedHashOf, feistelPermute, feistelInvert,
 } from './queue.js';
 export {
   OrderStatus, LineState, OrderLimits, OrderLineRequest, OrderCommands, OrderReplies, OrderView, OrderLineView, OrderPaymentView,
 } from './order.js';
+export { BuyerLimits, BuyerCommands, BuyerReplies, BuyerView, QuotaOutcome, buyerIdOf } from './buyer.js';
 
 import { TicketClassCommands, TicketClassReplies } from './ticketclass.js';
+import { BuyerCommands, BuyerReplies } from './buyer.js';
 import { EventCommands, EventReplies } from './event.js';
 import { QueueCommands, QueueReplies } from './queue.js';
 import { OrderCommands, OrderReplies } from './order.js';
@@ -30,9 +32,11 @@ export const KindProtocols = {
   event: { commands: EventCommands, replies: EventReplies },
   queue: { commands: QueueCommands, replies: QueueReplies },
   order: { commands: OrderCommands, replies: OrderReplies },
+  buyer: { commands: BuyerCommands, replies: BuyerReplies },
 } as const;
 
 export type { TicketClassCommand } from './ticketclass.js';
 export type { EventCommand } from './event.js';
 export type { QueueCommand, PreQueue } from './queue.js';
 export type { OrderCommand } from './order.js';
+export type { BuyerCommand } from './buyer.js';

@@ -104,6 +104,12 @@ export const OrderCommands = {
   refunded: Command({ refundId: Text(64), paymentId: Text(64), providerTxnId: Text(128), amountMinor: Minor }),
   /** The provider refused the refund: the order stays REFUND_PENDING, its refund FAILED (operators act). */
   refundFailed: Command({ refundId: Text(64), paymentId: Text(64), providerTxnId: Text(128), reason: Reason }),
+  /**
+   * The order's event was cancelled (the event-cancel consumer, or the payment consumer finding
+   * it so): an open order is cancelled and its holds released; from now on a payment never
+   * completes it, it is recorded with `refundRequired`. Idempotent.
+   */
+  eventCancelled: Command({}),
   /** The saga worker could not perform a compensation after repeated tries: surfaced, never only logged (G10 rule 9). */
   compensationStuck: Command({ classId: ClassId, attempts: Type.Integer({ minimum: 1 }), error: Reason }),
 };

@@ -57,6 +57,8 @@ const Ticket = Type.Integer({ minimum: 1, description: 'the ticket number join g
 /** A queue session id (also a KV key part): letters, digits, `_`, `-`. */
 export const SessionId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
 const Hex32 = Type.String({ pattern: '^[0-9a-f]{64}$', description: '32 bytes, lower-case hex' });
+/** An order id (`ord_…`), as the order service makes them. */
+const OrderRef = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Outcome = Type.Union(Object.values(SlotOutcome).map((o) => Type.Literal(o)));
 
 /** Command schemas, one per verb. */
@@ -84,6 +86,14 @@ export const QueueCommands = {
    * come back. Admission pauses while nothing is available and resumes when stock comes back.
    */
   stock: Command({ available: Type.Integer({ minimum: 0 }), soldOut: Type.Boolean(), held: Type.Optional(Type.Integer({ minimum: 0 })) }),
+  /**
+   * One admission, one checkout: bind the session's active slot to the first order created with
+   * its checkout token. The same order again is a no-op; any other order is
+   * `ORDER_CHECKOUT_TOKEN_USED`; no active slot for the session is `ORDER_CHECKOUT_SLOT_ENDED`.
+   */
+  bindOrder: Command({ sessionId: SessionId, orderId: OrderRef }),
+  /** Undo the binding of an order that failed before it held anything (a refused line, a buyer limit): the slot may make another order. */
+  unbindOrder: Command({ sessionId: SessionId, orderId: OrderRef }),
   /** Public counters, plus what concerns `ticket` when given. */
   status: Command({ ticket: Type.Optional(Ticket) }),
   /** Public counters and what concerns each of `tickets`: one read for many sockets' corrections. */
@@ -147,10 +157,16 @@ export type ClaimResult = Static<typeof ClaimResult>;
 export const StatusesResult = Type.Object({ view: QueueView, tickets: Type.Array(TicketView) });
 export type StatusesResult = Static<typeof StatusesResult>;
 
+/** Reply of `bindOrder` / `unbindOrder`: the slot and the order it is bound to now (none after an unbind). */
+export const BindResult = Type.Object({
+  sessionId: Type.String(), position: Type.Optional(Type.Integer()), deadline: Type.Optional(EpochMs), orderId: Type.Optional(Type.String()),
+});
+export type BindResult = Static<typeof BindResult>;
+
 /** Reply schema per verb. */
 export const QueueReplies = {
   create: QueueView, open: QueueView, join: JoinResult, leave: QueueView, claim: ClaimResult,
-  complete: QueueView, stock: QueueView, status: QueueView, statuses: StatusesResult,
+  complete: QueueView, stock: QueueView, status: QueueView, statuses: StatusesResult, bindOrder: BindResult, unbindOrder: BindResult,
   pause: QueueView, resume: QueueView, configure: QueueView,
 };
 

@@ -49,6 +49,9 @@ export const ConfigureEventBody = Type.Object({
   allowWaitRoom: Type.Optional(config.allowWaitRoom),
   isNewTrending: Type.Optional(config.isNewTrending),
   maxConcurrent: Type.Optional(config.maxConcurrent),
+  maxTicketsPerBuyer: config.maxTicketsPerBuyer,
+  maxOpenOrdersPerBuyer: config.maxOpenOrdersPerBuyer,
+  accessCode: config.accessCode,
 }, { additionalProperties: false });
 
 /** POST /api/v1/events/:eventId/cancel (send `{}` for no reason). */

@@ -6,7 +6,7 @@
  * refusals through (`EVENT_FORBIDDEN` 403, `EVENT_ILLEGAL_TRANSITION` 409 with `allowed`, …).
  * Invariant: a reader who may not see an event gets the same 404 as for a missing one.
  */
-import { EventView } from '../../contracts/kinds/index.js';
+import { EventLimits, EventView } from '../../contracts/kinds/index.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute } from '../types.js';
 import { ConfigureEventBody, CreateEventBody, UpdateEventBody } from './event-schemas.js';
@@ -38,12 +38,13 @@ export const eventRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: 'GET', path: '/api/v1/events/:eventId', summary: 'Read an event', tags: TAGS, auth: 'optional',
-    description: 'Anyone reads a PUBLISHED public event; staff (and platform admins) read it in any status and also see `roles`. Everyone else gets 404.',
+    description: 'Anyone reads a PUBLISHED public event; a private one only with its access code (header X-Event-Access-Code); staff (and platform admins) read it in any status and also see `roles`. Everyone else gets 404.',
     params: EventParams,
     responses: { 200: EventView, 404: NOT_FOUND },
     handler: async (ctx) => {
       const { eventId } = ctx.params;
-      const body = { commandId: readCommandId(ctx), ...(ctx.user ? { viewer: actingUser(ctx.user) } : {}) };
+      const code = ctx.request.headers[EventLimits.accessCodeHeader];
+      const body = { commandId: readCommandId(ctx), ...(ctx.user ? { viewer: actingUser(ctx.user) } : {}), ...(code ? { accessCode: code.slice(0, 64) } : {}) };
       const view = await ctx.ask<EventView>('event', eventId, 'get', body).catch((err: unknown) => hideForbiddenRead(err, eventId));
       return { body: view };
     },

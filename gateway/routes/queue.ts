@@ -10,6 +10,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import { pino } from 'pino';
 import { TbError, Type } from '../../contracts/index.js';
+import { EventLimits } from '../../contracts/kinds/event.js';
 import { QueueView } from '../../contracts/kinds/queue.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createQueueService, openSessionsBucket, type QueueService } from '../../queue/index.js';
@@ -55,10 +56,14 @@ const NOT_OPEN = problem('The event is not published, has no waitroom, or its sa
 export const queueRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST', path: '/api/v1/events/:eventId/queue/join', summary: 'Join the waitroom (or find my session)', tags: TAGS, auth: 'required',
-    description: 'One session per user per event: joining again answers the same session; a user who LEFT takes a new place at the back (once, however many times this is sent). Before the sale opens the user is in the pre-queue, shuffled fairly at open.',
+    description: 'One session per user per event: joining again answers the same session; a user who LEFT takes a new place at the back (once, however many times this is sent). Before the sale opens the user is in the pre-queue, shuffled fairly at open. A private event needs its access code in the X-Event-Access-Code header (404 without it).',
     params: EventParams,
     responses: { 200: UserStatus, 404: problem('No such event (COMMAND_NOT_FOUND)'), 409: NOT_OPEN },
-    handler: async (ctx) => ({ body: await (await serviceFor(ctx)).join(ctx.params.eventId, userOf(ctx).userId, { rejoin: true }) }),
+    handler: async (ctx) => {
+      const user = userOf(ctx);
+      const accessCode = ctx.request.headers[EventLimits.accessCodeHeader];
+      return { body: await (await serviceFor(ctx)).join(ctx.params.eventId, user.userId, { rejoin: true, platformRoles: user.roles, ...(accessCode ? { accessCode } : {}) }) };
+    },
   }),
   defineRoute({
     method: 'GET', path: '/api/v1/events/:eventId/queue/me', summary: 'My place in the waitroom', tags: TAGS, auth: 'required',

@@ -8,6 +8,8 @@
 import { TbError, decode } from '../../contracts/index.js';
 import type { OrderHistoryEvent, OrderLineView, OrderView } from './types.js';
 
+/** Order statuses that still hold tickets unpaid (what cancelling an event must end). */
+export const OPEN_STATUSES: readonly string[] = ['CREATING', 'RESERVING', 'PENDING'];
 /** The order status that counts as a sale (together with `refundRequired` false). */
 export const SOLD_STATUS = 'COMPLETED';
 /** Line states of a COMPLETED order that were not sold after all (`lost`: the hold was gone, refund). */

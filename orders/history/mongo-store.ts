@@ -9,7 +9,7 @@
  */
 import { MongoClient, type Collection, type Filter } from 'mongodb';
 import { TbError } from '../../contracts/index.js';
-import { SOLD_STATUS, UNSOLD_LINE_STATES, decodeCursor, encodeCursor, newestPerOrder, pageSize } from './decode.js';
+import { OPEN_STATUSES, SOLD_STATUS, UNSOLD_LINE_STATES, decodeCursor, encodeCursor, newestPerOrder, pageSize } from './decode.js';
 import { totalsOf } from './pg-store.js';
 import type { OrderHistoryItem, OrderHistoryStore } from './types.js';
 
@@ -114,6 +114,12 @@ export async function createMongoOrderHistory(o: MongoHistoryOptions): Promise<O
       const counts = await col.aggregate<{ _id: string; n: number }>([match, { $group: { _id: '$currency', n: { $sum: 1 } } }]).toArray();
       const classes = rows.map((r) => ({ classId: r._id.classId, currency: r._id.currency, ticketsSold: r.ticketsSold, revenueMinor: r.revenueMinor, orders: r.orders.length }));
       return { eventId, classes, totals: totalsOf(classes, new Map(counts.map((c) => [c._id, c.n]))) };
+    }),
+
+    openOrderIds: (eventId, limit, afterOrderId) => guard(async () => {
+      const filter: Filter<OrderDoc> = { eventId, status: { $in: [...OPEN_STATUSES] }, ...(afterOrderId ? { _id: { $gt: afterOrderId } } : {}) };
+      const docs = await col.find(filter, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(limit).toArray();
+      return docs.map((d) => d._id);
     }),
 
     close: () => client.close(),

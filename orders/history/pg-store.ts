@@ -9,7 +9,7 @@
  */
 import { and, asc, desc, eq, getTableColumns, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import { orderHistory, orderHistoryLines, withDbErrors, type Db, type OrderHistoryLineRow, type OrderHistoryRow } from '../../db/index.js';
-import { SOLD_STATUS, UNSOLD_LINE_STATES, decodeCursor, encodeCursor, newestPerOrder, pageSize } from './decode.js';
+import { OPEN_STATUSES, SOLD_STATUS, UNSOLD_LINE_STATES, decodeCursor, encodeCursor, newestPerOrder, pageSize } from './decode.js';
 import type { ClassSales, EventSales, OrderHistoryItem, OrderHistoryStore } from './types.js';
 
 /** A stored row (and its lines) as the read shape. */
@@ -117,6 +117,13 @@ export function createOrderHistory(db: Db): OrderHistoryStore {
       const counts = await db.select({ currency: orderHistory.currency, n: sql<number>`count(*)::int` }).from(orderHistory).where(sold).groupBy(orderHistory.currency);
       const classes = rows.map((r) => ({ classId: r.classId, currency: r.currency, ticketsSold: Number(r.ticketsSold), revenueMinor: Number(r.revenueMinor), orders: Number(r.orders) }));
       return { eventId, classes, totals: totalsOf(classes, new Map(counts.map((c) => [c.currency, Number(c.n)]))) };
+    }),
+
+    openOrderIds: (eventId, limit, afterOrderId) => withDbErrors(async () => {
+      const open = and(eq(orderHistory.eventId, eventId), inArray(orderHistory.status, [...OPEN_STATUSES]));
+      const rows = await db.select({ id: orderHistory.orderId }).from(orderHistory)
+        .where(afterOrderId ? and(open, sql`${orderHistory.orderId} > ${afterOrderId}`) : open).orderBy(asc(orderHistory.orderId)).limit(limit);
+      return rows.map((r) => r.id);
     }),
 
     close: async () => undefined,

@@ -120,6 +120,11 @@ export interface OrderHistoryStore {
   get(orderId: string, viewerId: string): Promise<OrderHistoryItem | undefined>;
   /** Sales per ticket class of `eventId` (access is the caller's job: the event's staff only). */
   salesByEvent(eventId: string): Promise<EventSales>;
+  /**
+   * Ids of the event's orders still open as last projected (RESERVING or PENDING), oldest first,
+   * at most `limit` after `afterOrderId` (the event-cancel consumer pages through them).
+   */
+  openOrderIds(eventId: string, limit: number, afterOrderId?: string): Promise<string[]>;
   /** Release connections the store opened itself (no-op for a borrowed pool). */
   close(): Promise<void>;
 }

@@ -45,7 +45,8 @@ describe('orders - create', () => {
     expect((await s.classView(b!)).reserved).toBe(0);
     const again = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k2', body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 2 }] } });
     expect(again.status).toBe(201);
-    const sold = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k3', body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 1 }] } });
+    // Another buyer (this one's unpaid order is its one open order: ORDER_BUYER_OPEN_ORDERS_LIMIT).
+    const sold = await s.api('POST', '/api/v1/orders', { token: (await s.signUp()).token, key: 'k3', body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 1 }] } });
     expect(sold.status).toBe(409);
     // What is left is held by the unpaid order k2: not sold out, and the buyer is told when to come back.
     expect(sold.body.error).toMatchObject({ code: 'INVENTORY_ALL_HELD', details: { classId: b, available: 0, held: 2, retryAt: expect.any(Number) } });
@@ -80,8 +81,12 @@ describe('orders - create', () => {
     const forged = await signCheckoutToken(checkoutKey('x'.repeat(32)), { ...claims, eventId: 'ev-room' });
     expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: forged } })).body.error.code).toBe('QUEUE_TOKEN_INVALID');
     expect((await s.classView(a!)).reserved).toBe(0);
-    const good = await signCheckoutToken(key, { ...claims, eventId: 'ev-room' });
-    expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: good } })).body.status).toBe('PENDING');
+    // Well signed but no live slot behind it (nobody was admitted): one admission is one checkout.
+    const unadmitted = await signCheckoutToken(key, { ...claims, eventId: 'ev-room' });
+    const r2 = await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: unadmitted } });
+    expect([r2.status, r2.body.error.code]).toEqual([410, 'ORDER_CHECKOUT_SLOT_ENDED']);
+    const admitted = await s.queue.join('ev-room', u.id);
+    expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: admitted.token } })).body.status).toBe('PENDING');
   });
 
   it('orders - a free order is COMPLETED at once with its tickets sold and no payment', async () => {
