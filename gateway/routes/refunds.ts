@@ -58,7 +58,7 @@ export function sandboxRefundRoutes(desk: SandboxRefundDesk, enabled: () => bool
   const doc = { 200: { description: 'Signed answer: { refundId, status: SUCCEEDED | FAILED | NOT_FOUND, sandboxRefundId, amountMinor, duplicate }' }, 401: { description: 'Bad signature' } };
   return [
     defineRoute({
-      method: 'POST', path: SANDBOX_REFUND_PATH, summary: 'Sandbox provider: refund a sandbox transaction (signed like a provider API)', tags: ['payments'], auth: 'none', responses: doc,
+      method: 'POST', path: SANDBOX_REFUND_PATH, summary: 'Sandbox provider: refund a sandbox transaction (signed like a provider API)', tags: ['payments'], auth: 'none', responses: doc, rawBody: true,
       description: 'Body and header as in docs/payments.md (Refunds); refunds each refund id once and never more than was paid.',
       handler: async (ctx) => {
         on();
@@ -67,7 +67,7 @@ export function sandboxRefundRoutes(desk: SandboxRefundDesk, enabled: () => bool
       },
     }),
     defineRoute({
-      method: 'POST', path: `${SANDBOX_REFUND_PATH}/query`, summary: 'Sandbox provider: the status of a refund', tags: ['payments'], auth: 'none', responses: doc,
+      method: 'POST', path: `${SANDBOX_REFUND_PATH}/query`, summary: 'Sandbox provider: the status of a refund', tags: ['payments'], auth: 'none', responses: doc, rawBody: true,
       handler: async (ctx) => {
         on();
         const a = await desk.query(ctx.request.body, ctx.request.headers);

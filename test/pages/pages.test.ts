@@ -42,7 +42,7 @@ async function takeTurnAndBuy(u: User, eventId: string, classId: string, quantit
   const st = await until(async () => { const x = await me(u, eventId); return x.state === 'admitted' ? x : undefined; }, `${u.email} admitted`, 60_000, 200);
   const order = await api<{ orderId: string; code: string }>('POST', '/api/v1/orders', { token: u.token, key: `k-${u.id}`, body: { eventId, lines: [{ classId, quantity }], checkoutToken: st.token } });
   expect(order.status).toBe(201);
-  await sandboxPay(api, order.body.code, 'completed');
+  await sandboxPay(api, u.token, order.body.code, 'completed');
   await waitOrder(api, u, order.body.orderId, (o) => o.status === 'COMPLETED', 'API buyer COMPLETED');
 }
 

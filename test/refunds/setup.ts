@@ -142,7 +142,7 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
       const ev = (verb: string, body: Record<string, unknown>, actor = owner) => actors.request('event', eventId, verb, { commandId: cid(verb), actor, ...body });
       const startsAt = Date.now() + 30 * 86_400_000;
       await ev('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000 });
-      await ev('configure', { isPublic: true, requiresApproval: false, isFree: false, allowWaitRoom: false, maxConcurrent: 100, ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt });
+      await ev('configure', { isPublic: true, isFree: false, allowWaitRoom: false, maxConcurrent: 100, ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt });
       const classId = `${eventId}-c0`;
       await actors.request('ticketclass', classId, 'create', { commandId: cid('tc'), eventId, name: 'Floor', priceMinor, currency: 'VND', total });
       await ev('addTicketClass', { ticketClassId: classId });

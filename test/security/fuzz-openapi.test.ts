@@ -202,7 +202,10 @@ function send(req: Sent): Promise<Answer | { error: string }> {
 }
 
 const REGISTERED = new Set(Object.keys(ErrorCodes));
-const ownFormat = (path: string) => /\/payments\/(zalopay|payos|sandbox|vnpay)\/(callback|webhook|ipn|return)$/.test(path);
+// Provider surfaces speak their provider's format: webhooks, and the sandbox provider's refund
+// desk (it answers like a provider's refund API, signed, without our error body).
+const ownFormat = (path: string) => /\/payments\/(zalopay|payos|sandbox|vnpay)\/(callback|webhook|ipn|return)$/.test(path)
+  || /\/payments\/sandbox\/refunds(\/query)?$/.test(path);
 
 /** What is wrong with `answer` to `req`, or undefined. */
 function violation(req: Sent, answer: Answer | { error: string }): string | undefined {
