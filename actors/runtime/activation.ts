@@ -13,7 +13,7 @@
  * A lost compare-and-set drops the activation and answers `RUNTIME_NOT_OWNER` (rule 2); an
  * unknown outcome drops it and answers `RUNTIME_UNAVAILABLE`, and the next load re-reads (rule 7).
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { TbError, ConcurrencyConflictError, NotOwnerError, type ErrorBody } from '../../contracts/index.js';
 import type { ActorKind, CommandContext } from './types.js';
 import type { StateStore, StateEntry, OutboxItem, ReplyBatch, StoredReply } from './store.js';
@@ -21,6 +21,7 @@ import { toOutboxItems, type OutboxPublisher } from './outbox.js';
 import { RecentReplies, type ReplyLog } from './reply-log.js';
 import type { DurableTimers } from './timers.js';
 import { Mailbox } from './mailbox.js';
+import { scopedTransitions } from './scoped-transition.js';
 
 /** The outcome handed to a command's reply callback. */
 export type CommandOutcome = { ok: true; result: unknown } | { ok: false; error: TbError };
@@ -377,6 +378,8 @@ export class Activation {
   private applyInto(open: OpenBatch, items: Pending[]): void {
     const now = this.now();
     const kind = this.d.kind;
+    // One reused inert actor scope per machine, not a throw-away actor per transition (scoped-transition.ts).
+    const pure = scopedTransitions(kind.machine);
     const absorb = (actions: unknown, requestId: string | undefined): void => {
       const before = open.emitted.length;
       this.collect(actions as never, open.emitted, this.workingTimers, now);
@@ -385,12 +388,12 @@ export class Activation {
     };
     const tools: MachineTools = {
       step: (event, requestId) => {
-        const [next, actions] = transition(kind.machine, this.working as never, event as never);
+        const [next, actions] = pure.transition(this.working!, event);
         absorb(actions, requestId);
         return (this.working = next as AnyMachineSnapshot);
       },
       init: (input, requestId) => {
-        const [initial, actions] = initialTransition(kind.machine, input as never);
+        const [initial, actions] = pure.initialTransition(input);
         absorb(actions, requestId);
         return (this.working = initial as AnyMachineSnapshot);
       },
