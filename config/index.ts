@@ -63,6 +63,11 @@ export const SETTINGS = {
     default: '10',
     doc: 'after an actor writes a large state entry (over 16 KiB: a waitroom with many slots, a class with many holds), its next batch gathers this long for every 16 KiB of it (at most 10 times this) before it is written, so a busy big actor packs and writes its entry about ten times a second rather than hundreds (0 = never wait)',
   },
+  actorFlushMs: {
+    env: 'TB_ACTOR_FLUSH_MS',
+    default: '5000',
+    doc: 'how long acknowledged domain events and logged replies may stay in an idle actor\'s state entry before a write of its own removes them (a busy actor removes them in its next write; read-only commands never write)',
+  },
   maxCommandBytes: { env: 'TB_MAX_COMMAND_BYTES', default: '65536', doc: 'largest accepted command payload' },
   nodeHttpPort: {
     env: 'TB_NODE_HTTP_PORT',
@@ -209,6 +214,7 @@ export interface Config {
   maxActivations: number;
   dedupeWindowMs: number;
   actorLingerMs: number;
+  actorFlushMs: number;
   maxCommandBytes: number;
   nodeHttpPort: number;
   nodeId: string;
@@ -297,7 +303,7 @@ const NUMERIC = new Set<SettingName>([
   'sandboxStaging',
   'accessUserCacheMs',
   'partitions', 'kvReplicas', 'heartbeatMs', 'memberTimeoutMs', 'leaseTtlMs', 'leaseRenewMs',
-  'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'actorLingerMs', 'maxCommandBytes', 'nodeHttpPort',
+  'passivateAfterMs', 'maxActivations', 'dedupeWindowMs', 'actorLingerMs', 'actorFlushMs', 'maxCommandBytes', 'nodeHttpPort',
   'actorNodes', 'gateways', 'httpPort', 'accessTtlSec', 'refreshTtlSec', 'emailVerificationTtlSec',
   'httpMaxInFlight', 'httpBodyLimitBytes', 'httpTrustProxy', 'httpShutdownGraceMs',
   'rateLimitIpPerSec', 'rateLimitIpBurst', 'rateLimitUserPerSec', 'rateLimitUserBurst', 'rateLimitMaxKeys',

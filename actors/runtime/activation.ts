@@ -13,7 +13,7 @@
  * A lost compare-and-set drops the activation and answers `RUNTIME_NOT_OWNER` (rule 2); an
  * unknown outcome drops it and answers `RUNTIME_UNAVAILABLE`, and the next load re-reads (rule 7).
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { TbError, ConcurrencyConflictError, NotOwnerError, type ErrorBody } from '../../contracts/index.js';
 import type { ActorKind, CommandContext } from './types.js';
 import type { StateStore, StateEntry, OutboxItem, ReplyBatch, StoredReply } from './store.js';
@@ -21,6 +21,7 @@ import { toOutboxItems, type OutboxPublisher } from './outbox.js';
 import { RecentReplies, type ReplyLog } from './reply-log.js';
 import type { DurableTimers } from './timers.js';
 import { Mailbox } from './mailbox.js';
+import { scopedTransitions } from './scoped-transition.js';
 
 /** The outcome handed to a command's reply callback. */
 export type CommandOutcome = { ok: true; result: unknown } | { ok: false; error: TbError };
@@ -44,6 +45,8 @@ export interface ActivationDeps {
   dedupeWindowMs: number;
   /** After writing an entry of `LINGER_BYTES` or more, gather the next batch this long per `LINGER_BYTES` of it, at most 10 times (0 = never). */
   lingerMs?: number;
+  /** How long acknowledged effects may stay in an idle actor's entry (default `FLUSH_DELAY_MS`). */
+  flushDelayMs?: number;
   log: { debug(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
   onDropped: (activation: Activation, reason: string) => void;
   onConflict: (key: string, partition: number) => void;
@@ -282,7 +285,7 @@ export class Activation {
   }
 
   private openBatch(): OpenBatch {
-    this.open ??= { outcomes: [], items: [], inBatch: new Map(), emitted: [], emittedRequestIds: [], changed: false, size: 0 };
+    this.open ??= { outcomes: [], items: [], inBatch: new Map(), emitted: [], emittedRequestIds: [], changed: false, flush: false, size: 0 };
     return this.open;
   }
 
@@ -377,6 +380,8 @@ export class Activation {
   private applyInto(open: OpenBatch, items: Pending[]): void {
     const now = this.now();
     const kind = this.d.kind;
+    // One reused inert actor scope per machine, not a throw-away actor per transition (scoped-transition.ts).
+    const pure = scopedTransitions(kind.machine);
     const absorb = (actions: unknown, requestId: string | undefined): void => {
       const before = open.emitted.length;
       this.collect(actions as never, open.emitted, this.workingTimers, now);
@@ -385,12 +390,12 @@ export class Activation {
     };
     const tools: MachineTools = {
       step: (event, requestId) => {
-        const [next, actions] = transition(kind.machine, this.working as never, event as never);
+        const [next, actions] = pure.transition(this.working!, event);
         absorb(actions, requestId);
         return (this.working = next as AnyMachineSnapshot);
       },
       init: (input, requestId) => {
-        const [initial, actions] = initialTransition(kind.machine, input as never);
+        const [initial, actions] = pure.initialTransition(input);
         absorb(actions, requestId);
         return (this.working = initial as AnyMachineSnapshot);
       },
@@ -398,7 +403,10 @@ export class Activation {
     if (this.workingTimers === this.timers) this.workingTimers = { ...this.timers };
     for (const p of items) {
       open.size++;
-      if (p.t === 'flush') continue;
+      if (p.t === 'flush') {
+        open.flush = true;
+        continue;
+      }
       if (p.t === 'timer') {
         if (!this.working) continue;
         for (const [id, t] of Object.entries(this.workingTimers)) {
@@ -440,7 +448,9 @@ export class Activation {
     const retained = this.retainedReplies(this.replies, now);
     const removable = this.outbox.some((o) => this.acked.has(o.msgId)) || retained.length !== this.replies.length;
     const newBatch: ReplyBatch | undefined = open.items.length > 0 ? { seq: nextSeq, at: now, items: open.items } : undefined;
-    const mustWrite = this.working !== undefined && (open.changed || newBatch !== undefined || removable);
+    // Read-only commands never write: acknowledged effects leave the entry with the next write
+    // that changes something, or with the flush timer's own batch, never because of a `get`.
+    const mustWrite = this.working !== undefined && (open.changed || newBatch !== undefined || (removable && open.flush));
     const sealed: SealedBatch = { open, seq: nextSeq, snapshot: this.working, timers: this.workingTimers, newBatch, mustWrite, now };
     if (!mustWrite) return sealed;
     const newOutbox = toOutboxItems(kind.kind, this.d.id, nextSeq, open.emitted, now, open.emittedRequestIds);
@@ -553,7 +563,7 @@ export class Activation {
             // Keep (or stop keeping) the actor in the durable index so a new owner retries.
             if (failing) void this.d.timers.beforeWrite(this.d.partition, this.key, this.lastUsed).catch(() => undefined);
           }
-          this.scheduleFlush(failing ? 1_000 : FLUSH_DELAY_MS);
+          this.scheduleFlush(failing ? 1_000 : this.d.flushDelayMs ?? FLUSH_DELAY_MS);
         }),
       );
     }
@@ -564,7 +574,7 @@ export class Activation {
           .then(() => {
             this.logged.add(batch.seq);
             this.loggedAt = Math.max(this.loggedAt, batch.at);
-            this.scheduleFlush(FLUSH_DELAY_MS);
+            this.scheduleFlush(this.d.flushDelayMs ?? FLUSH_DELAY_MS);
           })
           .catch((err) => {
             this.d.log.warn({ err, actor: this.key }, 'reply log append failed; will retry');
@@ -603,6 +613,8 @@ interface OpenBatch {
   emitted: EventObject[];
   emittedRequestIds: (string | undefined)[];
   changed: boolean;
+  /** A flush item was applied: the batch may write only to remove acknowledged effects. */
+  flush: boolean;
   /** Items applied (commands, ticks, flushes). */
   size: number;
 }

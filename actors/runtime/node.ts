@@ -308,6 +308,7 @@ export class ActorNode {
       timers: this.timers,
       dedupeWindowMs: this.cfg.dedupeWindowMs,
       lingerMs: this.cfg.actorLingerMs,
+      flushDelayMs: this.cfg.actorFlushMs,
       log: this.log,
       onDropped: (act, reason) => {
         if (this.activations.get(act.key) === act) this.activations.delete(act.key);

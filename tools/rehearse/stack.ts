@@ -14,7 +14,7 @@ import { migrate } from '../../db/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../../test/db/throwaway-db.js';
 import { freePorts, startNatsCluster, startNatsServer, type NatsClusterHandle, type NatsServerHandle } from '../../test/harness/nats.js';
 import { spawnTs, type ChildHandle } from '../../test/harness/processes.js';
-import { cpuSecondsOfAll } from './cpu.js';
+import { cpuSecondsOfAll } from '../proc-cpu.js';
 
 /** Secrets the harness sets on the processes it starts (development values, never production). */
 export const REHEARSE_SECRETS = {

@@ -1,8 +1,9 @@
 /**
- * @module tools/rehearse/cpu
+ * @module tools/proc-cpu
  * CPU time of processes by pid, read from `/proc/<pid>/stat` (user + system, in seconds), so a
- * rehearsal can say where the machine's time went: gateways, actor nodes, the other workers,
- * nats-server, and the crowd itself, which on one machine competes with the system it tests.
+ * rehearsal (`tools/rehearse`) or a benchmark (`bench/stack-cost.ts`) can say where the machine's
+ * time went: gateways, actor nodes, the other workers, nats-server, PostgreSQL backends, and the
+ * load itself, which on one machine competes with the system it tests.
  * Linux only; a process that is gone (or another OS) counts as 0.
  */
 import { readFileSync } from 'node:fs';
