@@ -15,7 +15,7 @@ export const EventStatus = {
 export type EventStatus = (typeof EventStatus)[keyof typeof EventStatus];
 
 /** A staff member's role on one event. */
-export const EventRole = { Admin: 'admin', Editor: 'editor', Viewer: 'viewer' } as const;
+export const EventRole = { Admin: 'admin', Editor: 'editor', Viewer: 'viewer', Scanner: 'scanner' } as const;
 export type EventRole = (typeof EventRole)[keyof typeof EventRole];
 
 /** The entry of `actor.platformRoles` that makes a user a platform admin (may approve any event). */
@@ -25,6 +25,8 @@ export const PLATFORM_ADMIN_ROLE = 'admin';
 export const EventPermission = {
   Read: 'read', SeeSales: 'seeSales', Update: 'update', Configure: 'configure', AddTicketClass: 'addTicketClass',
   ManageRoles: 'manageRoles', Approve: 'approve', Publish: 'publish', Cancel: 'cancel',
+  /** Scan tickets at the doors and manage check-in lists (docs/tickets.md). */
+  CheckIn: 'checkIn',
 } as const;
 export type EventPermission = (typeof EventPermission)[keyof typeof EventPermission];
 
@@ -48,7 +50,7 @@ export type ActingUser = Static<typeof ActingUser>;
 
 const EpochMs = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch' });
 const Text = (max: number) => Type.String({ maxLength: max });
-const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
+const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Literal('scanner')]);
 /** The organizer shown on the event page. */
 export const Organizer = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -78,6 +80,8 @@ export const EventConfig = Type.Object({
   allowWaitRoom: Type.Boolean(),
   isNewTrending: Type.Boolean(),
   maxConcurrent: Type.Integer({ minimum: 1, maximum: EventLimits.maxConcurrentCap, description: 'checkout slots of the waitroom' }),
+  rotatingCodes: Type.Optional(Type.Boolean({ description: 'ticket codes change every codePeriodSeconds; an older code is refused at the door (docs/tickets.md)' })),
+  codePeriodSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 300, description: 'period of rotating codes (default 15)' })),
 });
 export type EventConfig = Static<typeof EventConfig>;
 

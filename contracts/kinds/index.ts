@@ -18,11 +18,13 @@ export {
 export {
   OrderStatus, LineState, OrderLimits, OrderLineRequest, OrderCommands, OrderReplies, OrderView, OrderLineView, OrderPaymentView,
 } from './order.js';
+export { CheckinLimits, ScanOutcome, CheckinCommands, CheckinReplies, ScanResult, CheckinBucketView } from './checkin.js';
 
 import { TicketClassCommands, TicketClassReplies } from './ticketclass.js';
 import { EventCommands, EventReplies } from './event.js';
 import { QueueCommands, QueueReplies } from './queue.js';
 import { OrderCommands, OrderReplies } from './order.js';
+import { CheckinCommands, CheckinReplies } from './checkin.js';
 
 /** Every kind's verbs: `{ [kind]: { commands, replies } }`, for routing and OpenAPI generation. */
 export const KindProtocols = {
@@ -30,9 +32,11 @@ export const KindProtocols = {
   event: { commands: EventCommands, replies: EventReplies },
   queue: { commands: QueueCommands, replies: QueueReplies },
   order: { commands: OrderCommands, replies: OrderReplies },
+  checkin: { commands: CheckinCommands, replies: CheckinReplies },
 } as const;
 
 export type { TicketClassCommand } from './ticketclass.js';
 export type { EventCommand } from './event.js';
 export type { QueueCommand, PreQueue } from './queue.js';
 export type { OrderCommand } from './order.js';
+export type { CheckinCommand } from './checkin.js';

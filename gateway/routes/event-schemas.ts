@@ -49,6 +49,8 @@ export const ConfigureEventBody = Type.Object({
   allowWaitRoom: Type.Optional(config.allowWaitRoom),
   isNewTrending: Type.Optional(config.isNewTrending),
   maxConcurrent: Type.Optional(config.maxConcurrent),
+  rotatingCodes: config.rotatingCodes,
+  codePeriodSeconds: config.codePeriodSeconds,
 }, { additionalProperties: false });
 
 /** POST /api/v1/events/:eventId/cancel (send `{}` for no reason). */
@@ -56,7 +58,7 @@ export const CancelEventBody = Type.Object({ reason: Type.Optional(Type.String({
 
 /** PUT /api/v1/events/:eventId/roles/:userId */
 export const SetRoleBody = Type.Object({
-  role: Type.Union(Object.values(EventRole).map((r) => Type.Literal(r)), { description: 'admin, editor or viewer' }),
+  role: Type.Union(Object.values(EventRole).map((r) => Type.Literal(r)), { description: 'admin, editor, viewer or scanner (door staff: check-in only)' }),
 }, { additionalProperties: false });
 
 /** `:eventId/roles/:userId`: the user is an account id (UUID, as the accounts service issues them). */
