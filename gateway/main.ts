@@ -13,6 +13,8 @@ import { loadConfig } from '../config/index.js';
 import { createDb } from '../db/index.js';
 import { createPaymentProviders, createPaymentStore } from '../payments/index.js';
 import { openOrderHistoryStore } from '../orders/index.js';
+import { createActorClient } from '../contracts/index.js';
+import { createTickets } from '../tickets/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
 import { openSessionsBucket, createQueueService } from '../queue/index.js';
 import { createGateway, type Gateway } from './app.js';
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
     options: queueStreamOptionsFrom(config), log: log.child({ mod: 'ws' }),
   });
   const paymentStore = createPaymentStore(db.db);
+  const ticketActors = createActorClient(nc, { partitions: config.partitions });
+  const ticketAsk = () => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => ticketActors.request<R>(kind, id, verb, body);
   const history = await openOrderHistoryStore({ db: db.db, mongodbUrl: config.mongodbUrl });
   const routeDeps = {
     accounts,
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     payments: { providers: createPaymentProviders(config), store: paymentStore, db: db.db, log: log.child({ mod: 'payments' }), config },
     history: { history, payments: paymentStore },
     orders: { payments: paymentStore, providers: createPaymentProviders(config), config },
+    tickets: { tickets: createTickets({ sql: db.sql, ask: ticketAsk(), config }) },
   };
   const gateway = createGateway({
     config, log, nc,

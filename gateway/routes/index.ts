@@ -19,6 +19,7 @@ import { orderRoutes, type OrderRouteDeps } from './orders.js';
 import { paymentRoutes, type PaymentRouteDeps } from './payments.js';
 import { queueRoutes } from './queue.js';
 import { ticketClassRoutes } from './ticket-classes.js';
+import { ticketRoutes, type TicketRouteDeps } from './tickets.js';
 
 export { authRateLimit, isCredentialRoute } from './auth-rate-limit.js';
 export type { AuthRateLimitOptions } from './auth-rate-limit.js';
@@ -28,6 +29,8 @@ export type { PaymentRouteDeps } from './payments.js';
 export type { HistoryRouteDeps } from './history.js';
 export { orderRoutes } from './orders.js';
 export type { OrderRouteDeps } from './orders.js';
+export { ticketRoutes } from './tickets.js';
+export type { TicketRouteDeps } from './tickets.js';
 
 /** Routes that only need NATS: events, ticket classes, the waitroom. */
 export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes];
@@ -43,11 +46,14 @@ export interface RouteDeps {
   history?: HistoryRouteDeps;
   /** Create, read and cancel orders (the saga's fast path); left out without it. */
   orders?: OrderRouteDeps;
+  /** My tickets, codes, QR/PDF, check-in at the doors (docs/tickets.md); left out without it. */
+  tickets?: TicketRouteDeps;
 }
 
 /** Every application route: accounts (`/auth`, `/me`, internal lookup), events, ticket classes, catalog listings. */
 export function createRoutes(deps: RouteDeps): AnyRoute[] {
   const orderReads = [...(deps.payments ? paymentRoutes(deps.payments) : []), ...(deps.history ? historyRoutes(deps.history) : [])];
   const orders = deps.orders ? orderRoutes(deps.orders) : [];
-  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders];
+  const tickets = deps.tickets ? ticketRoutes(deps.tickets) : [];
+  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders, ...tickets];
 }
