@@ -17,20 +17,23 @@ export interface NewTicket {
 
 interface Row {
   ticket_id: string; order_id: string; event_id: string; class_id: string; owner_id: string; seat_no: number;
-  price_minor: string | number; currency: string; status: string; issued_at: Date; checked_in_at: Date | null;
+  price_minor: string | number; currency: string; status: string; issued_at: Date | string; checked_in_at: Date | string | null;
   checked_in_gate: string | null; checked_in_by: string | null; void_reason: string | null;
   transferred_to: string | null; transferred_from: string | null;
 }
 
 const COLS = ['ticket_id', 'order_id', 'event_id', 'class_id', 'owner_id', 'seat_no', 'price_minor', 'currency', 'status', 'issued_at', 'checked_in_at', 'checked_in_gate', 'checked_in_by', 'void_reason', 'transferred_to', 'transferred_from'];
 
+/** Milliseconds of a timestamp column (a Date, or its text when the driver leaves it unparsed). */
+const ms = (d: Date | string): number => (d instanceof Date ? d.getTime() : new Date(d).getTime());
+
 /** A row as the API shows it. */
 export function viewOf(r: Row): TicketView {
   return {
     ticketId: r.ticket_id, orderId: r.order_id, eventId: r.event_id, classId: r.class_id, ownerId: r.owner_id,
     seatNo: r.seat_no, priceMinor: Number(r.price_minor), currency: r.currency, status: r.status as TicketView['status'],
-    issuedAt: r.issued_at.getTime(),
-    ...(r.checked_in_at ? { checkedIn: { at: r.checked_in_at.getTime(), gate: r.checked_in_gate ?? '', by: r.checked_in_by ?? '' } } : {}),
+    issuedAt: ms(r.issued_at),
+    ...(r.checked_in_at ? { checkedIn: { at: ms(r.checked_in_at), gate: r.checked_in_gate ?? '', by: r.checked_in_by ?? '' } } : {}),
     ...(r.void_reason ? { voidReason: r.void_reason } : {}),
     ...(r.transferred_to ? { transferredTo: r.transferred_to } : {}),
     ...(r.transferred_from ? { transferredFrom: r.transferred_from } : {}),
