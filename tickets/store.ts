@@ -120,7 +120,7 @@ export function createTicketStore(sql: Sql): TicketStore {
     },
     async createList(l) {
       await sql`insert into checkin_lists (list_id, event_id, name, class_ids, gates, created_by)
-        values (${l.listId}, ${l.eventId}, ${l.name}, ${l.classIds === null ? null : sql.json(l.classIds)}, ${sql.json(l.gates)}, ${l.createdBy})
+        values (${l.listId}, ${l.eventId}, ${l.name}, ${l.classIds === null ? null : JSON.stringify(l.classIds)}::jsonb, ${JSON.stringify(l.gates)}::jsonb, ${l.createdBy})
         on conflict (list_id) do nothing`;
     },
     async getList(eventId, listId) {
