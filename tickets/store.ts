@@ -5,6 +5,13 @@
  * (`ON CONFLICT DO NOTHING`), so a redelivered or replayed `order.completed` never issues twice;
  * a status only moves forward (`valid` → `checkedIn` | `voided` | `transferred`), and a
  * check-in projection keeps the earliest scan.
+ *
+ * The pool is the one `createDb` wraps with drizzle, and drizzle replaces postgres.js's
+ * serializers for timestamps (1184, 1114, …) and json (114, 3802) with the identity. A `Date` or
+ * an object parameter then reaches the wire unserialized and postgres.js throws inside its socket
+ * handler, which leaves that connection waiting forever (and every query queued behind it, such as
+ * the gateway's access-token check). So parameters here are text, numbers and arrays only, with
+ * explicit casts (`${iso}::timestamptz`, `${json}::jsonb`).
  */
 import type { Sql } from 'postgres';
 import { TicketStatus, type CheckinListView, type TicketView } from './types.js';
@@ -95,9 +102,12 @@ export function createTicketStore(sql: Sql): TicketStore {
       return rows.map(viewOf);
     },
     async markCheckedIn(ticketId, at, gate, by) {
+      // The time goes as ISO text with a cast, never as a Date: the pool is shared with drizzle,
+      // which makes postgres.js pass Date parameters through unserialized (see the module header).
+      const iso = new Date(at).toISOString();
       await sql`
-        update tickets set status = ${TicketStatus.CheckedIn}, checked_in_at = ${new Date(at)}, checked_in_gate = ${gate}, checked_in_by = ${by}, updated_at = now()
-        where ticket_id = ${ticketId} and status in ('valid', 'checkedIn') and (checked_in_at is null or checked_in_at > ${new Date(at)})`;
+        update tickets set status = ${TicketStatus.CheckedIn}, checked_in_at = ${iso}::timestamptz, checked_in_gate = ${gate}, checked_in_by = ${by}, updated_at = now()
+        where ticket_id = ${ticketId} and status in ('valid', 'checkedIn') and (checked_in_at is null or checked_in_at > ${iso}::timestamptz)`;
     },
     async voidMany(ticketIds, reason) {
       if (ticketIds.length === 0) return [];
