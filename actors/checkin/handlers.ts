@@ -34,7 +34,7 @@ const scan: Handler<'scan', ScanResult> = {
   init: (cmd) => ({ eventId: cmd.eventId }),
   toEvent: (cmd, ctx) => wrongEvent(ctx.snapshot, cmd.eventId) ?? {
     type: 'checkin.scan', now: ctx.now,
-    scans: [{ ticketId: cmd.ticketId, gate: cmd.gate, by: cmd.by, at: cmd.scannedAt ?? ctx.now, key: scanKeyOf(cmd.commandId, 0) }],
+    scans: [{ ticketId: cmd.ticketId, gate: cmd.gate, by: cmd.by, at: cmd.scannedAt ?? ctx.now, key: scanKeyOf(cmd.commandId, 0), ...(cmd.scannedAt === undefined ? { live: true } : {}) }],
   },
   reply: ({ after, cmd }) => resultOf(after.context, cmd.ticketId, scanKeyOf(cmd.commandId, 0)),
 };

@@ -2,7 +2,9 @@
  * @module actors/checkin/machine
  * One bucket of one event's check-ins as a pure XState machine. Invariants: a ticket has at most
  * one check-in record, and it is the earliest scan by `(at, gate, by)` seen so far, so uploads
- * from offline gates converge to the same record in any order; a voided ticket never gains one;
+ * from offline gates converge to the same record in any order, except that a live scan (at the
+ * door now) never replaces a record, so a ticket a gate was told is checked in stays so for every
+ * later live scan, even one in the same batch at the same instant; a voided ticket never gains one;
  * a checked-in ticket is never voided (the refund that arrives late is told so).
  */
 import { enqueueActions, setup, type ActionFunction } from 'xstate';
@@ -23,7 +25,7 @@ export function applyScans(ctx: CheckinContext, scans: readonly MachineScan[]): 
   for (const s of scans) {
     if (Object.hasOwn(ctx.voided, s.ticketId)) continue;
     const cur = (checked ?? ctx.checked)[s.ticketId];
-    if (cur && !isEarlier(s, cur)) continue;
+    if (cur && (s.live === true || !isEarlier(s, cur))) continue;
     checked ??= { ...ctx.checked };
     checked[s.ticketId] = [s.at, s.gate, s.by, s.key];
     emitted.push({ type: CheckinEventType.CheckedIn, eventId: ctx.eventId, ticketId: s.ticketId, at: s.at, gate: s.gate, by: s.by });

@@ -27,6 +27,13 @@ export interface MachineScan {
   by: string;
   at: number;
   key: string;
+  /**
+   * A scan at the door now (the `scan` verb without `scannedAt`): it records only a ticket with no
+   * record yet. Two live scans in one group commit share `now`, and the earliest-wins tie-break
+   * (gate, staff) would let the second replace the first after the first was already told
+   * "checked in": two gates admitting one ticket.
+   */
+  live?: boolean;
 }
 
 export type CheckinMachineEvent =
