@@ -190,6 +190,22 @@ export const SETTINGS = {
   refundRetryDelayMs: { env: 'TB_REFUND_RETRY_DELAY_MS', default: '2000', doc: 'after a provider did not answer or is still processing a refund, how long before it is asked again' },
   smtpUrl: { env: 'TB_SMTP_URL', default: '', doc: 'SMTP server for outgoing mail (smtp://user:pass@host:587, smtps://…); empty = mails are written to the log (development)' },
   mailFrom: { env: 'TB_MAIL_FROM', default: 'TicketBottle <no-reply@ticketbottle.local>', doc: 'the From address of every mail' },
+  // --- tickets and check-in (docs/tickets.md) ---
+  ticketSigningKey: {
+    env: 'TB_TICKET_SIGNING_KEY',
+    default: '',
+    doc: 'Ed25519 private key that signs ticket codes (PKCS#8 PEM, or base64 of its DER); empty = a fixed development key (never in production: anyone can read it here)',
+  },
+  ticketRotationSecret: {
+    env: 'TB_TICKET_ROTATION_SECRET',
+    default: 'dev-ticket-rotation-secret-change-me-0123456789',
+    doc: 'secret from which every ticket\'s rotating-code secret is derived (per event, then per ticket); set it in production',
+  },
+  ticketCodeWindowSteps: { env: 'TB_TICKET_CODE_WINDOW_STEPS', default: '1', doc: 'how many periods old a rotating code may be and still open the door (1 = the current and the previous code)' },
+  checkinBuckets: { env: 'TB_CHECKIN_BUCKETS', default: '64', doc: 'check-in actors per event (ticket ids hashed into buckets); fixed for the life of an event' },
+  ticketsBatchSize: { env: 'TB_TICKETS_BATCH_SIZE', default: '256', doc: 'most order/check-in events the tickets process applies per batch' },
+  ticketsRetryDelayMs: { env: 'TB_TICKETS_RETRY_DELAY_MS', default: '1000', doc: 'after a database or actor failure, how long before the tickets process gets the events again' },
+  ticketsHttpPort: { env: 'TB_TICKETS_HTTP_PORT', default: '0', doc: 'tickets process /healthz and /metrics port (0 = any free port, -1 = off)' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -297,6 +313,13 @@ export interface Config {
   refundRetryDelayMs: number;
   smtpUrl: string;
   mailFrom: string;
+  ticketSigningKey: string;
+  ticketRotationSecret: string;
+  ticketCodeWindowSteps: number;
+  checkinBuckets: number;
+  ticketsBatchSize: number;
+  ticketsRetryDelayMs: number;
+  ticketsHttpPort: number;
 }
 
 const NUMERIC = new Set<SettingName>([
@@ -317,6 +340,7 @@ const NUMERIC = new Set<SettingName>([
   'orderHistoryBatchSize', 'orderHistoryRetryDelayMs', 'orderHistoryHttpPort',
   'orderPaymentTtlMs', 'orderStepTimeoutMs', 'orderSagaGraceMs', 'orderSagaStuckAfter', 'orderWorkerHttpPort',
   'refundRetryDelayMs',
+  'ticketCodeWindowSteps', 'checkinBuckets', 'ticketsBatchSize', 'ticketsRetryDelayMs', 'ticketsHttpPort',
 ]);
 
 /**

@@ -24,7 +24,7 @@ export function sandboxAvailable(config: Pick<Config, 'deployEnv' | 'sandboxStag
 }
 
 /** The secrets every deployment has (each process refuses to start while one is weak). */
-const ALWAYS: readonly SettingName[] = ['jwtSecret', 'checkoutSecret', 'queueSeedSecret'];
+const ALWAYS: readonly SettingName[] = ['jwtSecret', 'checkoutSecret', 'queueSeedSecret', 'ticketRotationSecret'];
 
 /** Each real provider: the setting that turns it on, and its secrets (checked once it is on). */
 const PROVIDERS: Record<string, { on: SettingName; secrets: readonly SettingName[] }> = {
@@ -54,6 +54,8 @@ export function productionProblems(config: Config): string[] {
     if (w) out.push(w);
   };
   ALWAYS.forEach(check);
+  // Empty means the development signing key that ships in the source: anyone could sign tickets.
+  if (config.ticketSigningKey === '') out.push(`${SETTINGS.ticketSigningKey.env} is not set: production signs ticket codes with its own Ed25519 key (PKCS#8 PEM or base64 DER)`);
   for (const p of Object.values(PROVIDERS)) if (String(config[p.on]) !== '') p.secrets.forEach(check);
   if (sandboxAvailable(config)) check('sandboxPaymentSecret');
   const { natsUser, natsPassword } = natsCredentialsOf(config);

@@ -166,6 +166,20 @@ export const ErrorCodes = {
   // --- mail: outgoing notifications (mailer/) ---
   MAIL_SEND_FAILED: { code: 'MAIL_SEND_FAILED', status: 503, retryable: true, message: 'The mail could not be sent now ({reason})' },
 
+  // --- tickets and check-in: issued tickets, their codes, the doors ---
+  TICKET_NOT_FOUND: { code: 'TICKET_NOT_FOUND', status: 404, retryable: false, message: 'No ticket {ticketId}' },
+  TICKET_NOT_TRANSFERABLE: { code: 'TICKET_NOT_TRANSFERABLE', status: 409, retryable: false, message: 'Ticket {ticketId} is {status}; only a valid ticket can be transferred' },
+  TICKET_TRANSFER_TARGET_INVALID: { code: 'TICKET_TRANSFER_TARGET_INVALID', status: 400, retryable: false, message: 'A ticket cannot be transferred to {target}' },
+  CHECKIN_CODE_INVALID: { code: 'CHECKIN_CODE_INVALID', status: 400, retryable: false, message: 'The scanned code is not a ticket code this platform signed ({reason})' },
+  CHECKIN_CODE_EXPIRED: { code: 'CHECKIN_CODE_EXPIRED', status: 409, retryable: false, message: 'The rotating code of ticket {ticketId} is too old or wrong: show the live code on the phone' },
+  CHECKIN_WRONG_EVENT: { code: 'CHECKIN_WRONG_EVENT', status: 409, retryable: false, message: 'This ticket is for another event, not {eventId}' },
+  CHECKIN_NOT_ON_LIST: { code: 'CHECKIN_NOT_ON_LIST', status: 409, retryable: false, message: 'Ticket {ticketId} (class {classId}) is not admitted by check-in list {listId}' },
+  CHECKIN_GATE_UNKNOWN: { code: 'CHECKIN_GATE_UNKNOWN', status: 400, retryable: false, message: 'Gate {gate} is not a gate of check-in list {listId}' },
+  CHECKIN_LIST_NOT_FOUND: { code: 'CHECKIN_LIST_NOT_FOUND', status: 404, retryable: false, message: 'No check-in list {listId} for event {eventId}' },
+  CHECKIN_ALREADY: { code: 'CHECKIN_ALREADY', status: 409, retryable: false, message: 'Ticket {ticketId} was already checked in at {atIso} at gate {gate}' },
+  CHECKIN_TICKET_VOIDED: { code: 'CHECKIN_TICKET_VOIDED', status: 409, retryable: false, message: 'Ticket {ticketId} is void ({reason}) and cannot be checked in' },
+  CHECKIN_FORBIDDEN: { code: 'CHECKIN_FORBIDDEN', status: 403, retryable: false, message: 'User {userId} may not scan tickets of event {eventId}' },
+
   // --- catch-all: never carries the underlying message ---
   INTERNAL: { code: 'INTERNAL', status: 500, retryable: false, message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

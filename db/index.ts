@@ -10,6 +10,7 @@ export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from 
 export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoints } from './schema/index.js';
 export { payments, paymentOutbox, paymentInbox, paymentRefunds, sandboxRefunds, PaymentsConstraints } from './schema/index.js';
 export { orderHistory, orderHistoryLines, flaggedPayments } from './schema/index.js';
+export { tickets, checkinLists } from './schema/index.js';
 
 export type { Db, DbHandle, CreateDbOptions } from './client.js';
 export type { PgErrorFacts, WrapOptions } from './errors.js';
@@ -17,3 +18,4 @@ export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } 
 export type { CatalogEventRow, CatalogTicketClassRow, CatalogOrganizer } from './schema/index.js';
 export type { PaymentRow, PaymentOutboxRow, PaymentInboxRow, PaymentRefundRow, PaymentFlags } from './schema/index.js';
 export type { OrderHistoryRow, OrderHistoryLineRow, FlaggedPaymentRow, OrderPaymentView } from './schema/index.js';
+export type { TicketRow, NewTicketRow, CheckinListRow } from './schema/index.js';

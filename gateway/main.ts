@@ -14,6 +14,8 @@ import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/ind
 import { createDb } from '../db/index.js';
 import { createPaymentProviders, createPaymentStore } from '../payments/index.js';
 import { openOrderHistoryStore } from '../orders/index.js';
+import { createActorClient } from '../contracts/index.js';
+import { createTickets } from '../tickets/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
 import { openSessionsBucket, createQueueService } from '../queue/index.js';
 import { createGateway, type Gateway } from './app.js';
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
     verifyAccessToken: (token) => accounts.verifyAccessToken(token), nc, publish: (topic, frame) => void served?.publish(topic, frame), log: log.child({ mod: 'console' }),
   });
   const paymentStore = createPaymentStore(db.db);
+  const ticketActors = createActorClient(nc, { partitions: config.partitions });
+  const ticketAsk = () => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => ticketActors.request<R>(kind, id, verb, body);
   const history = await openOrderHistoryStore({ db: db.db, mongodbUrl: config.mongodbUrl });
   const routeDeps = {
     accounts,
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     history: { history, payments: paymentStore },
     orders: { payments: paymentStore, providers: createPaymentProviders(config), config },
     organizer: { db: db.db },
+    tickets: { tickets: createTickets({ sql: db.sql, ask: ticketAsk(), config }) },
   };
   const gateway = createGateway({
     config, log, nc,

@@ -63,6 +63,8 @@ function childSpecs(c: Config): ChildSpec[] {
   specs.push({ name: 'order-history', file: 'orders/history-main.ts', env: {} });
   // The order saga's executor: performs intents the fast path left open (any number may share it).
   specs.push({ name: 'order-saga', file: 'orders/worker-main.ts', env: {} });
+  // Tickets: issued on order.completed, voided on order.refunded, check-ins projected (durable consumers).
+  specs.push({ name: 'tickets', file: 'tickets/main.ts', env: {} });
   return specs;
 }
 

@@ -19,7 +19,7 @@ function event<T extends string, P extends TProperties>(type: T, properties: P) 
   });
 }
 
-const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Null()]);
+const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Literal('scanner'), Type.Null()]);
 
 /** Names of the events (G11). */
 export const EventEventType = {

@@ -24,9 +24,11 @@ export const LEGAL_NEXT: Readonly<Record<EventStateValue, readonly EventStatus[]
 };
 
 const ROLE_PERMISSIONS: Readonly<Record<EventRole, readonly EventPermission[]>> = {
-  admin: [P.Read, P.SeeSales, P.Update, P.Configure, P.AddTicketClass, P.ManageRoles, P.Publish, P.Cancel],
-  editor: [P.Read, P.SeeSales, P.Update, P.Configure, P.AddTicketClass],
+  admin: [P.Read, P.SeeSales, P.Update, P.Configure, P.AddTicketClass, P.ManageRoles, P.Publish, P.Cancel, P.CheckIn],
+  editor: [P.Read, P.SeeSales, P.Update, P.Configure, P.AddTicketClass, P.CheckIn],
   viewer: [P.Read, P.SeeSales],
+  // Door staff: scan tickets, nothing else.
+  scanner: [P.Read, P.CheckIn],
 };
 
 /** The user's role on this event, or null for non-staff. */

@@ -16,7 +16,7 @@ export const EventStatus = {
 export type EventStatus = (typeof EventStatus)[keyof typeof EventStatus];
 
 /** A staff member's role on one event. */
-export const EventRole = { Admin: 'admin', Editor: 'editor', Viewer: 'viewer' } as const;
+export const EventRole = { Admin: 'admin', Editor: 'editor', Viewer: 'viewer', Scanner: 'scanner' } as const;
 export type EventRole = (typeof EventRole)[keyof typeof EventRole];
 
 /** The entry of `actor.platformRoles` that makes a user a platform admin (may approve any event). */
@@ -26,6 +26,8 @@ export const PLATFORM_ADMIN_ROLE = 'admin';
 export const EventPermission = {
   Read: 'read', SeeSales: 'seeSales', Update: 'update', Configure: 'configure', AddTicketClass: 'addTicketClass',
   ManageRoles: 'manageRoles', Approve: 'approve', Publish: 'publish', Cancel: 'cancel',
+  /** Scan tickets at the doors and manage check-in lists (docs/tickets.md). */
+  CheckIn: 'checkIn',
 } as const;
 export type EventPermission = (typeof EventPermission)[keyof typeof EventPermission];
 
@@ -51,7 +53,7 @@ export type ActingUser = Static<typeof ActingUser>;
 
 const EpochMs = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch' });
 const Text = (max: number) => Type.String({ maxLength: max });
-const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
+const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Literal('scanner')]);
 /** The organizer shown on the event page. */
 export const Organizer = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -87,6 +89,8 @@ export const EventConfig = Type.Object({
     minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$',
     description: 'private events only: buyers who send it (header X-Event-Access-Code, never in a URL) may see, join and buy; shown to staff only',
   })),
+  rotatingCodes: Type.Optional(Type.Boolean({ description: 'ticket codes change every codePeriodSeconds; an older code is refused at the door (docs/tickets.md)' })),
+  codePeriodSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 300, description: 'period of rotating codes (default 15)' })),
 });
 export type EventConfig = Static<typeof EventConfig>;
 

@@ -19,12 +19,14 @@ export {
   OrderStatus, LineState, OrderLimits, OrderLineRequest, OrderCommands, OrderReplies, OrderView, OrderLineView, OrderPaymentView,
 } from './order.js';
 export { BuyerLimits, BuyerCommands, BuyerReplies, BuyerView, QuotaOutcome, buyerIdOf } from './buyer.js';
+export { CheckinLimits, ScanOutcome, CheckinCommands, CheckinReplies, ScanResult, CheckinBucketView } from './checkin.js';
 
 import { TicketClassCommands, TicketClassReplies } from './ticketclass.js';
 import { BuyerCommands, BuyerReplies } from './buyer.js';
 import { EventCommands, EventReplies } from './event.js';
 import { QueueCommands, QueueReplies } from './queue.js';
 import { OrderCommands, OrderReplies } from './order.js';
+import { CheckinCommands, CheckinReplies } from './checkin.js';
 
 /** Every kind's verbs: `{ [kind]: { commands, replies } }`, for routing and OpenAPI generation. */
 export const KindProtocols = {
@@ -33,6 +35,7 @@ export const KindProtocols = {
   queue: { commands: QueueCommands, replies: QueueReplies },
   order: { commands: OrderCommands, replies: OrderReplies },
   buyer: { commands: BuyerCommands, replies: BuyerReplies },
+  checkin: { commands: CheckinCommands, replies: CheckinReplies },
 } as const;
 
 export type { TicketClassCommand } from './ticketclass.js';
@@ -40,3 +43,4 @@ export type { EventCommand } from './event.js';
 export type { QueueCommand, PreQueue } from './queue.js';
 export type { OrderCommand } from './order.js';
 export type { BuyerCommand } from './buyer.js';
+export type { CheckinCommand } from './checkin.js';

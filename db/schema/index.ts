@@ -8,8 +8,10 @@ export { users, refreshTokens, emailVerificationTokens, UsersConstraints } from 
 export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoints } from './catalog.js';
 export { payments, paymentOutbox, paymentInbox, paymentRefunds, sandboxRefunds, PaymentsConstraints } from './payments.js';
 export { orderHistory, orderHistoryLines, flaggedPayments } from './orders.js';
+export { tickets, checkinLists } from './tickets.js';
 
 export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './users.js';
 export type { CatalogEventRow, CatalogTicketClassRow, CatalogOrganizer } from './catalog.js';
 export type { PaymentRow, PaymentOutboxRow, PaymentInboxRow, PaymentRefundRow, PaymentFlags } from './payments.js';
 export type { OrderHistoryRow, OrderHistoryLineRow, FlaggedPaymentRow, OrderPaymentView } from './orders.js';
+export type { TicketRow, NewTicketRow, CheckinListRow } from './tickets.js';

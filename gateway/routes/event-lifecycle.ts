@@ -24,7 +24,7 @@ const CONFLICT = problem('Not legal now: EVENT_ILLEGAL_TRANSITION (`from`, `to`,
 export const AccessView = Type.Object({
   eventId: Type.String(),
   userId: Type.String(),
-  role: Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Null()]),
+  role: Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Literal('scanner'), Type.Null()]),
   status: Type.String({ description: 'DRAFT, CONFIGURED, APPROVED, PUBLISHED or CANCELLED' }),
   permissions: Type.Array(Type.String(), { description: 'read, seeSales, update, configure, addTicketClass, manageRoles, approve, publish, cancel' }),
 });

@@ -52,6 +52,8 @@ export const ConfigureEventBody = Type.Object({
   maxTicketsPerBuyer: config.maxTicketsPerBuyer,
   maxOpenOrdersPerBuyer: config.maxOpenOrdersPerBuyer,
   accessCode: config.accessCode,
+  rotatingCodes: config.rotatingCodes,
+  codePeriodSeconds: config.codePeriodSeconds,
 }, { additionalProperties: false });
 
 /** POST /api/v1/events/:eventId/cancel (send `{}` for no reason). */
@@ -59,7 +61,7 @@ export const CancelEventBody = Type.Object({ reason: Type.Optional(Type.String({
 
 /** PUT /api/v1/events/:eventId/roles/:userId */
 export const SetRoleBody = Type.Object({
-  role: Type.Union(Object.values(EventRole).map((r) => Type.Literal(r)), { description: 'admin, editor or viewer' }),
+  role: Type.Union(Object.values(EventRole).map((r) => Type.Literal(r)), { description: 'admin, editor, viewer or scanner (door staff: check-in only)' }),
 }, { additionalProperties: false });
 
 /** `:eventId/roles/:userId`: the user is an account id (UUID, as the accounts service issues them). */

@@ -23,6 +23,7 @@ import { organizerRefundRoutes, sandboxRefundRoutes } from './refunds.js';
 import { createSandboxRefundDesk } from '../../payments/index.js';
 import { queueControlRoutes } from './queue-controls.js';
 import { ticketClassRoutes } from './ticket-classes.js';
+import { ticketRoutes, type TicketRouteDeps } from './tickets.js';
 
 export { authRateLimit, isCredentialRoute } from './auth-rate-limit.js';
 export type { AuthRateLimitOptions } from './auth-rate-limit.js';
@@ -32,6 +33,8 @@ export type { PaymentRouteDeps } from './payments.js';
 export type { HistoryRouteDeps } from './history.js';
 export { orderRoutes } from './orders.js';
 export type { OrderRouteDeps } from './orders.js';
+export { ticketRoutes } from './tickets.js';
+export type { TicketRouteDeps } from './tickets.js';
 
 /** Routes that only need NATS: events, ticket classes, the waitroom. */
 export const routes: AnyRoute[] = [...eventRoutes, ...eventLifecycleRoutes, ...ticketClassRoutes, ...queueRoutes, ...queueControlRoutes];
@@ -49,6 +52,8 @@ export interface RouteDeps {
   orders?: OrderRouteDeps;
   /** Organizer views of an event (orders, attendees, sales over time, check-in progress, CSV); left out without it. */
   organizer?: OrganizerRouteDeps;
+  /** My tickets, codes, QR/PDF, check-in at the doors (docs/tickets.md); left out without it. */
+  tickets?: TicketRouteDeps;
 }
 
 /** Every application route: accounts (`/auth`, `/me`, internal lookup), events, ticket classes, catalog listings. */
@@ -58,5 +63,6 @@ export function createRoutes(deps: RouteDeps): AnyRoute[] {
   const refundDesk = deps.payments
     ? sandboxRefundRoutes(createSandboxRefundDesk(deps.payments.db, deps.payments.config.sandboxPaymentSecret), () => deps.payments!.config.sandboxPayEnabled === 1) : [];
   const organizer = deps.organizer ? organizerRoutes(deps.organizer) : [];
-  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders, ...refundDesk, ...organizer];
+  const tickets = deps.tickets ? ticketRoutes(deps.tickets) : [];
+  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders, ...refundDesk, ...organizer, ...tickets];
 }

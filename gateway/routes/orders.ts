@@ -12,6 +12,7 @@ import { OrderLimits, OrderLineRequest, OrderView } from '../../contracts/kinds/
 import { createOrderService, type OrderService, type OrderServiceConfig } from '../../orders/index.js';
 import type { HttpClient, PaymentProviders, PaymentStore } from '../../payments/index.js';
 import { pino } from 'pino';
+import { ticketIdsOfOrder } from '../../tickets/issue.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { EventId, IDEMPOTENCY_NOTE, commandIdFor, idempotencyKey, problem, userOf } from './shared.js';
@@ -34,6 +35,8 @@ const CreateOrderBody = Type.Object({
 }, { additionalProperties: false });
 
 const OrderParams = Type.Object({ orderId: Type.String({ pattern: '^ord_[A-Za-z0-9]{1,60}$', description: 'order id, e.g. ord_3f9a…' }) }, { additionalProperties: false });
+/** The order view plus the ids of its tickets once it is COMPLETED (deterministic: `<orderId>-<n>`). */
+const OrderWithTickets = Type.Intersect([OrderView, Type.Object({ ticketIds: Type.Optional(Type.Array(Type.String())), ticketsUrl: Type.Optional(Type.String()) })]);
 const NOT_FOUND = problem('No such order, or not the caller\'s (ORDER_NOT_FOUND)');
 
 /** The order routes, bound to the payment store and providers. */
@@ -71,10 +74,14 @@ export function orderRoutes(deps: OrderRouteDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'GET', path: '/api/v1/orders/:orderId', summary: 'My order: status, lines, payment URL and status', tags: TAGS, auth: 'required',
-      description: 'Owner only; anyone else gets 404.',
+      description: 'Owner only; anyone else gets 404. A COMPLETED order names its tickets (`ticketIds`, `ticketsUrl`).',
       params: OrderParams,
-      responses: { 200: OrderView, 404: NOT_FOUND },
-      handler: async (ctx) => ({ body: await serviceFor(ctx).get(ctx.params.orderId, userOf(ctx).userId) }),
+      responses: { 200: OrderWithTickets, 404: NOT_FOUND },
+      handler: async (ctx) => {
+        const order = await serviceFor(ctx).get(ctx.params.orderId, userOf(ctx).userId);
+        const ticketIds = ticketIdsOfOrder(order);
+        return { body: ticketIds.length > 0 ? { ...order, ticketIds, ticketsUrl: `/api/v1/orders/${order.orderId}/tickets` } : order };
+      },
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/orders/:orderId/cancel', summary: 'Cancel my PENDING order (holds released)', tags: TAGS, auth: 'required',

@@ -69,10 +69,11 @@ const SERVICES: Record<string, { file: string; ready: RegExp }> = {
   'order-history': { file: 'orders/history-main.ts', ready: /order history http/ },
   'order-saga': { file: 'orders/worker-main.ts', ready: /order saga worker started/ },
   'stock-watcher': { file: 'queue/watcher-main.ts', ready: /stock watcher started/ },
+  tickets: { file: 'tickets/main.ts', ready: /tickets process started/ },
 };
 /** The nats.conf user each service kind connects as (on a `natsCluster`). */
 const NATS_USER_OF: Record<string, NatsUser> = {
-  node: 'actor', gateway: 'gateway', 'payment-relay': 'relay', 'payment-events': 'payments', 'order-history': 'history', 'order-saga': 'saga', 'stock-watcher': 'watcher',
+  node: 'actor', gateway: 'gateway', 'payment-relay': 'relay', 'payment-events': 'payments', 'order-history': 'history', 'order-saga': 'saga', 'stock-watcher': 'watcher', tickets: 'tickets',
 };
 const kindOf = (name: string) => (name.startsWith('node-') ? 'node' : name.startsWith('gateway') ? 'gateway' : name);
 
@@ -127,7 +128,7 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
     // Nodes first: they create the TB_EVENTS stream the consumers bind to.
     await Promise.all(Array.from({ length: o.nodes ?? 2 }, (_, i) => start(`node-${i}`)));
     progress('e2e stack: gateways, relay, consumers, saga worker, stock watcher');
-    await Promise.all([...gateways.map((g) => start(g.name)), ...['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher'].map((n) => start(n))]);
+    await Promise.all([...gateways.map((g) => start(g.name)), ...['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher', 'tickets'].map((n) => start(n))]);
     nc = cluster
       ? await connect({ ...splitNatsUrl(cluster.urlFor('operator')), inboxPrefix: '_INBOX_operator', name: 'e2e-observer' })
       : await connect({ servers: nats.url, name: 'e2e-observer' });

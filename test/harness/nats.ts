@@ -64,7 +64,7 @@ const LOG_LINES = 200;
 export const NATS_CONF = fileURLToPath(new URL('../../nats.conf', import.meta.url));
 
 /** The users `nats.conf` defines (README "Deploying safely"); each password comes from `TB_NATS_<USER>_PASSWORD`. */
-export const NATS_USERS = ['actor', 'gateway', 'saga', 'payments', 'history', 'relay', 'catalog', 'watcher', 'operator'] as const;
+export const NATS_USERS = ['actor', 'gateway', 'saga', 'payments', 'history', 'relay', 'catalog', 'watcher', 'tickets', 'operator'] as const;
 export type NatsUser = (typeof NATS_USERS)[number];
 
 /**

@@ -13,6 +13,7 @@
  * with the default JWT secret is refused; (3) docker-compose.yml runs production mode with every
  * secret from `.env`, publishes no NATS port and names no sandbox, and `.env.example` holds no secret.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../config/index.js';
@@ -24,17 +25,21 @@ import { REPO_ROOT, spawnTs } from '../harness/processes.js';
 
 const ENTRY_POINTS = [
   'gateway/main.ts', 'actors/node-main.ts', 'orders/worker-main.ts', 'orders/payment-events-main.ts', 'orders/history-main.ts',
-  'payments/relay-main.ts', 'catalog/projector-main.ts', 'queue/watcher-main.ts', 'ops/start.ts',
+  'payments/relay-main.ts', 'catalog/projector-main.ts', 'queue/watcher-main.ts', 'tickets/main.ts', 'ops/start.ts',
 ];
 /** The published development defaults, set explicitly (whatever the test runner's environment holds). */
 const DEFAULTS = {
   TB_JWT_SECRET: SETTINGS.jwtSecret.default, TB_CHECKOUT_SECRET: SETTINGS.checkoutSecret.default,
   TB_QUEUE_SEED_SECRET: SETTINGS.queueSeedSecret.default, TB_SANDBOX_PAYMENT_SECRET: SETTINGS.sandboxPaymentSecret.default,
+  TB_TICKET_ROTATION_SECRET: SETTINGS.ticketRotationSecret.default, TB_TICKET_SIGNING_KEY: '',
   TB_NATS_USER: '', TB_NATS_PASSWORD: '', TB_ORDER_DEFAULT_PROVIDER: 'sandbox', TB_SANDBOX_STAGING: '0',
   // Unreachable on purpose: a process that got past its checks would hang or fail differently.
   TB_NATS_URL: 'nats://127.0.0.1:1', TB_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
 };
 const GOOD = (what: string) => `${what}-0123456789abcdef0123456789abcdef`;
+/** A real Ed25519 signing key (base64 DER), as production needs one. */
+const SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+const GOOD_TICKETS = { TB_TICKET_ROTATION_SECRET: GOOD('rot'), TB_TICKET_SIGNING_KEY: SIGNING_KEY };
 
 const run = async (file: string, env: Record<string, string>): Promise<{ code: number | null; lines: string[] }> => {
   const child = spawnTs(file, { name: `prod-${file.replace(/\W+/g, '-')}`, env });
@@ -50,7 +55,7 @@ describe('security - production mode refuses unsafe settings', () => {
     for (const [file, r] of results) {
       expect([file, r.code]).toEqual([file, 1]);
       const named = r.lines.map((l) => /: (TB_[A-Z0-9_]+) /.exec(l)?.[1]);
-      expect([file, named.sort()]).toEqual([file, ['TB_CHECKOUT_SECRET', 'TB_JWT_SECRET', 'TB_NATS_PASSWORD', 'TB_NATS_USER', 'TB_ORDER_DEFAULT_PROVIDER', 'TB_QUEUE_SEED_SECRET']]);
+      expect([file, named.sort()]).toEqual([file, ['TB_CHECKOUT_SECRET', 'TB_JWT_SECRET', 'TB_NATS_PASSWORD', 'TB_NATS_USER', 'TB_ORDER_DEFAULT_PROVIDER', 'TB_QUEUE_SEED_SECRET', 'TB_TICKET_ROTATION_SECRET', 'TB_TICKET_SIGNING_KEY']]);
       expect(r.lines.find((l) => l.includes('TB_JWT_SECRET'))).toMatch(/public development default/);
       // A line names a setting, never its value.
       expect(r.lines.join('\n')).not.toContain(SETTINGS.jwtSecret.default);
@@ -59,7 +64,7 @@ describe('security - production mode refuses unsafe settings', () => {
 
   it('security - NODE_ENV=production alone implies production mode; a short secret is named with its size', async () => {
     const r = await run('gateway/main.ts', {
-      ...DEFAULTS, TB_ENV: '', NODE_ENV: 'production', TB_JWT_SECRET: 'short-secret', TB_CHECKOUT_SECRET: GOOD('co'), TB_QUEUE_SEED_SECRET: GOOD('qs'),
+      ...DEFAULTS, ...GOOD_TICKETS, TB_ENV: '', NODE_ENV: 'production', TB_JWT_SECRET: 'short-secret', TB_CHECKOUT_SECRET: GOOD('co'), TB_QUEUE_SEED_SECRET: GOOD('qs'),
       TB_NATS_USER: 'gateway', TB_NATS_PASSWORD: GOOD('nats'), TB_ORDER_DEFAULT_PROVIDER: 'vnpay', TB_VNPAY_TMN_CODE: 'TBTEST01', TB_VNPAY_HASH_SECRET: GOOD('vnp'),
     });
     expect(r.code).toBe(1);
@@ -69,7 +74,7 @@ describe('security - production mode refuses unsafe settings', () => {
 
   it('security - a configured provider\'s weak secret and a staging sandbox\'s default secret are refused too', async () => {
     const base = {
-      ...DEFAULTS, TB_ENV: 'production', TB_JWT_SECRET: GOOD('jwt'), TB_CHECKOUT_SECRET: GOOD('co'), TB_QUEUE_SEED_SECRET: GOOD('qs'),
+      ...DEFAULTS, ...GOOD_TICKETS, TB_ENV: 'production', TB_JWT_SECRET: GOOD('jwt'), TB_CHECKOUT_SECRET: GOOD('co'), TB_QUEUE_SEED_SECRET: GOOD('qs'),
       TB_NATS_USER: 'actor', TB_NATS_PASSWORD: GOOD('nats'),
     };
     const weakProvider = await run('actors/node-main.ts', { ...base, TB_ORDER_DEFAULT_PROVIDER: 'payos', TB_PAYOS_CLIENT_ID: 'c', TB_PAYOS_API_KEY: 'k', TB_PAYOS_CHECKSUM_KEY: GOOD('sum') });
@@ -89,7 +94,7 @@ describe('security - production mode with good secrets: it starts, and the sandb
     s = await startE2EStack({
       nodes: 1,
       env: {
-        TB_ENV: 'production', TB_NATS_USER: 'actor', TB_NATS_PASSWORD: GOOD('nats'),
+        ...GOOD_TICKETS, TB_ENV: 'production', TB_NATS_USER: 'actor', TB_NATS_PASSWORD: GOOD('nats'),
         TB_ORDER_DEFAULT_PROVIDER: 'vnpay', TB_VNPAY_TMN_CODE: 'TBTEST01', TB_VNPAY_HASH_SECRET: GOOD('vnp'),
       },
     });

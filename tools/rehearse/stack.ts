@@ -60,7 +60,7 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
   const env: Record<string, string> = {
     TB_NATS_URL: natsUrl, TB_DATABASE_URL: databaseUrl, TB_LOG_LEVEL: 'warn', TB_KV_REPLICAS: cluster ? '3' : '1',
     TB_NODE_HTTP_PORT: '-1', TB_CATALOG_HTTP_PORT: '-1', TB_PAYMENT_RELAY_HTTP_PORT: '-1', TB_PAYMENT_EVENTS_HTTP_PORT: '-1',
-    TB_ORDER_HISTORY_HTTP_PORT: '-1', TB_ORDER_WORKER_HTTP_PORT: '-1',
+    TB_ORDER_HISTORY_HTTP_PORT: '-1', TB_ORDER_WORKER_HTTP_PORT: '-1', TB_TICKETS_HTTP_PORT: '-1',
     TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_PUBLIC_BASE_URL: gatewayUrl,
     TB_JWT_SECRET: REHEARSE_SECRETS.jwt, TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox, TB_SANDBOX_PAY_ENABLED: '1',
     // One loopback IP plays thousands of buyers: per-IP and per-user limits would throttle the crowd, not test the sale.
@@ -88,7 +88,7 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
   others.push(...gateways);
   for (const [name, file] of [
     ['stock-watcher', 'queue/watcher-main.ts'], ['payment-relay', 'payments/relay-main.ts'], ['payment-events', 'orders/payment-events-main.ts'],
-    ['order-history', 'orders/history-main.ts'], ['order-saga', 'orders/worker-main.ts'],
+    ['order-history', 'orders/history-main.ts'], ['order-saga', 'orders/worker-main.ts'], ['tickets', 'tickets/main.ts'],
   ] as const) others.push(spawnOne(name, file));
   await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 90_000)));
   await Promise.all(gateways.map((g) => g.waitForLine(/gateway listening/, 90_000)));

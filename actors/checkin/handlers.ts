@@ -1,0 +1,75 @@
+/**
+ * @module actors/checkin/handlers
+ * One handler per public verb of `tb.checkin.<eventId>-b<k>.<verb>`. Every mutating verb may
+ * create the bucket. A scan's reply is read off the committed record: "checked in" only when the
+ * record carries this command's scan key, so two scans in one group commit never both win.
+ */
+import { createHash } from 'node:crypto';
+import type { SnapshotFrom } from 'xstate';
+import { TbError } from '../../contracts/index.js';
+import { CheckinCommands as C, ScanOutcome, type CheckinBucketView, type ScanResult } from '../../contracts/kinds/checkin.js';
+import type { VerbHandler } from '../runtime/index.js';
+import type { CheckinMachine } from './machine.js';
+import type { CheckinContext, MachineScan } from './types.js';
+
+type Snapshot = SnapshotFrom<CheckinMachine>;
+type Handler<V extends keyof typeof C, R> = VerbHandler<CheckinMachine, (typeof C)[V], R>;
+
+/** The scan key of scan `i` of a command: short, stable, unique enough inside one bucket. */
+export const scanKeyOf = (commandId: string, i: number): string => createHash('sha1').update(`${commandId}#${i}`).digest('base64url').slice(0, 12);
+
+/** The answer to a scan, from the committed context. */
+export function resultOf(ctx: CheckinContext, ticketId: string, key: string): ScanResult {
+  const rec = Object.hasOwn(ctx.checked, ticketId) ? ctx.checked[ticketId] : undefined;
+  if (rec) return { ticketId, outcome: rec[3] === key ? ScanOutcome.CheckedIn : ScanOutcome.Already, at: rec[0], gate: rec[1], by: rec[2] };
+  return { ticketId, outcome: ScanOutcome.Voided, reason: ctx.voided[ticketId] ?? 'voided' };
+}
+
+const wrongEvent = (s: Snapshot | undefined, eventId: string) =>
+  (s && s.context.eventId !== eventId ? new TbError('CHECKIN_WRONG_EVENT', { eventId }) : undefined);
+
+const scan: Handler<'scan', ScanResult> = {
+  schema: C.scan,
+  description: 'Check one ticket in now at a gate (exactly once per ticket)',
+  init: (cmd) => ({ eventId: cmd.eventId }),
+  toEvent: (cmd, ctx) => wrongEvent(ctx.snapshot, cmd.eventId) ?? {
+    type: 'checkin.scan', now: ctx.now,
+    scans: [{ ticketId: cmd.ticketId, gate: cmd.gate, by: cmd.by, at: cmd.scannedAt ?? ctx.now, key: scanKeyOf(cmd.commandId, 0), ...(cmd.scannedAt === undefined ? { live: true } : {}) }],
+  },
+  reply: ({ after, cmd }) => resultOf(after.context, cmd.ticketId, scanKeyOf(cmd.commandId, 0)),
+};
+
+const scanMany: Handler<'scanMany', { results: ScanResult[] }> = {
+  schema: C.scanMany,
+  description: 'Upload an offline gate\'s scans (earliest scan time wins)',
+  init: (cmd) => ({ eventId: cmd.eventId }),
+  toEvent: (cmd, ctx) => wrongEvent(ctx.snapshot, cmd.eventId) ?? {
+    type: 'checkin.scan', now: ctx.now,
+    scans: cmd.scans.map((s, i): MachineScan => ({ ticketId: s.ticketId, gate: s.gate, by: s.by, at: s.scannedAt ?? ctx.now, key: scanKeyOf(cmd.commandId, i) })),
+  },
+  reply: ({ after, cmd }) => ({ results: cmd.scans.map((s, i) => resultOf(after.context, s.ticketId, scanKeyOf(cmd.commandId, i))) }),
+};
+
+const voidTickets: Handler<'void', { voided: string[]; alreadyCheckedIn: string[] }> = {
+  schema: C.void,
+  description: 'Void tickets (refund, cancellation, transfer); checked-in tickets stay checked in',
+  init: (cmd) => ({ eventId: cmd.eventId }),
+  toEvent: (cmd, ctx) => wrongEvent(ctx.snapshot, cmd.eventId) ?? { type: 'checkin.void', ticketIds: cmd.ticketIds, reason: cmd.reason, now: ctx.now },
+  reply: ({ after, cmd }) => ({
+    voided: cmd.ticketIds.filter((t) => Object.hasOwn(after.context.voided, t)),
+    alreadyCheckedIn: cmd.ticketIds.filter((t) => Object.hasOwn(after.context.checked, t)),
+  }),
+};
+
+const get: Handler<'get', CheckinBucketView> = {
+  schema: C.get,
+  readOnly: true,
+  description: 'The bucket\'s check-ins and voided tickets',
+  reply: ({ after }) => ({
+    eventId: after.context.eventId,
+    checkedIn: Object.fromEntries(Object.entries(after.context.checked).map(([t, r]) => [t, { at: r[0], gate: r[1], by: r[2] }])),
+    voided: { ...after.context.voided },
+  }),
+};
+
+export const checkinHandlers = { scan, scanMany, void: voidTickets, get };

@@ -1,0 +1,44 @@
+/**
+ * @module actors/checkin
+ * The `checkin` kind's front door: the single writer of one event's check-ins, sharded into
+ * buckets by a stable hash of the ticket id (`tb.checkin.<eventId>-b<k>.<verb>`, see
+ * `checkinBucketOf`), so concurrent gates check a ticket in exactly once, an entry stays bounded
+ * (about tickets ÷ buckets records) and a burst of scans at the doors is one write per batch
+ * (group commit) rather than one row lock per scan.
+ */
+import { createHash } from 'node:crypto';
+import type { ActorKind } from '../runtime/index.js';
+import { checkinHandlers } from './handlers.js';
+import { checkinMachine, type CheckinMachine } from './machine.js';
+
+/** The kind the runtime serves. Version 1: context of `types.ts`. */
+export const checkinKind: ActorKind<CheckinMachine> = {
+  kind: 'checkin',
+  version: 1,
+  machine: checkinMachine,
+  handlers: checkinHandlers,
+};
+
+/**
+ * The bucket actor id of `ticketId` in `eventId` with `buckets` buckets: `<eventId>-b<k>`, or
+ * `h<sha256(eventId)>-b<k>` when the event id is too long for an actor id. Every process must use
+ * the same `buckets` (setting `TB_CHECKIN_BUCKETS`) for the life of an event.
+ */
+export function checkinBucketOf(eventId: string, ticketId: string, buckets: number): string {
+  const k = createHash('sha256').update(ticketId).digest().readUInt32BE(0) % Math.max(1, buckets);
+  return checkinBucketId(eventId, k);
+}
+
+/** The actor id of bucket `k` of `eventId`. */
+export function checkinBucketId(eventId: string, k: number): string {
+  const id = `${eventId}-b${k}`;
+  return id.length <= 64 ? id : `h${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}-b${k}`;
+}
+
+export { checkinMachine, checkinHandlers };
+export { applyScans, applyVoid, isEarlier } from './machine.js';
+export { scanKeyOf, resultOf } from './handlers.js';
+export { CheckinEventType, CheckinEventSchemas } from './events.js';
+export type { CheckinMachine };
+export type { CheckinEvent } from './events.js';
+export type { CheckinContext, CheckinInput, CheckinRecord, MachineScan } from './types.js';

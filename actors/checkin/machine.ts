@@ -1,0 +1,75 @@
+/**
+ * @module actors/checkin/machine
+ * One bucket of one event's check-ins as a pure XState machine. Invariants: a ticket has at most
+ * one check-in record, and it is the earliest scan by `(at, gate, by)` seen so far, so uploads
+ * from offline gates converge to the same record in any order, except that a live scan (at the
+ * door now) never replaces a record, so a ticket a gate was told is checked in stays so for every
+ * later live scan, even one in the same batch at the same instant; a voided ticket never gains one;
+ * a checked-in ticket is never voided (the refund that arrives late is told so).
+ */
+import { enqueueActions, setup, type ActionFunction } from 'xstate';
+import { CheckinEventType, type CheckinEvent } from './events.js';
+import type { CheckinContext, CheckinInput, CheckinMachineEvent, CheckinRecord, MachineScan } from './types.js';
+
+/** True when scan `a` comes before record `b` (earliest wins; ties by gate, then staff, keep the first). */
+export function isEarlier(a: MachineScan, b: CheckinRecord): boolean {
+  if (a.at !== b[0]) return a.at < b[0];
+  if (a.gate !== b[1]) return a.gate < b[1];
+  return a.by < b[2];
+}
+
+/** Apply scans in order: the new context and the check-ins it records. Pure. */
+export function applyScans(ctx: CheckinContext, scans: readonly MachineScan[]): { ctx: CheckinContext; emitted: CheckinEvent[] } {
+  let checked: Record<string, CheckinRecord> | undefined;
+  const emitted: CheckinEvent[] = [];
+  for (const s of scans) {
+    if (Object.hasOwn(ctx.voided, s.ticketId)) continue;
+    const cur = (checked ?? ctx.checked)[s.ticketId];
+    if (cur && (s.live === true || !isEarlier(s, cur))) continue;
+    checked ??= { ...ctx.checked };
+    checked[s.ticketId] = [s.at, s.gate, s.by, s.key];
+    emitted.push({ type: CheckinEventType.CheckedIn, eventId: ctx.eventId, ticketId: s.ticketId, at: s.at, gate: s.gate, by: s.by });
+  }
+  return { ctx: checked ? { ...ctx, checked } : ctx, emitted };
+}
+
+/** Void tickets that are not checked in. Pure. */
+export function applyVoid(ctx: CheckinContext, ticketIds: readonly string[], reason: string): CheckinContext {
+  const todo = ticketIds.filter((t) => !Object.hasOwn(ctx.checked, t) && !Object.hasOwn(ctx.voided, t));
+  if (todo.length === 0) return ctx;
+  const voided = { ...ctx.voided };
+  for (const t of todo) voided[t] = reason;
+  return { ...ctx, voided };
+}
+
+type Ev<K extends CheckinMachineEvent['type']> = Extract<CheckinMachineEvent, { type: K }>;
+
+const recordScans = enqueueActions<CheckinContext, CheckinMachineEvent, undefined, CheckinMachineEvent, never, never, never, never, CheckinEvent>(
+  ({ context, event, enqueue }) => {
+    const step = applyScans(context, (event as Ev<'checkin.scan'>).scans);
+    if (step.ctx !== context) enqueue.assign(() => step.ctx);
+    for (const e of step.emitted) enqueue.emit(e);
+  },
+) as unknown as ActionFunction<CheckinContext, CheckinMachineEvent, CheckinMachineEvent, undefined, never, never, never, never, CheckinEvent>;
+
+const recordVoids = enqueueActions<CheckinContext, CheckinMachineEvent, undefined, CheckinMachineEvent, never, never, never, never, CheckinEvent>(
+  ({ context, event, enqueue }) => {
+    const e = event as Ev<'checkin.void'>;
+    const next = applyVoid(context, e.ticketIds, e.reason);
+    if (next !== context) enqueue.assign(() => next);
+  },
+) as unknown as ActionFunction<CheckinContext, CheckinMachineEvent, CheckinMachineEvent, undefined, never, never, never, never, CheckinEvent>;
+
+/** The `checkin` machine: one state, `open`; every command is a pure step on the context. */
+export const checkinMachine = setup({
+  types: { context: {} as CheckinContext, input: {} as CheckinInput, events: {} as CheckinMachineEvent, emitted: {} as CheckinEvent },
+  actions: { recordScans, recordVoids },
+}).createMachine({
+  id: 'checkin',
+  // xstate's transition() evaluates this factory without input on every call: answer cheaply.
+  context: ({ input }) => (input ? { eventId: input.eventId, checked: {}, voided: {} } : ({} as CheckinContext)),
+  initial: 'open',
+  states: { open: { on: { 'checkin.scan': { actions: 'recordScans' }, 'checkin.void': { actions: 'recordVoids' } } } },
+});
+
+export type CheckinMachine = typeof checkinMachine;

@@ -1,0 +1,128 @@
+/**
+ * @module bench/checkin
+ * `npm run bench:checkin [-- --json] [--tickets N] [--gates G] [--buckets B]`: checking an event's
+ * tickets in at the doors, two ways, in one run. Every ticket is scanned twice, at two different
+ * gates, and both scans are in flight together (the attack a screenshot makes); one op = one scan:
+ * verify the Ed25519 code (as the gateway does), then
+ *   checkin              the `checkin` actors over NATS (a private nats-server + one actor node
+ *                        process; tickets hashed into B buckets, group commit), 256 scans in flight
+ *   checkin_pg_row_lock  PostgreSQL the classic way, 64 clients: BEGIN; SELECT … FOR UPDATE on the
+ *                        ticket row; UPDATE … SET status = 'checkedIn' WHERE status = 'valid'; COMMIT
+ * `double_checkins` counts tickets that more than one scan checked in (must be 0), `missed` tickets
+ * no scan checked in (must be 0).
+ */
+import { connect } from '@nats-io/transport-node';
+import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import { startNatsServer } from '../test/harness/nats.js';
+import { spawnTs } from '../test/harness/processes.js';
+import { createActorClient } from '../contracts/index.js';
+import type { ScanResult } from '../contracts/kinds/checkin.js';
+import { checkinBucketOf } from '../actors/checkin/index.js';
+import { createTicketSigner, developmentSigningKey, isCodeProblem } from '../tickets/codes.js';
+import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
+
+const { flags, values } = parseFlags(process.argv.slice(2));
+if (flags.has('help')) {
+  console.log('usage: npm run bench:checkin -- [--json] [--tickets N (default 20000)] [--gates G (default 8)] [--buckets B (default 64)] [--pg-tickets N (default 5000)]');
+  process.exit(0);
+}
+const TICKETS = Number(values.get('tickets') ?? 20_000);
+const PG_TICKETS = Number(values.get('pg-tickets') ?? 5_000);
+const GATES = Number(values.get('gates') ?? 8);
+const BUCKETS = Number(values.get('buckets') ?? 64);
+const PARTITIONS = 64;
+const EVENT = `ev_bench_${Date.now().toString(36)}`;
+const signer = createTicketSigner(developmentSigningKey());
+const codes = (n: number) => Array.from({ length: n }, (_, i) => signer.sign({ ticketId: `ord_b${Math.floor(i / 4)}-${(i % 4) + 1}`, eventId: EVENT, classId: 'ga' }));
+/** Scan i: ticket ⌊i/2⌋ at gate (i mod G) and, right after, the same ticket at another gate. */
+const gateOf = (i: number) => `gate-${(i + Math.floor(i / 2)) % GATES}`;
+const verified = (code: string) => {
+  const v = signer.verify(code);
+  if (isCodeProblem(v) || v.eventId !== EVENT) throw new Error('code refused');
+  return v;
+};
+
+function tally(wins: Map<string, number>, tickets: number): { double_checkins: number; missed: number } {
+  let double = 0;
+  for (const n of wins.values()) if (n > 1) double++;
+  return { double_checkins: double, missed: tickets - wins.size };
+}
+
+async function actorCase(): Promise<CaseResult> {
+  process.stderr.write('checkin: starting nats-server and an actor node\n');
+  const server = await startNatsServer();
+  const env = { TB_NATS_URL: server.url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: '1', TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-checkin' };
+  const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-checkin-node', env });
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  try {
+    await node.waitForLine(/actor node started/, 60_000);
+    const client = createActorClient(nc, { partitions: PARTITIONS, timeoutMs: 10_000, budgetMs: 30_000 });
+    for (let i = 0; ; i++) {
+      const ok = await client.request('checkin', `${EVENT}-warm`, 'void', { commandId: 'w', eventId: EVENT, ticketIds: ['none'], reason: 'warmup' }).then(() => true, (e) => (i > 200 ? Promise.reject(e) : false));
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const all = codes(TICKETS);
+    const wins = new Map<string, number>();
+    const scan = async (i: number) => {
+      const v = verified(all[Math.floor(i / 2)]!);
+      const r = await client.request<ScanResult>('checkin', checkinBucketOf(EVENT, v.ticketId, BUCKETS), 'scan', {
+        commandId: `s${i}-${randomBytes(4).toString('hex')}`, eventId: EVENT, ticketId: v.ticketId, gate: gateOf(i), by: 'bench-staff',
+      });
+      if (r.outcome === 'checkedIn') wins.set(v.ticketId, (wins.get(v.ticketId) ?? 0) + 1);
+    };
+    const result = await drive('checkin', TICKETS * 2, 256, scan, 0);
+    return { ...result, in_flight: 256, tickets: TICKETS, gates: GATES, buckets: BUCKETS, ...tally(wins, TICKETS) };
+  } finally {
+    await nc.close();
+    await node.stop();
+    await server.stop();
+  }
+}
+
+async function pgCase(): Promise<CaseResult> {
+  const base = process.env['TB_BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
+  const name = `tb_bench_ci_${randomBytes(5).toString('hex')}`;
+  const quiet = { onnotice: () => {} };
+  const admin = postgres(`${base}/postgres`, { max: 1, ...quiet });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const clients = 64;
+  const sql = postgres(`${base}/${name}`, { max: clients, ...quiet });
+  try {
+    await sql.unsafe(`CREATE TABLE tickets (ticket_id text PRIMARY KEY, event_id text NOT NULL, status text NOT NULL DEFAULT 'valid',
+      checked_in_at timestamptz, checked_in_gate text)`);
+    const all = codes(PG_TICKETS);
+    const ids = all.map((c) => verified(c).ticketId);
+    await sql`INSERT INTO tickets (ticket_id, event_id) SELECT unnest(${ids}::text[]), ${EVENT}`;
+    await sql.unsafe('ANALYZE tickets');
+    const wins = new Map<string, number>();
+    const scan = async (i: number) => {
+      const v = verified(all[Math.floor(i / 2)]!);
+      const won = await sql.begin(async (tx) => {
+        const [row] = await tx`SELECT status FROM tickets WHERE ticket_id = ${v.ticketId} AND event_id = ${EVENT} FOR UPDATE`;
+        if (!row || row['status'] !== 'valid') return false;
+        const u = await tx`UPDATE tickets SET status = 'checkedIn', checked_in_at = now(), checked_in_gate = ${gateOf(i)} WHERE ticket_id = ${v.ticketId} AND status = 'valid'`;
+        return u.count === 1;
+      });
+      if (won) wins.set(v.ticketId, (wins.get(v.ticketId) ?? 0) + 1);
+    };
+    const result = await drive('checkin_pg_row_lock', PG_TICKETS * 2, clients, scan, 0);
+    return { ...result, in_flight: clients, tickets: PG_TICKETS, gates: GATES, buckets: null, ...tally(wins, PG_TICKETS) };
+  } finally {
+    await sql.end({ timeout: 5 });
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const rows: CaseResult[] = [await actorCase(), await pgCase()];
+rows[0]!.ratio_to_pg_row_lock = Math.round((rows[0]!.ops_per_s / rows[1]!.ops_per_s) * 10) / 10;
+if (flags.has('json')) {
+  for (const r of rows) console.log(JSON.stringify(r));
+} else {
+  printTable(rows, ['tickets', 'in_flight', 'double_checkins', 'missed']);
+  console.log(`\ncheckin / checkin_pg_row_lock = ${rows[0]!.ratio_to_pg_row_lock}x (goal >= 5x)`);
+  console.log('one op = one scan (Ed25519 verify + check-in); every ticket is scanned twice at two gates; double_checkins and missed must be 0');
+}
+process.exit(rows.some((r) => r.double_checkins !== 0 || r.missed !== 0 || r.errors !== 0) ? 1 : 0);

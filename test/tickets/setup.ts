@@ -1,0 +1,204 @@
+/**
+ * @module test/tickets/setup
+ * Everything real for the tickets tests: a private nats-server, a throwaway migrated PostgreSQL
+ * database, accounts, two in-process actor nodes serving `productionKinds()` (so check-in buckets
+ * are spread over owners), a gateway with the order and ticket routes, the saga worker and the
+ * tickets consumers (restartable). Helpers publish events, sign users up, give staff roles, issue
+ * tickets straight from order views, and publish domain events as the order actor would.
+ */
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstream } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import { pino } from 'pino';
+import { createAccounts, MemoryMailer } from '../../accounts/index.js';
+import { productionKinds } from '../../actors/kinds.js';
+import { ActorNode } from '../../actors/runtime/index.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createActorClient, encode, type ActorClient } from '../../contracts/index.js';
+import { createDb, migrate, type DbHandle } from '../../db/index.js';
+import { createGateway, type Gateway } from '../../gateway/index.js';
+import { createRoutes } from '../../gateway/routes/index.js';
+import { startSagaWorker, type SagaWorker } from '../../orders/index.js';
+import { createPaymentProviders, createPaymentStore } from '../../payments/index.js';
+import { createTickets, startTicketsConsumers, ticketsForOrder, type Tickets, type TicketStore } from '../../tickets/index.js';
+import type { DurableConsumer } from '../../ops/durable-consumer.js';
+import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
+import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
+
+export interface Res<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A completed order view, as `order.completed` carries it. */
+export interface FakeOrder {
+  orderId: string; userId: string; eventId: string; lines: Array<{ classId: string; quantity: number; unitPriceMinor?: number }>;
+}
+
+export interface TicketsStack {
+  url: string;
+  cfg: Config;
+  nc: NatsConnection;
+  actors: ActorClient;
+  db: DbHandle;
+  tickets: Tickets;
+  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string }): Promise<Res<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  raw(path: string, token: string): Promise<Response>;
+  signUp(prefix?: string): Promise<{ id: string; token: string }>;
+  /** Publish event `eventId` (organizer = platform admin) with classes; answers the class ids. */
+  publishEvent(eventId: string, classes: Array<{ total: number; priceMinor?: number }>, config?: Record<string, unknown>): Promise<string[]>;
+  setRole(eventId: string, userId: string, role: 'admin' | 'editor' | 'viewer' | 'scanner'): Promise<void>;
+  /** The order view of a fake completed order. */
+  orderView(o: FakeOrder): Record<string, unknown>;
+  /** Publish `order.completed` for `o` (msgId makes it a distinct stream message: a replay). */
+  publishCompleted(o: FakeOrder, msgId?: string): Promise<void>;
+  /** Publish `order.refunded` as the refund path does. */
+  publishRefunded(orderId: string, eventId: string, userId: string): Promise<void>;
+  /** Issue tickets directly (no consumer), answers their ids. */
+  issue(o: FakeOrder): Promise<string[]>;
+  startConsumers(store?: TicketStore): void;
+  stopConsumers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const ORGANIZER = { userId: 'organizer', platformRoles: ['admin'] };
+let seq = 0;
+const cid = (p: string) => `${p}-${process.pid}-${++seq}`;
+
+/** Start the stack. */
+export async function startTicketsStack(config: Partial<Config> = {}): Promise<TicketsStack> {
+  const nats: NatsServerHandle = await startNatsServer();
+  const dbName = throwawayName();
+  const dbUrl = testDatabaseUrl(dbName);
+  await migrate(dbUrl);
+  const db = createDb(dbUrl, { max: 8 });
+  const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
+  const cfg = loadConfig({}, {
+    natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 3_000, leaseTtlMs: 3_000, leaseRenewMs: 300,
+    logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 0, rateLimitIpBurst: 0, rateLimitUserPerSec: 0,
+    rateLimitUserBurst: 0, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500, checkinBuckets: 8, ...config,
+  });
+  const accounts = createAccounts({ db: db.db, config: { jwtSecret: 'tickets-test-secret-tickets-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' }, mailer: new MemoryMailer(), log: silent });
+  const nodeNcs: NatsConnection[] = [];
+  const nodes: ActorNode[] = [];
+  for (let i = 0; i < 2; i++) {
+    const nnc = await connect({ servers: nats.url });
+    nodeNcs.push(nnc);
+    const node = new ActorNode({ config: { ...cfg, nodeId: `tickets-node-${i}` }, kinds: await productionKinds(), nc: nnc, log: silent });
+    await node.start();
+    nodes.push(node);
+  }
+  const nc = await connect({ servers: nats.url });
+  const actors = createActorClient(nc, { partitions: cfg.partitions });
+  const ask = <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => actors.request<R>(kind, id, verb, body);
+  const tickets = createTickets({ sql: db.sql, ask, config: cfg });
+  const payments = createPaymentStore(db.db);
+  const gateway: Gateway = createGateway({
+    config: cfg, log: silent, nc,
+    routes: createRoutes({ accounts, orders: { payments, providers: createPaymentProviders(cfg), config: cfg }, tickets: { tickets } }),
+    verifyAccessToken: (t) => accounts.verifyAccessToken(t),
+  });
+  const url = `http://127.0.0.1:${await gateway.listen('127.0.0.1', 0)}`;
+  const worker: SagaWorker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent });
+  const js = jetstream(nc);
+  let consumers: DurableConsumer | undefined;
+
+  const api: TicketsStack['api'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+    if (opts.key) headers['idempotency-key'] = opts.key;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const orderView = (o: FakeOrder) => ({
+    orderId: o.orderId, code: '000000000001', userId: o.userId, eventId: o.eventId, status: 'COMPLETED',
+    lines: o.lines.map((l) => ({ classId: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor ?? 100_000, currency: 'VND', state: 'confirmed' })),
+    totalMinor: o.lines.reduce((s, l) => s + l.quantity * (l.unitPriceMinor ?? 100_000), 0), currency: 'VND', createdAt: Date.now(), updatedAt: Date.now(),
+  });
+  const publish = async (subject: string, body: Record<string, unknown>, msgId: string) => {
+    const h = natsHeaders();
+    h.set('Nats-Msg-Id', msgId);
+    await js.publish(subject, encode(body), { headers: h });
+  };
+
+  return {
+    url, cfg, nc, actors, db, tickets, api,
+    raw: (path, token) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }),
+    async signUp(prefix = 'buyer') {
+      const email = `${prefix}${++seq}.${Date.now().toString(36)}@example.com`;
+      const password = 'Blue-kettle-42-river';
+      const reg = await api('POST', '/api/v1/auth/register', { body: { email, password, displayName: prefix } });
+      if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
+      const login = await api('POST', '/api/v1/auth/login', { body: { email, password } });
+      return { id: reg.body.id as string, token: login.body.accessToken as string };
+    },
+    async publishEvent(eventId, classes, config = {}) {
+      const ev = (verb: string, body: Record<string, unknown>) => actors.request('event', eventId, verb, { commandId: cid(verb), actor: ORGANIZER, ...body });
+      const startsAt = Date.now() + 30 * 86_400_000;
+      await ev('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000, location: 'Hanoi Opera House' });
+      await ev('configure', {
+        isPublic: true, requiresApproval: false, isFree: false, allowWaitRoom: false, maxConcurrent: 100,
+        ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt, ...config,
+      });
+      const ids = classes.map((_, i) => `${eventId}-c${i}`);
+      for (const [i, c] of classes.entries()) {
+        await actors.request('ticketclass', ids[i]!, 'create', { commandId: cid('tc'), eventId, name: `Class ${i}`, priceMinor: c.priceMinor ?? 150_000, currency: 'VND', total: c.total });
+        await ev('addTicketClass', { ticketClassId: ids[i] });
+      }
+      await ev('approve', {});
+      await ev('publish', {});
+      return ids;
+    },
+    async setRole(eventId, userId, role) {
+      await actors.request('event', eventId, 'setRole', { commandId: cid('role'), actor: ORGANIZER, userId, role });
+    },
+    orderView,
+    async publishCompleted(o, msgId) {
+      const order = orderView(o);
+      await publish(`tb.evt.order.${o.orderId}.completed`, {
+        type: 'order.completed', kind: 'order', id: o.orderId, seq: 5, n: 0, at: Date.now(),
+        data: { type: 'order.completed', orderId: o.orderId, userId: o.userId, eventId: o.eventId, at: Date.now(), order },
+      }, msgId ?? `order.${o.orderId}.5.0`);
+    },
+    async publishRefunded(orderId, eventId, userId) {
+      await publish(`tb.evt.order.${orderId}.refunded`, {
+        type: 'order.refunded', kind: 'order', id: orderId, seq: 9, n: 0, at: Date.now(),
+        data: { type: 'order.refunded', orderId, eventId, userId, at: Date.now() },
+      }, `order.${orderId}.9.0`);
+    },
+    async issue(o) {
+      const t = ticketsForOrder(orderView(o) as never);
+      await tickets.store.issue(t);
+      return t.map((x) => x.ticketId);
+    },
+    startConsumers(store) {
+      consumers = startTicketsConsumers({ nc, store: store ?? tickets.store, service: tickets.service, log: silent, retryDelayMs: 100, ackWaitMs: 2_000, batchSize: 64 });
+    },
+    async stopConsumers() {
+      await consumers?.stop();
+      consumers = undefined;
+    },
+    async stop() {
+      await consumers?.stop().catch(() => undefined);
+      await worker.stop().catch(() => undefined);
+      await gateway.close();
+      for (const n of nodes) await n.stop().catch(() => undefined);
+      for (const c of nodeNcs) await c.close().catch(() => undefined);
+      await nc.close().catch(() => undefined);
+      await db.close();
+      await dropDatabase(dbName).catch(() => undefined);
+      await nats.stop();
+    },
+  };
+}
+
+/** Poll `fn` until it is truthy (or fail after `ms`). */
+export async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * @module tickets/consumer
+ * The tickets process's two durable consumers on `TB_EVENTS`: `tickets-orders` on
+ * `tb.evt.order.>` issues an order's tickets on `order.completed` and voids them on
+ * `order.refunded` (the refund path's domain event: `data.orderId`, `data.eventId`); and
+ * `tickets-checkins` on `tb.evt.checkin.>` copies each check-in onto its ticket row.
+ * Invariants: a message is acked only after its effect committed; failures nak with a delay
+ * (nothing lost); every effect is idempotent (deterministic ticket ids with
+ * `ON CONFLICT DO NOTHING`, voids that answer the same twice, check-ins that keep the earliest),
+ * so redelivery and a restart in the middle of a batch issue nothing twice. Messages of one
+ * consumer are applied in stream order, so an order's refund never overtakes its issuance.
+ */
+import type { JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import { EVENTS_ROOT, decode } from '../contracts/index.js';
+import { parseOrderView } from '../orders/history.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
+import type { NewTicket, TicketStore } from './store.js';
+import { ticketsForOrder } from './issue.js';
+import type { TicketService } from './service.js';
+
+/** Durable names and filters. */
+export const TICKETS_ORDERS_CONSUMER = 'tickets-orders';
+export const TICKETS_CHECKINS_CONSUMER = 'tickets-checkins';
+export const ORDER_FILTER = `${EVENTS_ROOT}.order.>`;
+export const CHECKIN_FILTER = `${EVENTS_ROOT}.checkin.>`;
+/** The refund path's domain event (emitted by the order actor's refund). */
+export const ORDER_REFUNDED = 'order.refunded';
+
+export interface TicketsConsumerOptions {
+  nc: NatsConnection;
+  store: TicketStore;
+  service: Pick<TicketService, 'voidOrderTickets'>;
+  log: Logger;
+  registry?: Registry;
+  batchSize?: number;
+  retryDelayMs?: number;
+  ackWaitMs?: number;
+  /** Durable name prefix (tests use their own). */
+  prefix?: string;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The body of a domain event message, or undefined when it is not one. */
+function bodyOf(m: JsMsg): { type: string; data: Record<string, unknown> } | undefined {
+  try {
+    const b = decode(m.data);
+    if (!isObj(b) || typeof b['type'] !== 'string') return undefined;
+    return { type: b['type'], data: isObj(b['data']) ? b['data'] : {} };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Apply a batch of order events: issue (batched into one insert) and void, in stream order. */
+export function createOrdersBatchHandler(o: Pick<TicketsConsumerOptions, 'store' | 'service' | 'log' | 'retryDelayMs'> & { issued?: (n: number) => void }) {
+  return async (msgs: readonly JsMsg[]): Promise<void> => {
+    let pending: NewTicket[] = [];
+    let held: JsMsg[] = [];
+    const done = new Set<JsMsg>();
+    const ack = (m: JsMsg) => { done.add(m); settle.ack(m); };
+    const term = (m: JsMsg) => { done.add(m); settle.term(m); };
+    const flush = async () => {
+      if (held.length === 0) return;
+      const n = await o.store.issue(pending);
+      o.issued?.(n);
+      for (const m of held) ack(m);
+      pending = [];
+      held = [];
+    };
+    try {
+      for (const m of msgs) {
+        const b = bodyOf(m);
+        if (!b) {
+          o.log.error({ seq: m.seq, subject: m.subject }, 'tickets: undecodable order event terminated');
+          await flush();
+          term(m);
+          continue;
+        }
+        if (b.type === 'order.completed') {
+          const order = isObj(b.data['order']) ? parseOrderView(b.data['order']) : undefined;
+          if (!order) {
+            o.log.error({ seq: m.seq }, 'tickets: order.completed without an order view terminated');
+            await flush();
+            term(m);
+            continue;
+          }
+          pending.push(...ticketsForOrder(order));
+          held.push(m);
+        } else if (b.type === ORDER_REFUNDED && typeof b.data['orderId'] === 'string') {
+          await flush();
+          await o.service.voidOrderTickets(b.data['orderId'], 'refunded');
+          ack(m);
+        } else {
+          // Only what issued before this one must wait for it; an unrelated event is acked at once.
+          if (held.length === 0) ack(m);
+          else held.push(m);
+        }
+      }
+      await flush();
+    } catch (err) {
+      o.log.warn({ err }, 'tickets: order events failed; they will be redelivered');
+      for (const m of msgs) if (!done.has(m)) settle.nak(m, o.retryDelayMs ?? 1_000);
+    }
+  };
+}
+
+/** Apply a batch of check-in events onto the ticket rows. */
+export function createCheckinsBatchHandler(o: Pick<TicketsConsumerOptions, 'store' | 'log' | 'retryDelayMs'>) {
+  return async (msgs: readonly JsMsg[]): Promise<void> => {
+    await Promise.all(msgs.map(async (m) => {
+      const b = bodyOf(m);
+      const d = b?.data;
+      if (!b || !d || b.type !== 'checkin.checkedIn') return settle.ack(m);
+      if (typeof d['ticketId'] !== 'string' || typeof d['at'] !== 'number' || typeof d['gate'] !== 'string' || typeof d['by'] !== 'string') return settle.term(m);
+      try {
+        await o.store.markCheckedIn(d['ticketId'], d['at'], d['gate'], d['by']);
+        settle.ack(m);
+      } catch (err) {
+        o.log.warn({ err, seq: m.seq }, 'tickets: check-in projection failed; redelivered');
+        settle.nak(m, o.retryDelayMs ?? 1_000);
+      }
+    }));
+  };
+}
+
+/** Start both consumers. */
+export function startTicketsConsumers(o: TicketsConsumerOptions): DurableConsumer {
+  const prefix = o.prefix ?? '';
+  const issuedTotal = o.registry ? new Counter({ name: 'tb_tickets_issued_total', help: 'tickets newly issued', registers: [o.registry] }) : undefined;
+  const orders = startDurableConsumer({
+    nc: o.nc, name: `${prefix}${TICKETS_ORDERS_CONSUMER}`, filter: ORDER_FILTER, log: o.log, batchSize: o.batchSize ?? 256,
+    ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
+    handle: createOrdersBatchHandler({ ...o, issued: (n) => issuedTotal?.inc(n) }),
+  });
+  const checkins = startDurableConsumer({
+    nc: o.nc, name: `${prefix}${TICKETS_CHECKINS_CONSUMER}`, filter: CHECKIN_FILTER, log: o.log, batchSize: o.batchSize ?? 256,
+    ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
+    handle: createCheckinsBatchHandler(o),
+  });
+  return { async stop() { await Promise.all([orders.stop(), checkins.stop()]); } };
+}
