@@ -24,7 +24,6 @@ import { authRateLimit, createRoutes } from './routes/index.js';
 import type { WebSocketRoute } from './types.js';
 import { defaultPagesDir, pagesMiddleware } from './static/index.js';
 import { createConsoleStream } from './ws/console-stream.js';
-import { createActorClient } from '../contracts/index.js';
 import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute } from './ws/index.js';
 
 const config = loadConfig();
@@ -59,8 +58,7 @@ async function main(): Promise<void> {
     verifyAccessToken: (token) => accounts.verifyAccessToken(token), nc, publish: (topic, frame) => void served?.publish(topic, frame), log: log.child({ mod: 'console' }),
   });
   const paymentStore = createPaymentStore(db.db);
-  const ticketActors = createActorClient(nc, { partitions: config.partitions });
-  const ticketAsk = () => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => ticketActors.request<R>(kind, id, verb, body);
+  const ticketAsk = () => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => actors.request<R>(kind, id, verb, body);
   const history = await openOrderHistoryStore({ db: db.db, mongodbUrl: config.mongodbUrl });
   const routeDeps = {
     accounts,
