@@ -5,6 +5,9 @@ FROM node:20-bookworm-slim
 
 WORKDIR /app
 
+# A Unicode font for PDF tickets (Vietnamese names): tickets/render.ts uses DejaVu when present.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change does not reinstall them. npm ci installs exactly the lock.
 # (npm 11 skips install scripts not in allowScripts; tsx/esbuild and msgpackr load their prebuilt
 # optional packages, and uWebSockets.js ships its binaries, so nothing needs a compiler here.)

@@ -4,6 +4,7 @@
  * ticket (`pdfkit`) with the QR, the event, the class, the seat and the holder. Pure rendering:
  * the code to draw is decided by the service (rotating events: the live code).
  */
+import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { EventCodeSettings } from './settings.js';
@@ -24,6 +25,15 @@ export function qrPng(code: string, width = 320): Promise<Buffer> {
 const money = (minor: number, currency: string) => `${minor.toLocaleString('en-US')} ${currency}`;
 
 /** A one-page A6 PDF ticket. */
+/**
+ * A Unicode font for names like "Nguyễn Văn An": PDF's built-in Helvetica has no Vietnamese
+ * letters. Debian's fonts-dejavu-core (installed by the Dockerfile) is used when present.
+ */
+const UNICODE_FONTS = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'] as const;
+const fontsOf = (): { regular: string; bold: string } => (
+  UNICODE_FONTS.every((f) => existsSync(f)) ? { regular: UNICODE_FONTS[0], bold: UNICODE_FONTS[1] } : { regular: 'Helvetica', bold: 'Helvetica-Bold' }
+);
+
 export async function ticketPdf(t: TicketView, code: string, ev: EventCodeSettings, holder: string): Promise<Buffer> {
   const png = await qrPng(code, 480);
   const doc = new PDFDocument({ size: 'A6', margin: 24, info: { Title: `Ticket ${t.ticketId}`, Author: 'TicketBottle' } });
@@ -34,11 +44,12 @@ export async function ticketPdf(t: TicketView, code: string, ev: EventCodeSettin
     doc.on('error', reject);
   });
   const w = doc.page.width - 48;
+  const font = fontsOf();
   doc.rect(0, 0, doc.page.width, 54).fill('#1f3a5f');
-  doc.fillColor('#ffffff').font('Helvetica-Bold').fontSize(15).text('TicketBottle', 24, 14);
-  doc.font('Helvetica').fontSize(8).text('Admission ticket', 24, 34);
-  doc.fillColor('#111111').font('Helvetica-Bold').fontSize(13).text(ev.name, 24, 66, { width: w });
-  doc.font('Helvetica').fontSize(8.5).fillColor('#333333');
+  doc.fillColor('#ffffff').font(font.bold).fontSize(15).text('TicketBottle', 24, 14);
+  doc.font(font.regular).fontSize(8).text('Admission ticket', 24, 34);
+  doc.fillColor('#111111').font(font.bold).fontSize(13).text(ev.name, 24, 66, { width: w });
+  doc.font(font.regular).fontSize(8.5).fillColor('#333333');
   doc.text(new Date(ev.startsAt).toUTCString(), { width: w });
   if (ev.location) doc.text(ev.location, { width: w });
   doc.moveDown(0.4);
