@@ -139,13 +139,13 @@ describe('security - docker-compose.yml and .env.example', () => {
 
   it('security - compose runs production mode, every secret from .env with no default, no sandbox default', () => {
     expect(compose).toMatch(/x-app-env: &app-env\n(?:  .*\n)*?  TB_ENV: production\n/);
-    for (const v of ['TB_JWT_SECRET', 'TB_CHECKOUT_SECRET', 'TB_QUEUE_SEED_SECRET', 'TB_ORDER_DEFAULT_PROVIDER']) {
+    for (const v of ['TB_JWT_SECRET', 'TB_CHECKOUT_SECRET', 'TB_QUEUE_SEED_SECRET', 'TB_TICKET_ROTATION_SECRET', 'TB_TICKET_SIGNING_KEY', 'TB_ORDER_DEFAULT_PROVIDER']) {
       expect(compose).toMatch(new RegExp(`  ${v}: \\$\\{${v}:\\?`));
     }
     expect(compose).not.toMatch(/dev-only|TB_ORDER_DEFAULT_PROVIDER: *"?sandbox|TB_SANDBOX_STAGING: *"?1/);
     // Every password variable nats.conf reads is required by compose; every app service connects as a nats.conf user.
     const confVars = [...natsConf.matchAll(/password: \$(TB_NATS_[A-Z]+_PASSWORD)/g)].map((m) => m[1]!);
-    expect(confVars).toHaveLength(9);
+    expect(confVars).toHaveLength(10);
     for (const v of confVars) expect(compose).toMatch(new RegExp(`${v}: \\$\\{${v}:\\?`));
     const confUsers = new Set([...natsConf.matchAll(/\{ user: ([a-z]+), password:/g)].map((m) => m[1]!));
     for (const name of ['actor-1', 'actor-2', 'catalog', 'stock-watcher', 'payment-relay', 'order-saga', 'payment-events', 'order-history', 'gateway']) {
