@@ -43,7 +43,7 @@ describe.skipIf(skip !== undefined)('rehearse: 300 buyers, 50 tickets, an actor 
     const s = JSON.parse(line) as Record<string, unknown>;
     // Sold means sold: more buyers than tickets, so every ticket is sold and the sale ends by selling out.
     expect(s).toMatchObject({ users: CI_SIZE.users, tickets: CI_SIZE.tickets, sold: CI_SIZE.tickets, ended_by: 'soldOut' });
-    for (const k of ['sold_equals_completed_lines', 'no_hold_past_deadline', 'no_slot_leaked', 'no_double_admission', 'paid_orders_completed', 'refunds_equal_flagged', 'fifo_after_opening', 'pre_queue_seed_order']) {
+    for (const k of ['sold_equals_completed_lines', 'no_hold_past_deadline', 'no_slot_leaked', 'no_double_admission', 'paid_orders_completed', 'refunds_equal_flagged', 'fifo_after_opening', 'pre_queue_seed_order', 'tickets_issued_equal_sold', 'checked_in_once']) {
       expect(s[k], `${k}; stderr tail:\n${r.stderr.slice(-3_000)}`).toBe(true);
     }
     expect(s['invariants_ok']).toBe(true);
