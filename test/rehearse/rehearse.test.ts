@@ -2,8 +2,9 @@
  * @module test/rehearse/rehearse.test
  * A small flash-sale rehearsal end to end (`tools/rehearse`): 300 buyers, 50 tickets, the local
  * all-in-one on private NATS and PostgreSQL with two gateways sharing one port, actor node 0
- * SIGKILLed two seconds after the sale opens, duplicate payment callbacks; every invariant must
- * hold, checked from the system's state, and the CPU each part used is reported.
+ * SIGKILLed two seconds after the sale opens, duplicate payment callbacks, then 4 gates each
+ * scanning every ticket at once (exactly one check-in per ticket); every invariant must hold,
+ * checked from the system's state, and the CPU each part used is reported.
  * Runs `npm run rehearse` as a child process, exactly as a person would, and reads its JSON line.
  */
 import { spawnSync } from 'node:child_process';

@@ -2,8 +2,9 @@
  * @module tools/rehearse/main
  * `npm run rehearse`: a whole flash sale played against TicketBottle through its public
  * interfaces (REST and the queue WebSocket), with optional chaos (an actor node or a NATS node
- * SIGKILLed mid-sale, duplicate payment callbacks), a live progress line, invariants checked
- * from the system's own state, a JSON summary and an HTML report. Exit status: 0 when every
+ * SIGKILLed mid-sale, duplicate payment callbacks), a live progress line, the doors afterwards
+ * (every ticket issued, then scanned at several gates at once), invariants checked from the
+ * system's own state, a JSON summary and an HTML report. Exit status: 0 when every
  * invariant holds, 1 when one fails, 2 on bad usage or a crash. Bounded by `--timeout`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
