@@ -30,11 +30,11 @@ export async function checkInAtGates(api: Api, sale: Sale, records: BuyerRecord[
   try {
     const classes = ((await api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, { token: sale.organizer.token })).body?.items ?? []) as Array<{ sold: number }>;
     const sold = classes.reduce((n, c) => n + c.sold, 0);
-    // 1. Issuance: count issued tickets (a transfer would void one and issue another: none here).
+    // 1. Issuance: count live tickets (a refund voids its order's tickets, a transfer replaces one).
     const until = Date.now() + o.issueWaitMs;
     let issued = 0;
     for (let round = 0; ; round++) {
-      const [row] = await sql<Array<{ n: number }>>`SELECT count(*)::int AS n FROM tickets WHERE event_id = ${sale.eventId} AND transferred_to IS NULL`;
+      const [row] = await sql<Array<{ n: number }>>`SELECT count(*)::int AS n FROM tickets WHERE event_id = ${sale.eventId} AND status IN ('valid', 'checkedIn')`;
       issued = row?.n ?? 0;
       if (issued >= sold || Date.now() > until) break;
       if (round % 5 === 0) o.log(`waiting for tickets to be issued: ${issued} / ${sold}`);
