@@ -2,8 +2,9 @@
  * @module test/rehearse/rehearse.test
  * A small flash-sale rehearsal end to end (`tools/rehearse`): 300 buyers, 50 tickets, the local
  * all-in-one on private NATS and PostgreSQL with two gateways sharing one port, actor node 0
- * SIGKILLed two seconds after the sale opens, duplicate payment callbacks; every invariant must
- * hold, checked from the system's state, and the CPU each part used is reported.
+ * SIGKILLed two seconds after the sale opens, duplicate payment callbacks, then 4 gates each
+ * scanning every ticket at once (exactly one check-in per ticket); every invariant must hold,
+ * checked from the system's state, and the CPU each part used is reported.
  * Runs `npm run rehearse` as a child process, exactly as a person would, and reads its JSON line.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,7 +44,7 @@ describe.skipIf(skip !== undefined)('rehearse: 300 buyers, 50 tickets, an actor 
     const s = JSON.parse(line) as Record<string, unknown>;
     // Sold means sold: more buyers than tickets, so every ticket is sold and the sale ends by selling out.
     expect(s).toMatchObject({ users: CI_SIZE.users, tickets: CI_SIZE.tickets, sold: CI_SIZE.tickets, ended_by: 'soldOut' });
-    for (const k of ['sold_equals_completed_lines', 'no_hold_past_deadline', 'no_slot_leaked', 'no_double_admission', 'paid_orders_completed', 'refunds_equal_flagged', 'fifo_after_opening', 'pre_queue_seed_order']) {
+    for (const k of ['sold_equals_completed_lines', 'no_hold_past_deadline', 'no_slot_leaked', 'no_double_admission', 'paid_orders_completed', 'refunds_equal_flagged', 'fifo_after_opening', 'pre_queue_seed_order', 'tickets_issued_equal_sold', 'checked_in_once']) {
       expect(s[k], `${k}; stderr tail:\n${r.stderr.slice(-3_000)}`).toBe(true);
     }
     expect(s['invariants_ok']).toBe(true);

@@ -27,13 +27,20 @@ export interface Verdicts {
   refunds_equal_flagged: Verdict;
   fifo_after_opening: Verdict;
   pre_queue_seed_order: Verdict;
+  /** Tickets issued (PostgreSQL `tickets`) == tickets sold; judged by `checkin.ts` after the sale. */
+  tickets_issued_equal_sold: Verdict;
+  /** Every ticket scanned at every gate at once: exactly one accepted, the rest CHECKIN_ALREADY (`checkin.ts`). */
+  checked_in_once: Verdict;
 }
+
+/** The invariants judged from the sale itself (the check-in phase judges the other two). */
+export type SaleVerdicts = Omit<Verdicts, 'tickets_issued_equal_sold' | 'checked_in_once'>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Tc = { classId: string; total: number; sold: number; reserved: number; holdsCount: number };
 
 /** Wait (up to `settleMs`) for deadlines to pass and projections to catch up, then judge. */
-export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord[], o: { natsUrl?: string | undefined; maxConcurrent: number; maxSlotsSeen: number; settleMs: number; log: (m: string) => void }): Promise<Verdicts> {
+export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord[], o: { natsUrl?: string | undefined; maxConcurrent: number; maxSlotsSeen: number; settleMs: number; log: (m: string) => void }): Promise<SaleVerdicts> {
   const auth = { token: sale.organizer.token };
   const paid = records.flatMap((r) => r.orders.filter((a) => a.outcome === 'completed' && a.providerTxnId).map((a) => ({ a, token: recordsToken.get(r.userId) })));
   const until = Date.now() + o.settleMs;
@@ -71,7 +78,7 @@ export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord
   }
   const refundedCount = flaggedIdx.filter((i) => orderViews[i]?.refund?.status === 'REFUNDED').length;
 
-  const v: Partial<Verdicts> = {
+  const v: Partial<SaleVerdicts> = {
     refunds_equal_flagged: { ok: refundedCount === flaggedIdx.length, detail: `${flaggedIdx.length} orders whose payment could not buy their tickets, ${refundedCount} REFUNDED` },
     sold_equals_completed_lines: {
       ok: classes.length === sale.classIds.length && soldBad.length === 0,
@@ -86,7 +93,7 @@ export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord
   v.no_slot_leaked = { ok: queue['slotsInUse'] === 0 && o.maxSlotsSeen <= o.maxConcurrent, detail: `slots in use at the end ${queue['slotsInUse']}, most seen ${o.maxSlotsSeen} ≤ maxConcurrent ${o.maxConcurrent}` };
   if (!o.natsUrl) {
     const skip = { ok: false, detail: 'not checked: no NATS URL to read TB_EVENTS (pass --nats with --gateway)' };
-    return { ...v, no_double_admission: skip, fifo_after_opening: skip, pre_queue_seed_order: skip } as Verdicts;
+    return { ...v, no_double_admission: skip, fifo_after_opening: skip, pre_queue_seed_order: skip } as SaleVerdicts;
   }
   const { events, duplicates } = await readQueueHistory(o.natsUrl, sale.eventId);
   const ticketOf = new Map<string, number>();
@@ -120,7 +127,7 @@ export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord
     ok: seedOk && misplaced.length === 0 && tauPre.tau === 1 && preFirst,
     detail: `P = ${P}, seed ${seedOk ? 'matches its published hash' : 'MISSING or does not match seedHash'}; ${pre.length} pre-queue admissions, τ vs positionOf order = ${tauPre.tau.toFixed(4)}, ${misplaced.length} positions ≠ positionOf(ticket), pre-queue called first: ${preFirst}`,
   };
-  return v as Verdicts;
+  return v as SaleVerdicts;
 }
 
 /** userId → access token, filled by the driver (tokens are not in the buyers' records). */

@@ -2,12 +2,14 @@
  * @module tools/rehearse/main
  * `npm run rehearse`: a whole flash sale played against TicketBottle through its public
  * interfaces (REST and the queue WebSocket), with optional chaos (an actor node or a NATS node
- * SIGKILLed mid-sale, duplicate payment callbacks), a live progress line, invariants checked
- * from the system's own state, a JSON summary and an HTML report. Exit status: 0 when every
+ * SIGKILLed mid-sale, duplicate payment callbacks), a live progress line, the doors afterwards
+ * (every ticket issued, then scanned at several gates at once), invariants checked from the
+ * system's own state, a JSON summary and an HTML report. Exit status: 0 when every
  * invariant holds, 1 when one fails, 2 on bad usage or a crash. Bounded by `--timeout`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkInAtGates } from './checkin.js';
 import { runCrowd, planBuyers } from './crowd.js';
 import { apiClient } from './http.js';
 import { checkInvariants, recordsToken } from './invariants.js';
@@ -67,10 +69,15 @@ export async function rehearse(o: RehearseOptions): Promise<number> {
     await Promise.all(chaos);
     const cpu = { ...(stack?.cpuSeconds() ?? {}), crowd: crowd.cpuS };
     log(`crowd done (${crowd.endedBy}); CPU seconds so far: ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}; checking invariants from the system's state`);
-    const verdicts = await checkInvariants(api, sale, crowd.records, {
+    const saleVerdicts = await checkInvariants(api, sale, crowd.records, {
       natsUrl, maxConcurrent: o.maxConcurrent, maxSlotsSeen: Math.max(0, ...crowd.samples.map((s) => s.slotsInUse)),
       settleMs: Math.min(o.settleSec * 1000, Math.max(10_000, deadline - Date.now())), log,
     });
+    log(`the doors: waiting for every sold ticket to be issued, then ${o.checkinGates} gates scan every ticket`);
+    const doors = await checkInAtGates(api, sale, crowd.records, {
+      databaseUrl, gates: o.checkinGates, issueWaitMs: 60_000, tokenOf: (id) => recordsToken.get(id), log,
+    });
+    const verdicts = { ...saleVerdicts, ...doors };
     const summary = buildSummary({ users: o.users, tickets: o.tickets, opensAt: sale.opensAt, samples: crowd.samples, records: crowd.records, verdicts, endedBy: crowd.endedBy, wallSec: (Date.now() - started) / 1000, cpu });
     const out = resolve(o.out);
     mkdirSync(out, { recursive: true });

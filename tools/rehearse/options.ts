@@ -34,6 +34,7 @@ export interface RehearseOptions {
   crowdNice: number;
   leadSec: number;
   settleSec: number;
+  checkinGates: number;
   json: boolean;
   out: string;
   timeout: number;
@@ -70,6 +71,7 @@ export const OPTION_SPECS: Record<string, Spec> = {
   'crowd-nice': { key: 'crowdNice', kind: 'int', def: 10, help: 'nice value of the buyer workers (they stand for browsers on other machines: the system under test gets the CPU first; 0 = same priority)' },
   'lead-sec': { key: 'leadSec', kind: 'num', def: 0, help: 'seconds from publishing to the sale opening (0 = enough for the pre-queue to join, at least 6)' },
   'settle-sec': { key: 'settleSec', kind: 'num', def: 90, help: 'after the crowd is done, how long to wait for deadlines to pass before checking' },
+  'checkin-gates': { key: 'checkinGates', kind: 'int', def: 4, help: 'after the sale, gates that each scan every sold ticket at once (exactly one scan per ticket may win)' },
   json: { key: 'json', kind: 'bool', def: false, help: 'print the summary as one JSON line on stdout (progress goes to stderr)' },
   out: { key: 'out', kind: 'str', def: '.data/rehearse', help: 'directory for summary.json and report.html' },
   timeout: { key: 'timeout', kind: 'num', def: 900, help: 'hard limit of the whole run in seconds (the run stops and fails past it)' },
@@ -117,7 +119,7 @@ export function parseOptions(argv: string[]): RehearseOptions {
   }
   const opts = o as unknown as RehearseOptions;
   if (opts.help) return opts;
-  if (opts.users < 1 || opts.tickets < 1 || opts.classes < 1 || opts.maxConcurrent < 1) throw new Error('--users, --tickets, --classes and --max-concurrent must be ≥ 1');
+  if (opts.users < 1 || opts.tickets < 1 || opts.classes < 1 || opts.maxConcurrent < 1 || opts.checkinGates < 1) throw new Error('--users, --tickets, --classes, --max-concurrent and --checkin-gates must be ≥ 1');
   if (opts.classes > opts.tickets) throw new Error('--classes cannot exceed --tickets');
   if (opts.crowdNice > 19) throw new Error('--crowd-nice: a nice value from 0 to 19');
   if (opts.gateway) {
