@@ -45,6 +45,13 @@ export async function hasTicketsTable(db: Db): Promise<boolean> {
   return !!r?.t;
 }
 
+/** True once tickets of the event were issued (before that, attendees come from the paid order lines). */
+async function hasTicketsFor(db: Db, eventId: string): Promise<boolean> {
+  if (!(await hasTicketsTable(db))) return false;
+  const rows = rowsOf<Record<string, unknown>>(await withDbErrors(() => db.execute(sql`select 1 from tickets where event_id = ${eventId} limit 1`)));
+  return rows.length > 0;
+}
+
 /** The event's orders, newest first; `q` matches the order code, the buyer's email or name; `status` filters. */
 export async function listEventOrders(db: Db, eventId: string, o: { q?: string; status?: string; cursor?: string; limit: number }): Promise<Page<EventOrderRow>> {
   const after = decodeCursor(o.cursor, ['number', 'string']);
@@ -75,7 +82,7 @@ async function attendeesFromTickets(db: Db, eventId: string, o: { q?: string; cu
   if (o.q) where.push(sql`(t.ticket_id::text like ${`${o.q.replace(/[\\%_]/g, '')}%`} or u.email ilike ${like(o.q)} or u.display_name ilike ${like(o.q)})`);
   if (after) where.push(sql`t.ticket_id::text > ${after[0] as string}`);
   const rows = rowsOf<Record<string, unknown>>(await withDbErrors(() => db.execute(sql`
-    select t.ticket_id::text as ticket_id, t.order_id, t.class_id, t.status, t.owner_id::text as owner_id, t.checked_in_at, t.gate, u.email, u.display_name
+    select t.ticket_id::text as ticket_id, t.order_id, t.class_id, t.status, t.owner_id::text as owner_id, t.checked_in_at, t.checked_in_gate as gate, u.email, u.display_name
     from tickets t left join users u on u.id::text = t.owner_id::text
     where ${sql.join(where, sql` and `)} order by t.ticket_id::text limit ${o.limit + 1}`)));
   const items = rows.slice(0, o.limit).map((r) => ({
@@ -106,7 +113,7 @@ async function attendeesFromOrders(db: Db, eventId: string, o: { q?: string; cur
 
 /** The event's attendees (tickets when issued, else paid order lines), with `source` saying which. */
 export async function listEventAttendees(db: Db, eventId: string, o: { q?: string; cursor?: string; limit: number }): Promise<Page<AttendeeRow> & { source: 'tickets' | 'orders' }> {
-  return (await hasTicketsTable(db))
+  return (await hasTicketsFor(db, eventId))
     ? { ...(await attendeesFromTickets(db, eventId, o)), source: 'tickets' }
     : { ...(await attendeesFromOrders(db, eventId, o)), source: 'orders' };
 }
@@ -122,13 +129,13 @@ export async function salesOverTime(db: Db, eventId: string, bucket: 'hour' | 'd
   return rows.map((r) => ({ at: `${String(r['at']).replace(' ', 'T').slice(0, 19)}Z`, classId: String(r['class_id']), tickets: Number(r['tickets']), revenueMinor: Number(r['revenue']), currency: String(r['currency']) }));
 }
 
-/** Check-in progress by gate, from the issued-tickets table; `unavailable` while it does not exist. */
+/** Check-in progress by gate, from the issued-tickets table; `unavailable` while the event has no issued ticket. */
 export async function checkInProgress(db: Db, eventId: string): Promise<{ source: 'tickets' | 'unavailable'; issued: number; checkedIn: number; gates: Array<{ gate: string; checkedIn: number }> }> {
-  if (!(await hasTicketsTable(db))) return { source: 'unavailable', issued: 0, checkedIn: 0, gates: [] };
+  if (!(await hasTicketsFor(db, eventId))) return { source: 'unavailable', issued: 0, checkedIn: 0, gates: [] };
   const [tot] = rowsOf<Record<string, unknown>>(await withDbErrors(() => db.execute(sql`
     select count(*) filter (where status <> 'voided')::int as issued, count(checked_in_at)::int as checked_in from tickets where event_id = ${eventId}`)));
   const gates = rowsOf<Record<string, unknown>>(await withDbErrors(() => db.execute(sql`
-    select coalesce(gate, '') as gate, count(*)::int as n from tickets where event_id = ${eventId} and checked_in_at is not null group by 1 order by 1`)));
+    select coalesce(checked_in_gate, '') as gate, count(*)::int as n from tickets where event_id = ${eventId} and checked_in_at is not null group by 1 order by 1`)));
   return { source: 'tickets', issued: Number(tot?.['issued'] ?? 0), checkedIn: Number(tot?.['checked_in'] ?? 0), gates: gates.map((g) => ({ gate: String(g['gate']), checkedIn: Number(g['n']) })) };
 }
 
