@@ -129,7 +129,8 @@ describe('security - sold out means sold', () => {
     await until(async () => (await service.publicStatus(EV)).cursor === 4, 'u3 and u4 admitted after a release', 20_000);
     expect((await service.status(EV, 'u3')).state).toBe('admitted');
     expect((await service.status(EV, 'u4')).state).toBe('admitted');
-    const h3 = await ask<HoldResult>(2, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u3', quantity: 1 });
+    // u3 holds long enough to pay at the end, however slowly the machine gets there (the other hold is the one that lapses).
+    const h3 = await ask<HoldResult>(2, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u3', quantity: 1, holdMs: 10 * 60_000 });
     await until(async () => (await service.publicStatus(EV)).allHeld === true, 'all held again', 20_000);
     // u4 is told to come back when the other hold can lapse, and gives up instead: admission stays paused.
     const told = await refusal(() => ask(0, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u4', quantity: 1 }));
@@ -141,7 +142,7 @@ describe('security - sold out means sold', () => {
     await until(async () => (await service.publicStatus(EV)).cursor === 5, 'u5 admitted after a hold lapsed', HOLD_MS + 30_000);
     expect(Date.now()).toBeGreaterThanOrEqual(lapsing.expiresAt);
     expect((await service.status(EV, 'u5')).state).toBe('admitted');
-    const h5 = await ask<HoldResult>(0, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u5', quantity: 1 });
+    const h5 = await ask<HoldResult>(0, 'ticketclass', TC, 'reserve', { orderId: 'ord_room_u5', quantity: 1, holdMs: 10 * 60_000 });
     let types = (await readEvents(conns[0]!.nc, 'queue', EV)).map((e) => e.type);
     expect(types.filter((t) => t === 'queue.allHeld').length).toBeGreaterThanOrEqual(2);
     expect(types).not.toContain('queue.soldOut');
