@@ -17,7 +17,7 @@ let seq = 0;
 /** A fresh idempotency key for one user action (a retry of the same action reuses it). */
 export const newKey = (): string => `web-${Date.now().toString(36)}-${(++seq).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-async function refresh(): Promise<boolean> {
+export async function refresh(): Promise<boolean> {
   const s = getSession();
   if (!s?.refreshToken) return false;
   const r = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: s.refreshToken }) });

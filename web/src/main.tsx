@@ -9,7 +9,7 @@ import { Link, match, navigate, usePath, type RouteDef } from './router.js';
 import { getSession, onSessionChange, setSession } from './session.js';
 import './styles.css';
 
-/** Every page. My tickets, ticket PDFs and the door scanner come with the ticket API (issue 13). */
+/** Every page. */
 const routes: RouteDef[] = [
   { path: '/', load: () => import('./pages/events.js') },
   { path: '/events/:eventId', load: () => import('./pages/event.js') },
@@ -23,7 +23,8 @@ const routes: RouteDef[] = [
   { path: '/organizer/new', load: () => import('./pages/organizer-new.js') },
   { path: '/organizer/events/:eventId', load: () => import('./pages/organizer-event.js') },
   { path: '/organizer/events/:eventId/console', load: () => import('./pages/console.js') },
-  // Issue 13 (ticket API): '/tickets' (my tickets, QR codes, PDF) and '/organizer/events/:eventId/scan' (door scanner).
+  { path: '/tickets', load: () => import('./pages/tickets.js') },
+  { path: '/organizer/events/:eventId/scan', load: () => import('./pages/scanner.js') },
 ];
 
 type PageComponent = (p: { params: Record<string, string> }) => preact.JSX.Element | null;

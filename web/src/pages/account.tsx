@@ -5,6 +5,7 @@ import { api, formatMoney, newKey } from '../api.js';
 import { dateTime, locale, t } from '../i18n/index.js';
 import { RequireSignIn } from '../require-signin.js';
 import { Link } from '../router.js';
+import { tt } from '../i18n/tickets.js';
 
 interface OrderItem { orderId: string; code: string; status: string; totalMinor: number; currency: string; createdAt: number | string }
 
@@ -25,6 +26,7 @@ function Account() {
       <button type="submit">{t('account.save')}</button>
       <p role="status">{saved}</p>
     </form>
+    <p><Link href="/tickets" class="button">{tt('tickets.link')}</Link></p>
     <h2>{t('account.orders')}</h2>
     {orders.length === 0 ? <p>{t('account.noOrders')}</p> : <ul>
       {orders.map((o) => <li key={o.orderId}><Link href={`/orders/${o.orderId}`}>{o.code}</Link> · {t(`order.status.${o.status as 'PENDING'}`)} · {formatMoney(o.totalMinor, o.currency, locale())} · {dateTime(typeof o.createdAt === 'number' ? o.createdAt : Date.parse(o.createdAt))}</li>)}

@@ -9,6 +9,7 @@ import { ApiError, api, formatMoney, newKey } from '../api.js';
 import { locale, t } from '../i18n/index.js';
 import { RequireSignIn } from '../require-signin.js';
 import { Link } from '../router.js';
+import { tt } from '../i18n/tickets.js';
 
 const toLocalInput = (ms?: number) => (ms ? new Date(ms - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '');
 
@@ -37,7 +38,7 @@ function Manage({ id }: { id: string }) {
     <h1>{event.name}</h1>
     <p>{t('org.status')}: <strong data-testid="event-status">{event.status}</strong> · {t('org.role')}: {access.role ?? '—'}</p>
     <p role="status">{msg}</p>
-    <p><Link href={`/organizer/events/${id}/console`} class="button">{t('org.console')}</Link> <Link href={`/events/${id}`}>{t('org.publicPage')}</Link></p>
+    <p><Link href={`/organizer/events/${id}/console`} class="button">{t('org.console')}</Link> <Link href={`/organizer/events/${id}/scan`} class="button">{tt('scan.link')}</Link> <Link href={`/events/${id}`}>{t('org.publicPage')}</Link></p>
     <section aria-labelledby="wf-h"><h2 id="wf-h">{t('org.workflow')}</h2>
       {(['approve', 'publish', 'cancel'] as const).filter(can).map((v) => <button type="button" key={v} onClick={() => act(api('POST', `/api/v1/events/${id}/${v}`, { key: newKey(), ...(v === 'cancel' ? { body: {} } : {}) }))}>{t(`org.${v}`)}</button>)}
     </section>
