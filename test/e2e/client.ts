@@ -58,6 +58,8 @@ export interface EventPlan {
   name?: string;
   classes: Array<{ name?: string; total: number; priceMinor?: number; maxPerOrder?: number; maxHolds?: number }>;
   waitroom?: { maxConcurrent: number };
+  /** More event configuration (e.g. `rotatingCodes`), set before publishing. */
+  config?: Record<string, unknown>;
 }
 
 /** Organizer creates, adds classes, configures; the admin approves; the organizer publishes. */
@@ -73,7 +75,7 @@ export async function publishEvent(api: Api, organizer: User, admin: User, plan:
   }
   expectStatus(await api('PUT', `/api/v1/events/${eventId}/config`, {
     token: organizer.token, key: key(),
-    body: { isPublic: true, requiresApproval: true, allowWaitRoom: !!plan.waitroom, ...(plan.waitroom ? { maxConcurrent: plan.waitroom.maxConcurrent } : {}), ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt },
+    body: { isPublic: true, requiresApproval: true, allowWaitRoom: !!plan.waitroom, ...(plan.waitroom ? { maxConcurrent: plan.waitroom.maxConcurrent } : {}), ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt, ...plan.config },
   }), 200, 'configure');
   expectStatus(await api('POST', `/api/v1/events/${eventId}/approve`, { token: admin.token, key: key() }), 200, 'approve');
   expectStatus(await api('POST', `/api/v1/events/${eventId}/publish`, { token: organizer.token, key: key() }), 200, 'publish');

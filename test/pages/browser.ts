@@ -18,12 +18,12 @@ export const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).p
 /** A browser context of its own (cookies, storage, profile) and how to dispose of it. */
 export interface Browser { context: BrowserContext; page: Page; close(): Promise<void> }
 
-/** Launch chromium with a fresh profile. Fails (never skips) when chromium is missing. */
-export async function openBrowser(opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+/** Launch chromium with a fresh profile (and extra flags, e.g. a fake camera). Fails (never skips) when chromium is missing. */
+export async function openBrowser(opts: { locale?: string; viewport?: { width: number; height: number }; args?: string[] } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   const dir = mkdtempSync(join(tmpdir(), 'tb-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, locale: opts.locale ?? 'en-GB',
+    executablePath: CHROMIUM, headless: true, args: [...ARGS, ...(opts.args ?? [])], locale: opts.locale ?? 'en-GB',
     viewport: opts.viewport ?? { width: 1100, height: 900 },
   });
   const page = context.pages()[0] ?? await context.newPage();

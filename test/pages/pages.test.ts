@@ -13,54 +13,20 @@ import { execFileSync } from 'node:child_process';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiFor, grantPlatformAdmin, publishEvent, sandboxPay, signUp, until, waitOrder, type Api, type User } from '../e2e/client.js';
+import { apiFor, grantPlatformAdmin, publishEvent, signUp, until, type Api, type User } from '../e2e/client.js';
 import { startE2EStack, type E2EStack } from '../e2e/stack.js';
-import { SCREENSHOTS, axeViolations, openBrowser, serious, type Browser } from './browser.js';
+import { SCREENSHOTS, openBrowser, type Browser } from './browser.js';
+import { PASSWORD, axeChecker, queueHelpers, signUpInBrowser as signUpInBrowserAt } from './helpers.js';
 
-const PASSWORD = 'Blue-kettle-42-river';
 let s: E2EStack;
 let api: Api;
 let organizer: User;
 let admin: User;
 const browsers: Browser[] = [];
 const axeFindings: Record<string, unknown> = {};
-
-type Status = { state: string; position?: number; cursor: number; token?: string };
-const me = async (u: User, eventId: string) => (await api<Status>('GET', `/api/v1/events/${eventId}/queue/me`, { token: u.token })).body;
-const publicQueue = async (eventId: string) => (await api<{ joined: number; cursor: number; slotsInUse: number; paused?: boolean }>('GET', `/api/v1/events/${eventId}/queue`)).body;
-const join = async (u: User, eventId: string) => (await api<Status>('POST', `/api/v1/events/${eventId}/queue/join`, { token: u.token })).body;
-
-/** A buyer played over the API: wait for the turn (a poll claims it), then give the slot back. */
-async function takeTurnAndLeave(u: User, eventId: string): Promise<void> {
-  await until(async () => (await me(u, eventId)).state === 'admitted', `${u.email} admitted`, 60_000, 200);
-  const left = await api('POST', `/api/v1/events/${eventId}/queue/leave`, { token: u.token });
-  expect(left.status).toBe(200);
-}
-
-/** A buyer played over the API: wait for the turn, buy `quantity` with the checkout token, pay through the sandbox API. */
-async function takeTurnAndBuy(u: User, eventId: string, classId: string, quantity: number): Promise<void> {
-  const st = await until(async () => { const x = await me(u, eventId); return x.state === 'admitted' ? x : undefined; }, `${u.email} admitted`, 60_000, 200);
-  const order = await api<{ orderId: string; code: string }>('POST', '/api/v1/orders', { token: u.token, key: `k-${u.id}`, body: { eventId, lines: [{ classId, quantity }], checkoutToken: st.token } });
-  expect(order.status).toBe(201);
-  await sandboxPay(api, u.token, order.body.code, 'completed');
-  await waitOrder(api, u, order.body.orderId, (o) => o.status === 'COMPLETED', 'API buyer COMPLETED');
-}
-
-async function checkAxe(page: Page, name: string): Promise<void> {
-  const found = await axeViolations(page);
-  axeFindings[name] = found.map((v) => `${v.impact} ${v.id}`);
-  expect(serious(found), `${name}: ${JSON.stringify(serious(found), null, 1)}`).toEqual([]);
-}
-
-async function signUpInBrowser(page: Page, next: string, name: string): Promise<void> {
-  await page.goto(`${s.url}/signup?next=${encodeURIComponent(next)}`);
-  await checkAxe(page, 'signup');
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Email').fill(`${name}.${Date.now().toString(36)}@example.com`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.waitForURL((u) => u.pathname === next);
-}
+const { me, publicQueue, join, takeTurnAndLeave, takeTurnAndBuy } = queueHelpers(() => api);
+const checkAxe = axeChecker(axeFindings);
+const signUpInBrowser = (page: Page, next: string, name: string) => signUpInBrowserAt(page, s.url, next, name, checkAxe);
 
 beforeAll(async () => {
   // The gateway serves web/dist: build it if it is missing or stale (as `npm test` does first).

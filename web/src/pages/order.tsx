@@ -45,7 +45,7 @@ function OrderStatus({ id }: { id: string }) {
       <thead><tr><th scope="col">{t('event.class')}</th><th scope="col">{t('order.quantity')}</th><th scope="col">{t('order.state')}</th></tr></thead>
       <tbody>{order.lines.map((l) => <tr key={l.classId}><td>{names[l.classId] ?? l.classId}</td><td>{l.quantity}</td><td>{l.state}</td></tr>)}</tbody>
     </table>
-    {order.status === 'COMPLETED' && <p><Link href="/tickets" class="button">{tt('tickets.orderLink')}</Link></p>}
+    {order.status === 'COMPLETED' && <p><Link href={`/tickets?order=${encodeURIComponent(order.orderId)}`} class="button">{tt('tickets.orderLink')}</Link></p>}
     {order.status === 'PENDING' && order.payment?.paymentUrl && <p><a class="button" href={order.payment.paymentUrl}>{t('order.payNow')}</a></p>}
   </>;
 }

@@ -127,7 +127,19 @@ function MyTickets() {
   const [classes, setClasses] = useState<Record<string, string>>({});
   const [rev, setRev] = useState(0);
   useEffect(() => {
-    api<{ tickets: TicketView[] }>('GET', '/api/v1/me/tickets').then((r) => setTickets(r.tickets), (e: Error) => setError(e.message));
+    // Tickets are issued a few seconds after an order completes: coming from an order (`?order=`),
+    // or with none yet, look again every 2 s for a minute.
+    const order = new URLSearchParams(location.search).get('order');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let alive = true;
+    const load = (tries: number) => api<{ tickets: TicketView[] }>('GET', '/api/v1/me/tickets').then((r) => {
+      if (!alive) return;
+      setTickets(r.tickets);
+      const waiting = r.tickets.length === 0 || (order !== null && !r.tickets.some((x) => x.orderId === order));
+      if (waiting && tries < 30) timer = setTimeout(() => void load(tries + 1), 2000);
+    }, (e: Error) => { if (alive) setError(e.message); });
+    void load(0);
+    return () => { alive = false; clearTimeout(timer); };
   }, [rev]);
   const eventIds = [...new Set((tickets ?? []).map((x) => x.eventId))].sort().join(',');
   useEffect(() => {
