@@ -145,13 +145,27 @@ describe('tickets pages', () => {
     expect(download.suggestedFilename()).toBe(`${orderId}-2.pdf`);
     expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
 
-    // After a reload the checked-in ticket says where it came in, and shows no code any more.
+    // The second ticket goes to a friend: it shows as given away, the friend holds the new one, and the old code is refused at the door.
+    const friend = await signUp(api, 'friend');
+    await second.getByText('Give this ticket to someone else').click();
+    await second.getByLabel('Their user id').fill(friend.id);
+    await second.getByRole('button', { name: 'Transfer' }).click();
+    await expect.poll(() => second.getAttribute('data-status'), { timeout: 15_000 }).toBe('transferred');
+    expect(await second.getByTestId('ticket-status').textContent()).toBe('Given to another account: this code no longer opens the door.');
+    const friends = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: friend.token })).body.tickets;
+    expect(friends.map((x) => [x.ticketId, x.status])).toEqual([[`${orderId}-2-t1`, 'valid']]);
+    const oldCode = (await api<Detail>('GET', `/api/v1/me/tickets/${orderId}-2`, { token })).body;
+    const step = Math.floor(Date.now() / 5000);
+    const gone = await api<{ error: { code: string } }>('POST', `/api/v1/events/${ev.eventId}/check-ins`, { token: organizer.token, body: { code: `${oldCode.code}.${step}.${otpOf(oldCode.rotating!.secret, step)}`, gate: 'North' } });
+    expect([gone.status, gone.body.error.code]).toEqual([409, 'CHECKIN_TICKET_VOIDED']);
+
+    // After a reload the checked-in ticket says where it came in; no code is shown for either any more.
     await page.reload();
     const firstCard = page.locator(`[data-ticket="${orderId}-1"]`);
     await expect.poll(() => firstCard.getAttribute('data-status'), { timeout: 15_000 }).toBe('checkedIn');
     expect(await firstCard.getByTestId('ticket-status').textContent()).toMatch(/^Checked in at .+, gate North$/);
-    expect(await firstCard.getByTestId('ticket-qr').count()).toBe(0);
-    await expect.poll(() => qrs.count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator(`[data-ticket="${orderId}-2"]`).getAttribute('data-status')).toBe('transferred');
+    expect(await qrs.count()).toBe(0);
 
     // Vietnamese.
     await page.getByLabel('Language').selectOption('vi');

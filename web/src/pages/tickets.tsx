@@ -64,7 +64,7 @@ function Qr({ ticketId, live }: { ticketId: string; live: { code: string; step?:
 function statusLine(tk: TicketView): string {
   if (tk.status === 'checkedIn' && tk.checkedIn) return tt('tickets.checkedInAt', { at: dateTime(tk.checkedIn.at), gate: tk.checkedIn.gate });
   if (tk.status === 'voided') return tt('tickets.voidReason', { reason: tk.voidReason ?? '' });
-  if (tk.status === 'transferred') return tt('tickets.transferredTo', { to: tk.transferredTo ?? '' });
+  if (tk.status === 'transferred') return tt('tickets.transferredTo');
   return tt(`tickets.status.${tk.status}`);
 }
 
