@@ -157,7 +157,8 @@ function Scanner({ eventId }: { eventId: string }) {
       setOnline(true);
       return { ok: true, text: tt('scan.okOnline', { at: time(r.at), gate: r.gate }), ticketId: r.ticketId, at: r.at };
     } catch (e) {
-      if (e instanceof ApiError) {
+      // A 5xx (a gateway restarting, a proxy without upstream) counts as no network.
+      if (e instanceof ApiError && e.status < 500) {
         setOnline(true);
         if (e.code === 'CHECKIN_ALREADY') remember(here.ticketId, { at: Number(e.details?.['at']), gate: String(e.details?.['gate'] ?? '?') });
         return refusalOf(e, here.ticketId);
@@ -208,6 +209,9 @@ function Scanner({ eventId }: { eventId: string }) {
           key: newKey(), body: { gate: first.gate, ...(first.listId ? { listId: first.listId } : {}), scans: group.map((s) => ({ code: s.code, scannedAt: s.scannedAt })) },
         });
         for (const res of r.results) {
+          const mine = group[res.index];
+          // An upload repeated after a lost answer finds its own earlier scan: not a conflict.
+          if (res.outcome === 'already' && res.winner && mine && res.winner.at === mine.scannedAt && res.winner.gate === mine.gate) continue;
           if (res.outcome === 'already' && res.winner) report.push(tt('scan.conflict', { ticket: res.ticketId ?? '?', at: time(res.winner.at), gate: res.winner.gate }));
           else if (res.outcome === 'refused') report.push(`${res.ticketId ?? '?'}: ${res.code ?? ''}`);
         }
@@ -217,7 +221,9 @@ function Scanner({ eventId }: { eventId: string }) {
       setQueue((cur) => cur.filter((s) => !sent.has(s)));
       if (report.length) setConflicts((c) => [...report, ...c].slice(0, 50));
     } catch (e) {
-      if (!(e instanceof ApiError)) setOnline(false);
+      if (!(e instanceof ApiError) || e.status >= 500) setOnline(false);
+      // A refused upload (rights withdrawn, a gate no longer on the list) stays queued and is said once.
+      else { const line = tt('scan.other', { message: e.message, code: e.code }); setConflicts((c) => (c[0] === line ? c : [line, ...c].slice(0, 50))); }
     } finally { syncing.current = false; }
   }
   useEffect(() => {
