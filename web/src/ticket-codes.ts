@@ -11,6 +11,9 @@
 
 const enc = new TextEncoder();
 
+/** A WebCrypto key (named from `importKey`, so this file also type-checks under Node's types for its test). */
+export type Key = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
 /** Bytes → base64url without padding. */
 export function b64url(bytes: Uint8Array): string {
   let s = '';
@@ -26,7 +29,7 @@ export function fromB64url(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
+const hmacKeys = new Map<string, Promise<Key>>();
 /** base64url(HMAC-SHA256(key, msg)), key and msg as UTF-8. */
 export async function hmacB64url(key: string, msg: string): Promise<string> {
   let k = hmacKeys.get(key);
@@ -71,17 +74,17 @@ export function parseCode(code: string): ParsedCode | undefined {
 }
 
 /** The platform's public key (`GET /api/v1/tickets/public-key`) as a WebCrypto key. */
-export function importPublicKey(jwk: { kty: string; crv: string; x: string }): Promise<CryptoKey> {
+export function importPublicKey(jwk: { kty: string; crv: string; x: string }): Promise<Key> {
   return crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, { name: 'Ed25519' }, false, ['verify']);
 }
 
 /** Whether `sigB64url` is the platform's Ed25519 signature of `data`. Never throws. */
-export async function verifyEd25519(key: CryptoKey, sigB64url: string, data: string): Promise<boolean> {
+export async function verifyEd25519(key: Key, sigB64url: string, data: string): Promise<boolean> {
   try { return await crypto.subtle.verify({ name: 'Ed25519' }, key, fromB64url(sigB64url), enc.encode(data)); } catch { return false; }
 }
 
 /** Whether a code's signature is genuine. */
-export const verifyCodeSignature = (key: CryptoKey, c: ParsedCode): Promise<boolean> => verifyEd25519(key, c.sig, c.signed);
+export const verifyCodeSignature = (key: Key, c: ParsedCode): Promise<boolean> => verifyEd25519(key, c.sig, c.signed);
 
 /** A rotating part is live at `nowMs` when its step is at most `windowSteps` old (or one ahead) and its otp matches. */
 export async function isLiveOtp(rot: { step: number; otp: string }, ticketSecret: string, nowMs: number, periodS: number, windowSteps: number): Promise<boolean> {
@@ -99,7 +102,7 @@ export interface OfflineList {
 }
 
 /** The list's signature covers the JSON of every other field, in the order the server wrote them. */
-export function verifyOfflineList(key: CryptoKey, list: OfflineList): Promise<boolean> {
+export function verifyOfflineList(key: Key, list: OfflineList): Promise<boolean> {
   const { signature, ...body } = list;
   return verifyEd25519(key, signature, JSON.stringify(body));
 }

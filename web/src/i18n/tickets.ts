@@ -21,7 +21,7 @@ const en = {
   'tickets.failed': '{message} ({code})',
 
   'scan.title': 'Door scanner', 'scan.link': 'Door scanner', 'scan.gate': 'Gate', 'scan.list': 'Check-in list', 'scan.allClasses': 'Whole event (every class)',
-  'scan.listTitle': 'Offline list', 'scan.download': 'Download the list again', 'scan.listInfo': '{n} tickets, downloaded at {at}; signature checked with the platform key {key}.',
+  'scan.listTitle': 'Offline list', 'scan.download': 'Download the list again', 'scan.listInfo': 'Tickets on the list: {n}. Downloaded at {at}; signature checked with the platform key {key}.',
   'scan.listBad': 'The downloaded list has a bad signature: it is not used.', 'scan.noList': 'No list downloaded yet: scans need the network.',
   'scan.camera': 'Camera', 'scan.startCamera': 'Start the camera', 'scan.stopCamera': 'Stop the camera',
   'scan.cameraFailed': 'The camera could not start ({message}). Type or paste the code below.', 'scan.video': 'Camera view: hold the ticket\'s QR code in front of it',
@@ -58,7 +58,7 @@ const vi: Record<TicketMessageKey, string> = {
   'tickets.failed': '{message} ({code})',
 
   'scan.title': 'Máy quét cửa', 'scan.link': 'Máy quét cửa', 'scan.gate': 'Cổng', 'scan.list': 'Danh sách vào cửa', 'scan.allClasses': 'Toàn bộ sự kiện (mọi hạng vé)',
-  'scan.listTitle': 'Danh sách ngoại tuyến', 'scan.download': 'Tải lại danh sách', 'scan.listInfo': '{n} vé, tải lúc {at}; chữ ký đã kiểm tra bằng khóa {key} của nền tảng.',
+  'scan.listTitle': 'Danh sách ngoại tuyến', 'scan.download': 'Tải lại danh sách', 'scan.listInfo': 'Số vé trong danh sách: {n}. Tải lúc {at}; chữ ký đã kiểm tra bằng khóa {key} của nền tảng.',
   'scan.listBad': 'Danh sách tải về có chữ ký sai: không được dùng.', 'scan.noList': 'Chưa tải danh sách: cần mạng để quét.',
   'scan.camera': 'Máy ảnh', 'scan.startCamera': 'Bật máy ảnh', 'scan.stopCamera': 'Tắt máy ảnh',
   'scan.cameraFailed': 'Không bật được máy ảnh ({message}). Hãy gõ hoặc dán mã bên dưới.', 'scan.video': 'Khung máy ảnh: đưa mã QR của vé vào trước máy',

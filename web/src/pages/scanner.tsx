@@ -19,6 +19,7 @@ import { RequireSignIn } from '../require-signin.js';
 import { Link } from '../router.js';
 import {
   importPublicKey, isLiveOtp, parseCode, ticketSecretOf, verifyCodeSignature, verifyOfflineList, type OfflineList,
+  type Key,
 } from '../ticket-codes.js';
 import '../tickets.css';
 
@@ -58,7 +59,7 @@ function Scanner({ eventId }: { eventId: string }) {
   const [lists, setLists] = useState<CheckinListView[]>(() => store.get(K('lists')) ?? []);
   const [listId, setListId] = useState<string>(() => store.get(K('listId')) ?? '');
   const [gate, setGate] = useState<string>(() => store.get(K('gate')) ?? 'Main');
-  const [key, setKey] = useState<{ key: CryptoKey; keyId: string } | undefined>();
+  const [key, setKey] = useState<{ key: Key; keyId: string } | undefined>();
   const [list, setList] = useState<{ list: OfflineList; byId: Map<string, { classId: string; status: string }> } | undefined>();
   const [listProblem, setListProblem] = useState('');
   const [verdict, setVerdict] = useState<Verdict | undefined>();

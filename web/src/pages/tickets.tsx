@@ -87,7 +87,16 @@ function TicketCard({ tk, eventName, className, onChanged }: { tk: TicketView; e
   const valid = tk.status === 'valid';
   useEffect(() => {
     if (!valid) return;
-    api<TicketDetail>('GET', `/api/v1/me/tickets/${encodeURIComponent(tk.ticketId)}`).then(setDetail, (e: Error) => setMsg(e.message));
+    // A busy gateway or a lost connection is retried (every 2 s, up to a minute); a 4xx is said at once.
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = (tries: number) => api<TicketDetail>('GET', `/api/v1/me/tickets/${encodeURIComponent(tk.ticketId)}`).then((d) => { if (alive) { setDetail(d); setMsg(''); } }, (e: Error) => {
+      if (!alive) return;
+      setMsg(e instanceof ApiError ? tt('tickets.failed', { message: e.message, code: e.code }) : e.message);
+      if ((!(e instanceof ApiError) || e.status >= 500) && tries < 30) timer = setTimeout(() => void load(tries + 1), 2000);
+    });
+    void load(0);
+    return () => { alive = false; clearTimeout(timer); };
   }, [tk.ticketId, valid]);
   const live = useLiveCode(valid ? detail : undefined);
   const headId = `tk-${tk.ticketId}`;
