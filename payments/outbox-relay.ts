@@ -115,7 +115,7 @@ export interface OutboxRelayOptions {
   log: Logger;
   /** Most rows claimed per transaction (default 100). */
   batchSize?: number;
-  /** Poll period when no NOTIFY arrives (default 1000). */
+  /** Poll period when no NOTIFY arrives (default 1000); 5 s once idle with nothing unpublished while listening. */
   pollMs?: number;
   /** Where the `tb_payment_outbox_*` metrics go (default: a private registry). */
   registry?: Registry;
@@ -153,6 +153,10 @@ export interface OutboxRelay {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Empty polls in a row before an idle, listening relay with nothing unpublished slows down. */
+const QUIET_POLLS = 3;
+/** The slow fallback poll of such a relay (a missed NOTIFY waits at most this long). */
+const IDLE_FALLBACK_POLL_MS = 5_000;
 
 /** Backoff before attempt `attempts + 1`: `base·2^(attempts-1)`, capped, with ±50 % jitter ("equal jitter"). */
 export function backoffMs(attempts: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
@@ -259,6 +263,12 @@ export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     woken = false;
   };
 
+  /** True while any row is unpublished (due now or later, or claimed by a batch in flight). */
+  const anyUnpublished = async () => {
+    const [r] = await client`select exists(select 1 from payment_outbox where published_at is null) as any`;
+    return r?.['any'] === true;
+  };
+
   let unlisten: (() => Promise<void>) | undefined;
   const loop = (async () => {
     jsm = await jetstreamManager(o.nc).catch(() => undefined);
@@ -275,18 +285,26 @@ export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     }
     log.info({ batchSize, pollMs, duplicateWindowMs: windowMs, backoffCapMs: capMs }, 'payment relay started');
     let failures = 0;
+    let quiet = 0;
     while (!stopping) {
+      let wait = pollMs;
       try {
         const claimed = await runBatch();
         failures = 0;
         if (claimed >= batchSize) continue; // more may be due
+        quiet = claimed > 0 ? 0 : quiet + 1;
+        // Idle and listening, with no row left to publish (none due later, none held by another
+        // relay's batch): only an insert can bring work, and its NOTIFY wakes the relay, so the
+        // poll slows to a fallback (issue 12: polling every 200 ms cost the idle stack more
+        // than anything but the nodes and nats-server).
+        if (unlisten && quiet >= QUIET_POLLS && !(await anyUnpublished())) wait = Math.max(pollMs, IDLE_FALLBACK_POLL_MS);
       } catch (err) {
         failures++;
         log.warn({ err }, 'payment relay batch failed (database?); retrying');
         await sleep(backoffMs(failures, 200, 5_000));
         continue;
       }
-      await idle(pollMs);
+      await idle(wait);
     }
   })();
 
