@@ -5,7 +5,8 @@
  * (`test/e2e/stack.ts`: nats-server, a throwaway PostgreSQL database, 2 actor nodes, the
  * gateway, payment relay, payment-events consumer, order history, saga worker, stock watcher).
  * An event WITHOUT waitroom (so admission does not throttle) with one class of 1,000,000 tickets;
- * `--buyers` buyers in a closed loop each: `POST /api/v1/orders` → sandbox pay API (delay 0) →
+ * `--buyers` closed loops, each order by a buyer of its own (a flash sale; the event's default
+ * limit is 10 tickets a buyer), each: `POST /api/v1/orders` → sandbox pay API (delay 0) →
  * wait for the order's `tb.evt.order.<id>.completed` on NATS. Cases (one JSON object per line
  * with `--json`):
  *   checkout               orders_per_s, p50_ms, p99_ms (create → COMPLETED), oversold, errors
@@ -56,7 +57,7 @@ const meter = createCostMeter({
   parts: {
     gateway: pidsOf((n) => n.startsWith('gateway')),
     actor_nodes: pidsOf((n) => n.startsWith('node-')),
-    ...Object.fromEntries(['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher'].map((n) => [n.replace('-', '_'), pidsOf((x) => x === n)])),
+    ...Object.fromEntries(['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher', 'tickets'].map((n) => [n.replace('-', '_'), pidsOf((x) => x === n)])),
     nats: [stack.nats.pid],
   },
   natsMonitorPort: stack.nats.monitorPort,
@@ -69,7 +70,10 @@ try {
   await grantPlatformAdmin(stack.db, admin.id);
   const { eventId, classIds } = await publishEvent(api, organizer, admin, { classes: [{ total: TOTAL, priceMinor: 100_000, maxHolds: 10_000 }] });
   const classId = classIds[0]!;
-  const buyers = await mintUsers(stack.db, E2E_JWT_SECRET, BUYERS);
+  // One buyer per order, as in a flash sale (an event's default limit is 10 tickets a buyer):
+  // BUYERS closed loops, each taking the next unused buyer for its next order.
+  const buyers = await mintUsers(stack.db, E2E_JWT_SECRET, WARMUP + ORDERS);
+  let nextBuyer = 0;
 
   // order.completed as the order actor publishes it: the moment the order is COMPLETED.
   const waiting = new Map<string, (at: number) => void>();
@@ -114,9 +118,10 @@ try {
     const cost0 = await meter.snapshot();
     const own0 = process.cpuUsage();
     const t0 = performance.now();
-    await Promise.all(buyers.map(async (b) => {
+    await Promise.all(Array.from({ length: BUYERS }, async () => {
       while (next < n) {
         next++;
+        const b = buyers[nextBuyer++]!;
         try { const x = await checkout(b.token); total.push(x.total); cb.push(x.cb); create.push(x.create); } catch (err) { errors++; firstError ||= (err as Error).message; }
       }
     }));

@@ -9,9 +9,10 @@
  * when money is involved, flagged (`amountMismatch`, `refundRequired`) and announced as
  * `payment.flagged`.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { paymentInbox, payments, type PaymentFlags, type PaymentRow } from '../db/index.js';
-import { enqueuePaymentEvent, type Tx } from './outbox-relay.js';
+import { OUTBOX_CHANNEL, enqueuePaymentEvent, paymentEventRow, type Tx } from './outbox-relay.js';
+import { bytesParam, jsonParam, rawTx, toPaymentRow } from './raw-sql.js';
 import { requestRefundTx } from './refunds/store.js';
 import {
   InboxOutcome, PaymentEventType, PaymentStatus, type RecordCallbackResult, type Payment, type VerifiedCallback,
@@ -58,15 +59,14 @@ export function decideCallback(p: Payment | undefined, cb: VerifiedCallback, now
   return { outcome: InboxOutcome.Late, flags: { ...p.flags, refundRequired }, event: PaymentEventType.Flagged, reason };
 }
 
-/** Lock the payment `cb` refers to: by id, else (provider, ref), else the newest of its order code. */
+/** Lock the payment `cb` refers to: by id, else (provider, ref), else the newest of its order code (prepared statements). */
 async function lockPaymentFor(tx: Tx, cb: VerifiedCallback): Promise<Payment | undefined> {
-  const where = cb.paymentId && UUID.test(cb.paymentId) ? eq(payments.id, cb.paymentId)
-    : cb.providerRef ? and(eq(payments.provider, cb.provider), eq(payments.providerRef, cb.providerRef))
-      : cb.orderCode ? and(eq(payments.provider, cb.provider), eq(payments.orderCode, cb.orderCode))
-        : undefined;
-  if (!where) return undefined;
-  const [row] = await tx.select().from(payments).where(where).orderBy(desc(payments.createdAt)).limit(1).for('update');
-  return row ? toPayment(row) : undefined;
+  const q = rawTx(tx);
+  const rows = cb.paymentId && UUID.test(cb.paymentId) ? await q`select * from payments where id = ${cb.paymentId}::uuid for update`
+    : cb.providerRef ? await q`select * from payments where provider = ${cb.provider}::text and provider_ref = ${cb.providerRef}::text order by created_at desc limit 1 for update`
+      : cb.orderCode ? await q`select * from payments where provider = ${cb.provider}::text and order_code = ${cb.orderCode}::text order by created_at desc limit 1 for update`
+        : [];
+  return rows[0] ? toPayment(toPaymentRow(rows[0])) : undefined;
 }
 
 /** A JSON object to store, whatever `raw` is. */
@@ -100,11 +100,13 @@ export function callbackMsgId(cb: Pick<VerifiedCallback, 'provider' | 'providerT
  */
 export async function recordCallbackTx(tx: Tx, cb: VerifiedCallback): Promise<RecordCallbackResult> {
   if (cb.outcome === 'pending') return announceProcessing(tx, cb);
-  const key = and(eq(paymentInbox.provider, cb.provider), eq(paymentInbox.providerTxnId, cb.providerTxnId));
-  const inserted = await tx.insert(paymentInbox)
-    .values({ provider: cb.provider, providerTxnId: cb.providerTxnId, outcome: 'received', payload: asRecord(cb.raw) })
-    .onConflictDoNothing().returning({ provider: paymentInbox.provider });
+  const q = rawTx(tx);
+  const inserted = await q`
+    insert into payment_inbox (provider, provider_txn_id, outcome, payload)
+    values (${cb.provider}::text, ${cb.providerTxnId}::text, 'received', ${jsonParam(asRecord(cb.raw))}::jsonb)
+    on conflict do nothing returning provider`;
   if (inserted.length === 0) {
+    const key = and(eq(paymentInbox.provider, cb.provider), eq(paymentInbox.providerTxnId, cb.providerTxnId));
     const [first] = await tx.select().from(paymentInbox).where(key);
     const [row] = first?.paymentId ? await tx.select().from(payments).where(eq(payments.id, first.paymentId)) : [];
     return { duplicate: true, outcome: (first?.outcome ?? InboxOutcome.Ignored) as InboxOutcome, payment: row ? toPayment(row) : undefined, eventMsgId: first?.outboxMsgId ?? undefined };
@@ -112,25 +114,46 @@ export async function recordCallbackTx(tx: Tx, cb: VerifiedCallback): Promise<Re
   const p = await lockPaymentFor(tx, cb);
   const d = decideCallback(p, cb);
   let after = p;
+  const eventMsgId = p && d.event ? callbackMsgId(cb) : undefined;
+  const refund = (d.outcome === InboxOutcome.Late || d.outcome === InboxOutcome.AmountMismatch) && cb.amountMinor > 0;
   if (p && (d.status || d.flags)) {
-    const [row] = await tx.update(payments).set({
-      ...(d.status ? { status: d.status, providerTxnId: cb.providerTxnId, providerResponse: asRecord(cb.raw) } : {}),
-      ...(d.flags ? { flags: d.flags } : {}),
-      version: sql`${payments.version} + 1`,
-      updatedAt: new Date(),
-    }).where(eq(payments.id, p.id)).returning();
-    after = toPayment(row!);
+    // The payment's change, its event (with NOTIFY) and the inbox outcome in one prepared
+    // statement (issue 12). The row is locked, so the new version is the old one plus one; the
+    // event is built from the row as it will be.
+    const next = {
+      ...p, ...(d.status ? { status: d.status, providerTxnId: cb.providerTxnId, providerResponse: asRecord(cb.raw) } : {}),
+      ...(d.flags ? { flags: d.flags } : {}), version: p.version + 1,
+    } as Payment;
+    const extra = { providerTxnId: cb.providerTxnId, ...(d.reason ? { reason: d.reason } : {}), ...(d.event === PaymentEventType.Flagged ? { flags: next.flags, callbackAmountMinor: cb.amountMinor, callbackCurrency: cb.currency } : {}) };
+    const ev = d.event ? paymentEventRow(next, d.event, { msgId: eventMsgId!, extra }) : undefined;
+    const [row] = await q`
+      with upd as (
+        update payments set
+          status = ${next.status}::text, provider_txn_id = ${next.providerTxnId ?? null}::text,
+          provider_response = ${jsonParam(next.providerResponse)}::jsonb, flags = ${jsonParam(next.flags)}::jsonb,
+          version = version + 1, updated_at = now()
+        where id = ${p.id}::uuid returning *
+      ), ev as (
+        insert into payment_outbox (id, msg_id, subject, payload, headers)
+        select ${ev?.id ?? null}::uuid, ${ev?.msgId ?? null}::text, ${ev?.subject ?? null}::text, ${ev ? bytesParam(ev.payload) : null}::bytea, ${jsonParam(ev?.headers)}::jsonb
+        where ${ev !== undefined}::boolean
+        on conflict (msg_id) do nothing returning id
+      ), n as (select pg_notify(${OUTBOX_CHANNEL}::text, '') from ev),
+      inbox as (
+        update payment_inbox set outcome = ${d.outcome}::text, payment_id = ${p.id}::uuid, outbox_msg_id = ${eventMsgId ?? null}::text
+        where provider = ${cb.provider}::text and provider_txn_id = ${cb.providerTxnId}::text
+      )
+      select upd.*, (select count(*) from n)::int as notified from upd`;
+    after = toPayment(toPaymentRow(row!));
   }
-  let eventMsgId: string | undefined;
-  if (after && d.event) {
-    eventMsgId = callbackMsgId(cb);
-    const extra = { providerTxnId: cb.providerTxnId, ...(d.reason ? { reason: d.reason } : {}), ...(d.event === PaymentEventType.Flagged ? { flags: after.flags, callbackAmountMinor: cb.amountMinor, callbackCurrency: cb.currency } : {}) };
-    await enqueuePaymentEvent(tx, after, d.event, { msgId: eventMsgId, extra });
-  }
-  // Money that cannot buy anything goes back, in the same transaction as the flag (exactly once per transfer).
-  if (after && (d.outcome === InboxOutcome.Late || d.outcome === InboxOutcome.AmountMismatch) && cb.amountMinor > 0) {
+  if (after && refund) {
+    // Money that cannot buy anything goes back, in the same transaction as the flag (exactly once per transfer).
     await requestRefundTx(tx, after, { providerTxnId: cb.providerTxnId, amountMinor: cb.amountMinor, currency: cb.currency, reason: d.reason ?? 'refundRequired' });
   }
-  await tx.update(paymentInbox).set({ outcome: d.outcome, paymentId: p?.id ?? null, outboxMsgId: eventMsgId ?? null }).where(key);
-  return { duplicate: false, outcome: d.outcome, payment: after, eventMsgId };
+  if (!(p && (d.status || d.flags))) {
+    await q`
+      update payment_inbox set outcome = ${d.outcome}::text, payment_id = ${p?.id ?? null}::uuid, outbox_msg_id = ${eventMsgId ?? null}::text
+      where provider = ${cb.provider}::text and provider_txn_id = ${cb.providerTxnId}::text`;
+  }
+  return { duplicate: false, outcome: d.outcome, payment: after, eventMsgId: after && d.event ? eventMsgId : undefined };
 }

@@ -15,12 +15,13 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
-import { and, asc, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { EVENTS_STREAM, Headers, encode, eventSubject } from '../contracts/index.js';
-import { paymentOutbox, type Db, type PaymentOutboxRow } from '../db/index.js';
+import type { Db, PaymentOutboxRow } from '../db/index.js';
+import { bytesParam, jsonParam, rawClient, rawTx, toOutboxRow } from './raw-sql.js';
 import { PAYMENT_KIND, type Payment, type PaymentEventType, type PaymentEventMessage } from './types.js';
 
 /** The LISTEN/NOTIFY channel a committed outbox insert notifies. */
@@ -40,12 +41,8 @@ export interface EnqueueOptions {
   extra?: Record<string, unknown>;
 }
 
-/**
- * Write event `type` about `payment` (already updated) into the outbox inside `tx`, and NOTIFY
- * the relays (delivered at commit). Subject `tb.evt.payment.<orderCode>.<name>`, body a
- * `PaymentEventMessage` (msgpack). Resolves false when a row with the same msg id exists.
- */
-export async function enqueuePaymentEvent(tx: Tx, payment: Payment, type: PaymentEventType, opts: EnqueueOptions = {}): Promise<boolean> {
+/** The outbox row announcing `type` about `payment` (already updated): id, msg id, subject, body, headers. */
+export function paymentEventRow(payment: Payment, type: PaymentEventType, opts: EnqueueOptions = {}): { id: string; msgId: string; subject: string; payload: Uint8Array; headers: Record<string, string> } {
   const id = randomUUID();
   const at = Date.now();
   const data: Record<string, unknown> = {
@@ -56,11 +53,25 @@ export async function enqueuePaymentEvent(tx: Tx, payment: Payment, type: Paymen
   const body: PaymentEventMessage = { type, kind: PAYMENT_KIND, id: payment.orderCode, seq: payment.version, n: 0, at, data };
   const headers: Record<string, string> = { [EVENT_TYPE_HEADER]: type };
   if (opts.requestId) { body.requestId = opts.requestId; headers[Headers.RequestId] = opts.requestId; }
-  const inserted = await tx.insert(paymentOutbox).values({
-    id, msgId: opts.msgId ?? id, subject: eventSubject(PAYMENT_KIND, payment.orderCode, type), payload: encode(body), headers,
-  }).onConflictDoNothing({ target: paymentOutbox.msgId }).returning({ id: paymentOutbox.id });
-  if (inserted.length > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
-  return inserted.length > 0;
+  return { id, msgId: opts.msgId ?? id, subject: eventSubject(PAYMENT_KIND, payment.orderCode, type), payload: encode(body), headers };
+}
+
+/**
+ * Write event `type` about `payment` (already updated) into the outbox inside `tx`, and NOTIFY
+ * the relays (delivered at commit), in one prepared statement. Subject
+ * `tb.evt.payment.<orderCode>.<name>`, body a `PaymentEventMessage` (msgpack). Resolves false
+ * when a row with the same msg id exists.
+ */
+export async function enqueuePaymentEvent(tx: Tx, payment: Payment, type: PaymentEventType, opts: EnqueueOptions = {}): Promise<boolean> {
+  const row = paymentEventRow(payment, type, opts);
+  const [r] = await rawTx(tx)`
+    with ev as (
+      insert into payment_outbox (id, msg_id, subject, payload, headers)
+      values (${row.id}::uuid, ${row.msgId}::text, ${row.subject}::text, ${bytesParam(row.payload)}::bytea, ${jsonParam(row.headers)}::jsonb)
+      on conflict (msg_id) do nothing returning id
+    ), n as (select pg_notify(${OUTBOX_CHANNEL}::text, '') from ev)
+    select (select count(*) from ev)::int as inserted, (select count(*) from n)::int as notified`;
+  return Number(r?.['inserted'] ?? 0) > 0;
 }
 
 /** The relay's metric objects (shared when several relays use one registry). */
@@ -104,7 +115,7 @@ export interface OutboxRelayOptions {
   log: Logger;
   /** Most rows claimed per transaction (default 100). */
   batchSize?: number;
-  /** Poll period when no NOTIFY arrives (default 1000). */
+  /** Poll period when no NOTIFY arrives (default 1000); 5 s once idle with nothing unpublished while listening. */
   pollMs?: number;
   /** Where the `tb_payment_outbox_*` metrics go (default: a private registry). */
   registry?: Registry;
@@ -142,6 +153,10 @@ export interface OutboxRelay {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Empty polls in a row before an idle, listening relay with nothing unpublished slows down. */
+const QUIET_POLLS = 3;
+/** The slow fallback poll of such a relay (a missed NOTIFY waits at most this long). */
+const IDLE_FALLBACK_POLL_MS = 5_000;
 
 /** Backoff before attempt `attempts + 1`: `base·2^(attempts-1)`, capped, with ±50 % jitter ("equal jitter"). */
 export function backoffMs(attempts: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
@@ -192,31 +207,38 @@ export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     return { duplicate: ack.duplicate };
   };
 
-  /** Claim, publish and mark one batch; resolves with the number of rows claimed. */
-  const runBatch = () => o.db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`set local idle_in_transaction_session_timeout = ${Math.max(1_000, Math.trunc(lockTimeoutMs))}`));
-    const rows = await tx.select().from(paymentOutbox)
-      .where(and(isNull(paymentOutbox.publishedAt), lte(paymentOutbox.nextAttemptAt, sql`now()`)))
-      .orderBy(asc(paymentOutbox.createdAt)).limit(batchSize).for('update', { skipLocked: true });
+  /**
+   * Claim, publish and mark one batch; resolves with the number of rows claimed. Prepared
+   * postgres.js statements: the session timeout is set by the claim itself (begin, claim, mark,
+   * commit: four round trips a batch).
+   */
+  const client = rawClient(o.db);
+  const timeoutSetting = String(Math.max(1_000, Math.trunc(lockTimeoutMs)));
+  const runBatch = () => client.begin(async (tx) => {
+    const claimed = await tx`
+      with cfg as (select set_config('idle_in_transaction_session_timeout', ${timeoutSetting}::text, true))
+      select o.* from payment_outbox o, cfg
+      where o.published_at is null and o.next_attempt_at <= now()
+      order by o.created_at limit ${batchSize}::int for update of o skip locked`;
+    const rows = claimed.map((r) => toOutboxRow(r));
     if (rows.length === 0) return 0;
     // Issued in order on one connection, so the stream stores a batch in commit order.
     const results = await Promise.allSettled(rows.map(publishOne));
     const ok = rows.filter((_, i) => results[i]!.status === 'fulfilled');
     await o.beforeMark?.(ok.map((r) => r.msgId));
     if (ok.length > 0) {
-      await tx.update(paymentOutbox).set({ publishedAt: sql`now()`, lastError: null })
-        .where(inArray(paymentOutbox.id, ok.map((r) => r.id)));
+      await tx`update payment_outbox set published_at = now(), last_error = null where id = any(${ok.map((r) => r.id)}::uuid[])`;
     }
     for (const [i, r] of results.entries()) {
       if (r.status === 'fulfilled') { if (r.value.duplicate) stats.duplicates++; continue; }
       const row = rows[i]!;
       const err = r.reason as Error;
       const delay = backoffMs(row.attempts + 1, o.backoffBaseMs ?? 500, capMs);
-      await tx.update(paymentOutbox).set({
-        attempts: sql`${paymentOutbox.attempts} + 1`,
-        lastError: `${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`.slice(0, 500),
-        nextAttemptAt: sql`now() + make_interval(secs => ${delay / 1_000})`,
-      }).where(sql`${paymentOutbox.id} = ${row.id}`);
+      await tx`
+        update payment_outbox set attempts = attempts + 1,
+          last_error = ${`${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`.slice(0, 500)}::text,
+          next_attempt_at = now() + make_interval(secs => ${delay / 1_000}::float8)
+        where id = ${row.id}::uuid`;
     }
     const failed = rows.length - ok.length;
     stats.published += ok.length; stats.failures += failed; stats.batches++;
@@ -241,6 +263,12 @@ export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     woken = false;
   };
 
+  /** True while any row is unpublished (due now or later, or claimed by a batch in flight). */
+  const anyUnpublished = async () => {
+    const [r] = await client`select exists(select 1 from payment_outbox where published_at is null) as any`;
+    return r?.['any'] === true;
+  };
+
   let unlisten: (() => Promise<void>) | undefined;
   const loop = (async () => {
     jsm = await jetstreamManager(o.nc).catch(() => undefined);
@@ -257,18 +285,26 @@ export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
     }
     log.info({ batchSize, pollMs, duplicateWindowMs: windowMs, backoffCapMs: capMs }, 'payment relay started');
     let failures = 0;
+    let quiet = 0;
     while (!stopping) {
+      let wait = pollMs;
       try {
         const claimed = await runBatch();
         failures = 0;
         if (claimed >= batchSize) continue; // more may be due
+        quiet = claimed > 0 ? 0 : quiet + 1;
+        // Idle and listening, with no row left to publish (none due later, none held by another
+        // relay's batch): only an insert can bring work, and its NOTIFY wakes the relay, so the
+        // poll slows to a fallback (issue 12: polling every 200 ms cost the idle stack more
+        // than anything but the nodes and nats-server).
+        if (unlisten && quiet >= QUIET_POLLS && !(await anyUnpublished())) wait = Math.max(pollMs, IDLE_FALLBACK_POLL_MS);
       } catch (err) {
         failures++;
         log.warn({ err }, 'payment relay batch failed (database?); retrying');
         await sleep(backoffMs(failures, 200, 5_000));
         continue;
       }
-      await idle(pollMs);
+      await idle(wait);
     }
   })();
 

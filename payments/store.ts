@@ -1,16 +1,18 @@
 /**
  * @module payments/store
- * The payment store over PostgreSQL (drizzle). Invariants: every change of a payment row and the
+ * The payment store over PostgreSQL (drizzle; the order path's statements prepared, `raw-sql.ts`). Invariants: every change of a payment row and the
  * outbox event that announces it commit in one transaction (so an event exists iff its change
  * does); only a PENDING payment changes status; callbacks go through the inbox
  * (`payments/inbox.ts`) and are applied once. Database failures surface as `TbError`s
  * (`wrapDbError`): `RUNTIME_UNAVAILABLE` (retryable) or `INTERNAL`.
  */
 import { desc, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { ID_PATTERN, TbError } from '../contracts/index.js';
 import { payments, withDbErrors, type Db } from '../db/index.js';
 import { recordCallbackTx, toPayment } from './inbox.js';
-import { enqueuePaymentEvent } from './outbox-relay.js';
+import { OUTBOX_CHANNEL, enqueuePaymentEvent, paymentEventRow } from './outbox-relay.js';
+import { bytesParam, jsonParam, rawClient, toPaymentRow } from './raw-sql.js';
 import {
   PAYMENT_PROVIDERS, PaymentEventType, PaymentStatus,
   type RecordCallbackResult, type CancelPaymentResult, type NewPayment, type Payment, type VerifiedCallback,
@@ -60,32 +62,48 @@ export function createPaymentStore(db: Db): PaymentStore {
   return {
     async createPayment(input) {
       validate(input);
-      return withDbErrors(() => db.transaction(async (tx) => {
-        const [row] = await tx.insert(payments).values({
-          ...(input.id ? { id: input.id } : {}),
-          orderId: input.orderId, orderCode: input.orderCode, userId: input.userId, amountMinor: input.amountMinor,
-          currency: input.currency, provider: input.provider, providerRef: input.providerRef ?? null,
-          providerRequest: input.providerRequest ?? null, providerResponse: input.providerResponse ?? null,
-        }).onConflictDoNothing({ target: payments.id }).returning();
-        if (!row) {
-          const [existing] = await tx.select().from(payments).where(eq(payments.id, input.id!));
-          return { payment: toPayment(existing!), created: false };
-        }
-        const payment = toPayment(row);
-        await enqueuePaymentEvent(tx, payment, PaymentEventType.Created, input.requestId ? { requestId: input.requestId } : {});
-        return { payment, created: true };
-      }));
+      // One prepared statement: the payment, its `payment.created` outbox row and the NOTIFY
+      // (delivered at commit) in one round trip (issue 12; was a drizzle transaction of four).
+      const id = input.id ?? randomUUID();
+      const fresh = {
+        id, orderId: input.orderId, orderCode: input.orderCode, userId: input.userId, amountMinor: input.amountMinor, currency: input.currency,
+        provider: input.provider, status: PaymentStatus.Pending, version: 1, providerTxnId: null,
+      } as unknown as Payment;
+      const ev = paymentEventRow(fresh, PaymentEventType.Created, input.requestId ? { requestId: input.requestId } : {});
+      const client = rawClient(db);
+      return withDbErrors(async () => {
+        const rows = await client`
+          with ins as (
+            insert into payments (id, order_id, order_code, user_id, amount_minor, currency, provider, provider_ref, provider_request, provider_response)
+            values (${id}::uuid, ${input.orderId}::text, ${input.orderCode}::text, ${input.userId}::text, ${input.amountMinor}::bigint, ${input.currency}::text,
+              ${input.provider}::text, ${input.providerRef ?? null}::text, ${jsonParam(input.providerRequest)}::jsonb, ${jsonParam(input.providerResponse)}::jsonb)
+            on conflict (id) do nothing returning *
+          ), ev as (
+            insert into payment_outbox (id, msg_id, subject, payload, headers)
+            select ${ev.id}::uuid, ${ev.msgId}::text, ${ev.subject}::text, ${bytesParam(ev.payload)}::bytea, ${jsonParam(ev.headers)}::jsonb from ins
+            on conflict (msg_id) do nothing returning id
+          ), n as (select pg_notify(${OUTBOX_CHANNEL}::text, '') from ev)
+          select ins.*, (select count(*) from n)::int as notified from ins`;
+        if (rows[0]) return { payment: toPayment(toPaymentRow(rows[0])), created: true };
+        // A retried create: the row exists (read in a new snapshot, after any concurrent insert committed).
+        const [existing] = await client`select * from payments where id = ${id}::uuid`;
+        if (!existing) throw new TbError('RUNTIME_UNAVAILABLE', {}, { message: `payment ${id} neither inserted nor found` });
+        return { payment: toPayment(toPaymentRow(existing)), created: false };
+      });
     },
 
     async attachProviderResponse(id, patch) {
-      const [row] = await withDbErrors(() => db.update(payments).set({
-        ...(patch.providerRef !== undefined ? { providerRef: patch.providerRef } : {}),
-        ...(patch.providerRequest !== undefined ? { providerRequest: patch.providerRequest } : {}),
-        ...(patch.providerResponse !== undefined ? { providerResponse: patch.providerResponse } : {}),
-        updatedAt: new Date(),
-      }).where(eq(payments.id, UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000')).returning());
+      const has = (v: unknown) => v !== undefined;
+      const client = rawClient(db);
+      const [row] = await withDbErrors(() => client`
+        update payments set
+          provider_ref = case when ${has(patch.providerRef)}::boolean then ${patch.providerRef ?? null}::text else provider_ref end,
+          provider_request = case when ${has(patch.providerRequest)}::boolean then ${jsonParam(patch.providerRequest)}::jsonb else provider_request end,
+          provider_response = case when ${has(patch.providerResponse)}::boolean then ${jsonParam(patch.providerResponse)}::jsonb else provider_response end,
+          updated_at = now()
+        where id = ${UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid returning *`);
       if (!row) throw notFound(id);
-      return toPayment(row);
+      return toPayment(toPaymentRow(row));
     },
 
     recordCallback(cb) {

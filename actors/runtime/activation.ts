@@ -16,9 +16,9 @@
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { TbError, ConcurrencyConflictError, NotOwnerError, type ErrorBody } from '../../contracts/index.js';
 import type { ActorKind, CommandContext } from './types.js';
-import type { StateStore, StateEntry, OutboxItem, ReplyBatch, StoredReply } from './store.js';
+import type { StateStore, StateEntry, OutboxItem, ReplyBatch, ReplyValue, StoredReply } from './store.js';
 import { toOutboxItems, type OutboxPublisher } from './outbox.js';
-import { RecentReplies, type ReplyLog } from './reply-log.js';
+import { RecentReplies, packReply, unpackReply, type ReplyLog } from './reply-log.js';
 import type { DurableTimers } from './timers.js';
 import { Mailbox } from './mailbox.js';
 import { scopedTransitions } from './scoped-transition.js';
@@ -643,10 +643,12 @@ function nextDueOf(kind: ActorKind, snapshot: AnyMachineSnapshot, timers: StateE
   return due;
 }
 
+/** The answer as remembered: packed once (reply-log.ts), so later writes of the entry only copy it. */
 function toStored(o: CommandOutcome): StoredReply {
-  return o.ok ? { r: o.result } : { e: o.error.toBody() as StoredReply extends { e: infer E } ? E : never };
+  return packReply(o.ok ? { r: o.result } : { e: o.error.toBody() as ReplyValue extends { e: infer E } ? E : never });
 }
 
-function fromStored(s: StoredReply): CommandOutcome {
+function fromStored(stored: StoredReply): CommandOutcome {
+  const s = unpackReply(stored);
   return 'r' in s ? { ok: true, result: s.r } : { ok: false, error: TbError.fromBody(s.e as ErrorBody) };
 }

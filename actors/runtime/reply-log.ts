@@ -11,7 +11,21 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { readSince } from './read-since.js';
 import { decode, encode, Format } from '../../contracts/index.js';
-import type { ReplyBatch, StoredReply } from './store.js';
+import type { ReplyBatch, ReplyValue, StoredReply } from './store.js';
+
+/**
+ * Pack an answer once, when it is made (issue 12): an order's entry used to carry five full
+ * `OrderView` answers that every write of the entry encoded again. Copied out of msgpackr's
+ * shared buffer, so the bytes stay valid for as long as the entry keeps them.
+ */
+export function packReply(value: ReplyValue): Uint8Array {
+  return Uint8Array.from(encode(value, Format.Msgpack));
+}
+
+/** The answer a `StoredReply` holds, packed or (written before packing) as is. */
+export function unpackReply(stored: StoredReply): ReplyValue {
+  return stored instanceof Uint8Array ? (decode(stored, Format.Msgpack) as ReplyValue) : stored;
+}
 
 export const REPLIES_STREAM = 'TB_REPLIES';
 export const REPLIES_ROOT = 'tbrt.replies';

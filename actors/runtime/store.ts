@@ -48,7 +48,15 @@ export interface ReplyBatch {
 }
 
 /** A remembered answer: `r` for a result, `e` for an error body. */
-export type StoredReply = { r: unknown } | { e: { code: string; message: string; retryable: boolean; details?: Record<string, unknown> } };
+export type ReplyValue = { r: unknown } | { e: { code: string; message: string; retryable: boolean; details?: Record<string, unknown> } };
+
+/**
+ * A remembered answer as kept in the entry and the reply log: a `ReplyValue` packed once into
+ * msgpack bytes when it is made (`packReply` in reply-log.ts), so every later write of the entry
+ * copies its bytes instead of walking the whole view again, and a load leaves it packed until a
+ * repeat asks for it. Entries written before this hold the `ReplyValue` itself; both are read.
+ */
+export type StoredReply = ReplyValue | Uint8Array;
 
 export interface LoadedEntry {
   entry: StateEntry | undefined;

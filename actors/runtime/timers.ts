@@ -3,8 +3,9 @@
  * Durable timers (Orleans reminders). The truth is the deadline kept in the actor's state; the
  * per-partition index in the `tb_timers` KV bucket (`p<partition>.<kind>.<id>` → earliest due
  * time) only tells a new owner which actors to wake. The index is written *before* a state write
- * that brings a deadline earlier (so a crash can never leave a deadline unindexed) and tidied
- * lazily after. Ticks are hints: they may come early, late or twice; each expiry is idempotent
+ * that brings a deadline earlier (so a crash can never leave a deadline unindexed), deleted when
+ * no deadline is left, and otherwise left earlier than need be (a later deadline does not
+ * rewrite it: an early entry only makes a new owner wake the actor once, early). Ticks are hints: they may come early, late or twice; each expiry is idempotent
  * in the machine (G10 rule 5). An actor whose entry holds unpublished effects (outbox, reply
  * log) is indexed as due at once, so a new owner wakes it and re-publishes them even if no
  * command ever comes for it again.
@@ -58,8 +59,11 @@ export class DurableTimers {
         this.indexed.delete(actorKey);
         void this.kv.delete(key).catch(() => this.indexed.set(actorKey, current));
       }
-    } else if (current === undefined || current < nextDue) {
-      // A later (or unknown) index entry only wakes us early: harmless, but keep it tidy.
+    } else if (current === undefined) {
+      // Unknown here (loaded on a new owner): write it, so a stale earlier entry does not wake
+      // the actor again at the next takeover. An index entry earlier than `nextDue` that this
+      // node knows of is left as it is: it only wakes a new owner early, once, and that owner
+      // tidies it then. Raising it cost a KV put every time a deadline moved later (issue 12).
       this.indexed.set(actorKey, nextDue);
       this.partitionOf.set(actorKey, partition);
       void this.kv.put(key, encode({ at: nextDue }, Format.Msgpack)).catch(() => undefined);

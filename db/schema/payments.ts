@@ -69,7 +69,10 @@ export const payments = pgTable(
     uniqueIndex(PaymentsConstraints.ProviderTxn).on(t.provider, t.providerTxnId),
     index('payments_order_ix').on(t.orderId),
     index('payments_order_code_ix').on(t.orderCode),
-    index('payments_provider_ref_ix').on(t.provider, t.providerRef),
+    // The callback and sandbox lookups (provider + reference or order code, newest first: a
+    // backward scan) read one index entry whatever the table's size (0006_perf_indexes, issue 12).
+    index('payments_provider_ref_ix').on(t.provider, t.providerRef, t.createdAt),
+    index('payments_provider_code_ix').on(t.provider, t.orderCode, t.createdAt),
     check('payments_status_ck', sql`${t.status} in ('PENDING', 'COMPLETED', 'FAILED', 'CANCELED')`),
     check('payments_provider_ck', sql`${t.provider} in ('zalopay', 'payos', 'vnpay', 'sandbox')`),
     check('payments_amount_ck', sql`${t.amountMinor} >= 0`),

@@ -4,10 +4,11 @@
  * `order_history_lines` (`db/schema/orders.ts`). Invariants: a batch is one transaction; an
  * order row is replaced only by a higher `(version, version_n)` — the guard is in the upsert's
  * `WHERE`, so concurrent projectors and redeliveries cannot move an order backwards — and its
- * lines are replaced in the same transaction (three statements per batch, whatever its size);
+ * lines are replaced in the same statement (one prepared statement per batch, whatever its size);
  * database failures surface as `TbError`s.
  */
-import { and, asc, desc, eq, getTableColumns, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import { orderHistory, orderHistoryLines, withDbErrors, type Db, type OrderHistoryLineRow, type OrderHistoryRow } from '../../db/index.js';
 import { OPEN_STATUSES, SOLD_STATUS, UNSOLD_LINE_STATES, decodeCursor, encodeCursor, newestPerOrder, pageSize } from './decode.js';
 import type { ClassSales, EventSales, OrderHistoryItem, OrderHistoryStore } from './types.js';
@@ -34,13 +35,10 @@ export function totalsOf(classes: readonly ClassSales[], orderCounts: Map<string
   return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
-/** Every `order_history` column but the key, set from the proposed row (`excluded.*`) on conflict. */
-const EXCLUDED_SET = Object.fromEntries(Object.entries(getTableColumns(orderHistory))
-  .filter(([key]) => key !== 'orderId')
-  .map(([key, col]) => [key, sql.raw(`excluded.${col.name}`)]));
-
 /** The PostgreSQL store over `db` (a borrowed pool: `close` does nothing). */
 export function createOrderHistory(db: Db): OrderHistoryStore {
+  // drizzle's handle keeps its postgres.js client as `$client` (absent from `Db`'s type).
+  const client = (db as Db & { $client: Sql }).$client;
   const linesOf = async (ids: string[]) => {
     if (ids.length === 0) return new Map<string, OrderHistoryLineRow[]>();
     const rows = await db.select().from(orderHistoryLines).where(inArray(orderHistoryLines.orderId, ids));
@@ -52,33 +50,54 @@ export function createOrderHistory(db: Db): OrderHistoryStore {
   return {
     backend: 'postgres',
 
-    apply: (events) => withDbErrors(() => db.transaction(async (tx) => {
-      // One upsert, one delete and one insert per batch, not per order: the projector keeps up
-      // with a sale's order events with a few statements a batch. Sorted by id so two concurrent
-      // batches lock rows in the same order (no deadlock); one event per order (the newest).
+    apply: (events) => withDbErrors(async () => {
+      // One prepared statement per batch, whatever its size (issue 12; was a drizzle transaction
+      // of an unprepared upsert, delete and insert): the orders as one jsonb parameter, their
+      // lines as another; an order's row is replaced only by a higher (version, n), and only the
+      // orders replaced get their lines upserted and the surplus lines deleted (disjoint rows, so
+      // the statement's parts cannot collide). Sorted by id so two concurrent batches lock rows
+      // in the same order (no deadlock); one event per order (the newest). Times travel as
+      // epoch ms (no `Date` parameter on raw postgres.js, docs/tickets.md).
       const newest = newestPerOrder(events).sort((a, b) => (a.order.orderId < b.order.orderId ? -1 : 1));
       if (newest.length === 0) return { applied: 0, stale: events.length };
-      const written = await tx.insert(orderHistory).values(newest.map((e) => {
-        const o = e.order;
-        return {
-          orderId: o.orderId, code: o.code, userId: o.userId, eventId: o.eventId, status: o.status, totalMinor: o.totalMinor,
-          currency: o.currency, payment: o.payment ?? null, failureReason: o.failureReason ?? null, refundRequired: o.refundRequired === true,
-          createdAt: new Date(o.createdAt), updatedAt: new Date(o.updatedAt), version: e.version, versionN: e.n,
-        };
-      })).onConflictDoUpdate({
-        target: orderHistory.orderId, set: EXCLUDED_SET,
-        setWhere: sql`(${orderHistory.version}, ${orderHistory.versionN}) < (excluded.version, excluded.version_n)`,
-      }).returning({ id: orderHistory.orderId });
-      const applied = new Set(written.map((w) => w.id));
-      if (applied.size > 0) {
-        await tx.delete(orderHistoryLines).where(inArray(orderHistoryLines.orderId, [...applied]));
-        const lines = newest.filter((e) => applied.has(e.order.orderId)).flatMap(({ order: o }) => o.lines.map((l, i) => ({
-          orderId: o.orderId, lineNo: i, classId: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor, currency: l.currency || o.currency, state: l.state,
-        })));
-        if (lines.length > 0) await tx.insert(orderHistoryLines).values(lines);
-      }
-      return { applied: applied.size, stale: events.length - applied.size };
-    })),
+      const orders = newest.map(({ order: o, version, n }) => ({
+        order_id: o.orderId, code: o.code, user_id: o.userId, event_id: o.eventId, status: o.status, total_minor: o.totalMinor, currency: o.currency,
+        payment: o.payment ?? null, failure_reason: o.failureReason ?? null, refund_required: o.refundRequired === true,
+        created_ms: o.createdAt, updated_ms: o.updatedAt, version, version_n: n,
+      }));
+      const lines = newest.flatMap(({ order: o }) => o.lines.map((l, i) => ({
+        order_id: o.orderId, line_no: i, class_id: l.classId, quantity: l.quantity, unit_price_minor: l.unitPriceMinor, currency: l.currency || o.currency, state: l.state,
+      })));
+      const written = await client`
+        with src as (
+          select * from jsonb_to_recordset(${JSON.stringify(orders)}::jsonb) as t(
+            order_id text, code text, user_id text, event_id text, status text, total_minor bigint, currency text, payment jsonb,
+            failure_reason text, refund_required boolean, created_ms float8, updated_ms float8, version int, version_n int)
+        ), up as (
+          insert into order_history (order_id, code, user_id, event_id, status, total_minor, currency, payment, failure_reason, refund_required, created_at, updated_at, version, version_n)
+          select order_id, code, user_id, event_id, status, total_minor, currency, payment, failure_reason, refund_required,
+            to_timestamp(created_ms / 1000.0), to_timestamp(updated_ms / 1000.0), version, version_n from src
+          on conflict (order_id) do update set code = excluded.code, user_id = excluded.user_id, event_id = excluded.event_id, status = excluded.status,
+            total_minor = excluded.total_minor, currency = excluded.currency, payment = excluded.payment, failure_reason = excluded.failure_reason,
+            refund_required = excluded.refund_required, created_at = excluded.created_at, updated_at = excluded.updated_at,
+            version = excluded.version, version_n = excluded.version_n
+          where (order_history.version, order_history.version_n) < (excluded.version, excluded.version_n)
+          returning order_id
+        ), lines_in as (
+          select * from jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as t(
+            order_id text, line_no int, class_id text, quantity int, unit_price_minor bigint, currency text, state text)
+        ), lines_up as (
+          insert into order_history_lines (order_id, line_no, class_id, quantity, unit_price_minor, currency, state)
+          select li.order_id, li.line_no, li.class_id, li.quantity, li.unit_price_minor, li.currency, li.state from lines_in li join up using (order_id)
+          on conflict (order_id, line_no) do update set class_id = excluded.class_id, quantity = excluded.quantity,
+            unit_price_minor = excluded.unit_price_minor, currency = excluded.currency, state = excluded.state
+        ), lines_gone as (
+          delete from order_history_lines d using up
+          where d.order_id = up.order_id and d.line_no >= (select count(*) from lines_in li where li.order_id = up.order_id)
+        )
+        select order_id from up`;
+      return { applied: written.length, stale: events.length - written.length };
+    }),
 
     listForUser: (userId, page = {}) => withDbErrors(async () => {
       const limit = pageSize(page.limit);

@@ -50,6 +50,9 @@ describe.skipIf(skip !== undefined)('rehearse: 300 buyers, 50 tickets, an actor 
     expect(s['invariants_ok']).toBe(true);
     const cpu = s['cpu_s'] as Record<string, number>;
     for (const k of ['gateways', 'actor_nodes', 'workers', 'nats', 'crowd']) expect(cpu[k], `cpu_s.${k}`).toBeGreaterThan(0);
+    // CPU per sold ticket (issue 12): the stack's total and one figure per role.
+    expect(s['cpu_ms_per_ticket'] as number).toBeGreaterThan(0);
+    for (const k of ['gateways', 'actor_nodes', 'workers', 'nats', 'crowd']) expect(s[`cpu_ms_per_ticket_${k}`] as number, `cpu_ms_per_ticket_${k}`).toBeGreaterThan(0);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/chaos: SIGKILL actor node 0/);
     expect(existsSync(join(out, 'report.html'))).toBe(true);

@@ -106,6 +106,7 @@ function printTable(s: ReturnType<typeof buildSummary>): void {
   w(`waits for held tickets ${s.held_waits}, buyers who gave up waiting ${s.held_gave_up}`);
   w(`queue sockets dropped after opening ${s.ws_dropped} (each reconnected), upgrades refused ${s.ws_upgrade_refused}`);
   w(`CPU seconds ${Object.entries(s.cpu_s).map(([k, v]) => `${k} ${v}`).join(', ')} (PostgreSQL not counted)`);
+  w(`CPU ms per sold ticket ${s.cpu_ms_per_ticket ?? '—'} (the stack without the crowd): ${Object.entries(s).filter(([k]) => k.startsWith('cpu_ms_per_ticket_')).map(([k, v]) => `${k.slice('cpu_ms_per_ticket_'.length)} ${v ?? '—'}`).join(', ')}`);
   w('step                    n      p50     p90     p99     max (ms)');
   for (const [k, v] of Object.entries(s.steps)) w(`${k.padEnd(22)}${String(v.n).padStart(6)}${String(v.p50).padStart(8)}${String(v.p90).padStart(8)}${String(v.p99).padStart(8)}${String(v.max).padStart(8)}`);
   for (const [k, v] of Object.entries(s.invariants)) w(`${v.ok ? 'ok  ' : 'FAIL'} ${k}: ${v.detail}`);

@@ -2,7 +2,7 @@
  * @module tools/rehearse/report
  * Turns a finished rehearsal into its outputs: the JSON summary (stable field names: `users`,
  * `tickets`, `sold`, `sellout_s`, `tickets_per_s`, `invariants_ok`, one boolean per invariant,
- * p99 of each step) and a self-contained HTML report whose charts are inline SVG (no scripts,
+ * p99 of each step, `cpu_ms_per_ticket` and `cpu_ms_per_ticket_<role>`) and a self-contained HTML report whose charts are inline SVG (no scripts,
  * no external files): queue length, admissions/s, sales/s, stock left, latency histograms of
  * join / admit / order / payment-to-completed, and ETA predicted vs actual.
  */
@@ -23,6 +23,17 @@ export function latencies(records: BuyerRecord[], opensAt: number) {
     }
   }
   return { join, admit, order, pay, eta };
+}
+
+/**
+ * CPU per sold ticket (issue 12), in ms: `cpu_ms_per_ticket` for the system under test (every
+ * role but the crowd; PostgreSQL not counted) and `cpu_ms_per_ticket_<role>` for each role,
+ * the crowd included. Null when nothing was sold.
+ */
+export function cpuPerTicket(cpu: Record<string, number>, sold: number): { cpu_ms_per_ticket: number | null } & Record<string, number | null> {
+  const per = (s: number) => (sold > 0 ? Math.round((s * 1000 * 100) / sold) / 100 : null);
+  const stack = Object.entries(cpu).filter(([k]) => k !== 'crowd').reduce((n, [, v]) => n + v, 0);
+  return { cpu_ms_per_ticket: per(stack), ...Object.fromEntries(Object.entries(cpu).map(([k, v]) => [`cpu_ms_per_ticket_${k}`, per(v)])) };
 }
 
 /** Build the summary object (also the `--json` line). */
@@ -58,6 +69,7 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
     held_gave_up: records.filter((r) => r.heldGaveUp).length,
     /** CPU seconds by role until the crowd ended (gateways, actor_nodes, workers, nats, crowd). */
     cpu_s: input.cpu ?? {},
+    ...cpuPerTicket(input.cpu ?? {}, sold),
     invariants: verdicts,
   };
 }
