@@ -127,7 +127,7 @@ export interface RouteDefinition<
 }
 
 /** Any route, for lists of routes (`gateway/routes/index.ts`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a list of routes holds routes of every schema type
 export type AnyRoute = RouteDefinition<any, any, any>;
 
 /**

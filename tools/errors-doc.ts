@@ -5,7 +5,7 @@
  * `ErrorCodes`. `contracts/errors.test.ts` fails when the two drift apart.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ErrorCodes, type ErrorCode } from '../contracts/errors.js';
+import { ErrorCodes, type ErrorCode } from '../contracts/index.js';
 
 const source = readFileSync(new URL('../contracts/errors.ts', import.meta.url), 'utf8');
 const out: string[] = [

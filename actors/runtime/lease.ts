@@ -53,7 +53,7 @@ export class PartitionLeases {
   /** Who holds `partition` now according to the bucket (undefined if free or expired). */
   async holder(partition: number): Promise<string | undefined> {
     const e = await this.kv.get(PartitionLeases.key(partition));
-    if (!e || e.operation !== 'PUT') return undefined;
+    if (e?.operation !== 'PUT') return undefined;
     const v = decode(e.value, Format.Msgpack) as LeaseValue;
     return v.node && v.expiresAt > this.now() ? v.node : undefined;
   }

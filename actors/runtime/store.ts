@@ -73,7 +73,7 @@ export class StateStore {
 
   /** Read an entry. Throws `StorageUnavailableError` when storage does not answer. */
   async load(key: string): Promise<LoadedEntry> {
-    let e;
+    let e: Awaited<ReturnType<KV['get']>>;
     try {
       e = await this.kv.get(key);
     } catch (cause) {

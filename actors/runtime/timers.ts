@@ -91,7 +91,7 @@ export class DurableTimers {
     await Promise.all(
       keys.map(async (k) => {
         const e = await this.kv.get(k);
-        if (!e || e.operation !== 'PUT') return;
+        if (e?.operation !== 'PUT') return;
         const { at } = decode(e.value, Format.Msgpack) as { at: number };
         const actorKey = k.slice(prefix.length);
         this.indexed.set(actorKey, at);

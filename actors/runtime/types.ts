@@ -59,6 +59,7 @@ export interface ActorKind<TMachine extends AnyStateMachine = AnyStateMachine> {
   /** Persisted next to every snapshot; bump when the persisted shape changes. */
   version: number;
   machine: TMachine;
+  // biome-ignore lint/suspicious/noExplicitAny: each verb has its own command and reply types
   handlers: Record<string, VerbHandler<TMachine, any, any>>;
   /**
    * Earliest deadline kept in the snapshot's context (e.g. the oldest hold's expiry), or
