@@ -3,7 +3,7 @@
  * (dependency-cruiser; part of `npm test`). Three kinds of rule:
  *
  * 1. No import cycles, anywhere (type-only imports included: a type cycle is still a tangle).
- * 2. Front doors (STYLE G1): code in one top-level folder imports another folder only through
+ * 2. Front doors: code in one top-level folder imports another folder only through
  *    that folder's `index.ts` (plus the documented extra doors listed in FRONT_DOORS). Tests and
  *    benchmarks may reach inside: they test and measure internals.
  * 3. Layers, lowest first. A folder may import its own layer and the layers below, never above:
@@ -21,7 +21,7 @@
  *      top tools/, bench/, test/, web/build.ts and root configs: may import anything
  *
  *    Inside actors/: the runtime is below the kinds (runtime never imports a kind) and a kind
- *    imports the runtime only through `actors/runtime/index.ts` (STYLE G4).
+ *    imports the runtime only through  `actors/runtime/index.ts`.
  *    web/src/ is browser code: it takes only types from the server folders.
  *
  * Every exception is listed where it is allowed, with its reason. Remove an exception when the
@@ -33,7 +33,7 @@ const FRONT_DOORS = [
   '(contracts|config|platform|db|actors|accounts|mailer|catalog|queue|payments|orders|tickets|gateway|app)/index\\.ts',
   // contracts/kinds/ and contracts/events/: the public protocol of each kind, one file per kind (README layout).
   'contracts/(kinds|events)/[^/]+\\.ts',
-  // Each actor kind, the runtime and the typed client have their own front door (STYLE G4).
+  // Each actor kind, the runtime and the typed client have their own front door.
   'actors/[^/]+/index\\.ts',
 ];
 
@@ -160,7 +160,7 @@ module.exports = {
     ...withExceptions(
       {
         name: 'front-door',
-        comment: 'Import another top-level folder through its index.ts (STYLE G1), not a deep path.',
+        comment: 'Import another top-level folder through its index.ts, not a deep path.',
         severity: 'error',
         from: { path: '^([^/]+)/', pathNot: TESTS },
         to: {
@@ -179,7 +179,7 @@ module.exports = {
     },
     {
       name: 'kinds-use-runtime-front-door',
-      comment: 'An actor kind imports the runtime only through actors/runtime/index.ts (STYLE G4).',
+      comment: 'An actor kind imports the runtime only through actors/runtime/index.ts.',
       severity: 'error',
       from: { path: '^actors/(?!runtime/)[^/]+/', pathNot: TESTS },
       to: { path: '^actors/runtime/', pathNot: '^actors/runtime/index\\.ts$' },

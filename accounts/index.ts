@@ -2,7 +2,7 @@
  * @module accounts
  * The account service (users in PostgreSQL): registration, sign-in with access + rotating
  * refresh tokens, profile, email verification, soft delete, batch lookup; plus the TypeBox
- * schemas of its routes. Other folders import only from here (G1).
+ * schemas of its routes. Other folders import only from here.
  */
 export {
   createAccounts, accountsConfigFrom, DEFAULT_ACCESS_TTL_SEC, DEFAULT_REFRESH_TTL_SEC, DEFAULT_EMAIL_VERIFICATION_TTL_SEC,

@@ -26,7 +26,7 @@ export interface ClassDetails {
   saleEndsAt: number | null;
 }
 
-/** What one message means to the catalog (tagged by `type`, G11). */
+/** What one message means to the catalog (tagged by `type`). */
 export type CatalogChange =
   /** An `event.*` event: upsert `projection` if newer; `staff` set for `event.roleChanged`. */
   | { type: 'event'; eventType: string; projection: EventProjection; staff?: { userId: string; role: string | null } }

@@ -2,7 +2,7 @@
  * @module contracts/errors
  * The one registry of error codes. Every error that crosses a process boundary (a NATS reply,
  * an HTTP body) carries one of these codes; `docs/errors.md` documents each, and
- * `errors.test.ts` keeps the registry and the document in step (G8).
+ * `errors.test.ts` keeps the registry and the document in step.
  */
 
 /** One registered error: stable code, HTTP status, whether a retry with the same command id may succeed. */

@@ -1,6 +1,6 @@
 /**
  * @module gateway/types
- * The transport-free vocabulary of the gateway (G14): the request and response we define, the
+ * The transport-free vocabulary of the gateway: the request and response we define, the
  * route definition that drives routing, validation and the OpenAPI document, the lifecycle hooks
  * a middleware may implement, and the server/WebSocket interfaces an adapter implements.
  * Nothing here knows about uWebSockets.js.

@@ -3,7 +3,7 @@
  * Partition leases in the `tb_leases` KV bucket (Akka `Lease`): acquired and renewed only by
  * compare-and-set on the key's revision, so two nodes can never both succeed from the same
  * revision. A node checks `isValid` before any irreversible step and stops a partition whose
- * lease it lost or could not renew in time (G10 rule 3). Expiry is judged against the
+ * lease it lost or could not renew in time (runtime rule 3: no lease, no entities). Expiry is judged against the
  * holder's own conservative clock reading (time *before* the renewal was sent).
  */
 import type { KV } from '@nats-io/kv';

@@ -5,7 +5,7 @@
  * time) only tells a new owner which actors to wake. The index is written *before* a state write
  * that brings a deadline earlier (so a crash can never leave a deadline unindexed) and tidied
  * lazily after. Ticks are hints: they may come early, late or twice; each expiry is idempotent
- * in the machine (G10 rule 5). An actor whose entry holds unpublished effects (outbox, reply
+ * in the machine (runtime rule 5: the durable deadline is the truth). An actor whose entry holds unpublished effects (outbox, reply
  * log) is indexed as due at once, so a new owner wakes it and re-publishes them even if no
  * command ever comes for it again.
  */

@@ -33,7 +33,7 @@ export const QueueLimits = {
   maxStatusBatch: 500,
 } as const;
 
-/** How a slot ended (G11). */
+/** How a slot ended. */
 export const SlotOutcome = {
   Completed: 'completed', Failed: 'failed', Expired: 'expired', Left: 'left',
 } as const;

@@ -44,7 +44,7 @@ export const TicketClassLimits = {
   recentGenerations: 4,
 } as const;
 
-/** Why a hold was released (G11). */
+/** Why a hold was released. */
 export const ReleaseReason = {
   /** The hold's deadline passed (only the timer sets this). */
   Expired: 'expired',
