@@ -14,7 +14,7 @@ export { VERIFY_EMAIL_PATH } from './email-verification.js';
 export { TOKEN_ISSUER, ACCESS_AUDIENCE } from './tokens.js';
 export { createLoginThrottle, openLoginThrottleBucket, decideAttempt, LOGIN_THROTTLE_BUCKET } from './login-throttle.js';
 export {
-  UserId, Email, Password, DisplayName, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, ChangePasswordBody,
+  UserId, Email, Password, NewPassword, DisplayName, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, ChangePasswordBody,
   VerifyEmailQuery, BatchLookupBody, BatchLookupResult, PublicUser, Profile, LoginResult, VerificationRequested,
 } from './schemas.js';
 

@@ -114,6 +114,11 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * Request headers the handler reads (a TypeBox object; names as sent, e.g. `X-Event-Access-Code`),
+   * declared as header parameters in the OpenAPI document. Documentation: the handler checks them.
+   */
+  headers?: TSchema;
   /** Documented responses by status; the error statuses the pipeline adds are documented for you. */
   responses: Record<number, TSchema | { description: string; schema?: TSchema; contentType?: string }>;
   /** Leave this route out of the OpenAPI document (docs and metrics endpoints). */

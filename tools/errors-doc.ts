@@ -28,6 +28,13 @@ for (const line of source.split('\n')) {
     out.push('', `## ${title[0]!.toUpperCase()}${title.slice(1)}`, '', '| code | HTTP | retryable | message |', '| --- | --- | --- | --- |');
     continue;
   }
+  // `// doc: …` lines become a paragraph of the document under the area's table.
+  const note = /^\s*\/\/ doc: (.*)$/.exec(line);
+  if (note) {
+    if (out.at(-1)?.startsWith('|')) out.push('');
+    out.push(note[1]!);
+    continue;
+  }
   const key = /^\s*([A-Z][A-Z0-9_]+):\s*\{/.exec(line);
   if (key && key[1]! in ErrorCodes) {
     const spec = ErrorCodes[key[1] as ErrorCode];

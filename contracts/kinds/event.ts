@@ -138,7 +138,7 @@ export const EventView = Type.Composite([EventProjection, Type.Object({
   roles: Type.Optional(Type.Record(Type.String(), RoleSchema)),
   cancelReason: Type.Optional(Type.String()),
   createdAt: EpochMs,
-})]);
+})], { title: 'EventView' });
 export type EventView = Static<typeof EventView>;
 
 /** Reply of `checkAccess`. */

@@ -154,7 +154,7 @@ export const OrderView = Type.Object({
   createdAt: EpochMs,
   updatedAt: EpochMs,
   expiresAt: EpochMs,
-});
+}, { title: 'OrderView' });
 export type OrderView = Static<typeof OrderView>;
 
 /** Reply schema per verb. */

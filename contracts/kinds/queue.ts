@@ -142,7 +142,7 @@ export const QueueView = Type.Object({
   checkoutTtlMs: Type.Integer(),
   at: EpochMs,
   you: Type.Optional(TicketView),
-});
+}, { title: 'QueueView' });
 export type QueueView = Static<typeof QueueView>;
 
 /** Reply of `join`. */

@@ -144,7 +144,7 @@ export const TicketClassView = Type.Object({
   maxPerOrder: Type.Integer(),
   maxHolds: Type.Integer({ description: 'deprecated, ignored: holds are bounded by the stock' }),
   nextHoldEndsAt: Type.Optional(Type.Integer({ description: 'the earliest a live hold can lapse (holds may also be released sooner); absent without holds' })),
-});
+}, { title: 'TicketClassView' });
 export type TicketClassView = Static<typeof TicketClassView>;
 
 /** Reply of `reserve` (also of a repeated reserve for the same order) and of `extend`. */
