@@ -2,7 +2,7 @@
  * @module accounts
  * The account service (users in PostgreSQL): registration, sign-in with access + rotating
  * refresh tokens, profile, email verification, soft delete, batch lookup; plus the TypeBox
- * schemas of its routes. Other folders import only from here (G1).
+ * schemas of its routes. Other folders import only from here.
  */
 export {
   createAccounts, accountsConfigFrom, DEFAULT_ACCESS_TTL_SEC, DEFAULT_REFRESH_TTL_SEC, DEFAULT_EMAIL_VERIFICATION_TTL_SEC,
@@ -14,7 +14,7 @@ export { VERIFY_EMAIL_PATH } from './email-verification.js';
 export { TOKEN_ISSUER, ACCESS_AUDIENCE } from './tokens.js';
 export { createLoginThrottle, openLoginThrottleBucket, decideAttempt, LOGIN_THROTTLE_BUCKET } from './login-throttle.js';
 export {
-  UserId, Email, Password, DisplayName, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, ChangePasswordBody,
+  UserId, Email, Password, NewPassword, DisplayName, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, ChangePasswordBody,
   VerifyEmailQuery, BatchLookupBody, BatchLookupResult, PublicUser, Profile, LoginResult, VerificationRequested,
 } from './schemas.js';
 

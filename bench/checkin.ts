@@ -101,7 +101,7 @@ async function pgCase(): Promise<CaseResult> {
       const v = verified(all[Math.floor(i / 2)]!);
       const won = await sql.begin(async (tx) => {
         const [row] = await tx`SELECT status FROM tickets WHERE ticket_id = ${v.ticketId} AND event_id = ${EVENT} FOR UPDATE`;
-        if (!row || row['status'] !== 'valid') return false;
+        if (row?.['status'] !== 'valid') return false;
         const u = await tx`UPDATE tickets SET status = 'checkedIn', checked_in_at = now(), checked_in_gate = ${gateOf(i)} WHERE ticket_id = ${v.ticketId} AND status = 'valid'`;
         return u.count === 1;
       });

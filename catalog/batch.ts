@@ -1,7 +1,7 @@
 /**
  * @module catalog/batch
  * Applies a batch of `TB_EVENTS` messages in one PostgreSQL transaction, then acknowledges them.
- * Invariants (G10 rule 4): a message is acked only after the commit that contains its change;
+ * Invariants (runtime rule 4: effects after commit, at least once): a message is acked only after the commit that contains its change;
  * a database failure naks with a delay, so no event is ever lost; a poison message (undecodable,
  * or refused by PostgreSQL as data) is logged with its stream sequence and terminated, so it can
  * never block the ones behind it.

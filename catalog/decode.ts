@@ -26,7 +26,7 @@ export interface ClassDetails {
   saleEndsAt: number | null;
 }
 
-/** What one message means to the catalog (tagged by `type`, G11). */
+/** What one message means to the catalog (tagged by `type`). */
 export type CatalogChange =
   /** An `event.*` event: upsert `projection` if newer; `staff` set for `event.roleChanged`. */
   | { type: 'event'; eventType: string; projection: EventProjection; staff?: { userId: string; role: string | null } }
@@ -52,6 +52,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 /** PostgreSQL text cannot hold U+0000; strip it rather than fail the whole batch. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must go
 const clean = (s: string): string => s.replace(/\u0000/g, '');
 
 /** Deep-clean every string of a JSON-like value of NUL characters. */

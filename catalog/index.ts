@@ -1,6 +1,6 @@
 /**
  * @module catalog
- * The event catalog projection (front door, G1): a durable JetStream consumer keeps PostgreSQL
+ * The event catalog projection (front door): a durable JetStream consumer keeps PostgreSQL
  * tables for listing, search and "my events"; a read API over them with TypeBox schemas for the
  * gateway; and the rebuild command. The tables are disposable: the stream is the truth.
  */

@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 
-/** What one catalog message turned out to be, for `tb_catalog_messages_total{outcome}` (G11). */
+/** What one catalog message turned out to be, for `tb_catalog_messages_total{outcome}`. */
 export const MessageOutcome = {
   /** Committed to the tables (possibly as a no-op because a newer version was already there). */
   Applied: 'applied',

@@ -2,7 +2,7 @@
  * @module catalog/projector
  * The catalog projection's live consumer: a durable pull consumer `catalog` on `TB_EVENTS`
  * (one filter subject, `tb.evt.>`: NATS 2.9 allows only one) that keeps the catalog tables.
- * Invariants: at-least-once (ack after commit, nak on failure, G10 rule 4) made harmless by the
+ * Invariants: at-least-once (ack after commit, nak on failure, runtime rule 4: effects after commit, at least once) made harmless by the
  * guarded upserts of `apply.ts`; a restart resumes from the consumer's ack floor.
  */
 import type { NatsConnection } from '@nats-io/nats-core';

@@ -34,6 +34,7 @@ export interface Catalog {
 }
 
 /** Strip characters PostgreSQL text refuses (NUL) and other control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must go
 const scrub = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
 
 function check<T>(schema: TSchema, value: unknown): T {

@@ -46,7 +46,7 @@ export const CatalogEventItem = Type.Object({
   organizer: Type.Optional(Organizer), createdBy: Type.String(),
   version: Type.Integer({ description: 'the event projection version this row reflects' }),
   updatedAt: EpochMs,
-});
+}, { title: 'CatalogEventItem' });
 export type CatalogEventItem = Static<typeof CatalogEventItem>;
 
 /** Ticket class status as shown; `soldOut` is derived from `available` (approximate, see docs). */
@@ -69,9 +69,9 @@ export const CatalogEventPage = Type.Object({
   items: Type.Array(CatalogEventItem),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
   prevCursor: Type.Union([Type.String(), Type.Null()], { description: 'the page before this one (null on the first page)' }),
-});
+}, { title: 'CatalogEventPage' });
 export type CatalogEventPage = Static<typeof CatalogEventPage>;
 
 /** A category with the number of public published events in it. */
-export const CatalogCategory = Type.Object({ category: Type.String(), count: Type.Integer() });
+export const CatalogCategory = Type.Object({ category: Type.String(), count: Type.Integer() }, { title: 'CatalogCategory' });
 export type CatalogCategory = Static<typeof CatalogCategory>;

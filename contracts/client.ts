@@ -2,7 +2,7 @@
  * @module contracts/client
  * The actor client: computes the partition, sends the command straight to its owner
  * (`tbp.<partition>…`), and retries what may be retried with the same command id, within a
- * bounded budget, with exponential backoff and jitter (G10 rule 7). A timeout is an unknown
+ * bounded budget, with exponential backoff and jitter (runtime rule 7: a timeout is an unknown outcome). A timeout is an unknown
  * outcome, so it is retried with the same id too; validation and authorization errors never are.
  * It performs requests through a connection it is given and opens nothing itself.
  */

@@ -1,5 +1,5 @@
 /**
- * Keeps the error registry and docs/errors.md in step (G8): every key equals its `.code`, every
+ * Keeps the error registry and docs/errors.md in step: every key equals its `.code`, every
  * code is documented, every documented code exists, and the registry's facts are sane.
  */
 import { readFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * @module contracts/errors
  * The one registry of error codes. Every error that crosses a process boundary (a NATS reply,
  * an HTTP body) carries one of these codes; `docs/errors.md` documents each, and
- * `errors.test.ts` keeps the registry and the document in step (G8).
+ * `errors.test.ts` keeps the registry and the document in step.
  */
 
 /** One registered error: stable code, HTTP status, whether a retry with the same command id may succeed. */
@@ -106,8 +106,8 @@ export const ErrorCodes = {
   QUEUE_NOT_YOUR_TURN: { code: 'QUEUE_NOT_YOUR_TURN', status: 409, retryable: false, message: 'Position {position} has not been called yet (now serving {cursor})' },
   QUEUE_SLOT_EXPIRED: { code: 'QUEUE_SLOT_EXPIRED', status: 409, retryable: false, message: 'The turn of position {position} is over ({outcome})' },
   QUEUE_SESSION_MISMATCH: { code: 'QUEUE_SESSION_MISMATCH', status: 409, retryable: false, message: 'Position {position} is held by another session' },
-  QUEUE_TOKEN_INVALID: { code: 'QUEUE_TOKEN_INVALID', status: 401, retryable: false, message: 'The checkout token is invalid' },
-  QUEUE_TOKEN_EXPIRED: { code: 'QUEUE_TOKEN_EXPIRED', status: 401, retryable: false, message: 'The checkout token has expired; the checkout slot is gone' },
+  QUEUE_TOKEN_INVALID: { code: 'QUEUE_TOKEN_INVALID', status: 403, retryable: false, message: 'The checkout token is invalid' },
+  QUEUE_TOKEN_EXPIRED: { code: 'QUEUE_TOKEN_EXPIRED', status: 403, retryable: false, message: 'The checkout token has expired; the checkout slot is gone' },
   QUEUE_TOKEN_WRONG_USER: { code: 'QUEUE_TOKEN_WRONG_USER', status: 403, retryable: false, message: 'The checkout token was issued to another user' },
   QUEUE_TOKEN_WRONG_EVENT: { code: 'QUEUE_TOKEN_WRONG_EVENT', status: 403, retryable: false, message: 'The checkout token is for another event' },
 
@@ -142,7 +142,7 @@ export const ErrorCodes = {
   ORDER_DUPLICATE_LINE: { code: 'ORDER_DUPLICATE_LINE', status: 400, retryable: false, message: 'Ticket class {classId} appears in more than one line' },
   ORDER_EVENT_NOT_ON_SALE: { code: 'ORDER_EVENT_NOT_ON_SALE', status: 409, retryable: false, message: 'Event {eventId} is not on sale ({reason})' },
   ORDER_CLASS_NOT_IN_EVENT: { code: 'ORDER_CLASS_NOT_IN_EVENT', status: 400, retryable: false, message: 'Ticket class {classId} does not belong to event {eventId}' },
-  ORDER_CHECKOUT_TOKEN_REQUIRED: { code: 'ORDER_CHECKOUT_TOKEN_REQUIRED', status: 401, retryable: false, message: 'Event {eventId} sells through its waitroom: send the checkout token' },
+  ORDER_CHECKOUT_TOKEN_REQUIRED: { code: 'ORDER_CHECKOUT_TOKEN_REQUIRED', status: 403, retryable: false, message: 'Event {eventId} sells through its waitroom: send the checkout token' },
   ORDER_TOO_MANY_TICKETS: { code: 'ORDER_TOO_MANY_TICKETS', status: 400, retryable: false, message: 'An order may hold at most {limit} tickets; {requested} requested' },
   ORDER_FAILED: { code: 'ORDER_FAILED', status: 409, retryable: false, message: 'Order {orderId} failed: {reason}' },
   ORDER_IN_PROGRESS: { code: 'ORDER_IN_PROGRESS', status: 503, retryable: true, message: 'Order {orderId} is still {status}; retry with the same Idempotency-Key' },
@@ -154,6 +154,8 @@ export const ErrorCodes = {
 
   // --- ws: the queue WebSocket refused a connection (issue 10: per-user socket cap) ---
   WS_TOO_MANY_SOCKETS: { code: 'WS_TOO_MANY_SOCKETS', status: 429, retryable: true, message: 'You already have {open} queue sockets open for event {eventId} here (limit {limit}); close one first' },
+  // doc: A refusal decided after the socket opened is a close with code `4000 + HTTP status` and the
+  // doc: error code as reason (docs/websocket.md).
   // --- refund: refunds of paid orders and flagged payments (payments/refunds, order actor) ---
   REFUND_NOT_REFUNDABLE: { code: 'REFUND_NOT_REFUNDABLE', status: 409, retryable: false, message: 'Order {orderId} is {status}; only a paid (COMPLETED) order can be refunded' },
   REFUND_FORBIDDEN: { code: 'REFUND_FORBIDDEN', status: 403, retryable: false, message: 'Refunding orders of event {eventId} needs the event admin role' },

@@ -13,7 +13,7 @@ export const CommandId = Type.String({ minLength: 1, maxLength: 128, pattern: '^
 
 /**
  * A command body: `commandId` plus the verb's own fields, no unknown fields.
- * Every command carries `commandId`; repeating it returns the first answer (G7).
+ * Every command carries `commandId`; repeating it returns the first answer.
  */
 export function Command<P extends TProperties>(properties: P) {
   return Type.Object({ commandId: CommandId, ...properties }, { additionalProperties: false });

@@ -1,6 +1,6 @@
 /**
  * @module contracts/tb-error
- * The error hierarchy (G9): `TbError` carries a registered code and the facts of the failure;
+ * The error hierarchy: `TbError` carries a registered code and the facts of the failure;
  * subclasses add typed facts. Errors decoded off the wire become `TbError` again through
  * `TbError.fromBody`, so a caller can branch on `code`/`retryable` wherever the error came from.
  */
@@ -63,7 +63,7 @@ export class TbError extends Error {
   }
 }
 
-/** A fenced write lost its compare-and-set: another writer committed first (G10 rule 2). */
+/** A fenced write lost its compare-and-set: another writer committed first (runtime rule 2). */
 export class ConcurrencyConflictError extends TbError {
   readonly key: string;
   readonly expectedRevision: number;
@@ -89,7 +89,7 @@ export class NotOwnerError extends TbError {
   }
 }
 
-/** Storage did not answer or answered with a failure; whether the write landed is unknown (G10 rule 7). */
+/** Storage did not answer or answered with a failure; whether the write landed is unknown (runtime rule 7). */
 export class StorageUnavailableError extends TbError {
   constructor(options: { cause?: unknown } = {}) {
     super('RUNTIME_UNAVAILABLE', {}, options);

@@ -1,6 +1,6 @@
 /**
  * @module db/errors
- * The one place where PostgreSQL / drizzle errors become TicketBottle errors (G9, G15).
+ * The one place where PostgreSQL / drizzle errors become TicketBottle errors.
  * Invariant: the SQL text is kept on the error for logs (`DbQueryError.query`), but bound
  * parameters are dropped (they may hold password hashes or token hashes) and nothing about
  * the query ever reaches a client body (`toBody()` is the registry's fixed `INTERNAL`).
@@ -79,7 +79,7 @@ export interface WrapOptions {
  * Turn any error thrown by a query into a `TbError`:
  * a `TbError` passes through; a unique violation named in `opts.unique` becomes the caller's
  * domain error; lost connections and server shutdowns become `StorageUnavailableError`
- * (retryable: whether a write landed is unknown, G10 rule 7); anything else is `DbQueryError`
+ * (retryable: whether a write landed is unknown, runtime rule 7: a timeout is an unknown outcome); anything else is `DbQueryError`
  * (`INTERNAL`). The original is always kept as `cause`.
  */
 export function wrapDbError(err: unknown, opts: WrapOptions = {}): TbError {

@@ -1,6 +1,6 @@
 /**
  * @module db
- * The PostgreSQL front door (G1): connection, migrations, schema tables, and the mapping of
+ * The PostgreSQL front door: connection, migrations, schema tables, and the mapping of
  * database errors to TicketBottle errors. Other folders import only from here.
  */
 export { createDb } from './client.js';

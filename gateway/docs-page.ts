@@ -25,13 +25,13 @@ function paramsTable(params: Json[]): string {
 }
 
 function responsesBlock(responses: Json): string {
-  return `<h4>Responses</h4>` + Object.entries(responses).map(([status, r]) => {
+  return `<h4>Responses</h4>${Object.entries(responses).map(([status, r]) => {
     const resp = r as Json;
     const content = resp['content'] as Record<string, Json> | undefined;
     const schema = content ? Object.values(content)[0]?.['schema'] : undefined;
     const body = schema ? `<details><summary>schema</summary>${pre(schema)}</details>` : '';
     return `<div class="resp"><span class="status s${status[0]}">${escapeHtml(status)}</span> ${escapeHtml(String(resp['description'] ?? ''))}${body}</div>`;
-  }).join('');
+  }).join('')}`;
 }
 
 function operationBlock(path: string, method: string, op: Json): string {

@@ -1,6 +1,6 @@
 /**
  * @module gateway
- * The gateway's front door (G1): build a gateway, declare routes and middlewares, and the
+ * The gateway's front door: build a gateway, declare routes and middlewares, and the
  * transport-free request/response types. The uWebSockets.js adapter, the pipeline and the
  * built-in routes are internal; other folders import only from here.
  */

@@ -2,7 +2,7 @@
  * @module gateway/responses
  * Building responses, and the one error format: `{ "error": { code, message, retryable, details } }`
  * with the registry's HTTP status. Invariant: only a known `TbError` shows its message; anything
- * else (or an `INTERNAL` `TbError`) gets the fixed `INTERNAL` body, never `err.message` (G14).
+ * else (or an `INTERNAL` `TbError`) gets the fixed `INTERNAL` body, never `err.message`, so no internals leak.
  */
 import { ErrorCodes, TbError, Type, isErrorCode } from '../contracts/index.js';
 import type { GatewayResponse, RouteResult } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * @module gateway/types
- * The transport-free vocabulary of the gateway (G14): the request and response we define, the
+ * The transport-free vocabulary of the gateway: the request and response we define, the
  * route definition that drives routing, validation and the OpenAPI document, the lifecycle hooks
  * a middleware may implement, and the server/WebSocket interfaces an adapter implements.
  * Nothing here knows about uWebSockets.js.
@@ -114,6 +114,11 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * Request headers the handler reads (a TypeBox object; names as sent, e.g. `X-Event-Access-Code`),
+   * declared as header parameters in the OpenAPI document. Documentation: the handler checks them.
+   */
+  headers?: TSchema;
   /** Documented responses by status; the error statuses the pipeline adds are documented for you. */
   responses: Record<number, TSchema | { description: string; schema?: TSchema; contentType?: string }>;
   /** Leave this route out of the OpenAPI document (docs and metrics endpoints). */
@@ -127,7 +132,7 @@ export interface RouteDefinition<
 }
 
 /** Any route, for lists of routes (`gateway/routes/index.ts`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a list of routes holds routes of every schema type
 export type AnyRoute = RouteDefinition<any, any, any>;
 
 /**

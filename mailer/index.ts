@@ -1,6 +1,6 @@
 /**
  * @module mailer
- * Outgoing mail (G1 front door): the nodemailer-backed mailer (SMTP when `TB_SMTP_URL` is set,
+ * Outgoing mail (front door): the nodemailer-backed mailer (SMTP when `TB_SMTP_URL` is set,
  * the log otherwise), the English and Vietnamese templates, locale choice, and the order
  * notifier that mails order confirmations and refund notices. Import only from here.
  */

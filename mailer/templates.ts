@@ -58,7 +58,7 @@ const RENDER: { [K in TemplateName]: Render<K> } = {
 /** Render template `name` in `locale` for `to`. */
 export function renderMail<K extends TemplateName>(name: K, locale: Locale, to: string, data: TemplateData[K]): MailMessage {
   const r = (RENDER[name] as Render<K>)(data, locale);
-  const text = [...r.paragraphs, ...(r.link ? [r.link.href] : [])].join('\n\n') + '\n';
+  const text = `${[...r.paragraphs, ...(r.link ? [r.link.href] : [])].join('\n\n')}\n`;
   const html = `<!doctype html><html lang="${locale}"><body>${r.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}`
     + `${r.link ? `<p><a href="${escapeHtml(r.link.href)}">${escapeHtml(r.link.label)}</a></p>` : ''}</body></html>`;
   return { to, subject: r.subject, text, html };

@@ -3,7 +3,7 @@
  * A durable pull consumer on `TB_EVENTS` with one filter subject (NATS 2.9 allows one), run in
  * a self-healing loop: the one consumer loop of the catalog projector (and its rebuild), the
  * order-history projector and the payment-events consumer.
- * Invariants (G10 rule 4): messages are handed over in batches of
+ * Invariants (runtime rule 4: effects after commit, at least once): messages are handed over in batches of
  * whatever has arrived; the handler owns every ack/nak/term; anything still queued when the loop
  * stops is nak'ed at once (or redelivered after `ack_wait`); a restart resumes at the ack floor.
  */

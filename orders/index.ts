@@ -1,6 +1,6 @@
 /**
  * @module orders
- * The order saga's effectful pieces (G1 front door): the order service (the fast path the
+ * The order saga's effectful pieces (front door): the order service (the fast path the
  * gateway drives: checks, create, reserve, payment, answer), the saga worker (the JetStream
  * safety net that performs intents still open and frees waitroom slots), and the step performers
  * both share. The `order` actor (`actors/order/`) decides; these only perform (docs/orders.md).

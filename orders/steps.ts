@@ -3,7 +3,7 @@
  * Performing the order saga's intents on the ticket classes and reporting each result to the
  * order actor: what the order service (fast path) and the saga worker (safety net) both do.
  * Every call carries the intent's deterministic command id and every report a command id derived
- * from it, so the two performers (or a retry) have no effect beyond the first (G10 rule 4).
+ * from it, so the two performers (or a retry) have no effect beyond the first (runtime rule 4: effects after commit, at least once).
  * A retryable failure (timeout, unavailable) is thrown: the outcome is unknown, never reported.
  */
 import { TbError } from '../contracts/index.js';

@@ -1,6 +1,6 @@
 /**
  * @module payments
- * The payments front door (G1): the payment providers (ZaloPay, PayOS, VNPay, the local sandbox)
+ * The payments front door: the payment providers (ZaloPay, PayOS, VNPay, the local sandbox)
  * behind one interface, their signing functions (exported so tests and tools can check them
  * against the providers' published examples), and the default HTTP client; the payment store
  * (payment rows + outbox in one transaction), the callback inbox, and the outbox relay.

@@ -64,7 +64,7 @@ export class SessionStore {
   /** The user's session and its revision, or undefined. */
   async getUser(eventId: string, userId: string): Promise<{ session: UserSession; revision: number } | undefined> {
     const e = await this.kv.get(userKey(eventId, userId));
-    if (!e || e.operation !== 'PUT' || e.value.length === 0) return undefined;
+    if (e?.operation !== 'PUT' || e.value.length === 0) return undefined;
     return { session: decode(e.value) as UserSession, revision: e.revision };
   }
 
@@ -108,7 +108,7 @@ export class SessionStore {
   /** Who holds `sessionId`, or undefined. */
   async getSession(eventId: string, sessionId: string): Promise<SessionOwner | undefined> {
     const e = await this.kv.get(sessionKey(eventId, sessionId));
-    if (!e || e.operation !== 'PUT' || e.value.length === 0) return undefined;
+    if (e?.operation !== 'PUT' || e.value.length === 0) return undefined;
     return decode(e.value) as SessionOwner;
   }
 }

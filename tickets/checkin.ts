@@ -76,7 +76,7 @@ async function judge(deps: CheckinDeps, eventId: string, code: string, list: Che
   const v = deps.signer.verify(code);
   if (isCodeProblem(v)) return { err: new TbError('CHECKIN_CODE_INVALID', { reason: v.type }) };
   if (v.eventId !== eventId) return { err: new TbError('CHECKIN_WRONG_EVENT', { eventId, ticketId: v.ticketId }) };
-  if (list && list.classIds && !list.classIds.includes(v.classId)) {
+  if (list?.classIds && !list.classIds.includes(v.classId)) {
     return { err: new TbError('CHECKIN_NOT_ON_LIST', { ticketId: v.ticketId, classId: v.classId, listId: list.listId }) };
   }
   const s = await deps.lookups.settings(eventId);

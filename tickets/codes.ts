@@ -30,7 +30,7 @@ export interface VerifiedCode extends CodeClaims {
   rotating?: { step: number; otp: string };
 }
 
-/** Why a code is refused, before any ticket state is read (G11). */
+/** Why a code is refused, before any ticket state is read. */
 export type CodeProblem =
   /** Not `TB1.…` with the right number of parts or characters. */
   | { type: 'malformed' }

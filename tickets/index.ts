@@ -1,6 +1,6 @@
 /**
  * @module tickets
- * The tickets front door (G1): issued tickets (PostgreSQL, `tickets/store.ts`), their signed and
+ * The tickets front door: issued tickets (PostgreSQL, `tickets/store.ts`), their signed and
  * rotating codes (`codes.ts`), QR and PDF (`render.ts`), check-in through the `checkin` actor
  * (`checkin.ts`), and the consumers of the tickets process (`consumer.ts`, `main.ts`).
  * `createTickets` wires one process's instance. See docs/tickets.md.

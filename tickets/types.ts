@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-/** A ticket's status (G11). */
+/** A ticket's status. */
 export const TicketStatus = { Valid: 'valid', CheckedIn: 'checkedIn', Voided: 'voided', Transferred: 'transferred' } as const;
 export type TicketStatus = (typeof TicketStatus)[keyof typeof TicketStatus];
 

@@ -5,7 +5,7 @@
  * `ErrorCodes`. `contracts/errors.test.ts` fails when the two drift apart.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ErrorCodes, type ErrorCode } from '../contracts/errors.js';
+import { ErrorCodes, type ErrorCode } from '../contracts/index.js';
 
 const source = readFileSync(new URL('../contracts/errors.ts', import.meta.url), 'utf8');
 const out: string[] = [
@@ -26,6 +26,13 @@ for (const line of source.split('\n')) {
   if (area) {
     const title = area[1]!;
     out.push('', `## ${title[0]!.toUpperCase()}${title.slice(1)}`, '', '| code | HTTP | retryable | message |', '| --- | --- | --- | --- |');
+    continue;
+  }
+  // `// doc: …` lines become a paragraph of the document under the area's table.
+  const note = /^\s*\/\/ doc: (.*)$/.exec(line);
+  if (note) {
+    if (out.at(-1)?.startsWith('|')) out.push('');
+    out.push(note[1]!);
     continue;
   }
   const key = /^\s*([A-Z][A-Z0-9_]+):\s*\{/.exec(line);

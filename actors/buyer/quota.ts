@@ -35,7 +35,7 @@ function forget(c: BuyerContext, orderId: string): BuyerContext {
   return { ...c, orders, released: released.length > BuyerLimits.maxReleased ? released.slice(released.length - BuyerLimits.maxReleased) : released };
 }
 
-/** Give back every open order past its `until` (idempotent: G10 rule 5). */
+/** Give back every open order past its `until` (idempotent; runtime rule 5: the durable deadline is the truth). */
 export function expireDue(c: BuyerContext, now: number): BuyerContext {
   let next = c;
   for (const id in c.orders) {

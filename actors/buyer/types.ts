@@ -35,7 +35,7 @@ export interface BuyerInput {
   now: number;
 }
 
-/** Machine events: verbs dotted by kind (G6), plus the runtime's `timer.fired`. */
+/** Machine events: verbs dotted by kind, plus the runtime's `timer.fired`. */
 export type BuyerMachineEvent =
   | { type: 'buyer.reserve'; orderId: string; quantity: number; until: number; now: number }
   | { type: 'buyer.settle'; orderId: string; outcome: 'kept' | 'released'; quantity: number; now: number }

@@ -3,7 +3,7 @@
  * Domain events a check-in bucket emits (to the outbox, on `tb.evt.checkin.<bucketId>.<name>`):
  * `checkin.checkedIn` whenever a ticket's winning scan is recorded or replaced by an earlier
  * offline one. The tickets projector copies it onto the ticket row (latest `at` order is not
- * assumed: it keeps the earliest). At-least-once (G10 rule 4).
+ * assumed: it keeps the earliest). At-least-once (runtime rule 4: effects after commit, at least once).
  */
 import { Type, type Static } from '@sinclair/typebox';
 

@@ -21,7 +21,7 @@ function event<T extends string, P extends TProperties>(type: T, properties: P) 
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Literal('scanner'), Type.Null()]);
 
-/** Names of the events (G11). */
+/** Names of the events. */
 export const EventEventType = {
   Created: 'event.created',
   Updated: 'event.updated',

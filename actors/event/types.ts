@@ -58,7 +58,7 @@ export interface EventDetailChanges {
 /** Every machine event carries the acting user (`by`) and the command's time (`now`). */
 interface Base { by: ActingUser; now: number }
 
-/** Machine events: public verbs dotted by kind (G6). */
+/** Machine events: public verbs dotted by kind. */
 export type EventMachineEvent =
   | (Base & { type: 'event.update'; changes: EventDetailChanges })
   | (Base & { type: 'event.configure'; config: Partial<EventConfig> })

@@ -1,6 +1,6 @@
 /**
  * @module actors/order/compensations
- * The saga's backward steps as pure functions (G10 rule 9: compensation is a business command):
+ * The saga's backward steps as pure functions (runtime rule 9: compensation is a business command):
  * `compensate` turns every line that may hold tickets into a persisted `releaseRequested` intent,
  * so no failure, cancel or expiry path can forget a hold; `startReclaim` honours a payment that
  * arrived after the holds were released by re-reserving under a new hold key; `settleReclaim`

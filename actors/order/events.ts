@@ -4,7 +4,7 @@
  * Intents (`order.*Requested`) name a step the saga wants done with its deterministic command id,
  * so the order service (fast path) and the saga worker (safety net) can both perform it with no
  * effect beyond the first. Lifecycle events carry the whole owner view (`order`), for
- * projections. Every event carries `orderId`, `userId`, `eventId` and `at`. At-least-once (G10 rule 4).
+ * projections. Every event carries `orderId`, `userId`, `eventId` and `at`. At-least-once (runtime rule 4).
  */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { OrderView } from '../../contracts/kinds/order.js';
@@ -16,7 +16,7 @@ function event<T extends string, P extends TProperties>(type: T, properties: P) 
   });
 }
 
-/** Names of the events (G11). */
+/** Names of the events. */
 export const OrderEventType = {
   Created: 'order.created',
   ReserveRequested: 'order.reserveRequested',

@@ -61,7 +61,7 @@ export function onRefundRequested(c: OrderContext, e: Ev<'order.refundRequested'
 /** The provider's answer for the order's refund: REFUNDED (tickets void) or the refund FAILED (operators act). */
 export function onRefundAnswer(c: OrderContext, e: Ev<'order.refunded'> | Ev<'order.refundFailed'>): Step {
   const r = c.refund;
-  if (!r || r.status !== 'PENDING' || r.providerTxnId !== e.providerTxnId) return same(c);
+  if (r?.status !== 'PENDING' || r.providerTxnId !== e.providerTxnId) return same(c);
   if (e.type === 'order.refundFailed') return same({ ...c, refund: { ...r, status: 'FAILED', refundId: e.refundId }, updatedAt: e.now });
   const ctx: OrderContext = { ...c, status: S.Refunded, refund: { ...r, status: 'REFUNDED', refundId: e.refundId, amountMinor: e.amountMinor }, updatedAt: e.now };
   return {

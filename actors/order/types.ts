@@ -100,7 +100,7 @@ export interface OrderInput {
   now: number;
 }
 
-/** Machine events: the verbs dotted by kind (G6), plus the runtime's `timer.fired`. All carry `now`. */
+/** Machine events: the verbs dotted by kind, plus the runtime's `timer.fired`. All carry `now`. */
 export type OrderMachineEvent =
   | { type: 'order.cancel'; now: number }
   | { type: 'order.reserved'; classId: string; attempt: number; unitPriceMinor: number; currency: string; now: number }
@@ -121,7 +121,7 @@ export type OrderMachineEvent =
   | { type: 'order.eventCancelled'; now: number }
   | { type: 'timer.fired'; now: number };
 
-/** Machine state values (phases of the saga, G6). */
+/** Machine state values (phases of the saga). */
 export type OrderPhase =
   | 'creating' | 'reserving' | 'awaitingPayment' | 'confirming' | 'compensating' | 'completed' | 'failed' | 'cancelled'
   | 'refundPending' | 'refunded';

@@ -118,7 +118,7 @@ function remember(ctx: QueueContext, position: number, outcome: SlotOutcome | 's
 
 const cursorFacts = (ctx: QueueContext, now: number) => ({ cursor: ctx.cursor, admittedRate: rateAt(ctx.rate, now), slotsInUse: slotsInUse(ctx) });
 
-/** Expire every slot whose deadline has passed (idempotent: G10 rule 5). */
+/** Expire every slot whose deadline has passed (idempotent; runtime rule 5: the durable deadline is the truth). */
 export function expireDue(ctx: QueueContext, now: number): Step {
   const facts = factsOf(ctx.slots);
   if (facts.earliest === undefined || facts.earliest > now) return { ctx, emitted: [] };

@@ -14,7 +14,7 @@ import type { QueueContext } from './types.js';
 /** Why `orderId` may not be bound to the slot of `sessionId` (undefined: it may, or already is). */
 export function bindRefusal(c: QueueContext, sessionId: string, orderId: string): TbError | undefined {
   const held = slotOfSession(c, sessionId);
-  if (!held || held[1].state !== 'active') return new TbError('ORDER_CHECKOUT_SLOT_ENDED', { eventId: c.eventId, sessionId });
+  if (held?.[1].state !== 'active') return new TbError('ORDER_CHECKOUT_SLOT_ENDED', { eventId: c.eventId, sessionId });
   const bound = held[1].orderId;
   if (bound !== undefined && bound !== orderId) return new TbError('ORDER_CHECKOUT_TOKEN_USED', { eventId: c.eventId, sessionId });
   return undefined;
@@ -31,7 +31,7 @@ export function bindingOf(c: QueueContext, sessionId: string): BindResult {
 /** Bind the active slot of `sessionId` to `orderId` when it has no order yet (the caller checked `bindRefusal`). */
 export function bindOrder(c: QueueContext, sessionId: string, orderId: string): Step {
   const held = slotOfSession(c, sessionId);
-  if (!held || held[1].state !== 'active' || held[1].orderId !== undefined) return { ctx: c, emitted: [] };
+  if (held?.[1].state !== 'active' || held[1].orderId !== undefined) return { ctx: c, emitted: [] };
   // A new record: the slot facts (count, earliest deadline) are rescanned lazily, deadlines do not change.
   return { ctx: { ...c, slots: { ...c.slots, [String(held[0])]: { ...held[1], orderId } } }, emitted: [] };
 }

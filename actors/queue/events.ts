@@ -4,7 +4,7 @@
  * `tb.evt.queue.<eventId>.<name>`). Every event carries `eventId` and `at` (the command's time).
  * `queue.advanced` is the "now serving" broadcast: ONE event per transition that moved the
  * cursor, never one per waiting user; WebSocket gateways fan it out. Delivery is at-least-once
- * (G10 rule 4): consumers dedupe by `Nats-Msg-Id` or keep the highest `cursor`.
+ * (runtime rule 4: effects after commit, at least once): consumers dedupe by `Nats-Msg-Id` or keep the highest `cursor`.
  */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 
@@ -17,7 +17,7 @@ function event<T extends string, P extends TProperties>(type: T, properties: P) 
   });
 }
 
-/** Names of the events, as a const object (G11). */
+/** Names of the events, as a const object. */
 export const QueueEventType = {
   Created: 'queue.created',
   Opened: 'queue.opened',

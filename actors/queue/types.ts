@@ -75,7 +75,7 @@ export interface QueueInput {
   now: number;
 }
 
-/** Machine events: public verbs (dotted by kind, G6) plus the runtime's `timer.fired`. All carry `now`. */
+/** Machine events: public verbs (dotted by kind) plus the runtime's `timer.fired`. All carry `now`. */
 export type QueueMachineEvent =
   | { type: 'queue.open'; now: number }
   | { type: 'queue.join'; userId: string; now: number }

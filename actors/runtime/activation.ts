@@ -5,7 +5,7 @@
  * its steps *is* the correctness argument, and splitting it would hide that order.
  *
  *   1. Drain the whole mailbox; apply every command in order with the pure XState functions.
- *   2. Check the partition lease (G10 rule 3), write the durable-timer index ahead if a deadline
+ *   2. Check the partition lease (runtime rule 3: no lease, no entities), write the durable-timer index ahead if a deadline
  *      came earlier, then write the state ONCE with compare-and-set on its revision.
  *   3. Only then reply to every command of the batch (rule 1).
  *   4. Then publish the outbox and the reply log, and arm timers (rule 4); acknowledged effects
@@ -317,7 +317,7 @@ export class Activation {
     this.loaded = true;
     this.working = this.snapshot;
     this.workingTimers = this.timers;
-    // Re-publish what a previous owner committed but may not have published (G10 rule 4).
+    // Re-publish what a previous owner committed but may not have published (runtime rule 4: effects after commit, at least once).
     this.publishEffects();
     this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
   }
@@ -521,7 +521,7 @@ export class Activation {
     return true;
   }
 
-  /** Apply one command to `snapshot`; validation problems become error outcomes, never throws (G9). */
+  /** Apply one command to `snapshot`; validation problems become error outcomes, never throws. */
   private apply(p: Pending & { t: 'cmd' }, snapshot: AnyMachineSnapshot | undefined, now: number, tools: MachineTools): CommandOutcome {
     const handler = this.d.kind.handlers[p.verb]!;
     const ctx: CommandContext = { id: this.d.id, snapshot: snapshot as never, now, requestId: p.requestId };

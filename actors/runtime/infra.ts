@@ -58,7 +58,7 @@ export async function ensureInfra(nc: NatsConnection, o: InfraOptions): Promise<
   const state = await bucket('tb_state', { maxValueSize: 1024 * 1024 });
   const timers = await bucket('tb_timers');
   // The server keeps every message id of the window in memory: 2 minutes (its default) bounds
-  // that; beyond it, consumers' own idempotency takes over (G10 rule 4).
+  // that; beyond it, consumers' own idempotency takes over (runtime rule 4: effects after commit, at least once).
   const dupWindow = Math.min(o.dedupeWindowMs, 120_000);
   await ensureStream(jsm, {
     name: EVENTS_STREAM, subjects: [`${EVENTS_ROOT}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,

@@ -3,7 +3,7 @@
  * Partition leases in the `tb_leases` KV bucket (Akka `Lease`): acquired and renewed only by
  * compare-and-set on the key's revision, so two nodes can never both succeed from the same
  * revision. A node checks `isValid` before any irreversible step and stops a partition whose
- * lease it lost or could not renew in time (G10 rule 3). Expiry is judged against the
+ * lease it lost or could not renew in time (runtime rule 3: no lease, no entities). Expiry is judged against the
  * holder's own conservative clock reading (time *before* the renewal was sent).
  */
 import type { KV } from '@nats-io/kv';
@@ -53,7 +53,7 @@ export class PartitionLeases {
   /** Who holds `partition` now according to the bucket (undefined if free or expired). */
   async holder(partition: number): Promise<string | undefined> {
     const e = await this.kv.get(PartitionLeases.key(partition));
-    if (!e || e.operation !== 'PUT') return undefined;
+    if (e?.operation !== 'PUT') return undefined;
     const v = decode(e.value, Format.Msgpack) as LeaseValue;
     return v.node && v.expiresAt > this.now() ? v.node : undefined;
   }

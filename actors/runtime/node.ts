@@ -33,7 +33,7 @@ import { partitionOf } from '../../contracts/index.js';
 export interface ActorNodeOptions {
   config: Config;
   kinds: ActorKind[];
-  /** A connection to use (not closed by `stop`). Without one the node connects to `config.natsUrl`. */
+  /** The connection the node serves on (required); `stop` does not close it, its owner does. */
   nc: NatsConnection;
   nodeId?: string;
   log?: Logger;
@@ -226,7 +226,7 @@ export class ActorNode {
 
   /**
    * After taking partitions over, wake every actor of theirs written shortly before: one of them
-   * may hold effects its previous owner committed but never published (G10 rule 4).
+   * may hold effects its previous owner committed but never published (runtime rule 4: effects after commit, at least once).
    */
   private async wakeRecentlyWritten(partitions: number[]): Promise<void> {
     const wanted = new Set(partitions);
@@ -254,7 +254,7 @@ export class ActorNode {
     this.partitions.set(p, { status: 'starting' });
     try {
       if (!(await this.leases.tryAcquire(p))) return void this.partitions.delete(p);
-      // Re-arm durable timers before serving (G10 rule 5), then open the partition's subject.
+      // Re-arm durable timers before serving (runtime rule 5: the durable deadline is the truth), then open the partition's subject.
       const timers = await this.timers.loadPartition(p);
       const sub = this.opts.nc.subscribe(directPartitionWildcard(p), { callback: (err, msg) => (err ? undefined : this.router.handle(msg, true)) });
       this.partitions.set(p, { status: 'owned', sub });

@@ -4,7 +4,7 @@
  * the state that produced them), then are published to JetStream with `Nats-Msg-Id =
  * <kind>.<id>.<seq>.<n>` so the server drops a re-publish, and are removed from the entry in a
  * later write once acknowledged. On load an actor re-publishes whatever is still pending.
- * Delivery is at-least-once; consumers are idempotent anyway (G10 rule 4).
+ * Delivery is at-least-once; consumers are idempotent anyway (runtime rule 4: effects after commit, at least once).
  */
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';

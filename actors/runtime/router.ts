@@ -27,7 +27,7 @@ export interface RouterDeps {
   forwardTimeoutMs?: number;
 }
 
-/** Verbs reserved for the runtime's private messages (G7): refused on public subjects. */
+/** Verbs reserved for the runtime's private messages: refused on public subjects. */
 const PRIVATE_VERBS = new Set(['timer', 'flush', 'init']);
 const PRIVATE_EVENT_TYPES = /^(timer|outbox|runtime|xstate)\./;
 
@@ -64,7 +64,7 @@ export class Router {
       }
       const body = decode(msg.data, format, this.d.maxCommandBytes);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new TbError('COMMAND_INVALID', { reason: 'the body must be an object' });
-      // Echo the command id on every reply we can (G7), even when the rest of the body is invalid.
+      // Echo the command id on every reply we can, even when the rest of the body is invalid.
       const rawId = (body as { commandId?: unknown }).commandId;
       if (typeof rawId === 'string' && rawId.length <= 128) commandId = rawId;
       const type = (body as { type?: unknown }).type;

@@ -2,10 +2,10 @@
  * @module actors/runtime/store
  * Actor state entries in the `tb_state` KV bucket, read with their revision and written only
  * with `update(key, value, expectedRevision)` (or `create` for a new actor): a write that loses
- * the compare-and-set can never commit (fencing, G10 rules 2 and 8). This is the one place that
- * maps JetStream errors onto ours (G9): wrong-last-sequence → `ConcurrencyConflictError`,
+ * the compare-and-set can never commit (fencing; runtime rules 2 and 8). This is the one place that
+ * maps JetStream errors onto ours: wrong-last-sequence → `ConcurrencyConflictError`,
  * anything else (timeout, no responders during an election) → `StorageUnavailableError`,
- * whose outcome is unknown (G10 rule 7).
+ * whose outcome is unknown (runtime rule 7: a timeout is an unknown outcome).
  */
 import type { KV } from '@nats-io/kv';
 import { ConcurrencyConflictError, StorageUnavailableError, decode, encode, Format } from '../../contracts/index.js';
@@ -23,7 +23,7 @@ export interface StateEntry {
   snap: unknown;
   /** Durable timers from delayed `raise` actions: id → due time and event. */
   timers: Record<string, { at: number; event: Record<string, unknown> }>;
-  /** Domain events committed but not yet acknowledged by JetStream (G10 rule 4). */
+  /** Domain events committed but not yet acknowledged by JetStream (runtime rule 4: effects after commit, at least once). */
   outbox: OutboxItem[];
   /** Replies of committed commands not yet in the reply log (so a retry after a crash finds them). */
   replies: ReplyBatch[];
@@ -81,7 +81,7 @@ export class StateStore {
 
   /** Read an entry. Throws `StorageUnavailableError` when storage does not answer. */
   async load(key: string): Promise<LoadedEntry> {
-    let e;
+    let e: Awaited<ReturnType<KV['get']>>;
     try {
       e = await this.kv.get(key);
     } catch (cause) {

@@ -5,8 +5,9 @@
  * time) only tells a new owner which actors to wake. The index is written *before* a state write
  * that brings a deadline earlier (so a crash can never leave a deadline unindexed), deleted when
  * no deadline is left, and otherwise left earlier than need be (a later deadline does not
- * rewrite it: an early entry only makes a new owner wake the actor once, early). Ticks are hints: they may come early, late or twice; each expiry is idempotent
- * in the machine (G10 rule 5). An actor whose entry holds unpublished effects (outbox, reply
+ * rewrite it: an early entry only makes a new owner wake the actor once, early). Ticks are hints:
+ * they may come early, late or twice; each expiry is idempotent in the machine (runtime rule 5:
+ * the durable deadline is the truth). An actor whose entry holds unpublished effects (outbox, reply
  * log) is indexed as due at once, so a new owner wakes it and re-publishes them even if no
  * command ever comes for it again.
  */
@@ -95,7 +96,7 @@ export class DurableTimers {
     await Promise.all(
       keys.map(async (k) => {
         const e = await this.kv.get(k);
-        if (!e || e.operation !== 'PUT') return;
+        if (e?.operation !== 'PUT') return;
         const { at } = decode(e.value, Format.Msgpack) as { at: number };
         const actorKey = k.slice(prefix.length);
         this.indexed.set(actorKey, at);

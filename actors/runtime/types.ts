@@ -3,7 +3,7 @@
  * What an actor kind gives the runtime (its machine and one handler per public verb) and what
  * the runtime gives back (notifications). Kinds are pure: a handler maps a decoded command onto
  * a machine event and a snapshot onto a reply; the runtime owns loading, persistence, outbox,
- * timers and replies (G5).
+ * timers and replies: machines decide, the runtime does.
  */
 import type { AnyStateMachine, EventObject, SnapshotFrom } from 'xstate';
 import type { TSchema, Static } from '@sinclair/typebox';
@@ -27,7 +27,7 @@ export interface ReplyContext<TMachine extends AnyStateMachine, Cmd> {
   cmd: Cmd;
   before: SnapshotFrom<TMachine> | undefined;
   after: SnapshotFrom<TMachine>;
-  /** Domain events the transition emitted (already queued in the outbox). */
+  /** Always empty today: the batch collects emitted events for the outbox apart from the replies; do not rely on it. */
   emitted: EventObject[];
   now: number;
 }
@@ -41,7 +41,7 @@ export interface ReplyContext<TMachine extends AnyStateMachine, Cmd> {
  * - `readOnly` verbs are answered from the current snapshot without a transition or a write
  *   (still after the batch's write, so they never see uncommitted state).
  * - `toEvent` returns the machine event, `null` for "no transition", or a `TbError` to reject.
- * - `reply` returns the result, or a `TbError` (a validation problem is a reply, never a throw: G9).
+ * - `reply` returns the result, or a `TbError` (a validation problem is a reply, never a throw).
  */
 export interface VerbHandler<TMachine extends AnyStateMachine = AnyStateMachine, S extends TSchema = TSchema, R = unknown> {
   schema: S;
@@ -53,17 +53,18 @@ export interface VerbHandler<TMachine extends AnyStateMachine = AnyStateMachine,
   description?: string;
 }
 
-/** A kind: `{ kind, version, machine, handlers }` (G4). */
+/** A kind: `{ kind, version, machine, handlers }`. */
 export interface ActorKind<TMachine extends AnyStateMachine = AnyStateMachine> {
   kind: string;
   /** Persisted next to every snapshot; bump when the persisted shape changes. */
   version: number;
   machine: TMachine;
+  // biome-ignore lint/suspicious/noExplicitAny: each verb has its own command and reply types
   handlers: Record<string, VerbHandler<TMachine, any, any>>;
   /**
    * Earliest deadline kept in the snapshot's context (e.g. the oldest hold's expiry), or
    * undefined. When it passes, the runtime sends `{ type: 'timer.fired', now }`; the machine
-   * expires whatever is due, idempotently (G10 rule 5).
+   * expires whatever is due, idempotently (runtime rule 5: the durable deadline is the truth).
    */
   nextDeadline?: (snapshot: SnapshotFrom<TMachine>) => number | undefined;
   /** Upgrade a persisted snapshot written by an older `version`. */
@@ -78,7 +79,7 @@ export interface TimerFiredEvent {
   now: number;
 }
 
-/** Runtime notifications (G11): what happened, and what an operator should do about it. */
+/** Runtime notifications: what happened, and what an operator should do about it. */
 export type RuntimeNotification =
   /** This node now owns the partition and serves it. Nothing to do. */
   | { type: 'partition_acquired'; partition: number }
@@ -88,7 +89,5 @@ export type RuntimeNotification =
   | { type: 'lease_lost'; partition: number; reason: string }
   /** A fenced write lost: another node wrote this actor. Expected around takeovers; alarming otherwise. */
   | { type: 'write_conflict'; key: string; partition: number }
-  /** Outbox publishes keep failing for this actor; events are safe in its state and will be retried. Check the stream. */
-  | { type: 'outbox_backlog'; key: string; count: number }
   /** The live node set changed. */
   | { type: 'membership_changed'; nodes: string[] };

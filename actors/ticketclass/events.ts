@@ -3,7 +3,7 @@
  * Domain events a ticket class emits (past tense, to the outbox, published on
  * `tb.evt.ticketclass.<id>.<name>`). Every event carries `classId`, `eventId`, the new `available`
  * and `held` and `at` (the command's time), so a consumer never needs the actor's state. Delivery is
- * at-least-once (G10 rule 4): consumers dedupe by `Nats-Msg-Id` or by `(orderId, type)`.
+ * at-least-once (runtime rule 4: effects after commit, at least once): consumers dedupe by `Nats-Msg-Id` or by `(orderId, type)`.
  */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 
@@ -29,7 +29,7 @@ const Catalog = {
   saleEndsAt: Type.Optional(Type.Integer()),
 };
 
-/** Names of the events, as a const object (G11). */
+/** Names of the events, as a const object. */
 export const TicketClassEventType = {
   Created: 'ticketclass.created',
   Reserved: 'ticketclass.reserved',

@@ -97,7 +97,7 @@ export interface TicketClassChanges {
   maxPerOrder?: number;
 }
 
-/** Machine events: public verbs (dotted by kind, G6) plus the runtime's `timer.fired`. All carry `now`. */
+/** Machine events: public verbs (dotted by kind) plus the runtime's `timer.fired`. All carry `now`. */
 export type TicketClassMachineEvent =
   | { type: 'ticketclass.reserve'; orderId: string; quantity: number; holdMs: number; now: number }
   | { type: 'ticketclass.extend'; orderId: string; holdMs: number; now: number }

@@ -20,7 +20,7 @@ export const CheckinLimits = {
   maxGateLength: 40,
 } as const;
 
-/** What a scan came to (G11). */
+/** What a scan came to. */
 export const ScanOutcome = {
   /** This scan checked the ticket in (or, offline, it is the earliest scan so far). */
   CheckedIn: 'checkedIn',

@@ -9,7 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Command } from '../schemas.js';
 
-/** Event status as reported (upper case); the machine states are the lower-camel names (G11). */
+/** Event status as reported (upper case); the machine states are the lower-camel names. */
 export const EventStatus = {
   Draft: 'DRAFT', Configured: 'CONFIGURED', Approved: 'APPROVED', Published: 'PUBLISHED', Cancelled: 'CANCELLED',
 } as const;
@@ -22,7 +22,7 @@ export type EventRole = (typeof EventRole)[keyof typeof EventRole];
 /** The entry of `actor.platformRoles` that makes a user a platform admin (may approve any event). */
 export const PLATFORM_ADMIN_ROLE = 'admin';
 
-/** What a user may do on an event; `checkAccess` answers the list (G11). */
+/** What a user may do on an event; `checkAccess` answers the list. */
 export const EventPermission = {
   Read: 'read', SeeSales: 'seeSales', Update: 'update', Configure: 'configure', AddTicketClass: 'addTicketClass',
   ManageRoles: 'manageRoles', Approve: 'approve', Publish: 'publish', Cancel: 'cancel',
@@ -138,7 +138,7 @@ export const EventView = Type.Composite([EventProjection, Type.Object({
   roles: Type.Optional(Type.Record(Type.String(), RoleSchema)),
   cancelReason: Type.Optional(Type.String()),
   createdAt: EpochMs,
-})]);
+})], { title: 'EventView' });
 export type EventView = Static<typeof EventView>;
 
 /** Reply of `checkAccess`. */

@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Command } from '../schemas.js';
 import { UserId } from './event.js';
 
-/** Order status as reported (G11). */
+/** Order status as reported. */
 export const OrderStatus = {
   Creating: 'CREATING', Reserving: 'RESERVING', Pending: 'PENDING', Confirming: 'CONFIRMING',
   Completed: 'COMPLETED', Failed: 'FAILED', Cancelled: 'CANCELLED',
@@ -110,7 +110,7 @@ export const OrderCommands = {
    * completes it, it is recorded with `refundRequired`. Idempotent.
    */
   eventCancelled: Command({}),
-  /** The saga worker could not perform a compensation after repeated tries: surfaced, never only logged (G10 rule 9). */
+  /** The saga worker could not perform a compensation after repeated tries: surfaced, never only logged (runtime rule 9). */
   compensationStuck: Command({ classId: ClassId, attempts: Type.Integer({ minimum: 1 }), error: Reason }),
 };
 
@@ -154,7 +154,7 @@ export const OrderView = Type.Object({
   createdAt: EpochMs,
   updatedAt: EpochMs,
   expiresAt: EpochMs,
-});
+}, { title: 'OrderView' });
 export type OrderView = Static<typeof OrderView>;
 
 /** Reply schema per verb. */

@@ -33,7 +33,7 @@ export const QueueLimits = {
   maxStatusBatch: 500,
 } as const;
 
-/** How a slot ended (G11). */
+/** How a slot ended. */
 export const SlotOutcome = {
   Completed: 'completed', Failed: 'failed', Expired: 'expired', Left: 'left',
 } as const;
@@ -142,7 +142,7 @@ export const QueueView = Type.Object({
   checkoutTtlMs: Type.Integer(),
   at: EpochMs,
   you: Type.Optional(TicketView),
-});
+}, { title: 'QueueView' });
 export type QueueView = Static<typeof QueueView>;
 
 /** Reply of `join`. */

@@ -44,7 +44,7 @@ export const TicketClassLimits = {
   recentGenerations: 4,
 } as const;
 
-/** Why a hold was released (G11). */
+/** Why a hold was released. */
 export const ReleaseReason = {
   /** The hold's deadline passed (only the timer sets this). */
   Expired: 'expired',
@@ -144,7 +144,7 @@ export const TicketClassView = Type.Object({
   maxPerOrder: Type.Integer(),
   maxHolds: Type.Integer({ description: 'deprecated, ignored: holds are bounded by the stock' }),
   nextHoldEndsAt: Type.Optional(Type.Integer({ description: 'the earliest a live hold can lapse (holds may also be released sooner); absent without holds' })),
-});
+}, { title: 'TicketClassView' });
 export type TicketClassView = Static<typeof TicketClassView>;
 
 /** Reply of `reserve` (also of a repeated reserve for the same order) and of `extend`. */

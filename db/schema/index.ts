@@ -1,6 +1,6 @@
 /**
  * @module db/schema
- * Every table of the TicketBottle database, one file per aggregate group (G15). drizzle-kit reads
+ * Every table of the TicketBottle database, one file per aggregate group. drizzle-kit reads
  * this list to generate migrations; `createDb` passes it to drizzle for the relational API.
  * Add a new group's file here and nowhere else.
  */

@@ -1,6 +1,6 @@
 /**
  * @module db/schema/orders
- * The order read models (G15): the order-history projection of `order.*` events (one row per
+ * The order read models: the order-history projection of `order.*` events (one row per
  * order plus its lines) and the operators' list of flagged payments.
  * Invariants: an order row only ever moves forward — it is replaced only by an event with a
  * higher `(version, version_n)` (the actor's write sequence and the event's index in that

@@ -1,6 +1,6 @@
 /**
  * @module db/schema/payments
- * Payments, their transactional outbox and the inbox of verified provider callbacks (G15).
+ * Payments, their transactional outbox and the inbox of verified provider callbacks.
  * Invariants: a payment row and the outbox rows describing its change are written in one
  * transaction (`payments/store.ts`); an outbox row is published by `payments/outbox-relay.ts`
  * with `Nats-Msg-Id = msg_id` and marked `published_at` only after JetStream acknowledged it;

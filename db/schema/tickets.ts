@@ -1,6 +1,6 @@
 /**
  * @module db/schema/tickets
- * Issued tickets and check-in lists (G15). A ticket row is written once per seat of a COMPLETED
+ * Issued tickets and check-in lists. A ticket row is written once per seat of a COMPLETED
  * order, keyed by the deterministic id `<orderId>-<n>`, so a redelivered `order.completed` inserts
  * nothing twice (`ON CONFLICT DO NOTHING`). Its status only moves forward: `valid` → `checkedIn`,
  * `voided` or `transferred`. The check-in itself is decided by the `checkin` actor (the single

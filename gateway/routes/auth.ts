@@ -15,6 +15,7 @@ import { localeFromAcceptLanguage } from '../../mailer/index.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { problem, userOf } from './shared.js';
+import { AcceptLanguageHeaders, UserAgentHeaders } from './headers.js';
 
 const TAGS = ['auth'];
 
@@ -31,6 +32,7 @@ export function authRoutes(accounts: Accounts): AnyRoute[] {
       method: 'POST', path: '/api/v1/auth/register', summary: 'Create an account', tags: TAGS, auth: 'none',
       description: 'The password must pass the policy (`ACCOUNT_PASSWORD_TOO_WEAK` lists the reasons). Emails are compared case-insensitively.',
       body: RegisterBody,
+      headers: AcceptLanguageHeaders,
       responses: { 201: PublicUser, 409: problem('Email already registered (ACCOUNT_EMAIL_TAKEN)') },
       handler: async (ctx) => ({ status: 201, body: await accounts.register({ ...ctx.body, locale: ctx.body.locale ?? localeFromAcceptLanguage(ctx.request.headers['accept-language']) }) }),
     }),
@@ -38,6 +40,7 @@ export function authRoutes(accounts: Accounts): AnyRoute[] {
       method: 'POST', path: '/api/v1/auth/login', summary: 'Sign in: access token + refresh token', tags: TAGS, auth: 'none',
       description: 'Unknown email, wrong password and deleted account all answer the same `AUTH_INVALID_CREDENTIALS`. After `TB_LOGIN_MAX_FAILURES` failures on one email (counted across gateways) the account is locked for a while: 429 `AUTH_TOO_MANY_ATTEMPTS` with `Retry-After`, whatever the password.',
       body: LoginBody,
+      headers: UserAgentHeaders,
       responses: { 200: LoginResult, 429: problem('Too many requests from this IP (HTTP_RATE_LIMITED) or failed sign-ins on this account (AUTH_TOO_MANY_ATTEMPTS); see Retry-After') },
       handler: async (ctx) => ({ body: await accounts.login({ ...ctx.body, ...userAgentOf(ctx) }) }),
     }),
@@ -45,6 +48,7 @@ export function authRoutes(accounts: Accounts): AnyRoute[] {
       method: 'POST', path: '/api/v1/auth/refresh', summary: 'Rotate a refresh token', tags: TAGS, auth: 'none',
       description: 'The presented token is revoked and a new pair returned. Presenting a rotated token again revokes every session (`AUTH_REFRESH_TOKEN_REUSED`).',
       body: RefreshBody,
+      headers: UserAgentHeaders,
       responses: { 200: LoginResult },
       handler: async (ctx) => ({ body: await accounts.refresh(ctx.body.refreshToken, userAgentOf(ctx).userAgent) }),
     }),

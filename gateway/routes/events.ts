@@ -13,6 +13,7 @@ import { ConfigureEventBody, CreateEventBody, UpdateEventBody } from './event-sc
 import {
   EventParams, IDEMPOTENCY_NOTE, actingUser, commandIdFor, hideForbiddenRead, newActorId, problem, readCommandId, userOf,
 } from './shared.js';
+import { AccessCodeHeaders } from './headers.js';
 
 const TAGS = ['events'];
 
@@ -40,6 +41,7 @@ export const eventRoutes: AnyRoute[] = [
     method: 'GET', path: '/api/v1/events/:eventId', summary: 'Read an event', tags: TAGS, auth: 'optional',
     description: 'Anyone reads a PUBLISHED public event; a private one only with its access code (header X-Event-Access-Code); staff (and platform admins) read it in any status and also see `roles`. Everyone else gets 404.',
     params: EventParams,
+    headers: AccessCodeHeaders,
     responses: { 200: EventView, 404: NOT_FOUND },
     handler: async (ctx) => {
       const { eventId } = ctx.params;

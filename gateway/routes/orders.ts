@@ -16,6 +16,7 @@ import { ticketIdsOfOrder } from '../../tickets/issue.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { EventId, IDEMPOTENCY_NOTE, commandIdFor, idempotencyKey, problem, userOf } from './shared.js';
+import { AccessCodeHeaders } from './headers.js';
 
 const TAGS = ['orders'];
 
@@ -50,11 +51,11 @@ export function orderRoutes(deps: OrderRouteDeps): AnyRoute[] {
       method: 'POST', path: '/api/v1/orders', summary: 'Buy tickets: reserve every line, create the payment, answer its URL', tags: TAGS, auth: 'required',
       description: `All or nothing: a line that cannot be had releases the others and answers 409 naming the class and what is left. A free order is COMPLETED at once. Events with a waitroom need the checkout token; one admission makes one order (the first one made with the token). Each event caps the tickets a buyer holds across orders and their unpaid orders. A private event needs its access code in the X-Event-Access-Code header. ${IDEMPOTENCY_NOTE} The same key answers the same order.`,
       body: CreateOrderBody,
+      headers: AccessCodeHeaders,
       responses: {
         201: OrderView, 200: OrderView,
         400: problem('Bad body (COMMAND_INVALID), a class of another event (ORDER_CLASS_NOT_IN_EVENT), over a limit (INVENTORY_QUANTITY_OVER_LIMIT, ORDER_TOO_MANY_TICKETS)'),
-        401: problem('No or bad checkout token (ORDER_CHECKOUT_TOKEN_REQUIRED, QUEUE_TOKEN_INVALID, QUEUE_TOKEN_EXPIRED)'),
-        403: problem('The checkout token is another user\'s or another event\'s (QUEUE_TOKEN_WRONG_USER, QUEUE_TOKEN_WRONG_EVENT)'),
+        403: problem('Signed in, but without a valid checkout token for this event: none (ORDER_CHECKOUT_TOKEN_REQUIRED), forged or altered (QUEUE_TOKEN_INVALID), expired (QUEUE_TOKEN_EXPIRED), another user\'s or another event\'s (QUEUE_TOKEN_WRONG_USER, QUEUE_TOKEN_WRONG_EVENT)'),
         404: problem('No such event, or a private event without its access code (COMMAND_NOT_FOUND)'),
         409: problem('Sold out (INVENTORY_SOLD_OUT: every ticket sold; INVENTORY_ALL_HELD: what is left is held by unpaid checkouts, retry at details.retryAt; INVENTORY_INSUFFICIENT with classId and available), not on sale (ORDER_EVENT_NOT_ON_SALE, INVENTORY_NOT_ON_SALE), the checkout token already made another order (ORDER_CHECKOUT_TOKEN_USED), over a buyer limit of the event (ORDER_BUYER_TICKET_LIMIT, ORDER_BUYER_OPEN_ORDERS_LIMIT)'),
         410: problem('The checkout slot of the token has ended: order completed or failed, slot expired, buyer left (ORDER_CHECKOUT_SLOT_ENDED)'),

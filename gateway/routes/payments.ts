@@ -24,6 +24,7 @@ import { callbackQuery, createWebhookHandler } from '../../payments/webhooks.js'
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { problem, readCommandId } from './shared.js';
+import { SandboxSignatureHeaders } from './headers.js';
 
 /** What the payment routes are bound to. */
 export interface PaymentRouteDeps {
@@ -94,7 +95,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): AnyRoute[] {
 
   // The sandbox exists in development, and in production only on a staging deployment (TB_SANDBOX_STAGING=1).
   const sandboxRoutes: AnyRoute[] = !hasSandbox(deps.config) ? [] : [
-    post('sandbox', '/api/v1/payments/sandbox/callback', 'Sandbox payment callback (signed x-tb-sandbox-signature)'),
+    { ...post('sandbox', '/api/v1/payments/sandbox/callback', 'Sandbox payment callback (signed x-tb-sandbox-signature)'), headers: SandboxSignatureHeaders },
     defineRoute({
       method: 'GET', path: '/api/v1/payments/sandbox/pay', summary: 'Sandbox payment page (signed link from the sandbox provider)', tags: TAGS, auth: 'none',
       responses: { 200: { description: 'HTML page with Pay / Fail', contentType: 'text/html' }, 400: { description: 'HTML page: the link was altered' } },

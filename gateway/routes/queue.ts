@@ -17,6 +17,7 @@ import { createQueueService, openSessionsBucket, type QueueService } from '../..
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { EventParams, problem, userOf } from './shared.js';
+import { AccessCodeHeaders } from './headers.js';
 
 const TAGS = ['waitroom'];
 const buckets = new WeakMap<NatsConnection, Promise<KV>>();
@@ -58,6 +59,7 @@ export const queueRoutes: AnyRoute[] = [
     method: 'POST', path: '/api/v1/events/:eventId/queue/join', summary: 'Join the waitroom (or find my session)', tags: TAGS, auth: 'required',
     description: 'One session per user per event: joining again answers the same session; a user who LEFT takes a new place at the back (once, however many times this is sent). Before the sale opens the user is in the pre-queue, shuffled fairly at open. A private event needs its access code in the X-Event-Access-Code header (404 without it).',
     params: EventParams,
+    headers: AccessCodeHeaders,
     responses: { 200: UserStatus, 404: problem('No such event (COMMAND_NOT_FOUND)'), 409: NOT_OPEN },
     handler: async (ctx) => {
       const user = userOf(ctx);

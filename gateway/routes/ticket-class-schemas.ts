@@ -47,7 +47,7 @@ export const TicketClassPublicView = Type.Object({
   saleStartsAt: Type.Optional(Type.Integer()),
   saleEndsAt: Type.Optional(Type.Integer()),
   maxPerOrder: Type.Integer(),
-});
+}, { title: 'TicketClassPublicView' });
 export type TicketClassPublicView = Static<typeof TicketClassPublicView>;
 
 /** A class as the caller may see it: the full view for the event's staff, the public one otherwise. */
@@ -56,7 +56,7 @@ export const TicketClassOut = Type.Union([TicketClassView, TicketClassPublicView
 });
 
 /** GET /api/v1/events/:eventId/ticket-classes */
-export const TicketClassList = Type.Object({ items: Type.Array(TicketClassOut) });
+export const TicketClassList = Type.Object({ items: Type.Array(TicketClassOut) }, { title: 'TicketClassList' });
 
 /** The public fields of a full view. */
 export function publicViewOf(v: TicketClassView): TicketClassPublicView {

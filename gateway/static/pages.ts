@@ -37,7 +37,7 @@ function listFiles(dir: string): Map<string, StaticFile> {
       if (name.startsWith('.')) continue; // Vite's manifest and other dot files are build metadata, not pages
       const full = join(d, name);
       if (statSync(full).isDirectory()) { walk(full); continue; }
-      const path = '/' + relative(dir, full).split(sep).join('/');
+      const path = `/${relative(dir, full).split(sep).join('/')}`;
       files.set(path, { body: readFileSync(full), type: TYPES[extname(name)] ?? 'application/octet-stream', immutable: HASHED.test(path) });
     }
   };

@@ -145,7 +145,7 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
   };
 
   const watch = (eventId: string): Sampler => {
-    let s = samplers.get(eventId);
+    const s = samplers.get(eventId);
     if (s) { s.refs++; return s; }
     watchFailures();
     const created: Sampler = { refs: 1, failures: 0, predictions: [], busy: false, timer: setInterval(() => void sample(eventId, created), period) };

@@ -19,7 +19,7 @@ function conn(socket: GatewaySocket<QueueSocketData>, position: number): QueueCo
 
 describe('queue room', () => {
   let now = 1_000;
-  const published: [string, any][] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const published: [string, any][] = [];
   const claimed: string[] = [];
   const refreshed: string[] = [];
   let room: QueueRoom;

@@ -51,7 +51,7 @@ export function syncAccessTokenCheck(secret: string, now: () => number = Date.no
     if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw invalid();
     const [h, p, s] = parts as [string, string, string];
     const header = json(h);
-    if (!header || header['alg'] !== 'HS256' || header['typ'] !== ACCESS_TYP || 'crit' in header) throw invalid();
+    if (header?.['alg'] !== 'HS256' || header['typ'] !== ACCESS_TYP || 'crit' in header) throw invalid();
     const expected = createHmac('sha256', key).update(`${h}.${p}`).digest();
     const given = Buffer.from(s, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();

@@ -8,7 +8,7 @@ import type { QueueSocketData, QueueStatusView } from './types.js';
 
 /** A recording socket: `frames` are the parsed JSON frames sent to it. */
 export interface FakeSocket extends GatewaySocket<QueueSocketData> {
-  frames: any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  frames: any[];
   buffered: number;
   /** How the stream ended it, if it did. */
   ended: { code: number; reason: string } | undefined;

@@ -33,7 +33,7 @@ export function fetchHttpClient(timeoutMs = 10_000): HttpClient {
  * object; `PAYMENT_PROVIDER_REJECTED` on another 4xx. The request is never part of the message.
  */
 export async function callProvider(provider: string, http: HttpClient, req: HttpRequest): Promise<Record<string, unknown>> {
-  let res;
+  let res: Awaited<ReturnType<HttpClient>>;
   try {
     res = await http(req);
   } catch (cause) {

@@ -55,7 +55,7 @@ export function createSandboxRefundDesk(db: Db, secret: string): SandboxRefundDe
         if (first) return done(first, true);
         const [paid] = await tx.select().from(paymentInbox).where(and(eq(paymentInbox.provider, 'sandbox'), eq(paymentInbox.providerTxnId, txn)));
         const paidAmount = typeof paid?.payload['amountMinor'] === 'number' ? paid.payload['amountMinor'] : undefined;
-        if (!paid || paid.payload['outcome'] !== 'completed' || paidAmount === undefined) return answer(200, { refundId, status: 'FAILED', error: 'no such paid transaction' });
+        if (paid?.payload['outcome'] !== 'completed' || paidAmount === undefined) return answer(200, { refundId, status: 'FAILED', error: 'no such paid transaction' });
         const [sum] = await tx.select({ total: sql<string>`coalesce(sum(${sandboxRefunds.amountMinor}), 0)` }).from(sandboxRefunds).where(eq(sandboxRefunds.providerTxnId, txn));
         if (Number(sum?.total ?? 0) + amount > paidAmount) return answer(200, { refundId, status: 'FAILED', error: 'refunds would exceed the amount paid' });
         const [row] = await tx.insert(sandboxRefunds).values({ refundId, providerTxnId: txn, orderCode: String(b['orderCode'] ?? ''), amountMinor: amount, currency: b['currency'] as string }).returning();

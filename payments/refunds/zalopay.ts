@@ -35,7 +35,7 @@ export function zaloPayRefundId(appId: string, refundId: string, requestedAt: nu
 }
 
 /** The refund endpoints sit beside the create endpoint (`…/v2/create` → `…/v2/refund`). */
-const endpointOf = (cfg: ZaloPayConfig, verb: 'refund' | 'query_refund') => cfg.endpoint.replace(/\/create\/?$/, '') + `/${verb}`;
+const endpointOf = (cfg: ZaloPayConfig, verb: 'refund' | 'query_refund') => `${cfg.endpoint.replace(/\/create\/?$/, '')}/${verb}`;
 
 function resultOf(res: Record<string, unknown>, mRefundId: string, request: Record<string, unknown>): RefundResult {
   const code = res['return_code'];

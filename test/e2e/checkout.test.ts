@@ -97,7 +97,8 @@ describe('e2e - checkout', () => {
     const r = await buy(room.b, other.eventId, other.classIds[0]!, 1, { checkoutToken: room.bToken });
     expect([r.status, r.body.error?.code]).toEqual([403, 'QUEUE_TOKEN_WRONG_EVENT']);
     const none = await buy(room.b, other.eventId, other.classIds[0]!, 1);
-    expect([none.status, none.body.error?.code]).toEqual([401, 'ORDER_CHECKOUT_TOKEN_REQUIRED']);
+    // Signed in but without the checkout token: forbidden (403), not unauthenticated (401).
+    expect([none.status, none.body.error?.code]).toEqual([403, 'ORDER_CHECKOUT_TOKEN_REQUIRED']);
     expect(await classOf(other.classIds[0]!)).toMatchObject({ reserved: 0, sold: 0 });
     // B's own token still buys on its own event.
     expect((await buy(room.b, room.eventId, room.classId, 1, { checkoutToken: room.bToken })).body.status).toBe('PENDING');

@@ -9,7 +9,7 @@
 import type { DbHandle } from '../../db/index.js';
 
 /** One answer: status and parsed JSON body. */
-export interface Res<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Res<T = any> { status: number; body: T }
 
 /** A signed-in user. */
 export interface User { id: string; token: string; email: string }
@@ -18,7 +18,7 @@ let seq = 0;
 
 /** `fetch` wrapper bound to one gateway URL. */
 export function apiFor(base: string) {
-  return async function api<T = any>(method: string, path: string, opts: { body?: unknown; token?: string; key?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<Res<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return async function api<T = any>(method: string, path: string, opts: { body?: unknown; token?: string; key?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<Res<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
     if (opts.key) headers['idempotency-key'] = opts.key;

@@ -41,17 +41,19 @@ describe('gateway hostile input and documents', () => {
       ['application/json', '{"name":"x","__proto__":{"admin":true}}'], ['application/json', 'null'], ['application/json', '[]'],
       ['application/json', '"str"'], ['application/json', '{"name":{"$gt":""}}'], ['application/json', '1e999999'],
       ['application/json', new Uint8Array([0xff, 0xfe, 0x00, 0x7b])], ['application/json; charset=utf-16', '{"name":"x"}'],
-      ['application/json', '{"name":"' + 'x'.repeat(100_000) + '"}'], ['application/json', '['.repeat(100_000)],
+      ['application/json', `{"name":"${'x'.repeat(100_000)}"}`], ['application/json', '['.repeat(100_000)],
       ['multipart/form-data; boundary=x', '--x\r\n\r\n--x--'], ['', ''], ['application/json', ''],
     ];
     for (const [type, body] of bodies) {
       const r = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body });
       expect(r.status, `${type} ${String(body).slice(0, 40)}`).toBeLessThan(500);
-      const json = (await r.json()) as { error?: { code: string } };
-      if (r.status >= 400) expect(json.error?.code).toMatch(/^[A-Z_]+$/);
+      const json = (await r.json()) as { id?: string; error?: { code: string } };
+      // Each answer is either the echo or a registered error code; both branches assert.
+      if (r.status < 400) expect(json).toMatchObject({ id: 'a', name: expect.any(String) });
+      else expect(json.error?.code).toMatch(/^[A-Z_]+$/);
     }
     const headerSets: Record<string, string>[] = [
-      { authorization: 'Bearer ' + 'a'.repeat(10_000) }, { authorization: 'Bearer' }, { 'content-length': 'abc' },
+      { authorization: `Bearer ${'a'.repeat(10_000)}` }, { authorization: 'Bearer' }, { 'content-length': 'abc' },
       { origin: 'null', 'access-control-request-method': 'DELETE' }, { 'x-request-id': '../../etc' }, { 'x-forwarded-for': 'garbage' },
       { 'content-type': 'application/json'.repeat(100) },
     ];
@@ -93,13 +95,36 @@ describe('gateway hostile input and documents', () => {
     expect(doc.components.schemas.ErrorResponse).toBeDefined();
   });
 
-  it('gateway - docs page is self-contained HTML listing the operations', async () => {
-    const r = await fetch(`${gw.url}/api/docs`);
+  it('gateway - the plain docs page is self-contained HTML listing the operations', async () => {
+    const r = await fetch(`${gw.url}/api/docs/plain`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/text\/html/);
     const html = await r.text();
     expect(html).toContain('/api/v1/echo/{id}');
     expect(html).not.toMatch(/src="http|href="http/);
+  });
+
+  it('gateway - /api/docs is Swagger UI served from the gateway: page, its files and the document it loads', async () => {
+    const r = await fetch(`${gw.url}/api/docs`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/text\/html/);
+    expect(r.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await r.text();
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from another origin
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((u) => u.startsWith('/api/docs/'));
+    expect(assets.sort()).toEqual(['/api/docs/favicon-32x32.png', '/api/docs/init.js', '/api/docs/plain', '/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css']);
+    for (const path of assets) {
+      const a = await fetch(`${gw.url}${path}`);
+      expect(a.status, path).toBe(200);
+      expect((await a.arrayBuffer()).byteLength, path).toBeGreaterThan(100);
+    }
+    expect((await fetch(`${gw.url}/api/docs/swagger-ui-bundle.js`)).headers.get('content-type')).toMatch(/javascript/);
+    const init = await (await fetch(`${gw.url}/api/docs/init.js`)).text();
+    expect(init).toContain('"url":"/api/v1/openapi.json"');
+    expect(init).toContain('"validatorUrl":null');
+    const missing = await fetch(`${gw.url}/api/docs/no-such-file.js`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('HTTP_NOT_FOUND');
   });
 
   it('gateway - graceful shutdown finishes in-flight requests, then stops accepting', async () => {

@@ -2,6 +2,7 @@
  * @module test/gateway/http.test
  * gateway integration over real uWebSockets.js sockets: probes, errors, CORS, limits, ids
  */
+import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, stopAll, type StartedGateway } from './start-gateway.js';
@@ -23,7 +24,7 @@ describe('gateway over uWebSockets.js', () => {
   });
 
   it('gateway - readyz reflects NATS and injected checks', async () => {
-    let nc;
+    let nc: NatsConnection;
     try {
       nc = await connect({ servers: '127.0.0.1:4222', timeout: 2_000 });
     } catch {

@@ -1,6 +1,6 @@
 /**
  * @module test/orders/history-suite
- * The ONE conformance suite of `OrderHistoryStore` (G12, as drizzle's `pg-common.ts` `tests()`):
+ * The ONE conformance suite of `OrderHistoryStore` (as drizzle's `pg-common.ts` `tests()`):
  * every implementation (PostgreSQL always, MongoDB when `MONGODB_URL` answers) must pass it
  * unchanged. It checks idempotent, order-insensitive projection; paging without gaps or
  * repeats; owner-only reads; and the sales view. Every test uses fresh ids, so stores are shared.

@@ -24,7 +24,7 @@ import { createQueueService, type QueueService } from '../../queue/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
-export interface Res<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Res<T = any> { status: number; body: T }
 
 /** The running stack. */
 export interface OrdersStack {
@@ -37,7 +37,7 @@ export interface OrdersStack {
   worker: SagaWorker;
   db: DbHandle;
   gateway: Gateway;
-  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string }): Promise<Res<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string }): Promise<Res<T>>;
   /** A signed-in user: id and access token. */
   signUp(prefix?: string): Promise<{ id: string; token: string }>;
   /** Publish event `eventId` with one ticket class per entry; answers the class ids. */

@@ -50,7 +50,7 @@ describe('queue - service', () => {
     await expect(service.verifyToken(s.token!, { userId: 'ann', eventId: 'ev-other' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_WRONG_EVENT', status: 403 });
     const forgedKey = checkoutKey('not-the-real-secret-0123456789abcdef');
     const forged = await signCheckoutToken(forgedKey, { userId: 'ann', eventId: 'ev-tok', sessionId: s.sessionId, position: 1, expiresAt: Date.now() + 60_000 });
-    await expect(service.verifyToken(forged, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID', status: 401 });
+    await expect(service.verifyToken(forged, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID', status: 403 });
     const unsigned = new UnsecuredJWT({ evt: 'ev-tok', sid: s.sessionId, pos: 1 }).setSubject('ann').setAudience('tb-checkout').setExpirationTime('1h').encode();
     await expect(service.verifyToken(unsigned, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID' });
     const [h, , sig] = s.token!.split('.');
@@ -61,7 +61,7 @@ describe('queue - service', () => {
     await expect(service.verifyToken(otherAud, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID' });
     // Expired: after the slot's deadline the token is refused (verified with a clock past expiry).
     const future = createQueueService({ nc, config: queueConfig(P), log: pino({ level: 'silent' }), now: () => claims.expiresAt + 1_000 });
-    await expect(future.verifyToken(s.token!, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_EXPIRED', status: 401 });
+    await expect(future.verifyToken(s.token!, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_EXPIRED', status: 403 });
   });
 
   it('queue - joining needs a published event with a waitroom', async () => {

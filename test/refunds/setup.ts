@@ -19,7 +19,7 @@ import { loadConfig, type Config } from '../../config/index.js';
 import { createActorClient, type ActorClient } from '../../contracts/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
 import { createDb, migrate, paymentRefunds, payments, sandboxRefunds, type DbHandle } from '../../db/index.js';
-import { createGateway, type Gateway } from '../../gateway/index.js';
+import { createGateway } from '../../gateway/index.js';
 import { createRoutes } from '../../gateway/routes/index.js';
 import { startOrderNotifier } from '../../mailer/index.js';
 import { createOrderHistory, startOrderHistoryProjector, startPaymentEventsConsumer, startRefundConsumers, startSagaWorker } from '../../orders/index.js';
@@ -31,7 +31,7 @@ import type { DurableConsumer } from '../../ops/durable-consumer.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
-export interface Res<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Res<T = any> { status: number; body: T }
 const SECRET = 'refunds-test-sandbox-secret-0123456789abcdef';
 const ADMIN = { userId: 'platform-op', platformRoles: ['admin'] };
 let seq = 0;
@@ -42,7 +42,7 @@ export interface RefundStack {
   url: string; cfg: Config; nc: NatsConnection; actors: ActorClient; db: DbHandle; payments: PaymentStore; mailer: MemoryMailer;
   /** Every HTTP call the refund worker made to a provider. */
   providerCalls: Array<{ url: string; body: string }>;
-  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string; raw?: boolean }): Promise<Res<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string; raw?: boolean }): Promise<Res<T>>;
   signUp(prefix?: string): Promise<{ id: string; token: string }>;
   /** Create and publish event `eventId` owned by `ownerId` (event admin) with one class. */
   publishEvent(eventId: string, ownerId: string, total: number, priceMinor?: number): Promise<string>;

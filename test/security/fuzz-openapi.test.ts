@@ -28,7 +28,7 @@ import { startE2EStack, type E2EStack } from '../e2e/stack.js';
 const RUNS = Number(process.env['TB_FUZZ_RUNS'] ?? 40);
 const SEED = Number(process.env['TB_FUZZ_SEED'] ?? 20_261_203);
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 interface Op { method: string; path: string; op: Json }
 interface Sent { method: string; path: string; headers: Record<string, string | string[]>; body?: Buffer }
 interface Answer { status: number; contentType: string; text: string }

@@ -19,7 +19,7 @@ afterAll(async () => { await s?.stop(); });
 
 const BAD_KEYS = ['has space', 'x'.repeat(129), 'semi;colon', 'üñí', 'a,b'];
 
-function expectBadKey(r: { status: number; body: any }, what: string): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+function expectBadKey(r: { status: number; body: any }, what: string): void {
   expect(r.status, what).toBe(400);
   expect(r.body.error, what).toMatchObject({ code: 'COMMAND_INVALID', details: { in: 'headers' } });
 }
@@ -70,7 +70,7 @@ describe('security - a malformed Idempotency-Key is refused on every mutating ro
   it('security - the OpenAPI document declares the header on every mutating operation', async () => {
     const doc = (await s.api('GET', '/api/v1/openapi.json')).body;
     let mutating = 0;
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const [method, op] of Object.entries(item)) {
         if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
         mutating += 1;

@@ -135,10 +135,10 @@ describe('security - docker-compose.yml and .env.example', () => {
   const natsConf = readFileSync(`${REPO_ROOT}nats.conf`, 'utf8');
   const example = readFileSync(`${REPO_ROOT}.env.example`, 'utf8');
   /** Each top-level service's block of text (two-space indented key under `services:`). */
-  const services = Object.fromEntries(compose.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n').split(/\nservices:\n/)[1]!.split(/\n(?=[a-z])/)[0]!.split(/\n(?=  [a-z0-9-]+:\n)/).map((b) => [/^\s*([a-z0-9-]+):/.exec(b)![1]!, b]));
+  const services = Object.fromEntries(compose.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n').split(/\nservices:\n/)[1]!.split(/\n(?=[a-z])/)[0]!.split(/\n(?= {2}[a-z0-9-]+:\n)/).map((b) => [/^\s*([a-z0-9-]+):/.exec(b)![1]!, b]));
 
   it('security - compose runs production mode, every secret from .env with no default, no sandbox default', () => {
-    expect(compose).toMatch(/x-app-env: &app-env\n(?:  .*\n)*?  TB_ENV: production\n/);
+    expect(compose).toMatch(/x-app-env: &app-env\n(?: {2}.*\n)*? {2}TB_ENV: production\n/);
     for (const v of ['TB_JWT_SECRET', 'TB_CHECKOUT_SECRET', 'TB_QUEUE_SEED_SECRET', 'TB_TICKET_ROTATION_SECRET', 'TB_TICKET_SIGNING_KEY', 'TB_ORDER_DEFAULT_PROVIDER']) {
       expect(compose).toMatch(new RegExp(`  ${v}: \\$\\{${v}:\\?`));
     }
@@ -156,7 +156,7 @@ describe('security - docker-compose.yml and .env.example', () => {
   });
 
   it('security - compose publishes no NATS client or monitoring port; only the gateway is reachable', () => {
-    const published = Object.entries(services).filter(([, b]) => /\n    ports:/.test(b)).map(([n]) => n);
+    const published = Object.entries(services).filter(([, b]) => /\n {4}ports:/.test(b)).map(([n]) => n);
     expect(published).toEqual(['gateway']);
     expect(services['gateway']).toMatch(/ports: \["8080:8080"\]/);
   });

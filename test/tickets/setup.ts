@@ -26,7 +26,7 @@ import type { DurableConsumer } from '../../ops/durable-consumer.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
-export interface Res<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Res<T = any> { status: number; body: T }
 
 /** A completed order view, as `order.completed` carries it. */
 export interface FakeOrder {
@@ -40,7 +40,7 @@ export interface TicketsStack {
   actors: ActorClient;
   db: DbHandle;
   tickets: Tickets;
-  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string }): Promise<Res<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string }): Promise<Res<T>>;
   raw(path: string, token: string): Promise<Response>;
   signUp(prefix?: string): Promise<{ id: string; token: string }>;
   /** Publish event `eventId` (organizer = platform admin) with classes; answers the class ids. */

@@ -63,7 +63,7 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
         const text = String(data);
         // "Now serving" broadcasts are most of the frames and a buyer needs none of them: skip unparsed.
         if (text.startsWith('{"t":"cursor"')) return;
-        const f = JSON.parse(text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const f = JSON.parse(text) as Record<string, any>;
         const now = Date.now();
         if (f['t'] === 'status') {
           if (r.joinedAt === undefined) { r.joinedAt = now; r.ticket = f['ticket']; r.state = 'queued'; env.onState(r); }
@@ -106,7 +106,7 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
 }
 
 /** Replay a sandbox callback as the provider would on a retry (same transaction id). */
-async function duplicateCallback(env: BuyerEnv, paid: Record<string, any>): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function duplicateCallback(env: BuyerEnv, paid: Record<string, any>): Promise<void> {
   if (!env.sandboxSecret) return;
   const body = { providerTxnId: paid['providerTxnId'], orderCode: paid['orderCode'], amountMinor: paid['amountMinor'], currency: paid['currency'], outcome: paid['outcome'], paidAt: Date.now() };
   const signed = signSandboxCallback(env.sandboxSecret, body);

@@ -7,7 +7,7 @@
  */
 
 /** One answer: HTTP status and the parsed JSON body (undefined when empty). */
-export interface ApiResult<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface ApiResult<T = any> { status: number; body: T }
 
 /** Options of one call. */
 export interface CallOptions {
@@ -28,7 +28,7 @@ export function isRetryable(r: ApiResult): boolean {
 
 /** A client bound to `baseUrl`. */
 export function apiClient(baseUrl: string) {
-  return async function api<T = any>(method: string, path: string, o: CallOptions = {}): Promise<ApiResult<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return async function api<T = any>(method: string, path: string, o: CallOptions = {}): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (o.token) headers['authorization'] = `Bearer ${o.token}`;
     if (o.key) headers['idempotency-key'] = o.key;

@@ -46,7 +46,7 @@ export async function checkInvariants(api: Api, sale: Sale, records: BuyerRecord
   const until = Date.now() + o.settleMs;
   let classes: Tc[] = [];
   let sales = new Map<string, number>();
-  let queue: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let queue: Record<string, any> = {};
   let orderViews: Array<{ status: string; refundRequired?: boolean; refund?: { status: string }; lines: Array<{ classId: string; quantity: number }> } | undefined> = [];
   for (let round = 0; ; round++) {
     classes = ((await api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, auth)).body?.items ?? []) as Tc[];

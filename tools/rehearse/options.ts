@@ -84,7 +84,7 @@ export function helpText(): string {
   const rows = Object.entries(OPTION_SPECS).map(([flag, s]) => {
     const arg = s.kind === 'bool' ? '' : s.kind === 'str' ? ' VALUE' : s.kind === 'curve' ? ' CURVE' : ' N';
     const def = s.def === undefined || s.kind === 'bool' ? '' : ` (default ${s.def})`;
-    return `  --${flag}${arg}`.padEnd(30) + `${s.help}${def}`;
+    return `${`  --${flag}${arg}`.padEnd(30)}${s.help}${def}`;
   });
   return [
     'npm run rehearse -- [options]',

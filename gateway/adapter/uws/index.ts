@@ -1,6 +1,6 @@
 /**
  * @module gateway/adapter/uws
- * The only module that imports `uWebSockets.js` (G14): an `HttpServer` over one uWS app, with
+ * The only module that imports `uWebSockets.js`: an `HttpServer` over one uWS app, with
  * HTTP on `any('/*')` and WebSocket routes added through `addWebSocketRoute`. Refuses to start on
  * the slow pure-JS fallback the npm republish silently loads when its native binary does not.
  */

@@ -42,7 +42,7 @@ describe('token bucket', () => {
   });
 
   it('an evicted key starts with a full bucket (lenient, never stricter)', () => {
-    let now = 0;
+    const now = 0;
     const tb = new TokenBucketLimiter({ ratePerSec: 1, burst: 1, maxKeys: 1, now: () => now });
     expect(tb.take('a').allowed).toBe(true);
     expect(tb.take('b').allowed).toBe(true); // evicts a

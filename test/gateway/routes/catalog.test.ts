@@ -104,8 +104,8 @@ describe('gateway routes - catalog', () => {
 
   it('gateway routes - hostile listing parameters are 4xx, never 500', async () => {
     const bad = [
-      'limit=-1', 'limit=0', 'limit=1000', 'limit=abc', 'from=-5', 'to=1e300', 'cursor=' + encodeURIComponent('not-a-cursor'),
-      'cursor=' + encodeURIComponent("' OR 1=1 --"), 'unknown=1', 'q=' + 'x'.repeat(500),
+      'limit=-1', 'limit=0', 'limit=1000', 'limit=abc', 'from=-5', 'to=1e300', `cursor=${encodeURIComponent('not-a-cursor')}`,
+      `cursor=${encodeURIComponent("' OR 1=1 --")}`, 'unknown=1', `q=${'x'.repeat(500)}`,
     ];
     for (const q of bad) {
       const r = await s.api('GET', `/api/v1/events?${q}`);

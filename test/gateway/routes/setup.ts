@@ -21,7 +21,7 @@ import { startNatsServer, type NatsServerHandle } from '../../harness/nats.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../../db/throwaway-db.js';
 
 /** One JSON answer: status, parsed body (undefined when empty), headers. */
-export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface ApiResponse<T = any> {
   status: number;
   body: T;
   headers: Headers;
@@ -47,7 +47,7 @@ export interface RoutesStack {
   /** An actor client (as the order saga would use), for steps that are not REST routes. */
   actors: ActorClient;
   /** `fetch` a path with an optional JSON body (or raw string), token and headers. */
-  api<T = any>(method: string, path: string, opts?: { body?: unknown; raw?: string | Uint8Array; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api<T = any>(method: string, path: string, opts?: { body?: unknown; raw?: string | Uint8Array; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
   /** Register and sign in a new user; `admin` grants the platform admin role first. */
   signUp(prefix?: string, opts?: { admin?: boolean }): Promise<TestUser>;
   stop(): Promise<void>;

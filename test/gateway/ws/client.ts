@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 export interface QueueClient {
   readonly ws: WebSocket;
   /** Every frame, parsed, with its receive time. */
-  readonly frames: { at: number; frame: any }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly frames: { at: number; frame: any }[];
   position: number | undefined;
   sessionId: string | undefined;
   ticket: number | undefined;
