@@ -13,7 +13,7 @@ import type { OrderHistoryStore } from './history/types.js';
 export { createOrderHistory } from './history/pg-store.js';
 export { createMongoOrderHistory, mongoUnavailable } from './history/mongo-store.js';
 export { startOrderHistoryProjector, createHistoryBatchHandler, ORDER_HISTORY_CONSUMER, ORDER_EVENTS_FILTER } from './history/projector.js';
-export { startDurableConsumer, ensureDurable, settle } from '../ops/durable-consumer.js';
+export { startDurableConsumer, ensureDurable, settle } from '../platform/index.js';
 export {
   decodeOrderMessage, parseOrderView, encodeCursor, decodeCursor, pageSize, SOLD_STATUS, UNSOLD_LINE_STATES, DEFAULT_PAGE, MAX_PAGE,
 } from './history/decode.js';
@@ -24,7 +24,7 @@ export type {
 } from './history/types.js';
 export type { MongoHistoryOptions } from './history/mongo-store.js';
 export type { OrderHistoryProjectorOptions } from './history/projector.js';
-export type { DurableConsumer, DurableConsumerOptions } from '../ops/durable-consumer.js';
+export type { DurableConsumer, DurableConsumerOptions } from '../platform/index.js';
 export type { DecodedOrderMessage, PageKey } from './history/decode.js';
 
 /**

@@ -38,8 +38,10 @@ export interface ActorNodeOptions {
   nodeId?: string;
   log?: Logger;
   onNotification?: (n: RuntimeNotification) => void;
-  /** Serve /healthz /readyz /metrics (default: when config.nodeHttpPort >= 0). */
+  /** Serve /healthz /readyz /metrics (default true; off when the port is -1). */
   http?: boolean;
+  /** Admin listener port (default `config.adminPort`, else 0 = any free port; -1 = off). The process entry passes the fixed one. */
+  adminPort?: number;
   /** @internal Fault injection for tests: called after each successful state write, before replies and effects. */
   afterCommit?: (key: string, seq: number) => void;
 }
@@ -73,7 +75,7 @@ export class ActorNode {
   private ticking = false;
   private tickAgain = false;
   private stopping = false;
-  private http: { port: number; close(): Promise<void> } | undefined;
+  private http: { port: number; url: string; close(): Promise<void> } | undefined;
   private readonly cfg: Config;
 
   constructor(private readonly opts: ActorNodeOptions) {
@@ -88,8 +90,27 @@ export class ActorNode {
     return this.http?.port;
   }
 
+  /** `http://host:port` of the admin listener, when it serves one. */
+  get adminUrl(): string | undefined {
+    return this.http?.url;
+  }
+
+  /** Partition changes not yet logged: summarised in one line, not one line per partition. */
+  private partitionLog: { acquired: number[]; released: number[]; timer?: NodeJS.Timeout } = { acquired: [], released: [] };
+
   private notify(n: RuntimeNotification): void {
     this.opts.onNotification?.(n);
+    if (n.type === 'partition_acquired' || n.type === 'partition_released') {
+      this.log.debug({ notification: n }, n.type);
+      (n.type === 'partition_acquired' ? this.partitionLog.acquired : this.partitionLog.released).push(n.partition);
+      this.partitionLog.timer ??= setTimeout(() => {
+        const { acquired, released } = this.partitionLog;
+        this.partitionLog = { acquired: [], released: [] };
+        this.log.info({ acquired: acquired.length, released: released.length, owned: this.ownedPartitions().length }, 'partitions changed');
+      }, 250);
+      this.partitionLog.timer.unref?.();
+      return;
+    }
     this.log.info({ notification: n }, n.type);
   }
 
@@ -110,7 +131,10 @@ export class ActorNode {
       owns: (p) => this.owns(p),
       activation: (kind, id, p) => this.activationFor(kind, id, p),
       log: this.log,
-      onCommand: (kind, verb, outcome) => this.metrics.commands.inc({ kind, verb, outcome }),
+      onCommand: (kind, verb, outcome, seconds) => {
+        this.metrics.commands.inc({ kind, verb, outcome });
+        if (seconds !== undefined) this.metrics.commandSeconds.observe({ kind, verb }, seconds);
+      },
     });
     this.membership = new Membership(this.infra.members, { nodeId: this.nodeId, startedAt: Date.now(), kinds: [...this.kinds.keys()] }, {
       heartbeatMs: c.heartbeatMs,
@@ -135,14 +159,15 @@ export class ActorNode {
       if (late >= c.leaseRenewMs) this.log.warn({ stalledMs: late, leaseTtlMs: c.leaseTtlMs }, 'event loop stalled');
     }, STALL_PROBE_MS);
     this.stallTimer.unref?.();
-    if (this.opts.http ?? c.nodeHttpPort >= 0) {
-      this.http = await startNodeHttp(Math.max(0, c.nodeHttpPort), '127.0.0.1', {
+    const adminPort = this.opts.adminPort ?? c.adminPort ?? 0;
+    if ((this.opts.http ?? true) && adminPort >= 0) {
+      this.http = await startNodeHttp(adminPort, c.adminHost, {
         registry: this.metrics.registry,
         ready: () => ({ ready: !this.stopping && !this.opts.nc.isClosed(), detail: { node: this.nodeId, partitions: this.ownedPartitions().length } }),
       });
     }
     this.kick();
-    this.log.info({ kinds: [...this.kinds.keys()], partitions: c.partitions, http: this.http?.port }, 'actor node started');
+    this.log.info({ kinds: [...this.kinds.keys()], partitions: c.partitions, admin: this.http?.url }, 'actor node started');
   }
 
   private async registerService(): Promise<void> {
@@ -177,6 +202,16 @@ export class ActorNode {
 
   get activationCount(): number {
     return this.activations.size;
+  }
+
+  /** The committed contexts of kind `kind`'s actors in memory on this node (for scrape-time gauges). */
+  *contextsOf(kind: string): Iterable<{ id: string; context: unknown }> {
+    const prefix = `${kind}.`;
+    for (const [key, a] of this.activations) {
+      if (!key.startsWith(prefix)) continue;
+      const context = a.committedContext;
+      if (context !== undefined) yield { id: key.slice(prefix.length), context };
+    }
   }
 
   /** Run the partition loop now (coalesced: at most one runs, and one more is queued). */

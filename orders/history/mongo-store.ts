@@ -122,6 +122,11 @@ export async function createMongoOrderHistory(o: MongoHistoryOptions): Promise<O
       return docs.map((d) => d._id);
     }),
 
+    countByStatus: () => guard(async () => {
+      const rows = await col.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+      return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+    }),
+
     close: () => client.close(),
   };
 }

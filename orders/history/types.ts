@@ -125,6 +125,8 @@ export interface OrderHistoryStore {
    * at most `limit` after `afterOrderId` (the event-cancel consumer pages through them).
    */
   openOrderIds(eventId: string, limit: number, afterOrderId?: string): Promise<string[]>;
+  /** How many orders are in each status, as last projected (the `tb_orders` gauge). */
+  countByStatus(): Promise<Record<string, number>>;
   /** Release connections the store opened itself (no-op for a borrowed pool). */
   close(): Promise<void>;
 }

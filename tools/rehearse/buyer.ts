@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { signSandboxCallback } from '../../payments/providers/sandbox.js';
 import type { Api } from './http.js';
 import type { BuyerPlan, BuyerRecord, OrderAttempt } from './types.js';
+import { sleep } from '../../platform/index.js';
 
 /** What a buyer needs from its worker. */
 export interface BuyerEnv {
@@ -30,7 +31,6 @@ export interface BuyerEnv {
   stopped: Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 /** At most this many waits for held tickets per order attempt (each until the class's `retryAt`). */
 const MAX_HELD_WAITS = 30;

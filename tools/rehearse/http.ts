@@ -5,6 +5,7 @@
  * 429, `retryable: true` bodies). Retries reuse the same key, so a retried create never acts
  * twice. Keep-alive comes from Node's global fetch agent.
  */
+import { sleep } from '../../platform/index.js';
 
 /** One answer: HTTP status and the parsed JSON body (undefined when empty). */
 export interface ApiResult<T = any> { status: number; body: T } // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -19,7 +20,6 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when the API says a retry may succeed. */
 export function isRetryable(r: ApiResult): boolean {
