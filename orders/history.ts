@@ -2,7 +2,7 @@
  * @module orders/history
  * The order-history read model's front door: the `OrderHistoryStore` port, its PostgreSQL
  * implementation (`createOrderHistory(db)`, the default), its MongoDB implementation (used when
- * `MONGODB_URL` is set), the projector that feeds either from `tb.evt.order.>`, and the pure
+ * `TB_MONGODB_URL` is set), the projector that feeds either from `tb.evt.order.>`, and the pure
  * helpers (decoding, cursors). See docs/orders-history.md.
  */
 import type { Db } from '../db/index.js';

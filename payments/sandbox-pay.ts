@@ -37,7 +37,7 @@ export interface SandboxPayOptions {
   db: Db;
   secret: string;
   log: Logger;
-  /** Where to send callbacks: `TB_SANDBOX_CALLBACK_URL`, else `TB_PUBLIC_BASE_URL` + the callback path. */
+  /** Where to send callbacks: `sandboxCallbackUrl` (config/tuning.ts), else `TB_PUBLIC_BASE_URL` + the callback path. */
   callbackUrl: () => string;
   /** Longest accepted delay (default 60 s). */
   maxDelayMs?: number;

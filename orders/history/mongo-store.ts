@@ -1,6 +1,6 @@
 /**
  * @module orders/history/mongo-store
- * The MongoDB order-history store (used when `MONGODB_URL` is set), behind the same
+ * The MongoDB order-history store (used when `TB_MONGODB_URL` is set), behind the same
  * `OrderHistoryStore` interface as the PostgreSQL one. One document per order (`_id` = order
  * id) with its lines embedded. Invariants: a document is replaced only by a higher
  * `(version, versionN)` — the guard is in the update filter, and an upsert that loses the race

@@ -2,7 +2,7 @@
  * @module orders/history/types
  * The order-history port: the order view the `order` actor publishes in every `order.*` event
  * (`data.order`), what the projection stores, and the read shapes — behind ONE interface,
- * `OrderHistoryStore`, implemented over PostgreSQL (default) and MongoDB (`MONGODB_URL`).
+ * `OrderHistoryStore`, implemented over PostgreSQL (default) and MongoDB (`TB_MONGODB_URL`).
  * Types and schemas only; no I/O.
  */
 import { Type, type Static } from '../../contracts/index.js';

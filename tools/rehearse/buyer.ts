@@ -34,7 +34,7 @@ export interface BuyerEnv {
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 /** At most this many waits for held tickets per order attempt (each until the class's `retryAt`). */
 const MAX_HELD_WAITS = 30;
-/** Checkout slot length when the queue cannot be asked (the default of `TB_QUEUE_CHECKOUT_TTL_MS`). */
+/** Checkout slot length when the queue cannot be asked (the default of `queueCheckoutTtlMs` (config/tuning.ts)). */
 const DEFAULT_CHECKOUT_TTL_MS = 15 * 60_000;
 
 /** The waitroom's checkout slot length, asked once per worker (public `GET …/queue`). */
