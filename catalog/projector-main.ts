@@ -5,7 +5,6 @@
  * `/healthz` and `/metrics` on its admin port (9182), and stops gracefully on SIGTERM/SIGINT
  * (the batch in progress commits and is acked; anything else is redelivered to the next run).
  */
-import { createDb } from '../db/index.js';
 import { runService } from '../platform/index.js';
 import { startCatalogProjector } from './projector.js';
 
@@ -13,18 +12,12 @@ import { startCatalogProjector } from './projector.js';
 export async function runCatalogProjector(): Promise<void> {
   await runService({
     kind: 'catalog-projector',
-    migrate: true,
-    async start({ config, log, nc, registry }) {
-      const handle = createDb(config.databaseUrl, { max: 4 });
+    database: { max: 4 },
+    async start({ config, log, nc, registry, db }) {
       const projector = startCatalogProjector({
-        nc, db: handle.db, log, registry, batchSize: config.catalogBatchSize, retryDelayMs: config.catalogRetryDelayMs,
+        nc, db: db!.db, log, registry, batchSize: config.catalogBatchSize, retryDelayMs: config.catalogRetryDelayMs,
       });
-      return {
-        async stop() {
-          await projector.stop();
-          await handle.close();
-        },
-      };
+      return { stop: () => projector.stop() };
     },
   });
 }

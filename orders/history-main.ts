@@ -7,7 +7,6 @@
  * `/metrics` (with the orders-by-status gauge) on its admin port (9186), and stops gracefully on
  * SIGTERM/SIGINT (the batch in progress commits and is acked; the rest is redelivered to the next run).
  */
-import { createDb } from '../db/index.js';
 import { createActorClient } from '../contracts/index.js';
 import { runService } from '../platform/index.js';
 import { startEventCancelConsumer } from './event-cancel.js';
@@ -18,10 +17,9 @@ import { registerOrderStatusGauge } from './history/metrics.js';
 export async function runOrderHistory(): Promise<void> {
   await runService({
     kind: 'order-history',
-    migrate: true,
-    async start({ config, log, nc, registry }) {
-      const handle = createDb(config.databaseUrl, { max: 4 });
-      const store = await openOrderHistoryStore({ db: handle.db, mongodbUrl: config.mongodbUrl });
+    database: { max: 4 },
+    async start({ config, log, nc, registry, db }) {
+      const store = await openOrderHistoryStore({ db: db!.db, mongodbUrl: config.mongodbUrl });
       log.info({ backend: store.backend }, 'order history store open');
       const projector = startOrderHistoryProjector({
         nc, store, log, registry, batchSize: config.orderHistoryBatchSize, retryDelayMs: config.orderHistoryRetryDelayMs,
@@ -34,7 +32,6 @@ export async function runOrderHistory(): Promise<void> {
           await projector.stop();
           await cancels.stop();
           await store.close();
-          await handle.close();
         },
       };
     },

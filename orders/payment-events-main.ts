@@ -9,7 +9,6 @@
  * flight are acked after their answer or redelivered to the next run).
  */
 import { createActorClient } from '../contracts/index.js';
-import { createDb } from '../db/index.js';
 import { createRefundProviders, fetchHttpClient, startRefundWorker } from '../payments/index.js';
 import { createMailer, startOrderNotifier } from '../mailer/index.js';
 import { moduleLogger, runService } from '../platform/index.js';
@@ -20,9 +19,9 @@ import { startPaymentEventsConsumer } from './payment-events.js';
 export async function runPaymentEvents(): Promise<void> {
   await runService({
     kind: 'payment-events',
-    migrate: true,
-    async start({ config, log, nc, registry }) {
-      const handle = createDb(config.databaseUrl, { max: 4 });
+    database: { max: 4 },
+    async start({ config, log, nc, registry, db }) {
+      const handle = db!;
       const actors = createActorClient(nc, { partitions: config.partitions });
       const consumer = startPaymentEventsConsumer({ nc, db: handle.db, actors, log, registry, retryDelayMs: config.paymentEventsRetryDelayMs });
       const refunds = startRefundConsumers({ nc, db: handle.db, actors, log, retryDelayMs: config.paymentEventsRetryDelayMs });
@@ -31,12 +30,7 @@ export async function runPaymentEvents(): Promise<void> {
       });
       // Order confirmations and refund notices, in the buyer's language.
       const notifier = startOrderNotifier({ nc, db: handle.db, mailer: createMailer(config, moduleLogger(log, 'mailer')), log, publicBaseUrl: config.publicBaseUrl });
-      return {
-        async stop() {
-          await Promise.all([consumer.stop(), refunds.stop(), refundWorker.stop(), notifier.stop()]);
-          await handle.close();
-        },
-      };
+      return { stop: async () => { await Promise.all([consumer.stop(), refunds.stop(), refundWorker.stop(), notifier.stop()]); } };
     },
   });
 }

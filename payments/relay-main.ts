@@ -6,7 +6,6 @@
  * published and marked; anything unmarked is re-published by the next relay under the same
  * msg id). Several relays may run at once (`FOR UPDATE SKIP LOCKED`).
  */
-import { createDb } from '../db/index.js';
 import { runService, sleep } from '../platform/index.js';
 import { startOutboxRelay } from './outbox-relay.js';
 
@@ -21,12 +20,11 @@ const TEST_HOLD_ENV = 'TB_PAYMENT_RELAY_TEST_HOLD_MS';
 export async function runPaymentRelay(): Promise<void> {
   await runService({
     kind: 'payment-relay',
-    migrate: true,
-    async start({ config, log, nc, registry }) {
-      const handle = createDb(config.databaseUrl, { max: 3 });
+    database: { max: 3 },
+    async start({ config, log, nc, registry, db }) {
       const holdMs = Number(process.env[TEST_HOLD_ENV] ?? 0);
       const relay = startOutboxRelay({
-        db: handle.db, nc, log, registry,
+        db: db!.db, nc, log, registry,
         batchSize: config.paymentRelayBatchSize, pollMs: config.paymentRelayPollMs, backoffMaxMs: config.paymentRelayBackoffMaxMs,
         ...(holdMs > 0 ? {
           beforeMark: async (msgIds: string[]) => {
@@ -35,12 +33,7 @@ export async function runPaymentRelay(): Promise<void> {
           },
         } : {}),
       });
-      return {
-        async stop() {
-          await relay.stop();
-          await handle.close();
-        },
-      };
+      return { stop: () => relay.stop() };
     },
   });
 }

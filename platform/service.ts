@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { configWarnings, loadConfig, refuseUnsafeStart, type Config } from '../config/index.js';
 import { TbError } from '../contracts/index.js';
-import { migrate } from '../db/index.js';
+import { createDb, migrate, type DbHandle } from '../db/index.js';
 import { serveAdmin, type AdminHttp } from './admin-http.js';
 import { createLogger } from './log.js';
 import { createRegistry } from './metrics.js';
@@ -31,6 +31,8 @@ export interface ServiceContext {
   registry: Registry;
   /** The port the admin listener will take (`TB_ADMIN_PORT`, else the kind's fixed port). */
   adminPort: number;
+  /** The PostgreSQL pool, when the spec asked for `database` (closed by `runService` after `stop`). */
+  db: DbHandle | undefined;
 }
 
 /** A started process: how to stop it, and (optionally) how ready it is. */
@@ -43,8 +45,8 @@ export interface StartedService {
 
 export interface ServiceSpec {
   kind: ServiceKind;
-  /** Migrate PostgreSQL before starting (processes that own tables). */
-  migrate?: boolean;
+  /** Migrate PostgreSQL (retrying while it comes up) and open a pool of `max` connections as `ctx.db`. */
+  database?: { max: number };
   /** Serve the admin listener here (default true); false when the process serves its own (gateway, actor node). */
   admin?: boolean;
   /** The environment to read (default `process.env`). */
@@ -81,9 +83,10 @@ export async function runService(spec: ServiceSpec): Promise<RunningService> {
 }
 
 async function startService(spec: ServiceSpec, config: Config, log: Logger): Promise<RunningService> {
-  if (spec.migrate) await migrateWithRetry(config.databaseUrl, log);
+  if (spec.database) await migrateWithRetry(config.databaseUrl, log);
+  const db = spec.database ? createDb(config.databaseUrl, { max: spec.database.max }) : undefined;
   const nc = await connectNats(config, `tb-${spec.kind}-${process.pid}`);
-  const ctx: ServiceContext = { kind: spec.kind, config, log, nc, registry: createRegistry(), adminPort: adminPortOf(spec.kind, config) };
+  const ctx: ServiceContext = { kind: spec.kind, config, log, nc, registry: createRegistry(), adminPort: adminPortOf(spec.kind, config), db };
   const started = await spec.start(ctx);
   const admin = spec.admin === false ? undefined : await serveAdmin(ctx.adminPort, config.adminHost, { registry: ctx.registry, ...(started.ready ? { ready: started.ready } : {}) });
   log.info({ ...(admin ? { admin: admin.url } : {}), ...started.readyFields }, `${spec.kind} ready`);
@@ -93,6 +96,7 @@ async function startService(spec: ServiceSpec, config: Config, log: Logger): Pro
       await started.stop();
       await admin?.close();
       await nc.drain().catch(() => undefined);
+      await db?.close();
     },
   };
 }

@@ -6,7 +6,6 @@
  * stops gracefully on SIGTERM/SIGINT (the batch in progress commits; the rest is redelivered).
  */
 import { createActorClient } from '../contracts/index.js';
-import { createDb } from '../db/index.js';
 import { runService } from '../platform/index.js';
 import { startTicketsConsumers } from './consumer.js';
 import { createTickets } from './index.js';
@@ -15,20 +14,14 @@ import { createTickets } from './index.js';
 export async function runTickets(): Promise<void> {
   await runService({
     kind: 'tickets',
-    migrate: true,
-    async start({ config, log, nc, registry }) {
-      const handle = createDb(config.databaseUrl, { max: 4 });
+    database: { max: 4 },
+    async start({ config, log, nc, registry, db }) {
       const actors = createActorClient(nc, { partitions: config.partitions });
-      const tickets = createTickets({ sql: handle.sql, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), config });
+      const tickets = createTickets({ sql: db!.sql, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), config });
       const consumers = startTicketsConsumers({
         nc, store: tickets.store, service: tickets.service, log, registry, batchSize: config.ticketsBatchSize, retryDelayMs: config.ticketsRetryDelayMs,
       });
-      return {
-        async stop() {
-          await consumers.stop();
-          await handle.close();
-        },
-      };
+      return { stop: () => consumers.stop() };
     },
   });
 }
