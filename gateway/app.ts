@@ -30,7 +30,7 @@ import { createPipeline } from './pipeline.js';
 import { createRequest, type GatewayRequestInit } from './request.js';
 import { Router } from './router.js';
 import type { AnyRoute, GatewayResponse, Middleware, ReadinessCheck, VerifyAccessToken, WebSocketRoute } from './types.js';
-import { adminPortOf } from '../platform/index.js';
+import { adminPortOf, sleep } from '../platform/index.js';
 
 /** What a gateway is built from. */
 export interface GatewayDeps {
@@ -184,7 +184,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         server?.stopAccepting();
         adminServer?.stopAccepting();
         const deadline = Date.now() + config.httpShutdownGraceMs;
-        while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (inFlight > 0 && Date.now() < deadline) await sleep(20);
         if (inFlight > 0) log.warn({ inFlight }, 'shutdown grace expired with requests in flight');
         server?.closeAll();
         adminServer?.closeAll();

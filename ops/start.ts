@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig, refuseUnsafeStart, type Config } from '../config/index.js';
 import { ensureServices, type LocalServices } from './local-services.js';
-import { createLogger } from '../platform/index.js';
+import { backoffDelay, createLogger } from '../platform/index.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MAX_RESTARTS_PER_MINUTE = 5;
@@ -102,7 +102,7 @@ function scheduleRestart(s: Supervised): void {
     log.error({ child: s.spec.name, restarts: s.restarts.length }, `child restarted ${MAX_RESTARTS_PER_MINUTE} times in a minute: giving up on it`);
     return;
   }
-  const delay = Math.min(500 * 2 ** s.restarts.length, 10_000);
+  const delay = backoffDelay(s.restarts.length + 1, 500, 10_000);
   s.restarts.push(now);
   log.warn({ child: s.spec.name, delayMs: delay, attempt: s.restarts.length }, 'restarting child');
   setTimeout(() => { if (!shuttingDown) start(s); }, delay);

@@ -28,6 +28,7 @@ import { Router } from './router.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import { recentlyWrittenKeys } from './recent-writes.js';
 import { startNodeHttp } from './node-http.js';
+import { sleep } from '../../platform/index.js';
 import { partitionOf } from '../../contracts/index.js';
 
 export interface ActorNodeOptions {
@@ -322,7 +323,7 @@ export class ActorNode {
     await s.sub.drain().catch(() => s.sub.unsubscribe());
     const mine = [...this.activations.values()].filter((a) => a.partition === p);
     const deadline = Date.now() + 5_000;
-    while (mine.some((a) => !a.quiescent && !a.isDropped) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (mine.some((a) => !a.quiescent && !a.isDropped) && Date.now() < deadline) await sleep(20);
     for (const a of mine) a.drop('handed off', new NotOwnerError(p));
     this.timers.clearPartition(p);
     await this.leases.release(p);
@@ -397,7 +398,7 @@ export class ActorNode {
     clearInterval(this.loopTimer);
     clearInterval(this.sweepTimer);
     clearInterval(this.stallTimer);
-    while (this.ticking) await new Promise((r) => setTimeout(r, 10));
+    while (this.ticking) await sleep(10);
     await this.membership.drain().catch(() => undefined);
     await this.service?.stop().catch(() => undefined);
     await Promise.all(this.ownedPartitions().map((p) => this.handOff(p)));
