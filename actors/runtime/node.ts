@@ -97,19 +97,21 @@ export class ActorNode {
   }
 
   /** Partition changes not yet logged: summarised in one line, not one line per partition. */
-  private partitionLog: { acquired: number[]; released: number[]; timer?: NodeJS.Timeout } = { acquired: [], released: [] };
+  private partitionLog: { acquired: number[]; released: number[] } = { acquired: [], released: [] };
+
+  /** Log the partition changes of the tick that just ended as one line. */
+  private logPartitionChanges(): void {
+    const { acquired, released } = this.partitionLog;
+    if (acquired.length === 0 && released.length === 0) return;
+    this.partitionLog = { acquired: [], released: [] };
+    this.log.info({ acquired: acquired.sort((x, y) => x - y), released: released.sort((x, y) => x - y), owned: this.ownedPartitions().length }, 'partitions changed');
+  }
 
   private notify(n: RuntimeNotification): void {
     this.opts.onNotification?.(n);
     if (n.type === 'partition_acquired' || n.type === 'partition_released') {
       this.log.debug({ notification: n }, n.type);
       (n.type === 'partition_acquired' ? this.partitionLog.acquired : this.partitionLog.released).push(n.partition);
-      this.partitionLog.timer ??= setTimeout(() => {
-        const { acquired, released } = this.partitionLog;
-        this.partitionLog = { acquired: [], released: [] };
-        this.log.info({ acquired: acquired.length, released: released.length, owned: this.ownedPartitions().length }, 'partitions changed');
-      }, 250);
-      this.partitionLog.timer.unref?.();
       return;
     }
     this.log.info({ notification: n }, n.type);
@@ -225,6 +227,7 @@ export class ActorNode {
     void this.tick()
       .catch((err) => this.log.warn({ err }, 'partition loop failed'))
       .finally(() => {
+        this.logPartitionChanges();
         this.ticking = false;
         if (this.tickAgain && !this.stopping) {
           this.tickAgain = false;
