@@ -28,14 +28,16 @@ export interface RetryOptions {
  */
 export function retry<T>(fn: (attempt: number) => Promise<T>, o: RetryOptions = {}): Promise<T> {
   let attempt = 0;
+  const attempts = o.attempts ?? 10;
   return backOff(() => fn(++attempt), {
-    numOfAttempts: o.attempts ?? 10,
+    numOfAttempts: attempts,
     startingDelay: o.firstDelayMs ?? 100,
     maxDelay: o.maxDelayMs ?? 5_000,
     timeMultiple: 2,
     jitter: 'full',
+    // The library asks after every failure, the last one too: only a failure with an attempt left is a retry.
     retry: (err: unknown) => {
-      if (o.retryIf && !o.retryIf(err, attempt)) return false;
+      if (attempt >= attempts || (o.retryIf && !o.retryIf(err, attempt))) return false;
       o.onRetry?.(err, attempt);
       return true;
     },
