@@ -22,6 +22,6 @@ RUN npx tsx web/build.ts --force --check
 ENV NODE_ENV=production
 USER node
 
-# Actor node: metrics/health on 9100 when TB_NODE_HTTP_PORT=9100 (compose sets it).
-EXPOSE 8080 9100
+# Actor node: metrics/health on its fixed admin port 9181 (README "Ports"; the gateway's is 9180).
+EXPOSE 8080 9181
 CMD ["node", "--import", "tsx", "actors/node-main.ts"]

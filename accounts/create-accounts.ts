@@ -3,7 +3,7 @@
  * Builds the `Accounts` service from its dependencies: resolves defaults, refuses an unusable
  * JWT secret, warns about the development one, and binds each operation to one shared context.
  */
-import { pino } from 'pino';
+import { createLogger } from '../platform/index.js';
 import { SETTINGS, type Config } from '../config/index.js';
 import type { AccountsContext } from './context.js';
 import { requestEmailVerification, verifyEmail } from './email-verification.js';
@@ -48,7 +48,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  */
 export function createAccounts(deps: AccountsDeps): Accounts {
   const { config } = deps;
-  const log = deps.log ?? pino({ name: 'accounts' });
+  const log = deps.log ?? createLogger('accounts', { level: 'info' });
   const secretBytes = Buffer.byteLength(config.jwtSecret ?? '');
   if (secretBytes < 16) throw new Error(`accounts: ${SETTINGS.jwtSecret.env} must be at least 16 bytes (32+ recommended)`);
   if (config.jwtSecret === SETTINGS.jwtSecret.default) {

@@ -18,7 +18,7 @@ import { TbError } from '../contracts/index.js';
 /** The KV bucket holding one entry per throttled email (keys are SHA-256 of the email, never the email). */
 export const LOGIN_THROTTLE_BUCKET = 'tb_login_throttle';
 
-/** The throttle's settings (`TB_LOGIN_MAX_FAILURES`, `TB_LOGIN_LOCK_SEC`, `TB_LOGIN_LOCK_MAX_SEC`). */
+/** The throttle's settings (`loginMaxFailures` (config/tuning.ts), `loginLockSec` (config/tuning.ts), `loginLockMaxSec` (config/tuning.ts)). */
 export interface LoginThrottleOptions {
   /** Failed attempts allowed before a lock; 0 turns the throttle off. */
   maxFailures: number;

@@ -41,7 +41,7 @@ export interface AccountsConfig {
   publicBaseUrl: string;
   /**
    * How long access-token verification may trust a user's liveness and roles without asking
-   * PostgreSQL again (ms). Default 0 (always ask); the gateway uses `TB_ACCESS_USER_CACHE_MS`.
+   * PostgreSQL again (ms). Default 0 (always ask); the gateway uses `accessUserCacheMs` (config/tuning.ts).
    */
   userCacheMs?: number;
 }

@@ -52,7 +52,7 @@ function tally(wins: Map<string, number>, tickets: number): { double_checkins: n
 async function actorCase(): Promise<CaseResult> {
   process.stderr.write('checkin: starting nats-server and an actor node\n');
   const server = await startNatsServer();
-  const env = { TB_NATS_URL: server.url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: '1', TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-checkin' };
+  const env = { TB_NATS_URL: server.url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: '1', TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-checkin' };
   const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-checkin-node', env });
   const nc = await connect({ servers: server.url, noAsyncTraces: true });
   try {

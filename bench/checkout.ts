@@ -49,7 +49,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 // The nodes serve /metrics so the window's actor commands and state writes can be counted.
 const metricPorts = await freePorts(2);
-const stack = await startE2EStack({ progress, envFor: { 'node-0': { TB_NODE_HTTP_PORT: String(metricPorts[0]) }, 'node-1': { TB_NODE_HTTP_PORT: String(metricPorts[1]) } } });
+const stack = await startE2EStack({ progress, envFor: { 'node-0': { TB_ADMIN_PORT: String(metricPorts[0]) }, 'node-1': { TB_ADMIN_PORT: String(metricPorts[1]) } } });
 const rows: Array<Record<string, unknown>> = [];
 let sub: Subscription | undefined;
 const pidsOf = (pred: (name: string) => boolean) => [...stack.procs].filter(([n]) => pred(n)).map(([, c]) => c.pid);

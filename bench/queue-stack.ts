@@ -52,7 +52,7 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
   const db = createDb(dbUrl, { max: 8 });
   const [httpPort, adminPort] = await freePorts(2);
   const env: Record<string, string> = {
-    TB_NATS_URL: nats.url, TB_DATABASE_URL: dbUrl, TB_PARTITIONS: '16', TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'warn',
+    TB_NATS_URL: nats.url, TB_DATABASE_URL: dbUrl, TB_PARTITIONS: '16', TB_LOG_LEVEL: 'warn',
     TB_JWT_SECRET: BENCH_JWT_SECRET, TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_ADMIN_PORT: String(adminPort),
     TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
     TB_WS_UPGRADE_IP_PER_SEC: '0', ...extraEnv,
@@ -62,7 +62,7 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
   // The sessions bucket exists before anyone opens it (`Kvm.open` does not check existence on 2.9).
   const kv = await new Kvm(jetstream(nc)).create(QUEUE_SESSIONS_BUCKET, { history: 1 });
   progress('starting the actor node and the gateway processes');
-  const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-queue-node', env: { ...env, TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-queue-node' } });
+  const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-queue-node', env: { ...env, TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-queue-node' } });
   await node.waitForLine(/actor node started/, 60_000);
   const gateway = spawnTs('gateway/main.ts', { name: 'bench-queue-gateway', env: { ...env, TB_LOG_LEVEL: 'info' } });
   await gateway.waitForLine(/gateway listening/, 60_000);

@@ -35,7 +35,7 @@ const run = Date.now().toString(36);
 async function actorCase(): Promise<CaseResult> {
   process.stderr.write('actor_reserve: starting nats-server and an actor node\n');
   const server = await startNatsServer();
-  const env = { TB_NATS_URL: server.url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: '1', TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-reserve' };
+  const env = { TB_NATS_URL: server.url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: '1', TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-reserve' };
   const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-reserve-node', env });
   // noAsyncTraces: the client would otherwise build an Error (stack capture) per request on this shared CPU.
   const nc = await connect({ servers: server.url, noAsyncTraces: true });

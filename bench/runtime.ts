@@ -35,7 +35,7 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
   const servers = topology === 'single' ? await startNatsServer() : await startNatsCluster(3);
   const url = servers.url;
   const replicas = topology === 'single' ? '1' : '3';
-  const env = { TB_NATS_URL: url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: replicas, TB_NODE_HTTP_PORT: '-1', TB_LOG_LEVEL: 'warn', TB_NODE_ID: `bench-${topology}` };
+  const env = { TB_NATS_URL: url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: replicas, TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'warn', TB_NODE_ID: `bench-${topology}` };
   const echo = spawnTs('bench/echo-responder.ts', { name: `bench-echo-${topology}`, env });
   const nodeEnv: Record<string, string> = { ...env, TB_LOG_LEVEL: 'info' };
   if (process.env.TB_BENCH_NODE_OPTIONS) nodeEnv.NODE_OPTIONS = process.env.TB_BENCH_NODE_OPTIONS;

@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { EVENTS_ROOT } from '../contracts/index.js';
-import { startDurableConsumer } from '../ops/durable-consumer.js';
+import { startDurableConsumer } from '../platform/index.js';
 import type { Db } from '../db/index.js';
 import { createBatchApplier, type BatchApplier } from './batch.js';
 import { createCatalogMetrics } from './metrics.js';
@@ -49,7 +49,7 @@ export interface CatalogProjector {
  */
 export function startCatalogProjector(o: CatalogProjectorOptions): CatalogProjector {
   const batchSize = o.batchSize ?? 256;
-  const log = o.log.child({ component: 'catalog-projector' });
+  const log = o.log.child({ module: 'catalog-projector' });
   const metrics = createCatalogMetrics(o.registry);
   const applier = createBatchApplier({
     db: o.db, log, metrics, name: CATALOG_CONSUMER, retryDelayMs: o.retryDelayMs ?? 2_000, ...(o.beforeAck ? { beforeAck: o.beforeAck } : {}),

@@ -20,7 +20,7 @@ import { createDb, migrate, type Db } from '../db/index.js';
 import { CATALOG_WRITE_LOCK, createBatchApplier, type BatchApplier } from './batch.js';
 import { createCatalogMetrics } from './metrics.js';
 import { EVENTS_ROOT } from '../contracts/index.js';
-import { ensureDurable } from '../ops/durable-consumer.js';
+import { createLogger, ensureDurable } from '../platform/index.js';
 
 /** The rebuild's own durable consumer (deleted when done; ages out if the rebuild dies). */
 export const REBUILD_CONSUMER = 'catalog-rebuild';
@@ -51,7 +51,7 @@ export interface RebuildOptions {
  */
 export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> {
   const started = Date.now();
-  const log = o.log.child({ component: 'catalog-rebuild' });
+  const log = o.log.child({ module: 'catalog-rebuild' });
   const batchSize = o.batchSize ?? 512;
   const jsm = await jetstreamManager(o.nc);
   await jsm.consumers.delete(EVENTS_STREAM, REBUILD_CONSUMER).catch(() => false);
@@ -121,7 +121,7 @@ async function drainConsumer(jsm: JetStreamManager, consumer: Consumer, batchSiz
 async function main(): Promise<void> {
   const config = loadConfig();
   refuseUnsafeStart(config, 'catalog-rebuild');
-  const log = pino({ level: config.logLevel, name: 'catalog-rebuild' });
+  const log = createLogger('catalog-rebuild', { level: config.logLevel });
   await migrate(config.databaseUrl);
   const nc = await connect({ ...natsConnectOptions(config, `tb-catalog-rebuild-${process.pid}`) });
   const handle = createDb(config.databaseUrl, { max: 4 });

@@ -10,6 +10,9 @@
  */
 import { SETTINGS, type Config, type SettingName } from './index.js';
 
+/** A setting that is a `Config` field (every one but `TB_TUNING`). */
+type ConfigSetting = Exclude<SettingName, 'tuning'>;
+
 /** Shortest accepted secret in production: 32 bytes (256 bits), the HS256 key size. */
 export const MIN_SECRET_BYTES = 32;
 
@@ -24,10 +27,10 @@ export function sandboxAvailable(config: Pick<Config, 'deployEnv' | 'sandboxStag
 }
 
 /** The secrets every deployment has (each process refuses to start while one is weak). */
-const ALWAYS: readonly SettingName[] = ['jwtSecret', 'checkoutSecret', 'queueSeedSecret', 'ticketRotationSecret'];
+const ALWAYS: readonly ConfigSetting[] = ['jwtSecret', 'checkoutSecret', 'queueSeedSecret', 'ticketRotationSecret'];
 
 /** Each real provider: the setting that turns it on, and its secrets (checked once it is on). */
-const PROVIDERS: Record<string, { on: SettingName; secrets: readonly SettingName[] }> = {
+const PROVIDERS: Record<string, { on: ConfigSetting; secrets: readonly ConfigSetting[] }> = {
   zalopay: { on: 'zalopayAppId', secrets: ['zalopayKey1', 'zalopayKey2'] },
   payos: { on: 'payosClientId', secrets: ['payosApiKey', 'payosChecksumKey'] },
   vnpay: { on: 'vnpayTmnCode', secrets: ['vnpayHashSecret'] },
@@ -49,7 +52,7 @@ function weakness(name: SettingName, value: string): string | undefined {
 export function productionProblems(config: Config): string[] {
   if (!isProduction(config)) return [];
   const out: string[] = [];
-  const check = (name: SettingName) => {
+  const check = (name: ConfigSetting) => {
     const w = weakness(name, String(config[name]));
     if (w) out.push(w);
   };

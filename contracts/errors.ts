@@ -126,7 +126,7 @@ export const ErrorCodes = {
   PAYMENT_INVALID: { code: 'PAYMENT_INVALID', status: 400, retryable: false, message: 'The payment is invalid: {reason}' },
 
   // --- webhook: provider callbacks at the gateway and the local sandbox payment page ---
-  WEBHOOK_SANDBOX_DISABLED: { code: 'WEBHOOK_SANDBOX_DISABLED', status: 404, retryable: false, message: 'The sandbox payment page is turned off here (TB_SANDBOX_PAY_ENABLED=0)' },
+  WEBHOOK_SANDBOX_DISABLED: { code: 'WEBHOOK_SANDBOX_DISABLED', status: 404, retryable: false, message: 'The sandbox payment page is turned off here' },
   WEBHOOK_SANDBOX_LINK_INVALID: { code: 'WEBHOOK_SANDBOX_LINK_INVALID', status: 400, retryable: false, message: 'The sandbox payment link is incomplete or was altered: {reason}' },
   WEBHOOK_SANDBOX_PAYMENT_NOT_FOUND: { code: 'WEBHOOK_SANDBOX_PAYMENT_NOT_FOUND', status: 404, retryable: false, message: 'No sandbox payment for order {orderCode}' },
   WEBHOOK_SANDBOX_FORBIDDEN: { code: 'WEBHOOK_SANDBOX_FORBIDDEN', status: 403, retryable: false, message: 'Only the signed payment link, or the signed-in owner of order {orderCode}, may pay or fail its sandbox payment' },

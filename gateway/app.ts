@@ -30,6 +30,7 @@ import { createPipeline } from './pipeline.js';
 import { createRequest, type GatewayRequestInit } from './request.js';
 import { Router } from './router.js';
 import type { AnyRoute, GatewayResponse, Middleware, ReadinessCheck, VerifyAccessToken, WebSocketRoute } from './types.js';
+import { adminPortOf, sleep } from '../platform/index.js';
 
 /** What a gateway is built from. */
 export interface GatewayDeps {
@@ -62,7 +63,7 @@ export interface Gateway {
   listen(host?: string, port?: number): Promise<number>;
   /** Run one request against the admin listener's routes in-process (`/metrics`, `/healthz`, admin routes). */
   handleAdmin(init: GatewayRequestInit): Promise<GatewayResponse>;
-  /** Listen with the admin routes on their own port (default `adminHost:adminPort`); resolves with the bound port. */
+  /** Listen with the admin routes on their own port (default `TB_ADMIN_HOST` and the gateway's admin port, 9180 + 10 × TB_INSTANCE); resolves with the bound port. */
   listenAdmin(host?: string, port?: number): Promise<number>;
   /** Graceful shutdown (idempotent); never rejects. */
   close(): Promise<void>;
@@ -156,7 +157,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     handle: run,
     handleAdmin: (init) => adminPipeline(createRequest(init)),
-    async listenAdmin(host = config.adminHost, port = config.adminPort) {
+    async listenAdmin(host = config.adminHost, port = adminPortOf('gateway', config)) {
       const { createUwsServer } = await import('./adapter/uws/index.js');
       adminServer ??= createUwsServer({
         handler: (req) => adminPipeline(req), bodyLimitBytes: 1024, trustProxy: false,
@@ -183,7 +184,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         server?.stopAccepting();
         adminServer?.stopAccepting();
         const deadline = Date.now() + config.httpShutdownGraceMs;
-        while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (inFlight > 0 && Date.now() < deadline) await sleep(20);
         if (inFlight > 0) log.warn({ inFlight }, 'shutdown grace expired with requests in flight');
         server?.closeAll();
         adminServer?.closeAll();

@@ -49,7 +49,7 @@ function onError(deps: PipelineDeps, ctx: HookContext, err: unknown): GatewayRes
   }
   if (!TbError.is(err) || err.status >= 500) {
     // The real error goes to the log with the request id; the client sees the registry body only.
-    ctx.log.error({ err, reqId: ctx.request.requestId, route: ctx.routeLabel }, 'request failed');
+    ctx.log.error({ err, route: ctx.routeLabel }, 'request failed'); // ctx.log already carries reqId
   }
   return errorResponse(err);
 }

@@ -14,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { EVENTS_ROOT, decode } from '../contracts/index.js';
 import { users, withDbErrors, type Db } from '../db/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import { supportedLocale } from './locale.js';
 import { renderMail } from './templates.js';
 import type { MailMessage, Mailer } from './types.js';
@@ -67,7 +67,7 @@ const MAILED = new Set(['order.completed', 'order.refundRequested', 'order.refun
 
 /** Start the notifier. Never throws after start. */
 export function startOrderNotifier(o: OrderNotifierOptions): DurableConsumer {
-  const log = o.log.child({ component: 'order-notifications' });
+  const log = o.log.child({ module: 'order-notifications' });
   const retry = o.retryDelayMs ?? 5_000;
   const one = async (m: JsMsg) => {
     let body: unknown;

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { natsConnectOptions, splitNatsUrl, type Config } from '../config/index.js';
+import { sleep } from '../platform/index.js';
 
 /** The pino-like logger this module reports to. */
 export interface ServiceLog {
@@ -27,7 +28,6 @@ export interface LocalServices {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when something accepts TCP connections on host:port within `ms`. */
 function tcpAnswers(host: string, port: number, ms = 1_000): Promise<boolean> {

@@ -10,9 +10,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { pino } from 'pino';
 import { loadConfig, refuseUnsafeStart, type Config } from '../config/index.js';
 import { ensureServices, type LocalServices } from './local-services.js';
+import { backoffDelay, createLogger } from '../platform/index.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MAX_RESTARTS_PER_MINUTE = 5;
@@ -34,7 +34,7 @@ interface Supervised {
 
 const cfg = loadConfig(process.env);
 refuseUnsafeStart(cfg, 'launcher');
-const log = pino({ name: 'launcher', level: cfg.logLevel });
+const log = createLogger('launcher', { level: cfg.logLevel });
 let shuttingDown = false;
 const children: Supervised[] = [];
 let services: LocalServices | undefined;
@@ -43,13 +43,12 @@ let services: LocalServices | undefined;
 function childSpecs(c: Config): ChildSpec[] {
   const specs: ChildSpec[] = [];
   for (let i = 0; i < c.actorNodes; i++) {
-    const env: Record<string, string> = { TB_NODE_ID: `node-${i}` };
-    // A fixed metrics port would collide between nodes on one host: give each its own.
-    if (c.nodeHttpPort > 0) env.TB_NODE_HTTP_PORT = String(c.nodeHttpPort + i);
+    // TB_INSTANCE: each node's admin (metrics) port is 9181 + 10 × i (platform/ports.ts).
+    const env: Record<string, string> = { TB_NODE_ID: `node-${i}`, TB_INSTANCE: String(i) };
     specs.push({ name: `node-${i}`, file: 'actors/node-main.ts', env });
   }
   for (let i = 0; i < c.gateways; i++) {
-    const env: Record<string, string> = c.gateways > 1 ? { TB_HTTP_PORT: String(c.httpPort + i) } : {};
+    const env: Record<string, string> = c.gateways > 1 ? { TB_HTTP_PORT: String(c.httpPort + i), TB_INSTANCE: String(i) } : {};
     specs.push({ name: `gateway-${i}`, file: 'gateway/main.ts', env });
   }
   // One catalog projector per deployment: a durable consumer, so a second one would only share its work.
@@ -84,13 +83,13 @@ function start(s: Supervised): void {
   s.proc = proc;
   pipeLines(proc.stdout!, process.stdout, s.spec.name);
   pipeLines(proc.stderr!, process.stderr, s.spec.name);
-  log.info({ child: s.spec.name, pid: proc.pid, file: s.spec.file, env: s.spec.env }, 'started child');
+  log.info({ child: s.spec.name, childPid: proc.pid, file: s.spec.file, env: s.spec.env }, 'started child');
   s.exited = new Promise((resolve) => {
     proc.once('error', (err) => log.error({ child: s.spec.name, err }, 'could not spawn child'));
     proc.once('close', (code, signal) => {
       resolve();
       if (shuttingDown) return;
-      log.error({ child: s.spec.name, pid: proc.pid, code, signal }, 'child died unexpectedly');
+      log.error({ child: s.spec.name, childPid: proc.pid, code, signal }, 'child died unexpectedly');
       scheduleRestart(s);
     });
   });
@@ -103,7 +102,7 @@ function scheduleRestart(s: Supervised): void {
     log.error({ child: s.spec.name, restarts: s.restarts.length }, `child restarted ${MAX_RESTARTS_PER_MINUTE} times in a minute: giving up on it`);
     return;
   }
-  const delay = Math.min(500 * 2 ** s.restarts.length, 10_000);
+  const delay = backoffDelay(s.restarts.length + 1, 500, 10_000);
   s.restarts.push(now);
   log.warn({ child: s.spec.name, delayMs: delay, attempt: s.restarts.length }, 'restarting child');
   setTimeout(() => { if (!shuttingDown) start(s); }, delay);
@@ -121,7 +120,7 @@ async function shutdown(reason: string, code = 0): Promise<never> {
   for (const s of running) s.proc!.kill('SIGTERM');
   const timer = setTimeout(() => {
     for (const s of running.filter(alive)) {
-      log.warn({ child: s.spec.name, pid: s.proc!.pid }, `no exit within ${SHUTDOWN_GRACE_MS} ms: SIGKILL`);
+      log.warn({ child: s.spec.name, childPid: s.proc!.pid }, `no exit within ${SHUTDOWN_GRACE_MS} ms: SIGKILL`);
       s.proc!.kill('SIGKILL');
     }
   }, SHUTDOWN_GRACE_MS);

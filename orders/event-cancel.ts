@@ -16,7 +16,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
 import type { ActorClient } from '../contracts/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import type { OrderHistoryStore } from './history/types.js';
 
 /** Durable name and filter of the consumer. */
@@ -54,7 +54,7 @@ export async function cancelOpenOrders(o: Pick<EventCancelOptions, 'store' | 'ac
 
 /** Start the consumer. Never throws after start. */
 export function startEventCancelConsumer(o: EventCancelOptions): DurableConsumer {
-  const log = o.log.child({ component: 'order-event-cancel' });
+  const log = o.log.child({ module: 'order-event-cancel' });
   const resweep = o.resweepMs ?? 10_000;
   const retry = o.retryDelayMs ?? 1_000;
   const one = async (m: JsMsg): Promise<void> => {

@@ -2,7 +2,7 @@
  * @module orders/history
  * The order-history read model's front door: the `OrderHistoryStore` port, its PostgreSQL
  * implementation (`createOrderHistory(db)`, the default), its MongoDB implementation (used when
- * `MONGODB_URL` is set), the projector that feeds either from `tb.evt.order.>`, and the pure
+ * `TB_MONGODB_URL` is set), the projector that feeds either from `tb.evt.order.>`, and the pure
  * helpers (decoding, cursors). See docs/orders-history.md.
  */
 import type { Db } from '../db/index.js';
@@ -13,7 +13,7 @@ import type { OrderHistoryStore } from './history/types.js';
 export { createOrderHistory } from './history/pg-store.js';
 export { createMongoOrderHistory, mongoUnavailable } from './history/mongo-store.js';
 export { startOrderHistoryProjector, createHistoryBatchHandler, ORDER_HISTORY_CONSUMER, ORDER_EVENTS_FILTER } from './history/projector.js';
-export { startDurableConsumer, ensureDurable, settle } from '../ops/durable-consumer.js';
+export { startDurableConsumer, ensureDurable, settle } from '../platform/index.js';
 export {
   decodeOrderMessage, parseOrderView, encodeCursor, decodeCursor, pageSize, SOLD_STATUS, UNSOLD_LINE_STATES, DEFAULT_PAGE, MAX_PAGE,
 } from './history/decode.js';
@@ -24,7 +24,7 @@ export type {
 } from './history/types.js';
 export type { MongoHistoryOptions } from './history/mongo-store.js';
 export type { OrderHistoryProjectorOptions } from './history/projector.js';
-export type { DurableConsumer, DurableConsumerOptions } from '../ops/durable-consumer.js';
+export type { DurableConsumer, DurableConsumerOptions } from '../platform/index.js';
 export type { DecodedOrderMessage, PageKey } from './history/decode.js';
 
 /**

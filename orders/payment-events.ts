@@ -23,7 +23,7 @@ import { Counter, Registry, type Metric } from 'prom-client';
 import { EVENTS_ROOT, TbError, decode, uniqueId, type ActorClient } from '../contracts/index.js';
 import { EventStatus } from '../contracts/kinds/event.js';
 import { flaggedPayments, withDbErrors, type Db, type FlaggedPaymentRow } from '../db/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 
 /** Durable name and filter of the consumer. */
 export const PAYMENT_EVENTS_CONSUMER = 'order-payments';
@@ -144,7 +144,7 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
   const flagged = reuse(registry, 'tb_payments_flagged_total', () => new Counter({
     name: 'tb_payments_flagged_total', help: 'payments recorded for operators (mismatch, late money, refused by the order)', labelNames: ['source', 'reason'], registers: [registry],
   }));
-  const log = o.log.child({ component: 'order-payments' });
+  const log = o.log.child({ module: 'order-payments' });
   const retryDelay = o.retryDelayMs ?? 1_000;
 
   /**

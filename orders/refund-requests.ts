@@ -18,7 +18,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { EVENTS_ROOT, TbError, decode, type ActorClient } from '../contracts/index.js';
 import { orderHistory, withDbErrors, type Db } from '../db/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import { requestRefund } from '../payments/index.js';
 
 /** Durable names and filters. */
@@ -58,7 +58,7 @@ export async function paidOrdersOf(db: Db, eventId: string): Promise<string[]> {
 
 /** Start both consumers; `stop` stops both. */
 export function startRefundConsumers(o: RefundConsumersOptions): DurableConsumer {
-  const log = o.log.child({ component: 'order-refunds' });
+  const log = o.log.child({ module: 'order-refunds' });
   const retry = o.retryDelayMs ?? 1_000;
   const guard = async (m: JsMsg, what: string, fn: () => Promise<void>) => {
     try {

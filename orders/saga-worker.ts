@@ -9,14 +9,15 @@
  * performed intent is a no-op the second time. A release that keeps failing is reported to the
  * order (`compensationStuck` → `order.compensationStuck`), kept in `stuck()`, and still retried.
  */
-import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { CheckoutOutcomeOf, OrderEventType as T } from '../actors/order/index.js';
 import type { DomainEventMessage } from '../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError, createActorClient } from '../contracts/index.js';
+import { decode, EVENTS_ROOT, TbError, createActorClient } from '../contracts/index.js';
 import type { OrderView } from '../contracts/kinds/order.js';
 import type { Ask } from '../queue/index.js';
+import { backoffDelay, settle, sleep, startDurableConsumer } from '../platform/index.js';
 import { reopenCheckout, settleQuota } from './quota.js';
 import { performConfirm, performRelease, performReserve, type LineStep } from './steps.js';
 
@@ -40,26 +41,19 @@ export interface SagaWorker {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ns = (ms: number) => ms * 1_000_000;
-/** Redelivery delay after the n-th failed attempt: 0.5 s doubling to 30 s. */
-const backoff = (n: number) => Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
+/** Redelivery delay after the n-th failed attempt: 0.5 s doubling to 30 s, jittered. */
+const backoff = (n: number) => backoffDelay(n, 500, 30_000);
 
-/** Start the worker (creates the durable consumer when missing). Never throws after start. */
+/**
+ * Start the worker on the one consumer loop (`platform/durable-consumer.ts`: creates the durable
+ * when missing, waits for `TB_EVENTS`, re-attaches). Never throws after start.
+ */
 export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWorker> {
   const { log, config } = opts;
   const durable = opts.durable ?? 'tb-order-saga';
   const ask: Ask = opts.ask ?? ((c) => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => c.request<R>(kind, id, verb, body))(createActorClient(opts.nc, { partitions: opts.partitions }));
   const counters = { performed: 0, skipped: 0, failures: 0, checkouts: 0, quota: 0 };
   const stuck = new Set<string>();
-  const jsm = await jetstreamManager(opts.nc);
-  if (!(await jsm.consumers.info(EVENTS_STREAM, durable).catch(() => undefined))) {
-    await jsm.consumers.add(EVENTS_STREAM, {
-      durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: `${EVENTS_ROOT}.order.>`,
-      ack_wait: ns(60_000), max_ack_pending: 4_096, max_deliver: -1,
-    });
-  }
-  const consumer = await jetstream(opts.nc).consumers.get(EVENTS_STREAM, durable);
 
   /** Perform one intent if the order still has it open. */
   async function perform(ev: DomainEventMessage): Promise<void> {
@@ -91,7 +85,7 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
 
   async function handle(m: JsMsg): Promise<void> {
     let ev: DomainEventMessage;
-    try { ev = decode(m.data) as DomainEventMessage; } catch { m.term(); return; }
+    try { ev = decode(m.data) as DomainEventMessage; } catch { settle.term(m); return; }
     const attempts = m.info.deliveryCount;
     try {
       if (ev.type in CheckoutOutcomeOf) {
@@ -112,39 +106,27 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
         if (wait > 0) await sleep(wait);
         await perform(ev);
       }
-      m.ack();
+      settle.ack(m);
     } catch (err) {
       counters.failures++;
       const final = err instanceof TbError && !err.retryable;
       const isRelease = ev.type === T.ReleaseRequested;
       if (isRelease && (final || attempts >= config.orderSagaStuckAfter)) await reportStuck(ev, attempts, err);
       // A final refusal never succeeds on retry: a stuck release is now surfaced; other steps are settled by the order's deadline.
-      if (final) { log.warn({ err, orderId: ev.id, type: ev.type }, 'saga step refused'); m.ack(); return; }
+      if (final) { log.warn({ err, orderId: ev.id, type: ev.type }, 'saga step refused'); settle.ack(m); return; }
       log.warn({ err, orderId: ev.id, type: ev.type, attempts }, 'saga step failed; retrying');
-      m.nak(backoff(attempts));
+      settle.nak(m, backoff(attempts));
     }
   }
 
-  let stopping = false;
-  const inFlight = new Set<Promise<void>>();
-  const width = opts.concurrency ?? 64;
-  const messages = await consumer.consume({ max_messages: width });
-  const loop = (async () => {
-    for await (const m of messages) {
-      if (stopping) { m.nak(); continue; }
-      const p = handle(m).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= width) await Promise.race(inFlight);
-    }
-  })();
+  // Messages one by one, up to `concurrency` at once: a reserve waits out its grace period without holding up the rest.
+  const consumer = startDurableConsumer({
+    nc: opts.nc, name: durable, filter: `${EVENTS_ROOT}.order.>`, log, ackWaitMs: 60_000, maxAckPending: 4_096,
+    concurrency: opts.concurrency ?? 64, handleEach: handle,
+  });
 
   return {
     stats: () => ({ ...counters, stuck: [...stuck] }),
-    async stop() {
-      stopping = true;
-      await messages.close().catch(() => undefined);
-      await loop.catch(() => undefined);
-      await Promise.allSettled([...inFlight]);
-    },
+    stop: () => consumer.stop(),
   };
 }

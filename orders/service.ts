@@ -50,7 +50,7 @@ export interface CreateOrderRequest {
   provider?: string;
   checkoutToken?: string;
   idempotencyKey?: string;
-  /** Payment deadline of this order (tests); default `TB_ORDER_PAYMENT_TTL_MS`. */
+  /** Payment deadline of this order (tests); default `orderPaymentTtlMs` (config/tuning.ts). */
   paymentTtlMs?: number;
   /** The caller's platform roles (platform admins need no access code for a private event). */
   platformRoles?: string[];

@@ -21,6 +21,7 @@ import type { Sql } from 'postgres';
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { EVENTS_STREAM, Headers, encode, eventSubject } from '../contracts/index.js';
 import type { Db, PaymentOutboxRow } from '../db/index.js';
+import { backoffDelay, sleep } from '../platform/index.js';
 import { bytesParam, jsonParam, rawClient, rawTx, toOutboxRow } from './raw-sql.js';
 import { PAYMENT_KIND, type Payment, type PaymentEventType, type PaymentEventMessage } from './types.js';
 
@@ -152,17 +153,13 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Empty polls in a row before an idle, listening relay with nothing unpublished slows down. */
 const QUIET_POLLS = 3;
 /** The slow fallback poll of such a relay (a missed NOTIFY waits at most this long). */
 const IDLE_FALLBACK_POLL_MS = 5_000;
 
-/** Backoff before attempt `attempts + 1`: `base·2^(attempts-1)`, capped, with ±50 % jitter ("equal jitter"). */
-export function backoffMs(attempts: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(exp / 2 + (random() * exp) / 2);
-}
+/** Backoff before attempt `attempts + 1`: `base·2^(attempts-1)`, capped, with ±50 % jitter ("equal jitter"): the platform's one formula. */
+export const backoffMs = backoffDelay;
 
 /** The stream's duplicate window in ms (120000, the server default, when it cannot be read). */
 async function duplicateWindowMs(jsm: JetStreamManager, stream: string, log: Logger): Promise<number> {
@@ -176,7 +173,7 @@ async function duplicateWindowMs(jsm: JetStreamManager, stream: string, log: Log
 
 /** Start a relay; it never throws after start (failures are recorded on rows and logged). */
 export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
-  const log = o.log.child({ component: 'payment-relay' });
+  const log = o.log.child({ module: 'payment-relay' });
   const batchSize = o.batchSize ?? 100;
   const pollMs = o.pollMs ?? 1_000;
   const lockTimeoutMs = o.lockTimeoutMs ?? 30_000;

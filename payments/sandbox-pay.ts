@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { TbError } from '../contracts/index.js';
+import { retry, sleep } from '../platform/index.js';
 import { payments, withDbErrors, type Db } from '../db/index.js';
 import { signatureMatches } from './providers/crypto.js';
 import { sandboxSignature, signSandboxCallback, type SandboxCallbackBody } from './providers/sandbox.js';
@@ -36,7 +37,7 @@ export interface SandboxPayOptions {
   db: Db;
   secret: string;
   log: Logger;
-  /** Where to send callbacks: `TB_SANDBOX_CALLBACK_URL`, else `TB_PUBLIC_BASE_URL` + the callback path. */
+  /** Where to send callbacks: `sandboxCallbackUrl` (config/tuning.ts), else `TB_PUBLIC_BASE_URL` + the callback path. */
   callbackUrl: () => string;
   /** Longest accepted delay (default 60 s). */
   maxDelayMs?: number;
@@ -81,7 +82,6 @@ export function verifySandboxLink(secret: string, q: Record<string, unknown>): S
   return { orderCode: page['orderCode']!, amountMinor, currency: page['currency']!, returnUrl: page['returnUrl']!, callbackUrl: page['callbackUrl']! };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The simulated provider. */
 export interface SandboxPayer {
@@ -103,21 +103,25 @@ export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
   const send = async (body: SandboxCallbackBody, delayMs: number): Promise<number> => {
     if (delayMs > 0) await sleep(delayMs);
     const signed = signSandboxCallback(o.secret, body);
-    const attempts = o.attempts ?? 10;
     let status = 0;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const res = await doFetch(o.callbackUrl(), { method: 'POST', headers: signed.headers, body: signed.body, signal: AbortSignal.timeout(10_000) });
+    try {
+      return await retry(async (attempt) => {
+        let res: Response;
+        try {
+          res = await doFetch(o.callbackUrl(), { method: 'POST', headers: signed.headers, body: signed.body, signal: AbortSignal.timeout(10_000) });
+        } catch (err) {
+          o.log.warn({ err, orderCode: body.orderCode, attempt }, 'sandbox callback not delivered');
+          throw err;
+        }
         await res.arrayBuffer().catch(() => undefined);
         status = res.status;
-        if (status < 500) return status;
-      } catch (err) {
-        o.log.warn({ err, orderCode: body.orderCode, attempt }, 'sandbox callback not delivered');
-      }
-      if (attempt < attempts) await sleep(Math.min(10_000, 200 * 2 ** attempt));
+        if (status >= 500) throw new Error(`the callback route answered ${status}`);
+        return status;
+      }, { attempts: o.attempts ?? 10, firstDelayMs: 400, maxDelayMs: 10_000 });
+    } catch {
+      o.log.error({ orderCode: body.orderCode, providerTxnId: body.providerTxnId, status }, 'sandbox callback gave up');
+      return status;
     }
-    o.log.error({ orderCode: body.orderCode, providerTxnId: body.providerTxnId, status }, 'sandbox callback gave up');
-    return status;
   };
 
   return {

@@ -9,6 +9,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { decode, encode } from '../contracts/index.js';
+import { retry } from '../platform/index.js';
 import type { SlotOutcome } from '../contracts/kinds/queue.js';
 
 /** The bucket's name. */
@@ -41,7 +42,7 @@ export const sessionKey = (eventId: string, sessionId: string) => `${eventId}.s.
 export async function openSessionsBucket(nc: NatsConnection, replicas = 1, forMs = 30_000): Promise<KV> {
   const kvm = new Kvm(jetstream(nc));
   const deadline = Date.now() + forMs;
-  for (let attempt = 0; ; attempt++) {
+  return retry(async () => {
     try {
       return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas, allow_direct: false }); // reads from the leader: see actors/runtime/infra.ts
     } catch (createErr) {
@@ -50,11 +51,10 @@ export async function openSessionsBucket(nc: NatsConnection, replicas = 1, forMs
         await kv.status(); // throws when the bucket does not exist
         return kv;
       } catch {
-        if (Date.now() > deadline) throw createErr;
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+        throw createErr;
       }
     }
-  }
+  }, { attempts: Infinity, firstDelayMs: 100, maxDelayMs: 2_000, retryIf: () => Date.now() <= deadline });
 }
 
 /** Typed access to the bucket. */

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { EVENTS_ROOT, decode } from '../contracts/index.js';
 import { parseOrderView } from '../orders/history.js';
-import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import type { NewTicket, TicketStore } from './store.js';
 import { ticketsForOrder } from './issue.js';
 import type { TicketService } from './service.js';

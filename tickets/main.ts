@@ -2,47 +2,28 @@
  * @module tickets/main
  * Process entry of the tickets process (`tsx tickets/main.ts`; more than one is safe): migrates
  * PostgreSQL, issues tickets from `order.completed`, voids them on `order.refunded`, projects
- * check-ins onto ticket rows, serves `/healthz` and `/metrics` on `TB_TICKETS_HTTP_PORT`, and
+ * check-ins onto ticket rows, serves `/healthz` and `/metrics` on its admin port (9188), and
  * stops gracefully on SIGTERM/SIGINT (the batch in progress commits; the rest is redelivered).
  */
-import { connect } from '@nats-io/transport-node';
-import { pino } from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createActorClient } from '../contracts/index.js';
-import { createDb } from '../db/index.js';
-import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
+import { runService } from '../platform/index.js';
 import { startTicketsConsumers } from './consumer.js';
 import { createTickets } from './index.js';
 
 /** Run the tickets process until SIGTERM/SIGINT. */
 export async function runTickets(): Promise<void> {
-  const config = loadConfig();
-  refuseUnsafeStart(config, 'tickets');
-  const log = pino({ level: config.logLevel, name: 'tickets' });
-  await migrateWithRetry(config.databaseUrl, log);
-  const handle = createDb(config.databaseUrl, { max: 4 });
-  const nc = await connect({ ...natsConnectOptions(config, `tb-tickets-${process.pid}`), maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
-  const actors = createActorClient(nc, { partitions: config.partitions });
-  const tickets = createTickets({ sql: handle.sql, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), config });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const consumers = startTicketsConsumers({
-    nc, store: tickets.store, service: tickets.service, log, registry, batchSize: config.ticketsBatchSize, retryDelayMs: config.ticketsRetryDelayMs,
-  });
-  const http = await serveHealth(registry, config.ticketsHttpPort, config.httpHost);
-  log.info({ address: http?.address() ?? null }, 'tickets process started');
-  onSignals(log, async () => {
-    await consumers.stop();
-    http?.close();
-    await nc.drain().catch(() => undefined);
-    await handle.close();
+  await runService({
+    kind: 'tickets',
+    database: { max: 4 },
+    async start({ config, log, nc, registry, db }) {
+      const actors = createActorClient(nc, { partitions: config.partitions });
+      const tickets = createTickets({ sql: db!.sql, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), config });
+      const consumers = startTicketsConsumers({
+        nc, store: tickets.store, service: tickets.service, log, registry, batchSize: config.ticketsBatchSize, retryDelayMs: config.ticketsRetryDelayMs,
+      });
+      return { stop: () => consumers.stop() };
+    },
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runTickets().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (import.meta.url === `file://${process.argv[1]}`) void runTickets();

@@ -22,7 +22,7 @@ export const checkinKind: ActorKind<CheckinMachine> = {
 /**
  * The bucket actor id of `ticketId` in `eventId` with `buckets` buckets: `<eventId>-b<k>`, or
  * `h<sha256(eventId)>-b<k>` when the event id is too long for an actor id. Every process must use
- * the same `buckets` (setting `TB_CHECKIN_BUCKETS`) for the life of an event.
+ * the same `buckets` (the constant `checkinBuckets`, config/tuning.ts) for the life of an event.
  */
 export function checkinBucketOf(eventId: string, ticketId: string, buckets: number): string {
   const k = createHash('sha256').update(ticketId).digest().readUInt32BE(0) % Math.max(1, buckets);

@@ -116,6 +116,10 @@ export class Activation {
   private lastEntryBytes = 0;
   private lastWriteEndedAt = 0;
   private snapshot: AnyMachineSnapshot | undefined;
+  /** The committed context (undefined before the first load or for an actor that does not exist); read-only, for metrics. */
+  get committedContext(): unknown {
+    return this.snapshot?.context;
+  }
   private revision = 0;
   private seq = 0;
   private timers: StateEntry['timers'] = {};
@@ -543,7 +547,7 @@ export class Activation {
       return { ok: true, result };
     } catch (err) {
       if (err instanceof TbError) return { ok: false, error: err };
-      this.d.log.error({ err, actor: this.key, verb: p.verb, requestId: p.requestId }, 'handler threw');
+      this.d.log.error({ err, actor: this.key, verb: p.verb, reqId: p.requestId }, 'handler threw');
       return { ok: false, error: new TbError('INTERNAL', {}, { cause: err }) };
     }
   }

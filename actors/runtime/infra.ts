@@ -9,6 +9,7 @@ import { jetstream, jetstreamManager, RetentionPolicy, StorageType, DiscardPolic
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
+import { retry } from '../../platform/index.js';
 import { REPLIES_ROOT, REPLIES_STREAM } from './reply-log.js';
 
 export interface RuntimeInfra {
@@ -32,13 +33,10 @@ const ms = (n: number) => n * 1_000_000; // nanoseconds
 
 export async function retrying<T>(what: string, fn: () => Promise<T>, forMs: number): Promise<T> {
   const deadline = Date.now() + forMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
-      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
-    }
+  try {
+    return await retry(fn, { attempts: Infinity, firstDelayMs: 100, maxDelayMs: 2_000, retryIf: () => Date.now() <= deadline });
+  } catch (err) {
+    throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
   }
 }
 

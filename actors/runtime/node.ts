@@ -28,6 +28,7 @@ import { Router } from './router.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import { recentlyWrittenKeys } from './recent-writes.js';
 import { startNodeHttp } from './node-http.js';
+import { sleep } from '../../platform/index.js';
 import { partitionOf } from '../../contracts/index.js';
 
 export interface ActorNodeOptions {
@@ -38,8 +39,10 @@ export interface ActorNodeOptions {
   nodeId?: string;
   log?: Logger;
   onNotification?: (n: RuntimeNotification) => void;
-  /** Serve /healthz /readyz /metrics (default: when config.nodeHttpPort >= 0). */
+  /** Serve /healthz /readyz /metrics (default true; off when the port is -1). */
   http?: boolean;
+  /** Admin listener port (default `config.adminPort`, else 0 = any free port; -1 = off). The process entry passes the fixed one. */
+  adminPort?: number;
   /** @internal Fault injection for tests: called after each successful state write, before replies and effects. */
   afterCommit?: (key: string, seq: number) => void;
 }
@@ -73,7 +76,7 @@ export class ActorNode {
   private ticking = false;
   private tickAgain = false;
   private stopping = false;
-  private http: { port: number; close(): Promise<void> } | undefined;
+  private http: { port: number; url: string; close(): Promise<void> } | undefined;
   private readonly cfg: Config;
 
   constructor(private readonly opts: ActorNodeOptions) {
@@ -88,8 +91,29 @@ export class ActorNode {
     return this.http?.port;
   }
 
+  /** `http://host:port` of the admin listener, when it serves one. */
+  get adminUrl(): string | undefined {
+    return this.http?.url;
+  }
+
+  /** Partition changes not yet logged: summarised in one line, not one line per partition. */
+  private partitionLog: { acquired: number[]; released: number[] } = { acquired: [], released: [] };
+
+  /** Log the partition changes of the tick that just ended as one line. */
+  private logPartitionChanges(): void {
+    const { acquired, released } = this.partitionLog;
+    if (acquired.length === 0 && released.length === 0) return;
+    this.partitionLog = { acquired: [], released: [] };
+    this.log.info({ acquired: acquired.sort((x, y) => x - y), released: released.sort((x, y) => x - y), owned: this.ownedPartitions().length }, 'partitions changed');
+  }
+
   private notify(n: RuntimeNotification): void {
     this.opts.onNotification?.(n);
+    if (n.type === 'partition_acquired' || n.type === 'partition_released') {
+      this.log.debug({ notification: n }, n.type);
+      (n.type === 'partition_acquired' ? this.partitionLog.acquired : this.partitionLog.released).push(n.partition);
+      return;
+    }
     this.log.info({ notification: n }, n.type);
   }
 
@@ -110,7 +134,10 @@ export class ActorNode {
       owns: (p) => this.owns(p),
       activation: (kind, id, p) => this.activationFor(kind, id, p),
       log: this.log,
-      onCommand: (kind, verb, outcome) => this.metrics.commands.inc({ kind, verb, outcome }),
+      onCommand: (kind, verb, outcome, seconds) => {
+        this.metrics.commands.inc({ kind, verb, outcome });
+        if (seconds !== undefined) this.metrics.commandSeconds.observe({ kind, verb }, seconds);
+      },
     });
     this.membership = new Membership(this.infra.members, { nodeId: this.nodeId, startedAt: Date.now(), kinds: [...this.kinds.keys()] }, {
       heartbeatMs: c.heartbeatMs,
@@ -135,14 +162,15 @@ export class ActorNode {
       if (late >= c.leaseRenewMs) this.log.warn({ stalledMs: late, leaseTtlMs: c.leaseTtlMs }, 'event loop stalled');
     }, STALL_PROBE_MS);
     this.stallTimer.unref?.();
-    if (this.opts.http ?? c.nodeHttpPort >= 0) {
-      this.http = await startNodeHttp(Math.max(0, c.nodeHttpPort), '127.0.0.1', {
+    const adminPort = this.opts.adminPort ?? c.adminPort ?? 0;
+    if ((this.opts.http ?? true) && adminPort >= 0) {
+      this.http = await startNodeHttp(adminPort, c.adminHost, {
         registry: this.metrics.registry,
         ready: () => ({ ready: !this.stopping && !this.opts.nc.isClosed(), detail: { node: this.nodeId, partitions: this.ownedPartitions().length } }),
       });
     }
     this.kick();
-    this.log.info({ kinds: [...this.kinds.keys()], partitions: c.partitions, http: this.http?.port }, 'actor node started');
+    this.log.info({ kinds: [...this.kinds.keys()], partitions: c.partitions, admin: this.http?.url }, 'actor node started');
   }
 
   private async registerService(): Promise<void> {
@@ -179,6 +207,16 @@ export class ActorNode {
     return this.activations.size;
   }
 
+  /** The committed contexts of kind `kind`'s actors in memory on this node (for scrape-time gauges). */
+  *contextsOf(kind: string): Iterable<{ id: string; context: unknown }> {
+    const prefix = `${kind}.`;
+    for (const [key, a] of this.activations) {
+      if (!key.startsWith(prefix)) continue;
+      const context = a.committedContext;
+      if (context !== undefined) yield { id: key.slice(prefix.length), context };
+    }
+  }
+
   /** Run the partition loop now (coalesced: at most one runs, and one more is queued). */
   private kick(): void {
     if (this.ticking) {
@@ -189,6 +227,7 @@ export class ActorNode {
     void this.tick()
       .catch((err) => this.log.warn({ err }, 'partition loop failed'))
       .finally(() => {
+        this.logPartitionChanges();
         this.ticking = false;
         if (this.tickAgain && !this.stopping) {
           this.tickAgain = false;
@@ -287,7 +326,7 @@ export class ActorNode {
     await s.sub.drain().catch(() => s.sub.unsubscribe());
     const mine = [...this.activations.values()].filter((a) => a.partition === p);
     const deadline = Date.now() + 5_000;
-    while (mine.some((a) => !a.quiescent && !a.isDropped) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (mine.some((a) => !a.quiescent && !a.isDropped) && Date.now() < deadline) await sleep(20);
     for (const a of mine) a.drop('handed off', new NotOwnerError(p));
     this.timers.clearPartition(p);
     await this.leases.release(p);
@@ -362,7 +401,7 @@ export class ActorNode {
     clearInterval(this.loopTimer);
     clearInterval(this.sweepTimer);
     clearInterval(this.stallTimer);
-    while (this.ticking) await new Promise((r) => setTimeout(r, 10));
+    while (this.ticking) await sleep(10);
     await this.membership.drain().catch(() => undefined);
     await this.service?.stop().catch(() => undefined);
     await Promise.all(this.ownedPartitions().map((p) => this.handOff(p)));

@@ -23,7 +23,8 @@ export interface RouterDeps {
   owns: (partition: number) => boolean;
   activation: (kind: ActorKind, id: string, partition: number) => Activation;
   log: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
-  onCommand?: (kind: string, verb: string, outcome: string) => void;
+  /** Every answered command: its kind, verb, outcome, and seconds from arrival to answer (undefined when refused before queueing). */
+  onCommand?: (kind: string, verb: string, outcome: string, seconds?: number) => void;
   forwardTimeoutMs?: number;
 }
 
@@ -71,14 +72,15 @@ export class Router {
       if (typeof type === 'string' && PRIVATE_EVENT_TYPES.test(type)) throw new TbError('RUNTIME_PRIVATE_MESSAGE', { type: type.slice(0, 40) });
       const cmd = validate(handler.schema, body) as Record<string, unknown> & { commandId?: string };
       const verb = parsed.verb;
+      const arrived = performance.now();
       this.d.activation(kind, parsed.id, partition).enqueue({
         t: 'cmd',
         verb,
         cmd,
         requestId,
         done: (o: CommandOutcome) => {
-          this.d.onCommand?.(kind.kind, verb, o.ok ? 'ok' : String(o.error.code));
-          this.d.log.debug({ requestId, actor: `${kind.kind}.${parsed.id}`, verb, commandId: cmd.commandId, outcome: o.ok ? 'ok' : o.error.code }, 'command');
+          this.d.onCommand?.(kind.kind, verb, o.ok ? 'ok' : String(o.error.code), (performance.now() - arrived) / 1_000);
+          this.d.log.debug({ reqId: requestId, actor: `${kind.kind}.${parsed.id}`, verb, commandId: cmd.commandId, outcome: o.ok ? 'ok' : o.error.code }, 'command');
           if (!o.ok) return fail(o.error, cmd.commandId);
           const r = encodeReply(o.result, format, cmd.commandId);
           if (requestId) {
@@ -90,7 +92,7 @@ export class Router {
       });
     } catch (err) {
       const e = err instanceof TbError ? err : new TbError('INTERNAL', {}, { cause: err });
-      if (!(err instanceof TbError)) this.d.log.warn({ err, subject: msg.subject, requestId }, 'unexpected router failure');
+      if (!(err instanceof TbError)) this.d.log.warn({ err, subject: msg.subject, reqId: requestId }, 'unexpected router failure');
       this.d.onCommand?.('?', '?', String(e.code));
       fail(e, commandId);
     }

@@ -35,7 +35,7 @@ export type LineState = (typeof LineState)[keyof typeof LineState];
 export const OrderLimits = {
   maxLines: 10,
   maxQuantity: 100,
-  /** Payment deadline (`TB_ORDER_PAYMENT_TTL_MS` overrides per process, `paymentTtlMs` per order). */
+  /** Payment deadline (`orderPaymentTtlMs` (config/tuning.ts) overrides per process, `paymentTtlMs` per order). */
   defaultPaymentTtlMs: 15 * 60_000,
   minPaymentTtlMs: 1_000,
   maxPaymentTtlMs: 45 * 60_000,

@@ -38,7 +38,7 @@ export function authRoutes(accounts: Accounts): AnyRoute[] {
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/auth/login', summary: 'Sign in: access token + refresh token', tags: TAGS, auth: 'none',
-      description: 'Unknown email, wrong password and deleted account all answer the same `AUTH_INVALID_CREDENTIALS`. After `TB_LOGIN_MAX_FAILURES` failures on one email (counted across gateways) the account is locked for a while: 429 `AUTH_TOO_MANY_ATTEMPTS` with `Retry-After`, whatever the password.',
+      description: 'Unknown email, wrong password and deleted account all answer the same `AUTH_INVALID_CREDENTIALS`. After `loginMaxFailures` (config/tuning.ts) failures on one email (counted across gateways) the account is locked for a while: 429 `AUTH_TOO_MANY_ATTEMPTS` with `Retry-After`, whatever the password.',
       body: LoginBody,
       headers: UserAgentHeaders,
       responses: { 200: LoginResult, 429: problem('Too many requests from this IP (HTTP_RATE_LIMITED) or failed sign-ins on this account (AUTH_TOO_MANY_ATTEMPTS); see Retry-After') },

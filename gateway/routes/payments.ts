@@ -108,7 +108,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'POST', path: '/api/v1/payments/sandbox/pay', summary: 'Pay or fail a sandbox payment (API form, for load tests)', tags: TAGS, auth: 'optional',
-      description: 'Acts only with the signed payment `link` (what the sandbox page sends) or for the signed-in owner of the payment; knowing an order code is not enough. After `delayMs` the gateway, acting as the provider, sends a signed callback to the sandbox callback route over HTTP (`TB_SANDBOX_CALLBACK_URL`). The amount is the recorded one (or the signed link\'s), never the client\'s.',
+      description: 'Acts only with the signed payment `link` (what the sandbox page sends) or for the signed-in owner of the payment; knowing an order code is not enough. After `delayMs` the gateway, acting as the provider, sends a signed callback to the sandbox callback route over HTTP (`sandboxCallbackUrl` (config/tuning.ts)). The amount is the recorded one (or the signed link\'s), never the client\'s.',
       body: SandboxPayBody,
       responses: { 202: SandboxPayResult, 400: problem('Altered link (WEBHOOK_SANDBOX_LINK_INVALID)'), 403: problem('Neither the signed link nor the payment\'s owner (WEBHOOK_SANDBOX_FORBIDDEN)'), 404: problem('The sandbox is off') },
       handler: async (ctx) => {

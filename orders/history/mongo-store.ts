@@ -1,6 +1,6 @@
 /**
  * @module orders/history/mongo-store
- * The MongoDB order-history store (used when `MONGODB_URL` is set), behind the same
+ * The MongoDB order-history store (used when `TB_MONGODB_URL` is set), behind the same
  * `OrderHistoryStore` interface as the PostgreSQL one. One document per order (`_id` = order
  * id) with its lines embedded. Invariants: a document is replaced only by a higher
  * `(version, versionN)` — the guard is in the update filter, and an upsert that loses the race
@@ -120,6 +120,11 @@ export async function createMongoOrderHistory(o: MongoHistoryOptions): Promise<O
       const filter: Filter<OrderDoc> = { eventId, status: { $in: [...OPEN_STATUSES] }, ...(afterOrderId ? { _id: { $gt: afterOrderId } } : {}) };
       const docs = await col.find(filter, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(limit).toArray();
       return docs.map((d) => d._id);
+    }),
+
+    countByStatus: () => guard(async () => {
+      const rows = await col.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+      return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     }),
 
     close: () => client.close(),

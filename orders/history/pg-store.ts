@@ -145,6 +145,11 @@ export function createOrderHistory(db: Db): OrderHistoryStore {
       return rows.map((r) => r.id);
     }),
 
+    countByStatus: () => withDbErrors(async () => {
+      const rows = await db.select({ status: orderHistory.status, n: sql<number>`count(*)::int` }).from(orderHistory).groupBy(orderHistory.status);
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    }),
+
     close: async () => undefined,
   };
 }

@@ -12,7 +12,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
 import { EVENTS_ROOT } from '../../contracts/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from '../../ops/durable-consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../../platform/index.js';
 import { decodeOrderMessage } from './decode.js';
 import type { OrderHistoryEvent, OrderHistoryStore } from './types.js';
 
@@ -102,7 +102,7 @@ export function startOrderHistoryProjector(o: OrderHistoryProjectorOptions): Dur
   const messages = reuse(registry, 'tb_order_history_messages_total', () => new Counter({
     name: 'tb_order_history_messages_total', help: 'order events handled by the order-history projector, by outcome', labelNames: ['outcome'], registers: [registry],
   }));
-  const log = o.log.child({ component: 'order-history' });
+  const log = o.log.child({ module: 'order-history' });
   return startDurableConsumer({
     nc: o.nc, name: o.name ?? ORDER_HISTORY_CONSUMER, filter: ORDER_EVENTS_FILTER, log,
     ...(o.batchSize ? { batchSize: o.batchSize } : {}), ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),

@@ -2,7 +2,7 @@
  * @module orders/history/types
  * The order-history port: the order view the `order` actor publishes in every `order.*` event
  * (`data.order`), what the projection stores, and the read shapes — behind ONE interface,
- * `OrderHistoryStore`, implemented over PostgreSQL (default) and MongoDB (`MONGODB_URL`).
+ * `OrderHistoryStore`, implemented over PostgreSQL (default) and MongoDB (`TB_MONGODB_URL`).
  * Types and schemas only; no I/O.
  */
 import { Type, type Static } from '../../contracts/index.js';
@@ -125,6 +125,8 @@ export interface OrderHistoryStore {
    * at most `limit` after `afterOrderId` (the event-cancel consumer pages through them).
    */
   openOrderIds(eventId: string, limit: number, afterOrderId?: string): Promise<string[]>;
+  /** How many orders are in each status, as last projected (the `tb_orders` gauge). */
+  countByStatus(): Promise<Record<string, number>>;
   /** Release connections the store opened itself (no-op for a borrowed pool). */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * @module payments/refunds/vnpay
  * VNPay refund through the merchant web API (sandbox.vnpayment.vn/apis/docs/truy-van-hoan-tien/
  * querydr&refund.html; VNPay's demo code `vnpay_python` / `vnpay_nodejs` refund handlers): a JSON
- * `POST` to `TB_VNPAY_API_URL` with `vnp_Command=refund`, signed with
+ * `POST` to `vnpayApiUrl` (TB_PAYMENT_ENDPOINTS) with `vnp_Command=refund`, signed with
  * `vnp_SecureHash = HMAC-SHA512(hashSecret, vnp_RequestId|vnp_Version|vnp_Command|vnp_TmnCode|
  * vnp_TransactionType|vnp_TxnRef|vnp_Amount|vnp_TransactionNo|vnp_TransactionDate|vnp_CreateBy|
  * vnp_CreateDate|vnp_IpAddr|vnp_OrderInfo)` (values joined by `|` in exactly that order, not

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
 import { EVENTS_ROOT, decode } from '../../contracts/index.js';
 import type { Db } from '../../db/index.js';
-import { settle, startDurableConsumer, type DurableConsumer } from '../../ops/durable-consumer.js';
+import { settle, startDurableConsumer, type DurableConsumer } from '../../platform/index.js';
 import type { HttpClient } from '../providers/types.js';
 import type { RefundProviders } from './registry.js';
 import { executeRefund } from './store.js';
@@ -57,7 +57,7 @@ export function startRefundWorker(o: RefundWorkerOptions): DurableConsumer {
   const counter = reuse(registry, 'tb_refunds_total', () => new Counter({
     name: 'tb_refunds_total', help: 'refund executions by outcome (succeeded, failed, pending, poison)', labelNames: ['provider', 'outcome'], registers: [registry],
   }));
-  const log = o.log.child({ component: 'payment-refunds' });
+  const log = o.log.child({ module: 'payment-refunds' });
   const retryDelay = o.retryDelayMs ?? 2_000;
   const deps = { http: o.http, now: o.now ?? Date.now };
 

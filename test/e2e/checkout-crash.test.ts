@@ -28,7 +28,7 @@ let api: Api;
 let organizer: User;
 let admin: User;
 beforeAll(async () => {
-  s = await startE2EStack({ env: { TB_ORDER_STEP_TIMEOUT_MS: '8000' } });
+  s = await startE2EStack({ env: { TB_TUNING: JSON.stringify({ orderStepTimeoutMs: 8000 }) } });
   api = apiFor(s.url);
   organizer = await signUp(api, 'organizer');
   admin = await signUp(api, 'admin');

@@ -27,7 +27,7 @@ const sockets: QueueClient[] = [];
 const room = { eventId: '', classId: '', a: undefined as unknown as User, b: undefined as unknown as User, bToken: '', orderId: '' };
 
 beforeAll(async () => {
-  s = await startE2EStack({ extraGateways: [{ name: 'gateway-short', env: { TB_ORDER_PAYMENT_TTL_MS: '3000' } }] });
+  s = await startE2EStack({ extraGateways: [{ name: 'gateway-short', env: { TB_TUNING: JSON.stringify({ orderPaymentTtlMs: 3000 }) } }] });
   api = apiFor(s.url);
   [organizer, admin] = [await signUp(api, 'organizer'), await signUp(api, 'admin')];
   await grantPlatformAdmin(s.db, admin.id);

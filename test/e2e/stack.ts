@@ -16,7 +16,7 @@ import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db
 import { freePorts, startNatsServer, type NatsClusterHandle, type NatsServerHandle, type NatsUser } from '../harness/nats.js';
 import { splitNatsUrl } from '../../config/index.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
-import { fastEnv } from '../runtime/helpers.js';
+import { fastEnv, withTuning } from '../runtime/helpers.js';
 
 export const E2E_JWT_SECRET = 'e2e-checkout-jwt-secret-e2e-checkout-0123';
 export const E2E_SANDBOX_SECRET = 'e2e-sandbox-payment-secret-0123456789';
@@ -64,12 +64,12 @@ export interface E2EStack {
 const SERVICES: Record<string, { file: string; ready: RegExp }> = {
   node: { file: 'actors/node-main.ts', ready: /actor node started/ },
   gateway: { file: 'gateway/main.ts', ready: /gateway listening/ },
-  'payment-relay': { file: 'payments/relay-main.ts', ready: /payment relay started/ },
-  'payment-events': { file: 'orders/payment-events-main.ts', ready: /order-payments http/ },
-  'order-history': { file: 'orders/history-main.ts', ready: /order history http/ },
-  'order-saga': { file: 'orders/worker-main.ts', ready: /order saga worker started/ },
-  'stock-watcher': { file: 'queue/watcher-main.ts', ready: /stock watcher started/ },
-  tickets: { file: 'tickets/main.ts', ready: /tickets process started/ },
+  'payment-relay': { file: 'payments/relay-main.ts', ready: /payment-relay ready/ },
+  'payment-events': { file: 'orders/payment-events-main.ts', ready: /payment-events ready/ },
+  'order-history': { file: 'orders/history-main.ts', ready: /order-history ready/ },
+  'order-saga': { file: 'orders/worker-main.ts', ready: /order-saga ready/ },
+  'stock-watcher': { file: 'queue/watcher-main.ts', ready: /stock-watcher ready/ },
+  tickets: { file: 'tickets/main.ts', ready: /tickets ready/ },
 };
 /** The nats.conf user each service kind connects as (on a `natsCluster`). */
 const NATS_USER_OF: Record<string, NatsUser> = {
@@ -95,9 +95,10 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
     TB_CHECKOUT_SECRET: 'e2e-checkout-token-secret-0123456789', TB_QUEUE_SEED_SECRET: 'e2e-queue-seed-secret-0123456789',
     TB_HTTP_HOST: '127.0.0.1', TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
     TB_WS_UPGRADE_IP_PER_SEC: '0',
-    TB_ORDER_SAGA_GRACE_MS: '1000', TB_PAYMENT_RELAY_POLL_MS: '200', TB_PAYMENT_EVENTS_RETRY_DELAY_MS: '200',
-    TB_ORDER_HISTORY_RETRY_DELAY_MS: '200', TB_LOG_LEVEL: 'info', ...o.env,
+    // Every process on any free admin port: several stacks (and other tests) run at once on one host.
+    TB_ADMIN_PORT: '0', TB_LOG_LEVEL: 'info', ...o.env,
   };
+  Object.assign(env, withTuning(env, { orderSagaGraceMs: 1000, paymentRelayPollMs: 200, paymentEventsRetryDelayMs: 200, orderHistoryRetryDelayMs: 200 }));
   const procs = new Map<string, ChildHandle>();
   const envOf = (name: string): Record<string, string> => {
     const g = gateways.findIndex((x) => x.name === name);
@@ -105,7 +106,10 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
     const node: Record<string, string> = name.startsWith('node-') ? { TB_NODE_ID: name } : {};
     const user = cluster ? NATS_USER_OF[kindOf(name)] : undefined;
     const auth: Record<string, string> = user && cluster ? { TB_NATS_USER: user, TB_NATS_PASSWORD: cluster.passwords[user] } : {};
-    return { ...env, ...own, ...node, ...auth, ...o.envFor?.[name] };
+    // TB_TUNING is JSON: a process's own overrides are merged into the stack's, not put in its place.
+    const layers = [env, own, node, auth, o.envFor?.[name] ?? {}];
+    const tuning = Object.assign({}, ...layers.map((l) => (l.TB_TUNING ? JSON.parse(l.TB_TUNING) as object : {})));
+    return { ...Object.assign({}, ...layers), TB_TUNING: JSON.stringify(tuning) };
   };
   const start = async (name: string, extraEnv: Record<string, string> = {}) => {
     const svc = SERVICES[kindOf(name)];

@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TbError } from '../../contracts/index.js';
+import { Registry } from 'prom-client';
 import type { OrderHistoryEvent, OrderHistoryStore, OrderView } from '../../orders/history.js';
+import { registerOrderStatusGauge } from '../../orders/history/metrics.js';
 
 /** A fresh id with `prefix`. */
 export const fresh = (prefix: string): string => `${prefix}_${randomBytes(6).toString('hex')}`;
@@ -86,6 +88,21 @@ export function orderHistorySuite(name: string, open: () => Promise<OrderHistory
       expect((await s.get(o.orderId, o.userId))?.orderId).toBe(o.orderId);
       expect(await s.get(o.orderId, fresh('stranger'))).toBeUndefined();
       expect(await s.get(fresh('missing'), o.userId)).toBeUndefined();
+    });
+
+    it(`orders - history counts orders by status for the tb_orders gauge (${name})`, async () => {
+      const s = await ready();
+      const before = await s.countByStatus();
+      const [a, b, c] = [orderView(), orderView(), orderView()];
+      await s.apply([ev({ ...a, status: 'PENDING' }, 1), ev({ ...b, status: 'PENDING' }, 1), ev({ ...c, status: 'COMPLETED' }, 2, 'order.completed')]);
+      const after = await s.countByStatus();
+      expect((after['PENDING'] ?? 0) - (before['PENDING'] ?? 0)).toBe(2);
+      expect((after['COMPLETED'] ?? 0) - (before['COMPLETED'] ?? 0)).toBe(1);
+      const registry = new Registry();
+      registerOrderStatusGauge(registry, s);
+      const text = await registry.metrics();
+      expect(text).toContain(`tb_orders{status="PENDING"} ${after['PENDING']}`);
+      expect(text).toContain(`tb_orders{status="COMPLETED"} ${after['COMPLETED']}`);
     });
 
     it(`orders - history sales per ticket class count completed orders only (${name})`, async () => {

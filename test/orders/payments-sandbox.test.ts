@@ -69,7 +69,7 @@ describe.skipIf(skip !== undefined)('orders - sandbox payment to order command',
   beforeAll(async () => {
     nats = await startNatsServer();
     nc = await connect({ servers: nats.url });
-    cfg = loadConfig({}, { natsUrl: nats.url, partitions: 4, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300, sandboxPaymentSecret: SECRET, rateLimitIpPerSec: 0, logLevel: 'silent' });
+    cfg = loadConfig({}, { natsUrl: nats.url, partitions: 4, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300, sandboxPaymentSecret: SECRET, rateLimitIpPerSec: 0, logLevel: 'silent' });
     node = new ActorNode({ config: cfg, kinds: [fakeOrderKind], nc, log });
     await node.start();
     dbName = throwawayName();

@@ -60,7 +60,7 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
   const db = createDb(dbUrl, { max: 4 });
   const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
   const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
+    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
     logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, rateLimitUserPerSec: 10_000,
     rateLimitUserBurst: 10_000, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500,
     queueClaimGraceMs: 5_000, queueCheckoutTtlMs: 60_000, ...config,

@@ -30,7 +30,7 @@ describe.skipIf(skip !== undefined)('payment relay process', () => {
       name: 'payment-relay',
       env: {
         TB_DATABASE_URL: testDatabaseUrl(fx.handle.sql.options.database), TB_NATS_URL: fx.server.url, TB_LOG_LEVEL: 'info',
-        TB_PAYMENT_RELAY_HTTP_PORT: '-1', TB_PAYMENT_RELAY_BATCH_SIZE: '100', TB_PAYMENT_RELAY_POLL_MS: '200', ...env,
+        TB_ADMIN_PORT: '-1', TB_TUNING: JSON.stringify({ paymentRelayBatchSize: 100, paymentRelayPollMs: 200 }), ...env,
       },
     });
     children.push(child);
@@ -71,6 +71,6 @@ describe.skipIf(skip !== undefined)('payment relay process', () => {
 
     // SIGTERM: a graceful stop with exit code 0.
     expect(await second.stop()).toBe(0);
-    await expect(second.waitForLine(/"name":"payment-relay".*"msg":"shutting down"/, 1_000)).resolves.toMatch(/SIGTERM/);
+    await expect(second.waitForLine(/"service":"payment-relay".*"msg":"shutting down"/, 1_000)).resolves.toMatch(/SIGTERM/);
   });
 });

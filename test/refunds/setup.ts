@@ -27,7 +27,7 @@ import {
   SANDBOX_REFUND_PATH, createPaymentProviders, createPaymentStore, createRefundProviders, fetchHttpClient, signSandboxCallback,
   startOutboxRelay, startRefundWorker, type HttpClient, type PaymentStore,
 } from '../../payments/index.js';
-import type { DurableConsumer } from '../../ops/durable-consumer.js';
+import type { DurableConsumer } from '../../platform/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
@@ -79,7 +79,7 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
   const db = createDb(dbUrl, { max: 8 });
   const log = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
   const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
+    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
     logLevel: 'silent', rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, rateLimitUserPerSec: 10_000, rateLimitUserBurst: 10_000,
     rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500, sandboxPaymentSecret: SECRET, sandboxPayEnabled: 1, ...over,
   });

@@ -6,7 +6,7 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
-import { loadConfig, type Config, splitNatsUrl } from '../../config/index.js';
+import { loadConfig, type Config, type Tuning, splitNatsUrl } from '../../config/index.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -20,7 +20,7 @@ export const FAST: Partial<Config> = {
   memberTimeoutMs: 1_500,
   leaseTtlMs: 1_500,
   leaseRenewMs: 300,
-  nodeHttpPort: -1,
+  adminPort: -1,
   logLevel: process.env.TB_TEST_LOG_LEVEL ?? 'warn',
 };
 
@@ -29,14 +29,21 @@ export function fastEnv(natsUrl: string, extra: Record<string, string> = {}): Re
   return {
     TB_NATS_URL: natsUrl,
     TB_PARTITIONS: String(FAST.partitions),
-    TB_HEARTBEAT_MS: String(FAST.heartbeatMs),
     TB_MEMBER_TIMEOUT_MS: String(FAST.memberTimeoutMs),
     TB_LEASE_TTL_MS: String(FAST.leaseTtlMs),
-    TB_LEASE_RENEW_MS: String(FAST.leaseRenewMs),
-    TB_NODE_HTTP_PORT: '-1',
+    TB_ADMIN_PORT: '-1',
     TB_LOG_LEVEL: 'info',
-    ...extra,
+    ...withTuning(extra, { heartbeatMs: FAST.heartbeatMs!, leaseRenewMs: FAST.leaseRenewMs! }),
   };
+}
+
+/**
+ * `env` with `tuning` merged into its `TB_TUNING` JSON (the constants of config/tuning.ts that a
+ * spawned test process overrides; what `env` already sets there wins).
+ */
+export function withTuning(env: Record<string, string>, tuning: Partial<Tuning>): Record<string, string> {
+  const own = env.TB_TUNING ? (JSON.parse(env.TB_TUNING) as Partial<Tuning>) : {};
+  return { ...env, TB_TUNING: JSON.stringify({ ...tuning, ...own }) };
 }
 
 export function testConfig(natsUrl: string, extra: Partial<Config> = {}): Config {

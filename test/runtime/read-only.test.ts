@@ -3,7 +3,7 @@
  * Read-only verbs never write, on real NATS. An actor whose entry still holds acknowledged
  * domain events (published, not yet removed) used to rewrite its whole entry to drop them when a
  * `get` arrived: a read cost a state write. Now the removal rides on the next write that changes
- * something, or on the flush timer's own batch (`TB_ACTOR_FLUSH_MS`, set to 10 minutes here so
+ * something, or on the flush timer's own batch (`actorFlushMs`, set to 10 minutes here so
  * it cannot fire during the test). The test counts the key's tb_state revisions around bursts of
  * concurrent gets, each burst arriving while acknowledged events are waiting to be removed.
  */

@@ -2,7 +2,7 @@
  * @module test/security/login-throttle.test
  * Attack (issue 10, item 6): sign-in had a per-IP limit only, so guesses on one account spread
  * over many IPs (or many gateways) were unlimited. Now failed attempts are counted per account in
- * NATS KV, shared by every gateway: past `TB_LOGIN_MAX_FAILURES` the account answers 429
+ * NATS KV, shared by every gateway: past `loginMaxFailures` the account answers 429
  * `AUTH_TOO_MANY_ATTEMPTS` with `Retry-After`, whatever the password, with a doubling lock; the
  * lock ends, and the right password then works again. Two real gateways (uWS), one nats-server,
  * a throwaway PostgreSQL database; a movable clock stands in for waiting out the locks.

@@ -22,7 +22,7 @@ import { createRoutes } from '../../gateway/routes/index.js';
 import { startSagaWorker, type SagaWorker } from '../../orders/index.js';
 import { createPaymentProviders, createPaymentStore } from '../../payments/index.js';
 import { createTickets, startTicketsConsumers, ticketsForOrder, type Tickets, type TicketStore } from '../../tickets/index.js';
-import type { DurableConsumer } from '../../ops/durable-consumer.js';
+import type { DurableConsumer } from '../../platform/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
@@ -72,7 +72,7 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
   const db = createDb(dbUrl, { max: 8 });
   const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
   const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 3_000, leaseTtlMs: 3_000, leaseRenewMs: 300,
+    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 3_000, leaseTtlMs: 3_000, leaseRenewMs: 300,
     logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 0, rateLimitIpBurst: 0, rateLimitUserPerSec: 0,
     rateLimitUserBurst: 0, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500, checkinBuckets: 8, ...config,
   });

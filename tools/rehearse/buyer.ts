@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { signSandboxCallback } from '../../payments/providers/sandbox.js';
 import type { Api } from './http.js';
 import type { BuyerPlan, BuyerRecord, OrderAttempt } from './types.js';
+import { sleep } from '../../platform/index.js';
 
 /** What a buyer needs from its worker. */
 export interface BuyerEnv {
@@ -30,11 +31,10 @@ export interface BuyerEnv {
   stopped: Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 /** At most this many waits for held tickets per order attempt (each until the class's `retryAt`). */
 const MAX_HELD_WAITS = 30;
-/** Checkout slot length when the queue cannot be asked (the default of `TB_QUEUE_CHECKOUT_TTL_MS`). */
+/** Checkout slot length when the queue cannot be asked (the default of `queueCheckoutTtlMs` (config/tuning.ts)). */
 const DEFAULT_CHECKOUT_TTL_MS = 15 * 60_000;
 
 /** The waitroom's checkout slot length, asked once per worker (public `GET …/queue`). */

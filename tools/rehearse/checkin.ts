@@ -13,8 +13,8 @@ import type { Api } from './http.js';
 import type { Verdict } from './invariants.js';
 import type { Sale } from './setup.js';
 import type { BuyerRecord } from './types.js';
+import { sleep } from '../../platform/index.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The verdicts of the check-in phase. */
 export interface CheckinVerdicts { tickets_issued_equal_sold: Verdict; checked_in_once: Verdict }

@@ -15,6 +15,7 @@ import type { Sampler } from './sampler.js';
 import type { RehearseOptions } from './options.js';
 import type { Sale } from './setup.js';
 import type { BuyerPlan, BuyerRecord, FromWorker, Sample, WorkerCounts } from './types.js';
+import { sleep } from '../../platform/index.js';
 
 /** A small deterministic generator (mulberry32). */
 export function rng(seed: number): () => number {
@@ -123,7 +124,7 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
   // A worker exits by itself once its records are sent (and writes its CPU profile, if asked);
   // one that has not after a few seconds is killed.
   await Promise.all(workers.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined
-    : Promise.race([new Promise((r) => c.once('exit', r)), new Promise((r) => setTimeout(r, 5_000))]))));
+    : Promise.race([new Promise((r) => c.once('exit', r)), sleep(5_000)]))));
   for (const c of workers) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   const own = process.cpuUsage();
   return { records: records.flat(), samples, endedBy, cpuS: Math.round((workerCpu + (own.user + own.system) / 1e6) * 10) / 10 };

@@ -5,6 +5,7 @@
  * 429, `retryable: true` bodies). Retries reuse the same key, so a retried create never acts
  * twice. Keep-alive comes from Node's global fetch agent.
  */
+import { backoffDelay, sleep } from '../../platform/index.js';
 
 /** One answer: HTTP status and the parsed JSON body (undefined when empty). */
 export interface ApiResult<T = any> { status: number; body: T }
@@ -19,7 +20,6 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when the API says a retry may succeed. */
 export function isRetryable(r: ApiResult): boolean {
@@ -55,7 +55,7 @@ export function apiClient(baseUrl: string) {
       // An overloaded gateway says when to come back (503 HTTP_OVERLOADED, Retry-After): a
       // browser waits that long, spread out so the retries do not arrive as one wave.
       const after = Number(retryAfter) * 1000;
-      await sleep(after > 0 ? after * (0.5 + Math.random()) : Math.min(2_000, 100 * 2 ** i));
+      await sleep(after > 0 ? after * (0.5 + Math.random()) : backoffDelay(i + 1, 100, 2_000));
     }
     return last;
   };

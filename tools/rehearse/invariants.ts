@@ -12,6 +12,7 @@ import { admissionWaves, readQueueHistory } from './queue-events.js';
 import type { Sale } from './setup.js';
 import { kendallTau } from './stats.js';
 import type { BuyerRecord } from './types.js';
+import { sleep } from '../../platform/index.js';
 
 /** One invariant's verdict and the evidence behind it. */
 export interface Verdict { ok: boolean; detail: string }
@@ -36,7 +37,6 @@ export interface Verdicts {
 /** The invariants judged from the sale itself (the check-in phase judges the other two). */
 export type SaleVerdicts = Omit<Verdicts, 'tickets_issued_equal_sold' | 'checked_in_once'>;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Tc = { classId: string; total: number; sold: number; reserved: number; holdsCount: number };
 
 /** Wait (up to `settleMs`) for deadlines to pass and projections to catch up, then judge. */

@@ -15,6 +15,7 @@ import { dropDatabase, testDatabaseUrl, throwawayName } from '../../test/db/thro
 import { freePorts, startNatsCluster, startNatsServer, type NatsClusterHandle, type NatsServerHandle } from '../../test/harness/nats.js';
 import { spawnTs, type ChildHandle } from '../../test/harness/processes.js';
 import { cpuSecondsOfAll } from '../proc-cpu.js';
+import { sleep } from '../../platform/index.js';
 
 /** Secrets the harness sets on the processes it starts (development values, never production). */
 export const REHEARSE_SECRETS = {
@@ -59,22 +60,23 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
   const gatewayUrl = `http://127.0.0.1:${httpPort}`;
   const env: Record<string, string> = {
     TB_NATS_URL: natsUrl, TB_DATABASE_URL: databaseUrl, TB_LOG_LEVEL: 'warn', TB_KV_REPLICAS: cluster ? '3' : '1',
-    TB_NODE_HTTP_PORT: '-1', TB_CATALOG_HTTP_PORT: '-1', TB_PAYMENT_RELAY_HTTP_PORT: '-1', TB_PAYMENT_EVENTS_HTTP_PORT: '-1',
-    TB_ORDER_HISTORY_HTTP_PORT: '-1', TB_ORDER_WORKER_HTTP_PORT: '-1', TB_TICKETS_HTTP_PORT: '-1',
+    TB_ADMIN_PORT: '-1',
     TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_PUBLIC_BASE_URL: gatewayUrl,
-    TB_JWT_SECRET: REHEARSE_SECRETS.jwt, TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox, TB_SANDBOX_PAY_ENABLED: '1',
+    TB_JWT_SECRET: REHEARSE_SECRETS.jwt, TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox,
     // One loopback IP plays thousands of buyers: per-IP and per-user limits would throttle the crowd, not test the sale.
     TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
     TB_WS_UPGRADE_IP_PER_SEC: '0',
-    // The crowd runs niced on a shared machine: a buyer whose event loop stalls past uWS's ping
-    // margin (16 s at the default 60 s idle timeout) is closed by the liveness check with no close
-    // frame, which it cannot tell from a dropped socket (ws_dropped). Measured here at load 40:
-    // 342 such closes at 60 s, 0 at 600 s. The rehearsal measures the sale, not the crowd's CPU.
-    TB_WS_IDLE_TIMEOUT_SEC: '600',
-    // Short deadlines so abandoned slots and holds come back within the rehearsal, yet long
-    // enough that a buyer on a saturated two-core machine still pays in time.
-    TB_QUEUE_CLAIM_GRACE_MS: '5000', TB_QUEUE_CHECKOUT_TTL_MS: '120000', TB_ORDER_PAYMENT_TTL_MS: '45000',
-    TB_ORDER_STEP_TIMEOUT_MS: '20000', TB_ORDER_SAGA_GRACE_MS: '1000',
+    TB_TUNING: JSON.stringify({
+      // The crowd runs niced on a shared machine: a buyer whose event loop stalls past uWS's ping
+      // margin (16 s at the default 60 s idle timeout) is closed by the liveness check with no close
+      // frame, which it cannot tell from a dropped socket (ws_dropped). Measured here at load 40:
+      // 342 such closes at 60 s, 0 at 600 s. The rehearsal measures the sale, not the crowd's CPU.
+      wsIdleTimeoutSec: 600,
+      // Short deadlines so abandoned slots and holds come back within the rehearsal, yet long
+      // enough that a buyer on a saturated two-core machine still pays in time.
+      queueClaimGraceMs: 5000, queueCheckoutTtlMs: 120000, orderPaymentTtlMs: 45000,
+      orderStepTimeoutMs: 20000, orderSagaGraceMs: 1000,
+    }),
     // Everything shares two cores with the crowd: event-loop pauses of 1-2 s were seen, and a
     // 4 s lease lost under them made partitions bounce mid-sale.
     TB_MEMBER_TIMEOUT_MS: '8000', TB_LEASE_TTL_MS: '8000',
@@ -101,7 +103,7 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
       if (!n) throw new RangeError(`no actor node ${i}`);
       n.kill('SIGKILL');
       await n.exited;
-      await new Promise((r) => setTimeout(r, restartAfterMs));
+      await sleep(restartAfterMs);
       const again = spawnOne(`node-${i}-restarted`, 'actors/node-main.ts', { TB_NODE_ID: `node-${i}-b`, TB_LOG_LEVEL: 'info' });
       nodes[i] = again;
       restarted.push(n);
@@ -109,7 +111,7 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
     async killNatsNode(i, restartAfterMs) {
       if (!cluster) throw new Error('--kill-nats-node needs --cluster');
       await cluster.kill(i);
-      await new Promise((r) => setTimeout(r, restartAfterMs));
+      await sleep(restartAfterMs);
       await cluster.restart(i);
     },
     cpuSeconds: () => ({

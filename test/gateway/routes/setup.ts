@@ -68,7 +68,7 @@ export async function startRoutesStack(config: Partial<Config> = {}): Promise<Ro
   const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
   const accounts = createAccounts({ db: db.db, config: { jwtSecret: JWT_SECRET, publicBaseUrl: 'http://127.0.0.1' }, mailer, log: silent, now: () => clock.ms });
   const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
+    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
     logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000,
     rateLimitUserPerSec: 10_000, rateLimitUserBurst: 10_000, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, ...config,
   });

@@ -58,10 +58,10 @@ export async function startWsStack(config: Partial<Config> = {}): Promise<WsStac
   const db = createDb(dbUrl, { max: 8 });
   const log = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
   const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, nodeHttpPort: -1, heartbeatMs: 250, memberTimeoutMs: 3_000, leaseTtlMs: 3_000, leaseRenewMs: 500,
+    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 3_000, leaseTtlMs: 3_000, leaseRenewMs: 500,
     logLevel: 'warn', jwtSecret: WS_JWT_SECRET, rateLimitIpPerSec: 0, rateLimitUserPerSec: 0, wsUpgradeIpPerSec: 0, ...config,
   });
-  // The gateway's user cache as configured (TB_ACCESS_USER_CACHE_MS), as in production.
+  // The gateway's user cache as configured (accessUserCacheMs), as in production.
   const accounts = createAccounts({ db: db.db, config: { jwtSecret: WS_JWT_SECRET, publicBaseUrl: 'http://127.0.0.1', userCacheMs: cfg.accessUserCacheMs }, log });
   const nodeNc = await connect({ servers: nats.url, noAsyncTraces: true });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log });

@@ -1,21 +1,29 @@
 /**
- * @module ops/durable-consumer
+ * @module platform/durable-consumer
  * A durable pull consumer on `TB_EVENTS` with one filter subject (NATS 2.9 allows one), run in
- * a self-healing loop: the one consumer loop of the catalog projector (and its rebuild), the
- * order-history projector and the payment-events consumer.
- * Invariants (runtime rule 4: effects after commit, at least once): messages are handed over in batches of
- * whatever has arrived; the handler owns every ack/nak/term; anything still queued when the loop
+ * a self-healing loop: the one consumer loop of every event consumer (catalog projector and its
+ * rebuild, order history, payment events, refunds, notifications, tickets, the order saga).
+ * Invariants: messages are handed over either in batches of whatever has arrived (`handle`) or
+ * one by one with up to `concurrency` in flight (`handleEach`, for handlers that wait, like the
+ * saga's grace period); the handler owns every ack/nak/term; anything still queued when the loop
  * stops is nak'ed at once (or redelivered after `ack_wait`); a restart resumes at the ack floor.
+ * While `TB_EVENTS` does not exist yet (the actor nodes create it) the loop waits, saying so once.
  */
 import {
-  AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg,
+  AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { EVENTS_STREAM } from '../contracts/index.js';
+import { sleep } from './sleep.js';
 
-/** How a durable consumer is set up. */
-export interface DurableConsumerOptions {
+/** How a durable consumer is set up: exactly one of `handle` (batches) and `handleEach` (one by one). */
+export type DurableConsumerOptions = DurableConsumerBase & (
+  | { /** Handle a batch (stream order); must ack, nak or term every message. */ handle(msgs: readonly JsMsg[]): Promise<void>; handleEach?: never }
+  | { /** Handle one message, up to `concurrency` at once; must ack, nak or term it. */ handleEach(msg: JsMsg): Promise<void>; handle?: never }
+);
+
+interface DurableConsumerBase {
   nc: NatsConnection;
   /** Durable name. */
   name: string;
@@ -26,8 +34,10 @@ export interface DurableConsumerOptions {
   batchSize?: number;
   /** Ack wait: how long an unacknowledged message waits before redelivery (default 30 s). */
   ackWaitMs?: number;
-  /** Handle a batch (stream order); must ack, nak or term every message. */
-  handle(msgs: readonly JsMsg[]): Promise<void>;
+  /** With `handleEach`: messages in flight at once (default 64). */
+  concurrency?: number;
+  /** Unacknowledged messages the server lets out (default 4 × the batch size or concurrency). */
+  maxAckPending?: number;
 }
 
 /** A running consumer. */
@@ -36,7 +46,6 @@ export interface DurableConsumer {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ns = (ms: number) => ms * 1_000_000;
 
 /**
@@ -62,6 +71,7 @@ export async function ensureDurable(nc: NatsConnection, name: string, filter: st
 
 async function pump(consumer: Consumer, o: DurableConsumerOptions, batchSize: number, ctl: { stopping(): boolean; set(m?: ConsumerMessages): void }): Promise<void> {
   const queue: JsMsg[] = [];
+  const inFlight = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
   const messages = await consumer.consume({ max_messages: batchSize, callback: (m) => { queue.push(m); wake?.(); } });
   ctl.set(messages);
@@ -75,9 +85,14 @@ async function pump(consumer: Consumer, o: DurableConsumerOptions, batchSize: nu
         wake = undefined;
         continue;
       }
-      await o.handle(queue.splice(0, batchSize));
+      if (o.handle) { await o.handle(queue.splice(0, batchSize)); continue; }
+      const m = queue.shift()!;
+      const p = o.handleEach(m).catch((err: unknown) => { o.log.error({ err, consumer: o.name }, 'message handler threw'); }).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= batchSize) await Promise.race(inFlight);
     }
   } finally {
+    await Promise.allSettled([...inFlight]);
     for (const m of queue.splice(0)) { try { m.nak(); } catch { /* redelivered after ack_wait */ } }
     ctl.set(undefined);
     await messages.close().catch(() => undefined);
@@ -90,20 +105,27 @@ async function pump(consumer: Consumer, o: DurableConsumerOptions, batchSize: nu
  * re-attaches whenever the subscription ends. Never throws after start.
  */
 export function startDurableConsumer(o: DurableConsumerOptions): DurableConsumer {
-  const batchSize = o.batchSize ?? 256;
+  const batchSize = o.handleEach ? (o.concurrency ?? 64) : (o.batchSize ?? 256);
   let stopping = false;
+  let waitingSaid = false;
   let current: ConsumerMessages | undefined;
   const ctl = { stopping: () => stopping, set: (m?: ConsumerMessages) => { current = m; } };
   const loop = (async () => {
     while (!stopping) {
       try {
-        const consumer = await ensureDurable(o.nc, o.name, o.filter, { ackWaitMs: o.ackWaitMs ?? 30_000, maxAckPending: batchSize * 4 });
-        o.log.info({ consumer: o.name, filter: o.filter }, 'consuming');
+        const consumer = await ensureDurable(o.nc, o.name, o.filter, { ackWaitMs: o.ackWaitMs ?? 30_000, maxAckPending: o.maxAckPending ?? batchSize * 4 });
+        o.log.debug({ consumer: o.name, filter: o.filter }, 'consuming');
         await pump(consumer, o, batchSize, ctl);
         if (!stopping) await sleep(250);
       } catch (err) {
         if (stopping) break;
-        o.log.warn({ err, consumer: o.name }, 'consumer failed; retrying');
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
+          // The actor nodes create TB_EVENTS: an expected wait at boot, not a failure.
+          if (!waitingSaid) o.log.info({ consumer: o.name }, 'waiting for the TB_EVENTS stream');
+          waitingSaid = true;
+        } else {
+          o.log.warn({ err, consumer: o.name }, 'consumer failed; retrying');
+        }
         await sleep(1_000);
       }
     }
