@@ -113,7 +113,8 @@ export function createTicketStore(sql: Sql): TicketStore {
     },
     async markCheckedInMany(checkins) {
       if (checkins.length === 0) return;
-      // One row per ticket (the earliest), so the update never sees a ticket twice.
+      // One row per ticket (the earliest), so the update never sees a ticket twice. Times go as a
+      // text[] cast after unnest: a timestamptz[] parameter is not serialized on the drizzle pool.
       const first = new Map<string, { ticketId: string; at: number; gate: string; by: string }>();
       for (const c of checkins) {
         const cur = first.get(c.ticketId);
@@ -122,7 +123,7 @@ export function createTicketStore(sql: Sql): TicketStore {
       const rows = [...first.values()];
       await sql`
         update tickets t set status = ${TicketStatus.CheckedIn}, checked_in_at = c.at, checked_in_gate = c.gate, checked_in_by = c.by, updated_at = now()
-        from (select unnest(${rows.map((r) => r.ticketId)}::text[]) as ticket_id, unnest(${rows.map((r) => new Date(r.at).toISOString())}::timestamptz[]) as at,
+        from (select unnest(${rows.map((r) => r.ticketId)}::text[]) as ticket_id, unnest(${rows.map((r) => new Date(r.at).toISOString())}::text[])::timestamptz as at,
                      unnest(${rows.map((r) => r.gate)}::text[]) as gate, unnest(${rows.map((r) => r.by)}::text[]) as by) c
         where t.ticket_id = c.ticket_id and t.status in ('valid', 'checkedIn') and (t.checked_in_at is null or t.checked_in_at > c.at)`;
     },
