@@ -84,10 +84,15 @@ describe('refunds - provider refunds through the payments outbox', () => {
     await new Promise((r) => setTimeout(r, 1_000)); // any duplicate would have been executed by now
     expect(await s.refundsOf('sbx-race-a')).toEqual({ requested: 1, executed: 1, status: ['SUCCEEDED'] });
     expect(await s.refundsOf('sbx-race-b')).toEqual({ requested: 1, executed: 1, status: ['SUCCEEDED'] });
-    // A replay after the fact answers the refunded order and refunds nothing more.
-    const later = await s.api('POST', path, { token: organizer.token, key: 'race-refund-1' });
-    expect(later.status).toBe(200);
-    expect(later.body.status).toBe('REFUNDED');
+    // Afterwards: a replay of the key repeats its first answer, a new request answers the refunded
+    // order; neither refunds anything more.
+    const replay = await s.api('POST', path, { token: organizer.token, key: 'race-refund-1' });
+    expect(replay.status).toBe(200);
+    expect(replay.body.status).toBe(answers[0]!.body.status);
+    const fresh = await s.api('POST', path, { token: organizer.token, key: 'race-refund-2' });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.status).toBe('REFUNDED');
+    await new Promise((r) => setTimeout(r, 500));
     expect(await s.refundsOf('sbx-race-a')).toEqual({ requested: 1, executed: 1, status: ['SUCCEEDED'] });
   });
 
