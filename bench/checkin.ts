@@ -3,9 +3,12 @@
  * `npm run bench:checkin [-- --json] [--tickets N] [--gates G] [--buckets B]`: checking an event's
  * tickets in at the doors, two ways, in one run. Every ticket is scanned twice, at two different
  * gates, and both scans are in flight together (the attack a screenshot makes); one op = one scan:
- * verify the Ed25519 code (as the gateway does), then
+ * check the Ed25519 code with the platform's signer (as the gateway does: re-sign and compare,
+ * answers remembered, `tickets/codes.ts`; the same function for both cases), then
  *   checkin              the `checkin` actors over NATS (a private nats-server + one actor node
- *                        process; tickets hashed into B buckets, group commit), 256 scans in flight
+ *                        process; tickets hashed into B buckets, group commit), 256 scans in
+ *                        flight, sent the way the gateway sends them (`tickets/scan-batcher.ts`:
+ *                        scans for a bucket whose previous command is unanswered go together)
  *   checkin_pg_row_lock  PostgreSQL the classic way, 64 clients: BEGIN; SELECT … FOR UPDATE on the
  *                        ticket row; UPDATE … SET status = 'checkedIn' WHERE status = 'valid'; COMMIT
  * `double_checkins` counts tickets that more than one scan checked in (must be 0), `missed` tickets
@@ -16,10 +19,11 @@ import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { startNatsServer } from '../test/harness/nats.js';
 import { spawnTs } from '../test/harness/processes.js';
-import { createActorClient } from '../contracts/index.js';
-import type { ScanResult } from '../contracts/kinds/checkin.js';
-import { checkinBucketOf } from '../actors/checkin/index.js';
+import { createActorClient, decode, Format } from '../contracts/index.js';
+import { Kvm } from '@nats-io/kv';
+import { checkinBucketId, checkinBucketOf } from '../actors/checkin/index.js';
 import { createTicketSigner, developmentSigningKey, isCodeProblem } from '../tickets/codes.js';
+import { createScanBatcher } from '../tickets/scan-batcher.js';
 import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
@@ -37,10 +41,14 @@ const signer = createTicketSigner(developmentSigningKey());
 const codes = (n: number) => Array.from({ length: n }, (_, i) => signer.sign({ ticketId: `ord_b${Math.floor(i / 4)}-${(i % 4) + 1}`, eventId: EVENT, classId: 'ga' }));
 /** Scan i: ticket ⌊i/2⌋ at gate (i mod G) and, right after, the same ticket at another gate. */
 const gateOf = (i: number) => `gate-${(i + Math.floor(i / 2)) % GATES}`;
-const verified = (code: string) => {
-  const v = signer.verify(code);
-  if (isCodeProblem(v) || v.eventId !== EVENT) throw new Error('code refused');
-  return v;
+/** A fresh gateway-side code check per case (its remembered answers start empty in both). */
+const codeChecker = () => {
+  const gateway = createTicketSigner(developmentSigningKey());
+  return (code: string) => {
+    const v = gateway.verify(code);
+    if (isCodeProblem(v) || v.eventId !== EVENT) throw new Error('code refused');
+    return v;
+  };
 };
 
 function tally(wins: Map<string, number>, tickets: number): { double_checkins: number; missed: number } {
@@ -64,16 +72,31 @@ async function actorCase(): Promise<CaseResult> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const all = codes(TICKETS);
+    const verified = codeChecker();
     const wins = new Map<string, number>();
+    const batcher = createScanBatcher((kind, id, verb, body) => client.request(kind, id, verb, body));
     const scan = async (i: number) => {
       const v = verified(all[Math.floor(i / 2)]!);
-      const r = await client.request<ScanResult>('checkin', checkinBucketOf(EVENT, v.ticketId, BUCKETS), 'scan', {
-        commandId: `s${i}-${randomBytes(4).toString('hex')}`, eventId: EVENT, ticketId: v.ticketId, gate: gateOf(i), by: 'bench-staff',
+      const r = await batcher.scan(EVENT, checkinBucketOf(EVENT, v.ticketId, BUCKETS), {
+        scanId: `s${i}-${randomBytes(4).toString('hex')}`, ticketId: v.ticketId, gate: gateOf(i), by: 'bench-staff',
       });
       if (r.outcome === 'checkedIn') wins.set(v.ticketId, (wins.get(v.ticketId) ?? 0) + 1);
     };
     const result = await drive('checkin', TICKETS * 2, 256, scan, 0);
-    return { ...result, in_flight: 256, tickets: TICKETS, gates: GATES, buckets: BUCKETS, ...tally(wins, TICKETS) };
+    // How the scans were written: state writes (each bucket entry's `seq`) and the final entry size.
+    const kv = await new Kvm(nc).open('tb_state');
+    let writes = 0;
+    let bytes = 0;
+    for (let k = 0; k < BUCKETS; k++) {
+      const e = await kv.get(`checkin.${checkinBucketId(EVENT, k)}`);
+      if (!e) continue;
+      writes += (decode(e.value, Format.Msgpack) as { seq: number }).seq;
+      bytes += e.value.length;
+    }
+    return {
+      ...result, in_flight: 256, tickets: TICKETS, gates: GATES, buckets: BUCKETS, ...tally(wins, TICKETS),
+      state_writes: writes, scans_per_write: Math.round((TICKETS * 2 / Math.max(1, writes)) * 10) / 10, entry_kb_avg: Math.round(bytes / BUCKETS / 102.4) / 10,
+    };
   } finally {
     await nc.close();
     await node.stop();
@@ -93,7 +116,9 @@ async function pgCase(): Promise<CaseResult> {
     await sql.unsafe(`CREATE TABLE tickets (ticket_id text PRIMARY KEY, event_id text NOT NULL, status text NOT NULL DEFAULT 'valid',
       checked_in_at timestamptz, checked_in_gate text)`);
     const all = codes(PG_TICKETS);
-    const ids = all.map((c) => verified(c).ticketId);
+    const toId = codeChecker();
+    const ids = all.map((c) => toId(c).ticketId);
+    const verified = codeChecker();
     await sql`INSERT INTO tickets (ticket_id, event_id) SELECT unnest(${ids}::text[]), ${EVENT}`;
     await sql.unsafe('ANALYZE tickets');
     const wins = new Map<string, number>();

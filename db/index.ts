@@ -11,6 +11,7 @@ export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoi
 export { payments, paymentOutbox, paymentInbox, paymentRefunds, sandboxRefunds, PaymentsConstraints } from './schema/index.js';
 export { orderHistory, orderHistoryLines, flaggedPayments } from './schema/index.js';
 export { tickets, checkinLists } from './schema/index.js';
+export { mailSends } from './schema/index.js';
 
 export type { Db, DbHandle, CreateDbOptions } from './client.js';
 export type { PgErrorFacts, WrapOptions } from './errors.js';

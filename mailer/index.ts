@@ -7,7 +7,8 @@
 export { createMailer } from './transports.js';
 export { renderMail, formatAmount } from './templates.js';
 export { localeFromAcceptLanguage, supportedLocale } from './locale.js';
-export { startOrderNotifier, ORDER_NOTIFIER_CONSUMER } from './notifier.js';
+export { startOrderNotifier, orderMailOf, orderMailKeyOf, ORDER_NOTIFIER_CONSUMER } from './notifier.js';
+export { sendOnce, MAIL_CLAIM_LEASE_MS, type SendOnceOutcome } from './ledger.js';
 export { LOCALES } from './types.js';
 
 export type { Mailer, MailMessage, Locale } from './types.js';

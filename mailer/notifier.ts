@@ -5,8 +5,10 @@
  * when money of the order starts going back (`order.refundRequested` of an order now
  * REFUND_PENDING) and when it is back (`order.refunded`), in the buyer's language. Invariants: a
  * message is acked after its mail was handed to the transport (or when there is nothing to send:
- * other events, a deleted account); a failed send is redelivered. Mail is at-least-once: a crash
- * between sending and acking can send a mail twice, never lose it.
+ * other events, a deleted account); a failed send is redelivered. Each mail goes out once per
+ * order and kind (`orderMailKeyOf`, claimed in `mail_sends` before sending: `ledger.ts`), so a
+ * redelivered or republished event, a retry or a restarted notifier sends nothing twice; a
+ * redelivery while another notifier is still sending it waits and looks again.
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -15,6 +17,7 @@ import type { Logger } from 'pino';
 import { EVENTS_ROOT, decode } from '../contracts/index.js';
 import { users, withDbErrors, type Db } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
+import { sendOnce } from './ledger.js';
 import { supportedLocale } from './locale.js';
 import { renderMail } from './templates.js';
 import type { MailMessage, Mailer } from './types.js';
@@ -32,6 +35,8 @@ export interface OrderNotifierOptions {
   publicBaseUrl: string;
   retryDelayMs?: number;
   name?: string;
+  /** How long another notifier's unfinished claim stands (`MAIL_CLAIM_LEASE_MS`). */
+  claimLeaseMs?: number;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -63,6 +68,14 @@ export function orderMailOf(body: unknown, buyer: { email: string; displayName: 
   }
 }
 
+/** The key a mail of this order event is sent once under: `order:<orderId>:<mail>`; undefined when it mails nothing. Pure. */
+export function orderMailKeyOf(body: unknown): string | undefined {
+  if (!isObj(body) || !isObj(body['data']) || !isObj(body['data']['order'])) return undefined;
+  const orderId = body['data']['order']['orderId'];
+  const mail = ({ 'order.completed': 'orderConfirmation', 'order.refundRequested': 'refundPending', 'order.refunded': 'refunded' } as Record<string, string>)[String(body['type'])];
+  return typeof orderId === 'string' && orderId && mail ? `order:${orderId}:${mail}` : undefined;
+}
+
 const MAILED = new Set(['order.completed', 'order.refundRequested', 'order.refunded']);
 
 /** Start the notifier. Never throws after start. */
@@ -78,7 +91,11 @@ export function startOrderNotifier(o: OrderNotifierOptions): DurableConsumer {
       const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
       const [buyer] = UUID.test(userId) ? await withDbErrors(() => o.db.select().from(users).where(eq(users.id, userId))) : [];
       const mail = buyer && !buyer.deletedAt ? orderMailOf(body, buyer, o.publicBaseUrl) : undefined;
-      if (mail) await o.mailer.send(mail);
+      const key = orderMailKeyOf(body);
+      if (mail && key && (await sendOnce(o.db, o.mailer, key, mail, o.claimLeaseMs)) === 'inProgress') {
+        settle.nak(m, retry); // another notifier is sending it: look again later
+        return;
+      }
       settle.ack(m);
     } catch (err) {
       log.warn({ err, seq: m.seq, subject: m.subject }, 'order mail not sent yet; will be redelivered');

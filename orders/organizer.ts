@@ -6,7 +6,8 @@
  * (`order_history`, `order_history_lines`) joined with `users`; attendees and check-ins read the
  * issued-tickets table `tickets` (columns ticket_id, event_id, class_id, order_id, owner_id,
  * status, checked_in_at, gate) when it exists, and otherwise answer from the paid order lines
- * (attendees) or say `unavailable` (check-ins). Invariants: every query is bounded by the event id
+ * (attendees) or say `unavailable` (check-ins). A voided ticket (refund) is listed, as voided, and
+ * not counted as issued; a transferred one is neither (its successor is). Invariants: every query is bounded by the event id
  * and a page size; a cursor is opaque and refused (ORGANIZER_CURSOR_INVALID) when it is not one a
  * page gave out; CSV cells that a spreadsheet would run as a formula are quoted as text.
  */
@@ -78,8 +79,13 @@ export async function listEventOrders(db: Db, eventId: string, o: { q?: string; 
 /** Attendees from the issued-tickets table (one row per ticket). */
 async function attendeesFromTickets(db: Db, eventId: string, o: { q?: string; cursor?: string; limit: number }): Promise<Page<AttendeeRow>> {
   const after = decodeCursor(o.cursor, ['string']);
-  const where: SQL[] = [sql`t.event_id = ${eventId}`];
-  if (o.q) where.push(sql`(t.ticket_id::text like ${`${o.q.replace(/[\\%_]/g, '')}%`} or u.email ilike ${like(o.q)} or u.display_name ilike ${like(o.q)})`);
+  // A transferred ticket lives on as its successor (`<id>-t1`, the new owner's): listed once.
+  const where: SQL[] = [sql`t.event_id = ${eventId}`, sql`t.status <> 'transferred'`];
+  if (o.q) {
+    const prefix = `${o.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`(t.ticket_id::text like ${prefix} or u.email ilike ${like(o.q)} or u.display_name ilike ${like(o.q)}
+      or t.order_id in (select oh.order_id from order_history oh where oh.event_id = ${eventId} and oh.code like ${prefix}))`);
+  }
   if (after) where.push(sql`t.ticket_id::text > ${after[0] as string}`);
   const rows = rowsOf<Record<string, unknown>>(await withDbErrors(() => db.execute(sql`
     select t.ticket_id::text as ticket_id, t.order_id, t.class_id, t.status, t.owner_id::text as owner_id, t.checked_in_at, t.checked_in_gate as gate, u.email, u.display_name
@@ -133,7 +139,7 @@ export async function salesOverTime(db: Db, eventId: string, bucket: 'hour' | 'd
 export async function checkInProgress(db: Db, eventId: string): Promise<{ source: 'tickets' | 'unavailable'; issued: number; checkedIn: number; gates: Array<{ gate: string; checkedIn: number }> }> {
   if (!(await hasTicketsFor(db, eventId))) return { source: 'unavailable', issued: 0, checkedIn: 0, gates: [] };
   const [tot] = rowsOf<Record<string, unknown>>(await withDbErrors(() => db.execute(sql`
-    select count(*) filter (where status <> 'voided')::int as issued, count(checked_in_at)::int as checked_in from tickets where event_id = ${eventId}`)));
+    select count(*) filter (where status not in ('voided', 'transferred'))::int as issued, count(checked_in_at)::int as checked_in from tickets where event_id = ${eventId}`)));
   const gates = rowsOf<Record<string, unknown>>(await withDbErrors(() => db.execute(sql`
     select coalesce(checked_in_gate, '') as gate, count(*)::int as n from tickets where event_id = ${eventId} and checked_in_at is not null group by 1 order by 1`)));
   return { source: 'tickets', issued: Number(tot?.['issued'] ?? 0), checkedIn: Number(tot?.['checked_in'] ?? 0), gates: gates.map((g) => ({ gate: String(g['gate']), checkedIn: Number(g['n']) })) };

@@ -6,13 +6,16 @@
  * admit its class at this gate, is a rotating code live (`CHECKIN_CODE_EXPIRED`); only then the
  * ticket's bucket actor decides, as the single writer: checked in, already checked in
  * (`CHECKIN_ALREADY`, naming when and where) or void (`CHECKIN_TICKET_VOIDED`). No row lock
- * anywhere: exactly-once comes from the actor, speed from its group commit.
+ * anywhere: exactly-once comes from the actor, speed from its group commit and from coalescing
+ * the scans this process sends one bucket while its previous command is in flight
+ * (`scan-batcher.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { TbError } from '../contracts/index.js';
 import { CheckinLimits, ScanOutcome, type ScanResult } from '../contracts/kinds/checkin.js';
 import { checkinBucketOf } from '../actors/checkin/index.js';
 import { eventRotationKey, isCodeProblem, isLiveOtp, ticketRotationSecret, type TicketSigner, type VerifiedCode } from './codes.js';
+import { createScanBatcher } from './scan-batcher.js';
 import type { Ask, TicketLookups } from './settings.js';
 import type { TicketStore } from './store.js';
 import type { BatchScanResult, CheckinListView, CheckinResult } from './types.js';
@@ -99,6 +102,7 @@ function refusalOf(r: ScanResult): TbError {
 export function createCheckinService(deps: CheckinDeps): CheckinService {
   const now = deps.now ?? Date.now;
   const cid = () => `scan-${randomBytes(12).toString('hex')}`;
+  const batcher = createScanBatcher(deps.ask);
   return {
     async scan(req) {
       await deps.lookups.assertScanner(req.eventId, req.user);
@@ -106,8 +110,8 @@ export function createCheckinService(deps: CheckinDeps): CheckinService {
       const j = await judge(deps, req.eventId, req.code, list, now());
       if ('err' in j) throw j.err;
       const { ticketId, classId } = j.v;
-      const r = await deps.ask<ScanResult>('checkin', checkinBucketOf(req.eventId, ticketId, deps.buckets), 'scan', {
-        commandId: req.commandId ?? cid(), eventId: req.eventId, ticketId, gate: req.gate, by: req.user.userId,
+      const r = await batcher.scan(req.eventId, checkinBucketOf(req.eventId, ticketId, deps.buckets), {
+        ticketId, gate: req.gate, by: req.user.userId, scanId: req.commandId ?? cid(),
       });
       if (r.outcome !== ScanOutcome.CheckedIn) throw refusalOf(r);
       return { ticketId, eventId: req.eventId, classId, status: 'checkedIn', at: r.at!, gate: r.gate!, by: r.by! };

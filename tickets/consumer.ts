@@ -108,22 +108,46 @@ export function createOrdersBatchHandler(o: Pick<TicketsConsumerOptions, 'store'
   };
 }
 
-/** Apply a batch of check-in events onto the ticket rows. */
+type Checkin = { ticketId: string; at: number; gate: string; by: string };
+const isCheckin = (c: unknown): c is Checkin => {
+  const o = c as Record<string, unknown> | null;
+  return typeof o === 'object' && o !== null && typeof o['ticketId'] === 'string' && typeof o['at'] === 'number' && typeof o['gate'] === 'string' && typeof o['by'] === 'string';
+};
+
+/** The check-ins an event carries: version 2 lists them in `checkins`; version 1 had one at the top level. Undefined = malformed. */
+function checkinsOf(d: Record<string, unknown>): Checkin[] | undefined {
+  if (Array.isArray(d['checkins'])) return d['checkins'].every(isCheckin) ? d['checkins'] : undefined;
+  return isCheckin(d) ? [{ ticketId: d.ticketId, at: d.at, gate: d.gate, by: d.by }] : undefined;
+}
+
+/** Apply a batch of check-in events onto the ticket rows: one statement for the whole batch. */
 export function createCheckinsBatchHandler(o: Pick<TicketsConsumerOptions, 'store' | 'log' | 'retryDelayMs'>) {
   return async (msgs: readonly JsMsg[]): Promise<void> => {
-    await Promise.all(msgs.map(async (m) => {
+    const todo: JsMsg[] = [];
+    const all: Checkin[] = [];
+    for (const m of msgs) {
       const b = bodyOf(m);
       const d = b?.data;
-      if (!b || !d || b.type !== 'checkin.checkedIn') return settle.ack(m);
-      if (typeof d['ticketId'] !== 'string' || typeof d['at'] !== 'number' || typeof d['gate'] !== 'string' || typeof d['by'] !== 'string') return settle.term(m);
-      try {
-        await o.store.markCheckedIn(d['ticketId'], d['at'], d['gate'], d['by']);
+      if (!b || !d || b.type !== 'checkin.checkedIn') {
         settle.ack(m);
-      } catch (err) {
-        o.log.warn({ err, seq: m.seq }, 'tickets: check-in projection failed; redelivered');
-        settle.nak(m, o.retryDelayMs ?? 1_000);
+        continue;
       }
-    }));
+      const checkins = checkinsOf(d);
+      if (!checkins) {
+        settle.term(m);
+        continue;
+      }
+      all.push(...checkins);
+      todo.push(m);
+    }
+    if (todo.length === 0) return;
+    try {
+      await o.store.markCheckedInMany(all);
+      for (const m of todo) settle.ack(m);
+    } catch (err) {
+      o.log.warn({ err, seq: todo[0]!.seq }, 'tickets: check-in projection failed; redelivered');
+      for (const m of todo) settle.nak(m, o.retryDelayMs ?? 1_000);
+    }
   };
 }
 

@@ -58,6 +58,8 @@ export interface TicketStore {
   listByEvent(eventId: string, classIds?: readonly string[] | null): Promise<TicketView[]>;
   /** Record a check-in unless an earlier one is recorded (or the ticket is void). */
   markCheckedIn(ticketId: string, at: number, gate: string, by: string): Promise<void>;
+  /** `markCheckedIn` for many check-ins in one statement (the earliest per ticket is kept). */
+  markCheckedInMany(checkins: ReadonlyArray<{ ticketId: string; at: number; gate: string; by: string }>): Promise<void>;
   /** Void valid tickets; answers the ids that changed. */
   voidMany(ticketIds: readonly string[], reason: string): Promise<string[]>;
   /** Move a valid ticket to `next` (status `transferred`), in one transaction with the new row; false if it was not valid. */
@@ -108,6 +110,22 @@ export function createTicketStore(sql: Sql): TicketStore {
       await sql`
         update tickets set status = ${TicketStatus.CheckedIn}, checked_in_at = ${iso}::timestamptz, checked_in_gate = ${gate}, checked_in_by = ${by}, updated_at = now()
         where ticket_id = ${ticketId} and status in ('valid', 'checkedIn') and (checked_in_at is null or checked_in_at > ${iso}::timestamptz)`;
+    },
+    async markCheckedInMany(checkins) {
+      if (checkins.length === 0) return;
+      // One row per ticket (the earliest), so the update never sees a ticket twice. Times go as a
+      // text[] cast after unnest: a timestamptz[] parameter is not serialized on the drizzle pool.
+      const first = new Map<string, { ticketId: string; at: number; gate: string; by: string }>();
+      for (const c of checkins) {
+        const cur = first.get(c.ticketId);
+        if (!cur || c.at < cur.at) first.set(c.ticketId, c);
+      }
+      const rows = [...first.values()];
+      await sql`
+        update tickets t set status = ${TicketStatus.CheckedIn}, checked_in_at = c.at, checked_in_gate = c.gate, checked_in_by = c.by, updated_at = now()
+        from (select unnest(${rows.map((r) => r.ticketId)}::text[]) as ticket_id, unnest(${rows.map((r) => new Date(r.at).toISOString())}::text[])::timestamptz as at,
+                     unnest(${rows.map((r) => r.gate)}::text[]) as gate, unnest(${rows.map((r) => r.by)}::text[]) as by) c
+        where t.ticket_id = c.ticket_id and t.status in ('valid', 'checkedIn') and (t.checked_in_at is null or t.checked_in_at > c.at)`;
     },
     async voidMany(ticketIds, reason) {
       if (ticketIds.length === 0) return [];

@@ -10,13 +10,23 @@ import { createHash } from 'node:crypto';
 import type { ActorKind } from '../runtime/index.js';
 import { checkinHandlers } from './handlers.js';
 import { checkinMachine, type CheckinMachine } from './machine.js';
+import { fromRecordObject } from './records.js';
+import type { CheckinRecord } from './types.js';
 
-/** The kind the runtime serves. Version 1: context of `types.ts`. */
+/**
+ * The kind the runtime serves. Version 2: context of `types.ts` (check-ins as one string);
+ * version 1 kept an object of `[at, gate, by, key]` records and is migrated on load.
+ */
 export const checkinKind: ActorKind<CheckinMachine> = {
   kind: 'checkin',
-  version: 1,
+  version: 2,
   machine: checkinMachine,
   handlers: checkinHandlers,
+  migrate: (persisted, fromVersion) => {
+    const snap = persisted as { context?: { checked?: unknown } };
+    if (fromVersion !== 1 || !snap.context || typeof snap.context.checked !== 'object' || snap.context.checked === null) return persisted;
+    return { ...snap, context: { ...snap.context, checked: fromRecordObject(snap.context.checked as Record<string, CheckinRecord>) } };
+  },
 };
 
 /**
@@ -38,6 +48,7 @@ export function checkinBucketId(eventId: string, k: number): string {
 export { checkinMachine, checkinHandlers };
 export { applyScans, applyVoid, isEarlier } from './machine.js';
 export { scanKeyOf, resultOf } from './handlers.js';
+export { recordOf, allRecords, fromRecordObject } from './records.js';
 export { CheckinEventType, CheckinEventSchemas } from './events.js';
 export type { CheckinMachine };
 export type { CheckinEvent } from './events.js';

@@ -9,6 +9,7 @@
  */
 import { enqueueActions, setup, type ActionFunction } from 'xstate';
 import { CheckinEventType, type CheckinEvent } from './events.js';
+import { NO_RECORDS, recordOf, withRecord } from './records.js';
 import type { CheckinContext, CheckinInput, CheckinMachineEvent, CheckinRecord, MachineScan } from './types.js';
 
 /** True when scan `a` comes before record `b` (earliest wins; ties by gate, then staff, keep the first). */
@@ -18,24 +19,27 @@ export function isEarlier(a: MachineScan, b: CheckinRecord): boolean {
   return a.by < b[2];
 }
 
-/** Apply scans in order: the new context and the check-ins it records. Pure. */
+/**
+ * Apply scans in order: the new context and the check-ins it records, as one event for the whole
+ * command (a coalesced batch of a gateway's scans publishes one event, not one per ticket). Pure.
+ */
 export function applyScans(ctx: CheckinContext, scans: readonly MachineScan[]): { ctx: CheckinContext; emitted: CheckinEvent[] } {
-  let checked: Record<string, CheckinRecord> | undefined;
-  const emitted: CheckinEvent[] = [];
+  let checked = ctx.checked;
+  const made: CheckinEvent['checkins'] = [];
   for (const s of scans) {
     if (Object.hasOwn(ctx.voided, s.ticketId)) continue;
-    const cur = (checked ?? ctx.checked)[s.ticketId];
+    const cur = recordOf(checked, s.ticketId);
     if (cur && (s.live === true || !isEarlier(s, cur))) continue;
-    checked ??= { ...ctx.checked };
-    checked[s.ticketId] = [s.at, s.gate, s.by, s.key];
-    emitted.push({ type: CheckinEventType.CheckedIn, eventId: ctx.eventId, ticketId: s.ticketId, at: s.at, gate: s.gate, by: s.by });
+    checked = withRecord(checked, s.ticketId, [s.at, s.gate, s.by, s.key]);
+    made.push({ ticketId: s.ticketId, at: s.at, gate: s.gate, by: s.by });
   }
-  return { ctx: checked ? { ...ctx, checked } : ctx, emitted };
+  if (made.length === 0) return { ctx, emitted: [] };
+  return { ctx: { ...ctx, checked }, emitted: [{ type: CheckinEventType.CheckedIn, eventId: ctx.eventId, checkins: made }] };
 }
 
 /** Void tickets that are not checked in. Pure. */
 export function applyVoid(ctx: CheckinContext, ticketIds: readonly string[], reason: string): CheckinContext {
-  const todo = ticketIds.filter((t) => !Object.hasOwn(ctx.checked, t) && !Object.hasOwn(ctx.voided, t));
+  const todo = ticketIds.filter((t) => recordOf(ctx.checked, t) === undefined && !Object.hasOwn(ctx.voided, t));
   if (todo.length === 0) return ctx;
   const voided = { ...ctx.voided };
   for (const t of todo) voided[t] = reason;
@@ -67,7 +71,7 @@ export const checkinMachine = setup({
 }).createMachine({
   id: 'checkin',
   // xstate's transition() evaluates this factory without input on every call: answer cheaply.
-  context: ({ input }) => (input ? { eventId: input.eventId, checked: {}, voided: {} } : ({} as CheckinContext)),
+  context: ({ input }) => (input ? { eventId: input.eventId, checked: NO_RECORDS, voided: {} } : ({} as CheckinContext)),
   initial: 'open',
   states: { open: { on: { 'checkin.scan': { actions: 'recordScans' }, 'checkin.void': { actions: 'recordVoids' } } } },
 });

@@ -7,7 +7,7 @@
  * the earliest scan of a ticket wins, whatever order the gates upload in.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Command } from '../schemas.js';
+import { Command, CommandId } from '../schemas.js';
 import { UserId } from './event.js';
 
 /** Bounds that keep one bucket's entry small. */
@@ -36,15 +36,30 @@ const Gate = Type.String({ minLength: 1, maxLength: CheckinLimits.maxGateLength,
 const EpochMs = Type.Integer({ minimum: 0, maximum: 253_402_300_799_999 });
 const Scan = Type.Object({
   ticketId: TicketId, gate: Gate, by: UserId,
+  /** When an offline gate scanned it; absent = now, at the door (a live scan never replaces a check-in). */
   scannedAt: Type.Optional(EpochMs),
+  /** The scan's own idempotency key when a gateway coalesces scans into one `scanMany`: a retry finds its own answer. */
+  scanId: Type.Optional(CommandId),
 }, { additionalProperties: false });
 
 /** Command schemas, one per verb. */
 export const CheckinCommands = {
   /** One scan, now (online): `scannedAt` defaults to the batch time. */
-  scan: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), ...Scan.properties }),
-  /** Scans uploaded by an offline gate: each with its own scan time. */
+  scan: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), ticketId: TicketId, gate: Gate, by: UserId, scannedAt: Type.Optional(EpochMs) }),
+  /**
+   * Many scans in one command: an offline gate's upload (each with its scan time), or the live
+   * scans a gateway coalesced for this bucket while its previous command was in flight (no
+   * `scannedAt`, each with its `scanId`).
+   */
   scanMany: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), scans: Type.Array(Scan, { minItems: 1, maxItems: CheckinLimits.maxScansPerCommand }) }),
+  /**
+   * Live scans a gateway coalesced for this bucket while its previous command was in flight (no
+   * scan time: now, at the door). The reply is compact (`AdmitReply`).
+   */
+  admit: Command({
+    eventId: Type.String({ minLength: 1, maxLength: 64 }),
+    scans: Type.Array(Type.Object({ ticketId: TicketId, gate: Gate, by: UserId, scanId: CommandId }, { additionalProperties: false }), { minItems: 1, maxItems: CheckinLimits.maxScansPerCommand }),
+  }),
   /** Void tickets (refund, cancellation, transfer): later scans are refused. A checked-in ticket stays checked in. */
   void: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), ticketIds: Type.Array(TicketId, { minItems: 1, maxItems: CheckinLimits.maxVoidPerCommand }), reason: Type.String({ minLength: 1, maxLength: 32 }) }),
   /** The bucket's record (for the offline list and the organizer). */
@@ -70,10 +85,37 @@ export const CheckinBucketView = Type.Object({
 });
 export type CheckinBucketView = Static<typeof CheckinBucketView>;
 
+/**
+ * The answer to `admit`: one line per scan, in order, `<outcome>\t<at>\t<gate>\t<by>` (at in
+ * base 36) or `voided\t<reason>`, joined by newlines. One string, not an array of `ScanResult`:
+ * the runtime keeps an actor's last 32 answers in its entry and packs them on every write, and
+ * as objects they were most of a check-in node's CPU in `bench:checkin`. `parseAdmitReply` reads it.
+ */
+export const AdmitReply = Type.Object({ lines: Type.String() });
+export type AdmitReply = Static<typeof AdmitReply>;
+
+/** The line of one scan result in an `AdmitReply`. */
+export function admitLineOf(r: ScanResult): string {
+  if (r.outcome === ScanOutcome.Voided) return `${r.outcome}\t${r.reason ?? 'voided'}`;
+  return `${r.outcome}\t${(r.at ?? 0).toString(36)}\t${r.gate ?? ''}\t${r.by ?? ''}`;
+}
+
+/** The results of an `AdmitReply` for the scans of `ticketIds` (in command order). */
+export function parseAdmitReply(reply: AdmitReply, ticketIds: readonly string[]): ScanResult[] {
+  const lines = reply.lines.split('\n');
+  return ticketIds.map((ticketId, i) => {
+    const [outcome, a, gate, by] = (lines[i] ?? '').split('\t') as [string, string?, string?, string?];
+    if (outcome === ScanOutcome.Voided) return { ticketId, outcome, reason: a ?? 'voided' };
+    if (outcome !== ScanOutcome.CheckedIn && outcome !== ScanOutcome.Already) throw new Error(`admit reply line ${i} unreadable`);
+    return { ticketId, outcome, at: parseInt(a ?? '0', 36), gate: gate ?? '', by: by ?? '' };
+  });
+}
+
 /** Reply schema per verb. */
 export const CheckinReplies = {
   scan: ScanResult,
   scanMany: Type.Object({ results: Type.Array(ScanResult) }),
+  admit: AdmitReply,
   void: Type.Object({ voided: Type.Array(Type.String()), alreadyCheckedIn: Type.Array(Type.String()) }),
   get: CheckinBucketView,
 };

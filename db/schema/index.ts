@@ -9,9 +9,11 @@ export { catalogEvents, catalogEventStaff, catalogTicketClasses, catalogCheckpoi
 export { payments, paymentOutbox, paymentInbox, paymentRefunds, sandboxRefunds, PaymentsConstraints } from './payments.js';
 export { orderHistory, orderHistoryLines, flaggedPayments } from './orders.js';
 export { tickets, checkinLists } from './tickets.js';
+export { mailSends } from './mail.js';
 
 export type { UserRow, NewUserRow, RefreshTokenRow, EmailVerificationTokenRow } from './users.js';
 export type { CatalogEventRow, CatalogTicketClassRow, CatalogOrganizer } from './catalog.js';
 export type { PaymentRow, PaymentOutboxRow, PaymentInboxRow, PaymentRefundRow, PaymentFlags } from './payments.js';
 export type { OrderHistoryRow, OrderHistoryLineRow, FlaggedPaymentRow, OrderPaymentView } from './orders.js';
 export type { TicketRow, NewTicketRow, CheckinListRow } from './tickets.js';
+export type { MailSendRow } from './mail.js';

@@ -2,12 +2,15 @@
  * @module payments/refunds/payos
  * PayOS has no card-style refund of a received bank transfer: money goes back as a payout to the
  * payer's account (official SDK payOSHQ/payos-lib-node `src/resources/v1/payouts/payouts.ts`):
- * `POST <base>/v1/payouts` with `x-client-id`, `x-api-key`, `x-idempotency-key` (our refund id:
+ * `POST <base>/v1/payouts/` (the SDK's path, trailing slash included) with `x-client-id`, `x-api-key`, `x-idempotency-key` (our refund id:
  * PayOS creates one payout per key) and `x-signature` = the SDK's `createSignature(checksumKey,
  * body)` (`src/crypto/node-crypto.ts`): keys deep-sorted, `encodeURIComponent(key)=
  * encodeURIComponent(value)` joined by `&`, HMAC-SHA256 in hex. The payer's account comes from
  * the verified webhook (`counterAccountBankId`, `counterAccountNumber`); without it the refund
- * fails for an operator to do by hand. Status is read back with `GET /v1/payouts/{id}`.
+ * fails for an operator to do by hand. Status is read back with `GET /v1/payouts/{id}`. PayOS's other
+ * "cancel" call, `POST /v2/payment-requests/{id}/cancel {cancellationReason}` (no request
+ * signature; the answer's `signature` covers `data`), only closes an unpaid payment link: it moves
+ * no money, so it is no refund; received money goes back only as a payout.
  */
 import { TbError } from '../../contracts/index.js';
 import { vndAmount } from '../providers/amounts.js';
@@ -69,7 +72,7 @@ async function refund(cfg: PayOsConfig, req: RefundRequest, deps: ProviderDeps):
   if (!toBin || !toAccountNumber) return { status: 'failed', request: body, reason: 'the payer\'s account is unknown (no counterAccount in the webhook): refund by hand' };
   const signature = payOsHeaderSignature(cfg.checksumKey, body);
   const res = await deps.http({
-    method: 'POST', url: `${base(cfg)}/v1/payouts`, headers: { ...headersOf(cfg), 'x-idempotency-key': req.refundId, 'x-signature': signature }, body: JSON.stringify(body),
+    method: 'POST', url: `${base(cfg)}/v1/payouts/`, headers: { ...headersOf(cfg), 'x-idempotency-key': req.refundId, 'x-signature': signature }, body: JSON.stringify(body),
   });
   const parsed = await callProvider('payos', async () => res, { method: 'POST', url: '', headers: {} });
   return resultOf(cfg, parsed, res.headers, { ...body, signature: redactSignature(signature) });

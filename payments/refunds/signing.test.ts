@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, sandboxSignature } from '../providers/sandbox.js';
 import type { HttpRequest } from '../providers/types.js';
-import { payOsHeaderSignature } from './payos.js';
+import { createHmac } from 'node:crypto';
+import { createPayOsRefunds, payOsHeaderSignature } from './payos.js';
 import { createSandboxRefunds } from './sandbox.js';
 import { VNPAY_REFUND_FIELDS, VNPAY_REFUND_RESPONSE_FIELDS, createVnpayRefunds, vnpayPipeHash } from './vnpay.js';
 import { createZaloPayRefunds, zaloPayQueryRefundMac, zaloPayRefundId, zaloPayRefundMac } from './zalopay.js';
@@ -65,6 +66,30 @@ describe('refund signing', () => {
   it('payos - payout x-signature = the SDK createSignature (sorted, URI-encoded key=value, HMAC-SHA256)', () => {
     expect(payOsHeaderSignature('test_checksum_key', { referenceId: 'rf_1', amount: 50_000, description: 'Hoan tien', toBin: '970422', toAccountNumber: '0123456789' }))
       .toBe('1a7e6b3c609ac30338c84daa948b98a9a83a1340a4e9acc59a0b317b8c23af16');
+  });
+
+  it('payos - the payout request matches the SDK contract; the vector is computed here from the spelled-out query string', async () => {
+    const key = 'test_checksum_key';
+    // Independently: keys sorted by hand, values URI-encoded by hand (checked against Python's hmac as well).
+    const query = 'amount=120000&description=Ho%C3%A0n%20ti%E1%BB%81n%20%C4%91%C6%A1n%20%23A1&referenceId=rf_2&toAccountNumber=0123456789&toBin=970422';
+    const expected = createHmac('sha256', key).update(query).digest('hex');
+    expect(expected).toBe('8325ab5a8cdd212554a493d5202979ada9cc5aef2b00e1ddd08d0aa56e908a5a'); // Python: hmac.new(key, query, sha256)
+    let sent: HttpRequest | undefined;
+    const api = createPayOsRefunds({ clientId: 'cid', apiKey: 'akey', checksumKey: key, baseUrl: 'https://api-merchant.payos.vn/' });
+    const data = { id: 'po_1', referenceId: 'rf_2', approvalState: 'COMPLETED', transactions: [{ id: 'pt_1', state: 'SUCCEEDED', amount: 120_000 }], category: null, createdAt: '2026-12-03T00:00:00Z' };
+    const answer = (sig: string) => async (h: HttpRequest) => {
+      sent = h;
+      return { status: 200, headers: { 'x-signature': sig }, body: JSON.stringify({ code: '00', desc: 'success', data }) };
+    };
+    const refundReq = { ...req, refundId: 'rf_2', amountMinor: 120_000, description: 'Hoàn tiền đơn #A1', payment: { counterAccountBankId: '970422', counterAccountNumber: '0123456789' } };
+    const r = await api.refund(refundReq, { now: () => 1, http: answer(payOsHeaderSignature(key, data)) });
+    expect(r).toMatchObject({ status: 'succeeded', providerRefundId: 'po_1' });
+    expect(sent!.method).toBe('POST');
+    expect(sent!.url).toBe('https://api-merchant.payos.vn/v1/payouts/');
+    expect(sent!.headers).toMatchObject({ 'x-client-id': 'cid', 'x-api-key': 'akey', 'x-idempotency-key': 'rf_2', 'x-signature': expected, 'content-type': 'application/json' });
+    expect(JSON.parse(sent!.body!)).toEqual({ referenceId: 'rf_2', amount: 120_000, description: 'Hoàn tiền đơn #A1', toBin: '970422', toAccountNumber: '0123456789' });
+    // The answer's x-signature covers `data` the same way; a wrong one is refused, not believed.
+    await expect(api.refund(refundReq, { now: () => 1, http: answer(payOsHeaderSignature('another key', data)) })).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' });
   });
 
   it('sandbox - requests are signed over canonical JSON, and an answer with a wrong signature is refused', async () => {

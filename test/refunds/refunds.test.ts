@@ -62,6 +62,40 @@ describe('refunds - provider refunds through the payments outbox', () => {
     expect((await s.getOrder(o.orderId, a.id)).status).toBe('COMPLETED');
   });
 
+  it('refunds - an organizer refund replayed at once (same and different keys), racing a late second payment, refunds each payment exactly once', async () => {
+    const classId = await s.publishEvent('evrace1', organizer.id, 10, 80_000);
+    const a = await s.signUp('racer');
+    const o = await s.order(a.token, 'evrace1', classId);
+    await s.pay(o.code, 80_000, 'sbx-race-a');
+    await s.untilOrder(o.orderId, a.id, 'COMPLETED');
+    const path = `/api/v1/events/evrace1/orders/${o.orderId}/refund`;
+    // Six refund requests (three replays of one key, three without a key) and three deliveries of a
+    // late second payment of the same order, all at once.
+    const answers = await Promise.all([
+      ...Array.from({ length: 3 }, () => s.api('POST', path, { token: organizer.token, key: 'race-refund-1' })),
+      ...Array.from({ length: 3 }, () => s.api('POST', path, { token: organizer.token })),
+      ...Array.from({ length: 3 }, () => s.pay(o.code, 80_000, 'sbx-race-b')),
+    ]);
+    expect(answers.slice(0, 6).map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(answers.slice(6).every((r) => r.status === 200)).toBe(true);
+    const done = await s.untilOrder(o.orderId, a.id, 'REFUNDED');
+    expect(done.refund).toMatchObject({ reason: 'organizer', status: 'REFUNDED', amountMinor: 80_000 });
+    await until(async () => (await s.refundsOf('sbx-race-b')).status[0] === 'SUCCEEDED', 'late second payment refunded');
+    await new Promise((r) => setTimeout(r, 1_000)); // any duplicate would have been executed by now
+    expect(await s.refundsOf('sbx-race-a')).toEqual({ requested: 1, executed: 1, status: ['SUCCEEDED'] });
+    expect(await s.refundsOf('sbx-race-b')).toEqual({ requested: 1, executed: 1, status: ['SUCCEEDED'] });
+    // Afterwards: a replay of the key repeats its first answer, a new request answers the refunded
+    // order; neither refunds anything more.
+    const replay = await s.api('POST', path, { token: organizer.token, key: 'race-refund-1' });
+    expect(replay.status).toBe(200);
+    expect(replay.body.status).toBe(answers[0]!.body.status);
+    const fresh = await s.api('POST', path, { token: organizer.token, key: 'race-refund-2' });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.status).toBe('REFUNDED');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await s.refundsOf('sbx-race-a')).toEqual({ requested: 1, executed: 1, status: ['SUCCEEDED'] });
+  });
+
   it('refunds - the sandbox desk refuses an unsigned or forged refund request and refunds nothing', async () => {
     const body = JSON.stringify({ refundId: 'rf_forged', providerTxnId: 'sbx-won-1', orderCode: 'x', amountMinor: 100_000, currency: 'VND', description: 'x', timestamp: Date.now() });
     const variants: Array<Record<string, string>> = [{ 'content-type': 'application/json' }, { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: 'ab'.repeat(32) }];

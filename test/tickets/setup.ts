@@ -93,7 +93,7 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
   const payments = createPaymentStore(db.db);
   const gateway: Gateway = createGateway({
     config: cfg, log: silent, nc,
-    routes: createRoutes({ accounts, orders: { payments, providers: createPaymentProviders(cfg), config: cfg }, tickets: { tickets } }),
+    routes: createRoutes({ accounts, orders: { payments, providers: createPaymentProviders(cfg), config: cfg }, tickets: { tickets }, organizer: { db: db.db } }),
     verifyAccessToken: (t) => accounts.verifyAccessToken(t),
   });
   const url = `http://127.0.0.1:${await gateway.listen('127.0.0.1', 0)}`;
