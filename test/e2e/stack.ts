@@ -17,7 +17,7 @@ import { freePorts, startNatsServer, type NatsClusterHandle, type NatsServerHand
 import { splitNatsUrl } from '../../config/index.js';
 import type { ChildHandle } from '../../app/process.js';
 import type { CodeForm } from '../../app/entry.js';
-import { startProcessStack, type GatewaySpec, type ProcessStack } from '../../app/stack.js';
+import { ServiceStartError, startProcessStack, type GatewaySpec, type ProcessStack } from '../../app/stack.js';
 import { fastEnv } from '../runtime/helpers.js';
 
 export const E2E_JWT_SECRET = 'e2e-checkout-jwt-secret-e2e-checkout-0123';
@@ -114,6 +114,8 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
       : await connect({ servers: nats.url, name: 'e2e-observer' });
   } catch (err) {
     await stop();
+    // Say which process and what it printed last (the launcher shows this its own way).
+    if (err instanceof ServiceStartError) throw new Error(`${err.message}; log ${err.logFile}; tail:\n${err.tail}`);
     throw err;
   }
   const { procs, start } = stack;
