@@ -39,10 +39,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const complain = (line: string) => process.stderr.write(`${line}\n`);
 
 /** What `ensureServices` reports, one short line per step. */
+const facts = (obj: object) => {
+  const kv = Object.entries(obj).filter(([, v]) => ['string', 'number'].includes(typeof v)).map(([k, v]) => `${k} ${String(v)}`);
+  return kv.length > 0 ? ` (${kv.join(', ')})` : '';
+};
 const serviceLog: ServiceLog = {
-  info: (_obj, msg) => say(`  ${msg ?? ''}`),
-  warn: (obj, msg) => complain(`  warning: ${msg ?? ''} ${JSON.stringify(obj)}`),
-  error: (obj, msg) => complain(`  error: ${msg ?? ''} ${JSON.stringify(obj)}`),
+  info: (obj, msg) => say(`  ${msg ?? ''}${facts(obj)}`),
+  warn: (obj, msg) => complain(`  warning: ${msg ?? ''}${facts(obj)}`),
+  error: (obj, msg) => complain(`  error: ${msg ?? ''}${facts(obj)}`),
 };
 
 /** A process's log line as the console shows it: `[gateway-0] WARN message (error message)`, or nothing. */
