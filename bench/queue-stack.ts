@@ -2,7 +2,8 @@
  * @module bench/queue-stack
  * The processes `bench:queue` measures, all on 127.0.0.1 and all started here: a private
  * nats-server, a throwaway PostgreSQL database, one actor node process (production kinds) and
- * ONE gateway process (`gateway/main.ts`, the production entry point) with rate limits off.
+ * ONE gateway process (`gateway/main.ts`, the production entry point) with rate limits off, started
+ * by the composition root (`app/stack.ts`).
  * Everything is stopped by `stop()` (and killed if the bench dies: see test/harness).
  */
 import { jetstream } from '@nats-io/jetstream';
@@ -17,7 +18,8 @@ import type { WsStatsBody } from '../gateway/ws/index.js';
 import { QUEUE_SESSIONS_BUCKET, createQueueService, type QueueService } from '../queue/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../test/db/throwaway-db.js';
 import { freePorts, startNatsServer, type NatsServerHandle } from '../test/harness/nats.js';
-import { spawnTs, type ChildHandle } from '../test/harness/processes.js';
+import type { ChildHandle } from '../app/process.js';
+import { startProcessStack } from '../app/stack.js';
 
 export const BENCH_JWT_SECRET = 'bench-queue-secret-bench-queue-secret-0123';
 
@@ -62,10 +64,9 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
   // The sessions bucket exists before anyone opens it (`Kvm.open` does not check existence on 2.9).
   const kv = await new Kvm(jetstream(nc)).create(QUEUE_SESSIONS_BUCKET, { history: 1 });
   progress('starting the actor node and the gateway processes');
-  const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-queue-node', env: { ...env, TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-queue-node' } });
-  await node.waitForLine(/actor node started/, 60_000);
-  const gateway = spawnTs('gateway/main.ts', { name: 'bench-queue-gateway', env: { ...env, TB_LOG_LEVEL: 'info' } });
-  await gateway.waitForLine(/gateway listening/, 60_000);
+  // The production processes, from the composition root: one actor node, one gateway, no workers.
+  const stack = await startProcessStack({ env: { ...env, TB_LOG_LEVEL: 'info' }, actorNodes: 1, workers: [], label: 'bench-queue-', readyTimeoutMs: 60_000 });
+  const gateway = stack.procs.get('gateway')!;
   const actors = createActorClient(nc, { partitions: config.partitions, timeoutMs: 10_000, budgetMs: 30_000 });
   const queue = createQueueService({ nc, kv, config, log: pino({ level: 'silent' }) });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
@@ -95,8 +96,7 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
       return (await res.json()) as WsStatsBody;
     },
     async stop() {
-      await gateway.stop();
-      await node.stop();
+      await stack.stop();
       await nc.close().catch(() => undefined);
       await db.close();
       await dropDatabase(dbName).catch(() => undefined);

@@ -6,86 +6,34 @@
  * `/internal/ws/stats` on the private admin listener `TB_ADMIN_HOST` : 9180 (+ 10 × TB_INSTANCE), and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish
  * in-flight requests, drain NATS, close the database pool, exit 0); the lifecycle is `runService`'s. Start-up failures log and exit 1.
  */
-import { accountsConfigFrom, createAccounts, createLoginThrottle, openLoginThrottleBucket } from '../accounts/index.js';
-import { createCatalog } from '../catalog/index.js';
+import { composeGateway } from '../app/index.js';
 import { createDb } from '../db/index.js';
-import { createPaymentProviders, createPaymentStore } from '../payments/index.js';
-import { openOrderHistoryStore } from '../orders/index.js';
-import { createActorClient } from '../contracts/index.js';
-import { createTickets } from '../tickets/index.js';
+import { runService } from '../platform/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
-import { openSessionsBucket, createQueueService } from '../queue/index.js';
-import { createGateway, type Gateway } from './app.js';
-import { createMailer } from '../mailer/index.js';
-import { moduleLogger, runService } from '../platform/index.js';
-import { authRateLimit, createRoutes } from './routes/index.js';
-import type { WebSocketRoute } from './types.js';
-import { defaultPagesDir, pagesMiddleware } from './static/index.js';
-import { createConsoleStream } from './ws/console-stream.js';
-import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute } from './ws/index.js';
+import { createGateway } from './app.js';
 
 await runService({
   kind: 'gateway',
   // The gateway's uWS app serves its own admin listener (metrics and ws stats too).
   admin: false,
   async start({ config, log, nc, adminPort }) {
-      assertNativeUws();
-      const db = createDb(config.databaseUrl);
-      const loginThrottle = createLoginThrottle(await openLoginThrottleBucket(nc, config.kvReplicas), {
-        maxFailures: config.loginMaxFailures, lockSec: config.loginLockSec, lockMaxSec: config.loginLockMaxSec,
-      });
-      // Verification links go out by mail (SMTP when TB_SMTP_URL is set, the log otherwise).
-      const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: moduleLogger(log, 'accounts'), loginThrottle, mailer: createMailer(config, moduleLogger(log, 'mailer')) });
-      // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.
-      const queue = createQueueService({ nc, kv: await openSessionsBucket(nc, config.kvReplicas), config, log: moduleLogger(log, 'queue') });
-      let served: Gateway | undefined;
-      const stream = createQueueStream({
-        queue: queuePortFrom(queue), checkAccessToken: syncAccessTokenCheck(config.jwtSecret), verifyAccessToken: (token) => accounts.verifyAccessToken(token),
-        feed: (onEvent) => createQueueFeed(nc, onEvent), publish: (topic, frame) => void served?.publish(topic, frame),
-        options: queueStreamOptionsFrom(config), log: moduleLogger(log, 'ws'),
-      });
-      const actors = createActorClient(nc, { partitions: config.partitions });
-      const consoles = createConsoleStream({
-        ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), checkAccessToken: syncAccessTokenCheck(config.jwtSecret),
-        verifyAccessToken: (token) => accounts.verifyAccessToken(token), nc, publish: (topic, frame) => void served?.publish(topic, frame), log: moduleLogger(log, 'console'),
-      });
-      const paymentStore = createPaymentStore(db.db);
-      const ticketAsk = () => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => actors.request<R>(kind, id, verb, body);
-      const history = await openOrderHistoryStore({ db: db.db, mongodbUrl: config.mongodbUrl });
-      const routeDeps = {
-        accounts,
-        catalog: createCatalog(db.db),
-        payments: { providers: createPaymentProviders(config), store: paymentStore, db: db.db, log: moduleLogger(log, 'payments'), config },
-        history: { history, payments: paymentStore },
-        orders: { payments: paymentStore, providers: createPaymentProviders(config), config },
-        organizer: { db: db.db },
-        tickets: { tickets: createTickets({ sql: db.sql, ask: ticketAsk(), config }) },
-      };
-      const gateway = createGateway({
-        config, log, nc,
-        routes: createRoutes(routeDeps),
-        adminRoutes: [wsStatsRoute(() => stream.stats())],
-        webSocketRoutes: [stream.route as WebSocketRoute<unknown>, consoles.route as WebSocketRoute<unknown>],
-        verifyAccessToken: (token) => accounts.verifyAccessToken(token),
-        readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
-        middlewares: [
-          authRateLimit({ perMinute: config.rateLimitAuthIpPerMin, burst: config.rateLimitAuthIpBurst, maxKeys: config.rateLimitMaxKeys }),
-          pagesMiddleware({ dir: defaultPagesDir() }),
-        ],
-      });
-      served = gateway;
-      const port = await gateway.listen(config.httpHost, config.httpPort);
-      const boundAdmin = adminPort >= 0 ? await gateway.listenAdmin(config.adminHost, adminPort) : undefined;
-      log.info({ host: config.httpHost, port, ...(boundAdmin !== undefined ? { admin: `http://${config.adminHost}:${boundAdmin}` } : {}) }, 'gateway listening');
-      return {
-        readyFields: { url: `http://${config.httpHost}:${port}` },
-        async stop() {
-          stream.close();
-          consoles.close();
-          await gateway.close();
-          await history.close();
-          await db.close();
-        },
-      };
+    assertNativeUws();
+    const db = createDb(config.databaseUrl);
+    // Every service of the gateway is built once, in the composition root.
+    const parts = await composeGateway({ config, log, nc, db });
+    const gateway = createGateway({ config, log, nc, ...parts.options });
+    parts.attach(gateway);
+    const port = await gateway.listen(config.httpHost, config.httpPort);
+    const boundAdmin = adminPort >= 0 ? await gateway.listenAdmin(config.adminHost, adminPort) : undefined;
+    log.info({ host: config.httpHost, port, ...(boundAdmin !== undefined ? { admin: `http://${config.adminHost}:${boundAdmin}` } : {}) }, 'gateway listening');
+    return {
+      readyFields: { url: `http://${config.httpHost}:${port}` },
+      async stop() {
+        parts.stopStreams();
+        await gateway.close();
+        await parts.close();
+        await db.close();
+      },
+    };
   },
 });

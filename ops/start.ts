@@ -1,194 +1,197 @@
 /**
  * @module ops/start
- * The all-in-one launcher behind `npm start`: ensures NATS and PostgreSQL, runs migrations, then
- * supervises `TB_ACTOR_NODES` actor nodes and `TB_GATEWAYS` gateways as child processes.
- * Invariants: a child that dies unexpectedly is restarted (at most 5 times a minute, with
- * backoff); on SIGINT/SIGTERM every child gets SIGTERM and up to 15 s before SIGKILL, and only
- * the services this launcher started are stopped.
+ * The all-in-one launcher behind `npm start` (sources, through tsx) and `node dist/ops/start.js`
+ * (the compiled build): ensures NATS and PostgreSQL, runs migrations, starts `TB_ACTOR_NODES`
+ * actor nodes, `TB_GATEWAYS` gateways and the workers through the composition root
+ * (`app/stack.ts`, in the form this file runs in), creates the demo event in development, and
+ * prints one "ready" line naming the URLs. Each process's full log goes to `<TB_DATA_DIR>/logs/`;
+ * the console shows the launcher's steps and the processes' warnings and errors.
+ * Invariants: a process that cannot start stops the whole launcher with a message naming it and
+ * exit code 1; after the start, a process that dies is restarted (at most 5 times a minute, with
+ * backoff), and one that keeps dying stops the launcher the same way; on SIGINT/SIGTERM every
+ * process gets SIGTERM and up to 15 s before SIGKILL, and only the services this launcher
+ * started are stopped.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadConfig, refuseUnsafeStart, type Config } from '../config/index.js';
-import { ensureServices, type LocalServices } from './local-services.js';
-import { backoffDelay, createLogger } from '../platform/index.js';
+import { mkdirSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { loadConfig, natsConnectOptions, refuseUnsafeStart, type Config } from '../config/index.js';
+import { createActorClient } from '../contracts/index.js';
+import { migrate } from '../db/index.js';
+import { seedDemo, DEMO } from '../app/index.js';
+import { OWN_FORM } from '../app/index.js';
+import { ServiceStartError, startProcessStack, type ProcessStack } from '../app/index.js';
+import { ensureServices, type LocalServices, type ServiceLog } from './local-services.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MAX_RESTARTS_PER_MINUTE = 5;
 const SHUTDOWN_GRACE_MS = 15_000;
-
-/** One supervised process: what to run and the extra environment that makes it unique. */
-interface ChildSpec {
-  name: string;
-  file: string;
-  env: Record<string, string>;
-}
-
-interface Supervised {
-  spec: ChildSpec;
-  proc?: ChildProcess;
-  exited?: Promise<void>;
-  restarts: number[]; // timestamps of recent restarts
-}
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 const cfg = loadConfig(process.env);
 refuseUnsafeStart(cfg, 'launcher');
-const log = createLogger('launcher', { level: cfg.logLevel });
+/** Every line of every process passes through unchanged (TB_LOG_LEVEL=debug or trace). */
+const verbose = cfg.logLevel === 'debug' || cfg.logLevel === 'trace';
+const logDir = resolve(cfg.dataDir, 'logs');
+
+/** `path` relative to the working directory when it lies below it, else absolute. */
+const shown = (path: string) => { const r = relative(process.cwd(), path); return r && !r.startsWith('..') ? r : path; };
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const complain = (line: string) => process.stderr.write(`${line}\n`);
+
+/** What `ensureServices` reports, one short line per step. */
+const facts = (obj: object) => {
+  const kv = Object.entries(obj).filter(([, v]) => ['string', 'number'].includes(typeof v)).map(([k, v]) => `${k} ${String(v)}`);
+  return kv.length > 0 ? ` (${kv.join(', ')})` : '';
+};
+const serviceLog: ServiceLog = {
+  info: (obj, msg) => say(`  ${msg ?? ''}${facts(obj)}`),
+  warn: (obj, msg) => complain(`  warning: ${msg ?? ''}${facts(obj)}`),
+  error: (obj, msg) => complain(`  error: ${msg ?? ''}${facts(obj)}`),
+};
+
+/** A process's log line as the console shows it: `[gateway-0] WARN message (error message)`, or nothing. */
+function consoleLine(name: string, line: string, all = verbose): string | undefined {
+  if (all) return `[${name}] ${line}`;
+  if (!line.startsWith('{')) return undefined; // stack traces and the like: in the log file
+  try {
+    const o = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string; type?: string } };
+    if ((o.level ?? 0) < 40) return undefined;
+    const err = o.err?.message ? ` (${o.err.type ? `${o.err.type}: ` : ''}${o.err.message.split('\n')[0]})` : '';
+    return `[${name}] ${LEVELS[o.level ?? 0] ?? o.level} ${o.msg ?? ''}${err}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last JSON log messages of a failed process, readable. */
+function lastWords(tail: string): string[] {
+  const out: string[] = [];
+  for (const line of tail.split('\n')) {
+    if (!line.trim()) continue;
+    const shown = consoleLine('', line, false);
+    if (shown) out.push(shown.replace(/^\[\] /, ''));
+    else if (!line.startsWith('{') && !/^\s+at /.test(line)) out.push(line.trim());
+  }
+  return out.slice(-6);
+}
+
 let shuttingDown = false;
-const children: Supervised[] = [];
 let services: LocalServices | undefined;
+let stack: ProcessStack | undefined;
 
-/** The processes `npm start` runs for `cfg` (exported shape is documented in the README). */
-function childSpecs(c: Config): ChildSpec[] {
-  const specs: ChildSpec[] = [];
-  for (let i = 0; i < c.actorNodes; i++) {
-    // TB_INSTANCE: each node's admin (metrics) port is 9181 + 10 × i (platform/ports.ts).
-    const env: Record<string, string> = { TB_NODE_ID: `node-${i}`, TB_INSTANCE: String(i) };
-    specs.push({ name: `node-${i}`, file: 'actors/node-main.ts', env });
-  }
-  for (let i = 0; i < c.gateways; i++) {
-    const env: Record<string, string> = c.gateways > 1 ? { TB_HTTP_PORT: String(c.httpPort + i), TB_INSTANCE: String(i) } : {};
-    specs.push({ name: `gateway-${i}`, file: 'gateway/main.ts', env });
-  }
-  // One catalog projector per deployment: a durable consumer, so a second one would only share its work.
-  specs.push({ name: 'catalog', file: 'catalog/projector-main.ts', env: {} });
-  // One stock watcher per deployment: tells each waitroom its event's stock.
-  specs.push({ name: 'stock-watcher', file: 'queue/watcher-main.ts', env: {} });
-  // The payments outbox relay (one is enough; more are safe: rows are claimed with SKIP LOCKED).
-  specs.push({ name: 'payment-relay', file: 'payments/relay-main.ts', env: {} });
-  // Payment events → order commands, and the order-history projection (durable consumers).
-  specs.push({ name: 'payment-events', file: 'orders/payment-events-main.ts', env: {} });
-  specs.push({ name: 'order-history', file: 'orders/history-main.ts', env: {} });
-  // The order saga's executor: performs intents the fast path left open (any number may share it).
-  specs.push({ name: 'order-saga', file: 'orders/worker-main.ts', env: {} });
-  // Tickets: issued on order.completed, voided on order.refunded, check-ins projected (durable consumers).
-  specs.push({ name: 'tickets', file: 'tickets/main.ts', env: {} });
-  return specs;
-}
-
-/** Pino JSON lines pass through unchanged; anything else is prefixed with the child's name. */
-function pipeLines(stream: NodeJS.ReadableStream, to: NodeJS.WriteStream, name: string): void {
-  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-    to.write(line.startsWith('{') ? `${line}\n` : `[${name}] ${line}\n`);
-  });
-}
-
-function start(s: Supervised): void {
-  const path = `${ROOT}${s.spec.file}`;
-  // detached: the terminal's Ctrl-C reaches only the launcher, which then stops children in order.
-  const proc = spawn(process.execPath, ['--import', 'tsx', path], {
-    cwd: ROOT, env: { ...process.env, ...s.spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-  });
-  s.proc = proc;
-  pipeLines(proc.stdout!, process.stdout, s.spec.name);
-  pipeLines(proc.stderr!, process.stderr, s.spec.name);
-  log.info({ child: s.spec.name, childPid: proc.pid, file: s.spec.file, env: s.spec.env }, 'started child');
-  s.exited = new Promise((resolve) => {
-    proc.once('error', (err) => log.error({ child: s.spec.name, err }, 'could not spawn child'));
-    proc.once('close', (code, signal) => {
-      resolve();
-      if (shuttingDown) return;
-      log.error({ child: s.spec.name, childPid: proc.pid, code, signal }, 'child died unexpectedly');
-      scheduleRestart(s);
-    });
-  });
-}
-
-function scheduleRestart(s: Supervised): void {
-  const now = Date.now();
-  s.restarts = s.restarts.filter((t) => now - t < 60_000);
-  if (s.restarts.length >= MAX_RESTARTS_PER_MINUTE) {
-    log.error({ child: s.spec.name, restarts: s.restarts.length }, `child restarted ${MAX_RESTARTS_PER_MINUTE} times in a minute: giving up on it`);
-    return;
-  }
-  const delay = backoffDelay(s.restarts.length + 1, 500, 10_000);
-  s.restarts.push(now);
-  log.warn({ child: s.spec.name, delayMs: delay, attempt: s.restarts.length }, 'restarting child');
-  setTimeout(() => { if (!shuttingDown) start(s); }, delay);
-}
-
-function alive(s: Supervised): boolean {
-  return !!s.proc && s.proc.exitCode === null && s.proc.signalCode === null;
-}
-
-/** SIGTERM every child, SIGKILL whoever is left after the grace period, then stop services. */
+/** Stop every process, then the services this launcher started, and exit with `code`. */
 async function shutdown(reason: string, code = 0): Promise<never> {
   shuttingDown = true;
-  log.info({ reason }, 'shutting down');
-  const running = children.filter(alive);
-  for (const s of running) s.proc!.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    for (const s of running.filter(alive)) {
-      log.warn({ child: s.spec.name, childPid: s.proc!.pid }, `no exit within ${SHUTDOWN_GRACE_MS} ms: SIGKILL`);
-      s.proc!.kill('SIGKILL');
-    }
-  }, SHUTDOWN_GRACE_MS);
-  await Promise.all(running.map((s) => s.exited));
-  clearTimeout(timer);
+  say(`TicketBottle: stopping (${reason})`);
+  await stack?.stop(SHUTDOWN_GRACE_MS);
   try {
     await services?.stop();
   } catch (err) {
-    log.error({ err }, 'stopping services failed');
+    complain(`  stopping the local services failed: ${(err as Error).message}`);
   }
-  log.info('stopped');
+  say('TicketBottle: stopped');
   process.exit(code);
 }
 
-async function runMigrations(databaseUrl: string): Promise<void> {
-  const file = `${ROOT}db/migrate.ts`;
-  if (!existsSync(file)) {
-    log.warn({ file }, 'no db/migrate.ts: skipping migrations');
-    return;
-  }
-  const mod = (await import(pathToFileURL(file).href)) as { migrate?: (url: string) => Promise<unknown> };
-  if (typeof mod.migrate !== 'function') {
-    log.warn({ file }, 'db/migrate.ts exports no migrate(databaseUrl): skipping migrations');
-    return;
-  }
-  await mod.migrate(databaseUrl);
-  log.info('migrations applied');
+/** Stop everything because `part` cannot run, saying why. */
+async function giveUp(what: string, detail: string[], logFile?: string): Promise<never> {
+  complain(`TicketBottle cannot start: ${what}`);
+  for (const l of detail) complain(`  ${l}`);
+  if (logFile) complain(`  full log: ${shown(logFile)}`);
+  return shutdown('a part could not start', 1);
 }
 
-let stopping = false;
+/** Restart `name` whenever it dies, at most MAX_RESTARTS_PER_MINUTE times a minute. */
+function supervise(s: ProcessStack, name: string): void {
+  const restarts: number[] = [];
+  const watch = () => {
+    const child = s.procs.get(name)!;
+    void child.exited.then(async (code) => {
+      if (shuttingDown) return;
+      const now = Date.now();
+      restarts.splice(0, restarts.length, ...restarts.filter((t) => now - t < 60_000));
+      if (restarts.length >= MAX_RESTARTS_PER_MINUTE) {
+        await giveUp(`${name} died ${MAX_RESTARTS_PER_MINUTE + 1} times within a minute`, lastWords(child.logTail(40)), child.logFile);
+        return;
+      }
+      const delay = Math.min(500 * 2 ** restarts.length, 10_000);
+      restarts.push(now);
+      complain(`[${name}] exited (code ${code}); restarting in ${delay} ms`);
+      setTimeout(() => {
+        if (shuttingDown) return;
+        s.spawn(name);
+        watch();
+      }, delay);
+    });
+  };
+  watch();
+}
+
+function urlOf(c: Config, port = c.httpPort): string {
+  const host = c.httpHost === '0.0.0.0' || c.httpHost === '::' ? '127.0.0.1' : c.httpHost;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
 
 async function main(): Promise<void> {
   let firstSignalAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (stopping) {
+    if (shuttingDown) {
       // One Ctrl-C under `npm start` arrives 2-3 times (terminal group, npm and tsx relay it), so
       // only a signal well after the first means "a second Ctrl-C: do not wait any longer".
       if (Date.now() - firstSignalAt < 2_000) return;
-      log.warn({ signal: sig }, 'second signal: killing children now');
-      for (const s of children.filter(alive)) s.proc!.kill('SIGKILL');
+      complain('second signal: killing every process now');
+      for (const p of stack?.procs.values() ?? []) p.kill('SIGKILL');
       return;
     }
-    stopping = true;
     firstSignalAt = Date.now();
     void shutdown(sig);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // Last resort if the launcher itself crashes: leave no orphaned child behind.
-  process.on('exit', () => { for (const s of children.filter(alive)) s.proc!.kill('SIGKILL'); });
 
-  services = await ensureServices(cfg, log);
-  if (stopping) return;
-  await runMigrations(cfg.databaseUrl);
-  const specs = childSpecs(cfg);
-  const missing = [...new Set(specs.map((s) => s.file))].filter((f) => !existsSync(`${ROOT}${f}`));
-  if (missing.length > 0) throw new Error(`entry point(s) missing: ${missing.join(', ')}`);
-  for (const spec of specs) {
-    const s: Supervised = { spec, restarts: [] };
-    children.push(s);
-    start(s);
+  say(`TicketBottle: starting (${OWN_FORM === 'compiled' ? 'compiled build' : 'sources'}, ${cfg.deployEnv} mode)`);
+  services = await ensureServices(cfg, serviceLog);
+  if (shuttingDown) return;
+  await migrate(cfg.databaseUrl);
+  say('  migrations applied');
+  mkdirSync(logDir, { recursive: true });
+  const gateways = Array.from({ length: cfg.gateways }, (_, i) => ({
+    name: `gateway-${i}`,
+    env: cfg.gateways > 1 ? { TB_HTTP_PORT: String(cfg.httpPort + i) } : ({} as Record<string, string>),
+  }));
+  // Admin ports are fixed per kind; the stack gives the n-th node and gateway TB_INSTANCE=n
+  // (port + 10 × n, docs/observability.md), so several on one host never collide.
+  const envFor: Record<string, Record<string, string>> = {};
+  say(`  starting ${cfg.actorNodes} actor node(s), ${cfg.gateways} gateway(s) and the workers (logs: ${shown(logDir)})`);
+  try {
+    stack = await startProcessStack({
+      env: {}, actorNodes: cfg.actorNodes, gateways, envFor, logDir, detached: true,
+      onLine: (name, line) => {
+        const shown = consoleLine(name, line);
+        if (shown) complain(shown);
+      },
+    });
+  } catch (err) {
+    if (err instanceof ServiceStartError) return void (await giveUp(err.message, lastWords(err.tail), err.logFile));
+    throw err;
   }
-  log.info({ actorNodes: cfg.actorNodes, gateways: cfg.gateways, http: `http://${cfg.httpHost}:${cfg.httpPort}` }, 'TicketBottle is starting');
+  if (shuttingDown) return;
+  for (const name of stack.procs.keys()) supervise(stack, name);
+  if (cfg.deployEnv !== 'production' && process.env['TB_DEMO'] !== '0') {
+    const nc = await connect({ ...natsConnectOptions(cfg, `tb-launcher-${process.pid}`), noAsyncTraces: true });
+    try {
+      if (await seedDemo(createActorClient(nc, { partitions: cfg.partitions }))) say(`  created the demo event "${DEMO.eventId}" with ticket class "${DEMO.classId}"`);
+    } finally {
+      await nc.close();
+    }
+  }
+  const url = urlOf(cfg);
+  const more = cfg.gateways > 1 ? ` (and ${cfg.gateways - 1} more gateway(s) up to port ${cfg.httpPort + cfg.gateways - 1})` : '';
+  say(`TicketBottle is ready at ${url}/${more} — pages ${url}/, API docs ${url}/api/docs; Ctrl-C stops it`);
 }
 
 main().catch(async (err: unknown) => {
-  log.fatal({ err }, 'launcher failed');
-  if (stopping) return;
-  stopping = true;
+  complain(`TicketBottle cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  if (shuttingDown) return;
   await shutdown('start-up failed', 1); // stops the services it had started
 });

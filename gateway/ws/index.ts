@@ -14,6 +14,7 @@ export { wsStatsRoute, WS_STATS_PATH } from './stats-route.js';
 export { queueStreamOptionsFrom } from './options.js';
 export { queuePortFrom } from './queue-port.js';
 export { syncAccessTokenCheck } from './sync-access-token.js';
+export { createConsoleStream, CONSOLE_WS_PATH, CONSOLE_PROTOCOL } from './console-stream.js';
 export { refusalOf, isRefusalCode, CLOSE_CODE_BASE } from './close-codes.js';
 export { UpgradeLimits } from './upgrade-limits.js';
 

@@ -13,16 +13,17 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
-import { freePorts, startNatsServer, type NatsClusterHandle, type NatsServerHandle, type NatsUser } from '../harness/nats.js';
+import { freePorts, startNatsServer, type NatsClusterHandle, type NatsServerHandle } from '../harness/nats.js';
 import { splitNatsUrl } from '../../config/index.js';
-import { spawnTs, type ChildHandle } from '../harness/processes.js';
+import type { ChildHandle } from '../../app/process.js';
+import type { CodeForm } from '../../app/entry.js';
+import { ServiceStartError, startProcessStack, type GatewaySpec, type ProcessStack } from '../../app/stack.js';
 import { fastEnv, withTuning } from '../runtime/helpers.js';
 
 export const E2E_JWT_SECRET = 'e2e-checkout-jwt-secret-e2e-checkout-0123';
 export const E2E_SANDBOX_SECRET = 'e2e-sandbox-payment-secret-0123456789';
 
-/** One extra gateway (e.g. a short payment deadline), served on its own port. */
-export interface GatewaySpec { name: string; env?: Record<string, string> }
+export type { GatewaySpec };
 
 /** What to start. */
 export interface StackOptions {
@@ -35,6 +36,8 @@ export interface StackOptions {
   /** Environment per service name (`payment-relay`, `gateway`, `node-0`, …). */
   envFor?: Record<string, Record<string, string>>;
   progress?: (m: string) => void;
+  /** Run the compiled build (`dist/`, `npm run build`) instead of the sources. */
+  form?: CodeForm;
   /**
    * Run on this cluster (the shipped nats.conf, with its users) instead of a private server:
    * every service connects as its own nats.conf user, the observer as the read-only `operator`.
@@ -60,22 +63,21 @@ export interface E2EStack {
   stop(): Promise<void>;
 }
 
-/** Entry file and the log line that means "ready", per service kind. */
-const SERVICES: Record<string, { file: string; ready: RegExp }> = {
-  node: { file: 'actors/node-main.ts', ready: /actor node started/ },
-  gateway: { file: 'gateway/main.ts', ready: /gateway listening/ },
-  'payment-relay': { file: 'payments/relay-main.ts', ready: /payment-relay ready/ },
-  'payment-events': { file: 'orders/payment-events-main.ts', ready: /payment-events ready/ },
-  'order-history': { file: 'orders/history-main.ts', ready: /order-history ready/ },
-  'order-saga': { file: 'orders/worker-main.ts', ready: /order-saga ready/ },
-  'stock-watcher': { file: 'queue/watcher-main.ts', ready: /stock-watcher ready/ },
-  tickets: { file: 'tickets/main.ts', ready: /tickets ready/ },
-};
-/** The nats.conf user each service kind connects as (on a `natsCluster`). */
-const NATS_USER_OF: Record<string, NatsUser> = {
-  node: 'actor', gateway: 'gateway', 'payment-relay': 'relay', 'payment-events': 'payments', 'order-history': 'history', 'order-saga': 'saga', 'stock-watcher': 'watcher', tickets: 'tickets',
-};
-const kindOf = (name: string) => (name.startsWith('node-') ? 'node' : name.startsWith('gateway') ? 'gateway' : name);
+/**
+ * The settings of every e2e process: short failure-detection times, development secrets, rate
+ * limits off (one loopback address plays every user), short saga and relay delays.
+ */
+export function e2eEnv(natsUrl: string, dbUrl: string): Record<string, string> {
+  const env: Record<string, string> = {
+    ...fastEnv(natsUrl), TB_DATABASE_URL: dbUrl, TB_JWT_SECRET: E2E_JWT_SECRET, TB_SANDBOX_PAYMENT_SECRET: E2E_SANDBOX_SECRET,
+    TB_CHECKOUT_SECRET: 'e2e-checkout-token-secret-0123456789', TB_QUEUE_SEED_SECRET: 'e2e-queue-seed-secret-0123456789',
+    TB_HTTP_HOST: '127.0.0.1', TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    TB_WS_UPGRADE_IP_PER_SEC: '0',
+    // Every process on any free admin port: several stacks (and other tests) run at once on one host.
+    TB_ADMIN_PORT: '0', TB_LOG_LEVEL: 'info',
+  };
+  return withTuning(env, { orderSagaGraceMs: 1000, paymentRelayPollMs: 200, paymentEventsRetryDelayMs: 200, orderHistoryRetryDelayMs: 200 });
+}
 
 /** Start everything; resolves when every process is ready. */
 export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
@@ -90,55 +92,33 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
   const gateways: GatewaySpec[] = [{ name: 'gateway' }, ...(o.extraGateways ?? [])];
   const ports = await freePorts(gateways.length);
   const urls = Object.fromEntries(gateways.map((g, i) => [g.name, `http://127.0.0.1:${ports[i]}`]));
-  const env: Record<string, string> = {
-    ...fastEnv(cluster ? cluster.servers.map((x) => x.url).join(',') : nats.url), TB_DATABASE_URL: dbUrl, TB_JWT_SECRET: E2E_JWT_SECRET, TB_SANDBOX_PAYMENT_SECRET: E2E_SANDBOX_SECRET,
-    TB_CHECKOUT_SECRET: 'e2e-checkout-token-secret-0123456789', TB_QUEUE_SEED_SECRET: 'e2e-queue-seed-secret-0123456789',
-    TB_HTTP_HOST: '127.0.0.1', TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
-    TB_WS_UPGRADE_IP_PER_SEC: '0',
-    // Every process on any free admin port: several stacks (and other tests) run at once on one host.
-    TB_ADMIN_PORT: '0', TB_LOG_LEVEL: 'info', ...o.env,
-  };
-  Object.assign(env, withTuning(env, { orderSagaGraceMs: 1000, paymentRelayPollMs: 200, paymentEventsRetryDelayMs: 200, orderHistoryRetryDelayMs: 200 }));
-  const procs = new Map<string, ChildHandle>();
-  const envOf = (name: string): Record<string, string> => {
-    const g = gateways.findIndex((x) => x.name === name);
-    const own: Record<string, string> = g >= 0 ? { TB_HTTP_PORT: String(ports[g]), TB_PUBLIC_BASE_URL: urls[name]!, ...gateways[g]!.env } : {};
-    const node: Record<string, string> = name.startsWith('node-') ? { TB_NODE_ID: name } : {};
-    const user = cluster ? NATS_USER_OF[kindOf(name)] : undefined;
-    const auth: Record<string, string> = user && cluster ? { TB_NATS_USER: user, TB_NATS_PASSWORD: cluster.passwords[user] } : {};
-    // TB_TUNING is JSON: a process's own overrides are merged into the stack's, not put in its place.
-    const layers = [env, own, node, auth, o.envFor?.[name] ?? {}];
-    const tuning = Object.assign({}, ...layers.map((l) => (l.TB_TUNING ? JSON.parse(l.TB_TUNING) as object : {})));
-    return { ...Object.assign({}, ...layers), TB_TUNING: JSON.stringify(tuning) };
-  };
-  const start = async (name: string, extraEnv: Record<string, string> = {}) => {
-    const svc = SERVICES[kindOf(name)];
-    if (!svc) throw new Error(`unknown service ${name}`);
-    const child = spawnTs(svc.file, { name: `e2e-${name}`, env: { ...envOf(name), ...extraEnv } });
-    procs.set(name, child);
-    await child.waitForLine(svc.ready, 90_000);
-    return child;
-  };
+  const env: Record<string, string> = { ...e2eEnv(cluster ? cluster.servers.map((x) => x.url).join(',') : nats.url, dbUrl), ...o.env };
+  let stack: ProcessStack | undefined;
+  let nc: NatsConnection | undefined;
   const stop = async () => {
-    await Promise.all([...procs.values()].map((p) => p.stop().catch(() => null)));
+    await stack?.stop();
     await nc?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     await dropDatabase(dbName).catch(() => undefined);
     if (!cluster) await nats.stop();
   };
-  let nc: NatsConnection | undefined;
   try {
-    progress('e2e stack: actor nodes');
-    // Nodes first: they create the TB_EVENTS stream the consumers bind to.
-    await Promise.all(Array.from({ length: o.nodes ?? 2 }, (_, i) => start(`node-${i}`)));
-    progress('e2e stack: gateways, relay, consumers, saga worker, stock watcher');
-    await Promise.all([...gateways.map((g) => start(g.name)), ...['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher', 'tickets'].map((n) => start(n))]);
+    stack = await startProcessStack({
+      env, actorNodes: o.nodes ?? 2, gateways: gateways.map((g, i) => ({ name: g.name, env: { TB_HTTP_PORT: String(ports[i]), TB_PUBLIC_BASE_URL: urls[g.name]!, ...g.env } })),
+      // The catalog projector is left out: the checkout flows do not read the catalog.
+      workers: ['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher', 'tickets'],
+      ...(o.envFor ? { envFor: o.envFor } : {}), ...(cluster ? { natsPasswords: cluster.passwords } : {}), ...(o.form ? { form: o.form } : {}),
+      label: 'e2e-', progress,
+    });
     nc = cluster
       ? await connect({ ...splitNatsUrl(cluster.urlFor('operator')), inboxPrefix: '_INBOX_operator', name: 'e2e-observer' })
       : await connect({ servers: nats.url, name: 'e2e-observer' });
   } catch (err) {
     await stop();
+    // Say which process and what it printed last (the launcher shows this its own way).
+    if (err instanceof ServiceStartError) throw new Error(`${err.message}; log ${err.logFile}; tail:\n${err.tail}`);
     throw err;
   }
+  const { procs, start } = stack;
   return { nats, dbUrl, db, nc, urls, url: urls['gateway']!, env, procs, start, stop };
 }

@@ -3,23 +3,24 @@
  * Everything real for the order saga tests: a private nats-server, a throwaway migrated
  * PostgreSQL database, accounts, an in-process actor node serving `productionKinds()`, the
  * gateway with the order routes (payments store + providers, sandbox by default), the saga
- * worker, and a queue service for waitroom tests. Helpers publish an event with ticket classes,
+ * worker, and a queue service for waitroom tests. The gateway is the production one, built by
+ * the composition root (`app/gateway.ts`), with a memory mailer. Helpers publish an event with ticket classes,
  * sign users up and send orders through the gateway.
  */
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
-import { createAccounts, MemoryMailer } from '../../accounts/index.js';
+import { MemoryMailer } from '../../accounts/index.js';
+import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createActorClient, type ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../contracts/index.js';
 import type { TicketClassView } from '../../contracts/kinds/ticketclass.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';
-import { createRoutes } from '../../gateway/routes/index.js';
 import { startSagaWorker, type SagaWorker } from '../../orders/index.js';
-import { createPaymentProviders, createPaymentStore, type PaymentStore } from '../../payments/index.js';
+import type { PaymentStore } from '../../payments/index.js';
 import { createQueueService, type QueueService } from '../../queue/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
@@ -65,18 +66,18 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
     rateLimitUserBurst: 10_000, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500,
     queueClaimGraceMs: 5_000, queueCheckoutTtlMs: 60_000, ...config,
   });
-  const accounts = createAccounts({ db: db.db, config: { jwtSecret: 'orders-test-secret-orders-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' }, mailer: new MemoryMailer(), log: silent });
   const nodeNc = await connect({ servers: nats.url });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log: silent });
   await node.start();
   const nc = await connect({ servers: nats.url });
-  const actors = createActorClient(nc, { partitions: cfg.partitions });
-  const payments = createPaymentStore(db.db);
-  const gateway = createGateway({
-    config: cfg, log: silent, nc,
-    routes: createRoutes({ accounts, orders: { payments, providers: createPaymentProviders(cfg), config: cfg } }),
-    verifyAccessToken: (t) => accounts.verifyAccessToken(t),
+  // The production gateway, built by the composition root (its own mailer and JWT secret here).
+  const parts = await composeGateway({
+    config: cfg, log: silent, nc, db, mailer: new MemoryMailer(), pages: false,
+    accounts: { jwtSecret: 'orders-test-secret-orders-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' },
   });
+  const { actors, payments } = parts.services;
+  const gateway = createGateway({ config: cfg, log: silent, nc, ...parts.options });
+  parts.attach(gateway);
   const url = `http://127.0.0.1:${await gateway.listen('127.0.0.1', 0)}`;
   const worker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent });
   const queue = createQueueService({ nc, config: cfg, log: silent, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body) });
@@ -121,7 +122,9 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
     classView: (classId) => actors.request<TicketClassView>('ticketclass', classId, 'get', { commandId: cid('get') }),
     async stop() {
       await worker.stop().catch(() => undefined);
+      parts.stopStreams();
       await gateway.close();
+      await parts.close();
       await node.stop().catch(() => undefined);
       await nodeNc.close().catch(() => undefined);
       await nc.close().catch(() => undefined);

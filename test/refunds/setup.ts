@@ -12,19 +12,19 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { eq, sql } from 'drizzle-orm';
 import { pino } from 'pino';
-import { createAccounts, MemoryMailer } from '../../accounts/index.js';
+import { MemoryMailer } from '../../accounts/index.js';
+import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createActorClient, type ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../contracts/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
 import { createDb, migrate, paymentRefunds, payments, sandboxRefunds, type DbHandle } from '../../db/index.js';
-import { createGateway } from '../../gateway/index.js';
-import { createRoutes } from '../../gateway/routes/index.js';
+import { createGateway, type Gateway } from '../../gateway/index.js';
 import { startOrderNotifier } from '../../mailer/index.js';
 import { createOrderHistory, startOrderHistoryProjector, startPaymentEventsConsumer, startRefundConsumers, startSagaWorker } from '../../orders/index.js';
 import {
-  SANDBOX_REFUND_PATH, createPaymentProviders, createPaymentStore, createRefundProviders, fetchHttpClient, signSandboxCallback,
+  SANDBOX_REFUND_PATH, createRefundProviders, fetchHttpClient, signSandboxCallback,
   startOutboxRelay, startRefundWorker, type HttpClient, type PaymentStore,
 } from '../../payments/index.js';
 import type { DurableConsumer } from '../../platform/index.js';
@@ -84,23 +84,20 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
     rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500, sandboxPaymentSecret: SECRET, sandboxPayEnabled: 1, ...over,
   });
   const mailer = new MemoryMailer();
-  const accounts = createAccounts({ db: db.db, config: { jwtSecret: 'refunds-test-secret-refunds-test-secret-01', publicBaseUrl: 'http://127.0.0.1' }, mailer, log });
   const nodeNc = await connect({ servers: nats.url });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log });
   await node.start();
   const nc = await connect({ servers: nats.url });
-  const actors = createActorClient(nc, { partitions: cfg.partitions });
-  const store = createPaymentStore(db.db);
-  const providers = createPaymentProviders(cfg);
-  const history = createOrderHistory(db.db);
-  const gateway = createGateway({
-    config: cfg, log, nc,
-    routes: createRoutes({
-      accounts, orders: { payments: store, providers, config: cfg }, payments: { providers, store, db: db.db, log, config: cfg },
-      history: { history, payments: store }, organizer: { db: db.db },
-    }),
-    verifyAccessToken: (t) => accounts.verifyAccessToken(t),
+  // The production gateway, built by the composition root (its own mailer and JWT secret here).
+  const parts = await composeGateway({
+    config: cfg, log, nc, db, mailer, pages: false,
+    accounts: { jwtSecret: 'refunds-test-secret-refunds-test-secret-01', publicBaseUrl: 'http://127.0.0.1' },
   });
+  const { actors, payments: store } = parts.services;
+  // The projector writes the PostgreSQL history the gateway's history routes read.
+  const history = createOrderHistory(db.db);
+  const gateway = createGateway({ config: cfg, log, nc, ...parts.options });
+  parts.attach(gateway);
   const url = `http://127.0.0.1:${await gateway.listen('127.0.0.1', 0)}`;
   cfg.sandboxRefundUrl = `${url}${SANDBOX_REFUND_PATH}`;
   const providerCalls: RefundStack['providerCalls'] = [];
@@ -177,7 +174,9 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
       for (const c of consumers) await c.stop().catch(() => undefined);
       await relay.stop().catch(() => undefined);
       await worker.stop().catch(() => undefined);
+      parts.stopStreams();
       await gateway.close();
+      await parts.close();
       await node.stop().catch(() => undefined);
       await nodeNc.close().catch(() => undefined);
       await nc.close().catch(() => undefined);

@@ -11,17 +11,16 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { pino } from 'pino';
-import { createAccounts, MemoryMailer } from '../../accounts/index.js';
+import { MemoryMailer } from '../../accounts/index.js';
+import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createActorClient, encode, type ActorClient } from '../../contracts/index.js';
+import { encode, type ActorClient } from '../../contracts/index.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';
-import { createRoutes } from '../../gateway/routes/index.js';
 import { startSagaWorker, type SagaWorker } from '../../orders/index.js';
-import { createPaymentProviders, createPaymentStore } from '../../payments/index.js';
-import { createTickets, startTicketsConsumers, ticketsForOrder, type Tickets, type TicketStore } from '../../tickets/index.js';
+import { startTicketsConsumers, ticketsForOrder, type Tickets, type TicketStore } from '../../tickets/index.js';
 import type { DurableConsumer } from '../../platform/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
@@ -76,7 +75,6 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
     logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 0, rateLimitIpBurst: 0, rateLimitUserPerSec: 0,
     rateLimitUserBurst: 0, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500, checkinBuckets: 8, ...config,
   });
-  const accounts = createAccounts({ db: db.db, config: { jwtSecret: 'tickets-test-secret-tickets-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' }, mailer: new MemoryMailer(), log: silent });
   const nodeNcs: NatsConnection[] = [];
   const nodes: ActorNode[] = [];
   for (let i = 0; i < 2; i++) {
@@ -87,15 +85,15 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
     nodes.push(node);
   }
   const nc = await connect({ servers: nats.url });
-  const actors = createActorClient(nc, { partitions: cfg.partitions });
-  const ask = <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => actors.request<R>(kind, id, verb, body);
-  const tickets = createTickets({ sql: db.sql, ask, config: cfg });
-  const payments = createPaymentStore(db.db);
-  const gateway: Gateway = createGateway({
-    config: cfg, log: silent, nc,
-    routes: createRoutes({ accounts, orders: { payments, providers: createPaymentProviders(cfg), config: cfg }, tickets: { tickets }, organizer: { db: db.db } }),
-    verifyAccessToken: (t) => accounts.verifyAccessToken(t),
+  // The production gateway, built by the composition root (its own mailer and JWT secret here).
+  const parts = await composeGateway({
+    config: cfg, log: silent, nc, db, mailer: new MemoryMailer(), pages: false,
+    accounts: { jwtSecret: 'tickets-test-secret-tickets-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' },
   });
+  const { actors } = parts.services;
+  const tickets = parts.services.routeDeps.tickets!.tickets;
+  const gateway: Gateway = createGateway({ config: cfg, log: silent, nc, ...parts.options });
+  parts.attach(gateway);
   const url = `http://127.0.0.1:${await gateway.listen('127.0.0.1', 0)}`;
   const worker: SagaWorker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent });
   const js = jetstream(nc);
@@ -181,7 +179,9 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
     async stop() {
       await consumers?.stop().catch(() => undefined);
       await worker.stop().catch(() => undefined);
+      parts.stopStreams();
       await gateway.close();
+      await parts.close();
       for (const n of nodes) await n.stop().catch(() => undefined);
       for (const c of nodeNcs) await c.close().catch(() => undefined);
       await nc.close().catch(() => undefined);

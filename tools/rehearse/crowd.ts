@@ -8,8 +8,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { childNodeArgs } from '../../test/harness/processes.js';
+import { entryCommand } from '../../app/index.js';
+import { childNodeArgs } from '../../app/index.js';
 import type { MintedUser } from '../../test/gateway/ws/users.js';
 import type { Sampler } from './sampler.js';
 import type { RehearseOptions } from './options.js';
@@ -58,7 +58,8 @@ export function planBuyers(o: RehearseOptions, users: MintedUser[], sale: Sale, 
 /** What the crowd produced. */
 export interface CrowdResult { records: BuyerRecord[]; samples: Sample[]; endedBy: 'soldOut' | 'allDone' | 'timeout'; /** CPU seconds of the buyer workers (and of this driver process so far). */ cpuS: number }
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** The buyer worker, in the form this code runs in (compiled, or the sources through tsx). */
+const WORKER = entryCommand('tools/rehearse/worker.ts');
 const sum = (cs: WorkerCounts[], k: keyof WorkerCounts) => cs.reduce((n, c) => n + c[k], 0);
 
 /** Run the crowd until the sale ends; `line` gets the live progress line. */
@@ -69,7 +70,7 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
   let workerCpu = 0;
   const workers: ChildProcess[] = [];
   const finished = Array.from({ length: n }, (_, w) => new Promise<void>((resolve) => {
-    const child = fork(WORKER, [], { execArgv: [...childNodeArgs(), '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WORKER.path, [], { execArgv: [...childNodeArgs(), ...WORKER.nodeArgs], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     workers.push(child);
     // The crowd stands for browsers on other machines: on a machine it shares with the system
     // under test it runs at a lower priority (nice 10), taking the CPU the system leaves.

@@ -13,7 +13,8 @@
 import { migrate } from '../../db/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../../test/db/throwaway-db.js';
 import { freePorts, startNatsCluster, startNatsServer, type NatsClusterHandle, type NatsServerHandle } from '../../test/harness/nats.js';
-import { spawnTs, type ChildHandle } from '../../test/harness/processes.js';
+import type { ChildHandle } from '../../app/index.js';
+import { startProcessStack } from '../../app/index.js';
 import { cpuSecondsOfAll } from '../proc-cpu.js';
 import { sleep } from '../../platform/index.js';
 
@@ -81,19 +82,19 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
     // 4 s lease lost under them made partitions bounce mid-sale.
     TB_MEMBER_TIMEOUT_MS: '8000', TB_LEASE_TTL_MS: '8000',
   };
-  const spawnOne = (name: string, file: string, extra: Record<string, string> = {}) => spawnTs(file, { name: `rehearse-${name}`, env: { ...env, ...extra } });
-  const nodes: ChildHandle[] = [];
-  const others: ChildHandle[] = [];
   progress(`starting ${o.actorNodes} actor node(s), ${o.gateways} gateway(s) on port ${httpPort} and the workers`);
-  for (let i = 0; i < o.actorNodes; i++) nodes.push(spawnOne(`node-${i}`, 'actors/node-main.ts', { TB_NODE_ID: `node-${i}`, TB_LOG_LEVEL: 'info' }));
-  const gateways = Array.from({ length: Math.max(1, o.gateways) }, (_, i) => spawnOne(`gateway-${i}`, 'gateway/main.ts', { TB_LOG_LEVEL: 'info' }));
-  others.push(...gateways);
-  for (const [name, file] of [
-    ['stock-watcher', 'queue/watcher-main.ts'], ['payment-relay', 'payments/relay-main.ts'], ['payment-events', 'orders/payment-events-main.ts'],
-    ['order-history', 'orders/history-main.ts'], ['order-saga', 'orders/worker-main.ts'], ['tickets', 'tickets/main.ts'],
-  ] as const) others.push(spawnOne(name, file));
-  await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 90_000)));
-  await Promise.all(gateways.map((g) => g.waitForLine(/gateway listening/, 90_000)));
+  const gatewayNames = Array.from({ length: Math.max(1, o.gateways) }, (_, i) => `gateway-${i}`);
+  const stack = await startProcessStack({
+    env, actorNodes: o.actorNodes, label: 'rehearse-',
+    gateways: gatewayNames.map((name) => ({ name, env: { TB_LOG_LEVEL: 'info' } })),
+    // The catalog projector is left out: a sale does not read it.
+    workers: ['stock-watcher', 'payment-relay', 'payment-events', 'order-history', 'order-saga', 'tickets'],
+    envFor: Object.fromEntries(Array.from({ length: o.actorNodes }, (_, i) => [`node-${i}`, { TB_LOG_LEVEL: 'info' }])),
+    awaitWorkers: false,
+  });
+  const nodes = stack.names.nodes.map((n) => stack.procs.get(n)!);
+  const gateways = gatewayNames.map((n) => stack.procs.get(n)!);
+  const others = [...gateways, ...stack.names.workers.map((n) => stack.procs.get(n)!)];
   const restarted: ChildHandle[] = [];
 
   return {
@@ -104,7 +105,7 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
       n.kill('SIGKILL');
       await n.exited;
       await sleep(restartAfterMs);
-      const again = spawnOne(`node-${i}-restarted`, 'actors/node-main.ts', { TB_NODE_ID: `node-${i}-b`, TB_LOG_LEVEL: 'info' });
+      const again = stack.spawn(`node-${i}`, { TB_NODE_ID: `node-${i}-b` }, `node-${i}-restarted`);
       nodes[i] = again;
       restarted.push(n);
     },
