@@ -4,7 +4,7 @@
  * (the compiled build): ensures NATS and PostgreSQL, runs migrations, starts `TB_ACTOR_NODES`
  * actor nodes, `TB_GATEWAYS` gateways and the workers through the composition root
  * (`app/stack.ts`, in the form this file runs in), creates the demo event in development, and
- * prints one "ready" line naming the URLs. Each process's full log goes to `<TB_DATA_DIR>/logs/`;
+ * prints one "ready" line naming the URLs. Each process's full log goes to `<dataDir>/logs/` (config/tuning.ts, default `.data`);
  * the console shows the launcher's steps and the processes' warnings and errors.
  * Invariants: a process that cannot start stops the whole launcher with a message naming it and
  * exit code 1; after the start, a process that dies is restarted (at most 5 times a minute, with
@@ -20,7 +20,7 @@ import { createActorClient } from '../contracts/index.js';
 import { migrate } from '../db/index.js';
 import { seedDemo, DEMO } from '../app/index.js';
 import { OWN_FORM } from '../app/index.js';
-import { ServiceStartError, startProcessStack, type ProcessStack } from '../app/index.js';
+import { ServiceStartError, startProcessStack, WORKERS, type ProcessStack } from '../app/index.js';
 import { ensureServices, type LocalServices, type ServiceLog } from './local-services.js';
 
 const MAX_RESTARTS_PER_MINUTE = 5;
@@ -161,7 +161,13 @@ async function main(): Promise<void> {
   }));
   // Admin ports are fixed per kind; the stack gives the n-th node and gateway TB_INSTANCE=n
   // (port + 10 × n, docs/observability.md), so several on one host never collide.
+  // A specific TB_ADMIN_PORT given to the launcher is the first gateway's; every other process
+  // then takes any free port (they would all inherit the one port otherwise). 0 and -1 apply to all.
   const envFor: Record<string, Record<string, string>> = {};
+  if (cfg.adminPort !== undefined && cfg.adminPort > 0) {
+    const names = [...Array.from({ length: cfg.actorNodes }, (_, i) => `node-${i}`), ...gateways.slice(1).map((g) => g.name), ...WORKERS];
+    for (const name of names) envFor[name] = { TB_ADMIN_PORT: '0' };
+  }
   say(`  starting ${cfg.actorNodes} actor node(s), ${cfg.gateways} gateway(s) and the workers (logs: ${shown(logDir)})`);
   try {
     stack = await startProcessStack({

@@ -116,7 +116,9 @@ describe('launcher - a part that cannot start stops it', () => {
     const nats = await startNatsServer();
     const dbName = throwawayName();
     try {
-      const env = { ...e2eEnv(nats.url, testDatabaseUrl(dbName)), TB_HTTP_PORT: String(port), TB_ADMIN_PORT: '0', TB_DATA_DIR: mkdtempSync(join(tmpdir(), 'tb-launcher-fail-')), TB_ACTOR_NODES: '1' };
+      const base = e2eEnv(nats.url, testDatabaseUrl(dbName));
+      const dataDir = mkdtempSync(join(tmpdir(), 'tb-launcher-fail-'));
+      const env = { ...base, TB_HTTP_PORT: String(port), TB_ADMIN_PORT: '0', TB_TUNING: JSON.stringify({ ...JSON.parse(base.TB_TUNING ?? '{}'), dataDir }), TB_ACTOR_NODES: '1' };
       const proc = spawnEntry('ops/start.ts', { name: 'launcher-gateway-fails', form: 'source', env });
       const code = await Promise.race([proc.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 150_000))]);
       if (code === 'hung') proc.kill();

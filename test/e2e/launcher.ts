@@ -39,9 +39,11 @@ export async function startLauncher(o: { form: CodeForm; env?: Record<string, st
   const dataDir = mkdtempSync(join(tmpdir(), 'tb-launcher-'));
   const [httpPort, adminPort] = (await freePorts(2)) as [number, number];
   const url = `http://127.0.0.1:${httpPort}`;
+  const base = e2eEnv(nats.url, dbUrl);
   const env: Record<string, string> = {
-    ...e2eEnv(nats.url, dbUrl), TB_HTTP_PORT: String(httpPort), TB_ADMIN_PORT: String(adminPort), TB_PUBLIC_BASE_URL: url,
-    TB_DATA_DIR: dataDir, TB_ACTOR_NODES: '2', TB_GATEWAYS: '1', ...o.env,
+    ...base, TB_HTTP_PORT: String(httpPort), TB_ADMIN_PORT: String(adminPort), TB_PUBLIC_BASE_URL: url,
+    // The launcher's data directory (local services, logs) is a tuning constant: a temp one here.
+    TB_TUNING: JSON.stringify({ ...JSON.parse(base.TB_TUNING ?? '{}'), dataDir }), TB_ACTOR_NODES: '2', TB_GATEWAYS: '1', ...o.env,
   };
   const proc = spawnEntry('ops/start.ts', { name: `launcher-${o.form}`, form: o.form, env });
   const cleanup = async () => {
