@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { startNatsServer } from '../test/harness/nats.js';
 import { spawnTs } from '../test/harness/processes.js';
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import type { ScanResult } from '../contracts/kinds/checkin.js';
 import { checkinBucketOf } from '../actors/checkin/index.js';
 import { createTicketSigner, developmentSigningKey, isCodeProblem } from '../tickets/codes.js';

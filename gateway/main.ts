@@ -14,7 +14,7 @@ import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/ind
 import { createDb } from '../db/index.js';
 import { createPaymentProviders, createPaymentStore } from '../payments/index.js';
 import { openOrderHistoryStore } from '../orders/index.js';
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import { createTickets } from '../tickets/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
 import { openSessionsBucket, createQueueService } from '../queue/index.js';

@@ -9,7 +9,8 @@
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { TbError, type ActorClient } from '../contracts/index.js';
+import { TbError } from '../contracts/index.js';
+import { type ActorClient } from '../actors/client/index.js';
 import { errorResponse, toResponse } from './responses.js';
 import type { Router } from './router.js';
 import type { GatewayRequest, GatewayResponse, HookContext, Middleware, RouteContext } from './types.js';

@@ -15,7 +15,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
-import type { ActorClient } from '../contracts/index.js';
+import type { ActorClient } from '../actors/client/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
 import type { OrderHistoryStore } from './history/types.js';
 

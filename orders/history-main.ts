@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { createDb } from '../db/index.js';
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import { startEventCancelConsumer } from './event-cancel.js';
 import { openOrderHistoryStore, startOrderHistoryProjector } from './history.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';

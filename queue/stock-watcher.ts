@@ -14,7 +14,8 @@ import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DomainEventMessage } from '../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError, createActorClient } from '../contracts/index.js';
+import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 
 export interface StockWatcherOptions {
   nc: NatsConnection;

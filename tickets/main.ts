@@ -9,7 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import { createDb } from '../db/index.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 import { startTicketsConsumers } from './consumer.js';

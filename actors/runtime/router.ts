@@ -12,6 +12,7 @@ import {
   TbError, NotOwnerError, Format, formatOf, decode, validate, encodeReply, encodeErrorReply, partitionOf, assertAddress,
   parseRequestSubject, directSubject, Headers, CONTENT_TYPE_HEADER,
 } from '../../contracts/index.js';
+import { requestFailureOf } from '../client/nats-errors.js';
 import type { ActorKind } from './types.js';
 import type { Activation, CommandOutcome } from './activation.js';
 
@@ -106,7 +107,7 @@ export class Router {
       msg.respond(reply.data, reply.headers ? { headers: reply.headers } : undefined);
     } catch (err) {
       this.d.log.debug({ err, subject }, 'forward failed');
-      fail(/timeout/i.test(String((err as Error)?.message)) ? new TbError('RUNTIME_TIMEOUT', { timeoutMs: this.d.forwardTimeoutMs ?? 10_000 }) : new NotOwnerError(partition));
+      fail(requestFailureOf(err) === 'timeout' ? new TbError('RUNTIME_TIMEOUT', { timeoutMs: this.d.forwardTimeoutMs ?? 10_000 }) : new NotOwnerError(partition));
     }
   }
 }

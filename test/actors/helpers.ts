@@ -9,7 +9,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { productionKinds } from '../../actors/kinds.js';
-import { TbError, type ActorClient } from '../../contracts/index.js';
+import { TbError } from '../../contracts/index.js';
+import { type ActorClient } from '../../actors/client/index.js';
 import { testConfig, until } from '../runtime/helpers.js';
 import { splitNatsUrl } from '../../config/index.js';
 

@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
 import { orderIdFor } from '../../actors/order/index.js';
 import { loadConfig } from '../../config/index.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
 import type { TicketClassView } from '../../contracts/kinds/ticketclass.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';

@@ -14,7 +14,7 @@ import { startNatsCluster, type NatsClusterHandle } from '../harness/nats.js';
 import type { ChildHandle } from '../harness/processes.js';
 import { clientFor, FAST, leaseOwner, spawnKindsNodes, until } from '../runtime/helpers.js';
 import { readEvents } from '../actors/events.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import type { QueueView } from '../../contracts/kinds/queue.js';
 import { createQueueService, type QueueService } from '../../queue/index.js';
 import { pool, publishEvent, queueConfig } from './helpers.js';

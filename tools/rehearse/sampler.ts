@@ -7,7 +7,7 @@
  * REST routes. Both answer in the REST routes' shapes.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createActorClient } from '../../contracts/index.js';
+import { createActorClient } from '../../actors/client/index.js';
 import { loadConfig, splitNatsUrl } from '../../config/index.js';
 import type { Api, ApiResult } from './http.js';
 import type { Sale } from './setup.js';

@@ -8,7 +8,7 @@
 import { connect } from '@nats-io/transport-node';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsRequestPatched } from '../../contracts/nats-request-patch.js';
+import { natsRequestPatched } from '../../actors/client/nats-request-patch.js';
 import { hasNatsServer, startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
 let server: NatsServerHandle;
