@@ -14,7 +14,7 @@ import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/ind
 import { createDb } from '../db/index.js';
 import { createPaymentProviders, createPaymentStore } from '../payments/index.js';
 import { openOrderHistoryStore } from '../orders/index.js';
-import { createActorClient } from '../actors/client/index.js';
+import { createActorClient, createActors } from '../actors/client/index.js';
 import { createTickets } from '../tickets/index.js';
 import { assertNativeUws } from './adapter/uws/index.js';
 import { openSessionsBucket, createQueueService } from '../queue/index.js';
@@ -54,11 +54,10 @@ async function main(): Promise<void> {
   });
   const actors = createActorClient(nc, { partitions: config.partitions });
   const consoles = createConsoleStream({
-    ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), checkAccessToken: syncAccessTokenCheck(config.jwtSecret),
+    actors: createActors(actors), checkAccessToken: syncAccessTokenCheck(config.jwtSecret),
     verifyAccessToken: (token) => accounts.verifyAccessToken(token), nc, publish: (topic, frame) => void served?.publish(topic, frame), log: log.child({ mod: 'console' }),
   });
   const paymentStore = createPaymentStore(db.db);
-  const ticketAsk = () => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => actors.request<R>(kind, id, verb, body);
   const history = await openOrderHistoryStore({ db: db.db, mongodbUrl: config.mongodbUrl });
   const routeDeps = {
     accounts,
@@ -67,7 +66,7 @@ async function main(): Promise<void> {
     history: { history, payments: paymentStore },
     orders: { payments: paymentStore, providers: createPaymentProviders(config), config },
     organizer: { db: db.db },
-    tickets: { tickets: createTickets({ sql: db.sql, ask: ticketAsk(), config }) },
+    tickets: { tickets: createTickets({ sql: db.sql, actors: createActors(actors), config }) },
   };
   const gateway = createGateway({
     config, log, nc,

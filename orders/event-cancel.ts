@@ -15,7 +15,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
-import type { ActorClient } from '../actors/client/index.js';
+import { createActors, type ActorClient } from '../actors/client/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
 import type { OrderHistoryStore } from './history/types.js';
 
@@ -40,11 +40,12 @@ const PAGE = 200;
 
 /** Ask every open order of `eventId` to end because the event was cancelled; resolves with how many were asked. */
 export async function cancelOpenOrders(o: Pick<EventCancelOptions, 'store' | 'actors'>, eventId: string): Promise<number> {
+  const actors = createActors(o.actors, { budgetMs: 10_000 });
   let asked = 0;
   let after: string | undefined;
   for (;;) {
     const ids = await o.store.openOrderIds(eventId, PAGE, after);
-    await Promise.all(ids.map((orderId) => o.actors.request('order', orderId, 'eventCancelled', { commandId: `event-cancelled:${eventId}` }, { budgetMs: 10_000 })
+    await Promise.all(ids.map((orderId) => actors.order(orderId).eventCancelled({}, ['event-cancelled', eventId])
       .catch((err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; })));
     asked += ids.length;
     if (ids.length < PAGE) return asked;

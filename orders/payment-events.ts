@@ -20,8 +20,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { desc, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
-import { EVENTS_ROOT, TbError, decode, uniqueId } from '../contracts/index.js';
-import { type ActorClient } from '../actors/client/index.js';
+import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
+import { createActors, type ActorClient } from '../actors/client/index.js';
+import type { CommandKey } from '../contracts/kinds/index.js';
 import { EventStatus } from '../contracts/kinds/event.js';
 import { flaggedPayments, withDbErrors, type Db, type FlaggedPaymentRow } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
@@ -153,13 +154,13 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
    * cancelled, holds released, and records the payment with `refundRequired`). Covers an order the
    * event-cancel sweep has not reached yet. A missing order or event changes nothing here.
    */
+  const actors = createActors(o.actors, { budgetMs: o.askBudgetMs ?? 5_000 });
   const markIfEventCancelled = async (orderId: string, userId: string): Promise<void> => {
-    const budget = { budgetMs: o.askBudgetMs ?? 5_000 };
     const missing = (err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; return undefined; };
-    const order = await o.actors.request<{ eventId: string }>('order', orderId, 'get', { commandId: `read-pay-${uniqueId()}`, viewerId: userId }, budget).catch(missing);
+    const order = await actors.order(orderId).get({ viewerId: userId }).catch(missing);
     if (!order) return;
-    const ev = await o.actors.request<{ status: string }>('event', order.eventId, 'get', { commandId: `read-pay-${uniqueId()}`, viewer: SYSTEM_VIEWER }, budget).catch(missing);
-    if (ev?.status === EventStatus.Cancelled) await o.actors.request('order', orderId, 'eventCancelled', { commandId: `event-cancelled:${order.eventId}` }, budget);
+    const ev = await actors.event(order.eventId).get({ viewer: SYSTEM_VIEWER }).catch(missing);
+    if (ev?.status === EventStatus.Cancelled) await actors.order(orderId).eventCancelled({}, ['event-cancelled', order.eventId]);
   };
 
   /** Handle one message; false when it was nak'ed (the rest of its order must wait). */
@@ -187,7 +188,10 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
       }
       try {
         if (a.verb === 'paymentSucceeded' && a.userId) await markIfEventCancelled(a.orderId, a.userId);
-        await o.actors.request('order', a.orderId, a.verb, a.body, { budgetMs: o.askBudgetMs ?? 5_000 });
+        const { commandId, ...fields } = a.body;
+        const order = actors.order(a.orderId);
+        // `paymentActionOf` built the body for `a.verb`; the runtime validates it against the verb's schema.
+        await (order[a.verb] as (body: Record<string, unknown>, key: CommandKey) => Promise<unknown>).call(order, fields, [String(commandId)]);
         counter.inc({ type: a.verb, outcome: 'applied' });
       } catch (err) {
         if (!TbError.is(err) || err.retryable || NOT_READY.has(err.code)) throw err;

@@ -17,7 +17,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
-import { type ActorClient } from '../actors/client/index.js';
+import { createActors, type ActorClient } from '../actors/client/index.js';
 import { orderHistory, withDbErrors, type Db } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
 import { requestRefund } from '../payments/index.js';
@@ -76,6 +76,7 @@ export function startRefundConsumers(o: RefundConsumersOptions): DurableConsumer
     }
   };
 
+  const actors = createActors(o.actors);
   const requests = startDurableConsumer({
     nc: o.nc, name: REFUND_REQUESTS_CONSUMER, filter: REFUND_REQUESTS_FILTER, log, batchSize: 32,
     handle: async (msgs) => {
@@ -105,9 +106,7 @@ export function startRefundConsumers(o: RefundConsumersOptions): DurableConsumer
         await guard(m, 'event cancellation refunds', async () => {
           const orders = await paidOrdersOf(o.db, eventId);
           for (const orderId of orders) {
-            await o.actors.request('order', orderId, 'refund', {
-              commandId: `event-cancelled:${eventId}:${orderId}`, requestedBy: EVENT_CANCELLATION_ACTOR, reason: 'eventCancelled',
-            }).catch((err: unknown) => {
+            await actors.order(orderId).refund({ requestedBy: EVENT_CANCELLATION_ACTOR, reason: 'eventCancelled' }, ['event-cancelled', eventId, orderId]).catch((err: unknown) => {
               // An order that is no longer COMPLETED (already refunded) needs nothing.
               if (!TbError.is(err, 'REFUND_NOT_REFUNDABLE')) throw err;
             });

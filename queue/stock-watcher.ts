@@ -15,7 +15,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DomainEventMessage } from '../actors/runtime/index.js';
 import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
-import { createActorClient } from '../actors/client/index.js';
+import { createActorClient, createActors } from '../actors/client/index.js';
 
 export interface StockWatcherOptions {
   nc: NatsConnection;
@@ -35,7 +35,7 @@ interface ClassStock { available: number; held: number; seq: number; n: number }
 
 /** Start reading from the beginning of the stream (the state is rebuilt on every start). */
 export async function startStockWatcher(opts: StockWatcherOptions): Promise<StockWatcher> {
-  const client = createActorClient(opts.nc, { partitions: opts.partitions });
+  const actors = createActors(createActorClient(opts.nc, { partitions: opts.partitions }));
   const classes = new Map<string, Map<string, ClassStock>>();
   const inFlight = new Set<string>();
   const dirty = new Set<string>();
@@ -51,7 +51,7 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
         dirty.delete(eventId);
         const available = sumOf(eventId);
         const held = sumOf(eventId, 'held');
-        await client.request('queue', eventId, 'stock', { commandId: `stock-${process.pid}-${++seq}`, available, held, soldOut: available === 0 && held === 0 }).catch((err: unknown) => {
+        await actors.queue(eventId).stock({ available, held, soldOut: available === 0 && held === 0 }, ['stock', process.pid, ++seq]).catch((err: unknown) => {
           if (!TbError.is(err, 'COMMAND_NOT_FOUND')) opts.log.warn({ err, eventId }, 'stock watcher: stock not delivered');
         });
       } while (dirty.has(eventId));

@@ -9,7 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
-import { createActorClient } from '../actors/client/index.js';
+import { createActorClient, createActors } from '../actors/client/index.js';
 import { createDb } from '../db/index.js';
 import { migrateWithRetry, onSignals, serveHealth } from '../ops/service-process.js';
 import { startTicketsConsumers } from './consumer.js';
@@ -24,7 +24,7 @@ export async function runTickets(): Promise<void> {
   const handle = createDb(config.databaseUrl, { max: 4 });
   const nc = await connect({ ...natsConnectOptions(config, `tb-tickets-${process.pid}`), maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
   const actors = createActorClient(nc, { partitions: config.partitions });
-  const tickets = createTickets({ sql: handle.sql, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), config });
+  const tickets = createTickets({ sql: handle.sql, actors: createActors(actors), config });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const consumers = startTicketsConsumers({

@@ -5,10 +5,8 @@
  * `CommandKey` whose parts become the id (`commandIdOf`, one scheme for every caller); a read-only
  * verb takes no key and sends no id. No caller names a verb as a string or chooses a reply type.
  */
-import {
-  KindProtocols, commandIdOf,
-  type CommandBody, type CommandKey, type KindName, type ReadVerbOf, type ReplyOf, type VerbOf,
-} from '../../contracts/kinds/index.js';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { KindProtocols, commandIdOf, type CommandKey, type KindName } from '../../contracts/kinds/index.js';
 import type { RequestOptions } from './client.js';
 
 /** What sends a command: the actor client (`createActorClient`), or a wrapper of it that adds options. */
@@ -16,13 +14,19 @@ export interface ActorTransport {
   request<R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>, opts?: RequestOptions): Promise<R>;
 }
 
-type ReadFn<K extends KindName, V extends VerbOf<K>> = Record<string, never> extends CommandBody<K, V>
-  ? (body?: CommandBody<K, V>) => Promise<ReplyOf<K, V>>
-  : (body: CommandBody<K, V>) => Promise<ReplyOf<K, V>>;
-type WriteFn<K extends KindName, V extends VerbOf<K>> = (body: CommandBody<K, V>, key: CommandKey) => Promise<ReplyOf<K, V>>;
+type Body<S extends TSchema> = Omit<Static<S>, 'commandId'>;
+
+/** The reference type of one kind, from its command and reply schemas and its read-only verbs. */
+export type RefOf<C extends Record<string, TSchema>, R extends Record<string, TSchema>, Reads extends string> = {
+  readonly [V in keyof C & keyof R & string]: V extends Reads
+    ? (body?: Body<C[V]>) => Promise<Static<R[V]>>
+    : (body: Body<C[V]>, key: CommandKey) => Promise<Static<R[V]>>;
+};
+
+type Protocols = typeof KindProtocols;
 
 /** One actor of kind `K`: one method per verb of its protocol. */
-export type ActorRef<K extends KindName> = { readonly [V in VerbOf<K>]: V extends ReadVerbOf<K> ? ReadFn<K, V> : WriteFn<K, V> };
+export type ActorRef<K extends KindName> = RefOf<Protocols[K]['commands'], Protocols[K]['replies'], Protocols[K]['reads'][number]>;
 
 /** Every kind's reference factory, plus `with(options)` for a per-call budget or request id. */
 export type Actors = { readonly [K in KindName]: (id: string) => ActorRef<K> } & {

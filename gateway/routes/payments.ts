@@ -23,7 +23,7 @@ import { SANDBOX_CALLBACK_PATH, createSandboxPayer, verifySandboxLink, type Sand
 import { callbackQuery, createWebhookHandler } from '../../payments/webhooks.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
-import { problem, readCommandId } from './shared.js';
+import { problem } from './shared.js';
 
 /** What the payment routes are bound to. */
 export interface PaymentRouteDeps {
@@ -141,7 +141,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): AnyRoute[] {
         const [p] = await deps.db.select().from(payments).where(and(eq(payments.provider, 'vnpay'), eq(payments.orderCode, v.event.orderCode))).orderBy(desc(payments.createdAt)).limit(1);
         let status = p?.status ?? 'UNKNOWN';
         if (p) {
-          const order = await ctx.ask<{ status: string }>('order', p.orderId, 'get', { commandId: readCommandId(ctx), viewerId: p.userId }).catch(() => undefined);
+          const order = await ctx.actors.order(p.orderId).get({ viewerId: p.userId }).catch(() => undefined);
           if (order?.status) status = order.status;
         }
         const said = v.event.outcome === 'completed' ? 'VNPay reports the payment as successful.' : v.event.outcome === 'pending' ? 'VNPay is still processing the payment.' : 'VNPay reports the payment as not completed.';

@@ -33,7 +33,7 @@ async function serviceFor(ctx: RouteContext<unknown, unknown, unknown>): Promise
     kv.catch(() => buckets.delete(nc));
     buckets.set(nc, kv);
   }
-  return createQueueService({ nc, kv: await kv, config: settings, log: ctx.log ?? pino({ level: 'silent' }), ask: (kind, id, verb, body) => ctx.ask(kind, id, verb, body) });
+  return createQueueService({ nc, kv: await kv, config: settings, log: ctx.log ?? pino({ level: 'silent' }), actors: ctx.actors });
 }
 
 /** The user's status as REST answers it (see `queue/status.ts`). */

@@ -16,7 +16,7 @@ import {
   CreateTicketClassBody, TicketClassList, TicketClassOut, UpdateTicketClassBody, publicViewOf,
 } from './ticket-class-schemas.js';
 import {
-  ClassParams, EventParams, IDEMPOTENCY_NOTE, actingUser, commandIdFor, eventNotFound, hideForbiddenRead, newActorId, problem, readCommandId, userOf,
+  ClassParams, EventParams, IDEMPOTENCY_NOTE, actingUser, commandKeyFor, eventNotFound, hideForbiddenRead, newActorId, problem, userOf,
 } from './shared.js';
 
 type AnyCtx = RouteContext<unknown, unknown, unknown>;
@@ -27,12 +27,11 @@ const classNotFound = (classId: string) => new TbError('COMMAND_NOT_FOUND', { ki
 
 /** Read the event as the caller (anonymous when signed out); 404 when they may not see it. */
 async function readEvent(ctx: AnyCtx, eventId: string): Promise<EventView> {
-  const body = { commandId: readCommandId(ctx), ...(ctx.user ? { viewer: actingUser(ctx.user) } : {}) };
-  return ctx.ask<EventView>('event', eventId, 'get', body).catch((err: unknown) => hideForbiddenRead(err, eventId));
+  return ctx.actors.event(eventId).get(ctx.user ? { viewer: actingUser(ctx.user) } : {}).catch((err: unknown) => hideForbiddenRead(err, eventId));
 }
 
 function readClass(ctx: AnyCtx, classId: string): Promise<TicketClassView> {
-  return ctx.ask<TicketClassView>('ticketclass', classId, 'get', { commandId: readCommandId(ctx) });
+  return ctx.actors.ticketclass(classId).get();
 }
 
 /** Refuse unless the caller has `permission` on the event: 404 when they cannot even read it. */
@@ -54,7 +53,7 @@ function classVerb(verb: 'pause' | 'resume' | 'close', summary: string, descript
     responses: { 200: TicketClassView, 403: FORBIDDEN, 404: problem('No such class (COMMAND_NOT_FOUND)'), 409: problem('Closed (INVENTORY_CLASS_CLOSED)') },
     handler: async (ctx) => {
       await authorizeClassChange(ctx, ctx.params.classId);
-      return { body: await ctx.ask<TicketClassView>('ticketclass', ctx.params.classId, verb, { commandId: commandIdFor(ctx, verb) }) };
+      return { body: await ctx.actors.ticketclass(ctx.params.classId)[verb]({}, commandKeyFor(ctx, verb)) };
     },
   });
 }
@@ -81,10 +80,10 @@ export const ticketClassRoutes: AnyRoute[] = [
       if (!event.ticketClassIds.includes(classId) && event.ticketClassIds.length >= EventLimits.maxTicketClasses) {
         throw new TbError('EVENT_TOO_MANY_TICKET_CLASSES', { eventId, limit: EventLimits.maxTicketClasses });
       }
-      const view = await ctx.ask<TicketClassView>('ticketclass', classId, 'create', { ...ctx.body, eventId, commandId: commandIdFor(ctx, 'tccreate') });
+      const view = await ctx.actors.ticketclass(classId).create({ ...ctx.body, eventId }, commandKeyFor(ctx, 'tccreate'));
       // If linking fails (cancelled or full meanwhile), the class stays unlinked: no listing or order
       // reaches it, and a retry with the same key links the very same class.
-      await ctx.ask('event', eventId, 'addTicketClass', { commandId: commandIdFor(ctx, 'tclink'), actor: actingUser(userOf(ctx)), ticketClassId: classId });
+      await ctx.actors.event(eventId).addTicketClass({ actor: actingUser(userOf(ctx)), ticketClassId: classId }, commandKeyFor(ctx, 'tclink'));
       return { status: 201, headers: { location: `/api/v1/ticket-classes/${classId}` }, body: view };
     },
   }),
@@ -118,7 +117,7 @@ export const ticketClassRoutes: AnyRoute[] = [
     responses: { 200: TicketClassView, 403: FORBIDDEN, 404: problem('No such class (COMMAND_NOT_FOUND)'), 409: problem('INVENTORY_TOTAL_TOO_LOW, INVENTORY_CLASS_CLOSED') },
     handler: async (ctx) => {
       await authorizeClassChange(ctx, ctx.params.classId);
-      return { body: await ctx.ask<TicketClassView>('ticketclass', ctx.params.classId, 'update', { ...ctx.body, commandId: commandIdFor(ctx, 'update') }) };
+      return { body: await ctx.actors.ticketclass(ctx.params.classId).update(ctx.body, commandKeyFor(ctx, 'update')) };
     },
   }),
   classVerb('pause', 'Pause sales of a class', 'A paused class refuses new reserves but keeps its holds.'),

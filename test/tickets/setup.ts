@@ -16,7 +16,7 @@ import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { encode } from '../../contracts/index.js';
-import { createActorClient, type ActorClient } from '../../actors/client/index.js';
+import { createActorClient, createActors, type ActorClient } from '../../actors/client/index.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';
 import { createRoutes } from '../../gateway/routes/index.js';
@@ -89,8 +89,7 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
   }
   const nc = await connect({ servers: nats.url });
   const actors = createActorClient(nc, { partitions: cfg.partitions });
-  const ask = <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => actors.request<R>(kind, id, verb, body);
-  const tickets = createTickets({ sql: db.sql, ask, config: cfg });
+  const tickets = createTickets({ sql: db.sql, actors: createActors(actors), config: cfg });
   const payments = createPaymentStore(db.db);
   const gateway: Gateway = createGateway({
     config: cfg, log: silent, nc,
