@@ -43,6 +43,7 @@ export const SETTINGS = {
     doc: 'number of partitions; fixed for the life of a cluster (every node and client must agree)',
   },
   kvReplicas: { env: 'TB_KV_REPLICAS', default: '1', doc: 'replicas of the runtime KV buckets and streams (3 on a cluster)' },
+  eventsFormat: { env: 'TB_EVENTS_FORMAT', default: 'msgpack', doc: 'body of the domain events the actor nodes publish on tb.evt.>: msgpack (smaller, cheaper) or json (readable with `nats sub`); consumers read both' },
   heartbeatMs: { env: 'TB_HEARTBEAT_MS', default: '1000', doc: 'membership heartbeat period' },
   memberTimeoutMs: {
     env: 'TB_MEMBER_TIMEOUT_MS',
@@ -222,6 +223,7 @@ export interface Config {
   sandboxStaging: number;
   partitions: number;
   kvReplicas: number;
+  eventsFormat: string;
   heartbeatMs: number;
   memberTimeoutMs: number;
   leaseTtlMs: number;

@@ -14,7 +14,8 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../contracts/index.js';
+import { EventEventSchemas, decodeEvent } from '../contracts/events/index.js';
 import { createActors, type ActorClient } from '../actors/client/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
 import type { OrderHistoryStore } from './history/types.js';
@@ -61,16 +62,14 @@ export function startEventCancelConsumer(o: EventCancelOptions): DurableConsumer
   const one = async (m: JsMsg): Promise<void> => {
     let eventId: string;
     let at: number;
-    try {
-      const body = decode(m.data) as { id?: unknown; at?: unknown };
-      if (typeof body.id !== 'string') throw new Error('no event id');
-      eventId = body.id;
-      at = typeof body.at === 'number' ? body.at : 0;
-    } catch (err) {
-      log.error({ err, seq: m.seq, subject: m.subject }, 'event-cancel poison message terminated');
+    const decoded = decodeEvent(m.data, m.headers, EventEventSchemas);
+    if (!decoded.ok) {
+      log.error({ reason: decoded.reason, seq: m.seq, subject: m.subject }, 'event-cancel poison message terminated');
       settle.term(m);
       return;
     }
+    eventId = decoded.event.id;
+    at = decoded.event.at;
     try {
       const asked = await cancelOpenOrders(o, eventId);
       // Done once a sweep ran `resweep` after the cancellation: by then every order created before it is projected.

@@ -16,7 +16,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../contracts/index.js';
+import { OrderEventSchemas, decodeEvent } from '../contracts/events/index.js';
 import { createActors, type ActorClient } from '../actors/client/index.js';
 import { orderHistory, withDbErrors, type Db } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../ops/durable-consumer.js';
@@ -40,14 +41,10 @@ export interface RefundConsumersOptions {
   retryDelayMs?: number;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The event's data with its type and id (validated against the order events' schemas), or undefined. */
 const dataOf = (m: JsMsg): Record<string, unknown> | undefined => {
-  try {
-    const body = decode(m.data);
-    return isObj(body) && isObj(body['data']) ? { ...body['data'], type: body['type'], id: body['id'] } : undefined;
-  } catch {
-    return undefined;
-  }
+  const d = decodeEvent(m.data, m.headers, OrderEventSchemas);
+  return d.ok ? { ...d.event.data, type: d.event.type, id: d.event.id } : undefined;
 };
 
 /** Every paid order of `eventId`, from the order-history read model. */

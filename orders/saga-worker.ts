@@ -13,8 +13,8 @@ import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, type JsMsg } fro
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { CheckoutOutcomeOf, OrderEventType as T } from '../actors/order/index.js';
-import type { DomainEventMessage } from '../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
+import { OrderEventSchemas, decodeEvent, type DomainEventMessage } from '../contracts/events/index.js';
+import { EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
 import { createActorClient, createActors, type Actors } from '../actors/client/index.js';
 import type { OrderView } from '../contracts/kinds/order.js';
 import { reopenCheckout, settleQuota } from './quota.js';
@@ -91,8 +91,9 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
   }
 
   async function handle(m: JsMsg): Promise<void> {
-    let ev: DomainEventMessage;
-    try { ev = decode(m.data) as DomainEventMessage; } catch { m.term(); return; }
+    const decoded = decodeEvent(m.data, m.headers, OrderEventSchemas);
+    if (!decoded.ok) { log.error({ reason: decoded.reason, seq: m.seq, subject: m.subject }, 'order saga poison message terminated'); m.term(); return; }
+    const ev = decoded.event;
     const attempts = m.info.deliveryCount;
     try {
       if (ev.type in CheckoutOutcomeOf) {

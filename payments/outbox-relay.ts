@@ -19,14 +19,13 @@ import { and, asc, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import { EVENTS_STREAM, Headers, encode, eventSubject } from '../contracts/index.js';
+import { EVENTS_STREAM, Format, eventSubject } from '../contracts/index.js';
+import { encodeEvent, eventHeaders } from '../contracts/events/index.js';
 import { paymentOutbox, type Db, type PaymentOutboxRow } from '../db/index.js';
 import { PAYMENT_KIND, type Payment, type PaymentEventType, type PaymentEventMessage } from './types.js';
 
 /** The LISTEN/NOTIFY channel a committed outbox insert notifies. */
 export const OUTBOX_CHANNEL = 'tb_payment_outbox';
-/** Header carrying the event type (the same name the actors' outbox uses). */
-export const EVENT_TYPE_HEADER = 'tb-event-type';
 
 /** A drizzle transaction (what `db.transaction` hands its callback). */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -54,10 +53,11 @@ export async function enqueuePaymentEvent(tx: Tx, payment: Payment, type: Paymen
     ...(payment.providerTxnId ? { providerTxnId: payment.providerTxnId } : {}), ...opts.extra,
   };
   const body: PaymentEventMessage = { type, kind: PAYMENT_KIND, id: payment.orderCode, seq: payment.version, n: 0, at, data };
-  const headers: Record<string, string> = { [EVENT_TYPE_HEADER]: type };
-  if (opts.requestId) { body.requestId = opts.requestId; headers[Headers.RequestId] = opts.requestId; }
+  // content-type names the codec (msgpack); the type header lets a consumer filter without decoding.
+  const headers = eventHeaders(type, Format.Msgpack, opts.requestId);
+  if (opts.requestId) body.requestId = opts.requestId;
   const inserted = await tx.insert(paymentOutbox).values({
-    id, msgId: opts.msgId ?? id, subject: eventSubject(PAYMENT_KIND, payment.orderCode, type), payload: encode(body), headers,
+    id, msgId: opts.msgId ?? id, subject: eventSubject(PAYMENT_KIND, payment.orderCode, type), payload: encodeEvent(body), headers,
   }).onConflictDoNothing({ target: paymentOutbox.msgId }).returning({ id: paymentOutbox.id });
   if (inserted.length > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
   return inserted.length > 0;

@@ -13,8 +13,8 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import type { DomainEventMessage } from '../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
+import { EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
+import { decodeEvent } from '../contracts/events/index.js';
 import { createActorClient, createActors } from '../actors/client/index.js';
 
 export interface StockWatcherOptions {
@@ -65,8 +65,9 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
   const messages = await consumer.consume({ max_messages: 512 });
   const loop = (async () => {
     for await (const m of messages) {
-      let ev: DomainEventMessage;
-      try { ev = decode(m.data) as DomainEventMessage; } catch { continue; }
+      const decoded = decodeEvent(m.data, m.headers);
+      if (!decoded.ok) continue;
+      const ev = decoded.event;
       const eventId = ev.data['eventId'];
       // A queue created after its classes' events: tell it the stock now.
       if (ev.type === 'queue.created' && typeof eventId === 'string') {

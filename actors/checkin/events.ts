@@ -1,19 +1,7 @@
 /**
  * @module actors/checkin/events
- * Domain events a check-in bucket emits (to the outbox, on `tb.evt.checkin.<bucketId>.<name>`):
- * `checkin.checkedIn` whenever a ticket's winning scan is recorded or replaced by an earlier
- * offline one. The tickets projector copies it onto the ticket row (latest `at` order is not
- * assumed: it keeps the earliest). At-least-once (G10 rule 4).
+ * The events this kind emits; their names and schemas are the contract in
+ * `contracts/events/checkin.ts` (shared with every consumer).
  */
-import { Type, type Static } from '@sinclair/typebox';
-
-export const CheckinEventType = { CheckedIn: 'checkin.checkedIn' } as const;
-
-export const CheckinEventSchemas = {
-  [CheckinEventType.CheckedIn]: Type.Object({
-    type: Type.Literal(CheckinEventType.CheckedIn), eventId: Type.String(), ticketId: Type.String(),
-    at: Type.Integer(), gate: Type.String(), by: Type.String(),
-  }),
-};
-
-export type CheckinEvent = Static<(typeof CheckinEventSchemas)[typeof CheckinEventType.CheckedIn]>;
+export { CheckinEventType, CheckinEventSchemas } from '../../contracts/events/checkin.js';
+export type { CheckinEvent } from '../../contracts/events/checkin.js';

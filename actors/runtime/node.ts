@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { Svcm, type Service } from '@nats-io/services';
 import { pino, type Logger } from 'pino';
-import { ACTOR_QUEUE_GROUP, directPartitionWildcard, publicKindWildcard, NotOwnerError } from '../../contracts/index.js';
+import { ACTOR_QUEUE_GROUP, Format, directPartitionWildcard, publicKindWildcard, NotOwnerError } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
 import type { ActorKind, RuntimeNotification } from './types.js';
 import { ensureInfra, type RuntimeInfra } from './infra.js';
@@ -101,7 +101,7 @@ export class ActorNode {
       const dot = key.indexOf('.');
       return partitionOf(key.slice(0, dot), key.slice(dot + 1), c.partitions);
     });
-    this.outbox = new OutboxPublisher(this.infra.js);
+    this.outbox = new OutboxPublisher(this.infra.js, this.opts.config.eventsFormat === 'json' ? Format.Json : Format.Msgpack);
     this.replyLog = new ReplyLog(this.infra.js, c.dedupeWindowMs);
     this.leases = new PartitionLeases(this.infra.leases, this.nodeId, { ttlMs: c.leaseTtlMs });
     this.timers = new DurableTimers(this.infra.timers, (partition, actorKey) => this.onTimerDue(partition, actorKey));

@@ -13,7 +13,8 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { EVENTS_ROOT, TbError, decode } from '../../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../../contracts/index.js';
+import { OrderEventSchemas, decodeEvent } from '../../contracts/events/index.js';
 import type { Actors } from '../../actors/client/index.js';
 import type { EventAccess, EventView, QueueView, TicketClassView } from '../../contracts/kinds/index.js';
 import { errorResponse } from '../responses.js';
@@ -80,11 +81,11 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
     failSub = deps.nc.subscribe(`${EVENTS_ROOT}.order.*.failed`, {
       callback: (err, msg) => {
         if (err) return;
-        try {
-          const data = (decode(msg.data) as { data?: { eventId?: string; reason?: string } }).data;
-          const s = data?.eventId ? samplers.get(data.eventId) : undefined;
-          if (s && String(data?.reason ?? '').startsWith('paymentFailed')) s.failures++;
-        } catch { /* not an order event: ignore */ }
+        const d = decodeEvent(msg.data, msg.headers, OrderEventSchemas);
+        if (!d.ok) return; // not an order event: ignore
+        const eventId = d.event.data['eventId'];
+        const s = typeof eventId === 'string' ? samplers.get(eventId) : undefined;
+        if (s && String(d.event.data['reason'] ?? '').startsWith('paymentFailed')) s.failures++;
       },
     });
   };
