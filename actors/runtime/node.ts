@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { Svcm, type Service } from '@nats-io/services';
+import { CommandStats, type EndpointStatsTarget } from './command-stats.js';
 import { pino, type Logger } from 'pino';
 import { ACTOR_QUEUE_GROUP, Format, directPartitionWildcard, publicKindWildcard, NotOwnerError } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
@@ -67,6 +68,7 @@ export class ActorNode {
   private timers!: DurableTimers;
   private router!: Router;
   private service: Service | undefined;
+  private readonly commandStats = new CommandStats();
   private loopTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -110,7 +112,10 @@ export class ActorNode {
       owns: (p) => this.owns(p),
       activation: (kind, id, p) => this.activationFor(kind, id, p),
       log: this.log,
-      onCommand: (kind, verb, outcome) => this.metrics.commands.inc({ kind, verb, outcome }),
+      onCommand: (kind, verb, outcome, ms) => {
+        this.metrics.commands.inc({ kind, verb, outcome });
+        this.commandStats.record(kind, outcome, ms);
+      },
     });
     this.membership = new Membership(this.infra.members, { nodeId: this.nodeId, startedAt: Date.now(), kinds: [...this.kinds.keys()] }, {
       heartbeatMs: c.heartbeatMs,
@@ -152,7 +157,11 @@ export class ActorNode {
       description: 'TicketBottle actor node: tb.<kind>.<id>.<verb>',
       metadata: { node: this.nodeId },
       queue: ACTOR_QUEUE_GROUP,
-      statsHandler: async () => ({ node: this.nodeId, partitions: this.ownedPartitions(), activations: this.activations.size }),
+      // Every command this node answered, tb.* and tbp.*, with its errors (see command-stats.ts).
+      statsHandler: async (endpoint) => {
+        this.commandStats.fill(endpoint as unknown as EndpointStatsTarget);
+        return { node: this.nodeId, partitions: this.ownedPartitions(), activations: this.activations.size };
+      },
     });
     for (const kind of this.kinds.values()) {
       this.service.addEndpoint(kind.kind, {
