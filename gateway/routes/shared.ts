@@ -83,16 +83,8 @@ export function newActorId(ctx: RouteContext<unknown, unknown, unknown>, prefix:
   return `${prefix}_${digest([ctx.user?.userId ?? '', scope, key], 24)}`;
 }
 
-/** Same error for "no such event" and "you may not see it", so a stranger learns nothing (kinds.md). */
-export function eventNotFound(eventId: string): TbError {
-  return new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
-}
-
-/** Rethrow `EVENT_FORBIDDEN` on a read as the not-found error; anything else unchanged. */
-export function hideForbiddenRead(err: unknown, eventId: string): never {
-  if (TbError.is(err, 'EVENT_FORBIDDEN') || TbError.is(err, 'COMMAND_NOT_FOUND')) throw eventNotFound(eventId);
-  throw err;
-}
+/** "Not found" for a missing event and for one the caller may not see (kinds.md): the events service's rules. */
+export { eventNotFound, hideForbiddenRead } from '../../events/index.js';
 
 /** A documented error response (`responses: { 404: problem('…') }`) with the one error body. */
 export function problem(description: string): { description: string; schema: typeof ErrorResponseSchema } {
