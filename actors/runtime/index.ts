@@ -5,6 +5,8 @@
  */
 export { ActorNode } from './node.js';
 export { ownerOf, allocate } from './allocation.js';
+export { applyCommand } from './apply-command.js';
 
 export type { ActorNodeOptions } from './node.js';
+export type { CommandOutcome, CommandTransitions, ApplyOptions } from './apply-command.js';
 export type { ActorKind, VerbHandler, CommandContext, ReplyContext, TimerFiredEvent, RuntimeNotification } from './types.js';
