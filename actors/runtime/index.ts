@@ -6,6 +6,7 @@
 export { ActorNode } from './node.js';
 export { ownerOf, allocate } from './allocation.js';
 export { applyCommand } from './apply-command.js';
+export { stepAction } from './step-action.js';
 
 export type { ActorNodeOptions } from './node.js';
 export type { CommandOutcome, CommandTransitions, ApplyOptions } from './apply-command.js';
