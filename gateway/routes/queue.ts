@@ -11,7 +11,6 @@ import { TbError, Type } from '../../contracts/index.js';
 import { EventLimits } from '../../contracts/kinds/event.js';
 import { QueueView } from '../../contracts/kinds/queue.js';
 import { loadConfig } from '../../config/index.js';
-import { createActorClient, createActors } from '../../actors/client/index.js';
 import { createQueueService, openSessionsBucket, type QueueService } from '../../queue/index.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
@@ -32,7 +31,9 @@ async function serviceFor(ctx: RouteContext<unknown, unknown, unknown>): Promise
   if (!service) {
     const settings = loadConfig();
     service = openSessionsBucket(nc, settings.kvReplicas).then((kv) => createQueueService({
-      nc, kv, config: settings, log: ctx.log.child({ mod: 'queue' }), actors: createActors(createActorClient(nc, { partitions: settings.partitions })),
+      nc, kv, config: settings, log: ctx.log.child({ mod: 'queue' }),
+      // The gateway's own actor client (its partition count), without the first request's id.
+      actors: ctx.actors.with({ requestId: undefined }),
     }));
     service.catch(() => services.delete(nc));
     services.set(nc, service);
