@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { accountsConfigFrom, createAccounts, createLoginThrottle, openLoginThrottleBucket, type Accounts, type Mailer } from '../accounts/index.js';
 import { createCatalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
-import { createActorClient, type ActorClient } from '../contracts/index.js';
+import { createActorClient, createActors, type ActorClient } from '../actors/client/index.js';
 import type { DbHandle } from '../db/index.js';
 import type { Gateway, GatewayDeps, WebSocketRoute } from '../gateway/index.js';
 import { authRateLimit, createRoutes, type RouteDeps } from '../gateway/routes/index.js';
@@ -75,7 +75,7 @@ export async function composeGateway(d: GatewayCompositionDeps): Promise<Gateway
   });
   const actors = createActorClient(nc, { partitions: config.partitions });
   const consoles = createConsoleStream({
-    ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), checkAccessToken: syncAccessTokenCheck(accountsConfig.jwtSecret),
+    actors: createActors(actors), checkAccessToken: syncAccessTokenCheck(accountsConfig.jwtSecret),
     verifyAccessToken: (token) => accounts.verifyAccessToken(token), nc, publish: (topic, frame) => void served?.publish(topic, frame), log: moduleLogger(log, 'console'),
   });
   const payments = createPaymentStore(db.db);
@@ -89,7 +89,7 @@ export async function composeGateway(d: GatewayCompositionDeps): Promise<Gateway
     history: { history, payments },
     orders: { payments, providers, config },
     organizer: { db: db.db },
-    tickets: { tickets: createTickets({ sql: db.sql, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), config }) },
+    tickets: { tickets: createTickets({ sql: db.sql, actors: createActors(actors), config }) },
   };
   let streamsOpen = true;
   const stopStreams = () => {

@@ -19,7 +19,8 @@ import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { startNatsServer } from '../test/harness/nats.js';
 import { spawnTs } from '../test/harness/processes.js';
-import { createActorClient, decode, Format } from '../contracts/index.js';
+import { decode, Format } from '../contracts/index.js';
+import { createActorClient, createActors } from '../actors/client/index.js';
 import { Kvm } from '@nats-io/kv';
 import { checkinBucketId, checkinBucketOf } from '../actors/checkin/index.js';
 import { createTicketSigner, developmentSigningKey, isCodeProblem } from '../tickets/codes.js';
@@ -74,7 +75,7 @@ async function actorCase(): Promise<CaseResult> {
     const all = codes(TICKETS);
     const verified = codeChecker();
     const wins = new Map<string, number>();
-    const batcher = createScanBatcher((kind, id, verb, body) => client.request(kind, id, verb, body));
+    const batcher = createScanBatcher(createActors(client));
     const scan = async (i: number) => {
       const v = verified(all[Math.floor(i / 2)]!);
       const r = await batcher.scan(EVENT, checkinBucketOf(EVENT, v.ticketId, BUCKETS), {

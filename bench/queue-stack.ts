@@ -12,7 +12,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
-import { createActorClient, type ActorClient } from '../contracts/index.js';
+import { createActorClient, type ActorClient } from '../actors/client/index.js';
 import { createDb, migrate, type DbHandle } from '../db/index.js';
 import type { WsStatsBody } from '../gateway/ws/index.js';
 import { QUEUE_SESSIONS_BUCKET, createQueueService, type QueueService } from '../queue/index.js';

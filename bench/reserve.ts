@@ -16,7 +16,7 @@
 import { connect } from '@nats-io/transport-node';
 import { startNatsServer } from '../test/harness/nats.js';
 import { spawnTs } from '../test/harness/processes.js';
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import type { TicketClassView } from '../contracts/kinds/ticketclass.js';
 import { createBenchDatabase, pgInventory, type PgStyle } from './pg-reserve.js';
 import { drive, parseFlags, printTable, type CaseResult } from './lib.js';

@@ -14,7 +14,7 @@
 import { connect } from '@nats-io/transport-node';
 import { startNatsServer, startNatsCluster } from '../test/harness/nats.js';
 import { spawnTs } from '../test/harness/processes.js';
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
 import { splitNatsUrl } from '../config/index.js';
 

@@ -95,7 +95,7 @@ export function createBatchApplier(o: BatchOptions): BatchApplier {
   return async (msgs) => {
     const items: Item[] = [];
     for (const msg of msgs) {
-      const item = { msg, decoded: decodeCatalogMessage(msg.subject, msg.data) };
+      const item = { msg, decoded: decodeCatalogMessage(msg.subject, msg.data, msg.headers) };
       if (item.decoded.change.type === 'poison') poison(item, item.decoded.change.reason);
       else items.push(item);
     }

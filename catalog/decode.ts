@@ -6,7 +6,8 @@
  * one bad message can never stall the projector.
  */
 import { Value } from '@sinclair/typebox/value';
-import { EVENTS_ROOT, decode } from '../contracts/index.js';
+import { EVENTS_ROOT } from '../contracts/index.js';
+import { decodeEvent, type HeaderReader } from '../contracts/events/index.js';
 import { EventProjection } from '../contracts/kinds/index.js';
 
 /** Positions are `seq * POSITION_SCALE + n`: one bigint orders a ticket class actor's events. */
@@ -64,22 +65,17 @@ function cleanDeep<T>(v: T): T {
 }
 
 /**
- * Decode the message on `subject` with body `data`. Kinds other than `event` and `ticketclass`
+ * Decode the message on `subject` with body `data` (`decodeEvent`: the envelope contract, the
+ * format its `content-type` header names). Kinds other than `event` and `ticketclass`
  * are `ignored` without decoding the body.
  */
-export function decodeCatalogMessage(subject: string, data: Uint8Array): DecodedMessage {
+export function decodeCatalogMessage(subject: string, data: Uint8Array, headers?: HeaderReader): DecodedMessage {
   const parts = subject.split('.');
   const kind = parts[EVENTS_ROOT.split('.').length];
   if (kind !== 'event' && kind !== 'ticketclass') return { change: { type: 'ignored', reason: `kind ${kind ?? '?'}` } };
-  let body: unknown;
-  try {
-    body = decode(data);
-  } catch {
-    return { change: { type: 'poison', reason: 'undecodable body' } };
-  }
-  if (!isObj(body) || !isStr(body.type) || !isObj(body.data) || !isInt(body.seq) || !isInt(body.n)) {
-    return { change: { type: 'poison', reason: 'not a domain event envelope' } };
-  }
+  const decoded = decodeEvent(data, headers);
+  if (!decoded.ok) return { change: { type: 'poison', reason: decoded.reason } };
+  const body = decoded.event;
   const requestId = isStr(body.requestId) ? body.requestId.slice(0, 128) : undefined;
   const out = (change: CatalogChange): DecodedMessage => (requestId ? { change, requestId } : { change });
   const d = body.data;

@@ -41,6 +41,7 @@ export const SettingsSchema = Type.Object({
   // --- actor runtime ---
   partitions: int('TB_PARTITIONS', 64, 'number of partitions; fixed for the life of a cluster (every node and client must agree)', { minimum: 1, maximum: 4_096 }),
   kvReplicas: int('TB_KV_REPLICAS', 1, 'replicas of the runtime KV buckets and streams (3 on a cluster)', { minimum: 1, maximum: 5 }),
+  eventsFormat: Type.Union([Type.Literal('msgpack'), Type.Literal('json')], { env: 'TB_EVENTS_FORMAT', default: 'msgpack', description: 'body of the domain events the actor nodes publish on tb.evt.>: msgpack (smaller, cheaper) or json (readable with `nats sub`); consumers read both (content-type header)' }),
   memberTimeoutMs: int('TB_MEMBER_TIMEOUT_MS', 4_000, 'a node unseen this long is dead (must exceed the worst GC / event-loop pause)', { minimum: 500 }),
   leaseTtlMs: int('TB_LEASE_TTL_MS', 4_000, 'a partition lease not renewed this long may be taken over', { minimum: 500 }),
   nodeId: str('TB_NODE_ID', '', 'actor node id (default: host-pid-random)'),

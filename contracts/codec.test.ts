@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decode, encode, formatOf, Format } from './codec.js';
+import { decode, encode, formatOf, requestFormatOf, Format } from './codec.js';
 import { TbError } from './tb-error.js';
 
 describe('contracts - codec', () => {
@@ -51,5 +51,17 @@ describe('contracts - codec', () => {
     );
     expect(() => decode(new Uint8Array(11), Format.Msgpack, 10)).toThrow(expect.objectContaining({ code: 'CODEC_PAYLOAD_TOO_LARGE' }));
     expect(decode(new Uint8Array(0))).toEqual({});
+  });
+
+  it('a request without content-type is JSON when its body is a JSON object, msgpack otherwise', () => {
+    const te = new TextEncoder();
+    expect(requestFormatOf(undefined, te.encode('{"a":1}'))).toBe(Format.Json);
+    expect(requestFormatOf(undefined, te.encode(' \n\t{}'))).toBe(Format.Json);
+    expect(requestFormatOf(undefined, encode({ a: 1 }))).toBe(Format.Msgpack);
+    expect(requestFormatOf(undefined, new Uint8Array(0))).toBe(Format.Msgpack);
+    expect(requestFormatOf('application/msgpack', te.encode('{}'))).toBe(Format.Msgpack);
+    expect(requestFormatOf('application/json', encode({ a: 1 }))).toBe(Format.Json);
+    // Every msgpack object starts with 0x80-0x8f, 0xde or 0xdf: never sniffed as JSON.
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (o) => requestFormatOf(undefined, encode(o)) === Format.Msgpack));
   });
 });

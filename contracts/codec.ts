@@ -30,6 +30,21 @@ export function formatOf(contentType: string | undefined | null): Format {
   throw new TbError('CODEC_UNSUPPORTED_CONTENT_TYPE', { contentType: base.slice(0, 64) });
 }
 
+/**
+ * The format of a request: its content-type header when it has one, else JSON when the body is a
+ * JSON object (its first byte after ASCII white space is `{`), else msgpack. The sniff is safe: in
+ * msgpack those bytes are small integers, never an object, so no valid msgpack command is mistaken
+ * for JSON; it lets `nats req tb.event.e1.get '{}'` be answered in JSON without `-H`.
+ */
+export function requestFormatOf(contentType: string | undefined | null, data: Uint8Array): Format {
+  if (contentType) return formatOf(contentType);
+  for (const b of data) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b ? Format.Json : Format.Msgpack;
+  }
+  return Format.Msgpack;
+}
+
 export function contentTypeOf(format: Format): string {
   return format === Format.Json ? JSON_CONTENT_TYPE : MSGPACK_CONTENT_TYPE;
 }

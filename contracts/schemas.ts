@@ -19,6 +19,14 @@ export function Command<P extends TProperties>(properties: P) {
   return Type.Object({ commandId: CommandId, ...properties }, { additionalProperties: false });
 }
 
+/**
+ * A read-only verb's body: the verb's own fields and an optional `commandId` (reads are never
+ * deduplicated, so a caller need not invent one; one sent is echoed).
+ */
+export function ReadCommand<P extends TProperties>(properties: P) {
+  return Type.Object({ commandId: Type.Optional(CommandId), ...properties }, { additionalProperties: false });
+}
+
 /** The reply to a successful command: the command id echoed, and the verb's result. */
 export function Reply<T extends TSchema>(result: T) {
   return Type.Object({ commandId: Type.Optional(Type.String()), result });

@@ -30,7 +30,7 @@ const boom = defineRoute({
 });
 const ask = defineRoute({
   method: 'GET', path: '/ask', summary: 'ask', tags: ['t'], auth: 'none', responses: {},
-  handler: async (ctx) => ({ body: await ctx.ask('event', 'e1', 'get', {}) }),
+  handler: async (ctx) => ({ body: await ctx.actors.event('e1').get() }),
 });
 
 function gateway(overrides = {}) {

@@ -10,7 +10,8 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { TbError, createActorClient } from '../contracts/index.js';
+import { TbError } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import type { UwsServer } from './adapter/uws/index.js';
 import { docRoutes } from './builtin/doc-routes.js';
 import { metricsRoutes, systemRoutes } from './builtin/system-routes.js';

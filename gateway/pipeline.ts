@@ -9,7 +9,8 @@
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { TbError, type ActorClient } from '../contracts/index.js';
+import { TbError } from '../contracts/index.js';
+import { createActors, type ActorClient } from '../actors/client/index.js';
 import { errorResponse, toResponse } from './responses.js';
 import type { Router } from './router.js';
 import type { GatewayRequest, GatewayResponse, HookContext, Middleware, RouteContext } from './types.js';
@@ -69,6 +70,9 @@ function onSend(deps: PipelineDeps, ctx: HookContext, res: GatewayResponse): Gat
   return out;
 }
 
+/** References for a gateway without NATS: every call answers `RUNTIME_UNAVAILABLE`. */
+const NO_ACTORS = createActors({ request: () => Promise.reject(new TbError('RUNTIME_UNAVAILABLE')) });
+
 function handlerContext(deps: PipelineDeps, ctx: HookContext): RouteContext {
   const requestId = ctx.request.requestId;
   return {
@@ -80,10 +84,7 @@ function handlerContext(deps: PipelineDeps, ctx: HookContext): RouteContext {
     user: ctx.user,
     nc: deps.nc,
     log: ctx.log,
-    ask: <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => {
-      if (!deps.actors) return Promise.reject(new TbError('RUNTIME_UNAVAILABLE'));
-      return deps.actors.request<R>(kind, id, verb, body, { requestId });
-    },
+    actors: deps.actors ? createActors(deps.actors, { requestId }) : NO_ACTORS,
   };
 }
 

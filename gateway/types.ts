@@ -8,6 +8,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { Actors } from '../actors/client/index.js';
 
 /** Request headers: lower-cased names; a repeated header keeps its values joined by `, `. */
 export type HeaderMap = Record<string, string>;
@@ -81,11 +82,11 @@ export interface RouteContext<P = unknown, Q = unknown, B = unknown> {
   /** The NATS connection, when the gateway has one. */
   nc: NatsConnection | undefined;
   /**
-   * Ask an actor: `ctx.ask('ticketclass', id, 'reserve', { commandId, … })`. Carries the request
-   * id, retries what is retryable (see `contracts/client.ts`), throws `TbError`; throws
+   * Typed actor references: `ctx.actors.event(id).get({ viewer })`. Carry the request id, retry
+   * what is retryable (see `actors/client/client.ts`), throw `TbError`; throw
    * `RUNTIME_UNAVAILABLE` when the gateway has no NATS connection.
    */
-  ask<R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>): Promise<R>;
+  actors: Actors;
   /** Logger bound to this request (`reqId`); never log tokens, passwords or bodies with it. */
   log: Logger;
 }

@@ -14,7 +14,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { EVENTS_ROOT, decode } from '../contracts/index.js';
+import { EVENTS_ROOT } from '../contracts/index.js';
+import { OrderEventSchemas, decodeEvent } from '../contracts/events/index.js';
 import { users, withDbErrors, type Db } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import { sendOnce } from './ledger.js';
@@ -83,10 +84,11 @@ export function startOrderNotifier(o: OrderNotifierOptions): DurableConsumer {
   const log = o.log.child({ module: 'order-notifications' });
   const retry = o.retryDelayMs ?? 5_000;
   const one = async (m: JsMsg) => {
-    let body: unknown;
-    try { body = decode(m.data); } catch { settle.term(m); return; }
-    if (!isObj(body) || !MAILED.has(String(body['type'])) || !isObj(body['data'])) { settle.ack(m); return; }
-    const userId = String(body['data']['userId'] ?? '');
+    const decoded = decodeEvent(m.data, m.headers, OrderEventSchemas);
+    if (!decoded.ok) { settle.term(m); return; }
+    const body = decoded.event;
+    if (!MAILED.has(body.type)) { settle.ack(m); return; }
+    const userId = String(body.data['userId'] ?? '');
     try {
       const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
       const [buyer] = UUID.test(userId) ? await withDbErrors(() => o.db.select().from(users).where(eq(users.id, userId))) : [];

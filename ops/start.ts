@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart, type Config } from '../config/index.js';
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient, createActors } from '../actors/client/index.js';
 import { migrate } from '../db/index.js';
 import { seedDemo, DEMO } from '../app/index.js';
 import { OWN_FORM } from '../app/index.js';
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   if (cfg.deployEnv !== 'production' && process.env['TB_DEMO'] !== '0') {
     const nc = await connect({ ...natsConnectOptions(cfg, `tb-launcher-${process.pid}`), noAsyncTraces: true });
     try {
-      if (await seedDemo(createActorClient(nc, { partitions: cfg.partitions }))) say(`  created the demo event "${DEMO.eventId}" with ticket class "${DEMO.classId}"`);
+      if (await seedDemo(createActors(createActorClient(nc, { partitions: cfg.partitions })))) say(`  created the demo event "${DEMO.eventId}" with ticket class "${DEMO.classId}"`);
     } finally {
       await nc.close();
     }

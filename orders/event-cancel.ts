@@ -14,8 +14,9 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { EVENTS_ROOT, TbError, decode } from '../contracts/index.js';
-import type { ActorClient } from '../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../contracts/index.js';
+import { EventEventSchemas, decodeEvent } from '../contracts/events/index.js';
+import { createActors, type ActorClient } from '../actors/client/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import type { OrderHistoryStore } from './history/types.js';
 
@@ -40,11 +41,12 @@ const PAGE = 200;
 
 /** Ask every open order of `eventId` to end because the event was cancelled; resolves with how many were asked. */
 export async function cancelOpenOrders(o: Pick<EventCancelOptions, 'store' | 'actors'>, eventId: string): Promise<number> {
+  const actors = createActors(o.actors, { budgetMs: 10_000 });
   let asked = 0;
   let after: string | undefined;
   for (;;) {
     const ids = await o.store.openOrderIds(eventId, PAGE, after);
-    await Promise.all(ids.map((orderId) => o.actors.request('order', orderId, 'eventCancelled', { commandId: `event-cancelled:${eventId}` }, { budgetMs: 10_000 })
+    await Promise.all(ids.map((orderId) => actors.order(orderId).eventCancelled({}, ['event-cancelled', eventId])
       .catch((err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; })));
     asked += ids.length;
     if (ids.length < PAGE) return asked;
@@ -60,16 +62,14 @@ export function startEventCancelConsumer(o: EventCancelOptions): DurableConsumer
   const one = async (m: JsMsg): Promise<void> => {
     let eventId: string;
     let at: number;
-    try {
-      const body = decode(m.data) as { id?: unknown; at?: unknown };
-      if (typeof body.id !== 'string') throw new Error('no event id');
-      eventId = body.id;
-      at = typeof body.at === 'number' ? body.at : 0;
-    } catch (err) {
-      log.error({ err, seq: m.seq, subject: m.subject }, 'event-cancel poison message terminated');
+    const decoded = decodeEvent(m.data, m.headers, EventEventSchemas);
+    if (!decoded.ok) {
+      log.error({ reason: decoded.reason, seq: m.seq, subject: m.subject }, 'event-cancel poison message terminated');
       settle.term(m);
       return;
     }
+    eventId = decoded.event.id;
+    at = decoded.event.at;
     try {
       const asked = await cancelOpenOrders(o, eventId);
       // Done once a sweep ran `resweep` after the cancellation: by then every order created before it is projected.

@@ -7,7 +7,7 @@
  * `/metrics` (with the orders-by-status gauge) on its admin port (9186), and stops gracefully on
  * SIGTERM/SIGINT (the batch in progress commits and is acked; the rest is redelivered to the next run).
  */
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import { runService } from '../platform/index.js';
 import { startEventCancelConsumer } from './event-cancel.js';
 import { openOrderHistoryStore, startOrderHistoryProjector } from './history.js';

@@ -8,7 +8,7 @@
  * refunds, `orders/refund-requests.ts`), and stops gracefully on SIGTERM/SIGINT (messages in
  * flight are acked after their answer or redelivered to the next run).
  */
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient } from '../actors/client/index.js';
 import { createRefundProviders, fetchHttpClient, startRefundWorker } from '../payments/index.js';
 import { createMailer, startOrderNotifier } from '../mailer/index.js';
 import { moduleLogger, runService } from '../platform/index.js';

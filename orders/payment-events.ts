@@ -20,7 +20,10 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { desc, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
-import { EVENTS_ROOT, TbError, decode, uniqueId, type ActorClient } from '../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../contracts/index.js';
+import { PaymentEventSchemas, decodeEvent, type HeaderReader } from '../contracts/events/index.js';
+import { createActors, type ActorClient } from '../actors/client/index.js';
+import type { CommandKey } from '../contracts/kinds/index.js';
 import { EventStatus } from '../contracts/kinds/event.js';
 import { flaggedPayments, withDbErrors, type Db, type FlaggedPaymentRow } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
@@ -36,7 +39,6 @@ export type PaymentAction =
   | { kind: 'ignore'; type: string }
   | { kind: 'poison'; reason: string };
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const COMMAND_ID = /^[A-Za-z0-9_:.@/+=-]{1,128}$/;
 
 /** `payment:<providerTxnId>:<outcome>`, or a digest of the transaction id when it cannot be a command id as is. */
@@ -46,12 +48,12 @@ export function paymentCommandId(providerTxnId: string, outcome: 'completed' | '
 }
 
 /** Decide what a `TB_EVENTS` message on `tb.evt.payment.>` asks for. Pure; never throws. */
-export function paymentActionOf(data: Uint8Array): PaymentAction {
-  let body: unknown;
-  try { body = decode(data); } catch { return { kind: 'poison', reason: 'undecodable body' }; }
-  if (!isObj(body) || typeof body['type'] !== 'string' || !isObj(body['data'])) return { kind: 'poison', reason: 'not a payment event' };
-  const type = body['type'];
-  const d = body['data'];
+export function paymentActionOf(data: Uint8Array, headers?: HeaderReader): PaymentAction {
+  const decoded = decodeEvent(data, headers, PaymentEventSchemas);
+  if (!decoded.ok) return { kind: 'poison', reason: decoded.reason };
+  const body = decoded.event;
+  const type = body.type;
+  const d = body.data as Record<string, unknown>;
   const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
   const paymentId = s('paymentId');
   const orderId = s('orderId');
@@ -59,8 +61,8 @@ export function paymentActionOf(data: Uint8Array): PaymentAction {
   if (type === 'payment.flagged') {
     return {
       kind: 'flag', row: {
-        flagId: `flag:${paymentId ?? '?'}:${String(body['seq'] ?? 0)}`, source: 'payment.flagged', reason: s('reason') ?? 'flagged',
-        paymentId, orderId, orderCode: s('orderCode') ?? String(body['id'] ?? ''), userId: s('userId'), provider: s('provider'), providerTxnId: txn,
+        flagId: `flag:${paymentId ?? '?'}:${String(body.seq)}`, source: 'payment.flagged', reason: s('reason') ?? 'flagged',
+        paymentId, orderId, orderCode: s('orderCode') ?? body.id, userId: s('userId'), provider: s('provider'), providerTxnId: txn,
         amountMinor: typeof d['amountMinor'] === 'number' ? d['amountMinor'] : null, currency: s('currency'),
         details: { flags: d['flags'] ?? null, callbackAmountMinor: d['callbackAmountMinor'] ?? null, callbackCurrency: d['callbackCurrency'] ?? null, status: d['status'] ?? null },
       },
@@ -78,7 +80,7 @@ export function paymentActionOf(data: Uint8Array): PaymentAction {
     const error = (s('error') ?? 'refused').slice(0, 500);
     return {
       kind: 'command', orderId, verb: refundVerb, body: { ...base, reason: error },
-      flag: { flagId: `refund-failed:${refundId}`, source: 'payment.refundFailed', reason: 'refundFailed', paymentId, orderId, orderCode: s('orderCode') ?? String(body['id'] ?? ''), userId: s('userId'), provider: s('provider'), providerTxnId: txn, amountMinor: amount, currency: s('currency'), details: { refundId, error } },
+      flag: { flagId: `refund-failed:${refundId}`, source: 'payment.refundFailed', reason: 'refundFailed', paymentId, orderId, orderCode: s('orderCode') ?? body.id, userId: s('userId'), provider: s('provider'), providerTxnId: txn, amountMinor: amount, currency: s('currency'), details: { refundId, error } },
     };
   }
   const verbs = { 'payment.completed': 'paymentSucceeded', 'payment.failed': 'paymentFailed', 'payment.processing': 'paymentProcessing' } as const;
@@ -152,18 +154,18 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
    * cancelled, holds released, and records the payment with `refundRequired`). Covers an order the
    * event-cancel sweep has not reached yet. A missing order or event changes nothing here.
    */
+  const actors = createActors(o.actors, { budgetMs: o.askBudgetMs ?? 5_000 });
   const markIfEventCancelled = async (orderId: string, userId: string): Promise<void> => {
-    const budget = { budgetMs: o.askBudgetMs ?? 5_000 };
     const missing = (err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; return undefined; };
-    const order = await o.actors.request<{ eventId: string }>('order', orderId, 'get', { commandId: `read-pay-${uniqueId()}`, viewerId: userId }, budget).catch(missing);
+    const order = await actors.order(orderId).get({ viewerId: userId }).catch(missing);
     if (!order) return;
-    const ev = await o.actors.request<{ status: string }>('event', order.eventId, 'get', { commandId: `read-pay-${uniqueId()}`, viewer: SYSTEM_VIEWER }, budget).catch(missing);
-    if (ev?.status === EventStatus.Cancelled) await o.actors.request('order', orderId, 'eventCancelled', { commandId: `event-cancelled:${order.eventId}` }, budget);
+    const ev = await actors.event(order.eventId).get({ viewer: SYSTEM_VIEWER }).catch(missing);
+    if (ev?.status === EventStatus.Cancelled) await actors.order(orderId).eventCancelled({}, ['event-cancelled', order.eventId]);
   };
 
   /** Handle one message; false when it was nak'ed (the rest of its order must wait). */
   const one = async (m: JsMsg): Promise<boolean> => {
-    const a = paymentActionOf(m.data);
+    const a = paymentActionOf(m.data, m.headers);
     if (a.kind === 'poison') {
       log.error({ seq: m.seq, subject: m.subject, reason: a.reason }, 'payment event poison message terminated');
       counter.inc({ type: 'unknown', outcome: 'poison' });
@@ -186,7 +188,10 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
       }
       try {
         if (a.verb === 'paymentSucceeded' && a.userId) await markIfEventCancelled(a.orderId, a.userId);
-        await o.actors.request('order', a.orderId, a.verb, a.body, { budgetMs: o.askBudgetMs ?? 5_000 });
+        const { commandId, ...fields } = a.body;
+        const order = actors.order(a.orderId);
+        // `paymentActionOf` built the body for `a.verb`; the runtime validates it against the verb's schema.
+        await (order[a.verb] as (body: Record<string, unknown>, key: CommandKey) => Promise<unknown>).call(order, fields, [String(commandId)]);
         counter.inc({ type: a.verb, outcome: 'applied' });
       } catch (err) {
         if (!TbError.is(err) || err.retryable || NOT_READY.has(err.code)) throw err;

@@ -20,7 +20,7 @@ export function paymentIdOf(orderId: string): string {
 
 /** Create (or find) the order's payment and report it; answers the order view after the report. */
 export async function createPaymentFor(opts: OrderServiceOptions, view: OrderView): Promise<OrderView> {
-  const { ask, payments, providers, config } = opts;
+  const { actors, payments, providers, config } = opts;
   const id = paymentIdOf(view.orderId);
   const provider = (view.provider ?? config.orderDefaultProvider) as PaymentProviderName;
   try {
@@ -41,10 +41,10 @@ export async function createPaymentFor(opts: OrderServiceOptions, view: OrderVie
         providerRef: made.providerRef, providerRequest: { ...made.request }, providerResponse: { paymentUrl, ...(made.response !== undefined ? { response: made.response } : {}) },
       });
     }
-    return await ask<OrderView>('order', view.orderId, 'paymentCreated', { commandId: `${view.orderId}:paymentCreated`, paymentId: id, paymentUrl, provider });
+    return await actors.order(view.orderId).paymentCreated({ paymentId: id, paymentUrl, provider }, [view.orderId, 'paymentCreated']);
   } catch (err) {
     if (!(err instanceof TbError) || err.retryable) throw err;
-    await ask<OrderView>('order', view.orderId, 'paymentCreateFailed', { commandId: `${view.orderId}:paymentCreateFailed`, reason: err.code });
+    await actors.order(view.orderId).paymentCreateFailed({ reason: err.code }, [view.orderId, 'paymentCreateFailed']);
     throw err;
   }
 }

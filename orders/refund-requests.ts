@@ -16,7 +16,9 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { EVENTS_ROOT, TbError, decode, type ActorClient } from '../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../contracts/index.js';
+import { OrderEventSchemas, decodeEvent } from '../contracts/events/index.js';
+import { createActors, type ActorClient } from '../actors/client/index.js';
 import { orderHistory, withDbErrors, type Db } from '../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import { requestRefund } from '../payments/index.js';
@@ -39,14 +41,10 @@ export interface RefundConsumersOptions {
   retryDelayMs?: number;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The event's data with its type and id (validated against the order events' schemas), or undefined. */
 const dataOf = (m: JsMsg): Record<string, unknown> | undefined => {
-  try {
-    const body = decode(m.data);
-    return isObj(body) && isObj(body['data']) ? { ...body['data'], type: body['type'], id: body['id'] } : undefined;
-  } catch {
-    return undefined;
-  }
+  const d = decodeEvent(m.data, m.headers, OrderEventSchemas);
+  return d.ok ? { ...d.event.data, type: d.event.type, id: d.event.id } : undefined;
 };
 
 /** Every paid order of `eventId`, from the order-history read model. */
@@ -75,6 +73,7 @@ export function startRefundConsumers(o: RefundConsumersOptions): DurableConsumer
     }
   };
 
+  const actors = createActors(o.actors);
   const requests = startDurableConsumer({
     nc: o.nc, name: REFUND_REQUESTS_CONSUMER, filter: REFUND_REQUESTS_FILTER, log, batchSize: 32,
     handle: async (msgs) => {
@@ -104,9 +103,7 @@ export function startRefundConsumers(o: RefundConsumersOptions): DurableConsumer
         await guard(m, 'event cancellation refunds', async () => {
           const orders = await paidOrdersOf(o.db, eventId);
           for (const orderId of orders) {
-            await o.actors.request('order', orderId, 'refund', {
-              commandId: `event-cancelled:${eventId}:${orderId}`, requestedBy: EVENT_CANCELLATION_ACTOR, reason: 'eventCancelled',
-            }).catch((err: unknown) => {
+            await actors.order(orderId).refund({ requestedBy: EVENT_CANCELLATION_ACTOR, reason: 'eventCancelled' }, ['event-cancelled', eventId, orderId]).catch((err: unknown) => {
               // An order that is no longer COMPLETED (already refunded) needs nothing.
               if (!TbError.is(err, 'REFUND_NOT_REFUNDABLE')) throw err;
             });

@@ -13,10 +13,10 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { CheckoutOutcomeOf, OrderEventType as T } from '../actors/order/index.js';
-import type { DomainEventMessage } from '../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, TbError, createActorClient } from '../contracts/index.js';
+import { OrderEventSchemas, decodeEvent, type DomainEventMessage } from '../contracts/events/index.js';
+import { EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
+import { createActorClient, createActors, type Actors } from '../actors/client/index.js';
 import type { OrderView } from '../contracts/kinds/order.js';
-import type { Ask } from '../queue/index.js';
 import { backoffDelay, settle, sleep, startDurableConsumer } from '../platform/index.js';
 import { reopenCheckout, settleQuota } from './quota.js';
 import { performConfirm, performRelease, performReserve, type LineStep } from './steps.js';
@@ -28,7 +28,8 @@ export interface SagaWorkerOptions {
   log: Logger;
   /** Durable consumer name (default `tb-order-saga`); every worker process shares it. */
   durable?: string;
-  ask?: Ask;
+  /** The actor references; default: an actor client on `nc`. */
+  actors?: Actors;
   /** Messages handled at once (default 64). */
   concurrency?: number;
 }
@@ -51,14 +52,14 @@ const backoff = (n: number) => backoffDelay(n, 500, 30_000);
 export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWorker> {
   const { log, config } = opts;
   const durable = opts.durable ?? 'tb-order-saga';
-  const ask: Ask = opts.ask ?? ((c) => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => c.request<R>(kind, id, verb, body))(createActorClient(opts.nc, { partitions: opts.partitions }));
+  const actors = opts.actors ?? createActors(createActorClient(opts.nc, { partitions: opts.partitions }));
   const counters = { performed: 0, skipped: 0, failures: 0, checkouts: 0, quota: 0 };
   const stuck = new Set<string>();
 
   /** Perform one intent if the order still has it open. */
   async function perform(ev: DomainEventMessage): Promise<void> {
     const d = ev.data as { userId: string; classId: string; attempt: number; quantity?: number; holdMs?: number; commandId: string };
-    const view = await ask<OrderView>('order', ev.id, 'get', { commandId: `read-saga-${ev.seq}-${ev.n}`, viewerId: d.userId });
+    const view = await actors.order(ev.id).get({ viewerId: d.userId });
     const line = view.lines.find((l) => l.classId === d.classId);
     const step: LineStep = { orderId: ev.id, classId: d.classId, attempt: d.attempt, late: d.commandId.endsWith(':late') };
     const open = line !== undefined && (line.attempt ?? 0) === d.attempt && ({
@@ -67,9 +68,9 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
       [T.ConfirmRequested]: line.state === 'confirming',
     } as Record<string, boolean>)[ev.type];
     if (!open) { counters.skipped++; return; }
-    if (ev.type === T.ReserveRequested) await performReserve(ask, { ...step, quantity: d.quantity!, holdMs: d.holdMs! });
-    else if (ev.type === T.ConfirmRequested) await performConfirm(ask, step);
-    else await performRelease(ask, step, 'cancelled');
+    if (ev.type === T.ReserveRequested) await performReserve(actors, { ...step, quantity: d.quantity!, holdMs: d.holdMs! });
+    else if (ev.type === T.ConfirmRequested) await performConfirm(actors, step);
+    else await performRelease(actors, step, 'cancelled');
     counters.performed++;
     stuck.delete(`${ev.id}/${d.classId}`);
   }
@@ -80,25 +81,26 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
     stuck.add(`${ev.id}/${d.classId}`);
     log.error({ err, orderId: ev.id, classId: d.classId, attempts }, 'order compensation stuck');
     const error = err instanceof TbError ? err.code : 'INTERNAL';
-    await ask('order', ev.id, 'compensationStuck', { commandId: `${d.commandId}:stuck`, classId: d.classId, attempts, error }).catch(() => undefined);
+    await actors.order(ev.id).compensationStuck({ classId: d.classId, attempts, error }, [d.commandId, 'stuck']).catch(() => undefined);
   }
 
   async function handle(m: JsMsg): Promise<void> {
-    let ev: DomainEventMessage;
-    try { ev = decode(m.data) as DomainEventMessage; } catch { settle.term(m); return; }
+    const decoded = decodeEvent(m.data, m.headers, OrderEventSchemas);
+    if (!decoded.ok) { log.error({ reason: decoded.reason, seq: m.seq, subject: m.subject }, 'order saga poison message terminated'); m.term(); return; }
+    const ev = decoded.event;
     const attempts = m.info.deliveryCount;
     try {
       if (ev.type in CheckoutOutcomeOf) {
         const d = ev.data as { eventId: string; sessionId: string };
-        await ask('queue', d.eventId, 'complete', { commandId: `${ev.id}:checkout`, sessionId: d.sessionId, outcome: CheckoutOutcomeOf[ev.type as keyof typeof CheckoutOutcomeOf] })
+        await actors.queue(d.eventId).complete({ sessionId: d.sessionId, outcome: CheckoutOutcomeOf[ev.type as keyof typeof CheckoutOutcomeOf] }, [ev.id, 'checkout'])
           .catch((err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; });
         counters.checkouts++;
       } else if (ev.type === T.CheckoutReopened) {
         const d = ev.data as { eventId: string; sessionId: string };
-        await reopenCheckout(ask, d.eventId, d.sessionId, ev.id);
+        await reopenCheckout(actors, d.eventId, d.sessionId, ev.id);
       } else if (ev.type === T.Completed || ev.type === T.Failed || ev.type === T.Cancelled) {
         // The buyer's quota follows the order's end: given back once, or kept for a completed order.
-        await settleQuota(ask, (ev.data as { order: OrderView }).order);
+        await settleQuota(actors, (ev.data as { order: OrderView }).order);
         counters.quota++;
       } else if (ev.type === T.ReserveRequested || ev.type === T.ReleaseRequested || ev.type === T.ConfirmRequested) {
         // Reserves are the gateway's to perform first; nobody else performs confirms and most releases promptly.

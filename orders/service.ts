@@ -13,11 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { holdMsFor, orderCodeOf, orderIdFor } from '../actors/order/index.js';
-import { TbError, uniqueId } from '../contracts/index.js';
+import { TbError } from '../contracts/index.js';
+import type { Actors } from '../actors/client/index.js';
 import { EventStatus, eventAdmits, type EventView } from '../contracts/kinds/event.js';
 import { OrderLimits, OrderStatus as S, type OrderView } from '../contracts/kinds/order.js';
 import type { HttpClient, PaymentProviders, PaymentStore } from '../payments/index.js';
-import { checkoutKey, verifyCheckoutToken, type Ask } from '../queue/index.js';
+import { checkoutKey, verifyCheckoutToken } from '../queue/index.js';
 import { createPaymentFor } from './payment-step.js';
 import { bindCheckout, quotaUntil, reopenCheckout, settleQuota, takeQuota } from './quota.js';
 import { performConfirm, performRelease, performReserve } from './steps.js';
@@ -32,8 +33,8 @@ export interface OrderServiceConfig {
 }
 
 export interface OrderServiceOptions {
-  /** How to ask actors (the gateway passes `ctx.ask`, others an actor client's `request`). */
-  ask: Ask;
+  /** The actor references (the gateway passes `ctx.actors`, others `createActors(client)`). */
+  actors: Actors;
   payments: PaymentStore;
   providers: PaymentProviders;
   config: OrderServiceConfig;
@@ -76,14 +77,13 @@ const SYSTEM_VIEWER = { userId: 'system-orders', platformRoles: ['admin'] };
 
 /** Build the service. */
 export function createOrderService(opts: OrderServiceOptions): OrderService {
-  const { ask, config } = opts;
+  const { actors, config } = opts;
   const now = opts.now ?? Date.now;
   const key = checkoutKey(config.checkoutSecret);
-  const read = () => `read-${uniqueId()}`;
 
   /** Event visible to the buyer, published, on sale, lines its own, token valid when it has a waitroom: the event and the token's session id. */
   async function check(req: CreateOrderRequest): Promise<{ ev: EventView; sessionId?: string }> {
-    const ev = await ask<EventView>('event', req.eventId, 'get', { commandId: read(), viewer: SYSTEM_VIEWER });
+    const ev = await actors.event(req.eventId).get({ viewer: SYSTEM_VIEWER });
     // A private event does not exist for outsiders: the same answer as a missing event.
     if (!eventAdmits(ev, { userId: req.userId, platformRoles: req.platformRoles ?? [] }, req.accessCode)) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: req.eventId });
     const t = now();
@@ -104,31 +104,31 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
    * buyer's quota. A refused quota gives the slot back, so the buyer may try a smaller order.
    */
   async function admit(req: CreateOrderRequest, ev: EventView, orderId: string, sessionId: string | undefined, ttl: number): Promise<void> {
-    if (sessionId) await bindCheckout(ask, req.eventId, sessionId, orderId);
+    if (sessionId) await bindCheckout(actors, req.eventId, sessionId, orderId);
     const quantity = req.lines.reduce((s, l) => s + l.quantity, 0);
     try {
-      await takeQuota(ask, { ev, userId: req.userId, orderId, quantity, until: quotaUntil(now(), ttl, config.orderStepTimeoutMs) });
+      await takeQuota(actors, { ev, userId: req.userId, orderId, quantity, until: quotaUntil(now(), ttl, config.orderStepTimeoutMs) });
     } catch (err) {
-      if (sessionId) await reopenCheckout(ask, req.eventId, sessionId, orderId).catch((e: unknown) => opts.log.warn({ err: e, orderId }, 'checkout slot left bound'));
+      if (sessionId) await reopenCheckout(actors, req.eventId, sessionId, orderId).catch((e: unknown) => opts.log.warn({ err: e, orderId }, 'checkout slot left bound'));
       throw err;
     }
   }
 
   /** A final order gives its quota back (or keeps it, completed) and, failed before holding, its slot: at once, the saga worker repeats it. */
   async function settle(view: OrderView, sessionId?: string): Promise<void> {
-    await settleQuota(ask, view).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'quota settle left to the saga worker'));
+    await settleQuota(actors, view).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'quota settle left to the saga worker'));
     if (sessionId && view.status === S.Failed) {
-      await reopenCheckout(ask, view.eventId, sessionId, view.orderId).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'checkout reopen left to the saga worker'));
+      await reopenCheckout(actors, view.eventId, sessionId, view.orderId).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'checkout reopen left to the saga worker'));
     }
   }
 
   /** Release every line the order asks to release, then answer the order as it is now. */
   async function releaseAll(view: OrderView): Promise<OrderView> {
     const releasing = view.lines.filter((l) => l.state === 'releasing');
-    await Promise.all(releasing.map((l) => performRelease(ask, { orderId: view.orderId, classId: l.classId, attempt: l.attempt ?? 0 }).catch((err: unknown) => {
+    await Promise.all(releasing.map((l) => performRelease(actors, { orderId: view.orderId, classId: l.classId, attempt: l.attempt ?? 0 }).catch((err: unknown) => {
       opts.log.warn({ err, orderId: view.orderId, classId: l.classId }, 'release left to the saga worker');
     })));
-    return releasing.length ? ask<OrderView>('order', view.orderId, 'get', { commandId: read(), viewerId: view.userId }) : view;
+    return releasing.length ? actors.order(view.orderId).get({ viewerId: view.userId }) : view;
   }
 
   /** Perform the open intents of a fresh order: reserve, then pay (or confirm a free order). */
@@ -138,18 +138,18 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
     const pending = view.lines.filter((l) => l.state === 'pending');
     if (view.status === S.Reserving && pending.length) {
       const results = await Promise.all(pending.map((l) =>
-        performReserve(ask, { orderId: id, classId: l.classId, attempt: 0, quantity: l.quantity, holdMs: holdMsFor(paymentTtlMs, OrderLimits.defaultProcessingExtensionMs) })));
+        performReserve(actors, { orderId: id, classId: l.classId, attempt: 0, quantity: l.quantity, holdMs: holdMsFor(paymentTtlMs, OrderLimits.defaultProcessingExtensionMs) })));
       refusal = results.find((r) => r.refusal)?.refusal;
       // One line: its report's answer is the order as of now (single writer). Several lines were
       // reported concurrently, so none of the answers need be the last: read the order.
-      view = results.length === 1 ? results[0]!.view : await ask<OrderView>('order', id, 'get', { commandId: read(), viewerId: view.userId });
+      view = results.length === 1 ? results[0]!.view : await actors.order(id).get({ viewerId: view.userId });
     }
     if (view.status === S.Reserving && view.lines.every((l) => l.state === 'held') && view.totalMinor > 0 && !view.payment) {
       view = await createPaymentFor(opts, view);
     }
     if (view.status === S.Confirming) {
-      await Promise.all(view.lines.filter((l) => l.state === 'confirming').map((l) => performConfirm(ask, { orderId: id, classId: l.classId, attempt: l.attempt ?? 0 })));
-      view = await ask<OrderView>('order', id, 'get', { commandId: read(), viewerId: view.userId });
+      await Promise.all(view.lines.filter((l) => l.state === 'confirming').map((l) => performConfirm(actors, { orderId: id, classId: l.classId, attempt: l.attempt ?? 0 })));
+      view = await actors.order(id).get({ viewerId: view.userId });
     }
     if (view.status === S.Failed || view.status === S.Cancelled) {
       view = await releaseAll(view);
@@ -166,7 +166,7 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
   async function claimCode(orderId: string): Promise<string> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const code = orderCodeOf(orderId, attempt);
-      const holder = await ask<{ orderId: string }>('ordercode', code, 'claim', { commandId: `${orderId}:code`, orderId });
+      const holder = await actors.ordercode(code).claim({ orderId }, [orderId, 'code']);
       if (holder.orderId === orderId) return code;
     }
     throw new TbError('INTERNAL', {}, { message: `no free order code for ${orderId}` });
@@ -177,7 +177,7 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       const orderId = req.idempotencyKey ? orderIdFor(req.userId, req.idempotencyKey) : `ord_${randomBytes(12).toString('hex')}`;
       const ttl = req.paymentTtlMs ?? config.orderPaymentTtlMs;
       if (req.idempotencyKey) {
-        const existing = await ask<OrderView>('order', orderId, 'get', { commandId: read(), viewerId: req.userId }).catch((err: unknown) => {
+        const existing = await actors.order(orderId).get({ viewerId: req.userId }).catch((err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) return undefined;
           throw err;
         });
@@ -188,29 +188,29 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       const { ev, sessionId } = await check(req);
       await admit(req, ev, orderId, sessionId, ttl);
       const code = await claimCode(orderId);
-      const view = await ask<OrderView>('order', orderId, 'create', {
-        commandId: `${orderId}:create`, userId: req.userId, eventId: req.eventId, lines: req.lines, code,
+      const view = await actors.order(orderId).create({
+        userId: req.userId, eventId: req.eventId, lines: req.lines, code,
         provider: req.provider ?? config.orderDefaultProvider, ...(sessionId ? { sessionId } : {}),
         paymentTtlMs: ttl, stepTimeoutMs: config.orderStepTimeoutMs,
-      });
+      }, [orderId, 'create']);
       try {
         const order = await drive(view, ttl);
         await settle(order);
         return { order, created: true };
       } catch (err) {
         // A refused line failed the order: its quota and its checkout slot are free for another try.
-        const failed = await ask<OrderView>('order', orderId, 'get', { commandId: read(), viewerId: req.userId }).catch(() => undefined);
+        const failed = await actors.order(orderId).get({ viewerId: req.userId }).catch(() => undefined);
         if (failed) await settle(failed, sessionId);
         throw err;
       }
     },
 
-    get: (orderId, viewerId) => ask<OrderView>('order', orderId, 'get', { commandId: read(), viewerId }).catch((err: unknown) => {
+    get: (orderId, viewerId) => actors.order(orderId).get({ viewerId }).catch((err: unknown) => {
       throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
     }),
 
     async cancel(orderId, userId, commandId) {
-      const view = await ask<OrderView>('order', orderId, 'cancel', { commandId, userId }).catch((err: unknown) => {
+      const view = await actors.order(orderId).cancel({ userId }, [commandId]).catch((err: unknown) => {
         throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
       });
       const released = await releaseAll(view);

@@ -7,10 +7,9 @@
  * A retryable failure (timeout, unavailable) is thrown: the outcome is unknown, never reported.
  */
 import { TbError } from '../contracts/index.js';
-import type { HoldResult, OrderOutcome } from '../contracts/kinds/ticketclass.js';
 import type { OrderView } from '../contracts/kinds/order.js';
 import { holdKeyOf, stepCommandId } from '../actors/order/index.js';
-import type { Ask } from '../queue/index.js';
+import type { Actors } from '../actors/client/index.js';
 
 /** One step on one line: `attempt` picks the hold key; `late` marks the second release of a late hold. */
 export interface LineStep {
@@ -23,44 +22,43 @@ export interface LineStep {
 }
 
 /** Reserve the line and report `reserved` or `reserveRefused`. Resolves with the order view and the refusal, if any. */
-export async function performReserve(ask: Ask, s: LineStep): Promise<{ view: OrderView; refusal?: TbError }> {
+export async function performReserve(actors: Actors, s: LineStep): Promise<{ view: OrderView; refusal?: TbError }> {
   const commandId = stepCommandId(s.orderId, 'reserve', s.classId, s.attempt);
   try {
-    const hold = await ask<HoldResult>('ticketclass', s.classId, 'reserve', {
-      commandId, orderId: holdKeyOf(s.orderId, s.attempt), quantity: s.quantity!, ...(s.holdMs ? { holdMs: s.holdMs } : {}),
-    });
-    const view = await ask<OrderView>('order', s.orderId, 'reserved', {
-      commandId: `${commandId}:held`, classId: s.classId, attempt: s.attempt, unitPriceMinor: hold.unitPriceMinor, currency: hold.currency,
-    });
+    const hold = await actors.ticketclass(s.classId).reserve({
+      orderId: holdKeyOf(s.orderId, s.attempt), quantity: s.quantity!, ...(s.holdMs ? { holdMs: s.holdMs } : {}),
+    }, [commandId]);
+    const view = await actors.order(s.orderId).reserved({
+      classId: s.classId, attempt: s.attempt, unitPriceMinor: hold.unitPriceMinor, currency: hold.currency,
+    }, [commandId, 'held']);
     return { view };
   } catch (err) {
     const refusal = asRefusal(err, s.classId);
     if (!refusal) throw err;
     const available = refusal.details?.['available'];
-    const view = await ask<OrderView>('order', s.orderId, 'reserveRefused', {
-      commandId: `${commandId}:refused`, classId: s.classId, attempt: s.attempt, code: refusal.code,
-      ...(typeof available === 'number' ? { available } : {}),
-    });
+    const view = await actors.order(s.orderId).reserveRefused({
+      classId: s.classId, attempt: s.attempt, code: refusal.code, ...(typeof available === 'number' ? { available } : {}),
+    }, [commandId, 'refused']);
     return { view, refusal };
   }
 }
 
 /** Release the line's hold (a no-op on the class when there is none) and report `released`. */
-export async function performRelease(ask: Ask, s: LineStep, reason: 'cancelled' | 'paymentFailed' | 'paymentExpired' = 'cancelled'): Promise<OrderView> {
+export async function performRelease(actors: Actors, s: LineStep, reason: 'cancelled' | 'paymentFailed' | 'paymentExpired' = 'cancelled'): Promise<OrderView> {
   const commandId = stepCommandId(s.orderId, 'release', s.classId, s.attempt) + (s.late ? ':late' : '');
-  await ask<OrderOutcome>('ticketclass', s.classId, 'release', { commandId, orderId: holdKeyOf(s.orderId, s.attempt), reason });
-  return ask<OrderView>('order', s.orderId, 'released', { commandId: `${commandId}:done`, classId: s.classId, attempt: s.attempt, ...(s.late ? { late: true } : {}) });
+  await actors.ticketclass(s.classId).release({ orderId: holdKeyOf(s.orderId, s.attempt), reason }, [commandId]);
+  return actors.order(s.orderId).released({ classId: s.classId, attempt: s.attempt, ...(s.late ? { late: true } : {}) }, [commandId, 'done']);
 }
 
 /** Confirm the line's hold (tickets sold) and report `confirmed`, or `confirmRefused` when the hold is gone. */
-export async function performConfirm(ask: Ask, s: LineStep): Promise<OrderView> {
+export async function performConfirm(actors: Actors, s: LineStep): Promise<OrderView> {
   const commandId = stepCommandId(s.orderId, 'confirm', s.classId, s.attempt);
   try {
-    await ask<OrderOutcome>('ticketclass', s.classId, 'confirm', { commandId, orderId: holdKeyOf(s.orderId, s.attempt) });
-    return await ask<OrderView>('order', s.orderId, 'confirmed', { commandId: `${commandId}:done`, classId: s.classId });
+    await actors.ticketclass(s.classId).confirm({ orderId: holdKeyOf(s.orderId, s.attempt) }, [commandId]);
+    return await actors.order(s.orderId).confirmed({ classId: s.classId }, [commandId, 'done']);
   } catch (err) {
     if (!(err instanceof TbError) || err.retryable) throw err;
-    return ask<OrderView>('order', s.orderId, 'confirmRefused', { commandId: `${commandId}:refused`, classId: s.classId, code: err.code });
+    return actors.order(s.orderId).confirmRefused({ classId: s.classId, code: err.code }, [commandId, 'refused']);
   }
 }
 

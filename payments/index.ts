@@ -22,7 +22,7 @@ export { createPaymentStore } from './store.js';
 export { createWebhookHandler, outcomeOf, callbackQuery } from './webhooks.js';
 export { createSandboxPayer, verifySandboxLink, SANDBOX_CALLBACK_PATH } from './sandbox-pay.js';
 export { renderSandboxPayPage, renderResultPage } from './sandbox-page.js';
-export { startOutboxRelay, enqueuePaymentEvent, backoffMs, OUTBOX_CHANNEL, EVENT_TYPE_HEADER } from './outbox-relay.js';
+export { startOutboxRelay, enqueuePaymentEvent, backoffMs, OUTBOX_CHANNEL } from './outbox-relay.js';
 export { recordCallbackTx, decideCallback, callbackMsgId } from './inbox.js';
 export { createRefundProviders } from './refunds/registry.js';
 export { requestRefund, requestRefundTx, executeRefund, refundIdFor, refundsOfOrder, RefundReason } from './refunds/store.js';

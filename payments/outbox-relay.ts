@@ -19,7 +19,8 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import { EVENTS_STREAM, Headers, encode, eventSubject } from '../contracts/index.js';
+import { EVENTS_STREAM, Format, Headers, eventSubject } from '../contracts/index.js';
+import { encodeEvent, eventHeaders } from '../contracts/events/index.js';
 import type { Db, PaymentOutboxRow } from '../db/index.js';
 import { backoffDelay, sleep } from '../platform/index.js';
 import { bytesParam, jsonParam, rawClient, rawTx, toOutboxRow } from './raw-sql.js';
@@ -27,8 +28,6 @@ import { PAYMENT_KIND, type Payment, type PaymentEventType, type PaymentEventMes
 
 /** The LISTEN/NOTIFY channel a committed outbox insert notifies. */
 export const OUTBOX_CHANNEL = 'tb_payment_outbox';
-/** Header carrying the event type (the same name the actors' outbox uses). */
-export const EVENT_TYPE_HEADER = 'tb-event-type';
 
 /** A drizzle transaction (what `db.transaction` hands its callback). */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -52,9 +51,10 @@ export function paymentEventRow(payment: Payment, type: PaymentEventType, opts: 
     ...(payment.providerTxnId ? { providerTxnId: payment.providerTxnId } : {}), ...opts.extra,
   };
   const body: PaymentEventMessage = { type, kind: PAYMENT_KIND, id: payment.orderCode, seq: payment.version, n: 0, at, data };
-  const headers: Record<string, string> = { [EVENT_TYPE_HEADER]: type };
-  if (opts.requestId) { body.requestId = opts.requestId; headers[Headers.RequestId] = opts.requestId; }
-  return { id, msgId: opts.msgId ?? id, subject: eventSubject(PAYMENT_KIND, payment.orderCode, type), payload: encode(body), headers };
+  // content-type names the codec (msgpack); the type header lets a consumer filter without decoding.
+  const headers = eventHeaders(type, Format.Msgpack, opts.requestId);
+  if (opts.requestId) body.requestId = opts.requestId;
+  return { id, msgId: opts.msgId ?? id, subject: eventSubject(PAYMENT_KIND, payment.orderCode, type), payload: encodeEvent(body), headers };
 }
 
 /**

@@ -6,7 +6,7 @@
  * (`payments/inbox.ts`) and are applied once. Database failures surface as `TbError`s
  * (`wrapDbError`): `RUNTIME_UNAVAILABLE` (retryable) or `INTERNAL`.
  */
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { ID_PATTERN, TbError } from '../contracts/index.js';
 import { payments, withDbErrors, type Db } from '../db/index.js';
@@ -15,7 +15,7 @@ import { OUTBOX_CHANNEL, enqueuePaymentEvent, paymentEventRow } from './outbox-r
 import { bytesParam, jsonParam, rawClient, toPaymentRow } from './raw-sql.js';
 import {
   PAYMENT_PROVIDERS, PaymentEventType, PaymentStatus,
-  type RecordCallbackResult, type CancelPaymentResult, type NewPayment, type Payment, type VerifiedCallback,
+  type RecordCallbackResult, type CancelPaymentResult, type NewPayment, type Payment, type VerifiedCallback, type PaymentProviderName,
 } from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,6 +37,8 @@ export interface PaymentStore {
   get(id: string): Promise<Payment | undefined>;
   /** Every payment of an order, newest first. */
   getByOrder(orderId: string): Promise<Payment[]>;
+  /** The newest payment of `provider` for an order code (what a provider's return page names), or undefined. */
+  latestByOrderCode(provider: PaymentProviderName, orderCode: string): Promise<Payment | undefined>;
 }
 
 /** Throw `PAYMENT_INVALID` unless `input` can be stored and addressed on a subject. */
@@ -131,5 +133,9 @@ export function createPaymentStore(db: Db): PaymentStore {
 
     getByOrder: (orderId) => withDbErrors(async () =>
       (await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt))).map(toPayment)),
+    latestByOrderCode: (provider, orderCode) => withDbErrors(async () => {
+      const [row] = await db.select().from(payments).where(and(eq(payments.provider, provider), eq(payments.orderCode, orderCode))).orderBy(desc(payments.createdAt)).limit(1);
+      return row ? toPayment(row) : undefined;
+    }),
   };
 }

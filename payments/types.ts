@@ -3,7 +3,7 @@
  * The shapes the payment store takes and returns, and the event names it raises on
  * `tb.evt.payment.<orderCode>.<name>`. Types only (plus the constant name tables): no I/O.
  */
-import type { DomainEventMessage } from '../actors/runtime/index.js';
+import type { PAYMENT_KIND, DomainEventMessage, PaymentEventType } from '../contracts/events/index.js';
 import type { PaymentFlags, PaymentRow } from '../db/index.js';
 
 /** Providers a payment can go through (the `payments_provider_ck` constraint lists the same). */
@@ -14,27 +14,7 @@ export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
 export const PaymentStatus = { Pending: 'PENDING', Completed: 'COMPLETED', Failed: 'FAILED', Canceled: 'CANCELED' } as const;
 export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 
-/** Event types the payment store raises (body `type`; the subject's last token drops `payment.`). */
-export const PaymentEventType = {
-  Created: 'payment.created',
-  Completed: 'payment.completed',
-  Failed: 'payment.failed',
-  Canceled: 'payment.canceled',
-  /** The provider is processing the payment (the saga may extend the hold); status stays PENDING. */
-  Processing: 'payment.processing',
-  /** A callback that must not change the status but must not be lost: mismatch, late, double pay, unmatched. */
-  Flagged: 'payment.flagged',
-  /** A refund of one received transaction was asked (once per transaction): the refund worker executes it. */
-  RefundRequested: 'payment.refundRequested',
-  /** The provider refunded the transaction. */
-  Refunded: 'payment.refunded',
-  /** The provider refused the refund: an operator must act (also recorded in `flagged_payments`). */
-  RefundFailed: 'payment.refundFailed',
-} as const;
-export type PaymentEventType = (typeof PaymentEventType)[keyof typeof PaymentEventType];
-
-/** The actor-style kind every payment event carries, so consumers treat all events alike. */
-export const PAYMENT_KIND = 'payment';
+export { PaymentEventType, PAYMENT_KIND } from '../contracts/events/index.js';
 
 /** A payment as the store returns it (the row, with typed enums). */
 export interface Payment extends Omit<PaymentRow, 'provider' | 'status' | 'flags'> {

@@ -9,6 +9,7 @@
 export { runService, migrateWithRetry, onSignals, waitForEvents } from './service.js';
 export { createLogger, moduleLogger, LOG_FIELDS, LOG_REDACT } from './log.js';
 export { connectNats, serviceConnectOptions, NATS_CONNECT_DEFAULTS } from './nats.js';
+export { requestFailureOf } from './nats-errors.js';
 export { createRegistry, scrapeGauge, LATENCY_BUCKETS } from './metrics.js';
 export { serveAdmin } from './admin-http.js';
 export { ADMIN_PORTS, INSTANCE_STRIDE, adminPortOf } from './ports.js';

@@ -9,9 +9,7 @@ import { createHmac } from 'node:crypto';
 import { TbError } from '../contracts/index.js';
 import { EventStatus, eventAdmits, type EventView } from '../contracts/kinds/event.js';
 import { QueueLimits, type QueueView } from '../contracts/kinds/queue.js';
-
-/** How the waitroom asks actors (`ctx.ask` in the gateway, an actor client elsewhere). */
-export type Ask = <R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>) => Promise<R>;
+import type { Actors } from '../actors/client/index.js';
 
 /** The platform itself, reading any event's config (never sent by a client). */
 const SYSTEM_VIEWER = { userId: 'system-queue', platformRoles: ['admin'] };
@@ -27,11 +25,11 @@ export interface Entrant {
  * Throw `COMMAND_NOT_FOUND` unless `who` may enter the event's waitroom: a private event is only
  * for its staff, platform admins and holders of its access code, and looks missing to anyone else.
  */
-export async function checkEntry(ask: Ask, eventId: string, who: Entrant, now: number, cache: EntryCache = doors): Promise<void> {
+export async function checkEntry(actors: Actors, eventId: string, who: Entrant, now: number, cache: EntryCache = doors): Promise<void> {
   const cached = cache?.get(eventId);
   let event = cached && now - cached.at < ENTRY_CACHE_MS ? cached.view : undefined;
   if (!event) {
-    event = await ask<EventView>('event', eventId, 'get', { commandId: `read-entry-${now}-${who.userId}`, viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
+    event = await actors.event(eventId).get({ viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
       if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
       throw err;
     });
@@ -64,12 +62,12 @@ export function seedFor(secret: string, eventId: string): string {
  * cancelled, or sale ended) or `QUEUE_NOT_ENABLED` (no waitroom).
  */
 export async function ensureQueue(
-  ask: Ask,
+  actors: Actors,
   config: { queueSeedSecret: string; queueClaimGraceMs: number; queueCheckoutTtlMs: number },
   eventId: string,
   now: number,
 ): Promise<QueueView> {
-  const event = await ask<EventView>('event', eventId, 'get', { commandId: `read-queue-${now}`, viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
+  const event = await actors.event(eventId).get({ viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
     if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
     throw err;
   });
@@ -77,14 +75,13 @@ export async function ensureQueue(
   if (!event.config.allowWaitRoom) throw new TbError('QUEUE_NOT_ENABLED', { eventId });
   const { ticketSaleStartDate: opensAt, ticketSaleEndDate: endsAt } = event.config;
   if (endsAt !== undefined && now >= endsAt) throw new TbError('QUEUE_NOT_OPEN', { eventId, reason: 'the sale has ended' });
-  const view = await ask<QueueView>('queue', eventId, 'create', {
-    commandId: `create:${eventId}`,
+  const view = await actors.queue(eventId).create({
     maxConcurrent: Math.min(event.config.maxConcurrent ?? QueueLimits.defaultMaxConcurrent, QueueLimits.maxConcurrentCap),
     seed: seedFor(config.queueSeedSecret, eventId),
     claimGraceMs: config.queueClaimGraceMs,
     checkoutTtlMs: config.queueCheckoutTtlMs,
     ...(opensAt !== undefined ? { opensAt } : {}),
-  });
+  }, ['create', eventId]);
   if (view.phase === 'open' || (opensAt !== undefined && opensAt > now)) return view;
-  return ask<QueueView>('queue', eventId, 'open', { commandId: `open:${eventId}` });
+  return actors.queue(eventId).open({}, ['open', eventId]);
 }

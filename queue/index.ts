@@ -18,7 +18,7 @@ export type { CheckoutClaims } from './checkout-token.js';
 export { openSessionsBucket, SessionStore, QUEUE_SESSIONS_BUCKET, userKey, sessionKey } from './sessions.js';
 export type { UserSession, SessionOwner } from './sessions.js';
 export { ensureQueue, seedFor, checkEntry } from './ensure.js';
-export type { Ask, Entrant } from './ensure.js';
+export type { Entrant } from './ensure.js';
 export { startStockWatcher } from './stock-watcher.js';
 export type { StockWatcher, StockWatcherOptions } from './stock-watcher.js';
 

@@ -10,10 +10,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import { TbError, createActorClient, uniqueId } from '../contracts/index.js';
-import { QueueLimits, type ClaimResult, type JoinResult, type QueueView, type StatusesResult } from '../contracts/kinds/queue.js';
+import { TbError, uniqueId } from '../contracts/index.js';
+import { createActorClient, createActors, type Actors } from '../actors/client/index.js';
+import { QueueLimits, type ClaimResult, type QueueView } from '../contracts/kinds/queue.js';
 import { checkoutKey, signCheckoutToken, verifyCheckoutToken, type CheckoutClaims } from './checkout-token.js';
-import { checkEntry, ensureQueue, type Ask, type Entrant } from './ensure.js';
+import { checkEntry, ensureQueue, type Entrant } from './ensure.js';
 import { openSessionsBucket, SessionStore, type UserSession } from './sessions.js';
 import { userStatusOf, type SessionRef, type UserQueueStatus } from './status.js';
 
@@ -33,8 +34,8 @@ export interface QueueServiceOptions {
   kv?: KV;
   config: QueueServiceConfig;
   log: Logger;
-  /** How to ask actors (the gateway passes `ctx.ask`); default: an actor client on `nc`. */
-  ask?: Ask;
+  /** The actor references (the gateway passes its own); default: an actor client on `nc`. */
+  actors?: Actors;
   now?: () => number;
 }
 
@@ -75,13 +76,13 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
   const { config, log } = opts;
   const now = opts.now ?? Date.now;
   const key = checkoutKey(config.checkoutSecret);
-  const ask: Ask = opts.ask ?? ((c) => <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => c.request<R>(kind, id, verb, body))(createActorClient(opts.nc, { partitions: config.partitions }));
+  const actors = opts.actors ?? createActors(createActorClient(opts.nc, { partitions: config.partitions }));
   let store: Promise<SessionStore> | undefined = opts.kv ? Promise.resolve(new SessionStore(opts.kv)) : undefined;
   const sessions = () => (store ??= openSessionsBucket(opts.nc, config.kvReplicas ?? 1).then((kv) => new SessionStore(kv)));
   /** Events whose queue this process has seen exist (so the join command never meets a missing actor). */
   const known = new Set<string>();
 
-  const statusOf = (eventId: string, ticket: number) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${uniqueId()}`, ticket });
+  const statusOf = (eventId: string, ticket: number) => actors.queue(eventId).status({ ticket });
 
   async function mine(eventId: string, userId: string): Promise<UserSession> {
     const found = await (await sessions()).getUser(eventId, userId);
@@ -106,13 +107,13 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
 
   async function claimFor(eventId: string, userId: string, session: UserSession): Promise<UserQueueStatus> {
     // A fresh command id per attempt: refusals are remembered by id, and claims are idempotent by session anyway.
-    const r = await ask<ClaimResult>('queue', eventId, 'claim', { commandId: `claim-${session.sessionId}-${uniqueId()}`, ticket: session.ticket, sessionId: session.sessionId, userId });
+    const r = await actors.queue(eventId).claim({ ticket: session.ticket, sessionId: session.sessionId, userId }, ['claim', session.sessionId, uniqueId()]);
     return present(eventId, userId, session, r.view, r);
   }
 
   const service: QueueService = {
     async ensureQueue(eventId) {
-      const view = await ensureQueue(ask, config, eventId, now());
+      const view = await ensureQueue(actors, config, eventId, now());
       known.add(eventId);
       return view;
     },
@@ -124,12 +125,12 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
         const current = await service.status(eventId, userId);
         if (!opts.rejoin || current.state !== 'left') return current;
         const { rejoin: _rejoin, ...entry } = opts;
-        await checkEntry(ask, eventId, { userId, ...entry }, now());
+        await checkEntry(actors, eventId, { userId, ...entry }, now());
         // At the back: a new ticket, by a command id derived from the left session, so racing
         // rejoins (two tabs, a retried request) take ONE place; the session id is derived too,
         // so they all write the same session, and the compare-and-set keeps a newer one.
         const prev = existing.session;
-        const joined = await ask<JoinResult>('queue', eventId, 'join', { commandId: `join:${userId}:after:${prev.sessionId}`, userId });
+        const joined = await actors.queue(eventId).join({ userId }, ['join', userId, 'after', prev.sessionId]);
         const sessionId = `qs_${createHash('sha256').update(`rejoin:${prev.sessionId}`).digest('hex').slice(0, 24)}`;
         // The status read above may still be recording the outcome (a write of its own): re-read and retry the swap.
         for (let attempt = 0; attempt < 5; attempt++) {
@@ -141,16 +142,16 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
         return service.status(eventId, userId);
       }
       const { rejoin: _r, ...entry } = opts;
-      await checkEntry(ask, eventId, { userId, ...entry }, now());
+      await checkEntry(actors, eventId, { userId, ...entry }, now());
       if (!known.has(eventId)) {
-        const exists = await ask('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }).then(() => true, (err: unknown) => {
+        const exists = await actors.queue(eventId).status().then(() => true, (err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;
           throw err;
         });
         if (!exists) await service.ensureQueue(eventId);
         known.add(eventId);
       }
-      const joined = await ask<JoinResult>('queue', eventId, 'join', { commandId: `join:${userId}`, userId });
+      const joined = await actors.queue(eventId).join({ userId }, ['join', userId]);
       const mineNew: UserSession = { sessionId: `qs_${randomBytes(12).toString('hex')}`, ticket: joined.ticket, joinedAt: joined.joinedAt };
       const { session, created } = await store.createUser(eventId, userId, mineNew);
       if (!created || session.ticket !== joined.ticket) return service.status(eventId, userId);
@@ -180,7 +181,7 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
 
     async leave(eventId, userId) {
       const session = await mine(eventId, userId);
-      const view = await ask<QueueView>('queue', eventId, 'leave', { commandId: `leave-${session.sessionId}`, ticket: session.ticket, sessionId: session.sessionId, userId });
+      const view = await actors.queue(eventId).leave({ ticket: session.ticket, sessionId: session.sessionId, userId }, ['leave', session.sessionId]);
       const you = view.you;
       const wasWaiting = !you || you.position === undefined || you.outcome === 'left' || (you.position > view.cursor);
       const left: UserSession = wasWaiting && !session.outcome ? { ...session, outcome: 'left' } : session;
@@ -193,14 +194,14 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       const out: UserQueueStatus[] = [];
       for (let i = 0; i < list.length; i += QueueLimits.maxStatusBatch) {
         const chunk = list.slice(i, i + QueueLimits.maxStatusBatch);
-        const r = await ask<StatusesResult>('queue', eventId, 'statuses', { commandId: `read-${uniqueId()}`, tickets: chunk.map((x) => x.ticket) });
+        const r = await actors.queue(eventId).statuses({ tickets: chunk.map((x) => x.ticket) });
         const t = now();
         chunk.forEach((session, k) => out.push(userStatusOf(session, { ...r.view, you: r.tickets[k]! }, t)));
       }
       return out;
     },
 
-    publicStatus: (eventId) => ask<QueueView>('queue', eventId, 'status', { commandId: `read-${uniqueId()}` }),
+    publicStatus: (eventId) => actors.queue(eventId).status(),
 
     verifyToken: (token, expect) => verifyCheckoutToken(key, token, expect, now()),
   };

@@ -13,8 +13,9 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import type { DomainEventMessage } from '../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, EVENTS_STREAM, TbError, createActorClient } from '../contracts/index.js';
+import { EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
+import { decodeEvent, type DomainEventMessage } from '../contracts/events/index.js';
+import { createActorClient, createActors } from '../actors/client/index.js';
 
 export interface StockWatcherOptions {
   nc: NatsConnection;
@@ -34,7 +35,7 @@ interface ClassStock { available: number; held: number; seq: number; n: number }
 
 /** Start reading from the beginning of the stream (the state is rebuilt on every start). */
 export async function startStockWatcher(opts: StockWatcherOptions): Promise<StockWatcher> {
-  const client = createActorClient(opts.nc, { partitions: opts.partitions });
+  const actors = createActors(createActorClient(opts.nc, { partitions: opts.partitions }));
   const classes = new Map<string, Map<string, ClassStock>>();
   const inFlight = new Set<string>();
   const dirty = new Set<string>();
@@ -58,7 +59,7 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
         dirty.delete(eventId);
         const available = sumOf(eventId);
         const held = sumOf(eventId, 'held');
-        await client.request('queue', eventId, 'stock', { commandId: `stock-${process.pid}-${++seq}`, available, held, soldOut: available === 0 && held === 0 }).then(() => {
+        await actors.queue(eventId).stock({ available, held, soldOut: available === 0 && held === 0 }, ['stock', process.pid, ++seq]).then(() => {
           queueless.delete(eventId);
         }, (err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) queueless.add(eventId);
@@ -93,9 +94,8 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
     const messages = await consumer.consume({ max_messages: 512 });
     const loop = (async () => {
       for await (const m of messages) {
-        let ev: DomainEventMessage;
-        try { ev = decode(m.data) as DomainEventMessage; } catch { continue; }
-        handle(ev);
+        const decoded = decodeEvent(m.data, m.headers);
+        if (decoded.ok) handle(decoded.event);
       }
     })();
     return { messages, loop };

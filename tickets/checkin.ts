@@ -16,13 +16,14 @@ import { CheckinLimits, ScanOutcome, type ScanResult } from '../contracts/kinds/
 import { checkinBucketOf } from '../actors/checkin/index.js';
 import { eventRotationKey, isCodeProblem, isLiveOtp, ticketRotationSecret, type TicketSigner, type VerifiedCode } from './codes.js';
 import { createScanBatcher } from './scan-batcher.js';
-import type { Ask, TicketLookups } from './settings.js';
+import type { Actors } from '../actors/client/index.js';
+import type { TicketLookups } from './settings.js';
 import type { TicketStore } from './store.js';
 import type { BatchScanResult, CheckinListView, CheckinResult } from './types.js';
 
 /** What check-in needs. */
 export interface CheckinDeps {
-  ask: Ask;
+  actors: Actors;
   signer: TicketSigner;
   lookups: TicketLookups;
   store: TicketStore;
@@ -101,8 +102,8 @@ function refusalOf(r: ScanResult): TbError {
 /** The check-in service over `deps`. */
 export function createCheckinService(deps: CheckinDeps): CheckinService {
   const now = deps.now ?? Date.now;
-  const cid = () => `scan-${randomBytes(12).toString('hex')}`;
-  const batcher = createScanBatcher(deps.ask);
+  const cid = () => randomBytes(12).toString('hex');
+  const batcher = createScanBatcher(deps.actors);
   return {
     async scan(req) {
       await deps.lookups.assertScanner(req.eventId, req.user);
@@ -111,7 +112,7 @@ export function createCheckinService(deps: CheckinDeps): CheckinService {
       if ('err' in j) throw j.err;
       const { ticketId, classId } = j.v;
       const r = await batcher.scan(req.eventId, checkinBucketOf(req.eventId, ticketId, deps.buckets), {
-        ticketId, gate: req.gate, by: req.user.userId, scanId: req.commandId ?? cid(),
+        ticketId, gate: req.gate, by: req.user.userId, scanId: req.commandId ?? `scan:${cid()}`,
       });
       if (r.outcome !== ScanOutcome.CheckedIn) throw refusalOf(r);
       return { ticketId, eventId: req.eventId, classId, status: 'checkedIn', at: r.at!, gate: r.gate!, by: r.by! };
@@ -138,14 +139,13 @@ export function createCheckinService(deps: CheckinDeps): CheckinService {
         group.push({ index, ticketId: j.v.ticketId, scannedAt: s.scannedAt });
         byBucket.set(bucket, group);
       }
-      const base = req.commandId ?? cid();
+      const base = req.commandId ?? `scan:${cid()}`;
       await Promise.all([...byBucket].map(async ([bucket, group]) => {
         for (let i = 0; i < group.length; i += CheckinLimits.maxScansPerCommand) {
           const part = group.slice(i, i + CheckinLimits.maxScansPerCommand);
-          const reply = await deps.ask<{ results: ScanResult[] }>('checkin', bucket, 'scanMany', {
-            commandId: `${base}:${bucket}:${i}`, eventId: req.eventId,
-            scans: part.map((p) => ({ ticketId: p.ticketId, gate: req.gate, by: req.user.userId, scannedAt: p.scannedAt })),
-          });
+          const reply = await deps.actors.checkin(bucket).scanMany({
+            eventId: req.eventId, scans: part.map((p) => ({ ticketId: p.ticketId, gate: req.gate, by: req.user.userId, scannedAt: p.scannedAt })),
+          }, [base, bucket, i]);
           reply.results.forEach((r, k) => {
             const { index } = part[k]!;
             if (r.outcome === ScanOutcome.CheckedIn) results[index] = { index, ticketId: r.ticketId, outcome: 'checkedIn', winner: { at: r.at!, gate: r.gate!, by: r.by! } };

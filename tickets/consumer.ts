@@ -14,7 +14,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
-import { EVENTS_ROOT, decode } from '../contracts/index.js';
+import { EVENTS_ROOT } from '../contracts/index.js';
+import { decodeEvent } from '../contracts/events/index.js';
 import { parseOrderView } from '../orders/history.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../platform/index.js';
 import type { NewTicket, TicketStore } from './store.js';
@@ -42,17 +43,10 @@ export interface TicketsConsumerOptions {
   prefix?: string;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The body of a domain event message, or undefined when it is not one. */
+/** The body of a domain event message (the envelope contract), or undefined when it is not one. */
 function bodyOf(m: JsMsg): { type: string; data: Record<string, unknown> } | undefined {
-  try {
-    const b = decode(m.data);
-    if (!isObj(b) || typeof b['type'] !== 'string') return undefined;
-    return { type: b['type'], data: isObj(b['data']) ? b['data'] : {} };
-  } catch {
-    return undefined;
-  }
+  const d = decodeEvent(m.data, m.headers);
+  return d.ok ? { type: d.event.type, data: d.event.data } : undefined;
 }
 
 /** Apply a batch of order events: issue (batched into one insert) and void, in stream order. */
@@ -81,7 +75,7 @@ export function createOrdersBatchHandler(o: Pick<TicketsConsumerOptions, 'store'
           continue;
         }
         if (b.type === 'order.completed') {
-          const order = isObj(b.data['order']) ? parseOrderView(b.data['order']) : undefined;
+          const order = parseOrderView(b.data['order']);
           if (!order) {
             o.log.error({ seq: m.seq }, 'tickets: order.completed without an order view terminated');
             await flush();

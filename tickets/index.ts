@@ -13,7 +13,8 @@ import type { Sql } from 'postgres';
 import type { Config } from '../config/index.js';
 import { createCheckinService, type CheckinService } from './checkin.js';
 import { createTicketSigner, signingKeyFrom, type TicketSigner } from './codes.js';
-import { createTicketLookups, type Ask, type TicketLookups } from './settings.js';
+import { createTicketLookups, type TicketLookups } from './settings.js';
+import type { Actors } from '../actors/client/index.js';
 import { createTicketService, type TicketService } from './service.js';
 import { createTicketStore, type TicketStore } from './store.js';
 
@@ -37,7 +38,7 @@ export type { TicketStore, NewTicket } from './store.js';
 export type { TicketService, TicketServiceDeps, VoidOutcome, OfflineList } from './service.js';
 export type { CheckinService, CheckinDeps, ScanRequest, BatchRequest } from './checkin.js';
 export type { TicketSigner, CodeClaims, VerifiedCode, CodeProblem } from './codes.js';
-export type { Ask, TicketLookups, EventCodeSettings } from './settings.js';
+export type { TicketLookups, EventCodeSettings } from './settings.js';
 export type { IssuableOrder } from './issue.js';
 export type { TicketsConsumerOptions } from './consumer.js';
 
@@ -53,13 +54,13 @@ export interface Tickets {
 /** The settings `createTickets` reads. */
 export type TicketsConfig = Pick<Config, 'ticketSigningKey' | 'ticketRotationSecret' | 'ticketCodeWindowSteps' | 'checkinBuckets'>;
 
-/** Wire the tickets of one process over a postgres.js client and an actor `ask`. */
-export function createTickets(o: { sql: Sql; ask: Ask; config: TicketsConfig; now?: () => number }): Tickets {
+/** Wire the tickets of one process over a postgres.js client and the typed actor references. */
+export function createTickets(o: { sql: Sql; actors: Actors; config: TicketsConfig; now?: () => number }): Tickets {
   const store = createTicketStore(o.sql);
   const signer = createTicketSigner(signingKeyFrom(o.config.ticketSigningKey));
-  const lookups = createTicketLookups(o.ask);
+  const lookups = createTicketLookups(o.actors);
   const common = {
-    ask: o.ask, store, signer, lookups, rotationSecret: o.config.ticketRotationSecret, windowSteps: o.config.ticketCodeWindowSteps,
+    actors: o.actors, store, signer, lookups, rotationSecret: o.config.ticketRotationSecret, windowSteps: o.config.ticketCodeWindowSteps,
     buckets: o.config.checkinBuckets, ...(o.now ? { now: o.now } : {}),
   };
   return { store, signer, lookups, service: createTicketService(common), checkin: createCheckinService(common) };

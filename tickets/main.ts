@@ -5,7 +5,7 @@
  * check-ins onto ticket rows, serves `/healthz` and `/metrics` on its admin port (9188), and
  * stops gracefully on SIGTERM/SIGINT (the batch in progress commits; the rest is redelivered).
  */
-import { createActorClient } from '../contracts/index.js';
+import { createActorClient, createActors } from '../actors/client/index.js';
 import { runService } from '../platform/index.js';
 import { startTicketsConsumers } from './consumer.js';
 import { createTickets } from './index.js';
@@ -17,7 +17,7 @@ export async function runTickets(): Promise<void> {
     database: { max: 4 },
     async start({ config, log, nc, registry, db }) {
       const actors = createActorClient(nc, { partitions: config.partitions });
-      const tickets = createTickets({ sql: db!.sql, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body), config });
+      const tickets = createTickets({ sql: db!.sql, actors: createActors(actors), config });
       const consumers = startTicketsConsumers({
         nc, store: tickets.store, service: tickets.service, log, registry, batchSize: config.ticketsBatchSize, retryDelayMs: config.ticketsRetryDelayMs,
       });

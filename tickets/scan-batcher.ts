@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CheckinLimits, parseAdmitReply, type AdmitReply, type ScanResult } from '../contracts/kinds/checkin.js';
-import type { Ask } from './settings.js';
+import type { Actors } from '../actors/client/index.js';
 
 /** One live scan for a bucket. */
 export interface LiveScan {
@@ -33,18 +33,18 @@ interface Waiting {
 }
 
 /**
- * A batcher over `ask` with at most `maxInFlight` commands per bucket in flight. 1 by default: in
+ * A batcher over the check-in actors with at most `maxInFlight` commands per bucket in flight. 1 by default: in
  * `bench:checkin` two in flight made each command (and each state write) carry half as many scans
  * (2.0 scans a write against 2.6 with one), and the writes are what a bucket pays for.
  */
-export function createScanBatcher(ask: Ask, maxInFlight = 1): ScanBatcher {
+export function createScanBatcher(actors: Actors, maxInFlight = 1): ScanBatcher {
   const buckets = new Map<string, { eventId: string; inFlight: number; waiting: Waiting[] }>();
   const send = (bucket: string): void => {
     const b = buckets.get(bucket);
     if (!b || b.inFlight >= maxInFlight || b.waiting.length === 0) return;
     const batch = b.waiting.splice(0, CheckinLimits.maxScansPerCommand);
     b.inFlight++;
-    const reply = ask<AdmitReply>('checkin', bucket, 'admit', { commandId: `admit-${randomBytes(12).toString('hex')}`, eventId: b.eventId, scans: batch.map((w) => w.scan) })
+    const reply = actors.checkin(bucket).admit({ eventId: b.eventId, scans: batch.map((w) => w.scan) }, ['admit', randomBytes(12).toString('hex')])
       .then((r) => parseAdmitReply(r, batch.map((w) => w.scan.ticketId)));
     reply.then(
       (results) => batch.forEach((w, i) => w.resolve(results[i]!)),

@@ -13,13 +13,14 @@ import { checkinBucketOf } from '../actors/checkin/index.js';
 import type { Static } from '@sinclair/typebox';
 import { eventRotationKey, rotatingCode, ticketRotationSecret, type TicketSigner } from './codes.js';
 import { ticketsForOrder, transferredIdOf, type IssuableOrder } from './issue.js';
-import type { Ask, TicketLookups } from './settings.js';
+import type { Actors } from '../actors/client/index.js';
+import type { TicketLookups } from './settings.js';
 import type { TicketStore } from './store.js';
 import { TicketStatus, type TicketDetail, type TicketView } from './types.js';
 
 /** What the tickets service needs. */
 export interface TicketServiceDeps {
-  ask: Ask;
+  actors: Actors;
   store: TicketStore;
   signer: TicketSigner;
   lookups: TicketLookups;
@@ -85,7 +86,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     const out: VoidOutcome = { voided: [], alreadyCheckedIn: [] };
     await Promise.all([...byBucket].map(async ([bucket, group]) => {
       // Deterministic command id: a retried void is the same command.
-      const r = await deps.ask<VoidReply>('checkin', bucket, 'void', { commandId: `void:${reason}:${group.join(',')}`.slice(0, 128).replace(/[^A-Za-z0-9_:.@/+=-]/g, '_'), eventId, ticketIds: group, reason });
+      const r = await deps.actors.checkin(bucket).void({ eventId, ticketIds: group, reason }, ['void', reason, group.join(',')]);
       out.voided.push(...r.voided);
       out.alreadyCheckedIn.push(...r.alreadyCheckedIn);
     }));

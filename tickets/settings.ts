@@ -4,13 +4,10 @@
  * settings (rotating or not, period) and whether a user may scan its tickets. Invariant: the
  * caches only ever delay a change by `ttlMs` (default 5 s); a refusal is never cached longer.
  */
-import { randomBytes } from 'node:crypto';
 import { TbError } from '../contracts/index.js';
-import { EventPermission, type EventAccess, type EventView } from '../contracts/kinds/index.js';
+import { EventPermission, type EventAccess } from '../contracts/kinds/index.js';
+import type { Actors } from '../actors/client/index.js';
 import { DEFAULT_CODE_PERIOD_S } from './codes.js';
-
-/** Ask an actor (gateway context, actor client, …). */
-export type Ask = <R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>) => Promise<R>;
 
 /** An event's code settings. */
 export interface EventCodeSettings {
@@ -25,8 +22,6 @@ export interface EventCodeSettings {
 /** The trusted service identity the tickets service reads events with (never from a request). */
 export const TICKETS_SERVICE_VIEWER = { userId: 'svc-tickets', platformRoles: ['admin'] };
 
-const cid = (p: string) => `${p}-${randomBytes(9).toString('hex')}`;
-
 /** Cached lookups of event settings and scanning rights. */
 export interface TicketLookups {
   settings(eventId: string): Promise<EventCodeSettings>;
@@ -34,8 +29,8 @@ export interface TicketLookups {
   assertScanner(eventId: string, user: { userId: string; roles: readonly string[] }): Promise<void>;
 }
 
-/** Lookups over `ask`, cached `ttlMs`. */
-export function createTicketLookups(ask: Ask, ttlMs = 5_000, now: () => number = Date.now): TicketLookups {
+/** Lookups over `actors`, cached `ttlMs`. */
+export function createTicketLookups(actors: Actors, ttlMs = 5_000, now: () => number = Date.now): TicketLookups {
   const settings = new Map<string, { at: number; v: Promise<EventCodeSettings> }>();
   const access = new Map<string, { at: number; v: Promise<EventAccess> }>();
   const cached = <V>(m: Map<string, { at: number; v: Promise<V> }>, key: string, load: () => Promise<V>): Promise<V> => {
@@ -49,7 +44,7 @@ export function createTicketLookups(ask: Ask, ttlMs = 5_000, now: () => number =
   };
   return {
     settings: (eventId) => cached(settings, eventId, async () => {
-      const ev = await ask<EventView>('event', eventId, 'get', { commandId: cid('tickets-read'), viewer: TICKETS_SERVICE_VIEWER });
+      const ev = await actors.event(eventId).get({ viewer: TICKETS_SERVICE_VIEWER });
       return {
         eventId, name: ev.name, startsAt: ev.startsAt, location: ev.location,
         rotating: ev.config.rotatingCodes === true, periodSeconds: ev.config.codePeriodSeconds ?? DEFAULT_CODE_PERIOD_S,
@@ -57,8 +52,8 @@ export function createTicketLookups(ask: Ask, ttlMs = 5_000, now: () => number =
     }),
     async assertScanner(eventId, user) {
       const key = `${eventId}\u0000${user.userId}\u0000${user.roles.join(',')}`;
-      const a = await cached(access, key, () => ask<EventAccess>('event', eventId, 'checkAccess', {
-        commandId: cid('tickets-access'), userId: user.userId, platformRoles: user.roles.slice(0, 16).map((r) => r.slice(0, 32)),
+      const a = await cached(access, key, () => actors.event(eventId).checkAccess({
+        userId: user.userId, platformRoles: user.roles.slice(0, 16).map((r) => r.slice(0, 32)),
       }));
       if (a.permissions.includes(EventPermission.CheckIn)) return;
       access.delete(key);

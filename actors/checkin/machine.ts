@@ -7,7 +7,8 @@
  * later live scan, even one in the same batch at the same instant; a voided ticket never gains one;
  * a checked-in ticket is never voided (the refund that arrives late is told so).
  */
-import { enqueueActions, setup, type ActionFunction } from 'xstate';
+import { setup } from 'xstate';
+import { stepAction } from '../runtime/index.js';
 import { CheckinEventType, type CheckinEvent } from './events.js';
 import { NO_RECORDS, recordOf, withRecord } from './records.js';
 import type { CheckinContext, CheckinInput, CheckinMachineEvent, CheckinRecord, MachineScan } from './types.js';
@@ -48,21 +49,12 @@ export function applyVoid(ctx: CheckinContext, ticketIds: readonly string[], rea
 
 type Ev<K extends CheckinMachineEvent['type']> = Extract<CheckinMachineEvent, { type: K }>;
 
-const recordScans = enqueueActions<CheckinContext, CheckinMachineEvent, undefined, CheckinMachineEvent, never, never, never, never, CheckinEvent>(
-  ({ context, event, enqueue }) => {
-    const step = applyScans(context, (event as Ev<'checkin.scan'>).scans);
-    if (step.ctx !== context) enqueue.assign(() => step.ctx);
-    for (const e of step.emitted) enqueue.emit(e);
-  },
-) as unknown as ActionFunction<CheckinContext, CheckinMachineEvent, CheckinMachineEvent, undefined, never, never, never, never, CheckinEvent>;
+const recordScans = stepAction<CheckinContext, CheckinMachineEvent, CheckinEvent>((context, event) => applyScans(context, (event as Ev<'checkin.scan'>).scans));
 
-const recordVoids = enqueueActions<CheckinContext, CheckinMachineEvent, undefined, CheckinMachineEvent, never, never, never, never, CheckinEvent>(
-  ({ context, event, enqueue }) => {
-    const e = event as Ev<'checkin.void'>;
-    const next = applyVoid(context, e.ticketIds, e.reason);
-    if (next !== context) enqueue.assign(() => next);
-  },
-) as unknown as ActionFunction<CheckinContext, CheckinMachineEvent, CheckinMachineEvent, undefined, never, never, never, never, CheckinEvent>;
+const recordVoids = stepAction<CheckinContext, CheckinMachineEvent, CheckinEvent>((context, event) => {
+  const e = event as Ev<'checkin.void'>;
+  return { ctx: applyVoid(context, e.ticketIds, e.reason), emitted: [] };
+});
 
 /** The `checkin` machine: one state, `open`; every command is a pure step on the context. */
 export const checkinMachine = setup({

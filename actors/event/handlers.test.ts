@@ -4,8 +4,9 @@
  * without NATS: permissions by role, EVENT_ILLEGAL_TRANSITION facts, visibility of `get`.
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
 import { TbError, validate } from '../../contracts/index.js';
+import { applyCommand } from '../runtime/index.js';
 import { eventKind } from './index.js';
 
 type Snap = SnapshotFrom<typeof eventKind.machine>;
@@ -14,31 +15,23 @@ const bob = { userId: 'bob', platformRoles: [] };
 const eve = { userId: 'eve', platformRoles: [] };
 const root = { userId: 'root', platformRoles: ['admin'] };
 
-/** A one-actor stand-in for the runtime's `apply` (actors/runtime/activation.ts). */
+/** One actor driven by the runtime's own `applyCommand` (what the activation runs per command). */
 class Harness {
   snapshot: Snap | undefined;
   private n = 0;
   send(verb: string, body: Record<string, unknown>, now = 1_000): { result?: any; error?: TbError } {
-    const h = eventKind.handlers[verb]!;
+    let cmd: Record<string, unknown>;
     try {
-      const cmd = validate(h.schema, { commandId: `c${++this.n}`, ...body });
-      const ctx = { id: 'ev1', snapshot: this.snapshot, now, requestId: undefined };
-      const before = this.snapshot;
-      if (!this.snapshot) {
-        if (!h.init) return { error: new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: 'ev1' }) };
-        ctx.snapshot = this.snapshot = initialTransition(eventKind.machine, h.init(cmd, ctx) as never)[0];
-      }
-      if (!h.readOnly && h.toEvent) {
-        const event = h.toEvent(cmd, ctx);
-        if (event instanceof TbError) return { error: event };
-        if (event) this.snapshot = transition(eventKind.machine, this.snapshot, event as never)[0];
-      }
-      const r = h.reply({ id: 'ev1', cmd, before, after: this.snapshot!, emitted: [], now });
-      return r instanceof TbError ? { error: r } : { result: r };
+      cmd = validate(eventKind.handlers[verb]!.schema, { commandId: `c${++this.n}`, ...body });
     } catch (err) {
       if (err instanceof TbError) return { error: err };
       throw err;
     }
+    const { outcome, snapshot } = applyCommand(eventKind, verb, cmd, this.snapshot, { id: 'ev1', now });
+    this.snapshot = snapshot as Snap | undefined;
+    if (outcome.ok) return { result: outcome.result };
+    if (outcome.error.code === 'INTERNAL' && outcome.error.cause !== undefined) throw outcome.error.cause;
+    return { error: outcome.error };
   }
 }
 

@@ -5,7 +5,8 @@
  * handlers (permission, legal move, bounds), so no event sequence reaches a forbidden state;
  * every change bumps `version` and emits a past-tense event carrying the whole projection.
  */
-import { enqueueActions, setup, type ActionFunction } from 'xstate';
+import { enqueueActions, setup } from 'xstate';
+import { stepAction } from '../runtime/index.js';
 import { EventLimits } from '../../contracts/kinds/event.js';
 import { EventEventType as T, type EventDomainEvent } from './events.js';
 import { checkEvent, roleOf } from './policy.js';
@@ -19,15 +20,12 @@ type Change<K extends EventMachineEvent['type']> = (ctx: EventContext, e: Ev<K>)
 
 /** A named action: apply `change`, bump `version`, emit `type` with the new projection. */
 function changeAction<K extends EventMachineEvent['type']>(type: EventDomainEvent['type'], change: Change<K>) {
-  return enqueueActions<EventContext, EventMachineEvent, At, EventMachineEvent, never, never, never, never, EventDomainEvent>(
-    ({ context, event, enqueue }, params) => {
-      const e = event as Ev<K>;
-      const { patch, fields } = change(context, e);
-      const next: EventContext = { ...context, ...patch, version: context.version + 1, updatedAt: e.now };
-      enqueue.assign(() => next);
-      enqueue.emit({ type, eventId: next.eventId, at: e.now, by: e.by.userId, projection: projectionOf(next, params.state), ...fields } as EventDomainEvent);
-    },
-  ) as unknown as ActionFunction<EventContext, EventMachineEvent, EventMachineEvent, At, never, never, never, never, EventDomainEvent>;
+  return stepAction<EventContext, EventMachineEvent, EventDomainEvent, At>((context, event, params) => {
+    const e = event as Ev<K>;
+    const { patch, fields } = change(context, e);
+    const next: EventContext = { ...context, ...patch, version: context.version + 1, updatedAt: e.now };
+    return { ctx: next, emitted: [{ type, eventId: next.eventId, at: e.now, by: e.by.userId, projection: projectionOf(next, params.state), ...fields } as EventDomainEvent] };
+  });
 }
 
 const allowed = (state: EventStateValue) => ({ type: 'isAllowed' as const, params: { state } });

@@ -5,7 +5,8 @@
  * transitions (`reserving` → `awaitingPayment` → `confirming` → `completed`; `compensating` →
  * `failed` / `cancelled`). Deadlines live in context (`nextOrderDeadline`), never in `after`.
  */
-import { enqueueActions, setup, type ActionFunction } from 'xstate';
+import { enqueueActions, setup } from 'xstate';
+import { stepAction } from '../runtime/index.js';
 import { LineState as L, OrderStatus as S } from '../../contracts/kinds/order.js';
 import { reserveIntent } from './compensations.js';
 import { OrderEventType as T, type OrderEvent } from './events.js';
@@ -30,13 +31,7 @@ export function phaseOf(c: OrderContext): OrderPhase {
 const PHASES: OrderPhase[] = ['creating', 'reserving', 'awaitingPayment', 'confirming', 'compensating', 'completed', 'failed', 'cancelled', 'refundPending', 'refunded'];
 
 /** The one action: decide, assign, emit. */
-const apply = enqueueActions<OrderContext, OrderMachineEvent, undefined, OrderMachineEvent, never, never, never, never, OrderEvent>(
-  ({ context, event, enqueue }) => {
-    const step = decide(context, event);
-    if (step.ctx !== context) enqueue.assign(() => step.ctx);
-    for (const emitted of step.emitted) enqueue.emit(emitted);
-  },
-) as unknown as ActionFunction<OrderContext, OrderMachineEvent, OrderMachineEvent, undefined, never, never, never, never, OrderEvent>;
+const apply = stepAction<OrderContext, OrderMachineEvent, OrderEvent>((context, event) => decide(context, event));
 
 /** A phase that moves to the decided one as soon as the context says so. */
 const phase = (p: OrderPhase) => ({

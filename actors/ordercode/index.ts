@@ -4,11 +4,9 @@
  * answers who already holds it; `get` reads it. The order service retries with the next derived
  * code when a claim answers another order (docs/orders.md).
  */
-import { Command, Type } from '../../contracts/index.js';
+import { OrderCodeCommands as C } from '../../contracts/kinds/index.js';
 import type { ActorKind } from '../runtime/index.js';
 import { orderCodeMachine } from './machine.js';
-
-const OrderId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 
 export const ordercodeKind: ActorKind<typeof orderCodeMachine> = {
   kind: 'ordercode',
@@ -16,13 +14,13 @@ export const ordercodeKind: ActorKind<typeof orderCodeMachine> = {
   machine: orderCodeMachine,
   handlers: {
     claim: {
-      schema: Command({ orderId: OrderId }),
+      schema: C.claim,
       description: 'Claim this code for an order (first claim wins); answers the holder',
       init: (cmd, ctx) => ({ orderId: cmd.orderId, now: ctx.now }),
       reply: ({ after }) => ({ orderId: after.context.orderId, claimedAt: after.context.claimedAt }),
     },
     get: {
-      schema: Command({}),
+      schema: C.get,
       readOnly: true,
       reply: ({ after }) => ({ orderId: after.context.orderId, claimedAt: after.context.claimedAt }),
     },

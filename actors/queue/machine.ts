@@ -6,7 +6,8 @@
  * holds after every event and freed slots are refilled in the same transition. Deadlines live in
  * context (`nextQueueDeadline`); no `after` delays (lost on restore).
  */
-import { enqueueActions, setup, type ActionFunction } from 'xstate';
+import { enqueueActions, setup } from 'xstate';
+import { stepAction } from '../runtime/index.js';
 import { seedHashOf } from '../../contracts/kinds/queue.js';
 import { bindOrder, unbindOrder } from './checkout.js';
 import {
@@ -43,13 +44,7 @@ function changeFor(e: QueueMachineEvent): ((c: QueueContext) => Step) | undefine
 }
 
 /** The one action: settle at the event's time with the event's change, assign, emit. */
-const apply = enqueueActions<QueueContext, QueueMachineEvent, undefined, QueueMachineEvent, never, never, never, never, QueueEvent>(
-  ({ context, event, enqueue }) => {
-    const step = settle(context, event.now, changeFor(event));
-    if (step.ctx !== context) enqueue.assign(() => step.ctx);
-    for (const emitted of step.emitted) enqueue.emit(emitted);
-  },
-) as unknown as ActionFunction<QueueContext, QueueMachineEvent, QueueMachineEvent, undefined, never, never, never, never, QueueEvent>;
+const apply = stepAction<QueueContext, QueueMachineEvent, QueueEvent>((context, event) => settle(context, event.now, changeFor(event)));
 
 /** The `queue` machine (input: `QueueInput`, built by the `create` handler). */
 export const queueMachine = setup({

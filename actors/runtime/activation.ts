@@ -22,9 +22,10 @@ import { RecentReplies, packReply, unpackReply, type ReplyLog } from './reply-lo
 import type { DurableTimers } from './timers.js';
 import { Mailbox } from './mailbox.js';
 import { scopedTransitions } from './scoped-transition.js';
+import { applyCommand, type CommandOutcome } from './apply-command.js';
 
 /** The outcome handed to a command's reply callback. */
-export type CommandOutcome = { ok: true; result: unknown } | { ok: false; error: TbError };
+export type { CommandOutcome };
 
 /** A queued item: a public command, a timer tick, or an effects flush. */
 export type Pending =
@@ -527,29 +528,11 @@ export class Activation {
 
   /** Apply one command to `snapshot`; validation problems become error outcomes, never throws. */
   private apply(p: Pending & { t: 'cmd' }, snapshot: AnyMachineSnapshot | undefined, now: number, tools: MachineTools): CommandOutcome {
-    const handler = this.d.kind.handlers[p.verb]!;
-    const ctx: CommandContext = { id: this.d.id, snapshot: snapshot as never, now, requestId: p.requestId };
-    try {
-      const before = snapshot;
-      let current = snapshot;
-      if (!current) {
-        if (!handler.init) return { ok: false, error: new TbError('COMMAND_NOT_FOUND', { kind: this.d.kind.kind, id: this.d.id }) };
-        current = tools.init(handler.init(p.cmd, ctx), p.requestId);
-        ctx.snapshot = current as never;
-      }
-      if (!handler.readOnly && handler.toEvent) {
-        const event = handler.toEvent(p.cmd, ctx);
-        if (event instanceof TbError) return { ok: false, error: event };
-        if (event) current = tools.step(event, p.requestId);
-      }
-      const result = handler.reply({ id: this.d.id, cmd: p.cmd, before: before as never, after: current as never, emitted: [], now });
-      if (result instanceof TbError) return { ok: false, error: result };
-      return { ok: true, result };
-    } catch (err) {
-      if (err instanceof TbError) return { ok: false, error: err };
-      this.d.log.error({ err, actor: this.key, verb: p.verb, reqId: p.requestId }, 'handler threw');
-      return { ok: false, error: new TbError('INTERNAL', {}, { cause: err }) };
+    const { outcome } = applyCommand(this.d.kind, p.verb, p.cmd, snapshot, { id: this.d.id, now, requestId: p.requestId, transitions: tools });
+    if (!outcome.ok && outcome.error.code === 'INTERNAL' && outcome.error.cause !== undefined) {
+      this.d.log.error({ err: outcome.error.cause, actor: this.key, verb: p.verb, reqId: p.requestId }, 'handler threw');
     }
+    return outcome;
   }
 
   /** Publish pending outbox items and unlogged reply batches; schedule a flush write when they are acknowledged. */

@@ -5,8 +5,9 @@
  */
 export { ActorNode } from './node.js';
 export { ownerOf, allocate } from './allocation.js';
-export { EVENT_TYPE_HEADER } from './outbox.js';
+export { applyCommand } from './apply-command.js';
+export { stepAction } from './step-action.js';
 
 export type { ActorNodeOptions } from './node.js';
+export type { CommandOutcome, CommandTransitions, ApplyOptions } from './apply-command.js';
 export type { ActorKind, VerbHandler, CommandContext, ReplyContext, TimerFiredEvent, RuntimeNotification } from './types.js';
-export type { DomainEventMessage } from './outbox.js';

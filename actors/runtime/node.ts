@@ -11,8 +11,9 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { Svcm, type Service } from '@nats-io/services';
+import { CommandStats, type EndpointStatsTarget } from './command-stats.js';
 import { pino, type Logger } from 'pino';
-import { ACTOR_QUEUE_GROUP, directPartitionWildcard, publicKindWildcard, NotOwnerError } from '../../contracts/index.js';
+import { ACTOR_QUEUE_GROUP, Format, directPartitionWildcard, publicKindWildcard, NotOwnerError } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
 import type { ActorKind, RuntimeNotification } from './types.js';
 import { ensureInfra, type RuntimeInfra } from './infra.js';
@@ -70,6 +71,7 @@ export class ActorNode {
   private timers!: DurableTimers;
   private router!: Router;
   private service: Service | undefined;
+  private readonly commandStats = new CommandStats();
   private loopTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -125,7 +127,7 @@ export class ActorNode {
       const dot = key.indexOf('.');
       return partitionOf(key.slice(0, dot), key.slice(dot + 1), c.partitions);
     });
-    this.outbox = new OutboxPublisher(this.infra.js);
+    this.outbox = new OutboxPublisher(this.infra.js, this.opts.config.eventsFormat === 'json' ? Format.Json : Format.Msgpack);
     this.replyLog = new ReplyLog(this.infra.js, c.dedupeWindowMs);
     this.leases = new PartitionLeases(this.infra.leases, this.nodeId, { ttlMs: c.leaseTtlMs });
     this.timers = new DurableTimers(this.infra.timers, (partition, actorKey) => this.onTimerDue(partition, actorKey));
@@ -134,9 +136,11 @@ export class ActorNode {
       owns: (p) => this.owns(p),
       activation: (kind, id, p) => this.activationFor(kind, id, p),
       log: this.log,
-      onCommand: (kind, verb, outcome, seconds) => {
+      onCommand: (kind, verb, outcome, ms) => {
         this.metrics.commands.inc({ kind, verb, outcome });
-        if (seconds !== undefined) this.metrics.commandSeconds.observe({ kind, verb }, seconds);
+        // Refused before it reached a kind's verb ('?'): counted, not timed.
+        if (verb !== '?') this.metrics.commandSeconds.observe({ kind, verb }, ms / 1_000);
+        this.commandStats.record(kind, outcome, ms);
       },
     });
     this.membership = new Membership(this.infra.members, { nodeId: this.nodeId, startedAt: Date.now(), kinds: [...this.kinds.keys()] }, {
@@ -180,7 +184,11 @@ export class ActorNode {
       description: 'TicketBottle actor node: tb.<kind>.<id>.<verb>',
       metadata: { node: this.nodeId },
       queue: ACTOR_QUEUE_GROUP,
-      statsHandler: async () => ({ node: this.nodeId, partitions: this.ownedPartitions(), activations: this.activations.size }),
+      // Every command this node answered, tb.* and tbp.*, with its errors (see command-stats.ts).
+      statsHandler: async (endpoint) => {
+        this.commandStats.fill(endpoint as unknown as EndpointStatsTarget);
+        return { node: this.nodeId, partitions: this.ownedPartitions(), activations: this.activations.size };
+      },
     });
     for (const kind of this.kinds.values()) {
       this.service.addEndpoint(kind.kind, {

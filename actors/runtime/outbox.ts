@@ -9,23 +9,9 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { EventObject } from 'xstate';
-import { Headers, encode, eventSubject } from '../../contracts/index.js';
+import { Format, eventSubject } from '../../contracts/index.js';
+import { encodeEvent, eventHeaders, type DomainEventMessage } from '../../contracts/events/index.js';
 import type { OutboxItem } from './store.js';
-
-/** The body of every domain event message on `tb.evt.>`. */
-export interface DomainEventMessage {
-  /** Event type, past tense: `ticketclass.reserved`. */
-  type: string;
-  kind: string;
-  id: string;
-  /** The actor's write sequence that committed the event, and its index in that write. */
-  seq: number;
-  n: number;
-  /** Commit time (ms). */
-  at: number;
-  requestId?: string;
-  data: Record<string, unknown>;
-}
 
 /** Turn emitted events into outbox items for write `seq`. */
 export function toOutboxItems(kind: string, id: string, seq: number, emitted: EventObject[], at: number, requestIds: (string | undefined)[]): OutboxItem[] {
@@ -43,11 +29,10 @@ export function toOutboxItems(kind: string, id: string, seq: number, emitted: Ev
   });
 }
 
-/** Header carrying the event type, so consumers can filter without decoding. */
-export const EVENT_TYPE_HEADER = 'tb-event-type';
 
 export class OutboxPublisher {
-  constructor(private readonly js: JetStreamClient) {}
+  /** `format`: msgpack (default, the cheaper), or JSON when the operator wants readable events (`TB_EVENTS_FORMAT=json`). */
+  constructor(private readonly js: JetStreamClient, private readonly format: Format = Format.Msgpack) {}
 
   /**
    * Publish `items` concurrently; resolves with the message ids JetStream acknowledged
@@ -60,12 +45,10 @@ export class OutboxPublisher {
         const [, , seq, n] = item.msgId.split('.').slice(-4);
         const body: DomainEventMessage = { type: item.type, kind, id, seq: Number(seq), n: Number(n), at: item.at, data: item.data };
         if (item.requestId) body.requestId = item.requestId;
-        // Bodies are msgpack (the default, so no content-type header); the type header lets a
-        // consumer filter without decoding.
+        // content-type says msgpack or JSON; the type header lets a consumer filter without decoding.
         const h = natsHeaders();
-        h.set(EVENT_TYPE_HEADER, item.type);
-        if (item.requestId) h.set(Headers.RequestId, item.requestId);
-        return this.js.publish(item.subject, encode(body), { msgID: item.msgId, headers: h, timeout: 5_000 }).then(() => item.msgId);
+        for (const [k, v] of Object.entries(eventHeaders(item.type, this.format, item.requestId))) h.set(k, v);
+        return this.js.publish(item.subject, encodeEvent(body, this.format), { msgID: item.msgId, headers: h, timeout: 5_000 }).then(() => item.msgId);
       }),
     );
     return results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled').map((r) => r.value);

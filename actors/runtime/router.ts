@@ -9,9 +9,10 @@
  */
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import {
-  TbError, NotOwnerError, Format, formatOf, decode, validate, encodeReply, encodeErrorReply, partitionOf, assertAddress,
-  parseRequestSubject, directSubject, Headers, CONTENT_TYPE_HEADER,
+  TbError, NotOwnerError, Format, requestFormatOf, decode, validate, encodeReply, encodeErrorReply, partitionOf, assertAddress,
+  parseRequestSubject, directSubject, Headers, CONTENT_TYPE_HEADER, DIRECT_ROOT,
 } from '../../contracts/index.js';
+import { requestFailureOf } from '../../platform/index.js';
 import type { ActorKind } from './types.js';
 import type { Activation, CommandOutcome } from './activation.js';
 
@@ -23,8 +24,8 @@ export interface RouterDeps {
   owns: (partition: number) => boolean;
   activation: (kind: ActorKind, id: string, partition: number) => Activation;
   log: { debug(o: object, m?: string): void; warn(o: object, m?: string): void };
-  /** Every answered command: its kind, verb, outcome, and seconds from arrival to answer (undefined when refused before queueing). */
-  onCommand?: (kind: string, verb: string, outcome: string, seconds?: number) => void;
+  /** Every command this node answered itself (not the ones it forwarded): outcome `ok` or the error code, and how long it took (ms). */
+  onCommand?: (kind: string, verb: string, outcome: string, ms: number) => void;
   forwardTimeoutMs?: number;
 }
 
@@ -32,11 +33,19 @@ export interface RouterDeps {
 const PRIVATE_VERBS = new Set(['timer', 'flush', 'init']);
 const PRIVATE_EVENT_TYPES = /^(timer|outbox|runtime|xstate)\./;
 
+/** The served kind a request subject names (`tb.<kind>…`, `tbp.<p>.<kind>…`), or `?`. */
+function kindOf(subject: string, kinds: Map<string, ActorKind>): string {
+  const parts = subject.split('.', 3);
+  const kind = parts[0] === DIRECT_ROOT ? parts[2] : parts[1];
+  return kind !== undefined && kinds.has(kind) ? kind : '?';
+}
+
 export class Router {
   constructor(private readonly d: RouterDeps) {}
 
   /** Handle one request message; always replies (when the message has a reply subject). */
   handle(msg: Msg, direct: boolean): void {
+    const started = performance.now();
     let format: Format = Format.Msgpack;
     let commandId: string | undefined;
     const requestId = msg.headers?.get(Headers.RequestId) || undefined;
@@ -46,7 +55,7 @@ export class Router {
       msg.respond(r.data, { headers: r.headers });
     };
     try {
-      format = formatOf(msg.headers?.get(CONTENT_TYPE_HEADER) || undefined);
+      format = requestFormatOf(msg.headers?.get(CONTENT_TYPE_HEADER) || undefined, msg.data);
       const parsed = parseRequestSubject(msg.subject);
       if (!parsed) throw new TbError('COMMAND_INVALID', { reason: `subject ${msg.subject.slice(0, 100)} is not a request subject` });
       const kind = this.d.kinds.get(parsed.kind);
@@ -72,14 +81,13 @@ export class Router {
       if (typeof type === 'string' && PRIVATE_EVENT_TYPES.test(type)) throw new TbError('RUNTIME_PRIVATE_MESSAGE', { type: type.slice(0, 40) });
       const cmd = validate(handler.schema, body) as Record<string, unknown> & { commandId?: string };
       const verb = parsed.verb;
-      const arrived = performance.now();
       this.d.activation(kind, parsed.id, partition).enqueue({
         t: 'cmd',
         verb,
         cmd,
         requestId,
         done: (o: CommandOutcome) => {
-          this.d.onCommand?.(kind.kind, verb, o.ok ? 'ok' : String(o.error.code), (performance.now() - arrived) / 1_000);
+          this.d.onCommand?.(kind.kind, verb, o.ok ? 'ok' : String(o.error.code), performance.now() - started);
           this.d.log.debug({ reqId: requestId, actor: `${kind.kind}.${parsed.id}`, verb, commandId: cmd.commandId, outcome: o.ok ? 'ok' : o.error.code }, 'command');
           if (!o.ok) return fail(o.error, cmd.commandId);
           const r = encodeReply(o.result, format, cmd.commandId);
@@ -93,7 +101,7 @@ export class Router {
     } catch (err) {
       const e = err instanceof TbError ? err : new TbError('INTERNAL', {}, { cause: err });
       if (!(err instanceof TbError)) this.d.log.warn({ err, subject: msg.subject, reqId: requestId }, 'unexpected router failure');
-      this.d.onCommand?.('?', '?', String(e.code));
+      this.d.onCommand?.(kindOf(msg.subject, this.d.kinds), '?', String(e.code), performance.now() - started);
       fail(e, commandId);
     }
   }
@@ -108,7 +116,7 @@ export class Router {
       msg.respond(reply.data, reply.headers ? { headers: reply.headers } : undefined);
     } catch (err) {
       this.d.log.debug({ err, subject }, 'forward failed');
-      fail(/timeout/i.test(String((err as Error)?.message)) ? new TbError('RUNTIME_TIMEOUT', { timeoutMs: this.d.forwardTimeoutMs ?? 10_000 }) : new NotOwnerError(partition));
+      fail(requestFailureOf(err) === 'timeout' ? new TbError('RUNTIME_TIMEOUT', { timeoutMs: this.d.forwardTimeoutMs ?? 10_000 }) : new NotOwnerError(partition));
     }
   }
 }

@@ -4,38 +4,31 @@
  * NATS: replies, refusals with their facts, and idempotency by order id.
  */
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { transition, type SnapshotFrom } from 'xstate';
 import { TbError, validate } from '../../contracts/index.js';
+import { applyCommand } from '../runtime/index.js';
 import { ticketclassKind } from './index.js';
 
 type Snap = SnapshotFrom<typeof ticketclassKind.machine>;
 const MIN = 60_000;
 
-/** A one-actor stand-in for the runtime's `apply` (actors/runtime/activation.ts). */
+/** One actor driven by the runtime's own `applyCommand` (what the activation runs per command). */
 class Harness {
   snapshot: Snap | undefined;
   private n = 0;
   send(verb: string, body: Record<string, unknown>, now: number): { result?: any; error?: TbError } {
-    const h = ticketclassKind.handlers[verb]!;
+    let cmd: Record<string, unknown>;
     try {
-      const cmd = validate(h.schema, { commandId: `c${++this.n}`, ...body });
-      const ctx = { id: 'vip', snapshot: this.snapshot, now, requestId: undefined };
-      const before = this.snapshot;
-      if (!this.snapshot) {
-        if (!h.init) return { error: new TbError('COMMAND_NOT_FOUND', { kind: 'ticketclass', id: 'vip' }) };
-        ctx.snapshot = this.snapshot = initialTransition(ticketclassKind.machine, h.init(cmd, ctx) as never)[0];
-      }
-      if (!h.readOnly && h.toEvent) {
-        const event = h.toEvent(cmd, ctx);
-        if (event instanceof TbError) return { error: event };
-        if (event) this.snapshot = transition(ticketclassKind.machine, this.snapshot, event as never)[0];
-      }
-      const r = h.reply({ id: 'vip', cmd, before, after: this.snapshot!, emitted: [], now });
-      return r instanceof TbError ? { error: r } : { result: r };
+      cmd = validate(ticketclassKind.handlers[verb]!.schema, { commandId: `c${++this.n}`, ...body });
     } catch (err) {
       if (err instanceof TbError) return { error: err };
       throw err;
     }
+    const { outcome, snapshot } = applyCommand(ticketclassKind, verb, cmd, this.snapshot, { id: 'vip', now });
+    this.snapshot = snapshot as Snap | undefined;
+    if (outcome.ok) return { result: outcome.result };
+    if (outcome.error.code === 'INTERNAL' && outcome.error.cause !== undefined) throw outcome.error.cause;
+    return { error: outcome.error };
   }
   /** What the runtime's durable timer does when `nextDeadline` has passed. */
   tick(now: number): void {

@@ -5,7 +5,8 @@
  * expired before anything else, and guards re-check policy, so no event sequence can oversell
  * or leak a hold. Deadlines live in context (`nextExpiryAt`); no `after` delays (lost on restore).
  */
-import { enqueueActions, setup, type ActionFunction } from 'xstate';
+import { enqueueActions, setup } from 'xstate';
+import { stepAction as reducerAction } from '../runtime/index.js';
 import { TicketClassLimits } from '../../contracts/kinds/ticketclass.js';
 import { emptyBucketMap } from './bucket-map.js';
 import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate } from './checks.js';
@@ -26,14 +27,10 @@ function asOf(ctx: TicketClassContext, now: number): TicketClassContext {
 
 /** One named action: settle at the event's time, apply `change`, assign, emit what it implies. */
 function stepAction<K extends TicketClassMachineEvent['type']>(change: (ctx: TicketClassContext, e: Ev<K>) => Step | undefined) {
-  return enqueueActions<TicketClassContext, TicketClassMachineEvent, Where, TicketClassMachineEvent, never, never, never, never, TicketClassEvent>(
-    ({ context, event, enqueue }, params) => {
-      const e = event as Ev<K>;
-      const step = settle(context, e.now, params.state !== 'closed', (c) => change(c, e) ?? { ctx: c, emitted: [] });
-      if (step.ctx !== context) enqueue.assign(() => step.ctx);
-      for (const emitted of step.emitted) enqueue.emit(emitted);
-    },
-  ) as unknown as ActionFunction<TicketClassContext, TicketClassMachineEvent, TicketClassMachineEvent, Where, never, never, never, never, TicketClassEvent>;
+  return reducerAction<TicketClassContext, TicketClassMachineEvent, TicketClassEvent, Where>((context, event, params) => {
+    const e = event as Ev<K>;
+    return settle(context, e.now, params.state !== 'closed', (c) => change(c, e) ?? { ctx: c, emitted: [] });
+  });
 }
 
 const ev = (e: TicketClassMachineEvent) => e as never;

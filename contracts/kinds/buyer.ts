@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import { Command } from '../schemas.js';
+import { Command, ReadCommand } from '../schemas.js';
 import { UserId } from './event.js';
 
 /** Defaults and bounds of the buyer limits (event config `maxTicketsPerBuyer`, `maxOpenOrdersPerBuyer`). */
@@ -53,7 +53,7 @@ export const BuyerCommands = {
   /** The order ended: `kept` moves it to the completed tickets, `released` gives its quota back. Idempotent. */
   settle: Command({ orderId: OrderRef, outcome: Type.Union([Type.Literal('kept'), Type.Literal('released')]), quantity: Quantity }),
   /** What the buyer holds (operators, tests). */
-  get: Command({}),
+  get: ReadCommand({}),
 };
 
 /** The buyer's quota as every verb answers it. */

@@ -7,7 +7,7 @@
  * the earliest scan of a ticket wins, whatever order the gates upload in.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Command, CommandId } from '../schemas.js';
+import { Command, CommandId, ReadCommand } from '../schemas.js';
 import { UserId } from './event.js';
 
 /** Bounds that keep one bucket's entry small. */
@@ -63,7 +63,7 @@ export const CheckinCommands = {
   /** Void tickets (refund, cancellation, transfer): later scans are refused. A checked-in ticket stays checked in. */
   void: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), ticketIds: Type.Array(TicketId, { minItems: 1, maxItems: CheckinLimits.maxVoidPerCommand }), reason: Type.String({ minLength: 1, maxLength: 32 }) }),
   /** The bucket's record (for the offline list and the organizer). */
-  get: Command({}),
+  get: ReadCommand({}),
 };
 
 /** The answer to one scan. */

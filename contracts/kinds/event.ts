@@ -7,7 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import { Command } from '../schemas.js';
+import { Command, ReadCommand } from '../schemas.js';
 
 /** Event status as reported (upper case); the machine states are the lower-camel names. */
 export const EventStatus = {
@@ -104,7 +104,7 @@ export const EventCommands = {
     categories: Type.Optional(Details.categories), organizer: Type.Optional(Organizer),
   }),
   /** Anonymous readers leave `viewer` out: they see only published public events. */
-  get: Command({ viewer: Type.Optional(ActingUser), accessCode: Type.Optional(Type.String({ maxLength: 64 })) }),
+  get: ReadCommand({ viewer: Type.Optional(ActingUser), accessCode: Type.Optional(Type.String({ maxLength: 64 })) }),
   update: Command({
     actor: ActingUser, name: Type.Optional(Details.name), description: Type.Optional(Details.description),
     location: Type.Optional(Details.location), startsAt: Type.Optional(EpochMs), endsAt: Type.Optional(EpochMs),
@@ -116,7 +116,7 @@ export const EventCommands = {
   cancel: Command({ actor: ActingUser, reason: Type.Optional(Text(500)) }),
   setRole: Command({ actor: ActingUser, userId: UserId, role: Type.Union([RoleSchema, Type.Null()], { description: 'null removes the user' }) }),
   addTicketClass: Command({ actor: ActingUser, ticketClassId: TicketClassId }),
-  checkAccess: Command({ userId: UserId, platformRoles: Type.Optional(ActingUser.properties.platformRoles) }),
+  checkAccess: ReadCommand({ userId: UserId, platformRoles: Type.Optional(ActingUser.properties.platformRoles) }),
 };
 
 /** What the catalog projection needs; every emitted event carries it whole, with `version` to drop stale ones. */

@@ -1,7 +1,8 @@
 /**
  * @module contracts/kinds
  * Command and reply schemas of every actor kind's public verbs (`tb.<kind>.<id>.<verb>`), so the
- * gateway can build REST routes and the OpenAPI document from one place. Schema only, no I/O.
+ * typed actor references (`actors/client`), the kinds' handlers and the docs share one table
+ * (`KindProtocols`) and one command-id scheme (`commandIdOf`). Schema only, no I/O.
  */
 export {
   TicketClassLimits, TicketClassFields, ReleaseReason, TicketClassStatus, OrderId, TicketClassCommands, TicketClassReplies,
@@ -21,23 +22,10 @@ export {
 export { BuyerLimits, BuyerCommands, BuyerReplies, BuyerView, QuotaOutcome, buyerIdOf } from './buyer.js';
 export { CheckinLimits, ScanOutcome, CheckinCommands, CheckinReplies, ScanResult, CheckinBucketView } from './checkin.js';
 
-import { TicketClassCommands, TicketClassReplies } from './ticketclass.js';
-import { BuyerCommands, BuyerReplies } from './buyer.js';
-import { EventCommands, EventReplies } from './event.js';
-import { QueueCommands, QueueReplies } from './queue.js';
-import { OrderCommands, OrderReplies } from './order.js';
-import { CheckinCommands, CheckinReplies } from './checkin.js';
+export { OrderCodeCommands, OrderCodeReplies, OrderCodeHolder } from './ordercode.js';
+export { KindProtocols, isReadVerb, commandIdOf } from './protocol.js';
 
-/** Every kind's verbs: `{ [kind]: { commands, replies } }`, for routing and OpenAPI generation. */
-export const KindProtocols = {
-  ticketclass: { commands: TicketClassCommands, replies: TicketClassReplies },
-  event: { commands: EventCommands, replies: EventReplies },
-  queue: { commands: QueueCommands, replies: QueueReplies },
-  order: { commands: OrderCommands, replies: OrderReplies },
-  buyer: { commands: BuyerCommands, replies: BuyerReplies },
-  checkin: { commands: CheckinCommands, replies: CheckinReplies },
-} as const;
-
+export type { KindName, VerbOf, ReadVerbOf, WriteVerbOf, CommandBody, ReplyOf, CommandKey } from './protocol.js';
 export type { TicketClassCommand } from './ticketclass.js';
 export type { EventCommand } from './event.js';
 export type { QueueCommand, PreQueue } from './queue.js';

@@ -6,7 +6,7 @@
  * held for a FAILED or CANCELLED order is released (or reported stuck, never forgotten).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Command } from '../schemas.js';
+import { Command, ReadCommand } from '../schemas.js';
 import { UserId } from './event.js';
 
 /** Order status as reported. */
@@ -72,7 +72,7 @@ export const OrderCommands = {
     paymentTtlMs: Type.Optional(Type.Integer({ minimum: OrderLimits.minPaymentTtlMs, maximum: OrderLimits.maxPaymentTtlMs })),
     stepTimeoutMs: Type.Optional(Type.Integer({ minimum: 1_000, maximum: 10 * 60_000 })),
   }),
-  get: Command({ viewerId: UserId }),
+  get: ReadCommand({ viewerId: UserId }),
   cancel: Command({ userId: UserId }),
   reserved: Command({ classId: ClassId, attempt: Type.Optional(Type.Integer({ minimum: 0 })), unitPriceMinor: Minor, currency: Currency }),
   reserveRefused: Command({

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import { Command } from '../schemas.js';
+import { Command, ReadCommand } from '../schemas.js';
 import { UserId } from './event.js';
 
 /** Bounds that keep the queue's entry small whatever the number of users. */
@@ -95,9 +95,9 @@ export const QueueCommands = {
   /** Undo the binding of an order that failed before it held anything (a refused line, a buyer limit): the slot may make another order. */
   unbindOrder: Command({ sessionId: SessionId, orderId: OrderRef }),
   /** Public counters, plus what concerns `ticket` when given. */
-  status: Command({ ticket: Type.Optional(Ticket) }),
+  status: ReadCommand({ ticket: Type.Optional(Ticket) }),
   /** Public counters and what concerns each of `tickets`: one read for many sockets' corrections. */
-  statuses: Command({ tickets: Type.Array(Ticket, { minItems: 1, maxItems: QueueLimits.maxStatusBatch }) }),
+  statuses: ReadCommand({ tickets: Type.Array(Ticket, { minItems: 1, maxItems: QueueLimits.maxStatusBatch }) }),
   /** Stop admitting (event staff, from the sale console): held slots finish, nobody new is called. */
   pause: Command({}),
   /** Admit again after `pause`. */

@@ -5,7 +5,7 @@
  * `available = total − reserved − sold ≥ 0`, and a ticket is never sold twice.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Command } from '../schemas.js';
+import { Command, ReadCommand } from '../schemas.js';
 
 /** Limits of a ticket class; the command schemas enforce them, so a violation is `COMMAND_INVALID`. */
 export const TicketClassLimits = {
@@ -94,7 +94,7 @@ export const TicketClassCommands = {
     maxPerOrder: Type.Optional(MaxPerOrder),
     maxHolds: Type.Optional(MaxHolds),
   }),
-  get: Command({}),
+  get: ReadCommand({}),
   reserve: Command({
     orderId: OrderId,
     quantity: Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxPerOrderCap }),

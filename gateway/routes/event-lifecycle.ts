@@ -12,7 +12,7 @@ import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { CancelEventBody, RoleParams, SetRoleBody } from './event-schemas.js';
 import {
-  EventParams, IDEMPOTENCY_NOTE, actingUser, commandIdFor, eventNotFound, problem, readCommandId, userOf,
+  EventParams, IDEMPOTENCY_NOTE, actingUser, commandKeyFor, eventNotFound, problem, userOf,
 } from './shared.js';
 
 const TAGS = ['events'];
@@ -32,8 +32,8 @@ export const AccessView = Type.Object({
 type Ctx = RouteContext<{ eventId: string }, unknown, unknown>;
 
 /** One status move: the verb with the caller as `actor`, plus `extra` fields. */
-function move(ctx: Ctx, verb: 'approve' | 'publish' | 'cancel', extra: Record<string, unknown> = {}): Promise<EventView> {
-  return ctx.ask<EventView>('event', ctx.params.eventId, verb, { ...extra, commandId: commandIdFor(ctx, verb), actor: actingUser(userOf(ctx)) });
+function move(ctx: Ctx, verb: 'approve' | 'publish' | 'cancel', extra: { reason?: string } = {}): Promise<EventView> {
+  return ctx.actors.event(ctx.params.eventId)[verb]({ ...extra, actor: actingUser(userOf(ctx)) }, commandKeyFor(ctx, verb));
 }
 
 /** Approve, publish, cancel, roles and access of `/api/v1/events/:eventId`. */
@@ -65,9 +65,7 @@ export const eventLifecycleRoutes: AnyRoute[] = [
     params: RoleParams, body: SetRoleBody,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT },
     handler: async (ctx) => ({
-      body: await ctx.ask<EventView>('event', ctx.params.eventId, 'setRole', {
-        commandId: commandIdFor(ctx, 'setRole'), actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: ctx.body.role,
-      }),
+      body: await ctx.actors.event(ctx.params.eventId).setRole({ actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: ctx.body.role }, commandKeyFor(ctx, 'setRole')),
     }),
   }),
   defineRoute({
@@ -76,9 +74,7 @@ export const eventLifecycleRoutes: AnyRoute[] = [
     params: RoleParams,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT },
     handler: async (ctx) => ({
-      body: await ctx.ask<EventView>('event', ctx.params.eventId, 'setRole', {
-        commandId: commandIdFor(ctx, 'setRole'), actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: null,
-      }),
+      body: await ctx.actors.event(ctx.params.eventId).setRole({ actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: null }, commandKeyFor(ctx, 'setRole')),
     }),
   }),
   defineRoute({
@@ -97,5 +93,5 @@ export const eventLifecycleRoutes: AnyRoute[] = [
 /** The caller's access to `eventId` (read-only `checkAccess`); 404 `COMMAND_NOT_FOUND` for a missing event. */
 export function checkAccess(ctx: RouteContext<unknown, unknown, unknown>, eventId: string): Promise<EventAccess> {
   const user = actingUser(userOf(ctx));
-  return ctx.ask<EventAccess>('event', eventId, 'checkAccess', { commandId: readCommandId(ctx), userId: user.userId, platformRoles: user.platformRoles });
+  return ctx.actors.event(eventId).checkAccess({ userId: user.userId, platformRoles: user.platformRoles });
 }

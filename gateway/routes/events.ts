@@ -11,7 +11,7 @@ import { defineRoute } from '../route.js';
 import type { AnyRoute } from '../types.js';
 import { ConfigureEventBody, CreateEventBody, UpdateEventBody } from './event-schemas.js';
 import {
-  EventParams, IDEMPOTENCY_NOTE, actingUser, commandIdFor, hideForbiddenRead, newActorId, problem, readCommandId, userOf,
+  EventParams, IDEMPOTENCY_NOTE, actingUser, commandKeyFor, hideForbiddenRead, newActorId, problem, userOf,
 } from './shared.js';
 import { AccessCodeHeaders } from './headers.js';
 
@@ -31,9 +31,7 @@ export const eventRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const user = userOf(ctx);
       const eventId = newActorId(ctx, 'ev', 'event.create');
-      const view = await ctx.ask<EventView>('event', eventId, 'create', {
-        ...ctx.body, commandId: commandIdFor(ctx, 'create'), actor: actingUser(user),
-      });
+      const view = await ctx.actors.event(eventId).create({ ...ctx.body, actor: actingUser(user) }, commandKeyFor(ctx, 'create'));
       return { status: 201, headers: { location: `/api/v1/events/${eventId}` }, body: view };
     },
   }),
@@ -46,8 +44,8 @@ export const eventRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { eventId } = ctx.params;
       const code = ctx.request.headers[EventLimits.accessCodeHeader];
-      const body = { commandId: readCommandId(ctx), ...(ctx.user ? { viewer: actingUser(ctx.user) } : {}), ...(code ? { accessCode: code.slice(0, 64) } : {}) };
-      const view = await ctx.ask<EventView>('event', eventId, 'get', body).catch((err: unknown) => hideForbiddenRead(err, eventId));
+      const body = { ...(ctx.user ? { viewer: actingUser(ctx.user) } : {}), ...(code ? { accessCode: code.slice(0, 64) } : {}) };
+      const view = await ctx.actors.event(eventId).get(body).catch((err: unknown) => hideForbiddenRead(err, eventId));
       return { body: view };
     },
   }),
@@ -57,9 +55,7 @@ export const eventRoutes: AnyRoute[] = [
     params: EventParams, body: UpdateEventBody,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: ILLEGAL },
     handler: async (ctx) => ({
-      body: await ctx.ask<EventView>('event', ctx.params.eventId, 'update', {
-        ...ctx.body, commandId: commandIdFor(ctx, 'update'), actor: actingUser(userOf(ctx)),
-      }),
+      body: await ctx.actors.event(ctx.params.eventId).update({ ...ctx.body, actor: actingUser(userOf(ctx)) }, commandKeyFor(ctx, 'update')),
     }),
   }),
   defineRoute({
@@ -69,9 +65,7 @@ export const eventRoutes: AnyRoute[] = [
     params: EventParams, body: ConfigureEventBody,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: ILLEGAL },
     handler: async (ctx) => ({
-      body: await ctx.ask<EventView>('event', ctx.params.eventId, 'configure', {
-        ...ctx.body, commandId: commandIdFor(ctx, 'configure'), actor: actingUser(userOf(ctx)),
-      }),
+      body: await ctx.actors.event(ctx.params.eventId).configure({ ...ctx.body, actor: actingUser(userOf(ctx)) }, commandKeyFor(ctx, 'configure')),
     }),
   }),
 ];

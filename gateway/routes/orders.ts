@@ -43,7 +43,7 @@ const NOT_FOUND = problem('No such order, or not the caller\'s (ORDER_NOT_FOUND)
 /** The order routes, bound to the payment store and providers. */
 export function orderRoutes(deps: OrderRouteDeps): AnyRoute[] {
   const serviceFor = (ctx: RouteContext<unknown, unknown, unknown>): OrderService => createOrderService({
-    ask: (kind, id, verb, body) => ctx.ask(kind, id, verb, body), payments: deps.payments, providers: deps.providers,
+    actors: ctx.actors, payments: deps.payments, providers: deps.providers,
     config: deps.config, log: ctx.log ?? pino({ level: 'silent' }), ...(deps.http ? { http: deps.http } : {}),
   });
   return [

@@ -9,13 +9,12 @@
  * sandbox pay API acts only on the signed payment link or for the payment's signed-in owner, and in
  * production mode no sandbox route exists at all unless `TB_SANDBOX_STAGING=1`.
  */
-import { and, desc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import { TbError, Type } from '../../contracts/index.js';
 import { PLATFORM_ADMIN_ROLE } from '../../contracts/kinds/index.js';
-import { payments, type Db } from '../../db/index.js';
+import type { Db } from '../../db/index.js';
 import { listFlaggedPayments } from '../../orders/payment-events.js';
 import { hasSandbox, type PaymentProviders, type PaymentStore } from '../../payments/index.js';
 import { renderResultPage, renderSandboxPayPage, type HtmlPage } from '../../payments/sandbox-page.js';
@@ -23,7 +22,7 @@ import { SANDBOX_CALLBACK_PATH, createSandboxPayer, verifySandboxLink, type Sand
 import { callbackQuery, createWebhookHandler } from '../../payments/webhooks.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
-import { problem, readCommandId } from './shared.js';
+import { problem } from './shared.js';
 import { SandboxSignatureHeaders } from './headers.js';
 
 /** What the payment routes are bound to. */
@@ -139,10 +138,10 @@ export function paymentRoutes(deps: PaymentRouteDeps): AnyRoute[] {
       handler: async (ctx) => {
         const v = deps.providers.get('vnpay').verifyCallback({ headers: ctx.request.headers, body: '', query: callbackQuery(ctx.query as Record<string, unknown>) });
         if (!v.ok) return html(renderResultPage(400, 'Payment result not recognised', 'This return link is not a valid VNPay result.'));
-        const [p] = await deps.db.select().from(payments).where(and(eq(payments.provider, 'vnpay'), eq(payments.orderCode, v.event.orderCode))).orderBy(desc(payments.createdAt)).limit(1);
+        const p = await deps.store.latestByOrderCode('vnpay', v.event.orderCode);
         let status = p?.status ?? 'UNKNOWN';
         if (p) {
-          const order = await ctx.ask<{ status: string }>('order', p.orderId, 'get', { commandId: readCommandId(ctx), viewerId: p.userId }).catch(() => undefined);
+          const order = await ctx.actors.order(p.orderId).get({ viewerId: p.userId }).catch(() => undefined);
           if (order?.status) status = order.status;
         }
         const said = v.event.outcome === 'completed' ? 'VNPay reports the payment as successful.' : v.event.outcome === 'pending' ? 'VNPay is still processing the payment.' : 'VNPay reports the payment as not completed.';

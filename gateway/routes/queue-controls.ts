@@ -11,7 +11,7 @@ import { EventPermission, QueueLimits, QueueView } from '../../contracts/kinds/i
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { checkAccess } from './event-lifecycle.js';
-import { EventParams, commandIdFor, eventNotFound, problem } from './shared.js';
+import { EventParams, commandKeyFor, eventNotFound, problem } from './shared.js';
 
 const TAGS = ['waitroom'];
 const FORBIDDEN = problem('The caller may not configure the event (EVENT_FORBIDDEN)');
@@ -39,7 +39,7 @@ export const queueControlRoutes: AnyRoute[] = [
     responses: { 200: QueueView, 403: FORBIDDEN, 404: NOT_FOUND },
     handler: async (ctx) => {
       await requireConfigure(ctx);
-      return { body: await ctx.ask<QueueView>('queue', ctx.params.eventId, verb, { commandId: commandIdFor(ctx, `queue-${verb}`) }) };
+      return { body: await ctx.actors.queue(ctx.params.eventId)[verb]({}, commandKeyFor(ctx, `queue-${verb}`)) };
     },
   })),
   defineRoute({
@@ -49,7 +49,7 @@ export const queueControlRoutes: AnyRoute[] = [
     responses: { 200: QueueView, 403: FORBIDDEN, 404: NOT_FOUND },
     handler: async (ctx) => {
       await requireConfigure(ctx);
-      return { body: await ctx.ask<QueueView>('queue', ctx.params.eventId, 'configure', { commandId: commandIdFor(ctx, 'queue-configure'), maxConcurrent: ctx.body.maxConcurrent }) };
+      return { body: await ctx.actors.queue(ctx.params.eventId).configure({ maxConcurrent: ctx.body.maxConcurrent }, commandKeyFor(ctx, 'queue-configure')) };
     },
   }),
 ];

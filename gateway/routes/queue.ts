@@ -2,17 +2,15 @@
  * @module gateway/routes/queue
  * The waitroom over REST (clients without WebSocket): join, my status (a poll is also the
  * heartbeat, and claims the slot when the user's turn has come), claim, leave, and the public
- * counters. The gateway decides nothing: it asks the queue service (`queue/`), which talks to the
- * `queue` actor through `ctx.ask` and to the sessions KV bucket through `ctx.nc`.
+ * counters. The gateway decides nothing: it asks the queue service (`queue/`, one per connection),
+ * which talks to the `queue` actor and to the sessions KV bucket.
  * Invariant: the user is always the verified caller, never a body field.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { KV } from '@nats-io/kv';
-import { pino } from 'pino';
 import { TbError, Type } from '../../contracts/index.js';
 import { EventLimits } from '../../contracts/kinds/event.js';
 import { QueueView } from '../../contracts/kinds/queue.js';
-import { loadConfig, type Config } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import { createQueueService, openSessionsBucket, type QueueService } from '../../queue/index.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
@@ -20,21 +18,28 @@ import { EventParams, problem, userOf } from './shared.js';
 import { AccessCodeHeaders } from './headers.js';
 
 const TAGS = ['waitroom'];
-const buckets = new WeakMap<NatsConnection, Promise<KV>>();
-let settings: Config | undefined;
+const services = new WeakMap<NatsConnection, Promise<QueueService>>();
 
-/** The queue service for this request: bound to the gateway's connection and its `ask`. */
+/**
+ * The queue service of this gateway's connection, built once on first use (settings read once, the
+ * sessions bucket opened once), so its caches (known queues, the sessions store) live as long as
+ * the connection. A failed build is forgotten, so the next request tries again.
+ */
 async function serviceFor(ctx: RouteContext<unknown, unknown, unknown>): Promise<QueueService> {
   const nc = ctx.nc;
   if (!nc) throw new TbError('RUNTIME_UNAVAILABLE');
-  settings ??= loadConfig();
-  let kv = buckets.get(nc);
-  if (!kv) {
-    kv = openSessionsBucket(nc, settings.kvReplicas);
-    kv.catch(() => buckets.delete(nc));
-    buckets.set(nc, kv);
+  let service = services.get(nc);
+  if (!service) {
+    const settings = loadConfig();
+    service = openSessionsBucket(nc, settings.kvReplicas).then((kv) => createQueueService({
+      nc, kv, config: settings, log: ctx.log.child({ mod: 'queue' }),
+      // The gateway's own actor client (its partition count), without the first request's id.
+      actors: ctx.actors.with({ requestId: undefined }),
+    }));
+    service.catch(() => services.delete(nc));
+    services.set(nc, service);
   }
-  return createQueueService({ nc, kv: await kv, config: settings, log: ctx.log ?? pino({ level: 'silent' }), ask: (kind, id, verb, body) => ctx.ask(kind, id, verb, body) });
+  return service;
 }
 
 /** The user's status as REST answers it (see `queue/status.ts`). */

@@ -16,7 +16,7 @@ import { SANDBOX_REFUND_PATH, type SandboxRefundDesk } from '../../payments/inde
 import { defineRoute } from '../route.js';
 import type { AnyRoute } from '../types.js';
 import { checkAccess } from './event-lifecycle.js';
-import { EventId, IDEMPOTENCY_NOTE, commandIdFor, eventNotFound, problem, userOf } from './shared.js';
+import { EventId, IDEMPOTENCY_NOTE, commandKeyFor, eventNotFound, problem, userOf } from './shared.js';
 
 const RefundParams = Type.Object({
   eventId: EventId,
@@ -41,11 +41,9 @@ export function organizerRefundRoutes(): AnyRoute[] {
         const access = await checkAccess(ctx, eventId);
         if (!access.permissions.includes(EventPermission.Read)) throw eventNotFound(eventId);
         if (!access.permissions.includes(EventPermission.Cancel)) throw new TbError('REFUND_FORBIDDEN', { eventId });
-        const order = await ctx.ask<OrderView>('order', orderId, 'refund', {
-          // The order's state makes every repeat harmless (REFUND_PENDING answers as it is); a fixed id would
-          // also replay an early refusal (409 while PENDING) after the order is paid, so the key decides.
-          commandId: commandIdFor(ctx, `refund:${orderId}`), requestedBy: userOf(ctx).userId, reason: 'organizer', eventId,
-        });
+        // The order's state makes every repeat harmless (REFUND_PENDING answers as it is); a fixed id would
+        // also replay an early refusal (409 while PENDING) after the order is paid, so the key decides.
+        const order = await ctx.actors.order(orderId).refund({ requestedBy: userOf(ctx).userId, reason: 'organizer', eventId }, commandKeyFor(ctx, `refund:${orderId}`));
         return { body: order };
       },
     }),

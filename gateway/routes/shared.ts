@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { TbError, Type } from '../../contracts/index.js';
-import type { ActingUser } from '../../contracts/kinds/index.js';
+import { commandIdOf, type ActingUser, type CommandKey } from '../../contracts/kinds/index.js';
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from '../middleware/idempotency-key/index.js';
 import { ErrorResponseSchema } from '../responses.js';
 import type { AuthUser, RouteContext } from '../types.js';
@@ -63,9 +63,14 @@ function digest(parts: string[], length: number): string {
  * random (every request is a new command).
  */
 export function commandIdFor(ctx: RouteContext<unknown, unknown, unknown>, scope: string): string {
+  return commandIdOf(commandKeyFor(ctx, scope));
+}
+
+/** The command key for `scope` (see `commandIdFor`): `[scope, 'k' + digest]`, or `[scope, random]` without a key. */
+export function commandKeyFor(ctx: RouteContext<unknown, unknown, unknown>, scope: string): CommandKey {
   const key = idempotencyKey(ctx);
-  if (key === undefined) return `${scope}-${randomBytes(12).toString('hex')}`;
-  return `${scope}-k${digest([ctx.user?.userId ?? '', ctx.request.method, ctx.request.path, key], 32)}`;
+  if (key === undefined) return [scope, randomBytes(12).toString('hex')];
+  return [scope, `k${digest([ctx.user?.userId ?? '', ctx.request.method, ctx.request.path, key], 32)}`];
 }
 
 /**
@@ -78,21 +83,8 @@ export function newActorId(ctx: RouteContext<unknown, unknown, unknown>, prefix:
   return `${prefix}_${digest([ctx.user?.userId ?? '', scope, key], 24)}`;
 }
 
-/** A read-only command id (reads are never deduplicated, but every command carries one). */
-export function readCommandId(ctx: RouteContext<unknown, unknown, unknown>): string {
-  return `read-${ctx.requestId.replace(/[^A-Za-z0-9_:.@/+=-]/g, '').slice(0, 100) || randomBytes(8).toString('hex')}`;
-}
-
-/** Same error for "no such event" and "you may not see it", so a stranger learns nothing (kinds.md). */
-export function eventNotFound(eventId: string): TbError {
-  return new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
-}
-
-/** Rethrow `EVENT_FORBIDDEN` on a read as the not-found error; anything else unchanged. */
-export function hideForbiddenRead(err: unknown, eventId: string): never {
-  if (TbError.is(err, 'EVENT_FORBIDDEN') || TbError.is(err, 'COMMAND_NOT_FOUND')) throw eventNotFound(eventId);
-  throw err;
-}
+/** "Not found" for a missing event and for one the caller may not see (kinds.md): the events service's rules. */
+export { eventNotFound, hideForbiddenRead } from '../../events/index.js';
 
 /** A documented error response (`responses: { 404: problem('…') }`) with the one error body. */
 export function problem(description: string): { description: string; schema: typeof ErrorResponseSchema } {

@@ -1,68 +1,38 @@
 /**
  * @module gateway/routes/ticket-classes
- * Ticket classes of an event: create (a `ticketclass` actor, then linked on the `event` actor),
- * list and read with live availability, edit, pause, resume, close. The `ticketclass` actor has
- * no notion of users, so the gateway asks the owning event (`checkAccess`) before every change.
- * Invariants: with an `Idempotency-Key` the create-and-link pair is repeatable (same class id,
- * same command ids); a class of an event the caller may not read is a 404, like a missing one.
+ * Ticket classes of an event over HTTP: create, list and read with live availability, edit,
+ * pause, resume, close. The flows and their authorization are the ticket-class service's
+ * (`events/`); a route validates, names the caller, derives ids and command keys from the
+ * `Idempotency-Key` (so a retried create-and-link is the same pair), and shapes the answer.
  * Reserve/confirm/release are not REST routes: the order saga calls them over NATS.
  */
-import { TbError } from '../../contracts/index.js';
-import { EventLimits, EventPermission, TicketClassView, type EventAccess, type EventView } from '../../contracts/kinds/index.js';
+import { EventLimits, TicketClassView } from '../../contracts/kinds/index.js';
+import { createTicketClassService, isStaff } from '../../events/index.js';
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
-import { checkAccess } from './event-lifecycle.js';
 import {
   CreateTicketClassBody, TicketClassList, TicketClassOut, UpdateTicketClassBody, publicViewOf,
 } from './ticket-class-schemas.js';
 import {
-  ClassParams, EventParams, IDEMPOTENCY_NOTE, actingUser, commandIdFor, eventNotFound, hideForbiddenRead, newActorId, problem, readCommandId, userOf,
+  ClassParams, EventParams, IDEMPOTENCY_NOTE, actingUser, commandKeyFor, newActorId, problem, userOf,
 } from './shared.js';
 
 type AnyCtx = RouteContext<unknown, unknown, unknown>;
 const TAGS = ['ticket-classes'];
 const FORBIDDEN = problem('The caller may not configure the event (EVENT_FORBIDDEN)');
 
-const classNotFound = (classId: string) => new TbError('COMMAND_NOT_FOUND', { kind: 'ticketclass', id: classId });
+const serviceOf = (ctx: AnyCtx) => createTicketClassService(ctx.actors);
+const viewerOf = (ctx: AnyCtx) => (ctx.user ? actingUser(ctx.user) : undefined);
 
-/** Read the event as the caller (anonymous when signed out); 404 when they may not see it. */
-async function readEvent(ctx: AnyCtx, eventId: string): Promise<EventView> {
-  const body = { commandId: readCommandId(ctx), ...(ctx.user ? { viewer: actingUser(ctx.user) } : {}) };
-  return ctx.ask<EventView>('event', eventId, 'get', body).catch((err: unknown) => hideForbiddenRead(err, eventId));
-}
-
-function readClass(ctx: AnyCtx, classId: string): Promise<TicketClassView> {
-  return ctx.ask<TicketClassView>('ticketclass', classId, 'get', { commandId: readCommandId(ctx) });
-}
-
-/** Refuse unless the caller has `permission` on the event: 404 when they cannot even read it. */
-function requirePermission(access: EventAccess, permission: EventPermission, notFound: TbError): void {
-  if (access.permissions.includes(permission)) return;
-  if (!access.permissions.includes(EventPermission.Read)) throw notFound;
-  throw new TbError('EVENT_FORBIDDEN', { eventId: access.eventId, userId: access.userId, action: permission, role: access.role });
-}
-
-/** Staff (and platform admins) see every field; the view answers `roles` only to them. */
-const isStaff = (event: EventView) => event.roles !== undefined;
-
-/** A pause/resume/close route: check `configure` on the owning event, then the verb. */
+/** A pause/resume/close route: `configure` on the owning event, then the verb. */
 function classVerb(verb: 'pause' | 'resume' | 'close', summary: string, description: string): AnyRoute {
   return defineRoute({
     method: 'POST', path: `/api/v1/ticket-classes/:classId/${verb}`, summary, tags: TAGS, auth: 'required',
     description: `${description} Event admins and editors; idempotent.`,
     params: ClassParams,
     responses: { 200: TicketClassView, 403: FORBIDDEN, 404: problem('No such class (COMMAND_NOT_FOUND)'), 409: problem('Closed (INVENTORY_CLASS_CLOSED)') },
-    handler: async (ctx) => {
-      await authorizeClassChange(ctx, ctx.params.classId);
-      return { body: await ctx.ask<TicketClassView>('ticketclass', ctx.params.classId, verb, { commandId: commandIdFor(ctx, verb) }) };
-    },
+    handler: async (ctx) => ({ body: await serviceOf(ctx).change(verb, ctx.params.classId, actingUser(userOf(ctx)), commandKeyFor(ctx, verb)) }),
   });
-}
-
-async function authorizeClassChange(ctx: AnyCtx, classId: string): Promise<TicketClassView> {
-  const view = await readClass(ctx, classId);
-  requirePermission(await checkAccess(ctx, view.eventId), EventPermission.Configure, classNotFound(classId));
-  return view;
 }
 
 /** Every ticket-class route. */
@@ -74,17 +44,10 @@ export const ticketClassRoutes: AnyRoute[] = [
     responses: { 201: TicketClassView, 403: FORBIDDEN, 404: problem('No such event (COMMAND_NOT_FOUND)'), 409: problem('EVENT_CANCELLED, EVENT_TOO_MANY_TICKET_CLASSES') },
     handler: async (ctx) => {
       const { eventId } = ctx.params;
-      const [access, event] = await Promise.all([checkAccess(ctx, eventId), readEvent(ctx, eventId)]);
-      requirePermission(access, EventPermission.AddTicketClass, eventNotFound(eventId));
-      if (access.status === 'CANCELLED') throw new TbError('EVENT_CANCELLED', { eventId });
       const classId = newActorId(ctx, 'tc', `ticketclass.create:${eventId}`);
-      if (!event.ticketClassIds.includes(classId) && event.ticketClassIds.length >= EventLimits.maxTicketClasses) {
-        throw new TbError('EVENT_TOO_MANY_TICKET_CLASSES', { eventId, limit: EventLimits.maxTicketClasses });
-      }
-      const view = await ctx.ask<TicketClassView>('ticketclass', classId, 'create', { ...ctx.body, eventId, commandId: commandIdFor(ctx, 'tccreate') });
-      // If linking fails (cancelled or full meanwhile), the class stays unlinked: no listing or order
-      // reaches it, and a retry with the same key links the very same class.
-      await ctx.ask('event', eventId, 'addTicketClass', { commandId: commandIdFor(ctx, 'tclink'), actor: actingUser(userOf(ctx)), ticketClassId: classId });
+      const view = await serviceOf(ctx).create({
+        eventId, classId, actor: actingUser(userOf(ctx)), fields: ctx.body, createKey: commandKeyFor(ctx, 'tccreate'), linkKey: commandKeyFor(ctx, 'tclink'),
+      });
       return { status: 201, headers: { location: `/api/v1/ticket-classes/${classId}` }, body: view };
     },
   }),
@@ -94,8 +57,7 @@ export const ticketClassRoutes: AnyRoute[] = [
     params: EventParams,
     responses: { 200: TicketClassList, 404: problem('No such event, or not visible (COMMAND_NOT_FOUND)') },
     handler: async (ctx) => {
-      const event = await readEvent(ctx, ctx.params.eventId);
-      const views = await Promise.all(event.ticketClassIds.map((id) => readClass(ctx, id)));
+      const { views, event } = await serviceOf(ctx).list(ctx.params.eventId, viewerOf(ctx));
       return { body: { items: isStaff(event) ? views : views.map(publicViewOf) } };
     },
   }),
@@ -105,8 +67,7 @@ export const ticketClassRoutes: AnyRoute[] = [
     params: ClassParams,
     responses: { 200: TicketClassOut, 404: problem('No such class, or its event is not visible (COMMAND_NOT_FOUND)') },
     handler: async (ctx) => {
-      const view = await readClass(ctx, ctx.params.classId);
-      const event = await readEvent(ctx, view.eventId).catch(() => { throw classNotFound(ctx.params.classId); });
+      const { view, event } = await serviceOf(ctx).read(ctx.params.classId, viewerOf(ctx));
       return { body: isStaff(event) ? view : publicViewOf(view) };
     },
   }),
@@ -116,10 +77,7 @@ export const ticketClassRoutes: AnyRoute[] = [
     description: `Event admins and editors. Lowering \`total\` below reserved + sold answers 409 INVENTORY_TOTAL_TOO_LOW. ${IDEMPOTENCY_NOTE}`,
     params: ClassParams, body: UpdateTicketClassBody,
     responses: { 200: TicketClassView, 403: FORBIDDEN, 404: problem('No such class (COMMAND_NOT_FOUND)'), 409: problem('INVENTORY_TOTAL_TOO_LOW, INVENTORY_CLASS_CLOSED') },
-    handler: async (ctx) => {
-      await authorizeClassChange(ctx, ctx.params.classId);
-      return { body: await ctx.ask<TicketClassView>('ticketclass', ctx.params.classId, 'update', { ...ctx.body, commandId: commandIdFor(ctx, 'update') }) };
-    },
+    handler: async (ctx) => ({ body: await serviceOf(ctx).update(ctx.params.classId, actingUser(userOf(ctx)), ctx.body, commandKeyFor(ctx, 'update')) }),
   }),
   classVerb('pause', 'Pause sales of a class', 'A paused class refuses new reserves but keeps its holds.'),
   classVerb('resume', 'Resume sales of a paused class', 'Back to active (or soldOut).'),

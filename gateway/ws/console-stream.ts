@@ -13,7 +13,9 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { EVENTS_ROOT, TbError, decode, uniqueId } from '../../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../../contracts/index.js';
+import { OrderEventSchemas, decodeEvent } from '../../contracts/events/index.js';
+import type { Actors } from '../../actors/client/index.js';
 import type { EventAccess, EventView, QueueView, TicketClassView } from '../../contracts/kinds/index.js';
 import { errorResponse } from '../responses.js';
 import type { GatewaySocket, VerifyAccessToken, WebSocketRoute } from '../types.js';
@@ -31,11 +33,9 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Predictions remembered per event until their position is called (one every 5 s). */
 const MAX_PREDICTIONS = 120;
 
-/** Ask an actor (the gateway's actor client). */
-export type Ask = <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => Promise<R>;
-
 export interface ConsoleStreamDeps {
-  ask: Ask;
+  /** The typed actor references (over the gateway's actor client). */
+  actors: Actors;
   /** The synchronous signature check at upgrade (`syncAccessTokenCheck`). */
   checkAccessToken: SyncAccessTokenCheck | undefined;
   /** The full check after `open` (live account, platform roles). */
@@ -69,7 +69,6 @@ export interface ConsoleStream {
 }
 
 const topicOf = (eventId: string) => `console/${eventId}`;
-const readId = () => `read-${uniqueId()}`;
 
 /** Build the console stream. */
 export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
@@ -82,11 +81,11 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
     failSub = deps.nc.subscribe(`${EVENTS_ROOT}.order.*.failed`, {
       callback: (err, msg) => {
         if (err) return;
-        try {
-          const data = (decode(msg.data) as { data?: { eventId?: string; reason?: string } }).data;
-          const s = data?.eventId ? samplers.get(data.eventId) : undefined;
-          if (s && String(data?.reason ?? '').startsWith('paymentFailed')) s.failures++;
-        } catch { /* not an order event: ignore */ }
+        const d = decodeEvent(msg.data, msg.headers, OrderEventSchemas);
+        if (!d.ok) return; // not an order event: ignore
+        const eventId = d.event.data['eventId'];
+        const s = typeof eventId === 'string' ? samplers.get(eventId) : undefined;
+        if (s && String(d.event.data['reason'] ?? '').startsWith('paymentFailed')) s.failures++;
       },
     });
   };
@@ -96,13 +95,13 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
     s.busy = true;
     try {
       const now = Date.now();
-      const event = await deps.ask<EventView>('event', eventId, 'get', { commandId: readId(), viewer: { userId: 'console', platformRoles: ['admin'] } });
+      const event = await deps.actors.event(eventId).get({ viewer: { userId: 'console', platformRoles: ['admin'] } });
       const [queue, classes] = await Promise.all([
-        deps.ask<QueueView>('queue', eventId, 'status', { commandId: readId() }).catch((err: unknown) => {
+        deps.actors.queue(eventId).status().catch((err: unknown) => {
           if (TbError.is(err, 'COMMAND_NOT_FOUND')) return undefined;
           throw err;
         }),
-        Promise.all(event.ticketClassIds.map((id) => deps.ask<TicketClassView>('ticketclass', id, 'get', { commandId: readId() }))),
+        Promise.all(event.ticketClassIds.map((id) => deps.actors.ticketclass(id).get())),
       ]);
       const sold = classes.reduce((n, c) => n + c.sold, 0);
       const admitted = queue?.admitted ?? 0;
@@ -193,7 +192,7 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
       (async () => {
         const user = deps.verifyAccessToken ? await deps.verifyAccessToken(token) : { userId, roles: [] as string[] };
         if (user.userId !== userId) throw new TbError('AUTH_TOKEN_INVALID');
-        const access = await deps.ask<EventAccess>('event', eventId, 'checkAccess', { commandId: readId(), userId, platformRoles: user.roles.slice(0, 16) });
+        const access = await deps.actors.event(eventId).checkAccess({ userId, platformRoles: user.roles.slice(0, 16) });
         if (!access.permissions.includes('seeSales')) {
           if (!access.permissions.includes('read')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
           throw new TbError('EVENT_FORBIDDEN', { eventId, userId, action: 'seeSales', role: access.role });

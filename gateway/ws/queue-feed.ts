@@ -7,7 +7,8 @@
  * whatever the number of sockets; a malformed message is counted and skipped, never thrown.
  */
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { EVENTS_ROOT, decode } from '../../contracts/index.js';
+import { EVENTS_ROOT } from '../../contracts/index.js';
+import { decodeEvent, type HeaderReader } from '../../contracts/events/index.js';
 import type { QueueFeedEvent } from './types.js';
 
 /** The per-event subscriptions of one gateway. */
@@ -30,20 +31,14 @@ export function queueFeedSubject(eventId: string): string {
 }
 
 /** Decode one outbox envelope (`DomainEventMessage`) into a feed event; undefined when malformed. */
-export function parseQueueEvent(subject: string, bytes: Uint8Array): QueueFeedEvent | undefined {
+export function parseQueueEvent(subject: string, bytes: Uint8Array, headers?: HeaderReader): QueueFeedEvent | undefined {
   const parts = subject.split('.');
   // tb.evt.queue.<eventId>.<name>
   if (parts.length !== 5) return undefined;
-  let body: unknown;
-  try {
-    body = decode(bytes);
-  } catch {
-    return undefined;
-  }
-  if (typeof body !== 'object' || body === null) return undefined;
-  const env = body as { at?: unknown; data?: unknown };
-  const data = (typeof env.data === 'object' && env.data !== null ? env.data : {}) as Record<string, unknown>;
-  const at = typeof data['at'] === 'number' ? data['at'] : typeof env.at === 'number' ? env.at : Date.now();
+  const decoded = decodeEvent(bytes, headers);
+  if (!decoded.ok) return undefined;
+  const data = decoded.event.data;
+  const at = typeof data['at'] === 'number' ? data['at'] : decoded.event.at;
   return { name: parts[4]!, eventId: parts[3]!, at, data };
 }
 
@@ -61,7 +56,7 @@ export function createQueueFeed(nc: NatsConnection, onEvent: (ev: QueueFeedEvent
       const sub = nc.subscribe(queueFeedSubject(eventId), {
         callback: (err, msg) => {
           if (err) return;
-          const ev = parseQueueEvent(msg.subject, msg.data);
+          const ev = parseQueueEvent(msg.subject, msg.data, msg.headers);
           if (!ev) {
             malformed++;
             return;

@@ -5,7 +5,8 @@
  * `OrderHistoryEvent`, the opaque page cursor, and the rule of what counts as sold.
  * Invariant: anything malformed is reported (`poison`), never half-applied.
  */
-import { TbError, decode } from '../../contracts/index.js';
+import { TbError } from '../../contracts/index.js';
+import { decodeEvent, type HeaderReader } from '../../contracts/events/index.js';
 import type { OrderHistoryEvent, OrderLineView, OrderView } from './types.js';
 
 /** Order statuses that still hold tickets unpaid (what cancelling an event must end). */
@@ -51,23 +52,19 @@ export function parseOrderView(v: unknown): OrderView | undefined {
 }
 
 /** Decode one `TB_EVENTS` message of kind `order`. Never throws. */
-export function decodeOrderMessage(subject: string, data: Uint8Array): DecodedOrderMessage {
-  let body: unknown;
-  try {
-    body = decode(data);
-  } catch {
-    return { kind: 'poison', reason: 'undecodable body' };
-  }
-  if (!isObj(body) || typeof body['type'] !== 'string') return { kind: 'poison', reason: 'not a domain event' };
-  const type = body['type'];
-  const payload = isObj(body['data']) ? body['data'] : {};
+export function decodeOrderMessage(subject: string, data: Uint8Array, headers?: HeaderReader): DecodedOrderMessage {
+  const decoded = decodeEvent(data, headers);
+  if (!decoded.ok) return { kind: 'poison', reason: decoded.reason };
+  const body = decoded.event;
+  const type = body.type;
+  const payload = body.data;
   if (!isObj(payload['order'])) return { kind: 'ignored', type };
   const order = parseOrderView(payload['order']);
   if (!order) return { kind: 'poison', reason: `${type}: data.order is not an order view` };
   if (!subject.includes(`.${order.orderId}.`)) return { kind: 'poison', reason: 'subject and order id differ' };
-  const version = int(body['seq']) ? body['seq'] : 0;
-  const n = int(body['n']) ? body['n'] : 0;
-  const requestId = typeof body['requestId'] === 'string' ? body['requestId'] : undefined;
+  const version = body.seq;
+  const n = body.n;
+  const requestId = body.requestId;
   return { kind: 'event', event: { type, order, version, n }, ...(requestId ? { requestId } : {}) };
 }
 

@@ -51,7 +51,7 @@ export function createHistoryBatchHandler(o: Pick<OrderHistoryProjectorOptions, 
     const events: OrderHistoryEvent[] = [];
     const good: JsMsg[] = [];
     for (const m of msgs) {
-      const d = decodeOrderMessage(m.subject, m.data);
+      const d = decodeOrderMessage(m.subject, m.data, m.headers);
       if (d.kind === 'poison') {
         o.log.error({ seq: m.seq, subject: m.subject, reason: d.reason }, 'order-history poison message terminated');
         count('poison', 1);

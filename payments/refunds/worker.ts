@@ -12,7 +12,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { Counter, Registry, type Metric } from 'prom-client';
-import { EVENTS_ROOT, decode } from '../../contracts/index.js';
+import { EVENTS_ROOT } from '../../contracts/index.js';
+import { PaymentEventSchemas, PaymentEventType, decodeEvent, type HeaderReader } from '../../contracts/events/index.js';
 import type { Db } from '../../db/index.js';
 import { settle, startDurableConsumer, type DurableConsumer } from '../../platform/index.js';
 import type { HttpClient } from '../providers/types.js';
@@ -42,13 +43,9 @@ function reuse<T extends Metric>(registry: Registry, name: string, make: () => T
 }
 
 /** The refund id a `payment.refundRequested` message names, or undefined. */
-export function refundIdOf(data: Uint8Array): string | undefined {
-  try {
-    const body = decode(data) as { type?: unknown; data?: { refundId?: unknown } };
-    return body?.type === 'payment.refundRequested' && typeof body.data?.refundId === 'string' ? body.data.refundId : undefined;
-  } catch {
-    return undefined;
-  }
+export function refundIdOf(data: Uint8Array, headers?: HeaderReader): string | undefined {
+  const d = decodeEvent(data, headers, PaymentEventSchemas);
+  return d.ok && d.event.type === PaymentEventType.RefundRequested ? String(d.event.data['refundId']) : undefined;
 }
 
 /** Start the worker. Never throws after start. */
@@ -62,7 +59,7 @@ export function startRefundWorker(o: RefundWorkerOptions): DurableConsumer {
   const deps = { http: o.http, now: o.now ?? Date.now };
 
   const one = async (m: JsMsg) => {
-    const refundId = refundIdOf(m.data);
+    const refundId = refundIdOf(m.data, m.headers);
     if (!refundId) {
       log.error({ seq: m.seq, subject: m.subject }, 'refund request poison message terminated');
       counter.inc({ provider: 'unknown', outcome: 'poison' });

@@ -11,7 +11,7 @@ import { clientFor, until } from '../runtime/helpers.js';
 import { refusal, send, startKindsNode } from './helpers.js';
 import { eventsBy, readEvents } from './events.js';
 import type { EventAccess, EventView } from '../../contracts/kinds/event.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 
 let server: NatsServerHandle;
 let node: Awaited<ReturnType<typeof startKindsNode>>;

@@ -9,8 +9,21 @@
  */
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { DomainEventMessage } from '../../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, EVENTS_STREAM, eventSubject } from '../../contracts/index.js';
+import type { DomainEventMessage } from '../../contracts/events/index.js';
+import { EVENTS_ROOT, EVENTS_STREAM, eventSubject } from '../../contracts/index.js';
+import {
+  CheckinEventSchemas, EventEventSchemas, OrderEventSchemas, PaymentEventSchemas, QueueEventSchemas, TicketClassEventSchemas, decodeEvent,
+} from '../../contracts/events/index.js';
+
+/** Every kind's event schemas: what the tests read must match the contract. */
+const ALL = { ...EventEventSchemas, ...TicketClassEventSchemas, ...QueueEventSchemas, ...OrderEventSchemas, ...CheckinEventSchemas, ...PaymentEventSchemas };
+
+/** The envelope of one stored message (header-aware: msgpack or JSON); throws on a malformed one so a test fails loudly. */
+function envelope(data: Uint8Array, headers?: { get(name: string): string }): DomainEventMessage {
+  const d = decodeEvent(data, headers, ALL);
+  if (!d.ok) throw new Error(`malformed event: ${d.reason}`);
+  return d.event;
+}
 
 /** Every event of `kind.id` stored in `TB_EVENTS` up to now. */
 export async function readEvents(nc: NatsConnection, kind: string, id: string): Promise<DomainEventMessage[]> {
@@ -22,7 +35,7 @@ export async function readEvents(nc: NatsConnection, kind: string, id: string): 
   const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, { deliver_policy: DeliverPolicy.All });
   const messages = await consumer.consume({ max_messages: 1_000 });
   for await (const m of messages) {
-    if (m.subject.startsWith(prefix)) out.push(decode(m.data) as DomainEventMessage);
+    if (m.subject.startsWith(prefix)) out.push(envelope(m.data, m.headers));
     if (m.info.streamSequence >= last) break;
   }
   await messages.close();
@@ -40,12 +53,8 @@ export function eventsBy(events: DomainEventMessage[], type: string, key: string
  */
 export async function lastEvent(nc: NatsConnection, kind: string, id: string, type: string): Promise<DomainEventMessage | undefined> {
   const jsm = await jetstreamManager(nc);
-  try {
-    const m = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: eventSubject(kind, id, type) });
-    return m ? (decode(m.data) as DomainEventMessage) : undefined;
-  } catch {
-    return undefined; // no message on that subject (yet)
-  }
+  const m = await jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: eventSubject(kind, id, type) }).catch(() => undefined); // none on that subject (yet)
+  return m ? envelope(m.data, m.header) : undefined;
 }
 
 /** How many times each `Nats-Msg-Id` is stored in `TB_EVENTS`. */

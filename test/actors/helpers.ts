@@ -9,14 +9,15 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { productionKinds } from '../../actors/kinds.js';
-import { TbError, type ActorClient } from '../../contracts/index.js';
+import { TbError } from '../../contracts/index.js';
+import { type ActorClient } from '../../actors/client/index.js';
 import { testConfig, until } from '../runtime/helpers.js';
-import { splitNatsUrl } from '../../config/index.js';
+import { splitNatsUrl, type Config } from '../../config/index.js';
 
 /** An in-process actor node serving every production kind, owning all partitions before it returns. */
-export async function startKindsNode(natsUrl: string): Promise<{ node: ActorNode; nc: NatsConnection; stop(): Promise<void> }> {
+export async function startKindsNode(natsUrl: string, extra: Partial<Config> = {}): Promise<{ node: ActorNode; nc: NatsConnection; stop(): Promise<void> }> {
   const nc = await connect({ ...splitNatsUrl(natsUrl) });
-  const config = testConfig(natsUrl);
+  const config = testConfig(natsUrl, extra);
   const node = new ActorNode({ config, kinds: await productionKinds(), nc, log: pino({ level: config.logLevel }) });
   await node.start();
   await until(() => node.ownedPartitions().length === config.partitions, 'node owns all partitions');

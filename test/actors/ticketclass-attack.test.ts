@@ -13,7 +13,8 @@ import { startNatsCluster, type NatsClusterHandle } from '../harness/nats.js';
 import type { ChildHandle } from '../harness/processes.js';
 import { clientFor, leaseOwner, spawnKindsNodes, until } from '../runtime/helpers.js';
 import { eventsBy, readEvents } from './events.js';
-import { TbError, type ActorClient, type RequestStats } from '../../contracts/index.js';
+import { TbError } from '../../contracts/index.js';
+import { type ActorClient, type RequestStats } from '../../actors/client/index.js';
 import { TicketClassLimits, type HoldResult, type OrderOutcome, type TicketClassView } from '../../contracts/kinds/ticketclass.js';
 
 const CLASS = 'attack';

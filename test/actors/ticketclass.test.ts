@@ -12,7 +12,7 @@ import { clientFor, until } from '../runtime/helpers.js';
 import { refusal, send, startKindsNode } from './helpers.js';
 import { lastEvent } from './events.js';
 import { TicketClassLimits, type HoldResult, type OrderOutcome, type TicketClassView } from '../../contracts/kinds/ticketclass.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 
 let server: NatsServerHandle;
 let node: Awaited<ReturnType<typeof startKindsNode>>;

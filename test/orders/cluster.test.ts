@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
 import { orderIdFor } from '../../actors/order/index.js';
 import { loadConfig } from '../../config/index.js';
-import type { ActorClient } from '../../contracts/index.js';
+import { createActors, type ActorClient } from '../../actors/client/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
 import type { TicketClassView } from '../../contracts/kinds/ticketclass.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
@@ -48,9 +48,9 @@ beforeAll(async () => {
   nodes.push(...await spawnKindsNodes(nats.url, NAMES));
   ({ nc, client } = await clientFor(nats.url));
   const cfg = loadConfig({}, { natsUrl: nats.url, partitions: FAST.partitions!, orderStepTimeoutMs: 8_000, orderSagaGraceMs: 1_000 });
-  const ask = <R>(kind: string, id: string, verb: string, body: Record<string, unknown>) => client.request<R>(kind, id, verb, body, { budgetMs: 30_000 });
-  service = createOrderService({ ask, payments: createPaymentStore(db.db), providers: createPaymentProviders(cfg), config: cfg, log: silent });
-  worker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent, ask });
+  const actors = createActors(client, { budgetMs: 30_000 });
+  service = createOrderService({ actors, payments: createPaymentStore(db.db), providers: createPaymentProviders(cfg), config: cfg, log: silent });
+  worker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent, actors });
 }, 120_000);
 afterAll(async () => {
   await worker?.stop();

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../contracts/kinds/order.js';
+import { createActors } from '../../actors/client/index.js';
 import { readEvents } from '../actors/events.js';
 import { startOrdersStack, until, type OrdersStack } from './setup.js';
 
@@ -47,7 +48,7 @@ describe('orders - lifecycle', () => {
     // A short deadline for this one order: the service passes the per-order TTL.
     const { createOrderService } = await import('../../orders/index.js');
     const { createPaymentProviders } = await import('../../payments/index.js');
-    const svc = createOrderService({ ask: (k, i, v, b) => s.actors.request(k, i, v, b), payments: s.payments, providers: createPaymentProviders(s.cfg), config: s.cfg, log: (await import('pino')).pino({ level: 'silent' }) });
+    const svc = createOrderService({ actors: createActors(s.actors), payments: s.payments, providers: createPaymentProviders(s.cfg), config: s.cfg, log: (await import('pino')).pino({ level: 'silent' }) });
     const v = await s.signUp();
     const vJoined = await s.queue.join('ev-expire', v.id);
     const short = await svc.create({ userId: v.id, eventId: 'ev-expire', lines: [{ classId: a!, quantity: 1 }], checkoutToken: vJoined.token!, paymentTtlMs: 1_500 });

@@ -15,7 +15,7 @@ import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import type { ActorClient } from '../../contracts/index.js';
+import { createActorClient, createActors, type ActorClient } from '../../actors/client/index.js';
 import type { TicketClassView } from '../../contracts/kinds/ticketclass.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';
@@ -80,7 +80,7 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
   parts.attach(gateway);
   const url = `http://127.0.0.1:${await gateway.listen('127.0.0.1', 0)}`;
   const worker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent });
-  const queue = createQueueService({ nc, config: cfg, log: silent, ask: (kind, id, verb, body) => actors.request(kind, id, verb, body) });
+  const queue = createQueueService({ nc, config: cfg, log: silent, actors: createActors(actors) });
 
   const api: OrdersStack['api'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = {};

@@ -14,7 +14,7 @@ import { startNatsCluster, type NatsClusterHandle } from '../harness/nats.js';
 import type { ChildHandle } from '../harness/processes.js';
 import { clientFor, FAST, leaseOwner, spawnKindsNodes, until } from '../runtime/helpers.js';
 import { readEvents } from '../actors/events.js';
-import type { ActorClient } from '../../contracts/index.js';
+import { createActors, type ActorClient } from '../../actors/client/index.js';
 import type { QueueView } from '../../contracts/kinds/queue.js';
 import { createQueueService, type QueueService } from '../../queue/index.js';
 import { pool, publishEvent, queueConfig } from './helpers.js';
@@ -37,7 +37,7 @@ beforeAll(async () => {
   ({ nc, client } = await clientFor(cluster.url));
   service = createQueueService({
     nc, config: queueConfig(FAST.partitions!, { queueClaimGraceMs: 2_500, queueCheckoutTtlMs: 3_000, kvReplicas: 3 }), log: pino({ level: 'silent' }),
-    ask: (kind, id, verb, body) => client.request(kind, id, verb, body, { budgetMs: 60_000 }),
+    actors: createActors(client, { budgetMs: 60_000 }),
   });
 });
 afterAll(async () => {

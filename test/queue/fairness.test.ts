@@ -12,7 +12,7 @@ import { startKindsNode } from '../actors/helpers.js';
 import { clientFor, FAST } from '../runtime/helpers.js';
 import { readEvents } from '../actors/events.js';
 import { positionOf, seedHashOf, ticketAt, type QueueView } from '../../contracts/kinds/queue.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import type { QueueService, UserQueueStatus } from '../../queue/index.js';
 import { pool, publishEvent, serviceOn } from './helpers.js';
 

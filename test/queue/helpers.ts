@@ -5,7 +5,7 @@
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import { createQueueService, type QueueService, type QueueServiceConfig } from '../../queue/index.js';
 
 const ALICE = { userId: 'alice', platformRoles: [] as string[] };

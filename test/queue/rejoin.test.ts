@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { startKindsNode } from '../actors/helpers.js';
 import { clientFor, FAST } from '../runtime/helpers.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import type { QueueView } from '../../contracts/kinds/queue.js';
 import type { QueueService } from '../../queue/index.js';
 import { publishEvent, serviceOn } from './helpers.js';

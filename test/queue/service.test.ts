@@ -12,7 +12,7 @@ import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { startKindsNode } from '../actors/helpers.js';
 import { clientFor, FAST, until } from '../runtime/helpers.js';
 import { readEvents } from '../actors/events.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import { checkoutKey, createQueueService, signCheckoutToken, startStockWatcher, type QueueService, type UserQueueStatus } from '../../queue/index.js';
 import { publishEvent, queueConfig, serviceOn } from './helpers.js';
 

@@ -17,7 +17,7 @@ import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import type { ActorClient } from '../../contracts/index.js';
+import { createActorClient, type ActorClient } from '../../actors/client/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
 import { createDb, migrate, paymentRefunds, payments, sandboxRefunds, type DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';

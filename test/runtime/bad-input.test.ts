@@ -8,7 +8,8 @@ import { Packr } from 'msgpackr';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { clientFor, startNode, until } from './helpers.js';
 import type { ActorNode } from '../../actors/runtime/index.js';
-import { decodeReply, encode, partitionOf, directSubject, type ActorClient } from '../../contracts/index.js';
+import { decodeReply, encode, partitionOf, directSubject } from '../../contracts/index.js';
+import { type ActorClient } from '../../actors/client/index.js';
 
 let server: NatsServerHandle;
 let node: ActorNode;

@@ -9,7 +9,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { startNatsCluster, type NatsClusterHandle } from '../harness/nats.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { clientFor, fastEnv, until } from './helpers.js';
-import { partitionOf, type ActorClient, type RequestStats } from '../../contracts/index.js';
+import { partitionOf } from '../../contracts/index.js';
+import { type ActorClient, type RequestStats } from '../../actors/client/index.js';
 
 let cluster: NatsClusterHandle;
 let nc: NatsConnection;

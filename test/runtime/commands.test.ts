@@ -4,7 +4,7 @@ import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { clientFor, startNode, until } from './helpers.js';
 import type { ActorNode } from '../../actors/runtime/index.js';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 
 /** Linger of this file's node after a big entry (long, so the effect cannot be missed). */
 const LINGER_MS = 50;

@@ -10,7 +10,8 @@ import { loadConfig, type Config, type Tuning, splitNatsUrl } from '../../config
 import { ActorNode } from '../../actors/runtime/index.js';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { createActorClient, decode, partitionOf } from '../../contracts/index.js';
+import { decode, partitionOf } from '../../contracts/index.js';
+import { createActorClient } from '../../actors/client/index.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { counterKind } from '../fixtures/counter-kind.js';
 

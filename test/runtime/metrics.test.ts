@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { freePorts, startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import { clientFor, fastEnv, until } from './helpers.js';
 
 let server: NatsServerHandle;

@@ -8,7 +8,7 @@ import { Svcm } from '@nats-io/services';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { clientFor, startNode, until } from './helpers.js';
 import type { ActorNode } from '../../actors/runtime/index.js';
-import type { ActorClient } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 
 let server: NatsServerHandle;
 let nc: NatsConnection;

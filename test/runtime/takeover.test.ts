@@ -10,7 +10,8 @@ import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { clientFor, fastEnv, until } from './helpers.js';
 import { ownerOf } from '../../actors/runtime/index.js';
-import { decode, partitionOf, type ActorClient, type RequestStats } from '../../contracts/index.js';
+import { decode, partitionOf } from '../../contracts/index.js';
+import { type ActorClient, type RequestStats } from '../../actors/client/index.js';
 
 let server: NatsServerHandle;
 let nc: NatsConnection;

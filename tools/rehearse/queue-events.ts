@@ -8,8 +8,8 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import type { DomainEventMessage } from '../../actors/runtime/index.js';
-import { decode, EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
+import { decodeEvent, type DomainEventMessage } from '../../contracts/events/index.js';
+import { EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
 import { splitNatsUrl } from '../../config/index.js';
 
 /** The queue's events in stream order, duplicates dropped. */
@@ -34,7 +34,9 @@ export async function readQueueHistory(natsUrl: string, eventId: string, timeout
     const messages = await consumer.consume({ max_messages: 2_000 });
     const timer = setTimeout(() => void messages.close(), timeoutMs);
     for await (const m of messages) {
-      const ev = decode(m.data) as DomainEventMessage;
+      const decoded = decodeEvent(m.data, m.headers);
+      if (!decoded.ok) continue;
+      const ev = decoded.event;
       const key = `${ev.seq}.${ev.n}`;
       if (seen.has(key)) duplicates++;
       else { seen.add(key); events.push(ev); }

@@ -7,7 +7,7 @@
  * REST routes. Both answer in the REST routes' shapes.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createActorClient } from '../../contracts/index.js';
+import { createActorClient, createActors } from '../../actors/client/index.js';
 import { loadConfig, splitNatsUrl } from '../../config/index.js';
 import type { Api, ApiResult } from './http.js';
 import type { Sale } from './setup.js';
@@ -32,13 +32,11 @@ export function restSampler(api: Api, sale: Sale): Sampler {
 /** Sample from the actors over NATS; `close()` drops the connection. */
 export async function natsSampler(natsUrl: string, eventId: string, classIds: string[]): Promise<Sampler> {
   const nc: NatsConnection = await connect({ ...splitNatsUrl(natsUrl), name: 'tb-rehearse-sampler', maxReconnectAttempts: -1, noAsyncTraces: true });
-  const client = createActorClient(nc, { partitions: loadConfig(process.env).partitions });
-  let n = 0;
-  const ask = <T>(kind: string, id: string, verb: string): Promise<ApiResult<T>> =>
-    client.request<T>(kind, id, verb, { commandId: `read-sampler-${process.pid}-${++n}` }).then((body) => ({ status: 200, body }), () => ({ status: 503, body: undefined as T }));
+  const actors = createActors(createActorClient(nc, { partitions: loadConfig(process.env).partitions }));
+  const result = <T>(read: Promise<T>): Promise<ApiResult<T>> => read.then((body) => ({ status: 200, body }), () => ({ status: 503, body: undefined as T }));
   return {
     async sample() {
-      const [queue, ...classes] = await Promise.all([ask('queue', eventId, 'status'), ...classIds.map((id) => ask('ticketclass', id, 'get'))]);
+      const [queue, ...classes] = await Promise.all([result<unknown>(actors.queue(eventId).status()), ...classIds.map((id) => result<unknown>(actors.ticketclass(id).get()))]);
       const ok = classes.every((c) => c.status === 200);
       return [queue!, { status: ok ? 200 : 503, body: { items: classes.map((c) => c.body) } }];
     },

@@ -13,7 +13,7 @@ import { productionKinds } from '../../../actors/kinds.js';
 import { createCatalog, startCatalogProjector } from '../../../catalog/index.js';
 import { ActorNode } from '../../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../../config/index.js';
-import { createActorClient, type ActorClient } from '../../../contracts/index.js';
+import { createActorClient, type ActorClient } from '../../../actors/client/index.js';
 import { createDb, migrate, type DbHandle } from '../../../db/index.js';
 import { createGateway, type Gateway } from '../../../gateway/index.js';
 import { authRateLimit, createRoutes } from '../../../gateway/routes/index.js';

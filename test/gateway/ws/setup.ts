@@ -15,7 +15,7 @@ import { createAccounts } from '../../../accounts/index.js';
 import { productionKinds } from '../../../actors/kinds.js';
 import { ActorNode } from '../../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../../config/index.js';
-import { createActorClient, type ActorClient } from '../../../contracts/index.js';
+import { createActorClient, type ActorClient } from '../../../actors/client/index.js';
 import { createDb, migrate, type DbHandle } from '../../../db/index.js';
 import { createGateway, type Gateway } from '../../../gateway/index.js';
 import { createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute, type QueueStream } from '../../../gateway/ws/index.js';

@@ -1,6 +1,6 @@
 /**
- * @module test/contracts/nats-request-patch.test
- * The nats-core request patch (`contracts/nats-request-patch.ts`) on a real nats-server: it is
+ * @module test/client/nats-request-patch.test
+ * The nats-core request patch (`actors/client/nats-request-patch.ts`) on a real nats-server: it is
  * in place for the pinned nats-core, and requests behave exactly as before: an answer resolves,
  * a missing responder and a timeout reject with nats-core's own errors, a closed connection
  * rejects, and a flood of answered requests leaves no request behind.
@@ -8,7 +8,8 @@
 import { connect } from '@nats-io/transport-node';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { natsRequestPatched } from '../../contracts/nats-request-patch.js';
+import { natsRequestPatched } from '../../actors/client/nats-request-patch.js';
+import { requestFailureOf } from '../../actors/client/index.js';
 import { hasNatsServer, startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
 let server: NatsServerHandle;
@@ -38,6 +39,10 @@ describe.skipIf(!hasNatsServer())('contracts - nats-core request patch', () => {
     expect((none as RequestError).isNoResponders()).toBe(true);
     const late = await nc.request('silent', 'x', { timeout: 200 }).then(() => undefined, (err: unknown) => err);
     expect(late).toBeInstanceOf(TimeoutError);
+    // The actor client and the router tell these apart by class, never by message text.
+    expect(requestFailureOf(none)).toBe('noResponders');
+    expect(requestFailureOf(late)).toBe('timeout');
+    expect(requestFailureOf(new Error('no responders timeout'))).toBeUndefined();
   });
 
   it('rejects requests still open when the connection closes', async () => {

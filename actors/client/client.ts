@@ -1,5 +1,5 @@
 /**
- * @module contracts/client
+ * @module actors/client/client
  * The actor client: computes the partition, sends the command straight to its owner
  * (`tbp.<partition>…`), and retries what may be retried with the same command id, within a
  * bounded budget, with exponential backoff and jitter (runtime rule 7: a timeout is an unknown outcome). A timeout is an unknown
@@ -7,11 +7,10 @@
  * It performs requests through a connection it is given and opens nothing itself.
  */
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
-import { CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE, encode } from './codec.js';
-import { decodeReply } from './envelope.js';
-import { partitionOf } from './partition.js';
-import { assertAddress, directSubject, Headers } from './subjects.js';
-import { TbError } from './tb-error.js';
+import {
+  CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE, Headers, TbError, assertAddress, decodeReply, directSubject, encode, partitionOf,
+} from '../../contracts/index.js';
+import { requestFailureOf } from '../../platform/index.js';
 import './nats-request-patch.js';
 
 export interface ActorClientOptions {
@@ -39,21 +38,11 @@ export interface RequestStats {
 export interface ActorClient {
   /**
    * Send `body` (which must carry `commandId` for mutating verbs) to `kind.id` verb `verb` and
-   * return the reply's `result`. Throws a `TbError`: non-retryable errors at once, retryable ones
+   * return the reply's `result`, untyped: production code calls the typed references
+   * (`createActors`) built on this. Throws a `TbError`: non-retryable errors at once, retryable ones
    * when the budget is spent (the last one seen, or `RUNTIME_TIMEOUT`).
    */
   request<R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>, opts?: RequestOptions, stats?: RequestStats): Promise<R>;
-}
-
-function isNoResponders(err: unknown): boolean {
-  const e = err as { name?: string; message?: string; cause?: { name?: string }; isNoResponders?: () => boolean };
-  if (typeof e?.isNoResponders === 'function' && e.isNoResponders()) return true;
-  return e?.name === 'NoRespondersError' || e?.cause?.name === 'NoRespondersError' || /no responders/i.test(e?.message ?? '');
-}
-
-function isTimeout(err: unknown): boolean {
-  const e = err as { name?: string; message?: string; cause?: { name?: string } };
-  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError' || /timeout/i.test(e?.message ?? '');
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -87,12 +76,11 @@ export function createActorClient(nc: NatsConnection, options: ActorClientOption
           if (err instanceof TbError) {
             if (!err.retryable) throw err;
             lastError = err;
-          } else if (isNoResponders(err)) {
-            lastError = new TbError('RUNTIME_NOT_OWNER', { partition: partitionOf(kind, id, options.partitions) }, { cause: err });
-          } else if (isTimeout(err)) {
-            lastError = new TbError('RUNTIME_TIMEOUT', { timeoutMs: timeout }, { cause: err });
           } else {
-            throw TbError.wrap(err);
+            const failure = requestFailureOf(err);
+            if (failure === 'noResponders') lastError = new TbError('RUNTIME_NOT_OWNER', { partition: partitionOf(kind, id, options.partitions) }, { cause: err });
+            else if (failure === 'timeout') lastError = new TbError('RUNTIME_TIMEOUT', { timeoutMs: timeout }, { cause: err });
+            else throw TbError.wrap(err);
           }
           stats?.retried.push(String(lastError.code));
         }
