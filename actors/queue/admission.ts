@@ -7,6 +7,7 @@
  * transition that freed it (event-driven admission, no tick).
  */
 import { QueueLimits, positionOf, type SlotOutcome } from '../../contracts/kinds/queue.js';
+import { expectAtClaim, holdAfterEnd } from './eta.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, Rate, Slot } from './types.js';
 
@@ -141,7 +142,7 @@ export function expireDue(ctx: QueueContext, now: number): Step {
   const emitted: QueueEvent[] = [];
   for (const [pos, s] of due) {
     delete slots[pos];
-    next = { ...next, recent: remember(next, Number(pos), 'expired') };
+    next = { ...next, recent: remember(next, Number(pos), 'expired'), hold: holdAfterEnd(next, s, now) };
     emitted.push({
       type: T.Expired, eventId: ctx.eventId, at: now, position: Number(pos), reason: s.state === 'called' ? 'unclaimed' : 'checkout',
       ...(s.sessionId ? { sessionId: s.sessionId } : {}), ...(s.userId ? { userId: s.userId } : {}),
@@ -216,8 +217,11 @@ export function joinQueue(ctx: QueueContext, userId: string, now: number): Step 
 /** Take the called slot at `position` for `sessionId` (the caller checked it is called). */
 export function claimSlot(ctx: QueueContext, position: number, sessionId: string, userId: string, now: number): Step {
   const deadline = now + ctx.checkoutTtlMs;
+  const called = ctx.slots[String(position)];
+  const expect = called ? expectAtClaim(ctx, called, now) : undefined;
+  const slot: Slot = { state: 'active', deadline, sessionId, userId, ...(expect !== undefined ? { expect } : {}) };
   // The called slot becomes active with a later deadline: the old bound stays a lower bound.
-  const slots = withFacts({ ...ctx.slots, [String(position)]: { state: 'active' as const, deadline, sessionId, userId } }, { ...factsOf(ctx.slots) });
+  const slots = withFacts({ ...ctx.slots, [String(position)]: slot }, { ...factsOf(ctx.slots) });
   return { ctx: { ...ctx, slots }, emitted: [{ type: T.Ready, eventId: ctx.eventId, at: now, position, sessionId, userId, deadline }] };
 }
 
@@ -230,7 +234,7 @@ export function releaseSlot(ctx: QueueContext, position: number, outcome: SlotOu
   const before = factsOf(ctx.slots);
   withFacts(slots, { count: before.count - 1, earliest: before.earliest });
   return {
-    ctx: { ...ctx, slots, recent: remember(ctx, position, outcome) },
+    ctx: { ...ctx, slots, recent: remember(ctx, position, outcome), hold: holdAfterEnd(ctx, slot, now) },
     emitted: [{ type: T.Released, eventId: ctx.eventId, at: now, position, sessionId, outcome, ...(slot.userId ? { userId: slot.userId } : {}) }],
   };
 }
