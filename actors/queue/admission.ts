@@ -142,7 +142,7 @@ export function expireDue(ctx: QueueContext, now: number): Step {
   const emitted: QueueEvent[] = [];
   for (const [pos, s] of due) {
     delete slots[pos];
-    next = { ...next, recent: remember(next, Number(pos), 'expired'), hold: holdAfterEnd(next, s, now) };
+    next = { ...next, recent: remember(next, Number(pos), 'expired'), hold: holdAfterEnd(next, s, s.deadline) }; // it ended at its deadline, whenever this runs
     emitted.push({
       type: T.Expired, eventId: ctx.eventId, at: now, position: Number(pos), reason: s.state === 'called' ? 'unclaimed' : 'checkout',
       ...(s.sessionId ? { sessionId: s.sessionId } : {}), ...(s.userId ? { userId: s.userId } : {}),
@@ -219,7 +219,7 @@ export function claimSlot(ctx: QueueContext, position: number, sessionId: string
   const deadline = now + ctx.checkoutTtlMs;
   const called = ctx.slots[String(position)];
   const expect = called ? expectAtClaim(ctx, called, now) : undefined;
-  const slot: Slot = { state: 'active', deadline, sessionId, userId, ...(expect !== undefined ? { expect } : {}) };
+  const slot: Slot = { state: 'active', deadline, sessionId, userId, ...(expect !== undefined ? { expect } : {}), ...(called ? { calledAt: called.deadline - ctx.claimGraceMs } : {}) };
   // The called slot becomes active with a later deadline: the old bound stays a lower bound.
   const slots = withFacts({ ...ctx.slots, [String(position)]: slot }, { ...factsOf(ctx.slots) });
   return { ctx: { ...ctx, slots }, emitted: [{ type: T.Ready, eventId: ctx.eventId, at: now, position, sessionId, userId, deadline }] };

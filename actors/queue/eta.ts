@@ -15,6 +15,9 @@
  * - the k-th slot to free (k ≤ slots held) frees at the k-th smallest `e`; beyond the held slots,
  *   every slot is refilled as it frees and held `meanHold` per call (how long one call holds a
  *   slot, unclaimed calls included), so the (k + M)-th release is the k-th plus `meanHold`.
+ * - and never less than the measured turnover: `(k · meanHold) / maxConcurrent` for the k-th
+ *   release (checkouts that ran past the mean have an expected end in the past; they still take
+ *   time to free).
  * - the means are measured from the slots that ended (`QueueContext.hold`, exponentially
  *   weighted); until one slot has ended there is no estimate, and none while admission is stopped
  *   (pre-queue, paused, every ticket left held, sold out): "not known" is honest, a number is not.
@@ -23,7 +26,7 @@
  * frees (any release calls it), and between two releases nothing it is computed from can move
  * up. The measured means change only when a slot ends; a slot's `e` is fixed at its claim and a
  * claim can only lower it; every `e` moves at most as fast as the clock, so `max(now, e) − now`
- * does not grow with time. (The staff lowering the
+ * does not grow with time; the turnover term changes only with the means. (The staff lowering the
  * slot count, or pausing, is the exception: it is announced by the console, not hidden.)
  */
 import type { QueueContext, Slot } from './types.js';
@@ -51,7 +54,9 @@ export function holdAfterEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'checkoutT
   const held = Math.max(0, now - slotStart(ctx, slot));
   const hold = ctx.hold ?? {};
   const activeMs = slot.state === 'active' ? ewma(hold.activeMs, held) : hold.activeMs;
-  return { ...(activeMs !== undefined ? { activeMs } : {}), slotMs: ewma(hold.slotMs, held) };
+  // A call holds its slot from the call (the claim's latency included) to the release.
+  const sinceCall = slot.calledAt !== undefined ? Math.max(held, now - slot.calledAt) : held;
+  return { ...(activeMs !== undefined ? { activeMs } : {}), slotMs: ewma(hold.slotMs, sinceCall) };
 }
 
 /**
@@ -119,7 +124,15 @@ export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, adm
   const n = p.active.length + called.length;
   // The k-th release (1-based) calls this position: its place among the waiters, plus the slots above the cap.
   const k = ahead + 1 + Math.max(0, n - ctx.maxConcurrent);
-  if (n === 0) return (k * slotMs) / ctx.maxConcurrent; // nothing held: only the turnover says
+  // Never less than the measured turnover says: k releases at maxConcurrent / slotMs per ms. (The
+  // held slots' expected ends alone say 0 once checkouts run past the mean, as long ones do.)
+  const turnover = (k * slotMs) / ctx.maxConcurrent;
+  return Math.max(turnover, fromHeldSlots(ctx, p, called, n, k, slotMs, now));
+}
+
+/** The k-th release from the held slots' expected ends, then whole turns of `slotMs` per slot. */
+function fromHeldSlots(ctx: QueueContext, p: Prepared, called: number[], n: number, k: number, slotMs: number, now: number): number {
+  if (n === 0) return 0;
   if (k <= n) return Math.max(0, kth(p.active, called, k) - now);
   // Beyond the held slots, each of the cap's slots is refilled as it frees and held `slotMs` per
   // call: the k-th release is the (k − c·M)-th known one plus c turns.

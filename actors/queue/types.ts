@@ -19,6 +19,8 @@ export interface Slot {
   orderId?: string;
   /** Active slots: when the checkout is expected to end, fixed at the claim (`eta.ts`). */
   expect?: number;
+  /** Active slots: when the position was called (the claim keeps it, to measure a call's whole hold). */
+  calledAt?: number;
 }
 
 /** The exponentially decayed admission count: `value` per second as of `at`. */
