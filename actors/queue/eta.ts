@@ -6,28 +6,28 @@
  *
  * A waiting position with `ahead` people before it is called at the (`ahead` + 1)-th slot that
  * frees (plus the slots held above the cap after the staff lowered it). So:
- * - every held slot has an expected end `e`: an **active** slot the time its checkout is expected
- *   to end, fixed when it was claimed (`Slot.expect` = claim time + the measured mean checkout,
- *   never later than the called slot's own expectation); a **called** slot nobody has claimed yet
- *   runs a whole checkout from now if its user claims now, and ends at its claim grace if they
- *   are absent: `e = max(calledAt + checkout, min(deadline, now + checkout))`. Nothing ends
- *   before `now`: `max(now, e)`.
- * - the k-th slot to free (k ≤ slots held) frees at the k-th smallest `e`; beyond the held slots,
- *   every slot is refilled as it frees and held `meanHold` per call (how long one call holds a
- *   slot, unclaimed calls included), so the (k + M)-th release is the k-th plus `meanHold`.
- * - and never less than the measured turnover: `(k · meanHold) / maxConcurrent` for the k-th
- *   release (checkouts that ran past the mean have an expected end in the past; they still take
- *   time to free).
+ * - a **called** slot nobody has claimed yet frees at a known time: a user who claims now checks
+ *   out for one measured checkout from now, an absent user's call ends at its grace:
+ *   `max(calledAt + checkout, min(deadline, now + checkout))`;
+ * - **running checkouts** free at a rate of `running / meanCheckout`, whatever their age
+ *   (memoryless: with a few long checkouts among many short ones, "mean minus age" is wrong both
+ *   ways); a checkout claimed late, after its call was expected to end, keeps that end instead
+ *   (`Slot.expect`), so a late claim never pushes a wait back;
+ * - the j-th release among the held slots is the first τ with `rate·τ + #{known ends ≤ τ} ≥ j`;
+ *   beyond them every slot is refilled as it frees and held `meanHold` per call (call → freed,
+ *   unclaimed graces included), so release j + M = release j + `meanHold`;
  * - the means are measured from the slots that ended (`QueueContext.hold`, exponentially
- *   weighted); until one slot has ended there is no estimate, and none while admission is stopped
- *   (pre-queue, paused, every ticket left held, sold out): "not known" is honest, a number is not.
+ *   weighted; an expired slot at its deadline); until one slot has ended there is no estimate,
+ *   and none while admission is stopped (pre-queue, paused, every ticket left held, sold out):
+ *   "not known" is honest, a number is not.
  *
  * Why it never rises while nobody is ahead: the position is then called by the next slot that
  * frees (any release calls it), and between two releases nothing it is computed from can move
- * up. The measured means change only when a slot ends; a slot's `e` is fixed at its claim and a
- * claim can only lower it; every `e` moves at most as fast as the clock, so `max(now, e) − now`
- * does not grow with time; the turnover term changes only with the means. (The staff lowering the
- * slot count, or pausing, is the exception: it is announced by the console, not hidden.)
+ * up. The means and the number of running checkouts' rate change only when a slot ends or is
+ * claimed; a prompt claim adds a running checkout (its rate, 1 / checkout, frees one within a
+ * checkout at least as surely as the call's known end did), a late one keeps the call's end; every
+ * known end moves at most as fast as the clock. (The staff lowering the slot count, or pausing, is
+ * the exception: it is announced by the console, not hidden.)
  */
 import type { QueueContext, Slot } from './types.js';
 
@@ -70,43 +70,40 @@ function calledEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, slot: Slot,
   return Math.max(slot.deadline - ctx.claimGraceMs + activeMs, Math.min(slot.deadline, now + activeMs));
 }
 
-/** The expected end of the checkout claimed at `now` from a called slot (fixed in the slot: `Slot.expect`); never later than the called slot's. */
+/**
+ * What a claim at `now` fixes in the slot (`Slot.expect`): nothing for a prompt claim (the
+ * checkout is then one of the memoryless ones), and, for a late claim whose call was expected to
+ * end before a whole checkout from now, that earlier end (so a late claim never raises a wait).
+ */
 export function expectAtClaim(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, called: Slot, now: number): number | undefined {
   const activeMs = ctx.hold?.activeMs;
   if (activeMs === undefined) return undefined;
-  return Math.min(calledEnd(ctx, called, now), now + activeMs);
+  const end = calledEnd(ctx, called, now);
+  return end < now + activeMs ? end : undefined;
 }
 
-/** An active slot's expected end (callers take `max(now, ·)`). */
-export function activeEnd(ctx: Pick<QueueContext, 'checkoutTtlMs' | 'claimGraceMs' | 'hold'>, slot: Slot): number {
-  const e = slot.expect ?? slotStart(ctx, slot) + (ctx.hold?.activeMs ?? 0);
-  return Math.min(slot.deadline, e);
-}
-
-/** The held slots, prepared once per slots record and mean: active ends sorted, called slots listed. */
-interface Prepared { activeMs: number | undefined; active: Float64Array; called: Slot[] }
+/**
+ * The held slots, prepared once per slots record and mean: how many checkouts run with no fixed
+ * end (memoryless), and the fixed ends of late-claimed checkouts (ascending); called slots listed.
+ */
+interface Prepared { activeMs: number | undefined; running: number; fixed: number[]; called: Slot[] }
 const prepared = new WeakMap<QueueContext['slots'], Prepared>();
 
 function prepare(ctx: QueueContext): Prepared {
   const memo = prepared.get(ctx.slots);
   if (memo && memo.activeMs === ctx.hold?.activeMs) return memo;
-  const ends: number[] = [];
+  const fixed: number[] = [];
   const called: Slot[] = [];
+  let running = 0;
   for (const pos in ctx.slots) {
     const slot = ctx.slots[pos]!;
     if (slot.state === 'called') called.push(slot);
-    else ends.push(activeEnd(ctx, slot));
+    else if (slot.expect !== undefined) fixed.push(Math.min(slot.deadline, slot.expect));
+    else running++;
   }
-  const p = { activeMs: ctx.hold?.activeMs, active: Float64Array.from(ends).sort(), called };
+  const p = { activeMs: ctx.hold?.activeMs, running, fixed: fixed.sort((a, b) => a - b), called };
   prepared.set(ctx.slots, p);
   return p;
-}
-
-/** The k-th smallest (1-based) of two ascending arrays. */
-function kth(a: ArrayLike<number>, b: ArrayLike<number>, k: number): number {
-  let i = 0, j = 0, v = 0;
-  for (let n = 0; n < k; n++) v = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
-  return v;
 }
 
 /** What the estimate reads of the queue (the settled context: due slots expired, cursor advanced). */
@@ -118,27 +115,32 @@ export type EtaContext = QueueContext;
  */
 export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, admitting: boolean): number | undefined {
   const slotMs = ctx.hold?.slotMs;
+  const activeMs = ctx.hold?.activeMs;
   if (!admitting || slotMs === undefined) return undefined;
   const p = prepare(ctx);
-  const called = p.called.map((slot) => calledEnd(ctx, slot, now)).sort((x, y) => x - y);
-  const n = p.active.length + called.length;
-  // The k-th release (1-based) calls this position: its place among the waiters, plus the slots above the cap.
-  const k = ahead + 1 + Math.max(0, n - ctx.maxConcurrent);
-  // Never less than the measured turnover says: k releases at maxConcurrent / slotMs per ms. (The
-  // held slots' expected ends alone say 0 once checkouts run past the mean, as long ones do.)
-  const turnover = (k * slotMs) / ctx.maxConcurrent;
-  return Math.max(turnover, fromHeldSlots(ctx, p, called, n, k, slotMs, now));
-}
-
-/** The k-th release from the held slots' expected ends, then whole turns of `slotMs` per slot. */
-function fromHeldSlots(ctx: QueueContext, p: Prepared, called: number[], n: number, k: number, slotMs: number, now: number): number {
-  if (n === 0) return 0;
-  if (k <= n) return Math.max(0, kth(p.active, called, k) - now);
-  // Beyond the held slots, each of the cap's slots is refilled as it frees and held `slotMs` per
-  // call: the k-th release is the (k − c·M)-th known one plus c turns.
+  // Releases with a known time: calls not claimed yet, and late-claimed checkouts (ms from now).
+  const known = [...p.fixed, ...p.called.map((slot) => calledEnd(ctx, slot, now))].map((e) => Math.max(0, e - now)).sort((a, b) => a - b);
+  const n = p.running + known.length;
+  // Running checkouts free at a rate of `running / activeMs` whatever their age (memoryless: a
+  // few long checkouts among many short ones make "its mean minus its age" wrong both ways).
+  const rate = activeMs === undefined ? 0 : p.running / Math.max(1, activeMs);
+  /** When the j-th release (1-based, j ≤ n) is expected: the first τ with rate·τ + #{known ≤ τ} ≥ j. */
+  const release = (j: number): number => {
+    for (let i = 0; i <= known.length; i++) {
+      const from = i === 0 ? 0 : known[i - 1]!;
+      const t = j - i <= 0 ? from : rate > 0 ? Math.max(from, (j - i) / rate) : Infinity;
+      if (i === known.length || t < known[i]!) return t;
+    }
+    return Infinity;
+  };
+  // The k-th release calls this position: its place among the waiters, plus the slots above the cap.
   const m = ctx.maxConcurrent;
-  const turns = Math.ceil((k - n) / m);
+  const k = ahead + 1 + Math.max(0, n - m);
+  if (n === 0) return (k * slotMs) / m; // nothing held: only the turnover says
+  // Beyond the held slots, each of the cap's slots is refilled as it frees and held `slotMs` per
+  // call: the k-th release is the (k − c·M)-th one plus c turns.
+  const turns = k <= n ? 0 : Math.ceil((k - n) / m);
   const idx = k - turns * m;
-  if (idx < 1) return Math.max(0, kth(p.active, called, n) - now) + ((k - n) * slotMs) / m; // fewer held than the cap: not admitting
-  return Math.max(0, kth(p.active, called, idx) - now) + turns * slotMs;
+  const t = idx < 1 ? release(n) + ((k - n) * slotMs) / m : release(idx) + turns * slotMs;
+  return Number.isFinite(t) ? t : undefined; // checkouts running but none measured yet
 }
