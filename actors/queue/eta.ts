@@ -13,9 +13,10 @@
  *   (memoryless: with a few long checkouts among many short ones, "mean minus age" is wrong both
  *   ways); a checkout claimed late, after its call was expected to end, keeps that end instead
  *   (`Slot.expect`), so a late claim never pushes a wait back;
+ *   The rate is their share of the measured admission rate (one call per `gapMs`, measured
+ *   between calls while people were waiting, updated only at a call);
  * - the j-th release among the held slots is the first τ with `rate·τ + #{known ends ≤ τ} ≥ j`;
- *   beyond them every slot is refilled as it frees and held `meanHold` per call (call → freed,
- *   unclaimed graces included), so release j + M = release j + `meanHold`;
+ *   beyond them every slot is refilled as it frees, so release j + M = release j + M · `gapMs`;
  * - the means are measured from the slots that ended (`QueueContext.hold`, exponentially
  *   weighted; an expired slot at its deadline); until one slot has ended there is no estimate,
  *   and none while admission is stopped (pre-queue, paused, every ticket left held, sold out):
@@ -40,6 +41,11 @@ export interface HoldStats {
   activeMs?: number;
   /** Mean time one call holds a slot: a checkout, or the claim grace of an absent user. */
   slotMs?: number;
+  /** Mean time between two calls while people were waiting (1 / the admission rate), updated only when someone is called. */
+  gapMs?: number;
+  /** When the last call happened, and whether people were still waiting after it (the next gap is then a busy one). */
+  lastCallAt?: number;
+  backlog?: boolean;
 }
 
 const ewma = (mean: number | undefined, sample: number): number => (mean === undefined ? sample : mean + HOLD_WEIGHT * (sample - mean));
@@ -57,6 +63,18 @@ export function holdAfterEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'checkoutT
   // A call holds its slot from the call (the claim's latency included) to the release.
   const sinceCall = slot.calledAt !== undefined ? Math.max(held, now - slot.calledAt) : held;
   return { ...(activeMs !== undefined ? { activeMs } : {}), slotMs: ewma(hold.slotMs, sinceCall) };
+}
+
+/** The hold statistics after `called` positions were called at `at`, with people still `waiting` after them or not. */
+export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: number, waiting: boolean): HoldStats {
+  const h: HoldStats = { ...(hold ?? {}) };
+  if (h.backlog && h.lastCallAt !== undefined) {
+    const sample = Math.max(0, at - h.lastCallAt) / called;
+    h.gapMs = h.gapMs === undefined ? sample : h.gapMs + (1 - (1 - HOLD_WEIGHT) ** called) * (sample - h.gapMs);
+  }
+  h.lastCallAt = at;
+  h.backlog = waiting;
+  return h;
 }
 
 /**
@@ -121,9 +139,14 @@ export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, adm
   // Releases with a known time: calls not claimed yet, and late-claimed checkouts (ms from now).
   const known = [...p.fixed, ...p.called.map((slot) => calledEnd(ctx, slot, now))].map((e) => Math.max(0, e - now)).sort((a, b) => a - b);
   const n = p.running + known.length;
-  // Running checkouts free at a rate of `running / activeMs` whatever their age (memoryless: a
-  // few long checkouts among many short ones make "its mean minus its age" wrong both ways).
-  const rate = activeMs === undefined ? 0 : p.running / Math.max(1, activeMs);
+  // Running checkouts free at their share of the measured admission rate (1 / gapMs; before it is
+  // measured, running / activeMs) whatever their age: memoryless, as a few long checkouts among
+  // many short ones make "its mean minus its age" wrong both ways, and the mean of the checkouts
+  // that ended so far is biased to the short ones.
+  const gapMs = ctx.hold?.gapMs;
+  const rate = gapMs !== undefined ? (p.running / (p.running + p.called.length + p.fixed.length)) / Math.max(1, gapMs)
+    : activeMs === undefined ? 0 : p.running / Math.max(1, activeMs);
+  const perCall = gapMs ?? slotMs / ctx.maxConcurrent;
   /** When the j-th release (1-based, j ≤ n) is expected: the first τ with rate·τ + #{known ≤ τ} ≥ j. */
   const release = (j: number): number => {
     for (let i = 0; i <= known.length; i++) {
@@ -136,11 +159,11 @@ export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, adm
   // The k-th release calls this position: its place among the waiters, plus the slots above the cap.
   const m = ctx.maxConcurrent;
   const k = ahead + 1 + Math.max(0, n - m);
-  if (n === 0) return (k * slotMs) / m; // nothing held: only the turnover says
+  if (n === 0) return k * perCall; // nothing held: only the turnover says
   // Beyond the held slots, each of the cap's slots is refilled as it frees and held `slotMs` per
   // call: the k-th release is the (k − c·M)-th one plus c turns.
   const turns = k <= n ? 0 : Math.ceil((k - n) / m);
   const idx = k - turns * m;
-  const t = idx < 1 ? release(n) + ((k - n) * slotMs) / m : release(idx) + turns * slotMs;
+  const t = idx < 1 ? release(n) + (k - n) * perCall : release(idx) + turns * m * perCall;
   return Number.isFinite(t) ? t : undefined; // checkouts running but none measured yet
 }
