@@ -222,7 +222,7 @@ export function joinQueue(ctx: QueueContext, userId: string, now: number): Step 
 export function claimSlot(ctx: QueueContext, position: number, sessionId: string, userId: string, now: number): Step {
   const deadline = now + ctx.checkoutTtlMs;
   const called = ctx.slots[String(position)];
-  const expect = called ? expectAtClaim(ctx, called, now) : undefined;
+  const expect = called ? expectAtClaim(ctx, called, now, slotsInUse(ctx)) : undefined;
   const slot: Slot = { state: 'active', deadline, sessionId, userId, ...(expect !== undefined ? { expect } : {}), ...(called ? { calledAt: called.deadline - ctx.claimGraceMs } : {}) };
   // The called slot becomes active with a later deadline: the old bound stays a lower bound.
   const slots = withFacts({ ...ctx.slots, [String(position)]: slot }, { ...factsOf(ctx.slots) });

@@ -9,12 +9,12 @@
  * - a **called** slot nobody has claimed yet frees at a known time: a user who claims now checks
  *   out for one measured checkout from now, an absent user's call ends at its grace:
  *   `max(calledAt + checkout, min(deadline, now + checkout))`;
- * - **running checkouts** free at a rate of `running / meanCheckout`, whatever their age
- *   (memoryless: with a few long checkouts among many short ones, "mean minus age" is wrong both
- *   ways); a checkout claimed late, after its call was expected to end, keeps that end instead
- *   (`Slot.expect`), so a late claim never pushes a wait back;
- *   The rate is their share of the measured admission rate (one call per `gapMs`, measured
- *   between calls while people were waiting, updated only at a call);
+ * - **running checkouts** free at their share of the measured admission rate (one call per
+ *   `gapMs`, measured between calls while people were waiting, updated only at a call; before it
+ *   is measured, `running / meanCheckout`), whatever their age (memoryless: with a few long
+ *   checkouts among many short ones, "mean minus age" is wrong both ways); a checkout claimed
+ *   late, its call expected to end sooner than a running checkout's credit, keeps that end
+ *   instead (`Slot.expect`), so a late claim never pushes a wait back;
  * - the j-th release among the held slots is the first τ with `rate·τ + #{known ends ≤ τ} ≥ j`;
  *   beyond them every slot is refilled as it frees, so release j + M = release j + M · `gapMs`;
  * - the means are measured from the slots that ended (`QueueContext.hold`, exponentially
@@ -24,10 +24,10 @@
  *
  * Why it never rises while nobody is ahead: the position is then called by the next slot that
  * frees (any release calls it), and between two releases nothing it is computed from can move
- * up. The means and the number of running checkouts' rate change only when a slot ends or is
- * claimed; a prompt claim adds a running checkout (its rate, 1 / checkout, frees one within a
- * checkout at least as surely as the call's known end did), a late one keeps the call's end; every
- * known end moves at most as fast as the clock. (The staff lowering the slot count, or pausing, is
+ * up. The means change only when a slot ends or someone is called; a prompt claim (its call's
+ * known end at least one running checkout's credit away) adds a running checkout, whose rate
+ * counts a release by then at least as surely as that known end did; a late claim keeps the
+ * call's end; every known end moves at most as fast as the clock. (The staff lowering the slot count, or pausing, is
  * the exception: it is announced by the console, not hidden.)
  */
 import type { QueueContext, Slot } from './types.js';
@@ -93,11 +93,15 @@ function calledEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, slot: Slot,
  * checkout is then one of the memoryless ones), and, for a late claim whose call was expected to
  * end before a whole checkout from now, that earlier end (so a late claim never raises a wait).
  */
-export function expectAtClaim(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, called: Slot, now: number): number | undefined {
+export function expectAtClaim(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, called: Slot, now: number, held: number): number | undefined {
   const activeMs = ctx.hold?.activeMs;
   if (activeMs === undefined) return undefined;
   const end = calledEnd(ctx, called, now);
-  return end < now + activeMs ? end : undefined;
+  // A running checkout is credited one release per `held × gapMs` (or per mean checkout before
+  // the admission rate is measured): a claim is prompt when its call's known end is no sooner.
+  const gapMs = ctx.hold?.gapMs;
+  const credit = gapMs !== undefined ? held * Math.max(1, gapMs) : activeMs;
+  return end < now + credit ? end : undefined;
 }
 
 /**
