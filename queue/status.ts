@@ -2,7 +2,7 @@
  * @module queue/status
  * What a user is told about their place: one pure function from their session (KV) and the
  * queue's view of their ticket (actor) to `queued` / `admitted` / `completed` / `expired` /
- * `left`, with the people ahead, the estimated wait from the measured admission rate, and
+ * `left`, with the people ahead, the estimated wait (the queue's, see actors/queue/eta.ts), and
  * "likely sold out" when fewer tickets are left than people ahead.
  */
 import { SessionState, type QueueView, type SlotOutcome } from '../contracts/kinds/queue.js';
@@ -21,6 +21,10 @@ export interface UserQueueStatus {
   /** "Now serving": the highest position called so far. */
   cursor: number;
   ahead?: number;
+  /**
+   * Expected seconds until this position is called (given a checkout slot), from the slots held
+   * now and the measured checkout times; absent while it cannot be known (docs/waitroom.md).
+   */
   estimatedWaitSec?: number;
   /** Your position has been called: claim before `claimBy` (the gateway does it for connected users). */
   called?: boolean;
@@ -74,7 +78,8 @@ export function userStatusOf(session: SessionRef, view: QueueView, now: number):
   if (you?.ahead === undefined) return base; // pre-queue before the sale opens
   const ahead = you.ahead;
   const status: UserQueueStatus = { ...base, ahead };
-  if (view.admittedRate > 0.001) status.estimatedWaitSec = Math.ceil((ahead + 1) / view.admittedRate);
+  // Expected seconds until this position is called (actors/queue/eta.ts); rounded up, so it still never rises.
+  if (you.estimatedWaitMs !== undefined) status.estimatedWaitSec = Math.ceil(you.estimatedWaitMs / 1000);
   if (view.soldOut || (view.available !== undefined && view.available < ahead)) status.likelySoldOut = true;
   return status;
 }

@@ -7,6 +7,7 @@
  * transition that freed it (event-driven admission, no tick).
  */
 import { QueueLimits, positionOf, type SlotOutcome } from '../../contracts/kinds/queue.js';
+import { expectAtClaim, holdAfterCalls, holdAfterEnd } from './eta.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, Rate, Slot } from './types.js';
 
@@ -119,7 +120,7 @@ function remember(ctx: QueueContext, position: number, outcome: SlotOutcome | 's
 const cursorFacts = (ctx: QueueContext, now: number) => ({ cursor: ctx.cursor, admittedRate: rateAt(ctx.rate, now), slotsInUse: slotsInUse(ctx) });
 
 /** Expire every slot whose deadline has passed (idempotent; runtime rule 5: the durable deadline is the truth). */
-export function expireDue(ctx: QueueContext, now: number): Step {
+export function expireDue(ctx: QueueContext, now: number): Step & { endedAt?: number } {
   const facts = factsOf(ctx.slots);
   if (facts.earliest === undefined || facts.earliest > now) return { ctx, emitted: [] };
   const due: Array<[string, Slot]> = [];
@@ -141,13 +142,13 @@ export function expireDue(ctx: QueueContext, now: number): Step {
   const emitted: QueueEvent[] = [];
   for (const [pos, s] of due) {
     delete slots[pos];
-    next = { ...next, recent: remember(next, Number(pos), 'expired') };
+    next = { ...next, recent: remember(next, Number(pos), 'expired'), hold: holdAfterEnd(next, s, s.deadline) }; // it ended at its deadline, whenever this runs
     emitted.push({
       type: T.Expired, eventId: ctx.eventId, at: now, position: Number(pos), reason: s.state === 'called' ? 'unclaimed' : 'checkout',
       ...(s.sessionId ? { sessionId: s.sessionId } : {}), ...(s.userId ? { userId: s.userId } : {}),
     });
   }
-  return { ctx: { ...next, slots: withFacts(slots, kept) }, emitted };
+  return { ctx: { ...next, slots: withFacts(slots, kept) }, emitted, endedAt: Math.max(...due.map(([, s]) => s.deadline)) };
 }
 
 /**
@@ -159,7 +160,7 @@ export function stockStateOf(ctx: QueueContext): 'inStock' | 'allHeld' | 'soldOu
 }
 
 /** Call positions after the cursor while a slot is free, the sale is open, tickets are available and admission is not paused. */
-export function advance(ctx: QueueContext, now: number): Step {
+export function advance(ctx: QueueContext, now: number, callAt = now): Step {
   if (!isOpen(ctx) || ctx.paused || stockStateOf(ctx) !== 'inStock') return { ctx, emitted: [] };
   let inUse = slotsInUse(ctx);
   if (inUse >= ctx.maxConcurrent || ctx.cursor >= ctx.joined) return { ctx, emitted: [] };
@@ -181,6 +182,7 @@ export function advance(ctx: QueueContext, now: number): Step {
   const deadline = now + ctx.claimGraceMs;
   withFacts(slots, called === 0 ? { ...before } : { count: inUse, earliest: before.earliest === undefined ? deadline : Math.min(before.earliest, deadline) });
   const next = { ...ctx, slots, cursor, skips, recent, admitted: ctx.admitted + called, rate: called > 0 ? bump(ctx.rate, called, now) : ctx.rate };
+  if (called > 0) next.hold = holdAfterCalls(ctx.hold, called, callAt, cursor < ctx.joined);
   return { ctx: next, emitted: [{ type: T.Advanced, eventId: ctx.eventId, at: now, from: ctx.cursor, ...cursorFacts(next, now) }] };
 }
 
@@ -191,7 +193,10 @@ export function advance(ctx: QueueContext, now: number): Step {
 export function settle(ctx: QueueContext, now: number, change?: (c: QueueContext) => Step): Step {
   const expired = expireDue(ctx, now);
   const changed = change ? change(expired.ctx) : { ctx: expired.ctx, emitted: [] };
-  const advanced = advance(changed.ctx, now);
+  // Calls made only because slots expired are timed at the latest expiry, however late this runs
+  // (reads before this transition computed the same), for the measured admission rate.
+  const callAt = changed.ctx === expired.ctx && expired.endedAt !== undefined ? expired.endedAt : now;
+  const advanced = advance(changed.ctx, now, callAt);
   const out = advanced.ctx === ctx ? ctx : { ...advanced.ctx, updatedAt: now };
   return { ctx: out, emitted: [...expired.emitted, ...changed.emitted, ...advanced.emitted] };
 }
@@ -216,8 +221,11 @@ export function joinQueue(ctx: QueueContext, userId: string, now: number): Step 
 /** Take the called slot at `position` for `sessionId` (the caller checked it is called). */
 export function claimSlot(ctx: QueueContext, position: number, sessionId: string, userId: string, now: number): Step {
   const deadline = now + ctx.checkoutTtlMs;
+  const called = ctx.slots[String(position)];
+  const expect = called ? expectAtClaim(ctx, called, now, slotsInUse(ctx)) : undefined;
+  const slot: Slot = { state: 'active', deadline, sessionId, userId, ...(expect !== undefined ? { expect } : {}), ...(called ? { calledAt: called.deadline - ctx.claimGraceMs } : {}) };
   // The called slot becomes active with a later deadline: the old bound stays a lower bound.
-  const slots = withFacts({ ...ctx.slots, [String(position)]: { state: 'active' as const, deadline, sessionId, userId } }, { ...factsOf(ctx.slots) });
+  const slots = withFacts({ ...ctx.slots, [String(position)]: slot }, { ...factsOf(ctx.slots) });
   return { ctx: { ...ctx, slots }, emitted: [{ type: T.Ready, eventId: ctx.eventId, at: now, position, sessionId, userId, deadline }] };
 }
 
@@ -230,7 +238,7 @@ export function releaseSlot(ctx: QueueContext, position: number, outcome: SlotOu
   const before = factsOf(ctx.slots);
   withFacts(slots, { count: before.count - 1, earliest: before.earliest });
   return {
-    ctx: { ...ctx, slots, recent: remember(ctx, position, outcome) },
+    ctx: { ...ctx, slots, recent: remember(ctx, position, outcome), hold: holdAfterEnd(ctx, slot, now) },
     emitted: [{ type: T.Released, eventId: ctx.eventId, at: now, position, sessionId, outcome, ...(slot.userId ? { userId: slot.userId } : {}) }],
   };
 }

@@ -14,6 +14,7 @@ import {
 import type { VerbHandler } from '../runtime/index.js';
 import { isOpen, outcomeOf, positionOfTicket, rateAt, settle, slotOfSession, slotsInUse, stockStateOf } from './admission.js';
 import { bindingOf, bindRefusal } from './checkout.js';
+import { estimatedWaitMs } from './eta.js';
 import type { QueueMachine } from './machine.js';
 import type { QueueContext, QueueInput } from './types.js';
 
@@ -23,8 +24,8 @@ type Handler<V extends keyof typeof C, R> = VerbHandler<QueueMachine, (typeof C)
 /** The context as of `now`: due slots expired, the cursor advanced. */
 export const contextAsOf = (ctx: QueueContext, now: number): QueueContext => settle(ctx, now).ctx;
 
-/** What the queue knows about `ticket` (position, slot, outcome, people ahead). */
-function ticketView(c: QueueContext, ticket: number): TicketView {
+/** What the queue knows about `ticket` (position, slot, outcome, people ahead, estimated wait) as of `now`. */
+function ticketView(c: QueueContext, ticket: number, now: number): TicketView {
   const position = positionOfTicket(c, ticket);
   if (position === undefined) return { ticket };
   const slot = c.slots[String(position)];
@@ -36,6 +37,11 @@ function ticketView(c: QueueContext, ticket: number): TicketView {
   const skipped = c.skips.filter((s) => s > c.cursor && s < position).length;
   const view: TicketView = { ticket, position, ahead: Math.max(0, position - c.cursor - 1 - skipped) };
   if (c.skips.includes(position)) view.outcome = 'left';
+  else {
+    const admitting = !c.paused && stockStateOf(c) === 'inStock';
+    const eta = estimatedWaitMs(c, view.ahead!, now, admitting);
+    if (eta !== undefined) view.estimatedWaitMs = Math.round(eta);
+  }
   return view;
 }
 
@@ -59,7 +65,7 @@ function viewOfSettled(c: QueueContext, now: number, ticket?: number): QueueView
   if (c.paused) view.paused = true;
   if (c.held !== undefined) view.held = c.held;
   if (stockStateOf(c) === 'allHeld') view.allHeld = true;
-  if (ticket !== undefined && ticket <= c.joined) view.you = ticketView(c, ticket);
+  if (ticket !== undefined && ticket <= c.joined) view.you = ticketView(c, ticket, now);
   return view;
 }
 
@@ -147,7 +153,7 @@ const statuses: Handler<'statuses', StatusesResult> = {
   schema: C.statuses, readOnly: true, description: 'Cursor, P, rate, stock, and what concerns each of up to 500 tickets (batched socket corrections)',
   reply: ({ cmd, after, now }) => {
     const c = contextAsOf(after.context, now);
-    return { view: viewOfSettled(c, now), tickets: cmd.tickets.map((t) => (t <= c.joined ? ticketView(c, t) : { ticket: t })) };
+    return { view: viewOfSettled(c, now), tickets: cmd.tickets.map((t) => (t <= c.joined ? ticketView(c, t, now) : { ticket: t })) };
   },
 };
 

@@ -6,6 +6,7 @@
  * `QueueLimits.maxSkips` skips, ≤ `QueueLimits.maxRecent` remembered outcomes).
  */
 import type { SlotOutcome } from '../../contracts/kinds/queue.js';
+import type { HoldStats } from './eta.js';
 
 /** A checkout slot: `called` (waiting for its user to claim it) or `active` (checking out). */
 export interface Slot {
@@ -16,6 +17,10 @@ export interface Slot {
   userId?: string;
   /** The one order this slot's checkout token made (`bindOrder`): one admission, one checkout. */
   orderId?: string;
+  /** Active slots: when the checkout is expected to end, fixed at the claim (`eta.ts`). */
+  expect?: number;
+  /** Active slots: when the position was called (the claim keeps it, to measure a call's whole hold). */
+  calledAt?: number;
 }
 
 /** The exponentially decayed admission count: `value` per second as of `at`. */
@@ -56,6 +61,8 @@ export interface QueueContext {
   /** Tickets held by unpaid checkouts (may come back); admission pauses while `available` is 0. */
   held?: number;
   rate: Rate;
+  /** Measured slot holding times, for the estimated wait (`eta.ts`); absent until a slot ended. */
+  hold?: HoldStats;
   admitted: number;
   left: number;
   createCommandId: string;

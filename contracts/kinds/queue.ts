@@ -115,6 +115,11 @@ export const TicketView = Type.Object({
   outcome: Type.Optional(Type.Union([Outcome, Type.Literal('skipped')])),
   /** Positions still to be called before this one (skips of users who left subtracted). */
   ahead: Type.Optional(Type.Integer()),
+  /**
+   * Expected ms from the view's `at` until this position is called (docs/waitroom.md, "The
+   * estimated wait"); absent while admission is stopped or before any slot has ended.
+   */
+  estimatedWaitMs: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type TicketView = Static<typeof TicketView>;
 

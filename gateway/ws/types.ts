@@ -14,6 +14,7 @@ export interface QueueStatusView {
   /** Place in line (ticket order after the pre-queue shuffle); the user's turn when `position <= cursor`. */
   position?: number;
   ahead?: number;
+  /** Expected seconds (as of the frame) until this position is called; never rises while `ahead` is 0 (docs/waitroom.md). */
   estimatedWaitSec?: number;
   /** "Now serving" as the actor last knew it. */
   cursor?: number;
@@ -69,7 +70,7 @@ export interface QueueFeedEvent {
 export type QueueFrame =
   /** The full exact status, at open and every correction period. `cursor` when known. */
   | ({ t: 'status'; cursor?: number; rate?: number; soldOut?: boolean; allHeld?: boolean } & QueueStatusView)
-  /** "Now serving": derive `ahead = max(0, position - cursor - 1)` and `eta = ahead / rate`. Broadcast. */
+  /** "Now serving": derive `ahead = max(0, position - cursor - 1)`; count the last status's `estimatedWaitSec` down (not `ahead / rate`). Broadcast. */
   | { t: 'cursor'; cursor: number; at: number; rate: number }
   /** Your turn: the checkout token (sent to that socket only, never dropped). */
   | { t: 'admitted'; token: string; expiresAt: number | string }

@@ -25,6 +25,8 @@ export interface BuyerEnv {
   opensAt: number;
   sandboxSecret: string | undefined;
   duplicateCallbacks: boolean;
+  /** `page`: open the socket as the waiting room page does in a browser (Origin, permessage-deflate offered, every frame parsed). */
+  wsClient: 'bare' | 'page';
   /** Called on every state change (for the live counters). */
   onState(r: BuyerRecord): void;
   /** Resolves when the driver says stop. */
@@ -57,19 +59,24 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
     const connect = () => {
       if (done) return;
       attempts++;
-      const sock = new WebSocket(`${env.wsUrl}/api/v1/events/${env.eventId}/queue/ws`, ['tb.queue.v1', `bearer.${plan.token}`], { perMessageDeflate: false, handshakeTimeout: 30_000, skipUTF8Validation: true });
+      const page = env.wsClient === 'page';
+      // The page's socket (web/src/queue-socket.ts): the same URL and subprotocols; a browser adds its Origin and offers permessage-deflate.
+      const sock = new WebSocket(`${env.wsUrl}/api/v1/events/${env.eventId}/queue/ws`, ['tb.queue.v1', `bearer.${plan.token}`], page
+        ? { perMessageDeflate: true, handshakeTimeout: 30_000, origin: env.gatewayUrl }
+        : { perMessageDeflate: false, handshakeTimeout: 30_000, skipUTF8Validation: true });
       ws = sock;
       sock.on('message', (data) => {
         const text = String(data);
-        // "Now serving" broadcasts are most of the frames and a buyer needs none of them: skip unparsed.
-        if (text.startsWith('{"t":"cursor"')) return;
+        // "Now serving" broadcasts are most of the frames and a buyer needs none of them: skip unparsed (the page parses them).
+        if (!page && text.startsWith('{"t":"cursor"')) return;
         const f = JSON.parse(text) as Record<string, any>;
         const now = Date.now();
         if (f['t'] === 'status') {
           if (r.joinedAt === undefined) { r.joinedAt = now; r.ticket = f['ticket']; r.state = 'queued'; env.onState(r); }
           if (typeof f['position'] === 'number') r.position = f['position'];
-          if (r.etaPredictedSec === undefined && now >= env.opensAt && typeof f['estimatedWaitSec'] === 'number' && f['state'] === 'waiting') {
-            r.etaPredictedSec = f['estimatedWaitSec']; r.etaAt = now;
+          if (now >= env.opensAt && typeof f['estimatedWaitSec'] === 'number' && f['state'] === 'queued') {
+            if (r.etaPredictedSec === undefined) { r.etaPredictedSec = f['estimatedWaitSec']; r.etaAt = now; }
+            (r.etas ??= []).push([now, f['estimatedWaitSec']]);
           }
           if (typeof f['tokenExpiresAt'] === 'number') r.slotEndsAt = f['tokenExpiresAt'];
           if (typeof f['token'] === 'string') finish(f['token']);

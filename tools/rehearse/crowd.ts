@@ -80,7 +80,7 @@ export async function runCrowd(o: RehearseOptions, sale: Sale, plans: BuyerPlan[
       else { records[w] = m.records; workerCpu += m.cpuS; resolve(); }
     });
     child.once('exit', () => resolve());
-    child.send({ t: 'start', gatewayUrl: ctx.gatewayUrl, eventId: sale.eventId, classIds: sale.classIds, opensAt: sale.opensAt, ...(ctx.sandboxSecret ? { sandboxSecret: ctx.sandboxSecret } : {}), duplicateCallbacks: o.duplicateCallbacks, plans: plans.filter((_, i) => i % n === w) });
+    child.send({ t: 'start', gatewayUrl: ctx.gatewayUrl, eventId: sale.eventId, classIds: sale.classIds, opensAt: sale.opensAt, ...(ctx.sandboxSecret ? { sandboxSecret: ctx.sandboxSecret } : {}), duplicateCallbacks: o.duplicateCallbacks, wsClient: o.wsClient, plans: plans.filter((_, i) => i % n === w) });
   }));
   const total = sale.classTotals.reduce((a, b) => a + b, 0);
   const samples: Sample[] = [];

@@ -13,6 +13,8 @@ describe('rehearse - options', () => {
     const help = helpText();
     for (const flag of Object.keys(OPTION_SPECS)) expect(help).toContain(`--${flag}`);
     expect(parseOptions(['--users=20_000', '--gateways', '3', '--crowd-nice', '0'])).toMatchObject({ users: 20_000, gateways: 3, crowdNice: 0 });
+    expect(o.wsClient).toBe('bare');
+    expect(parseOptions(['--ws-client', 'page']).wsClient).toBe('page');
   });
 
   it('refuses malformed, out-of-range and contradictory options', () => {
@@ -27,6 +29,7 @@ describe('rehearse - options', () => {
       [['--gateway', 'http://127.0.0.1:8080', '--gateways', '2'], /need the local all-in-one/],
       [['--kill-nats-node', '3'], /needs --cluster/],
       [['--users'], /needs a value/],
+      [['--ws-client', 'chrome'], /bare or page/],
     ] as const) expect(() => parseOptions([...argv]), argv.join(' ')).toThrow(message);
   });
 });

@@ -8,6 +8,9 @@
 /** How post-opening buyers arrive over `arrivalSec`. */
 export type ArrivalCurve = 'burst' | 'uniform' | 'ramp';
 
+/** How a buyer's queue WebSocket behaves: `page` as the waiting room page's (web/src/queue-socket.ts, a browser), `bare` the lean client. */
+export type WsClient = 'bare' | 'page';
+
 /** Everything a rehearsal is configured by. */
 export interface RehearseOptions {
   users: number;
@@ -30,6 +33,7 @@ export interface RehearseOptions {
   killActorNode: number | undefined;
   killNatsNode: number | undefined;
   duplicateCallbacks: boolean;
+  wsClient: WsClient;
   workers: number;
   crowdNice: number;
   leadSec: number;
@@ -42,7 +46,7 @@ export interface RehearseOptions {
   help: boolean;
 }
 
-type Kind = 'int' | 'share' | 'num' | 'str' | 'bool' | 'curve';
+type Kind = 'int' | 'share' | 'num' | 'str' | 'bool' | 'curve' | 'client';
 interface Spec { key: keyof RehearseOptions; kind: Kind; def: unknown; help: string }
 
 /** The option table: flag name → field, type, default, help. */
@@ -67,6 +71,7 @@ export const OPTION_SPECS: Record<string, Spec> = {
   'kill-actor-node': { key: 'killActorNode', kind: 'num', def: undefined, help: 'SIGKILL actor node 0 at AT seconds after opening (restarted 1 s later, as npm start does)' },
   'kill-nats-node': { key: 'killNatsNode', kind: 'num', def: undefined, help: 'with --cluster: SIGKILL NATS node 0 at AT seconds after opening (restarted 5 s later)' },
   'duplicate-callbacks': { key: 'duplicateCallbacks', kind: 'bool', def: false, help: 'send every sandbox callback twice, some copies before the original, and replay failed callbacks after a retry succeeded' },
+  'ws-client': { key: 'wsClient', kind: 'client', def: 'bare', help: 'the buyers\' queue socket: page = what the waiting room page opens (same URL and subprotocols, an Origin header, permessage-deflate offered as browsers do, every frame parsed), bare = the same socket without those' },
   workers: { key: 'workers', kind: 'int', def: 0, help: 'buyer worker processes (0 = one per 4,000 buyers, at least 2)' },
   'crowd-nice': { key: 'crowdNice', kind: 'int', def: 10, help: 'nice value of the buyer workers (they stand for browsers on other machines: the system under test gets the CPU first; 0 = same priority)' },
   'lead-sec': { key: 'leadSec', kind: 'num', def: 0, help: 'seconds from publishing to the sale opening (0 = enough for the pre-queue to join, at least 6)' },
@@ -82,7 +87,7 @@ export const OPTION_SPECS: Record<string, Spec> = {
 /** The `--help` text. */
 export function helpText(): string {
   const rows = Object.entries(OPTION_SPECS).map(([flag, s]) => {
-    const arg = s.kind === 'bool' ? '' : s.kind === 'str' ? ' VALUE' : s.kind === 'curve' ? ' CURVE' : ' N';
+    const arg = s.kind === 'bool' ? '' : s.kind === 'str' ? ' VALUE' : s.kind === 'curve' ? ' CURVE' : s.kind === 'client' ? ' KIND' : ' N';
     const def = s.def === undefined || s.kind === 'bool' ? '' : ` (default ${s.def})`;
     return `${`  --${flag}${arg}`.padEnd(30)}${s.help}${def}`;
   });
@@ -114,6 +119,7 @@ export function parseOptions(argv: string[]): RehearseOptions {
       case 'num': if (!Number.isFinite(n) || n < 0) throw new Error(`--${name}: ${raw} is not a number ≥ 0`); o[spec.key] = n; break;
       case 'share': if (!(n >= 0 && n <= 1)) throw new Error(`--${name}: ${raw} is not a share between 0 and 1`); o[spec.key] = n; break;
       case 'curve': if (!['burst', 'uniform', 'ramp'].includes(raw)) throw new Error(`--${name}: burst, uniform or ramp`); o[spec.key] = raw; break;
+      case 'client': if (!['bare', 'page'].includes(raw)) throw new Error(`--${name}: bare or page`); o[spec.key] = raw; break;
       default: o[spec.key] = raw;
     }
   }

@@ -7,7 +7,7 @@
  * join / admit / order / payment-to-completed, and ETA predicted vs actual.
  */
 import type { Verdicts } from './invariants.js';
-import { histogram, summary } from './stats.js';
+import { etaErrors, histogram, percentile, summary } from './stats.js';
 import type { BuyerRecord, Sample } from './types.js';
 
 /** The step latencies (ms) of every buyer who reached that step. */
@@ -51,6 +51,7 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
   const outcomes: Record<string, number> = {};
   for (const r of records) outcomes[r.outcome ?? 'unknown'] = (outcomes[r.outcome ?? 'unknown'] ?? 0) + 1;
   const ok = Object.values(verdicts).every((v) => v.ok);
+  const etaErr = etaErrors(records);
   const steps = { join: summary(lat.join), admit: summary(lat.admit), order: summary(lat.order), payment_to_completed: summary(lat.pay) };
   return {
     users: input.users, tickets: input.tickets, sold,
@@ -70,6 +71,15 @@ export function buildSummary(input: { users: number; tickets: number; opensAt: n
     /** CPU seconds by role until the crowd ended (gateways, actor_nodes, workers, nats, crowd). */
     cpu_s: input.cpu ?? {},
     ...cpuPerTicket(input.cpu ?? {}, sold),
+    /** The gateways' CPU (from /proc) per buyer, ms: what one waiting-room socket and its buyer's REST calls cost the gateway. */
+    gateway_cpu_ms_per_buyer: input.cpu?.['gateways'] === undefined ? null : Math.round((input.cpu['gateways'] * 1000 / Math.max(1, input.users)) * 100) / 100,
+    /**
+     * ETA accuracy: every ETA an admitted buyer was shown (at join and at each later status) against
+     * the wait that followed, as absolute percentage error (waits under 1 s count as 1 s).
+     */
+    eta_error_p50_pct: etaErr.length ? Math.round(percentile(etaErr, 0.5) * 10) / 10 : null,
+    eta_error_p90_pct: etaErr.length ? Math.round(percentile(etaErr, 0.9) * 10) / 10 : null,
+    eta_samples: etaErr.length,
     invariants: verdicts,
   };
 }

@@ -5,6 +5,24 @@
  * so τ = 1 exactly when no pair was admitted in the wrong order). Pure functions.
  */
 
+/**
+ * Absolute percentage errors of the ETAs admitted buyers were shown: for each ETA (s) shown at
+ * `at`, |ETA − actual| / actual × 100 with actual = admission − `at`, floored at 1 s (the ETA is
+ * in whole seconds, so a shorter wait cannot be told apart from 1 s).
+ */
+export function etaErrors(records: Array<{ admittedAt?: number; etas?: Array<[number, number]> }>): number[] {
+  const out: number[] = [];
+  for (const r of records) {
+    if (r.admittedAt === undefined) continue;
+    for (const [at, sec] of r.etas ?? []) {
+      if (at > r.admittedAt) continue;
+      const actual = Math.max(1, (r.admittedAt - at) / 1000);
+      out.push((Math.abs(sec - actual) / actual) * 100);
+    }
+  }
+  return out;
+}
+
 /** The q-quantile (0..1) of `values` (nearest rank); 0 for an empty list. */
 export function percentile(values: number[], q: number): number {
   if (values.length === 0) return 0;

@@ -53,6 +53,8 @@ export interface BuyerRecord {
   position?: number;
   etaPredictedSec?: number;
   etaAt?: number;
+  /** Every ETA shown while waiting after the opening: [when (ms), `estimatedWaitSec`], one per status frame that had one. */
+  etas?: Array<[number, number]>;
   admittedAt?: number;
   joinErrors: number[];
   /** Queue sockets that opened and then closed before the buyer was done with them (each reconnected). */
@@ -83,7 +85,7 @@ export interface WorkerCounts {
 
 /** Driver → worker. */
 export type ToWorker =
-  | { t: 'start'; gatewayUrl: string; eventId: string; classIds: string[]; opensAt: number; sandboxSecret?: string; duplicateCallbacks: boolean; plans: BuyerPlan[] }
+  | { t: 'start'; gatewayUrl: string; eventId: string; classIds: string[]; opensAt: number; sandboxSecret?: string; duplicateCallbacks: boolean; wsClient?: 'bare' | 'page'; plans: BuyerPlan[] }
   | { t: 'stop' };
 
 /** Worker → driver. */

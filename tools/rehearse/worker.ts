@@ -34,7 +34,7 @@ async function run(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   const env: BuyerEnv = {
     api: apiClient(m.gatewayUrl), wsUrl: m.gatewayUrl.replace(/^http/, 'ws'), gatewayUrl: m.gatewayUrl,
     eventId: m.eventId, classIds: m.classIds, opensAt: m.opensAt, sandboxSecret: m.sandboxSecret,
-    duplicateCallbacks: m.duplicateCallbacks, onState: () => undefined, stopped,
+    duplicateCallbacks: m.duplicateCallbacks, wsClient: m.wsClient ?? 'bare', onState: () => undefined, stopped,
   };
   const ticker = setInterval(() => void send({ t: 'counts', counts: counts(records) }), 500);
   await Promise.all(m.plans.map((p, i) => playBuyer(env, p, records[i]!).catch((err: Error) => {

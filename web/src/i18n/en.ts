@@ -19,6 +19,7 @@ export const en = {
 
   'queue.title': 'Waiting room', 'queue.yourPlace': 'Your place', 'queue.position': 'Your number', 'queue.ahead': 'People ahead of you',
   'queue.nowServing': 'Now serving', 'queue.eta': 'Estimated wait', 'queue.anyMoment': 'Any moment now: you are next',
+  'queue.etaMeans': 'The estimated wait is when your turn to buy should come, worked out from the checkouts in progress and how long checkouts take; it never goes up while you are next.',
   'queue.etaUnknown': 'Not known yet', 'queue.progress': 'Progress', 'queue.keepOpen': 'Keep this page open. If you close it, come back soon: you keep your place.',
   'queue.link.connecting': 'Connecting…', 'queue.link.connected': 'Connected: live', 'queue.link.reconnecting': 'Connection lost: reconnecting, you keep your place…',
   'queue.soldOut': 'Sold out: every ticket is gone. We are sorry.', 'queue.likelySoldOut': 'Likely sold out: fewer tickets are left than people ahead of you.',

@@ -21,6 +21,7 @@ export const vi: Record<MessageKey, string> = {
 
   'queue.title': 'Phòng chờ', 'queue.yourPlace': 'Vị trí của bạn', 'queue.position': 'Số của bạn', 'queue.ahead': 'Số người phía trước',
   'queue.nowServing': 'Đang phục vụ', 'queue.eta': 'Thời gian chờ ước tính', 'queue.anyMoment': 'Sắp đến lượt: bạn là người tiếp theo',
+  'queue.etaMeans': 'Thời gian chờ ước tính là lúc dự kiến đến lượt bạn mua, tính từ các lượt thanh toán đang diễn ra và thời gian một lượt thanh toán thường mất; khi bạn là người tiếp theo, con số này không bao giờ tăng.',
   'queue.etaUnknown': 'Chưa biết', 'queue.progress': 'Tiến độ', 'queue.keepOpen': 'Hãy giữ trang này mở. Nếu lỡ đóng, hãy quay lại sớm: bạn vẫn giữ chỗ.',
   'queue.link.connecting': 'Đang kết nối…', 'queue.link.connected': 'Đã kết nối: trực tiếp', 'queue.link.reconnecting': 'Mất kết nối: đang kết nối lại, bạn vẫn giữ chỗ…',
   'queue.soldOut': 'Hết vé: tất cả vé đã được bán. Rất tiếc.', 'queue.likelySoldOut': 'Có thể hết vé: số vé còn lại ít hơn số người phía trước bạn.',

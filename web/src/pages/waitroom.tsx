@@ -2,8 +2,9 @@
  * The waiting room. One WebSocket (queue-socket.ts) streams the buyer's exact status and the
  * "now serving" cursor; the page derives people ahead from its own position and the highest
  * cursor seen, and never shows a larger number than before (a correction never moves anyone
- * back). With nobody ahead it says "any moment now" instead of a number of seconds: the wait
- * then depends on a checkout slot freeing, which no ETA predicts honestly. Reloads, dropped
+ * back). The estimated wait is the server's (expected time until this buyer is called,
+ * docs/waitroom.md), counted down between statuses; while nobody is ahead it never rises (the
+ * server guarantees it, and the page keeps the smaller of the two). Reloads, dropped
  * networks and background tabs reconnect to the same session. On admission the checkout token
  * is kept in sessionStorage (this tab only, never a URL) with a visible countdown of the slot.
  */
@@ -18,7 +19,9 @@ import { RequireSignIn } from '../require-signin.js';
 type Status = Extract<QueueFrame, { t: 'status' }>;
 
 interface View {
-  state?: string; phase?: string; position?: number; cursor: number; ahead?: number; rate: number; eta?: number;
+  state?: string; phase?: string; position?: number; cursor: number; ahead?: number; rate: number;
+  /** When the server expects this buyer to be called (ms, this page's clock): the last status's `estimatedWaitSec` from its arrival. */
+  etaAt?: number;
   soldOut: boolean; likelySoldOut: boolean; seedHash?: string; seed?: string; preQueueSize?: number; opensAt?: number;
   ticket?: number; outcome?: string;
 }
@@ -58,6 +61,8 @@ function Room({ eventId }: { eventId: string }) {
   const [error, setError] = useState('');
   const sock = useRef<QueueSocket | undefined>(undefined);
   const [reconnectKey, setReconnectKey] = useState(0);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => { const i = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(i); }, []);
 
   useEffect(() => {
     if (grant) return;
@@ -67,10 +72,13 @@ function Room({ eventId }: { eventId: string }) {
         if (s.token && s.state === 'admitted') admit({ token: s.token, expiresAt: toMs(s.tokenExpiresAt) });
         setView((v) => {
           const ahead = s.ahead === undefined ? undefined : v.ahead === undefined || s.state !== v.state ? s.ahead : Math.min(v.ahead, s.ahead);
+          const at = s.estimatedWaitSec === undefined ? undefined : Date.now() + s.estimatedWaitSec * 1000;
+          // Next in line both times: keep the earlier of the two expected times (it never rises).
+          const etaAt = at !== undefined && v.etaAt !== undefined && ahead === 0 && v.ahead === 0 && s.state === v.state ? Math.min(at, v.etaAt) : at;
           if (ahead !== undefined && sessionStorage.getItem(firstAheadKey(eventId)) === null) sessionStorage.setItem(firstAheadKey(eventId), String(Math.max(1, ahead)));
           return {
             ...v, state: s.state, phase: s['phase'] as string | undefined, position: s.position, cursor: Math.max(v.cursor, s.cursor ?? 0), ahead,
-            rate: Number(s['admittedRate'] ?? s.rate ?? v.rate), eta: s.estimatedWaitSec, soldOut: !!s.soldOut, likelySoldOut: !!s.likelySoldOut,
+            rate: Number(s['admittedRate'] ?? s.rate ?? v.rate), etaAt, soldOut: !!s.soldOut, likelySoldOut: !!s.likelySoldOut,
             seedHash: s['seedHash'] as string | undefined, seed: s['seed'] as string | undefined, preQueueSize: s['preQueueSize'] as number | undefined,
             opensAt: s['opensAt'] as number | undefined, ticket: s.ticket, outcome: s['outcome'] as string | undefined,
           };
@@ -80,8 +88,7 @@ function Room({ eventId }: { eventId: string }) {
           const cursor = Math.max(v.cursor, f.cursor);
           const derived = v.position === undefined ? v.ahead : Math.max(0, v.position - cursor - 1);
           const ahead = derived === undefined ? v.ahead : v.ahead === undefined ? derived : Math.min(v.ahead, derived);
-          const eta = ahead !== undefined && f.rate > 0 ? ahead / f.rate : v.eta;
-          return { ...v, cursor, rate: f.rate, ahead, eta: eta !== undefined && v.eta !== undefined ? Math.min(eta, v.eta) : eta };
+          return { ...v, cursor, rate: f.rate, ahead };
         });
       } else if (f.t === 'admitted') admit({ token: f.token, expiresAt: toMs(f.expiresAt) });
       else if (f.t === 'soldOut') setView((v) => ({ ...v, soldOut: true }));
@@ -107,6 +114,7 @@ function Room({ eventId }: { eventId: string }) {
       <Checkout eventId={eventId} checkoutToken={grant.token} />
     </>;
   }
+  const etaSec = view.etaAt === undefined ? undefined : Math.max(0, Math.ceil((view.etaAt - now) / 1000));
   const first = Number(sessionStorage.getItem(firstAheadKey(eventId)) ?? 0);
   const progress = first > 0 && view.ahead !== undefined ? Math.min(100, Math.round(((first - Math.min(first, view.ahead)) / first) * 100)) : 0;
   const left = view.state === 'left' || view.outcome === 'left';
@@ -128,8 +136,9 @@ function Room({ eventId }: { eventId: string }) {
         <dt>{t('queue.position')}</dt><dd data-testid="position">{view.position ?? '…'}</dd>
         <dt>{t('queue.ahead')}</dt><dd data-testid="ahead">{view.ahead ?? '…'}</dd>
         <dt>{t('queue.nowServing')}</dt><dd data-testid="cursor">{view.cursor}</dd>
-        <dt>{t('queue.eta')}</dt><dd data-testid="eta">{view.ahead === 0 ? t('queue.anyMoment') : view.eta !== undefined && view.rate > 0 ? duration(view.eta) : t('queue.etaUnknown')}</dd>
+        <dt>{t('queue.eta')}</dt><dd data-testid="eta" data-sec={etaSec}>{etaSec === undefined ? t('queue.etaUnknown') : etaSec === 0 && view.ahead === 0 ? t('queue.anyMoment') : duration(etaSec)}</dd>
       </dl>
+      <p class="muted">{t('queue.etaMeans')}</p>
       <label for="progress">{t('queue.progress')}</label>
       <progress id="progress" max={100} value={progress}>{progress}%</progress>
       <p class="muted">{t('queue.keepOpen')}</p>

@@ -1,0 +1,173 @@
+/**
+ * @module actors/queue/eta
+ * The estimated wait: the expected time until a waiting position is **called** (offered a
+ * checkout slot; a connected buyer is admitted the same moment). Pure functions of the queue's
+ * context and `now`.
+ *
+ * A waiting position with `ahead` people before it is called at the (`ahead` + 1)-th slot that
+ * frees (plus the slots held above the cap after the staff lowered it). So:
+ * - a **called** slot nobody has claimed yet frees at a known time: a user who claims now checks
+ *   out for one measured checkout from now, an absent user's call ends at its grace:
+ *   `max(calledAt + checkout, min(deadline, now + checkout))`;
+ * - **running checkouts** free at their share of the measured admission rate (one call per
+ *   `gapMs`, measured between calls while people were waiting, updated only at a call; before it
+ *   is measured, `running / meanCheckout`), whatever their age (memoryless: with a few long
+ *   checkouts among many short ones, "mean minus age" is wrong both ways); a checkout claimed
+ *   late, its call expected to end sooner than a running checkout's credit, keeps that end
+ *   instead (`Slot.expect`), so a late claim never pushes a wait back;
+ * - the j-th release among the held slots is the first τ with `rate·τ + #{known ends ≤ τ} ≥ j`;
+ *   beyond them every slot is refilled as it frees, so release j + M = release j + M · `gapMs`;
+ * - the means are measured from the slots that ended (`QueueContext.hold`, exponentially
+ *   weighted; an expired slot at its deadline); until one slot has ended there is no estimate,
+ *   and none while admission is stopped (pre-queue, paused, every ticket left held, sold out):
+ *   "not known" is honest, a number is not.
+ *
+ * Why it never rises while nobody is ahead: the position is then called by the next slot that
+ * frees (any release calls it), and between two releases nothing it is computed from can move
+ * up. The means change only when a slot ends or someone is called; a prompt claim (its call's
+ * known end at least one running checkout's credit away) adds a running checkout, whose rate
+ * counts a release by then at least as surely as that known end did; a late claim keeps the
+ * call's end; every known end moves at most as fast as the clock. (The staff lowering the slot count, or pausing, is
+ * the exception: it is announced by the console, not hidden.)
+ */
+import type { QueueContext, Slot } from './types.js';
+
+/** Weight of one ended slot in the measured means (an exponentially weighted mean over ~32 slots). */
+export const HOLD_WEIGHT = 1 / 32;
+
+/** Measured slot holding times (ms), exponentially weighted over the slots that ended. */
+export interface HoldStats {
+  /** Mean checkout: claim → the slot freed (completed, failed, left, checkout deadline). */
+  activeMs?: number;
+  /** Mean time one call holds a slot: a checkout, or the claim grace of an absent user. */
+  slotMs?: number;
+  /** Mean time between two calls while people were waiting (1 / the admission rate), updated only when someone is called. */
+  gapMs?: number;
+  /** When the last call happened, and whether people were still waiting after it (the next gap is then a busy one). */
+  lastCallAt?: number;
+  backlog?: boolean;
+}
+
+const ewma = (mean: number | undefined, sample: number): number => (mean === undefined ? sample : mean + HOLD_WEIGHT * (sample - mean));
+
+/** When the slot was called (called slots) or claimed (active slots): deadlines are set from those. */
+export function slotStart(ctx: Pick<QueueContext, 'claimGraceMs' | 'checkoutTtlMs'>, slot: Slot): number {
+  return slot.deadline - (slot.state === 'called' ? ctx.claimGraceMs : ctx.checkoutTtlMs);
+}
+
+/** The hold statistics after `slot` ended at `now`. */
+export function holdAfterEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'checkoutTtlMs' | 'hold'>, slot: Slot, now: number): HoldStats {
+  const held = Math.max(0, now - slotStart(ctx, slot));
+  const hold = ctx.hold ?? {};
+  const activeMs = slot.state === 'active' ? ewma(hold.activeMs, held) : hold.activeMs;
+  // A call holds its slot from the call (the claim's latency included) to the release.
+  const sinceCall = slot.calledAt !== undefined ? Math.max(held, now - slot.calledAt) : held;
+  return { ...(activeMs !== undefined ? { activeMs } : {}), slotMs: ewma(hold.slotMs, sinceCall) };
+}
+
+/** The hold statistics after `called` positions were called at `at`, with people still `waiting` after them or not. */
+export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: number, waiting: boolean): HoldStats {
+  const h: HoldStats = { ...(hold ?? {}) };
+  if (h.backlog && h.lastCallAt !== undefined) {
+    const sample = Math.max(0, at - h.lastCallAt) / called;
+    h.gapMs = h.gapMs === undefined ? sample : h.gapMs + (1 - (1 - HOLD_WEIGHT) ** called) * (sample - h.gapMs);
+  }
+  h.lastCallAt = at;
+  h.backlog = waiting;
+  return h;
+}
+
+/**
+ * A called slot's expected end at `now`: a user who claims now checks out for one measured
+ * checkout from now, and an absent user's call ends at its grace, so `min(deadline, now +
+ * checkout)`, but never before a checkout counted from the call. It moves at most as fast as the
+ * clock (the wait it implies never grows while the slot stays called).
+ */
+function calledEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, slot: Slot, now: number): number {
+  const activeMs = ctx.hold?.activeMs ?? 0;
+  return Math.max(slot.deadline - ctx.claimGraceMs + activeMs, Math.min(slot.deadline, now + activeMs));
+}
+
+/**
+ * What a claim at `now` fixes in the slot (`Slot.expect`): nothing for a prompt claim (the
+ * checkout is then one of the memoryless ones), and, for a late claim whose call was expected to
+ * end before a whole checkout from now, that earlier end (so a late claim never raises a wait).
+ */
+export function expectAtClaim(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, called: Slot, now: number, held: number): number | undefined {
+  const activeMs = ctx.hold?.activeMs;
+  if (activeMs === undefined) return undefined;
+  const end = calledEnd(ctx, called, now);
+  // A running checkout is credited one release per `held × gapMs` (or per mean checkout before
+  // the admission rate is measured): a claim is prompt when its call's known end is no sooner.
+  const gapMs = ctx.hold?.gapMs;
+  const credit = gapMs !== undefined ? held * Math.max(1, gapMs) : activeMs;
+  return end < now + credit ? end : undefined;
+}
+
+/**
+ * The held slots, prepared once per slots record and mean: how many checkouts run with no fixed
+ * end (memoryless), and the fixed ends of late-claimed checkouts (ascending); called slots listed.
+ */
+interface Prepared { activeMs: number | undefined; running: number; fixed: number[]; called: Slot[] }
+const prepared = new WeakMap<QueueContext['slots'], Prepared>();
+
+function prepare(ctx: QueueContext): Prepared {
+  const memo = prepared.get(ctx.slots);
+  if (memo && memo.activeMs === ctx.hold?.activeMs) return memo;
+  const fixed: number[] = [];
+  const called: Slot[] = [];
+  let running = 0;
+  for (const pos in ctx.slots) {
+    const slot = ctx.slots[pos]!;
+    if (slot.state === 'called') called.push(slot);
+    else if (slot.expect !== undefined) fixed.push(Math.min(slot.deadline, slot.expect));
+    else running++;
+  }
+  const p = { activeMs: ctx.hold?.activeMs, running, fixed: fixed.sort((a, b) => a - b), called };
+  prepared.set(ctx.slots, p);
+  return p;
+}
+
+/** What the estimate reads of the queue (the settled context: due slots expired, cursor advanced). */
+export type EtaContext = QueueContext;
+
+/**
+ * Expected ms until a waiting position with `ahead` people before it is called, or undefined
+ * when nothing measured says (no slot has ended yet) or admission is stopped (`admitting` false).
+ */
+export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, admitting: boolean): number | undefined {
+  const slotMs = ctx.hold?.slotMs;
+  const activeMs = ctx.hold?.activeMs;
+  if (!admitting || slotMs === undefined) return undefined;
+  const p = prepare(ctx);
+  // Releases with a known time: calls not claimed yet, and late-claimed checkouts (ms from now).
+  const known = [...p.fixed, ...p.called.map((slot) => calledEnd(ctx, slot, now))].map((e) => Math.max(0, e - now)).sort((a, b) => a - b);
+  const n = p.running + known.length;
+  // Running checkouts free at their share of the measured admission rate (1 / gapMs; before it is
+  // measured, running / activeMs) whatever their age: memoryless, as a few long checkouts among
+  // many short ones make "its mean minus its age" wrong both ways, and the mean of the checkouts
+  // that ended so far is biased to the short ones.
+  const gapMs = ctx.hold?.gapMs;
+  const rate = gapMs !== undefined ? (p.running / (p.running + p.called.length + p.fixed.length)) / Math.max(1, gapMs)
+    : activeMs === undefined ? 0 : p.running / Math.max(1, activeMs);
+  const perCall = gapMs ?? slotMs / ctx.maxConcurrent;
+  /** When the j-th release (1-based, j ≤ n) is expected: the first τ with rate·τ + #{known ≤ τ} ≥ j. */
+  const release = (j: number): number => {
+    for (let i = 0; i <= known.length; i++) {
+      const from = i === 0 ? 0 : known[i - 1]!;
+      const t = j - i <= 0 ? from : rate > 0 ? Math.max(from, (j - i) / rate) : Infinity;
+      if (i === known.length || t < known[i]!) return t;
+    }
+    return Infinity;
+  };
+  // The k-th release calls this position: its place among the waiters, plus the slots above the cap.
+  const m = ctx.maxConcurrent;
+  const k = ahead + 1 + Math.max(0, n - m);
+  if (n === 0) return k * perCall; // nothing held: only the turnover says
+  // Beyond the held slots, each of the cap's slots is refilled as it frees and held `slotMs` per
+  // call: the k-th release is the (k − c·M)-th one plus c turns.
+  const turns = k <= n ? 0 : Math.ceil((k - n) / m);
+  const idx = k - turns * m;
+  const t = idx < 1 ? release(n) + (k - n) * perCall : release(idx) + turns * m * perCall;
+  return Number.isFinite(t) ? t : undefined; // checkouts running but none measured yet
+}
