@@ -30,23 +30,13 @@
  * call's end; every known end moves at most as fast as the clock. (The staff lowering the slot count, or pausing, is
  * the exception: it is announced by the console, not hidden.)
  */
-import type { QueueContext, Slot } from './types.js';
+import type { HoldStats, QueueContext, Slot } from './types.js';
+
+export type { HoldStats } from './types.js';
 
 /** Weight of one ended slot in the measured means (an exponentially weighted mean over ~32 slots). */
 export const HOLD_WEIGHT = 1 / 32;
 
-/** Measured slot holding times (ms), exponentially weighted over the slots that ended. */
-export interface HoldStats {
-  /** Mean checkout: claim → the slot freed (completed, failed, left, checkout deadline). */
-  activeMs?: number;
-  /** Mean time one call holds a slot: a checkout, or the claim grace of an absent user. */
-  slotMs?: number;
-  /** Mean time between two calls while people were waiting (1 / the admission rate), updated only when someone is called. */
-  gapMs?: number;
-  /** When the last call happened, and whether people were still waiting after it (the next gap is then a busy one). */
-  lastCallAt?: number;
-  backlog?: boolean;
-}
 
 const ewma = (mean: number | undefined, sample: number): number => (mean === undefined ? sample : mean + HOLD_WEIGHT * (sample - mean));
 

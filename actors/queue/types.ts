@@ -6,7 +6,6 @@
  * `QueueLimits.maxSkips` skips, ≤ `QueueLimits.maxRecent` remembered outcomes).
  */
 import type { SlotOutcome } from '../../contracts/kinds/queue.js';
-import type { HoldStats } from './eta.js';
 
 /** A checkout slot: `called` (waiting for its user to claim it) or `active` (checking out). */
 export interface Slot {
@@ -99,3 +98,16 @@ export type QueueMachineEvent =
 
 /** Machine state values. */
 export type QueueStateValue = 'preQueue' | 'open';
+
+/** Measured slot holding times (ms), exponentially weighted over the slots that ended. */
+export interface HoldStats {
+  /** Mean checkout: claim → the slot freed (completed, failed, left, checkout deadline). */
+  activeMs?: number;
+  /** Mean time one call holds a slot: a checkout, or the claim grace of an absent user. */
+  slotMs?: number;
+  /** Mean time between two calls while people were waiting (1 / the admission rate), updated only when someone is called. */
+  gapMs?: number;
+  /** When the last call happened, and whether people were still waiting after it (the next gap is then a busy one). */
+  lastCallAt?: number;
+  backlog?: boolean;
+}
