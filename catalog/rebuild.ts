@@ -12,7 +12,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager, type Consumer, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { sql } from 'drizzle-orm';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart } from '../config/index.js';
 import { EVENTS_STREAM } from '../contracts/index.js';

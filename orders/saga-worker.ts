@@ -14,7 +14,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import { CheckoutOutcomeOf, OrderEventType as T } from '../actors/order/index.js';
 import { OrderEventSchemas, decodeEvent, type DomainEventMessage } from '../contracts/events/index.js';
-import { EVENTS_ROOT, EVENTS_STREAM, TbError } from '../contracts/index.js';
+import { EVENTS_ROOT, TbError } from '../contracts/index.js';
 import { createActorClient, createActors, type Actors } from '../actors/client/index.js';
 import type { OrderView } from '../contracts/kinds/order.js';
 import { backoffDelay, settle, sleep, startDurableConsumer } from '../platform/index.js';

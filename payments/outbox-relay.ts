@@ -19,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import { EVENTS_STREAM, Format, Headers, eventSubject } from '../contracts/index.js';
+import { EVENTS_STREAM, Format, eventSubject } from '../contracts/index.js';
 import { encodeEvent, eventHeaders } from '../contracts/events/index.js';
 import type { Db, PaymentOutboxRow } from '../db/index.js';
 import { backoffDelay, sleep } from '../platform/index.js';

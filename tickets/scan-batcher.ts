@@ -9,7 +9,7 @@
  * are one check-in and one "already" exactly as in two commands.
  */
 import { randomBytes } from 'node:crypto';
-import { CheckinLimits, parseAdmitReply, type AdmitReply, type ScanResult } from '../contracts/kinds/checkin.js';
+import { CheckinLimits, parseAdmitReply, type ScanResult } from '../contracts/kinds/checkin.js';
 import type { Actors } from '../actors/client/index.js';
 
 /** One live scan for a bucket. */

@@ -68,8 +68,6 @@ export interface TicketService {
   offlineList(eventId: string, list: { listId: string; classIds: string[] | null } | undefined): Promise<OfflineList>;
 }
 
-type VoidReply = Static<typeof CheckinReplies.void>;
-
 /** The service over `deps`. */
 export function createTicketService(deps: TicketServiceDeps): TicketService {
   const now = deps.now ?? Date.now;

@@ -51,8 +51,8 @@ describe('actors/client - typed references', () => {
     expect(commandIdOf(['void', 'refund', 'a,b c'])).toBe('void:refund:a_b_c');
     expect(commandIdOf(['ord_1:release:tc1', 'done'])).toBe('ord_1:release:tc1:done');
     expect(commandIdOf([7, 'x'])).toBe('7:x');
-    const long1 = commandIdOf(['void', 'r', 'x'.repeat(200) + '1']);
-    const long2 = commandIdOf(['void', 'r', 'x'.repeat(200) + '2']);
+    const long1 = commandIdOf(['void', 'r', `${'x'.repeat(200)}1`]);
+    const long2 = commandIdOf(['void', 'r', `${'x'.repeat(200)}2`]);
     expect(long1).toHaveLength(128);
     expect(long1).toMatch(/^[A-Za-z0-9_:.@/+=-]+$/);
     expect(long1).not.toBe(long2);

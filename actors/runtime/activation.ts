@@ -15,7 +15,7 @@
  */
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { TbError, ConcurrencyConflictError, NotOwnerError, type ErrorBody } from '../../contracts/index.js';
-import type { ActorKind, CommandContext } from './types.js';
+import type { ActorKind, } from './types.js';
 import type { StateStore, StateEntry, OutboxItem, ReplyBatch, ReplyValue, StoredReply } from './store.js';
 import { toOutboxItems, type OutboxPublisher } from './outbox.js';
 import { RecentReplies, packReply, unpackReply, type ReplyLog } from './reply-log.js';

@@ -47,7 +47,7 @@ export type ReplyOf<K extends KindName, V extends VerbOf<K>> = V extends keyof P
 /** True when `verb` of `kind` only reads. */
 export function isReadVerb(kind: string, verb: string): boolean {
   const p = (KindProtocols as Record<string, { reads: readonly string[] }>)[kind];
-  return p !== undefined && p.reads.includes(verb);
+  return p?.reads.includes(verb) ?? false;
 }
 
 /**

@@ -16,7 +16,6 @@ import type { Logger } from 'pino';
 import { EVENTS_ROOT, TbError } from '../../contracts/index.js';
 import { OrderEventSchemas, decodeEvent } from '../../contracts/events/index.js';
 import type { Actors } from '../../actors/client/index.js';
-import type { EventAccess, EventView, QueueView, TicketClassView } from '../../contracts/kinds/index.js';
 import { errorResponse } from '../responses.js';
 import type { GatewaySocket, VerifyAccessToken, WebSocketRoute } from '../types.js';
 import type { ConsoleFrame } from './console-types.js';

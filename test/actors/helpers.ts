@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { TbError } from '../../contracts/index.js';
-import { type ActorClient } from '../../actors/client/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import { testConfig, until } from '../runtime/helpers.js';
 import { splitNatsUrl, type Config } from '../../config/index.js';
 

@@ -14,7 +14,7 @@ import type { ChildHandle } from '../harness/processes.js';
 import { clientFor, leaseOwner, spawnKindsNodes, until } from '../runtime/helpers.js';
 import { eventsBy, readEvents } from './events.js';
 import { TbError } from '../../contracts/index.js';
-import { type ActorClient, type RequestStats } from '../../actors/client/index.js';
+import type { ActorClient, RequestStats } from '../../actors/client/index.js';
 import { TicketClassLimits, type HoldResult, type OrderOutcome, type TicketClassView } from '../../contracts/kinds/ticketclass.js';
 
 const CLASS = 'attack';

@@ -23,7 +23,7 @@ import { e2eEnv } from './stack.js';
 import { startLauncher, type StartedLauncher } from './launcher.js';
 
 /** The shell commands of the README's "Try it by hand" block (comments stripped). */
-export function readmeExamples(readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')): string[][] {
+function readmeExamples(readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')): string[][] {
   const at = readme.indexOf('Try it by hand');
   if (at < 0) throw new Error('README has no "Try it by hand" paragraph');
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));

@@ -15,7 +15,7 @@ import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createActorClient, createActors, type ActorClient } from '../../actors/client/index.js';
+import { createActors, type ActorClient } from '../../actors/client/index.js';
 import type { TicketClassView } from '../../contracts/kinds/ticketclass.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';

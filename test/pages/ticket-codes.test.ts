@@ -55,7 +55,7 @@ describe('web ticket codes', () => {
     expect(await verifyCodeSignature(key, flipped)).toBe(false);
     const rot = parseCode(`${code}.123.abcdefghijk`)!;
     expect(rot.rotating).toEqual({ step: 123, otp: 'abcdefghijk' });
-    for (const bad of ['', 'TB2.a.b.c.' + sig, `${code}.x`, `${code}.1.short`, 'TB1.a b.c.d.' + sig, code.slice(0, -1)]) expect(parseCode(bad)).toBeUndefined();
+    for (const bad of ['', `TB2.a.b.c.${sig}`, `${code}.x`, `${code}.1.short`, `TB1.a b.c.d.${sig}`, code.slice(0, -1)]) expect(parseCode(bad)).toBeUndefined();
   });
 
   it('verifies the offline list as the server signs it, and refuses a changed one', async () => {
@@ -65,6 +65,6 @@ describe('web ticket codes', () => {
     const list = JSON.parse(JSON.stringify({ ...body, signature: signer.signBytes(Buffer.from(JSON.stringify(body))) })) as OfflineList;
     expect(await verifyOfflineList(key, list)).toBe(true);
     expect(await verifyOfflineList(key, { ...list, tickets: [{ ticketId: 't-1', classId: 'c', status: 'checkedIn' }] })).toBe(false);
-    expect(await verifyOfflineList(key, { ...list, signature: list.signature.slice(1) + 'A' })).toBe(false);
+    expect(await verifyOfflineList(key, { ...list, signature: `${list.signature.slice(1)}A` })).toBe(false);
   });
 });

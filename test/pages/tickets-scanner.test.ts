@@ -108,7 +108,7 @@ describe('tickets pages', () => {
     await page.waitForURL((u) => u.pathname === '/tickets');
     const qrs = page.getByTestId('ticket-qr');
     await expect.poll(() => qrs.count(), { timeout: 30_000 }).toBe(2).catch(async (e: Error) => {
-      throw new Error(`${e.message}\nthe page said: ${await page.locator('main').innerText()}`);
+      throw new Error(`${e.message}\nthe page said: ${await page.locator('main').textContent()}`);
     });
     expect(await page.locator(`[data-ticket^="${orderId}-"]`).count()).toBe(2);
     expect(await qrs.first().getAttribute('src')).toMatch(/^data:image\/svg\+xml/);

@@ -17,10 +17,10 @@ import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createActorClient, type ActorClient } from '../../actors/client/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
 import { createDb, migrate, paymentRefunds, payments, sandboxRefunds, type DbHandle } from '../../db/index.js';
-import { createGateway, type Gateway } from '../../gateway/index.js';
+import { createGateway, } from '../../gateway/index.js';
 import { startOrderNotifier } from '../../mailer/index.js';
 import { createOrderHistory, startOrderHistoryProjector, startPaymentEventsConsumer, startRefundConsumers, startSagaWorker } from '../../orders/index.js';
 import {

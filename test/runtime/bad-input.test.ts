@@ -9,7 +9,7 @@ import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { clientFor, startNode, until } from './helpers.js';
 import type { ActorNode } from '../../actors/runtime/index.js';
 import { decodeReply, encode, partitionOf, directSubject } from '../../contracts/index.js';
-import { type ActorClient } from '../../actors/client/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 
 let server: NatsServerHandle;
 let node: ActorNode;

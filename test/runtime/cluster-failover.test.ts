@@ -10,7 +10,7 @@ import { startNatsCluster, type NatsClusterHandle } from '../harness/nats.js';
 import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { clientFor, fastEnv, until } from './helpers.js';
 import { partitionOf } from '../../contracts/index.js';
-import { type ActorClient, type RequestStats } from '../../actors/client/index.js';
+import type { ActorClient, RequestStats } from '../../actors/client/index.js';
 
 let cluster: NatsClusterHandle;
 let nc: NatsConnection;

@@ -11,7 +11,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, Format } from '../../contracts/index.js';
-import { type ActorClient } from '../../actors/client/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import type { ActorNode } from '../../actors/runtime/index.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import { clientFor, startNode, until } from './helpers.js';

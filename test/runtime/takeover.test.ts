@@ -11,7 +11,7 @@ import { spawnTs, type ChildHandle } from '../harness/processes.js';
 import { clientFor, fastEnv, until } from './helpers.js';
 import { ownerOf } from '../../actors/runtime/index.js';
 import { decode, partitionOf } from '../../contracts/index.js';
-import { type ActorClient, type RequestStats } from '../../actors/client/index.js';
+import type { ActorClient, RequestStats } from '../../actors/client/index.js';
 
 let server: NatsServerHandle;
 let nc: NatsConnection;

@@ -10,7 +10,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, encode } from '../../contracts/index.js';
-import { type ActorClient } from '../../actors/client/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import { TicketClassLimits, type HoldResult, type TicketClassView } from '../../contracts/kinds/ticketclass.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 import type { ChildHandle } from '../harness/processes.js';

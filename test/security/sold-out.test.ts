@@ -11,8 +11,8 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TbError } from '../../contracts/index.js';
-import { type ActorClient } from '../../actors/client/index.js';
+import type { TbError } from '../../contracts/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import { TicketClassLimits, type HoldResult, type TicketClassView } from '../../contracts/kinds/ticketclass.js';
 import { startStockWatcher, type QueueService, type StockWatcher } from '../../queue/index.js';
 import { readEvents } from '../actors/events.js';

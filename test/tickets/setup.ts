@@ -17,7 +17,7 @@ import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { encode } from '../../contracts/index.js';
-import { createActorClient, createActors, type ActorClient } from '../../actors/client/index.js';
+import type { ActorClient } from '../../actors/client/index.js';
 import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';
 import { startSagaWorker, type SagaWorker } from '../../orders/index.js';

@@ -292,9 +292,9 @@ function Scanner({ eventId }: { eventId: string }) {
           {lists.map((l) => <option key={l.listId} value={l.listId}>{l.name}</option>)}
         </select>
       </label>}
-      <label>{tt('scan.gate')}
-        {gates ? <select value={gate} onChange={(e) => setGate(e.currentTarget.value)}>{gates.map((g) => <option key={g} value={g}>{g}</option>)}</select>
-          : <input value={gate} required maxLength={64} pattern="[A-Za-z0-9 _.\-]+" onInput={(e) => setGate(e.currentTarget.value)} />}
+      <label htmlFor="scan-gate">{tt('scan.gate')}
+        {gates ? <select id="scan-gate" value={gate} onChange={(e) => setGate(e.currentTarget.value)}>{gates.map((g) => <option key={g} value={g}>{g}</option>)}</select>
+          : <input id="scan-gate" value={gate} required maxLength={64} pattern="[A-Za-z0-9 _.\-]+" onInput={(e) => setGate(e.currentTarget.value)} />}
       </label>
       <p data-testid="online" data-online={online ? 'yes' : 'no'}>{online ? tt('scan.online') : tt('scan.offline')}</p>
     </div>
