@@ -6,7 +6,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['{config,contracts,actors,gateway,db,accounts,catalog,queue,payments,orders,ops,platform,tools,mailer}/**/*.test.ts'], testTimeout: 20_000, sequence: { groupOrder: 0 } } },
+      {
+        test: {
+          name: 'unit',
+          include: ['{config,contracts,actors,gateway,db,accounts,catalog,queue,payments,orders,ops,platform,tools,mailer}/**/*.test.ts'],
+          testTimeout: 20_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
       {
         test: {
           name: 'integration',

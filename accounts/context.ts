@@ -56,7 +56,11 @@ export function toProfile(row: UserRow): Profile {
 export async function findLiveUser(db: Db, userId: string): Promise<UserRow | undefined> {
   if (!isUuid(userId)) return undefined;
   return withDbErrors(async () => {
-    const rows = await db.select().from(users).where(and(eq(users.id, userId), isNull(users.deletedAt))).limit(1);
+    const rows = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+      .limit(1);
     return rows[0];
   });
 }

@@ -27,12 +27,22 @@ export async function requestEmailVerification(ctx: AccountsContext, userId: str
   const expiresAt = new Date((Math.floor(nowMs / 1000) + ctx.emailVerificationTtlSec) * 1000);
   await withDbErrors(() =>
     ctx.db.insert(emailVerificationTokens).values({
-      id, userId: user.id, tokenHash: tokenDigest(token), createdAt: new Date(nowMs), expiresAt,
+      id,
+      userId: user.id,
+      tokenHash: tokenDigest(token),
+      createdAt: new Date(nowMs),
+      expiresAt,
     }),
   );
   const link = `${ctx.publicBaseUrl.replace(/\/+$/, '')}${VERIFY_EMAIL_PATH}?token=${encodeURIComponent(token)}`;
   // In the user's language (chosen at sign-up); the mailer sends it (SMTP when TB_SMTP_URL is set).
-  await ctx.mailer.send(renderMail('verifyEmail', supportedLocale(user.locale) ?? 'en', user.email, { name: user.displayName, link, expiresAt: expiresAt.toISOString() }));
+  await ctx.mailer.send(
+    renderMail('verifyEmail', supportedLocale(user.locale) ?? 'en', user.email, {
+      name: user.displayName,
+      link,
+      expiresAt: expiresAt.toISOString(),
+    }),
+  );
   ctx.log.info({ userId: user.id, tokenId: id }, 'verification email sent');
   return { expiresAt: expiresAt.toISOString() };
 }
@@ -51,11 +61,13 @@ export async function verifyEmail(ctx: AccountsContext, token: string): Promise<
       const used = await tx
         .update(emailVerificationTokens)
         .set({ usedAt: now })
-        .where(and(
-          eq(emailVerificationTokens.tokenHash, tokenDigest(token)),
-          isNull(emailVerificationTokens.usedAt),
-          gt(emailVerificationTokens.expiresAt, now),
-        ))
+        .where(
+          and(
+            eq(emailVerificationTokens.tokenHash, tokenDigest(token)),
+            isNull(emailVerificationTokens.usedAt),
+            gt(emailVerificationTokens.expiresAt, now),
+          ),
+        )
         .returning({ userId: emailVerificationTokens.userId });
       if (!used[0]) return undefined;
       const [u] = await tx

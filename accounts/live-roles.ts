@@ -55,8 +55,12 @@ export class LiveRolesLoader {
   private async run(batch: Map<string, Waiter[]>): Promise<void> {
     this.queries++;
     try {
-      const rows = await withDbErrors(() => this.db.select({ id: users.id, platformRoles: users.platformRoles }).from(users)
-        .where(and(inArray(users.id, [...batch.keys()]), isNull(users.deletedAt))));
+      const rows = await withDbErrors(() =>
+        this.db
+          .select({ id: users.id, platformRoles: users.platformRoles })
+          .from(users)
+          .where(and(inArray(users.id, [...batch.keys()]), isNull(users.deletedAt))),
+      );
       const found = new Map(rows.map((r) => [r.id, [...r.platformRoles]]));
       for (const [id, waiters] of batch) for (const w of waiters) w.resolve(found.get(id) ?? null);
     } catch (err) {

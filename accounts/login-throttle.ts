@@ -53,7 +53,11 @@ const FRESH: ThrottleState = { n: 0, locks: 0, lockedUntil: 0, last: 0 };
  * The pure decision for one attempt at `now`: the state to store (undefined = store nothing) and,
  * when refused, how long until the lock ends. State older than `lockMaxSec` is forgotten.
  */
-export function decideAttempt(prev: ThrottleState | undefined, now: number, o: LoginThrottleOptions): { next?: ThrottleState; retryAfterMs?: number } {
+export function decideAttempt(
+  prev: ThrottleState | undefined,
+  now: number,
+  o: LoginThrottleOptions,
+): { next?: ThrottleState; retryAfterMs?: number } {
   const s = prev && now - prev.last <= o.lockMaxSec * 1000 ? { ...prev } : { ...FRESH };
   if (s.lockedUntil > now) return { retryAfterMs: s.lockedUntil - now };
   if (s.n >= o.maxFailures) {
@@ -94,7 +98,8 @@ export function createLoginThrottle(kv: KV, options: LoginThrottleOptions): Logi
             if (entry) await kv.update(key, bytes, entry.revision);
             else await kv.create(key, bytes);
           }
-          if (retryAfterMs !== undefined) throw new TbError('AUTH_TOO_MANY_ATTEMPTS', { retryAfterSec: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+          if (retryAfterMs !== undefined)
+            throw new TbError('AUTH_TOO_MANY_ATTEMPTS', { retryAfterSec: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
           return;
         } catch (err) {
           // Another gateway counted an attempt on this email meanwhile: decide again on its state.
@@ -120,7 +125,9 @@ export async function openLoginThrottleBucket(nc: NatsConnection, replicas = 1):
   try {
     return await kvm.create(LOGIN_THROTTLE_BUCKET, { history: 1, replicas, ttl: 86_400_000, allow_direct: false });
   } catch (createErr) {
-    const kv = await kvm.open(LOGIN_THROTTLE_BUCKET).catch(() => { throw createErr; });
+    const kv = await kvm.open(LOGIN_THROTTLE_BUCKET).catch(() => {
+      throw createErr;
+    });
     await kv.status(); // throws when the bucket does not exist
     return kv;
   }

@@ -49,7 +49,9 @@ describe('password policy', () => {
 
   it('reports every broken rule at once', () => {
     expect(passwordProblems('alice', 'alice@example.com')).toEqual([
-      PasswordProblem.TooShort, PasswordProblem.OneCharacterClass, PasswordProblem.ContainsEmailName,
+      PasswordProblem.TooShort,
+      PasswordProblem.OneCharacterClass,
+      PasswordProblem.ContainsEmailName,
     ]);
   });
 });

@@ -89,7 +89,10 @@ export async function batchLookup(ctx: AccountsContext, ids: string[]): Promise<
   const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   if (wanted.length === 0) return [];
   const rows = await withDbErrors(() =>
-    ctx.db.select().from(users).where(and(inArray(users.id, wanted), isNull(users.deletedAt))),
+    ctx.db
+      .select()
+      .from(users)
+      .where(and(inArray(users.id, wanted), isNull(users.deletedAt))),
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return wanted.flatMap((id) => {

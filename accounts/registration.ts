@@ -24,7 +24,8 @@ export function assertStrongPassword(password: string, email: string): void {
 /** @internal Trim a display name and refuse an empty one. */
 export function cleanDisplayName(displayName: string): string {
   const name = displayName.trim();
-  if (name.length === 0 || name.length > 80) throw new TbError('COMMAND_INVALID', { reason: '/displayName: must be 1-80 characters', path: '/displayName' });
+  if (name.length === 0 || name.length > 80)
+    throw new TbError('COMMAND_INVALID', { reason: '/displayName: must be 1-80 characters', path: '/displayName' });
   return name;
 }
 
@@ -42,7 +43,11 @@ export async function register(
   const passwordHash = await hashPassword(input.password);
   const now = new Date(ctx.now());
   const [row] = await withDbErrors(
-    () => ctx.db.insert(users).values({ email, displayName, passwordHash, locale: supportedLocale(input.locale) ?? 'en', createdAt: now, updatedAt: now }).returning(),
+    () =>
+      ctx.db
+        .insert(users)
+        .values({ email, displayName, passwordHash, locale: supportedLocale(input.locale) ?? 'en', createdAt: now, updatedAt: now })
+        .returning(),
     { unique: { [UsersConstraints.emailLive]: () => new TbError('ACCOUNT_EMAIL_TAKEN') } },
   );
   ctx.log.info({ userId: row!.id }, 'account registered');
@@ -53,7 +58,8 @@ const ROLE_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** @internal See `Accounts.grantPlatformRole`. */
 export async function grantPlatformRole(ctx: AccountsContext, userId: string, role: string): Promise<string[]> {
-  if (!ROLE_PATTERN.test(role)) throw new TbError('COMMAND_INVALID', { reason: `role ${JSON.stringify(role)} is not a-z0-9_-`, path: '/role' });
+  if (!ROLE_PATTERN.test(role))
+    throw new TbError('COMMAND_INVALID', { reason: `role ${JSON.stringify(role)} is not a-z0-9_-`, path: '/role' });
   await requireLiveUser(ctx.db, userId);
   const rows = await withDbErrors(() =>
     ctx.db

@@ -10,23 +10,22 @@ import { randomUUID } from 'node:crypto';
 import { TransactionRollbackError, and, eq, isNull } from 'drizzle-orm';
 import { TbError } from '../contracts/index.js';
 import { refreshTokens, users, withDbErrors } from '../db/index.js';
-import {
-  findLiveUser, newRefreshRow, normalizeEmail, revokeAllRefreshTokens, sessionResult, type AccountsContext,
-} from './context.js';
+import { findLiveUser, newRefreshRow, normalizeEmail, revokeAllRefreshTokens, sessionResult, type AccountsContext } from './context.js';
 import { burnPasswordCheck, verifyPassword } from './password-hash.js';
 import type { LoginResult } from './schemas.js';
 import { checkAccessToken, tokenDigest } from './tokens.js';
 import type { AccessClaims } from './types.js';
 
 /** @internal See `Accounts.login`. */
-export async function login(
-  ctx: AccountsContext,
-  input: { email: string; password: string; userAgent?: string },
-): Promise<LoginResult> {
+export async function login(ctx: AccountsContext, input: { email: string; password: string; userAgent?: string }): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
   await ctx.throttle?.attempt(email);
   const [user] = await withDbErrors(() =>
-    ctx.db.select().from(users).where(and(eq(users.email, email), isNull(users.deletedAt))).limit(1),
+    ctx.db
+      .select()
+      .from(users)
+      .where(and(eq(users.email, email), isNull(users.deletedAt)))
+      .limit(1),
   );
   // Unknown (or deleted) email: spend the same Argon2 work as a real check, then fail identically.
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await burnPasswordCheck(input.password);
@@ -43,7 +42,11 @@ export async function refresh(ctx: AccountsContext, refreshToken: string, userAg
   const invalid = () => new TbError('AUTH_REFRESH_TOKEN_INVALID');
   if (typeof refreshToken !== 'string' || refreshToken.length === 0 || refreshToken.length > 512) throw invalid();
   const [old] = await withDbErrors(() =>
-    ctx.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenDigest(refreshToken))).limit(1),
+    ctx.db
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, tokenDigest(refreshToken)))
+      .limit(1),
   );
   if (!old) throw invalid();
   const now = new Date(ctx.now());
@@ -58,19 +61,21 @@ export async function refresh(ctx: AccountsContext, refreshToken: string, userAg
 
   const { token, row } = newRefreshRow(ctx, user.id, old.familyId, userAgent ?? old.userAgent ?? undefined);
   const won = await withDbErrors(() =>
-    ctx.db.transaction(async (tx) => {
-      await tx.insert(refreshTokens).values(row);
-      const rotated = await tx
-        .update(refreshTokens)
-        .set({ revokedAt: now, replacedById: row.id })
-        .where(and(eq(refreshTokens.id, old.id), isNull(refreshTokens.revokedAt)))
-        .returning({ id: refreshTokens.id });
-      if (rotated.length === 0) tx.rollback();
-      return true;
-    }).catch((err: unknown) => {
-      if (err instanceof TransactionRollbackError) return false;
-      throw err;
-    }),
+    ctx.db
+      .transaction(async (tx) => {
+        await tx.insert(refreshTokens).values(row);
+        const rotated = await tx
+          .update(refreshTokens)
+          .set({ revokedAt: now, replacedById: row.id })
+          .where(and(eq(refreshTokens.id, old.id), isNull(refreshTokens.revokedAt)))
+          .returning({ id: refreshTokens.id });
+        if (rotated.length === 0) tx.rollback();
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof TransactionRollbackError) return false;
+        throw err;
+      }),
   );
   // Lost the race to a concurrent refresh of the same token: the same token was used twice.
   if (!won) await reuseDetected(ctx, old.userId, old.familyId, now);

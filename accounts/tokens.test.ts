@@ -14,6 +14,9 @@ describe('accounts - access token check cache', () => {
     }
     const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
     expect(await checkAccessToken(tampered, warm, t0)).toEqual({ ok: false, failure: 'invalid' });
-    expect(await checkAccessToken(token, signingKey('another-secret-another-secret-0123456'), t0)).toEqual({ ok: false, failure: 'invalid' });
+    expect(await checkAccessToken(token, signingKey('another-secret-another-secret-0123456'), t0)).toEqual({
+      ok: false,
+      failure: 'invalid',
+    });
   });
 });

@@ -88,7 +88,8 @@ export async function checkAccessToken(token: string, key: Uint8Array, nowMs: nu
   if (!verified) verifiedByKey.set(key, (verified = new Map()));
   const hit = verified.get(token);
   // jose's rule: expired once exp <= now (whole seconds).
-  if (hit) return hit.exp <= Math.floor(nowMs / 1000) ? { ok: false, failure: 'expired' } : { ok: true, sub: hit.sub, jti: hit.jti, exp: hit.exp };
+  if (hit)
+    return hit.exp <= Math.floor(nowMs / 1000) ? { ok: false, failure: 'expired' } : { ok: true, sub: hit.sub, jti: hit.jti, exp: hit.exp };
   const r = await check(token, key, ACCESS_AUDIENCE, ACCESS_TYP, nowMs);
   if (r.ok && r.exp !== undefined) {
     verified.set(token, { sub: r.sub, jti: r.jti, exp: r.exp });

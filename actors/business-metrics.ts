@@ -19,15 +19,21 @@ export function businessGauges(node: Pick<ActorNode, 'metrics' | 'contextsOf'>):
   const queues = () => [...node.contextsOf('queue')].map((q) => q.context as QueueContext);
   const classes = () => [...node.contextsOf('ticketclass')].map((c) => c.context as TicketClassContext);
   scrapeGauge(r, 'tb_queue_waiting', 'Waitroom tickets not yet called (joined, ahead of the cursor, not left), per event', ['event'], () =>
-    queues().map((q) => ({ labels: { event: q.eventId }, value: Math.max(0, q.joined - q.cursor - q.skips.length) })));
+    queues().map((q) => ({ labels: { event: q.eventId }, value: Math.max(0, q.joined - q.cursor - q.skips.length) })),
+  );
   scrapeGauge(r, 'tb_queue_admitted', 'Buyers admitted to checkout so far, per event', ['event'], () =>
-    queues().map((q) => ({ labels: { event: q.eventId }, value: q.admitted })));
+    queues().map((q) => ({ labels: { event: q.eventId }, value: q.admitted })),
+  );
   scrapeGauge(r, 'tb_queue_slots_in_use', 'Checkout slots taken (called or admitted, not finished), per event', ['event'], () =>
-    queues().map((q) => ({ labels: { event: q.eventId }, value: Object.keys(q.slots).length })));
+    queues().map((q) => ({ labels: { event: q.eventId }, value: Object.keys(q.slots).length })),
+  );
   scrapeGauge(r, 'tb_ticketclass_available', 'Tickets left to sell (not sold, not held), per event and class', ['event', 'class'], () =>
-    classes().map((c) => ({ labels: { event: c.eventId, class: c.classId }, value: c.total - c.sold - c.reserved })));
+    classes().map((c) => ({ labels: { event: c.eventId, class: c.classId }, value: c.total - c.sold - c.reserved })),
+  );
   scrapeGauge(r, 'tb_ticketclass_held', 'Tickets held by unpaid orders, per event and class', ['event', 'class'], () =>
-    classes().map((c) => ({ labels: { event: c.eventId, class: c.classId }, value: c.reserved })));
+    classes().map((c) => ({ labels: { event: c.eventId, class: c.classId }, value: c.reserved })),
+  );
   scrapeGauge(r, 'tb_ticketclass_sold', 'Tickets sold, per event and class', ['event', 'class'], () =>
-    classes().map((c) => ({ labels: { event: c.eventId, class: c.classId }, value: c.sold })));
+    classes().map((c) => ({ labels: { event: c.eventId, class: c.classId }, value: c.sold })),
+  );
 }

@@ -7,4 +7,12 @@ export { ActorNode, ownerOf, allocate } from './runtime/index.js';
 export { productionKinds } from './kinds.js';
 export { runNode } from './node-main.js';
 
-export type { ActorNodeOptions, ActorKind, VerbHandler, CommandContext, ReplyContext, TimerFiredEvent, RuntimeNotification } from './runtime/index.js';
+export type {
+  ActorNodeOptions,
+  ActorKind,
+  VerbHandler,
+  CommandContext,
+  ReplyContext,
+  TimerFiredEvent,
+  RuntimeNotification,
+} from './runtime/index.js';

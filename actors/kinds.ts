@@ -7,7 +7,15 @@ import type { ActorKind } from './runtime/index.js';
 export async function productionKinds(): Promise<ActorKind[]> {
   const kinds: ActorKind[] = [];
   // Kinds are loaded lazily so a kind folder that is not there yet does not stop the node.
-  for (const [path, name] of [['./event/index.js', 'eventKind'], ['./ticketclass/index.js', 'ticketclassKind'], ['./queue/index.js', 'queueKind'], ['./order/index.js', 'orderKind'], ['./ordercode/index.js', 'ordercodeKind'], ['./buyer/index.js', 'buyerKind'], ['./checkin/index.js', 'checkinKind']] as const) {
+  for (const [path, name] of [
+    ['./event/index.js', 'eventKind'],
+    ['./ticketclass/index.js', 'ticketclassKind'],
+    ['./queue/index.js', 'queueKind'],
+    ['./order/index.js', 'orderKind'],
+    ['./ordercode/index.js', 'ordercodeKind'],
+    ['./buyer/index.js', 'buyerKind'],
+    ['./checkin/index.js', 'checkinKind'],
+  ] as const) {
     try {
       const mod = (await import(path)) as Record<string, ActorKind>;
       if (mod[name]) kinds.push(mod[name]);

@@ -24,9 +24,24 @@ export async function seedDemo(actors: Actors, now = Date.now()): Promise<boolea
   const event = actors.event(DEMO.eventId);
   // Fixed command keys: a second launcher racing this one gets the same answers, not a second event.
   const startsAt = now + 30 * 86_400_000;
-  await event.create({ actor: SEEDER, name: 'Demo concert', startsAt, endsAt: startsAt + 3 * 3_600_000, categories: ['music'], description: 'Created by npm start in development.' }, ['demo-seed', 'create']);
-  await event.configure({ actor: SEEDER, isPublic: true, requiresApproval: false, allowWaitRoom: false, ticketSaleStartDate: now, ticketSaleEndDate: startsAt }, ['demo-seed', 'configure']);
-  await actors.ticketclass(DEMO.classId).create({ eventId: DEMO.eventId, name: 'General admission', priceMinor: 150_000, currency: 'VND', total: 100 }, ['demo-seed', 'class']);
+  await event.create(
+    {
+      actor: SEEDER,
+      name: 'Demo concert',
+      startsAt,
+      endsAt: startsAt + 3 * 3_600_000,
+      categories: ['music'],
+      description: 'Created by npm start in development.',
+    },
+    ['demo-seed', 'create'],
+  );
+  await event.configure(
+    { actor: SEEDER, isPublic: true, requiresApproval: false, allowWaitRoom: false, ticketSaleStartDate: now, ticketSaleEndDate: startsAt },
+    ['demo-seed', 'configure'],
+  );
+  await actors
+    .ticketclass(DEMO.classId)
+    .create({ eventId: DEMO.eventId, name: 'General admission', priceMinor: 150_000, currency: 'VND', total: 100 }, ['demo-seed', 'class']);
   await event.addTicketClass({ actor: SEEDER, ticketClassId: DEMO.classId }, ['demo-seed', 'addTicketClass']);
   await event.approve({ actor: SEEDER }, ['demo-seed', 'approve']);
   await event.publish({ actor: SEEDER }, ['demo-seed', 'publish']);

@@ -10,7 +10,14 @@
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import { accountsConfigFrom, createAccounts, createLoginThrottle, openLoginThrottleBucket, type Accounts, type Mailer } from '../accounts/index.js';
+import {
+  accountsConfigFrom,
+  createAccounts,
+  createLoginThrottle,
+  openLoginThrottleBucket,
+  type Accounts,
+  type Mailer,
+} from '../accounts/index.js';
 import { createCatalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import { createActorClient, createActors, type ActorClient } from '../actors/client/index.js';
@@ -18,7 +25,15 @@ import type { DbHandle } from '../db/index.js';
 import type { Gateway, GatewayDeps, WebSocketRoute } from '../gateway/index.js';
 import { authRateLimit, createRoutes, type RouteDeps } from '../gateway/routes/index.js';
 import { defaultPagesDir, pagesMiddleware } from '../gateway/static/index.js';
-import { createConsoleStream, createQueueFeed, createQueueStream, queuePortFrom, queueStreamOptionsFrom, syncAccessTokenCheck, wsStatsRoute } from '../gateway/ws/index.js';
+import {
+  createConsoleStream,
+  createQueueFeed,
+  createQueueStream,
+  queuePortFrom,
+  queueStreamOptionsFrom,
+  syncAccessTokenCheck,
+  wsStatsRoute,
+} from '../gateway/ws/index.js';
 import { createMailer } from '../mailer/index.js';
 import { openOrderHistoryStore } from '../orders/index.js';
 import { createPaymentProviders, createPaymentStore, type PaymentStore } from '../payments/index.js';
@@ -57,26 +72,39 @@ export interface GatewayComposition {
 export async function composeGateway(d: GatewayCompositionDeps): Promise<GatewayComposition> {
   const { config, log, nc, db } = d;
   const loginThrottle = createLoginThrottle(await openLoginThrottleBucket(nc, config.kvReplicas), {
-    maxFailures: config.loginMaxFailures, lockSec: config.loginLockSec, lockMaxSec: config.loginLockMaxSec,
+    maxFailures: config.loginMaxFailures,
+    lockSec: config.loginLockSec,
+    lockMaxSec: config.loginLockMaxSec,
   });
   // Verification links go out by mail (SMTP when TB_SMTP_URL is set, the log otherwise).
   const accountsConfig = { ...accountsConfigFrom(config), ...d.accounts };
   const accounts = createAccounts({
-    db: db.db, config: accountsConfig, log: moduleLogger(log, 'accounts'), loginThrottle,
+    db: db.db,
+    config: accountsConfig,
+    log: moduleLogger(log, 'accounts'),
+    loginThrottle,
     mailer: d.mailer ?? createMailer(config, moduleLogger(log, 'mailer')),
   });
   // The queue stream: one NATS subscription per event with sockets here; gateways share nothing else.
   const queue = createQueueService({ nc, kv: await openSessionsBucket(nc, config.kvReplicas), config, log: moduleLogger(log, 'queue') });
   let served: Gateway | undefined;
   const stream = createQueueStream({
-    queue: queuePortFrom(queue), checkAccessToken: syncAccessTokenCheck(accountsConfig.jwtSecret), verifyAccessToken: (token) => accounts.verifyAccessToken(token),
-    feed: (onEvent) => createQueueFeed(nc, onEvent), publish: (topic, frame) => void served?.publish(topic, frame),
-    options: queueStreamOptionsFrom(config), log: moduleLogger(log, 'ws'),
+    queue: queuePortFrom(queue),
+    checkAccessToken: syncAccessTokenCheck(accountsConfig.jwtSecret),
+    verifyAccessToken: (token) => accounts.verifyAccessToken(token),
+    feed: (onEvent) => createQueueFeed(nc, onEvent),
+    publish: (topic, frame) => void served?.publish(topic, frame),
+    options: queueStreamOptionsFrom(config),
+    log: moduleLogger(log, 'ws'),
   });
   const actors = createActorClient(nc, { partitions: config.partitions });
   const consoles = createConsoleStream({
-    actors: createActors(actors), checkAccessToken: syncAccessTokenCheck(accountsConfig.jwtSecret),
-    verifyAccessToken: (token) => accounts.verifyAccessToken(token), nc, publish: (topic, frame) => void served?.publish(topic, frame), log: moduleLogger(log, 'console'),
+    actors: createActors(actors),
+    checkAccessToken: syncAccessTokenCheck(accountsConfig.jwtSecret),
+    verifyAccessToken: (token) => accounts.verifyAccessToken(token),
+    nc,
+    publish: (topic, frame) => void served?.publish(topic, frame),
+    log: moduleLogger(log, 'console'),
   });
   const payments = createPaymentStore(db.db);
   // Built once: the payment routes and the order routes share the same providers.
@@ -104,14 +132,23 @@ export async function composeGateway(d: GatewayCompositionDeps): Promise<Gateway
       adminRoutes: [wsStatsRoute(() => stream.stats())],
       webSocketRoutes: [stream.route as WebSocketRoute<unknown>, consoles.route as WebSocketRoute<unknown>],
       verifyAccessToken: (token) => accounts.verifyAccessToken(token),
-      readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
+      readinessChecks: [
+        {
+          name: 'postgres',
+          check: async () => {
+            await db.sql`select 1`;
+          },
+        },
+      ],
       middlewares: [
         authRateLimit({ perMinute: config.rateLimitAuthIpPerMin, burst: config.rateLimitAuthIpBurst, maxKeys: config.rateLimitMaxKeys }),
         ...(d.pages === false ? [] : [pagesMiddleware({ dir: defaultPagesDir() })]),
       ],
     },
     services: { accounts, actors, queue, payments, routeDeps },
-    attach(gateway) { served = gateway; },
+    attach(gateway) {
+      served = gateway;
+    },
     stopStreams,
     async close() {
       stopStreams();

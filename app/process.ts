@@ -56,7 +56,13 @@ const STOP_GRACE_MS = 10_000;
 
 const live = new Set<number>();
 process.on('exit', () => {
-  for (const pid of live) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const pid of live) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 });
 
 /** The extra node flags of `TB_CHILD_NODE_ARGS` (space-separated; none when unset). */
@@ -117,7 +123,10 @@ export function spawnEntry(file: string, opts: SpawnOptions): ChildHandle {
     };
     // 'close' (not 'exit'): fires after the last output line has been read.
     child.once('close', (code) => finish(code));
-    child.once('error', (e) => { lines.push(`spawn error: ${e.message}`); finish(null); });
+    child.once('error', (e) => {
+      lines.push(`spawn error: ${e.message}`);
+      finish(null);
+    });
   });
   const logTail = (n = 30) => lines.slice(-n).join('\n');
 
@@ -132,7 +141,9 @@ export function spawnEntry(file: string, opts: SpawnOptions): ChildHandle {
     },
     async stop(graceMs = STOP_GRACE_MS) {
       if (!done) child.kill('SIGTERM');
-      const timer = setTimeout(() => { if (!done) child.kill('SIGKILL'); }, graceMs);
+      const timer = setTimeout(() => {
+        if (!done) child.kill('SIGKILL');
+      }, graceMs);
       const code = await exited;
       clearTimeout(timer);
       return code;
@@ -143,8 +154,16 @@ export function spawnEntry(file: string, opts: SpawnOptions): ChildHandle {
         if (hit !== undefined) return Promise.resolve(hit);
       }
       return new Promise<string>((res, rej) => {
-        const cleanup = () => { watchers.delete(watch); clearTimeout(timer); };
-        const watch = (line: string) => { if (regex.test(line)) { cleanup(); res(line); } };
+        const cleanup = () => {
+          watchers.delete(watch);
+          clearTimeout(timer);
+        };
+        const watch = (line: string) => {
+          if (regex.test(line)) {
+            cleanup();
+            res(line);
+          }
+        };
         const timer = setTimeout(() => {
           cleanup();
           rej(new Error(`${opts.name}: no line matching ${regex} within ${timeoutMs} ms (${seen} lines seen); tail:\n${logTail()}`));
@@ -162,7 +181,12 @@ export function spawnEntry(file: string, opts: SpawnOptions): ChildHandle {
 
 /** A child exited before printing the line it was awaited for (it could not start). */
 export class ChildExitedError extends Error {
-  constructor(readonly child: string, readonly code: number | null, regex: RegExp, readonly tail: string) {
+  constructor(
+    readonly child: string,
+    readonly code: number | null,
+    regex: RegExp,
+    readonly tail: string,
+  ) {
     super(`${child} exited (code ${code}) before printing ${regex}; tail:\n${tail}`);
     this.name = 'ChildExitedError';
   }

@@ -7,7 +7,16 @@
  */
 
 /** A kind of process. */
-export type ServiceKind = 'node' | 'gateway' | 'catalog' | 'stock-watcher' | 'payment-relay' | 'payment-events' | 'order-history' | 'order-saga' | 'tickets';
+export type ServiceKind =
+  | 'node'
+  | 'gateway'
+  | 'catalog'
+  | 'stock-watcher'
+  | 'payment-relay'
+  | 'payment-events'
+  | 'order-history'
+  | 'order-saga'
+  | 'tickets';
 
 /** The `nats.conf` users (see nats.conf). */
 export type ServiceNatsUser = 'actor' | 'gateway' | 'saga' | 'payments' | 'history' | 'tickets' | 'relay' | 'catalog' | 'watcher';
@@ -29,14 +38,27 @@ export const SERVICES: Readonly<Record<ServiceKind, ServiceDef>> = {
   catalog: { file: 'catalog/projector-main.ts', ready: /catalog-projector ready/, natsUser: 'catalog', role: 'catalog projector' },
   'stock-watcher': { file: 'queue/watcher-main.ts', ready: /stock-watcher ready/, natsUser: 'watcher', role: 'waitroom stock watcher' },
   'payment-relay': { file: 'payments/relay-main.ts', ready: /payment-relay ready/, natsUser: 'relay', role: 'payments outbox relay' },
-  'payment-events': { file: 'orders/payment-events-main.ts', ready: /payment-events ready/, natsUser: 'payments', role: 'payment events and refunds' },
+  'payment-events': {
+    file: 'orders/payment-events-main.ts',
+    ready: /payment-events ready/,
+    natsUser: 'payments',
+    role: 'payment events and refunds',
+  },
   'order-history': { file: 'orders/history-main.ts', ready: /order-history ready/, natsUser: 'history', role: 'order history projector' },
   'order-saga': { file: 'orders/worker-main.ts', ready: /order-saga ready/, natsUser: 'saga', role: 'order saga worker' },
   tickets: { file: 'tickets/main.ts', ready: /tickets ready/, natsUser: 'tickets', role: 'tickets' },
 };
 
 /** Every process besides actor nodes and gateways (one each per deployment is enough). */
-export const WORKERS: readonly ServiceKind[] = ['catalog', 'stock-watcher', 'payment-relay', 'payment-events', 'order-history', 'order-saga', 'tickets'];
+export const WORKERS: readonly ServiceKind[] = [
+  'catalog',
+  'stock-watcher',
+  'payment-relay',
+  'payment-events',
+  'order-history',
+  'order-saga',
+  'tickets',
+];
 
 /** The kind of a process by its name: `node-0` → node, `gateway-short` → gateway, `tickets` → tickets. */
 export function kindOf(name: string): ServiceKind {

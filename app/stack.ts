@@ -15,7 +15,10 @@ import { OWN_FORM, type CodeForm } from './entry.js';
 import { kindOf, SERVICES, WORKERS, type ServiceKind, type ServiceNatsUser } from './services.js';
 
 /** One gateway of the stack; several may differ by their environment (a short payment deadline). */
-export interface GatewaySpec { name: string; env?: Record<string, string> }
+export interface GatewaySpec {
+  name: string;
+  env?: Record<string, string>;
+}
 
 export interface ProcessStackOptions {
   /** Environment of every process (over this process's own). */
@@ -63,7 +66,13 @@ export interface ProcessStack {
 
 /** A process of the stack could not start (it exited, or never said it was ready). */
 export class ServiceStartError extends Error {
-  constructor(readonly service: string, readonly role: string, readonly reason: string, readonly logFile: string, readonly tail: string) {
+  constructor(
+    readonly service: string,
+    readonly role: string,
+    readonly reason: string,
+    readonly logFile: string,
+    readonly tail: string,
+  ) {
     super(`${service} (${role}) could not start: ${reason}`);
     this.name = 'ServiceStartError';
   }
@@ -96,7 +105,10 @@ export async function startProcessStack(o: ProcessStackOptions): Promise<Process
   const spawn = (name: string, extraEnv: Record<string, string> = {}, childLabel = name): ChildHandle => {
     const svc = SERVICES[kindOf(name)];
     const child = spawnEntry(svc.file, {
-      name: `${label}${childLabel}`, env: { ...envOf(name), ...extraEnv }, form, ...(o.detached ? { detached: true } : {}),
+      name: `${label}${childLabel}`,
+      env: { ...envOf(name), ...extraEnv },
+      form,
+      ...(o.detached ? { detached: true } : {}),
       ...(o.logDir ? { logFile: join(o.logDir, `${childLabel}.log`) } : {}),
       ...(o.onLine ? { onLine: (line: string) => o.onLine!(name, line) } : {}),
     });
@@ -109,7 +121,8 @@ export async function startProcessStack(o: ProcessStackOptions): Promise<Process
       await child.waitForLine(svc.ready, readyTimeoutMs);
       return child;
     } catch (err) {
-      const reason = err instanceof ChildExitedError ? `it exited with code ${err.code}` : `it did not say it was ready within ${readyTimeoutMs} ms`;
+      const reason =
+        err instanceof ChildExitedError ? `it exited with code ${err.code}` : `it did not say it was ready within ${readyTimeoutMs} ms`;
       throw new ServiceStartError(name, svc.role, reason, child.logFile, child.logTail(20));
     }
   };

@@ -29,7 +29,9 @@ import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
 if (flags.has('help')) {
-  console.log('usage: npm run bench:checkin -- [--json] [--tickets N (default 20000)] [--gates G (default 8)] [--buckets B (default 64)] [--pg-tickets N (default 5000)]');
+  console.log(
+    'usage: npm run bench:checkin -- [--json] [--tickets N (default 20000)] [--gates G (default 8)] [--buckets B (default 64)] [--pg-tickets N (default 5000)]',
+  );
   process.exit(0);
 }
 const TICKETS = Number(values.get('tickets') ?? 20_000);
@@ -39,7 +41,8 @@ const BUCKETS = Number(values.get('buckets') ?? 64);
 const PARTITIONS = 64;
 const EVENT = `ev_bench_${Date.now().toString(36)}`;
 const signer = createTicketSigner(developmentSigningKey());
-const codes = (n: number) => Array.from({ length: n }, (_, i) => signer.sign({ ticketId: `ord_b${Math.floor(i / 4)}-${(i % 4) + 1}`, eventId: EVENT, classId: 'ga' }));
+const codes = (n: number) =>
+  Array.from({ length: n }, (_, i) => signer.sign({ ticketId: `ord_b${Math.floor(i / 4)}-${(i % 4) + 1}`, eventId: EVENT, classId: 'ga' }));
 /** Scan i: ticket ⌊i/2⌋ at gate (i mod G) and, right after, the same ticket at another gate. */
 const gateOf = (i: number) => `gate-${(i + Math.floor(i / 2)) % GATES}`;
 /** A fresh gateway-side code check per case (its remembered answers start empty in both). */
@@ -61,14 +64,26 @@ function tally(wins: Map<string, number>, tickets: number): { double_checkins: n
 async function actorCase(): Promise<CaseResult> {
   process.stderr.write('checkin: starting nats-server and an actor node\n');
   const server = await startNatsServer();
-  const env = { TB_NATS_URL: server.url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: '1', TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-checkin' };
+  const env = {
+    TB_NATS_URL: server.url,
+    TB_PARTITIONS: String(PARTITIONS),
+    TB_KV_REPLICAS: '1',
+    TB_ADMIN_PORT: '-1',
+    TB_LOG_LEVEL: 'info',
+    TB_NODE_ID: 'bench-checkin',
+  };
   const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-checkin-node', env });
   const nc = await connect({ servers: server.url, noAsyncTraces: true });
   try {
     await node.waitForLine(/actor node started/, 60_000);
     const client = createActorClient(nc, { partitions: PARTITIONS, timeoutMs: 10_000, budgetMs: 30_000 });
     for (let i = 0; ; i++) {
-      const ok = await client.request('checkin', `${EVENT}-warm`, 'void', { commandId: 'w', eventId: EVENT, ticketIds: ['none'], reason: 'warmup' }).then(() => true, (e) => (i > 200 ? Promise.reject(e) : false));
+      const ok = await client
+        .request('checkin', `${EVENT}-warm`, 'void', { commandId: 'w', eventId: EVENT, ticketIds: ['none'], reason: 'warmup' })
+        .then(
+          () => true,
+          (e) => (i > 200 ? Promise.reject(e) : false),
+        );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -79,7 +94,10 @@ async function actorCase(): Promise<CaseResult> {
     const scan = async (i: number) => {
       const v = verified(all[Math.floor(i / 2)]!);
       const r = await batcher.scan(EVENT, checkinBucketOf(EVENT, v.ticketId, BUCKETS), {
-        scanId: `s${i}-${randomBytes(4).toString('hex')}`, ticketId: v.ticketId, gate: gateOf(i), by: 'bench-staff',
+        scanId: `s${i}-${randomBytes(4).toString('hex')}`,
+        ticketId: v.ticketId,
+        gate: gateOf(i),
+        by: 'bench-staff',
       });
       if (r.outcome === 'checkedIn') wins.set(v.ticketId, (wins.get(v.ticketId) ?? 0) + 1);
     };
@@ -95,8 +113,15 @@ async function actorCase(): Promise<CaseResult> {
       bytes += e.value.length;
     }
     return {
-      ...result, in_flight: 256, tickets: TICKETS, gates: GATES, buckets: BUCKETS, ...tally(wins, TICKETS),
-      state_writes: writes, scans_per_write: Math.round((TICKETS * 2 / Math.max(1, writes)) * 10) / 10, entry_kb_avg: Math.round(bytes / BUCKETS / 102.4) / 10,
+      ...result,
+      in_flight: 256,
+      tickets: TICKETS,
+      gates: GATES,
+      buckets: BUCKETS,
+      ...tally(wins, TICKETS),
+      state_writes: writes,
+      scans_per_write: Math.round(((TICKETS * 2) / Math.max(1, writes)) * 10) / 10,
+      entry_kb_avg: Math.round(bytes / BUCKETS / 102.4) / 10,
     };
   } finally {
     await nc.close();
@@ -128,7 +153,8 @@ async function pgCase(): Promise<CaseResult> {
       const won = await sql.begin(async (tx) => {
         const [row] = await tx`SELECT status FROM tickets WHERE ticket_id = ${v.ticketId} AND event_id = ${EVENT} FOR UPDATE`;
         if (row?.['status'] !== 'valid') return false;
-        const u = await tx`UPDATE tickets SET status = 'checkedIn', checked_in_at = now(), checked_in_gate = ${gateOf(i)} WHERE ticket_id = ${v.ticketId} AND status = 'valid'`;
+        const u =
+          await tx`UPDATE tickets SET status = 'checkedIn', checked_in_at = now(), checked_in_gate = ${gateOf(i)} WHERE ticket_id = ${v.ticketId} AND status = 'valid'`;
         return u.count === 1;
       });
       if (won) wins.set(v.ticketId, (wins.get(v.ticketId) ?? 0) + 1);
@@ -149,6 +175,8 @@ if (flags.has('json')) {
 } else {
   printTable(rows, ['tickets', 'in_flight', 'double_checkins', 'missed']);
   console.log(`\ncheckin / checkin_pg_row_lock = ${rows[0]!.ratio_to_pg_row_lock}x (goal >= 5x)`);
-  console.log('one op = one scan (Ed25519 verify + check-in); every ticket is scanned twice at two gates; double_checkins and missed must be 0');
+  console.log(
+    'one op = one scan (Ed25519 verify + check-in); every ticket is scanned twice at two gates; double_checkins and missed must be 0',
+  );
 }
 process.exit(rows.some((r) => r.double_checkins !== 0 || r.missed !== 0 || r.errors !== 0) ? 1 : 0);

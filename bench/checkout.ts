@@ -43,13 +43,19 @@ const WARMUP = Number(values.get('warmup') ?? 200);
 const IDLE_S = Number(values.get('idle') ?? 10);
 const TOTAL = 1_000_000;
 const progress = (m: string) => process.stderr.write(`${m}\n`);
-const watchdog = setTimeout(() => { progress('bench:checkout: watchdog: still running after 15 minutes, giving up'); process.exit(2); }, 15 * 60_000);
+const watchdog = setTimeout(() => {
+  progress('bench:checkout: watchdog: still running after 15 minutes, giving up');
+  process.exit(2);
+}, 15 * 60_000);
 watchdog.unref();
 const round = (n: number) => Math.round(n * 100) / 100;
 
 // The nodes serve /metrics so the window's actor commands and state writes can be counted.
 const metricPorts = await freePorts(2);
-const stack = await startE2EStack({ progress, envFor: { 'node-0': { TB_ADMIN_PORT: String(metricPorts[0]) }, 'node-1': { TB_ADMIN_PORT: String(metricPorts[1]) } } });
+const stack = await startE2EStack({
+  progress,
+  envFor: { 'node-0': { TB_ADMIN_PORT: String(metricPorts[0]) }, 'node-1': { TB_ADMIN_PORT: String(metricPorts[1]) } },
+});
 const rows: Array<Record<string, unknown>> = [];
 let sub: Subscription | undefined;
 const pidsOf = (pred: (name: string) => boolean) => [...stack.procs].filter(([n]) => pred(n)).map(([, c]) => c.pid);
@@ -57,7 +63,12 @@ const meter = createCostMeter({
   parts: {
     gateway: pidsOf((n) => n.startsWith('gateway')),
     actor_nodes: pidsOf((n) => n.startsWith('node-')),
-    ...Object.fromEntries(['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher', 'tickets'].map((n) => [n.replace('-', '_'), pidsOf((x) => x === n)])),
+    ...Object.fromEntries(
+      ['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher', 'tickets'].map((n) => [
+        n.replace('-', '_'),
+        pidsOf((x) => x === n),
+      ]),
+    ),
     nats: [stack.nats.pid],
   },
   natsMonitorPort: stack.nats.monitorPort,
@@ -68,7 +79,9 @@ try {
   const api = apiFor(stack.url);
   const [organizer, admin] = [await signUp(api, 'organizer'), await signUp(api, 'admin')];
   await grantPlatformAdmin(stack.db, admin.id);
-  const { eventId, classIds } = await publishEvent(api, organizer, admin, { classes: [{ total: TOTAL, priceMinor: 100_000, maxHolds: 10_000 }] });
+  const { eventId, classIds } = await publishEvent(api, organizer, admin, {
+    classes: [{ total: TOTAL, priceMinor: 100_000, maxHolds: 10_000 }],
+  });
   const classId = classIds[0]!;
   // One buyer per order, as in a flash sale (an event's default limit is 10 tickets a buyer):
   // BUYERS closed loops, each taking the next unused buyer for its next order.
@@ -83,15 +96,29 @@ try {
       const id = m.subject.split('.')[3]!;
       const at = Date.now();
       const w = waiting.get(id);
-      if (w) { waiting.delete(id); w(at); } else early.set(id, at);
+      if (w) {
+        waiting.delete(id);
+        w(at);
+      } else early.set(id, at);
     },
   });
-  const completedAt = (orderId: string) => new Promise<number>((resolve, reject) => {
-    const seen = early.get(orderId);
-    if (seen !== undefined) { early.delete(orderId); resolve(seen); return; }
-    const t = setTimeout(() => { waiting.delete(orderId); reject(new Error(`order ${orderId} not COMPLETED in 30 s`)); }, 30_000);
-    waiting.set(orderId, (at) => { clearTimeout(t); resolve(at); });
-  });
+  const completedAt = (orderId: string) =>
+    new Promise<number>((resolve, reject) => {
+      const seen = early.get(orderId);
+      if (seen !== undefined) {
+        early.delete(orderId);
+        resolve(seen);
+        return;
+      }
+      const t = setTimeout(() => {
+        waiting.delete(orderId);
+        reject(new Error(`order ${orderId} not COMPLETED in 30 s`));
+      }, 30_000);
+      waiting.set(orderId, (at) => {
+        clearTimeout(t);
+        resolve(at);
+      });
+    });
 
   let k = 0;
   let completed = 0;
@@ -101,8 +128,14 @@ try {
     if (r.status !== 201 || r.body.status !== 'PENDING') throw new Error(`create: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     const created = Date.now() - t0;
     const done = completedAt(r.body.orderId);
-    const paid = await api('POST', '/api/v1/payments/sandbox/pay', { token, body: { orderCode: r.body.code, outcome: 'completed', delayMs: 0 } });
-    if (paid.status !== 202) { waiting.delete(r.body.orderId); throw new Error(`pay: ${paid.status}`); }
+    const paid = await api('POST', '/api/v1/payments/sandbox/pay', {
+      token,
+      body: { orderCode: r.body.code, outcome: 'completed', delayMs: 0 },
+    });
+    if (paid.status !== 202) {
+      waiting.delete(r.body.orderId);
+      throw new Error(`pay: ${paid.status}`);
+    }
     const at = await done;
     completed++;
     return { total: at - t0, cb: at - Number(paid.body.callbackAt), create: created };
@@ -118,20 +151,37 @@ try {
     const cost0 = await meter.snapshot();
     const own0 = process.cpuUsage();
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: BUYERS }, async () => {
-      while (next < n) {
-        next++;
-        const b = buyers[nextBuyer++]!;
-        try { const x = await checkout(b.token); total.push(x.total); cb.push(x.cb); create.push(x.create); } catch (err) { errors++; firstError ||= (err as Error).message; }
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: BUYERS }, async () => {
+        while (next < n) {
+          next++;
+          const b = buyers[nextBuyer++]!;
+          try {
+            const x = await checkout(b.token);
+            total.push(x.total);
+            cb.push(x.cb);
+            create.push(x.create);
+          } catch (err) {
+            errors++;
+            firstError ||= (err as Error).message;
+          }
+        }
+      }),
+    );
     const seconds = (performance.now() - t0) / 1000;
     const own = process.cpuUsage(own0);
     const cost = costReport(cost0, await meter.end(cost0), total.length);
     clearInterval(timer);
     if (firstError) progress(`  ${label}: ${errors} errors, first: ${firstError}`);
     const bench = Math.round(((own.user + own.system) / 1000 / Math.max(1, total.length)) * 100) / 100;
-    return { seconds, total: total.sort((a, b) => a - b), cb: cb.sort((a, b) => a - b), create: create.sort((a, b) => a - b), errors, cost: { ...cost, cpu_ms_bench: bench } };
+    return {
+      seconds,
+      total: total.sort((a, b) => a - b),
+      cb: cb.sort((a, b) => a - b),
+      create: create.sort((a, b) => a - b),
+      errors,
+      cost: { ...cost, cpu_ms_bench: bench },
+    };
   };
 
   progress(`warm-up: ${WARMUP} orders`);
@@ -149,11 +199,26 @@ try {
   progress(`checkout: ${ORDERS} orders by ${BUYERS} buyers, each paid through the sandbox`);
   const m = await run(ORDERS, 'checkout');
   await new Promise((r) => setTimeout(r, 1_000));
-  const view = (await api('GET', `/api/v1/ticket-classes/${classId}`, { token: organizer.token })).body as { sold: number; reserved: number; total: number };
+  const view = (await api('GET', `/api/v1/ticket-classes/${classId}`, { token: organizer.token })).body as {
+    sold: number;
+    reserved: number;
+    total: number;
+  };
   rows.push({
-    name: 'checkout', orders: ORDERS, buyers: BUYERS, orders_per_s: round(m.total.length / m.seconds), p50_ms: percentile(m.total, 0.5), p99_ms: percentile(m.total, 0.99),
-    oversold: Math.max(0, view.sold + view.reserved - view.total), sold: view.sold, reserved: view.reserved, sold_ok: view.sold === completed, errors: m.errors,
-    create_p50_ms: percentile(m.create, 0.5), create_p99_ms: percentile(m.create, 0.99), ...m.cost,
+    name: 'checkout',
+    orders: ORDERS,
+    buyers: BUYERS,
+    orders_per_s: round(m.total.length / m.seconds),
+    p50_ms: percentile(m.total, 0.5),
+    p99_ms: percentile(m.total, 0.99),
+    oversold: Math.max(0, view.sold + view.reserved - view.total),
+    sold: view.sold,
+    reserved: view.reserved,
+    sold_ok: view.sold === completed,
+    errors: m.errors,
+    create_p50_ms: percentile(m.create, 0.5),
+    create_p99_ms: percentile(m.create, 0.99),
+    ...m.cost,
   });
   rows.push({ name: 'callback_to_completed', samples: m.cb.length, p50_ms: percentile(m.cb, 0.5), p99_ms: percentile(m.cb, 0.99) });
   if (idle) rows.push({ name: 'idle', seconds: IDLE_S, ...idle });
@@ -165,7 +230,14 @@ try {
 
 if (flags.has('json')) for (const r of rows) console.log(JSON.stringify(r));
 else {
-  for (const r of rows) console.log(Object.entries(r).map(([key, v]) => `${key}=${String(v)}`).join('  '));
-  console.log('\ntargets: checkout >= 600 orders/s with p99 <= 250 ms and cpu_ms_per_order <= 4, callback_to_completed p99 <= 100 ms, oversold 0');
+  for (const r of rows)
+    console.log(
+      Object.entries(r)
+        .map(([key, v]) => `${key}=${String(v)}`)
+        .join('  '),
+    );
+  console.log(
+    '\ntargets: checkout >= 600 orders/s with p99 <= 250 ms and cpu_ms_per_order <= 4, callback_to_completed p99 <= 100 ms, oversold 0',
+  );
 }
 process.exit(0);

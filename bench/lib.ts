@@ -28,7 +28,13 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
  * Run `op(i)` `total` times with exactly `inFlight` outstanding (closed loop), after `warmup`
  * untimed ops. Failed ops are counted, not timed.
  */
-export async function drive(name: string, total: number, inFlight: number, op: (i: number) => Promise<unknown>, warmup = Math.min(2_000, total / 10)): Promise<CaseResult> {
+export async function drive(
+  name: string,
+  total: number,
+  inFlight: number,
+  op: (i: number) => Promise<unknown>,
+  warmup = Math.min(2_000, total / 10),
+): Promise<CaseResult> {
   let next = 0;
   const lanes = async (n: number, limit: number, record?: Float64Array, errs?: { n: number }) => {
     await Promise.all(
@@ -53,14 +59,25 @@ export async function drive(name: string, total: number, inFlight: number, op: (
   const lat = new Float64Array(total);
   const errs = { n: 0 };
   const tty = process.stderr.isTTY;
-  const progress = setInterval(() => process.stderr.write(tty ? `\r  ${name}: ${next}/${total}   ` : `  ${name}: ${next}/${total}\n`), tty ? 500 : 5_000);
+  const progress = setInterval(
+    () => process.stderr.write(tty ? `\r  ${name}: ${next}/${total}   ` : `  ${name}: ${next}/${total}\n`),
+    tty ? 500 : 5_000,
+  );
   const t0 = performance.now();
   await lanes(inFlight, total, lat, errs);
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(progress);
   process.stderr.write(`\r  ${name}: done in ${seconds.toFixed(1)} s          \n`);
   const ok = Float64Array.from(lat.filter((x) => !Number.isNaN(x))).sort();
-  return { name, ops: total, in_flight: inFlight, ops_per_s: round((total - errs.n) / seconds, 0), p50_ms: round(percentile(ok, 0.5)), p99_ms: round(percentile(ok, 0.99)), errors: errs.n };
+  return {
+    name,
+    ops: total,
+    in_flight: inFlight,
+    ops_per_s: round((total - errs.n) / seconds, 0),
+    p50_ms: round(percentile(ok, 0.5)),
+    p99_ms: round(percentile(ok, 0.99)),
+    errors: errs.n,
+  };
 }
 
 export function printTable(rows: CaseResult[], extraCols: string[] = []): void {

@@ -58,7 +58,8 @@ export async function createBenchDatabase(total: number): Promise<{ name: string
 /** Connect `clients` connections to database `name` and serve reserve/release in `style`. */
 export function pgInventory(name: string, style: PgStyle, clients: number): PgInventory {
   const sql = postgres(urlOf(name), {
-    max: clients, ...quiet,
+    max: clients,
+    ...quiet,
     // pg_best: commit without waiting for the WAL flush (durability of a single NATS server, which acks before fsync).
     ...(style === 'best' ? { connection: { synchronous_commit: 'off' } } : {}),
   });
@@ -101,7 +102,8 @@ export function pgInventory(name: string, style: PgStyle, clients: number): PgIn
     ...(style === 'best' ? best : rowLock),
     async check() {
       const [c] = await sql`SELECT total, reserved, sold FROM ticket_classes WHERE id = ${CLASS}`;
-      const [h] = await sql`SELECT count(*)::int AS n, coalesce(sum(quantity), 0)::int AS q FROM reservations WHERE class_id = ${CLASS} AND state = 'held'`;
+      const [h] =
+        await sql`SELECT count(*)::int AS n, coalesce(sum(quantity), 0)::int AS q FROM reservations WHERE class_id = ${CLASS} AND state = 'held'`;
       return { total: c!.total, reserved: c!.reserved, sold: c!.sold, heldRows: h!.n, heldQuantity: h!.q };
     },
     close: () => sql.end({ timeout: 5 }),

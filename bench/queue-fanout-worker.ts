@@ -42,12 +42,20 @@ function passedAt(c: number): number | undefined {
   return lo < truthCursor.length ? truthAt[lo] : undefined;
 }
 
-interface Client { ws: WebSocket; position: number; cursor: number; admitted: boolean; sessionId?: string }
+interface Client {
+  ws: WebSocket;
+  position: number;
+  cursor: number;
+  admitted: boolean;
+  sessionId?: string;
+}
 const clients: Client[] = [];
 let frames = 0;
 function open(token: string): Promise<void> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${env('BQ_WS_URL')}/api/v1/events/${EVENT}/queue/ws`, ['tb.queue.v1', `bearer.${token}`], { perMessageDeflate: false });
+    const ws = new WebSocket(`${env('BQ_WS_URL')}/api/v1/events/${EVENT}/queue/ws`, ['tb.queue.v1', `bearer.${token}`], {
+      perMessageDeflate: false,
+    });
     const c: Client = { ws, position: Number.POSITIVE_INFINITY, cursor: -1, admitted: false };
     ws.on('message', (data) => {
       frames++;
@@ -96,7 +104,9 @@ nc.subscribe('bench.fanout.sampling', {
     }
   },
 });
-nc.subscribe(`bench.fanout.report.${ID}`, { callback: (_e, m) => void m.respond(JSON.stringify({ hist: [...hist], frames, clients: clients.length })) });
+nc.subscribe(`bench.fanout.report.${ID}`, {
+  callback: (_e, m) => void m.respond(JSON.stringify({ hist: [...hist], frames, clients: clients.length })),
+});
 nc.subscribe('bench.fanout.stop', {
   callback: () => {
     for (const c of clients) c.ws.terminate();

@@ -39,20 +39,36 @@ function histPercentile(hist: Map<number, number>, q: number): number {
 }
 
 /** Run the case; `progress` gets one line per step. */
-export async function measureFanout(stack: QueueBenchStack, tokens: string[], opts: { ratePerSec: number; windowSec: number; progress: (m: string) => void }): Promise<FanoutResult> {
+export async function measureFanout(
+  stack: QueueBenchStack,
+  tokens: string[],
+  opts: { ratePerSec: number; windowSec: number; progress: (m: string) => void },
+): Promise<FanoutResult> {
   const eventId = 'bq-fan';
   await stack.openEvent(eventId, 100);
   const file = join(tmpdir(), `bq-tokens-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(tokens));
   const admitted: string[] = [];
-  const sub = stack.nc.subscribe('bench.fanout.admitted', { callback: (_e, m) => void admitted.push((m.json() as { sessionId: string }).sessionId) });
+  const sub = stack.nc.subscribe('bench.fanout.admitted', {
+    callback: (_e, m) => void admitted.push((m.json() as { sessionId: string }).sessionId),
+  });
   const workers: ChildHandle[] = [];
   const n = Math.ceil(tokens.length / PER_WORKER);
   for (let w = 0; w < n; w++) {
-    workers.push(spawnTs('bench/queue-fanout-worker.ts', {
-      name: `bench-fanout-${w}`,
-      env: { ...stack.env, BQ_WS_URL: stack.wsUrl, BQ_EVENT: eventId, BQ_TOKENS_FILE: file, BQ_FROM: String(w * PER_WORKER), BQ_TO: String(Math.min(tokens.length, (w + 1) * PER_WORKER)), BQ_ID: String(w) },
-    }));
+    workers.push(
+      spawnTs('bench/queue-fanout-worker.ts', {
+        name: `bench-fanout-${w}`,
+        env: {
+          ...stack.env,
+          BQ_WS_URL: stack.wsUrl,
+          BQ_EVENT: eventId,
+          BQ_TOKENS_FILE: file,
+          BQ_FROM: String(w * PER_WORKER),
+          BQ_TO: String(Math.min(tokens.length, (w + 1) * PER_WORKER)),
+          BQ_ID: String(w),
+        },
+      }),
+    );
   }
   let ready = 0;
   for (const [w, worker] of workers.entries()) {
@@ -81,7 +97,8 @@ export async function measureFanout(stack: QueueBenchStack, tokens: string[], op
   stack.nc.publish('bench.fanout.sampling', 'off');
   const s1 = await stack.gatewayStats();
   const c1 = completed;
-  if (process.env['BQ_DEBUG']) opts.progress(`fanout: gateway stats ${JSON.stringify(s1)}; admitted reported ${admitted.length + completed}`);
+  if (process.env['BQ_DEBUG'])
+    opts.progress(`fanout: gateway stats ${JSON.stringify(s1)}; admitted reported ${admitted.length + completed}`);
   clearInterval(pacer);
   const hist = new Map<number, number>();
   for (let w = 0; w < n; w++) {
@@ -92,8 +109,8 @@ export async function measureFanout(stack: QueueBenchStack, tokens: string[], op
   await Promise.all(workers.map((w) => Promise.race([w.exited, new Promise((r) => setTimeout(r, 10_000))]).then(() => w.stop())));
   sub.unsubscribe();
   const seconds = (s1.at - s0.at) / 1000;
-  const frames = (s1.delivered + s1.sent) - (s0.delivered + s0.sent);
-  const cpuUs = (s1.cpuUserUs + s1.cpuSystemUs) - (s0.cpuUserUs + s0.cpuSystemUs);
+  const frames = s1.delivered + s1.sent - (s0.delivered + s0.sent);
+  const cpuUs = s1.cpuUserUs + s1.cpuSystemUs - (s0.cpuUserUs + s0.cpuSystemUs);
   return {
     clients: s1.sockets,
     staleness_p50_ms: histPercentile(hist, 0.5),

@@ -31,7 +31,11 @@ const summary = (lat: number[]) => {
 };
 
 /** `admit`: one slot frees at a time; wait for the next user's `admitted` frame. */
-export async function measureAdmit(stack: QueueBenchStack, tokens: string[], maxConcurrent = 10): Promise<{ p50_ms: number; p99_ms: number; samples: number }> {
+export async function measureAdmit(
+  stack: QueueBenchStack,
+  tokens: string[],
+  maxConcurrent = 10,
+): Promise<{ p50_ms: number; p99_ms: number; samples: number }> {
   const clients = await line(stack, 'bq-admit', tokens, maxConcurrent);
   const lat: number[] = [];
   for (let i = 0; i + maxConcurrent < clients.length; i++) {
@@ -47,7 +51,13 @@ export async function measureAdmit(stack: QueueBenchStack, tokens: string[], max
 }
 
 /** `seed_tick`: slots free at ~`freesPerSec` at random; a 1 s tick admits at most `batch` of them. */
-export async function measureSeedTick(stack: QueueBenchStack, tokens: string[], maxConcurrent = 10, freesPerSec = 8, batch = 10): Promise<{ p50_ms: number; p99_ms: number; samples: number }> {
+export async function measureSeedTick(
+  stack: QueueBenchStack,
+  tokens: string[],
+  maxConcurrent = 10,
+  freesPerSec = 8,
+  batch = 10,
+): Promise<{ p50_ms: number; p99_ms: number; samples: number }> {
   const clients = await line(stack, 'bq-tick', tokens, maxConcurrent);
   const total = clients.length - maxConcurrent;
   const freedAt: number[] = [];

@@ -54,10 +54,19 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
   const db = createDb(dbUrl, { max: 8 });
   const [httpPort, adminPort] = await freePorts(2);
   const env: Record<string, string> = {
-    TB_NATS_URL: nats.url, TB_DATABASE_URL: dbUrl, TB_PARTITIONS: '16', TB_LOG_LEVEL: 'warn',
-    TB_JWT_SECRET: BENCH_JWT_SECRET, TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_ADMIN_PORT: String(adminPort),
-    TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
-    TB_WS_UPGRADE_IP_PER_SEC: '0', ...extraEnv,
+    TB_NATS_URL: nats.url,
+    TB_DATABASE_URL: dbUrl,
+    TB_PARTITIONS: '16',
+    TB_LOG_LEVEL: 'warn',
+    TB_JWT_SECRET: BENCH_JWT_SECRET,
+    TB_HTTP_HOST: '127.0.0.1',
+    TB_HTTP_PORT: String(httpPort),
+    TB_ADMIN_PORT: String(adminPort),
+    TB_RATE_LIMIT_IP_PER_SEC: '0',
+    TB_RATE_LIMIT_USER_PER_SEC: '0',
+    TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    TB_WS_UPGRADE_IP_PER_SEC: '0',
+    ...extraEnv,
   };
   const config: Config = loadConfig(env);
   const nc = await connect({ servers: nats.url, noAsyncTraces: true, name: 'bench-queue' });
@@ -65,32 +74,59 @@ export async function startQueueBenchStack(progress: (m: string) => void, extraE
   const kv = await new Kvm(jetstream(nc)).create(QUEUE_SESSIONS_BUCKET, { history: 1 });
   progress('starting the actor node and the gateway processes');
   // The production processes, from the composition root: one actor node, one gateway, no workers.
-  const stack = await startProcessStack({ env: { ...env, TB_LOG_LEVEL: 'info' }, actorNodes: 1, workers: [], label: 'bench-queue-', readyTimeoutMs: 60_000 });
+  const stack = await startProcessStack({
+    env: { ...env, TB_LOG_LEVEL: 'info' },
+    actorNodes: 1,
+    workers: [],
+    label: 'bench-queue-',
+    readyTimeoutMs: 60_000,
+  });
   const gateway = stack.procs.get('gateway')!;
   const actors = createActorClient(nc, { partitions: config.partitions, timeoutMs: 10_000, budgetMs: 30_000 });
   const queue = createQueueService({ nc, kv, config, log: pino({ level: 'silent' }) });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const root = { userId: 'root', platformRoles: ['admin'] };
-  const ev = (id: string, verb: string, body: Record<string, unknown>) => actors.request('event', id, verb, { commandId: `bq-${id}-${verb}-${++seq}`, ...body });
+  const ev = (id: string, verb: string, body: Record<string, unknown>) =>
+    actors.request('event', id, verb, { commandId: `bq-${id}-${verb}-${++seq}`, ...body });
   // Wait until the node serves every partition (first requests may meet "retry").
   for (let i = 0; i < 100; i++) {
-    const ok = await actors.request('event', `warm${i % 16}`, 'get', { commandId: `w${i}`, viewer: root }).then(() => true, (err: { code?: string }) => err.code === 'COMMAND_NOT_FOUND');
+    const ok = await actors.request('event', `warm${i % 16}`, 'get', { commandId: `w${i}`, viewer: root }).then(
+      () => true,
+      (err: { code?: string }) => err.code === 'COMMAND_NOT_FOUND',
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 250));
   }
 
   return {
-    nats, db, dbUrl, nc, actors, queue, gateway, httpUrl, wsUrl: httpUrl.replace('http', 'ws'), env,
+    nats,
+    db,
+    dbUrl,
+    nc,
+    actors,
+    queue,
+    gateway,
+    httpUrl,
+    wsUrl: httpUrl.replace('http', 'ws'),
+    env,
     async openEvent(eventId, maxConcurrent) {
       const now = Date.now();
       const startsAt = now + 30 * 86_400_000;
       await ev(eventId, 'create', { actor: root, name: `Bench ${eventId}`, startsAt, endsAt: startsAt + 3_600_000, categories: ['music'] });
-      await ev(eventId, 'configure', { actor: root, isPublic: true, allowWaitRoom: true, maxConcurrent, ticketSaleStartDate: now - 60_000, ticketSaleEndDate: startsAt });
+      await ev(eventId, 'configure', {
+        actor: root,
+        isPublic: true,
+        allowWaitRoom: true,
+        maxConcurrent,
+        ticketSaleStartDate: now - 60_000,
+        ticketSaleEndDate: startsAt,
+      });
       await ev(eventId, 'approve', { actor: root });
       await ev(eventId, 'publish', { actor: root });
       await queue.ensureQueue(eventId);
     },
-    complete: (eventId, sessionId) => actors.request('queue', eventId, 'complete', { commandId: `done-${sessionId}`, sessionId, outcome: 'completed' }),
+    complete: (eventId, sessionId) =>
+      actors.request('queue', eventId, 'complete', { commandId: `done-${sessionId}`, sessionId, outcome: 'completed' }),
     async gatewayStats() {
       const res = await fetch(`http://127.0.0.1:${adminPort}/internal/ws/stats`); // the private admin listener
       return (await res.json()) as WsStatsBody;

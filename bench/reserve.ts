@@ -23,7 +23,9 @@ import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
 if (flags.has('help')) {
-  console.log('usage: npm run bench:reserve -- [--json] [--ops N (actor, default 40000)] [--pg-ops N (default 4000 row lock, 10x for pg_best)]');
+  console.log(
+    'usage: npm run bench:reserve -- [--json] [--ops N (actor, default 40000)] [--pg-ops N (default 4000 row lock, 10x for pg_best)]',
+  );
   process.exit(0);
 }
 const ACTOR_OPS = Number(values.get('ops') ?? 40_000);
@@ -35,7 +37,14 @@ const run = Date.now().toString(36);
 async function actorCase(): Promise<CaseResult> {
   process.stderr.write('actor_reserve: starting nats-server and an actor node\n');
   const server = await startNatsServer();
-  const env = { TB_NATS_URL: server.url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: '1', TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'info', TB_NODE_ID: 'bench-reserve' };
+  const env = {
+    TB_NATS_URL: server.url,
+    TB_PARTITIONS: String(PARTITIONS),
+    TB_KV_REPLICAS: '1',
+    TB_ADMIN_PORT: '-1',
+    TB_LOG_LEVEL: 'info',
+    TB_NODE_ID: 'bench-reserve',
+  };
   const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-reserve-node', env });
   // noAsyncTraces: the client would otherwise build an Error (stack capture) per request on this shared CPU.
   const nc = await connect({ servers: server.url, noAsyncTraces: true });
@@ -45,7 +54,10 @@ async function actorCase(): Promise<CaseResult> {
     const id = `hot-${run}`;
     const mk = { commandId: 'mk', eventId: 'bench', name: 'GA', priceMinor: 100_000, currency: 'VND', total: TOTAL };
     for (let i = 0; ; i++) {
-      const ok = await client.request('ticketclass', id, 'create', mk).then(() => true, (e) => (i > 200 ? Promise.reject(e) : false));
+      const ok = await client.request('ticketclass', id, 'create', mk).then(
+        () => true,
+        (e) => (i > 200 ? Promise.reject(e) : false),
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -58,7 +70,12 @@ async function actorCase(): Promise<CaseResult> {
     });
     const v = await client.request<TicketClassView>('ticketclass', id, 'get', { commandId: 'check' });
     // Every op released its hold: no hold and no counter may be left over.
-    return { ...result, in_flight: 256, oversold: Math.max(0, v.sold + v.reserved - v.total), counters_ok: v.reserved === 0 && v.holdsCount === 0 && v.sold === 0 && v.available === TOTAL };
+    return {
+      ...result,
+      in_flight: 256,
+      oversold: Math.max(0, v.sold + v.reserved - v.total),
+      counters_ok: v.reserved === 0 && v.holdsCount === 0 && v.sold === 0 && v.available === TOTAL,
+    };
   } finally {
     await nc.close();
     await node.stop();
@@ -77,7 +94,12 @@ async function pgCase(name: string, style: PgStyle, clients: number, ops: number
       await inv.release(orderId);
     });
     const c = await inv.check();
-    return { ...result, in_flight: clients, oversold: Math.max(0, c.sold + c.reserved - c.total), counters_ok: c.reserved === c.heldQuantity && c.heldRows === 0 && c.sold === 0 };
+    return {
+      ...result,
+      in_flight: clients,
+      oversold: Math.max(0, c.sold + c.reserved - c.total),
+      counters_ok: c.reserved === c.heldQuantity && c.heldRows === 0 && c.sold === 0,
+    };
   } finally {
     await inv.close();
     await db.drop();

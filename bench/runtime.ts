@@ -20,7 +20,9 @@ import { splitNatsUrl } from '../config/index.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
 if (flags.has('help')) {
-  console.log('usage: npm run bench:runtime -- [--json] [--cluster] [--ops N (default 60000)] [--in-flight N (default 256)] [--nodes N (default 2)] [--only CASE]');
+  console.log(
+    'usage: npm run bench:runtime -- [--json] [--cluster] [--ops N (default 60000)] [--in-flight N (default 256)] [--nodes N (default 2)] [--only CASE]',
+  );
   process.exit(0);
 }
 const OPS = Number(values.get('ops') ?? 60_000);
@@ -35,12 +37,28 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
   const servers = topology === 'single' ? await startNatsServer() : await startNatsCluster(3);
   const url = servers.url;
   const replicas = topology === 'single' ? '1' : '3';
-  const env = { TB_NATS_URL: url, TB_PARTITIONS: String(PARTITIONS), TB_KV_REPLICAS: replicas, TB_ADMIN_PORT: '-1', TB_LOG_LEVEL: 'warn', TB_NODE_ID: `bench-${topology}` };
+  const env = {
+    TB_NATS_URL: url,
+    TB_PARTITIONS: String(PARTITIONS),
+    TB_KV_REPLICAS: replicas,
+    TB_ADMIN_PORT: '-1',
+    TB_LOG_LEVEL: 'warn',
+    TB_NODE_ID: `bench-${topology}`,
+  };
   const echo = spawnTs('bench/echo-responder.ts', { name: `bench-echo-${topology}`, env });
   const nodeEnv: Record<string, string> = { ...env, TB_LOG_LEVEL: 'info' };
   if (process.env.TB_BENCH_NODE_OPTIONS) nodeEnv.NODE_OPTIONS = process.env.TB_BENCH_NODE_OPTIONS;
   if (process.env.TB_BENCH_PROFILE) nodeEnv.TB_CPU_PROFILE = `${process.env.TB_BENCH_PROFILE}-${topology}.cpuprofile`;
-  const nodes = Array.from({ length: NODES }, (_, i) => spawnTs('test/fixtures/counter-node.ts', { name: `bench-node-${topology}-${i}`, env: { ...nodeEnv, TB_NODE_ID: `bench-${topology}-${i}`, ...(nodeEnv.TB_CPU_PROFILE ? { TB_CPU_PROFILE: `${nodeEnv.TB_CPU_PROFILE}.${i}` } : {}) } }));
+  const nodes = Array.from({ length: NODES }, (_, i) =>
+    spawnTs('test/fixtures/counter-node.ts', {
+      name: `bench-node-${topology}-${i}`,
+      env: {
+        ...nodeEnv,
+        TB_NODE_ID: `bench-${topology}-${i}`,
+        ...(nodeEnv.TB_CPU_PROFILE ? { TB_CPU_PROFILE: `${nodeEnv.TB_CPU_PROFILE}.${i}` } : {}),
+      },
+    }),
+  );
   const nc = await connect({ ...splitNatsUrl(url), noAsyncTraces: true });
   try {
     await echo.waitForLine(/echo responder ready/, 30_000);
@@ -48,7 +66,14 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
     const client = createActorClient(nc, { partitions: PARTITIONS, timeoutMs: 10_000, budgetMs: 30_000 });
     // Wait until the node serves every partition.
     for (let i = 0; i < 200; i++) {
-      const ok = await Promise.all(Array.from({ length: 64 }, (_, k) => client.request('counter', `warm${k}`, 'add', { commandId: 'w', amount: 0 }).then(() => true, () => false)));
+      const ok = await Promise.all(
+        Array.from({ length: 64 }, (_, k) =>
+          client.request('counter', `warm${k}`, 'add', { commandId: 'w', amount: 0 }).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
       if (ok.every(Boolean)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -69,7 +94,9 @@ async function runTopology(topology: 'single' | 'cluster'): Promise<CaseResult[]
       rows.push(await drive(name, OPS, IN_FLIGHT, (i) => client.request('counter', id(i), verb, { commandId: `${name}-${i}`, amount: 1 })));
     }
     // Correctness of the hot case: every acknowledged add is in the state exactly once.
-    const hot = await client.request<{ value: number; adds: number }>('counter', `hot-${run}`, 'get', { commandId: 'check' }).catch(() => ({ value: 0, adds: 0 }));
+    const hot = await client
+      .request<{ value: number; adds: number }>('counter', `hot-${run}`, 'get', { commandId: 'check' })
+      .catch(() => ({ value: 0, adds: 0 }));
     const echoRate = rows[0]!.ops_per_s;
     for (const r of rows) {
       r.topology = topology;

@@ -41,20 +41,38 @@ export interface CostSnapshot {
 
 /** The counters `costReport` prints per unit, in order. */
 const COUNTS = [
-  'actor_commands', 'state_writes', 'state_puts', 'timer_puts', 'event_publishes', 'reply_log_publishes', 'event_deliveries',
-  'sql_xacts', 'sql_rows_read', 'sql_rows_written',
+  'actor_commands',
+  'state_writes',
+  'state_puts',
+  'timer_puts',
+  'event_publishes',
+  'reply_log_publishes',
+  'event_deliveries',
+  'sql_xacts',
+  'sql_rows_read',
+  'sql_rows_written',
 ] as const;
 
 export function createCostMeter(src: CostSources) {
   const sql = postgres(src.dbUrl, { max: 1, onnotice: () => undefined });
 
   const pgPids = async (): Promise<number[]> => {
-    const rows = await sql<Array<{ pid: number }>>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+    const rows = await sql<
+      Array<{ pid: number }>
+    >`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
     return rows.map((r) => r.pid);
   };
   const jsz = async (): Promise<Record<string, number>> => {
     const res = await fetch(`http://127.0.0.1:${src.natsMonitorPort}/jsz?accounts=true&streams=true&consumers=true`);
-    const body = (await res.json()) as { account_details?: Array<{ stream_detail?: Array<{ name: string; state: { last_seq: number }; consumer_detail?: Array<{ delivered: { consumer_seq: number } }> }> }> };
+    const body = (await res.json()) as {
+      account_details?: Array<{
+        stream_detail?: Array<{
+          name: string;
+          state: { last_seq: number };
+          consumer_detail?: Array<{ delivered: { consumer_seq: number } }>;
+        }>;
+      }>;
+    };
     const out: Record<string, number> = {};
     for (const a of body.account_details ?? []) {
       for (const s of a.stream_detail ?? []) {

@@ -13,7 +13,8 @@ import type { CatalogChange } from './decode.js';
 /** Anything that can run a statement: the db handle or a transaction. */
 export type SqlRunner = { execute: Db['execute'] };
 
-const ts = (ms: number | null | undefined): SQL => (ms === null || ms === undefined ? sql`null` : sql`${new Date(ms).toISOString()}::timestamptz`);
+const ts = (ms: number | null | undefined): SQL =>
+  ms === null || ms === undefined ? sql`null` : sql`${new Date(ms).toISOString()}::timestamptz`;
 
 /** Apply one change (`ignored` and `poison` are no-ops here). */
 export async function applyChange(tx: SqlRunner, change: CatalogChange): Promise<void> {
@@ -59,7 +60,8 @@ async function applyTicketClass(tx: SqlRunner, c: Extract<CatalogChange, { type:
   const d = c.details;
   const statePos = c.state ? c.position : -1;
   const detailPos = d ? c.position : -1;
-  const pick = (col: string) => sql.raw(`${col} = case when excluded.detail_position > t.detail_position then excluded.${col} else t.${col} end`);
+  const pick = (col: string) =>
+    sql.raw(`${col} = case when excluded.detail_position > t.detail_position then excluded.${col} else t.${col} end`);
   await tx.execute(sql`insert into catalog_ticket_classes as t (class_id, event_id, name, price_minor, currency, total,
       sale_starts_at, sale_ends_at, available, state, position, state_position, detail_position)
     values (${c.classId}, ${c.eventId}, ${d?.name ?? null}, ${d?.priceMinor ?? null}, ${d?.currency ?? null},

@@ -37,7 +37,10 @@ export interface BatchOptions {
 /** Apply `msgs` (in stream order); resolves with the highest stream sequence committed, or 0. */
 export type BatchApplier = (msgs: readonly JsMsg[]) => Promise<number>;
 
-interface Item { msg: JsMsg; decoded: DecodedMessage }
+interface Item {
+  msg: JsMsg;
+  decoded: DecodedMessage;
+}
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity): retrying the same message cannot help. */
 function isDataError(err: unknown): boolean {
@@ -48,7 +51,9 @@ function isDataError(err: unknown): boolean {
 /** Create the applier for one consumer. */
 export function createBatchApplier(o: BatchOptions): BatchApplier {
   const label = { projector: o.name };
-  const count = (outcome: MessageOutcome, n = 1) => { if (n > 0) o.metrics.messages.inc({ ...label, outcome }, n); };
+  const count = (outcome: MessageOutcome, n = 1) => {
+    if (n > 0) o.metrics.messages.inc({ ...label, outcome }, n);
+  };
   const ack = async (msg: JsMsg) => {
     try {
       if (o.confirmAcks) await msg.ackAck();
@@ -59,9 +64,16 @@ export function createBatchApplier(o: BatchOptions): BatchApplier {
     }
   };
   const poison = (item: Item, reason: string, err?: unknown) => {
-    o.log.error({ seq: item.msg.seq, subject: item.msg.subject, requestId: item.decoded.requestId, reason, err }, 'catalog poison message terminated');
+    o.log.error(
+      { seq: item.msg.seq, subject: item.msg.subject, requestId: item.decoded.requestId, reason, err },
+      'catalog poison message terminated',
+    );
     count(MessageOutcome.Poison);
-    try { item.msg.term(); } catch { /* redelivered and judged again */ }
+    try {
+      item.msg.term();
+    } catch {
+      /* redelivered and judged again */
+    }
   };
 
   const commit = async (items: readonly Item[]): Promise<number> => {
@@ -87,8 +99,17 @@ export function createBatchApplier(o: BatchOptions): BatchApplier {
   };
 
   const retryLater = (items: readonly Item[], err: unknown) => {
-    o.log.warn({ err, seqs: items.map((i) => i.msg.seq), delayMs: o.retryDelayMs }, 'catalog database failure; messages will be redelivered');
-    for (const i of items) { try { i.msg.nak(o.retryDelayMs); } catch { /* redelivered after ack_wait anyway */ } }
+    o.log.warn(
+      { err, seqs: items.map((i) => i.msg.seq), delayMs: o.retryDelayMs },
+      'catalog database failure; messages will be redelivered',
+    );
+    for (const i of items) {
+      try {
+        i.msg.nak(o.retryDelayMs);
+      } catch {
+        /* redelivered after ack_wait anyway */
+      }
+    }
     count(MessageOutcome.Retried, items.length);
   };
 
@@ -103,7 +124,10 @@ export function createBatchApplier(o: BatchOptions): BatchApplier {
     try {
       return await commit(items);
     } catch (err) {
-      if (!isDataError(err)) { retryLater(items, err); return 0; }
+      if (!isDataError(err)) {
+        retryLater(items, err);
+        return 0;
+      }
     }
     // One message's data was refused: find it by applying one at a time.
     let top = 0;
@@ -113,7 +137,10 @@ export function createBatchApplier(o: BatchOptions): BatchApplier {
         top = Math.max(top, await commit([item]));
       } catch (err) {
         if (isDataError(err)) poison(item, 'refused by PostgreSQL', err);
-        else { retryLater(items.slice(k), err); break; }
+        else {
+          retryLater(items.slice(k), err);
+          break;
+        }
       }
     }
     return top;

@@ -32,7 +32,16 @@ export type CatalogChange =
   /** An `event.*` event: upsert `projection` if newer; `staff` set for `event.roleChanged`. */
   | { type: 'event'; eventType: string; projection: EventProjection; staff?: { userId: string; role: string | null } }
   /** A `ticketclass.*` event at `position`; `state` and `details` only when the event sets them. */
-  | { type: 'ticketclass'; eventType: string; classId: string; eventId: string; available: number; position: number; state?: ClassState; details?: ClassDetails }
+  | {
+      type: 'ticketclass';
+      eventType: string;
+      classId: string;
+      eventId: string;
+      available: number;
+      position: number;
+      state?: ClassState;
+      details?: ClassDetails;
+    }
   /** Not a kind the catalog reads: acknowledge and move on. */
   | { type: 'ignored'; reason: string }
   /** Ours but unusable: log it with its sequence and terminate it. */
@@ -45,8 +54,10 @@ export interface DecodedMessage {
 }
 
 const STATE_OF: Record<string, ClassState> = {
-  'ticketclass.created': ClassState.Active, 'ticketclass.resumed': ClassState.Active,
-  'ticketclass.paused': ClassState.Paused, 'ticketclass.closed': ClassState.Closed,
+  'ticketclass.created': ClassState.Active,
+  'ticketclass.resumed': ClassState.Active,
+  'ticketclass.paused': ClassState.Paused,
+  'ticketclass.closed': ClassState.Closed,
 };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -83,7 +94,8 @@ export function decodeCatalogMessage(subject: string, data: Uint8Array, headers?
     if (!Value.Check(EventProjection, d.projection)) return out({ type: 'poison', reason: `${body.type} without a valid projection` });
     const change: CatalogChange = { type: 'event', eventType: body.type, projection: cleanDeep(d.projection) };
     if (body.type === 'event.roleChanged') {
-      if (!isStr(d.userId) || !(d.role === null || isStr(d.role))) return out({ type: 'poison', reason: 'roleChanged without userId/role' });
+      if (!isStr(d.userId) || !(d.role === null || isStr(d.role)))
+        return out({ type: 'poison', reason: 'roleChanged without userId/role' });
       change.staff = { userId: clean(d.userId), role: d.role };
     }
     return out(change);
@@ -92,12 +104,17 @@ export function decodeCatalogMessage(subject: string, data: Uint8Array, headers?
 }
 
 function ticketClassChange(eventType: string, seq: number, n: number, d: Record<string, unknown>): CatalogChange {
-  if (!isStr(d.classId) || !isStr(d.eventId) || !isInt(d.available)) return { type: 'poison', reason: `${eventType} without classId/eventId/available` };
+  if (!isStr(d.classId) || !isStr(d.eventId) || !isInt(d.available))
+    return { type: 'poison', reason: `${eventType} without classId/eventId/available` };
   if (seq < 0 || n < 0 || n >= POSITION_SCALE || !Number.isSafeInteger(seq * POSITION_SCALE + n)) {
     return { type: 'poison', reason: `position out of range (seq ${seq}, n ${n})` };
   }
   const change: CatalogChange = {
-    type: 'ticketclass', eventType, classId: clean(d.classId), eventId: clean(d.eventId), available: Math.max(0, d.available),
+    type: 'ticketclass',
+    eventType,
+    classId: clean(d.classId),
+    eventId: clean(d.eventId),
+    available: Math.max(0, d.available),
     position: seq * POSITION_SCALE + n,
   };
   const state = STATE_OF[eventType];
@@ -107,8 +124,12 @@ function ticketClassChange(eventType: string, seq: number, n: number, d: Record<
       return { type: 'poison', reason: `${eventType} without its catalog fields` };
     }
     change.details = {
-      name: clean(d.name), priceMinor: d.priceMinor, currency: clean(d.currency), total: d.total,
-      saleStartsAt: isInt(d.saleStartsAt) ? d.saleStartsAt : null, saleEndsAt: isInt(d.saleEndsAt) ? d.saleEndsAt : null,
+      name: clean(d.name),
+      priceMinor: d.priceMinor,
+      currency: clean(d.currency),
+      total: d.total,
+      saleStartsAt: isInt(d.saleStartsAt) ? d.saleStartsAt : null,
+      saleEndsAt: isInt(d.saleEndsAt) ? d.saleEndsAt : null,
     };
   }
   return change;

@@ -10,8 +10,15 @@ export { createCatalog } from './queries.js';
 export { createCatalogMetrics, MessageOutcome } from './metrics.js';
 export { decodeCatalogMessage, POSITION_SCALE, ClassState } from './decode.js';
 export {
-  CatalogListQuery, CatalogMyEventsQuery, CatalogEventItem, CatalogTicketClassItem, CatalogTicketClassStatus,
-  CatalogEventDetail, CatalogEventPage, CatalogCategory, DEFAULT_LIMIT,
+  CatalogListQuery,
+  CatalogMyEventsQuery,
+  CatalogEventItem,
+  CatalogTicketClassItem,
+  CatalogTicketClassStatus,
+  CatalogEventDetail,
+  CatalogEventPage,
+  CatalogCategory,
+  DEFAULT_LIMIT,
 } from './schemas.js';
 
 export type { CatalogProjector, CatalogProjectorOptions } from './projector.js';

@@ -36,14 +36,38 @@ export function createCatalogMetrics(registry: Registry = new Registry()): Catal
   const registers = [registry];
   return {
     registry,
-    messages: reuse(registry, 'tb_catalog_messages_total', () => new Counter({
-      name: 'tb_catalog_messages_total', help: 'TB_EVENTS messages handled by the catalog, by outcome', labelNames: ['projector', 'outcome'], registers,
-    })),
-    streamSeq: reuse(registry, 'tb_catalog_stream_seq', () => new Gauge({
-      name: 'tb_catalog_stream_seq', help: 'Highest TB_EVENTS stream sequence the catalog has committed', labelNames: ['projector'], registers,
-    })),
-    batches: reuse(registry, 'tb_catalog_batches_total', () => new Counter({
-      name: 'tb_catalog_batches_total', help: 'Database transactions committed by the catalog projector', labelNames: ['projector'], registers,
-    })),
+    messages: reuse(
+      registry,
+      'tb_catalog_messages_total',
+      () =>
+        new Counter({
+          name: 'tb_catalog_messages_total',
+          help: 'TB_EVENTS messages handled by the catalog, by outcome',
+          labelNames: ['projector', 'outcome'],
+          registers,
+        }),
+    ),
+    streamSeq: reuse(
+      registry,
+      'tb_catalog_stream_seq',
+      () =>
+        new Gauge({
+          name: 'tb_catalog_stream_seq',
+          help: 'Highest TB_EVENTS stream sequence the catalog has committed',
+          labelNames: ['projector'],
+          registers,
+        }),
+    ),
+    batches: reuse(
+      registry,
+      'tb_catalog_batches_total',
+      () =>
+        new Counter({
+          name: 'tb_catalog_batches_total',
+          help: 'Database transactions committed by the catalog projector',
+          labelNames: ['projector'],
+          registers,
+        }),
+    ),
   };
 }

@@ -15,7 +15,12 @@ export async function runCatalogProjector(): Promise<void> {
     database: { max: 4 },
     async start({ config, log, nc, registry, db }) {
       const projector = startCatalogProjector({
-        nc, db: db!.db, log, registry, batchSize: config.catalogBatchSize, retryDelayMs: config.catalogRetryDelayMs,
+        nc,
+        db: db!.db,
+        log,
+        registry,
+        batchSize: config.catalogBatchSize,
+        retryDelayMs: config.catalogRetryDelayMs,
       });
       return { stop: () => projector.stop() };
     },

@@ -52,17 +52,32 @@ export function startCatalogProjector(o: CatalogProjectorOptions): CatalogProjec
   const log = o.log.child({ module: 'catalog-projector' });
   const metrics = createCatalogMetrics(o.registry);
   const applier = createBatchApplier({
-    db: o.db, log, metrics, name: CATALOG_CONSUMER, retryDelayMs: o.retryDelayMs ?? 2_000, ...(o.beforeAck ? { beforeAck: o.beforeAck } : {}),
+    db: o.db,
+    log,
+    metrics,
+    name: CATALOG_CONSUMER,
+    retryDelayMs: o.retryDelayMs ?? 2_000,
+    ...(o.beforeAck ? { beforeAck: o.beforeAck } : {}),
   });
   let last = 0;
   const apply: BatchApplier = async (msgs) => {
     const top = await applier(msgs);
-    if (top > last) { last = top; metrics.streamSeq.set({ projector: CATALOG_CONSUMER }, top); }
+    if (top > last) {
+      last = top;
+      metrics.streamSeq.set({ projector: CATALOG_CONSUMER }, top);
+    }
     return top;
   };
   const consumer = startDurableConsumer({
-    nc: o.nc, name: CATALOG_CONSUMER, filter: `${EVENTS_ROOT}.>`, log, batchSize, ackWaitMs: o.ackWaitMs ?? 30_000,
-    handle: async (msgs) => { await apply(msgs); },
+    nc: o.nc,
+    name: CATALOG_CONSUMER,
+    filter: `${EVENTS_ROOT}.>`,
+    log,
+    batchSize,
+    ackWaitMs: o.ackWaitMs ?? 30_000,
+    handle: async (msgs) => {
+      await apply(msgs);
+    },
   });
 
   return {

@@ -14,8 +14,12 @@ import type { Db } from '../db/index.js';
 import { decodeCursor, encodeCursor, filterFingerprint, type CursorKey } from './cursor.js';
 import { toClassItem, toEventItem, CLASS_COLUMNS, EVENT_COLUMNS, type Row } from './rows.js';
 import {
-  CatalogListQuery, CatalogMyEventsQuery, DEFAULT_LIMIT,
-  type CatalogCategory, type CatalogEventDetail, type CatalogEventPage,
+  CatalogListQuery,
+  CatalogMyEventsQuery,
+  DEFAULT_LIMIT,
+  type CatalogCategory,
+  type CatalogEventDetail,
+  type CatalogEventPage,
 } from './schemas.js';
 
 /** The catalog read API (see `createCatalog`). */
@@ -53,7 +57,14 @@ const MAX_CATEGORIES = 20;
  * keyset query. `nextCursor` is set when rows follow the page, `prevCursor` when rows precede it
  * (after a forward cursor: always, the cursor's own row is before; at the start: never).
  */
-async function page(db: Db, where: SQL[], limit: number, fp: string, search: SQL | undefined, cursor: CursorKey | undefined): Promise<CatalogEventPage> {
+async function page(
+  db: Db,
+  where: SQL[],
+  limit: number,
+  fp: string,
+  search: SQL | undefined,
+  cursor: CursorKey | undefined,
+): Promise<CatalogEventPage> {
   const rank = search ? sql`ts_rank(e.search_vector, ${search})::float8` : sql`0::float8`;
   const back = cursor?.dir === 'prev';
   if (search) where.push(sql`e.search_vector @@ ${search}`);
@@ -62,21 +73,31 @@ async function page(db: Db, where: SQL[], limit: number, fp: string, search: SQL
     where.push(back ? sql`(e.starts_at, e.event_id) < ${key}` : sql`(e.starts_at, e.event_id) > ${key}`);
   }
   if (cursor?.mode === 'rank') {
-    where.push(back
-      ? sql`(${rank} > ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and e.event_id < ${cursor.id}))`
-      : sql`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and e.event_id > ${cursor.id}))`);
+    where.push(
+      back
+        ? sql`(${rank} > ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and e.event_id < ${cursor.id}))`
+        : sql`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and e.event_id > ${cursor.id}))`,
+    );
   }
   const order = search
-    ? (back ? sql`rank asc, e.event_id desc` : sql`rank desc, e.event_id asc`)
-    : (back ? sql`e.starts_at desc, e.event_id desc` : sql`e.starts_at asc, e.event_id asc`);
+    ? back
+      ? sql`rank asc, e.event_id desc`
+      : sql`rank desc, e.event_id asc`
+    : back
+      ? sql`e.starts_at desc, e.event_id desc`
+      : sql`e.starts_at asc, e.event_id asc`;
   const rows = (await db.execute(sql`select ${EVENT_COLUMNS}, ${rank} as rank from catalog_events e
     where ${sql.join(where, sql` and `)} order by ${order} limit ${limit + 1}`)) as unknown as Row[];
   const more = rows.length > limit;
   const kept = rows.slice(0, limit);
   if (back) kept.reverse();
-  const keyOf = (row: Row, dir: 'next' | 'prev'): string => encodeCursor(search
-    ? { mode: 'rank', rank: Number(row.rank), id: String(row.event_id), dir }
-    : { mode: 'time', startsAt: Number(row.starts_at), id: String(row.event_id), dir }, fp);
+  const keyOf = (row: Row, dir: 'next' | 'prev'): string =>
+    encodeCursor(
+      search
+        ? { mode: 'rank', rank: Number(row.rank), id: String(row.event_id), dir }
+        : { mode: 'time', startsAt: Number(row.starts_at), id: String(row.event_id), dir },
+      fp,
+    );
   const first = kept[0];
   const last = kept[kept.length - 1];
   const hasNext = back ? kept.length > 0 : more;
@@ -101,11 +122,18 @@ export function createCatalog(db: Db): Catalog {
       const p = check<CatalogListQuery>(CatalogListQuery, query);
       const q = p.q !== undefined ? scrub(p.q) : '';
       const categories = categoriesOf(p);
-      if (categories.length > MAX_CATEGORIES) throw new TbError('CATALOG_INVALID_QUERY', { reason: `/categories at most ${MAX_CATEGORIES} categories` });
+      if (categories.length > MAX_CATEGORIES)
+        throw new TbError('CATALOG_INVALID_QUERY', { reason: `/categories at most ${MAX_CATEGORIES} categories` });
       const fp = filterFingerprint(['public', q, categories, p.from ?? null, p.to ?? null]);
       const where: SQL[] = [PUBLIC];
       // Any of the categories (OR): the arrays overlap.
-      if (categories.length) where.push(sql`e.categories && array[${sql.join(categories.map((c) => sql`${c}`), sql`, `)}]::text[]`);
+      if (categories.length)
+        where.push(
+          sql`e.categories && array[${sql.join(
+            categories.map((c) => sql`${c}`),
+            sql`, `,
+          )}]::text[]`,
+        );
       if (p.from !== undefined) where.push(sql`e.ends_at >= ${new Date(p.from).toISOString()}::timestamptz`);
       // `to` is included: a range picked up to a day ends at that day's last millisecond and keeps its events.
       if (p.to !== undefined) where.push(sql`e.starts_at <= ${new Date(p.to).toISOString()}::timestamptz`);
@@ -124,8 +152,11 @@ export function createCatalog(db: Db): Catalog {
     },
 
     async getEvent(eventId, opts = {}) {
-      const visible = opts.includeHidden ? sql`true`
-        : opts.viewerId ? sql`(${PUBLIC} or e.staff_user_ids @> array[${scrub(opts.viewerId)}]::text[])` : PUBLIC;
+      const visible = opts.includeHidden
+        ? sql`true`
+        : opts.viewerId
+          ? sql`(${PUBLIC} or e.staff_user_ids @> array[${scrub(opts.viewerId)}]::text[])`
+          : PUBLIC;
       const rows = (await db.execute(sql`select ${EVENT_COLUMNS} from catalog_events e
         where e.event_id = ${scrub(eventId)} and ${visible}`)) as unknown as Row[];
       if (rows.length === 0) return null;

@@ -29,10 +29,17 @@ export const SHADOW_SCHEMA = 'catalog_rebuild';
 const TABLES = ['catalog_events', 'catalog_event_staff', 'catalog_ticket_classes'] as const;
 
 /** Progress of a rebuild: `processed` of `total` messages (the consumer's `num_pending` at start). */
-export interface RebuildProgress { processed: number; total: number }
+export interface RebuildProgress {
+  processed: number;
+  total: number;
+}
 
 /** What `rebuildCatalog` reports. */
-export interface RebuildResult extends RebuildProgress { events: number; ticketClasses: number; durationMs: number }
+export interface RebuildResult extends RebuildProgress {
+  events: number;
+  ticketClasses: number;
+  durationMs: number;
+}
 
 /** Options of `rebuildCatalog`. */
 export interface RebuildOptions {
@@ -56,23 +63,35 @@ export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> 
   const jsm = await jetstreamManager(o.nc);
   await jsm.consumers.delete(EVENTS_STREAM, REBUILD_CONSUMER).catch(() => false);
   for (const stmt of [
-    `drop schema if exists ${SHADOW_SCHEMA} cascade`, `create schema ${SHADOW_SCHEMA}`,
+    `drop schema if exists ${SHADOW_SCHEMA} cascade`,
+    `create schema ${SHADOW_SCHEMA}`,
     ...[...TABLES, 'catalog_checkpoints'].map((t) => `create table ${SHADOW_SCHEMA}.${t} (like public.${t} including all)`),
-  ]) await o.db.execute(sql.raw(stmt));
+  ])
+    await o.db.execute(sql.raw(stmt));
   try {
-    const consumer = await ensureDurable(o.nc, REBUILD_CONSUMER, `${EVENTS_ROOT}.>`, { ackWaitMs: 60_000, maxAckPending: batchSize * 4, inactiveMs: 10 * 60_000 });
+    const consumer = await ensureDurable(o.nc, REBUILD_CONSUMER, `${EVENTS_ROOT}.>`, {
+      ackWaitMs: 60_000,
+      maxAckPending: batchSize * 4,
+      inactiveMs: 10 * 60_000,
+    });
     const progress: RebuildProgress = { processed: 0, total: (await consumer.info()).num_pending };
     const apply = createBatchApplier({
-      db: o.db, log, metrics: createCatalogMetrics(o.registry), name: REBUILD_CONSUMER, retryDelayMs: 1_000,
-      schema: SHADOW_SCHEMA, confirmAcks: true,
+      db: o.db,
+      log,
+      metrics: createCatalogMetrics(o.registry),
+      name: REBUILD_CONSUMER,
+      retryDelayMs: 1_000,
+      schema: SHADOW_SCHEMA,
+      confirmAcks: true,
     });
-    const drain = () => drainConsumer(jsm, consumer, batchSize, async (msgs) => {
-      const top = await apply(msgs);
-      progress.processed += msgs.length;
-      progress.total = Math.max(progress.total, progress.processed);
-      o.onProgress?.({ ...progress });
-      return top;
-    });
+    const drain = () =>
+      drainConsumer(jsm, consumer, batchSize, async (msgs) => {
+        const top = await apply(msgs);
+        progress.processed += msgs.length;
+        progress.total = Math.max(progress.total, progress.processed);
+        o.onProgress?.({ ...progress });
+        return top;
+      });
     await drain();
     log.info(progress, 'catalog replayed into shadow tables; swapping');
     await o.db.transaction(async (tx) => {
@@ -81,7 +100,9 @@ export async function rebuildCatalog(o: RebuildOptions): Promise<RebuildResult> 
       await drain(); // what was published while we replayed: the live projector is blocked from here on
       for (const t of TABLES) {
         const cols = (await tx.execute(sql`select column_name from information_schema.columns
-          where table_schema = 'public' and table_name = ${t} and is_generated = 'NEVER' order by ordinal_position`)) as unknown as { column_name: string }[];
+          where table_schema = 'public' and table_name = ${t} and is_generated = 'NEVER' order by ordinal_position`)) as unknown as {
+          column_name: string;
+        }[];
         const list = cols.map((c) => `"${c.column_name}"`).join(', ');
         await tx.execute(sql.raw(`delete from public.${t}`));
         await tx.execute(sql.raw(`insert into public.${t} (${list}) select ${list} from ${SHADOW_SCHEMA}.${t}`));
@@ -128,14 +149,18 @@ async function main(): Promise<void> {
   let lastShown = 0;
   try {
     const r = await rebuildCatalog({
-      nc, db: handle.db, log,
+      nc,
+      db: handle.db,
+      log,
       onProgress: (p) => {
         if (Date.now() - lastShown < 1_000 && p.processed < p.total) return;
         lastShown = Date.now();
         process.stderr.write(`catalog rebuild: ${p.processed}/${p.total} messages\n`);
       },
     });
-    process.stdout.write(`catalog rebuilt: ${r.processed} messages, ${r.events} events, ${r.ticketClasses} ticket classes in ${r.durationMs} ms\n`);
+    process.stdout.write(
+      `catalog rebuilt: ${r.processed} messages, ${r.events} events, ${r.ticketClasses} ticket classes in ${r.durationMs} ms\n`,
+    );
   } finally {
     await nc.drain().catch(() => undefined);
     await handle.close();
@@ -143,8 +168,11 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(() => process.exit(0), (err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -25,11 +25,21 @@ const ms = (v: unknown): number => Number(v);
 /** One `catalog_events` row as an API item. */
 export function toEventItem(r: Row): CatalogEventItem {
   const item: CatalogEventItem = {
-    eventId: String(r.event_id), name: String(r.name), description: String(r.description), location: String(r.location),
-    startsAt: ms(r.starts_at), endsAt: ms(r.ends_at), categories: (r.categories as string[] | null) ?? [],
-    status: r.status as CatalogEventItem['status'], isPublic: Boolean(r.is_public), isFree: Boolean(r.is_free),
-    isNewTrending: Boolean(r.is_new_trending), allowWaitRoom: Boolean(r.allow_wait_room), createdBy: String(r.created_by),
-    version: Number(r.version), updatedAt: ms(r.updated_at),
+    eventId: String(r.event_id),
+    name: String(r.name),
+    description: String(r.description),
+    location: String(r.location),
+    startsAt: ms(r.starts_at),
+    endsAt: ms(r.ends_at),
+    categories: (r.categories as string[] | null) ?? [],
+    status: r.status as CatalogEventItem['status'],
+    isPublic: Boolean(r.is_public),
+    isFree: Boolean(r.is_free),
+    isNewTrending: Boolean(r.is_new_trending),
+    allowWaitRoom: Boolean(r.allow_wait_room),
+    createdBy: String(r.created_by),
+    version: Number(r.version),
+    updatedAt: ms(r.updated_at),
   };
   if (r.ticket_sale_start_at != null) item.ticketSaleStartDate = ms(r.ticket_sale_start_at);
   if (r.ticket_sale_end_at != null) item.ticketSaleEndDate = ms(r.ticket_sale_end_at);
@@ -43,8 +53,14 @@ export function toClassItem(r: Row): CatalogTicketClassItem {
   const state = String(r.state);
   const status = state === 'closed' || state === 'paused' ? state : available === 0 ? 'soldOut' : 'active';
   const item: CatalogTicketClassItem = {
-    classId: String(r.class_id), eventId: String(r.event_id), name: String(r.name), priceMinor: Number(r.price_minor),
-    currency: String(r.currency), total: Number(r.total), available, status,
+    classId: String(r.class_id),
+    eventId: String(r.event_id),
+    name: String(r.name),
+    priceMinor: Number(r.price_minor),
+    currency: String(r.currency),
+    total: Number(r.total),
+    available,
+    status,
   };
   if (r.sale_starts_at != null) item.saleStartsAt = ms(r.sale_starts_at);
   if (r.sale_ends_at != null) item.saleEndsAt = ms(r.sale_ends_at);

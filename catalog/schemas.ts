@@ -18,45 +18,90 @@ const Status = Type.Union(Object.values(EventStatus).map((s) => Type.Literal(s))
 export const DEFAULT_LIMIT = 20;
 
 /** Parameters of the public listing (`GET /events`). */
-export const CatalogListQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'full-text search (web search syntax: words, "phrases", -not, or) over name, location, description' })),
-  category: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'one category (kept for older clients; `categories` takes several)' })),
-  categories: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000, description: 'comma-separated categories: events in ANY of them (at most 20)' })),
-  from: Type.Optional(epoch('only events still running at or after this time (endsAt ≥ from), ms since the Unix epoch')),
-  to: Type.Optional(epoch('only events starting at or before this time (startsAt ≤ to, included: pass the last ms of the last day picked), ms since the Unix epoch')),
-  limit: Type.Optional(Limit),
-  cursor: Type.Optional(Cursor),
-}, { additionalProperties: false });
+export const CatalogListQuery = Type.Object(
+  {
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'full-text search (web search syntax: words, "phrases", -not, or) over name, location, description',
+      }),
+    ),
+    category: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 50, description: 'one category (kept for older clients; `categories` takes several)' }),
+    ),
+    categories: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1_000, description: 'comma-separated categories: events in ANY of them (at most 20)' }),
+    ),
+    from: Type.Optional(epoch('only events still running at or after this time (endsAt ≥ from), ms since the Unix epoch')),
+    to: Type.Optional(
+      epoch(
+        'only events starting at or before this time (startsAt ≤ to, included: pass the last ms of the last day picked), ms since the Unix epoch',
+      ),
+    ),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
 export type CatalogListQuery = Static<typeof CatalogListQuery>;
 
 /** Parameters of "my events": events where the user is staff, any status. */
-export const CatalogMyEventsQuery = Type.Object({
-  status: Type.Optional(Status),
-  limit: Type.Optional(Limit),
-  cursor: Type.Optional(Cursor),
-}, { additionalProperties: false });
+export const CatalogMyEventsQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
 export type CatalogMyEventsQuery = Static<typeof CatalogMyEventsQuery>;
 
 /** One event as listed. */
-export const CatalogEventItem = Type.Object({
-  eventId: Type.String(), name: Type.String(), description: Type.String(), location: Type.String(),
-  startsAt: EpochMs, endsAt: EpochMs, categories: Type.Array(Type.String()), status: Status,
-  isPublic: Type.Boolean(), isFree: Type.Boolean(), isNewTrending: Type.Boolean(), allowWaitRoom: Type.Boolean(),
-  ticketSaleStartDate: Type.Optional(EpochMs), ticketSaleEndDate: Type.Optional(EpochMs),
-  organizer: Type.Optional(Organizer), createdBy: Type.String(),
-  version: Type.Integer({ description: 'the event projection version this row reflects' }),
-  updatedAt: EpochMs,
-}, { title: 'CatalogEventItem' });
+export const CatalogEventItem = Type.Object(
+  {
+    eventId: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    location: Type.String(),
+    startsAt: EpochMs,
+    endsAt: EpochMs,
+    categories: Type.Array(Type.String()),
+    status: Status,
+    isPublic: Type.Boolean(),
+    isFree: Type.Boolean(),
+    isNewTrending: Type.Boolean(),
+    allowWaitRoom: Type.Boolean(),
+    ticketSaleStartDate: Type.Optional(EpochMs),
+    ticketSaleEndDate: Type.Optional(EpochMs),
+    organizer: Type.Optional(Organizer),
+    createdBy: Type.String(),
+    version: Type.Integer({ description: 'the event projection version this row reflects' }),
+    updatedAt: EpochMs,
+  },
+  { title: 'CatalogEventItem' },
+);
 export type CatalogEventItem = Static<typeof CatalogEventItem>;
 
 /** Ticket class status as shown; `soldOut` is derived from `available` (approximate, see docs). */
-export const CatalogTicketClassStatus = Type.Union([Type.Literal('active'), Type.Literal('paused'), Type.Literal('soldOut'), Type.Literal('closed')]);
+export const CatalogTicketClassStatus = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('paused'),
+  Type.Literal('soldOut'),
+  Type.Literal('closed'),
+]);
 
 /** One ticket class on an event page; `available` lags the inventory actor by the projection delay. */
 export const CatalogTicketClassItem = Type.Object({
-  classId: Type.String(), eventId: Type.String(), name: Type.String(), priceMinor: Type.Integer(), currency: Type.String(),
-  total: Type.Integer(), available: Type.Integer(), status: CatalogTicketClassStatus,
-  saleStartsAt: Type.Optional(EpochMs), saleEndsAt: Type.Optional(EpochMs),
+  classId: Type.String(),
+  eventId: Type.String(),
+  name: Type.String(),
+  priceMinor: Type.Integer(),
+  currency: Type.String(),
+  total: Type.Integer(),
+  available: Type.Integer(),
+  status: CatalogTicketClassStatus,
+  saleStartsAt: Type.Optional(EpochMs),
+  saleEndsAt: Type.Optional(EpochMs),
 });
 export type CatalogTicketClassItem = Static<typeof CatalogTicketClassItem>;
 
@@ -65,11 +110,14 @@ export const CatalogEventDetail = Type.Composite([CatalogEventItem, Type.Object(
 export type CatalogEventDetail = Static<typeof CatalogEventDetail>;
 
 /** A page of events; `nextCursor` is null on the last page, `prevCursor` on the first (pass either back as `cursor`). */
-export const CatalogEventPage = Type.Object({
-  items: Type.Array(CatalogEventItem),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-  prevCursor: Type.Union([Type.String(), Type.Null()], { description: 'the page before this one (null on the first page)' }),
-}, { title: 'CatalogEventPage' });
+export const CatalogEventPage = Type.Object(
+  {
+    items: Type.Array(CatalogEventItem),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    prevCursor: Type.Union([Type.String(), Type.Null()], { description: 'the page before this one (null on the first page)' }),
+  },
+  { title: 'CatalogEventPage' },
+);
 export type CatalogEventPage = Static<typeof CatalogEventPage>;
 
 /** A category with the number of public published events in it. */

@@ -6,7 +6,9 @@ import { SETTINGS, TUNING, configWarnings, loadConfig } from './index.js';
 describe('config - settings', () => {
   it('has a default for every setting, and the README lists every variable and every admin port', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const missing = Object.values(SETTINGS).map((s) => s.env).filter((env) => !readme.includes(`\`${env}\``));
+    const missing = Object.values(SETTINGS)
+      .map((s) => s.env)
+      .filter((env) => !readme.includes(`\`${env}\``));
     expect(missing).toEqual([]);
     const ports = Object.entries(ADMIN_PORTS).filter(([kind, port]) => !readme.includes(`| \`${kind}\` | ${port} |`));
     expect(ports).toEqual([]);
@@ -65,7 +67,9 @@ describe('config - settings', () => {
     expect(adminPortOf('actor-node', loadConfig({ TB_INSTANCE: '1' }))).toBe(9181 + INSTANCE_STRIDE);
     expect(adminPortOf('actor-node', loadConfig({ TB_ADMIN_PORT: '0' }))).toBe(0);
     expect(adminPortOf('gateway', loadConfig({ TB_ADMIN_PORT: '-1' }))).toBe(-1);
-    const all = Object.keys(ADMIN_PORTS).flatMap((k) => [0, 1, 2].map((i) => adminPortOf(k as keyof typeof ADMIN_PORTS, loadConfig({ TB_INSTANCE: String(i) }))));
+    const all = Object.keys(ADMIN_PORTS).flatMap((k) =>
+      [0, 1, 2].map((i) => adminPortOf(k as keyof typeof ADMIN_PORTS, loadConfig({ TB_INSTANCE: String(i) }))),
+    );
     expect(new Set(all).size).toBe(all.length);
   });
 });

@@ -39,7 +39,8 @@ const PROVIDERS: Record<string, { on: ConfigSetting; secrets: readonly ConfigSet
 function weakness(name: SettingName, value: string): string | undefined {
   const s = SETTINGS[name];
   if (value === '') return `${s.env} is not set: set it to ${MIN_SECRET_BYTES}+ random bytes`;
-  if (s.default !== '' && value === s.default) return `${s.env} is the public development default: anyone can forge with it; set ${MIN_SECRET_BYTES}+ random bytes`;
+  if (s.default !== '' && value === s.default)
+    return `${s.env} is the public development default: anyone can forge with it; set ${MIN_SECRET_BYTES}+ random bytes`;
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes < MIN_SECRET_BYTES) return `${s.env} is ${bytes} bytes; at least ${MIN_SECRET_BYTES} are needed`;
   return undefined;
@@ -58,7 +59,10 @@ export function productionProblems(config: Config): string[] {
   };
   ALWAYS.forEach(check);
   // Empty means the development signing key that ships in the source: anyone could sign tickets.
-  if (config.ticketSigningKey === '') out.push(`${SETTINGS.ticketSigningKey.env} is not set: production signs ticket codes with its own Ed25519 key (PKCS#8 PEM or base64 DER)`);
+  if (config.ticketSigningKey === '')
+    out.push(
+      `${SETTINGS.ticketSigningKey.env} is not set: production signs ticket codes with its own Ed25519 key (PKCS#8 PEM or base64 DER)`,
+    );
   for (const p of Object.values(PROVIDERS)) if (String(config[p.on]) !== '') p.secrets.forEach(check);
   if (sandboxAvailable(config)) check('sandboxPaymentSecret');
   const { natsUser, natsPassword } = natsCredentialsOf(config);
@@ -67,9 +71,13 @@ export function productionProblems(config: Config): string[] {
   if (pw) out.push(pw);
   const provider = config.orderDefaultProvider;
   if (provider === 'sandbox' && !sandboxAvailable(config)) {
-    out.push(`${SETTINGS.orderDefaultProvider.env} is sandbox, which does not exist in production: name a configured provider (zalopay, payos, vnpay), or set ${SETTINGS.sandboxStaging.env}=1 on a staging deployment`);
+    out.push(
+      `${SETTINGS.orderDefaultProvider.env} is sandbox, which does not exist in production: name a configured provider (zalopay, payos, vnpay), or set ${SETTINGS.sandboxStaging.env}=1 on a staging deployment`,
+    );
   } else if (PROVIDERS[provider] && String(config[PROVIDERS[provider]!.on]) === '') {
-    out.push(`${SETTINGS.orderDefaultProvider.env} is ${provider}, which is not configured: set ${SETTINGS[PROVIDERS[provider]!.on].env} and its secrets`);
+    out.push(
+      `${SETTINGS.orderDefaultProvider.env} is ${provider}, which is not configured: set ${SETTINGS[PROVIDERS[provider]!.on].env} and its secrets`,
+    );
   } else if (provider !== 'sandbox' && !PROVIDERS[provider]) {
     out.push(`${SETTINGS.orderDefaultProvider.env} is ${JSON.stringify(provider)}, which is no provider (zalopay, payos, vnpay)`);
   }
@@ -77,7 +85,10 @@ export function productionProblems(config: Config): string[] {
 }
 
 /** The NATS user and password: `TB_NATS_USER`/`TB_NATS_PASSWORD`, else the `user:pass@` of `TB_NATS_URL`. */
-export function natsCredentialsOf(config: Pick<Config, 'natsUrl' | 'natsUser' | 'natsPassword'>): { natsUser: string; natsPassword: string } {
+export function natsCredentialsOf(config: Pick<Config, 'natsUrl' | 'natsUser' | 'natsPassword'>): {
+  natsUser: string;
+  natsPassword: string;
+} {
   if (config.natsUser) return { natsUser: config.natsUser, natsPassword: config.natsPassword };
   const first = splitNatsUrl(config.natsUrl);
   return { natsUser: first.user ?? '', natsPassword: first.pass ?? '' };
@@ -87,13 +98,20 @@ export function natsCredentialsOf(config: Pick<Config, 'natsUrl' | 'natsUser' | 
 export function splitNatsUrl(natsUrl: string): { servers: string[]; user?: string; pass?: string } {
   let user: string | undefined;
   let pass: string | undefined;
-  const servers = natsUrl.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^([a-z]+:\/\/)([^@/]*)@(.*)$/i.exec(s);
-    if (!m) return s;
-    const [u, p] = m[2]!.split(':', 2);
-    if (user === undefined && u) { user = decodeURIComponent(u); pass = decodeURIComponent(p ?? ''); }
-    return `${m[1]}${m[3]}`;
-  });
+  const servers = natsUrl
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const m = /^([a-z]+:\/\/)([^@/]*)@(.*)$/i.exec(s);
+      if (!m) return s;
+      const [u, p] = m[2]!.split(':', 2);
+      if (user === undefined && u) {
+        user = decodeURIComponent(u);
+        pass = decodeURIComponent(p ?? '');
+      }
+      return `${m[1]}${m[3]}`;
+    });
   return { servers, ...(user !== undefined ? { user, pass: pass ?? '' } : {}) };
 }
 
@@ -101,7 +119,10 @@ export function splitNatsUrl(natsUrl: string): { servers: string[]; user?: strin
  * The `connect()` options every TicketBottle process uses: the servers of `TB_NATS_URL` and, when
  * set, the process's credentials (none = the plain development server, which has no users).
  */
-export function natsConnectOptions(config: Pick<Config, 'natsUrl' | 'natsUser' | 'natsPassword'>, name: string): { servers: string[]; name: string; user?: string; pass?: string } {
+export function natsConnectOptions(
+  config: Pick<Config, 'natsUrl' | 'natsUser' | 'natsPassword'>,
+  name: string,
+): { servers: string[]; name: string; user?: string; pass?: string } {
   const { servers } = splitNatsUrl(config.natsUrl);
   const { natsUser, natsPassword } = natsCredentialsOf(config);
   return { servers, name, ...(natsUser ? { user: natsUser, pass: natsPassword } : {}) };

@@ -7,11 +7,14 @@ describe('contracts - codec', () => {
   it('round-trips plain values in both formats', () => {
     fc.assert(
       // `__proto__` keys are excluded here: msgpackr renames them on decode (see the test below).
-      fc.property(fc.jsonValue().filter((v) => !JSON.stringify(v ?? null).includes('"__proto__"')), (v) => {
-        const value = JSON.parse(JSON.stringify(v ?? null)) as unknown;
-        expect(decode(encode(value, Format.Json), Format.Json)).toEqual(value);
-        expect(decode(encode(value, Format.Msgpack), Format.Msgpack)).toEqual(value);
-      }),
+      fc.property(
+        fc.jsonValue().filter((v) => !JSON.stringify(v ?? null).includes('"__proto__"')),
+        (v) => {
+          const value = JSON.parse(JSON.stringify(v ?? null)) as unknown;
+          expect(decode(encode(value, Format.Json), Format.Json)).toEqual(value);
+          expect(decode(encode(value, Format.Msgpack), Format.Msgpack)).toEqual(value);
+        },
+      ),
     );
   });
 

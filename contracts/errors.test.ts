@@ -60,6 +60,11 @@ describe('contracts - TbError stacks', () => {
     expect(Error.stackTraceLimit).toBe(limit);
     // What a caught refusal is used for is untouched.
     expect(refusal).toBeInstanceOf(Error);
-    expect(refusal.toBody()).toEqual({ code: 'INVENTORY_SOLD_OUT', message: refusal.message, retryable: false, details: { classId: 'tc1' } });
+    expect(refusal.toBody()).toEqual({
+      code: 'INVENTORY_SOLD_OUT',
+      message: refusal.message,
+      retryable: false,
+      details: { classId: 'tc1' },
+    });
   });
 });

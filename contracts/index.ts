@@ -6,11 +6,34 @@
  */
 export { ErrorCodes, renderMessage, isErrorCode } from './errors.js';
 export { TbError, ConcurrencyConflictError, NotOwnerError, StorageUnavailableError } from './tb-error.js';
-export { Format, formatOf, requestFormatOf, contentTypeOf, encode, decode, CONTENT_TYPE_HEADER, JSON_CONTENT_TYPE, MSGPACK_CONTENT_TYPE } from './codec.js';
+export {
+  Format,
+  formatOf,
+  requestFormatOf,
+  contentTypeOf,
+  encode,
+  decode,
+  CONTENT_TYPE_HEADER,
+  JSON_CONTENT_TYPE,
+  MSGPACK_CONTENT_TYPE,
+} from './codec.js';
 export { fnv1a32, partitionOf } from './partition.js';
 export {
-  SUBJECT_ROOT, DIRECT_ROOT, EVENTS_ROOT, EVENTS_STREAM, ACTOR_QUEUE_GROUP, KIND_PATTERN, ID_PATTERN, VERB_PATTERN,
-  Headers, assertAddress, publicSubject, publicKindWildcard, directSubject, directPartitionWildcard, eventSubject,
+  SUBJECT_ROOT,
+  DIRECT_ROOT,
+  EVENTS_ROOT,
+  EVENTS_STREAM,
+  ACTOR_QUEUE_GROUP,
+  KIND_PATTERN,
+  ID_PATTERN,
+  VERB_PATTERN,
+  Headers,
+  assertAddress,
+  publicSubject,
+  publicKindWildcard,
+  directSubject,
+  directPartitionWildcard,
+  eventSubject,
   parseRequestSubject,
 } from './subjects.js';
 export { CommandId, Command, ReadCommand, Reply, ErrorBodySchema, validate, Type } from './schemas.js';

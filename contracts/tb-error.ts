@@ -70,7 +70,13 @@ export class ConcurrencyConflictError extends TbError {
   readonly key: string;
   readonly expectedRevision: number;
   readonly actualRevision: number | undefined;
-  constructor(key: string, expectedRevision: number, actualRevision: number | undefined, partition: number, options: { cause?: unknown } = {}) {
+  constructor(
+    key: string,
+    expectedRevision: number,
+    actualRevision: number | undefined,
+    partition: number,
+    options: { cause?: unknown } = {},
+  ) {
     super('RUNTIME_NOT_OWNER', { partition }, options);
     this.name = 'ConcurrencyConflictError';
     this.key = key;

@@ -64,9 +64,17 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 }
 
 const UNAVAILABLE = new Set<string>([
-  PgCode.TooManyConnections, PgCode.AdminShutdown, PgCode.CannotConnectNow,
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  PgCode.TooManyConnections,
+  PgCode.AdminShutdown,
+  PgCode.CannotConnectNow,
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
 ]);
 
 /** Options of `wrapDbError`: which unique constraints mean which domain error. */

@@ -9,8 +9,14 @@
  */
 import { TbError } from '../contracts/index.js';
 import {
-  EventLimits, EventPermission,
-  type ActingUser, type CommandKey, type EventAccess, type EventView, type TicketClassCommand, type TicketClassView,
+  EventLimits,
+  EventPermission,
+  type ActingUser,
+  type CommandKey,
+  type EventAccess,
+  type EventView,
+  type TicketClassCommand,
+  type TicketClassView,
 } from '../contracts/kinds/index.js';
 import type { Actors } from '../actors/client/index.js';
 
@@ -51,11 +57,20 @@ export interface TicketClassService {
    * it, and a retry with the same keys links the very same class.
    */
   create(o: {
-    eventId: string; classId: string; actor: ActingUser; fields: Omit<TicketClassCommand<'create'>, 'commandId' | 'eventId'>;
-    createKey: CommandKey; linkKey: CommandKey;
+    eventId: string;
+    classId: string;
+    actor: ActingUser;
+    fields: Omit<TicketClassCommand<'create'>, 'commandId' | 'eventId'>;
+    createKey: CommandKey;
+    linkKey: CommandKey;
   }): Promise<TicketClassView>;
   /** Edit a class (the caller needs `configure` on its event). */
-  update(classId: string, actor: ActingUser, fields: Omit<TicketClassCommand<'update'>, 'commandId'>, key: CommandKey): Promise<TicketClassView>;
+  update(
+    classId: string,
+    actor: ActingUser,
+    fields: Omit<TicketClassCommand<'update'>, 'commandId'>,
+    key: CommandKey,
+  ): Promise<TicketClassView>;
   /** Pause, resume or close a class (the caller needs `configure` on its event). */
   change(verb: 'pause' | 'resume' | 'close', classId: string, actor: ActingUser, key: CommandKey): Promise<TicketClassView>;
 }
@@ -63,8 +78,12 @@ export interface TicketClassService {
 /** The service over `actors`. */
 export function createTicketClassService(actors: Actors): TicketClassService {
   const readEvent = (eventId: string, viewer: ActingUser | undefined) =>
-    actors.event(eventId).get(viewer ? { viewer } : {}).catch((err: unknown) => hideForbiddenRead(err, eventId));
-  const access = (eventId: string, actor: ActingUser) => actors.event(eventId).checkAccess({ userId: actor.userId, platformRoles: actor.platformRoles });
+    actors
+      .event(eventId)
+      .get(viewer ? { viewer } : {})
+      .catch((err: unknown) => hideForbiddenRead(err, eventId));
+  const access = (eventId: string, actor: ActingUser) =>
+    actors.event(eventId).checkAccess({ userId: actor.userId, platformRoles: actor.platformRoles });
   const authorizeChange = async (classId: string, actor: ActingUser): Promise<void> => {
     const view = await actors.ticketclass(classId).get();
     requirePermission(await access(view.eventId, actor), EventPermission.Configure, classNotFound(classId));
@@ -73,7 +92,9 @@ export function createTicketClassService(actors: Actors): TicketClassService {
     readEvent,
     async read(classId, viewer) {
       const view = await actors.ticketclass(classId).get();
-      const event = await readEvent(view.eventId, viewer).catch(() => { throw classNotFound(classId); });
+      const event = await readEvent(view.eventId, viewer).catch(() => {
+        throw classNotFound(classId);
+      });
       return { view, event };
     },
     async list(eventId, viewer) {

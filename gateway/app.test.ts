@@ -13,7 +13,11 @@ const log = pino({ level: 'silent' });
 const json = (r: { body: Uint8Array }) => JSON.parse(new TextDecoder().decode(r.body));
 
 const echo = defineRoute({
-  method: 'POST', path: '/api/v1/things/:id', summary: 'echo', tags: ['t'], auth: 'required',
+  method: 'POST',
+  path: '/api/v1/things/:id',
+  summary: 'echo',
+  tags: ['t'],
+  auth: 'required',
   params: Type.Object({ id: Type.String({ maxLength: 8 }) }),
   query: Type.Object({ n: Type.Optional(Type.Integer({ minimum: 1 })) }),
   body: Type.Object({ name: Type.String() }, { additionalProperties: false }),
@@ -21,23 +25,47 @@ const echo = defineRoute({
   handler: (ctx) => ({ body: { id: ctx.params.id, n: ctx.query.n, name: ctx.body.name, user: ctx.user?.userId, reqId: ctx.requestId } }),
 });
 const admin = defineRoute({
-  method: 'GET', path: '/api/v1/admin', summary: 'admin', tags: ['t'], auth: 'required', roles: ['admin'],
-  responses: { 200: Type.Object({}) }, handler: () => ({ body: {} }),
+  method: 'GET',
+  path: '/api/v1/admin',
+  summary: 'admin',
+  tags: ['t'],
+  auth: 'required',
+  roles: ['admin'],
+  responses: { 200: Type.Object({}) },
+  handler: () => ({ body: {} }),
 });
 const boom = defineRoute({
-  method: 'GET', path: '/boom', summary: 'boom', tags: ['t'], auth: 'none', responses: {},
-  handler: () => { throw new Error('secret detail'); },
+  method: 'GET',
+  path: '/boom',
+  summary: 'boom',
+  tags: ['t'],
+  auth: 'none',
+  responses: {},
+  handler: () => {
+    throw new Error('secret detail');
+  },
 });
 const ask = defineRoute({
-  method: 'GET', path: '/ask', summary: 'ask', tags: ['t'], auth: 'none', responses: {},
+  method: 'GET',
+  path: '/ask',
+  summary: 'ask',
+  tags: ['t'],
+  auth: 'none',
+  responses: {},
   handler: async (ctx) => ({ body: await ctx.actors.event('e1').get() }),
 });
 
 function gateway(overrides = {}) {
   let now = 0;
-  const config = loadConfig({}, { rateLimitIpPerSec: 1, rateLimitIpBurst: 1000, rateLimitUserPerSec: 1, rateLimitUserBurst: 3, ...overrides });
+  const config = loadConfig(
+    {},
+    { rateLimitIpPerSec: 1, rateLimitIpBurst: 1000, rateLimitUserPerSec: 1, rateLimitUserBurst: 3, ...overrides },
+  );
   const gw = createGateway({
-    config, log, routes: [echo, admin, boom, ask], now: () => now,
+    config,
+    log,
+    routes: [echo, admin, boom, ask],
+    now: () => now,
     verifyAccessToken: async (t) => {
       if (t === 'good') return { userId: 'u1', roles: ['user'] };
       if (t === 'expired') throw new TbError('AUTH_TOKEN_EXPIRED');
@@ -78,7 +106,12 @@ describe('gateway app (in-process)', () => {
     expect(json(garbage).error.code).toBe('AUTH_TOKEN_INVALID');
     // The account store failing is not the token's fault: 503, retryable, no WWW-Authenticate.
     const down = await gw.handle({ method: 'POST', path: '/api/v1/things/a', body, headers: { authorization: 'Bearer store-down' } });
-    expect([down.status, json(down).error.code, json(down).error.retryable, down.headers['www-authenticate']]).toEqual([503, 'RUNTIME_UNAVAILABLE', true, undefined]);
+    expect([down.status, json(down).error.code, json(down).error.retryable, down.headers['www-authenticate']]).toEqual([
+      503,
+      'RUNTIME_UNAVAILABLE',
+      true,
+      undefined,
+    ]);
     const forbidden = await gw.handle({ path: '/api/v1/admin', headers: authz });
     expect([forbidden.status, json(forbidden).error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
   });
@@ -125,7 +158,8 @@ describe('gateway app (in-process)', () => {
 
   it('answers CORS preflight for allowed origins only', async () => {
     const { gw } = gateway({ httpCorsOrigins: 'https://shop.example' });
-    const pre = (origin: string) => gw.handle({ method: 'OPTIONS', path: '/api/v1/things/a', headers: { origin, 'access-control-request-method': 'POST' } });
+    const pre = (origin: string) =>
+      gw.handle({ method: 'OPTIONS', path: '/api/v1/things/a', headers: { origin, 'access-control-request-method': 'POST' } });
     const ok = await pre('https://shop.example');
     expect(ok.status).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example');

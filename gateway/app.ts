@@ -127,8 +127,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     httpFraming(),
     bodyLimit(config.httpBodyLimitBytes),
     rateLimit({
-      ipPerSec: config.rateLimitIpPerSec, ipBurst: config.rateLimitIpBurst,
-      userPerSec: config.rateLimitUserPerSec, userBurst: config.rateLimitUserBurst,
+      ipPerSec: config.rateLimitIpPerSec,
+      ipBurst: config.rateLimitIpBurst,
+      userPerSec: config.rateLimitUserPerSec,
+      userBurst: config.rateLimitUserBurst,
       // Probes are limited too on the public port (unlimited on the admin listener).
       maxKeys: config.rateLimitMaxKeys,
       onLimited: (scope) => metrics.rateLimited.inc({ scope }),
@@ -142,7 +144,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const actors = deps.nc ? createActorClient(deps.nc, { partitions: config.partitions }) : undefined;
   const pipeline = createPipeline({ router, middlewares, log, nc: deps.nc, actors });
   // The admin listener is private (loopback by default): no rate limits, no auth, no bodies.
-  const adminPipeline = createPipeline({ router: adminRouter, middlewares: [requestId(), securityHeaders(), bodyLimit(1024)], log, nc: deps.nc, actors });
+  const adminPipeline = createPipeline({
+    router: adminRouter,
+    middlewares: [requestId(), securityHeaders(), bodyLimit(1024)],
+    log,
+    nc: deps.nc,
+    actors,
+  });
 
   const run = async (init: GatewayRequestInit): Promise<GatewayResponse> => {
     inFlight++;
@@ -161,7 +169,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async listenAdmin(host = config.adminHost, port = adminPortOf('gateway', config)) {
       const { createUwsServer } = await import('./adapter/uws/index.js');
       adminServer ??= createUwsServer({
-        handler: (req) => adminPipeline(req), bodyLimitBytes: 1024, trustProxy: false,
+        handler: (req) => adminPipeline(req),
+        bodyLimitBytes: 1024,
+        trustProxy: false,
         onWriteError: (err) => log.warn({ err }, 'admin response write failed'),
       });
       return adminServer.listen(host, port);

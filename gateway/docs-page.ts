@@ -18,27 +18,32 @@ const pre = (v: unknown) => `<pre>${escapeHtml(JSON.stringify(v, null, 2))}</pre
 function paramsTable(params: Json[]): string {
   if (params.length === 0) return '';
   const rows = params
-    .map((p) => `<tr><td><code>${escapeHtml(String(p['name']))}</code></td><td>${escapeHtml(String(p['in']))}</td>` +
-      `<td>${p['required'] ? 'yes' : 'no'}</td><td><code>${escapeHtml(JSON.stringify(p['schema']))}</code></td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td><code>${escapeHtml(String(p['name']))}</code></td><td>${escapeHtml(String(p['in']))}</td>` +
+        `<td>${p['required'] ? 'yes' : 'no'}</td><td><code>${escapeHtml(JSON.stringify(p['schema']))}</code></td></tr>`,
+    )
     .join('');
   return `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>required</th><th>schema</th></tr>${rows}</table>`;
 }
 
 function responsesBlock(responses: Json): string {
-  return `<h4>Responses</h4>${Object.entries(responses).map(([status, r]) => {
-    const resp = r as Json;
-    const content = resp['content'] as Record<string, Json> | undefined;
-    const schema = content ? Object.values(content)[0]?.['schema'] : undefined;
-    const body = schema ? `<details><summary>schema</summary>${pre(schema)}</details>` : '';
-    return `<div class="resp"><span class="status s${status[0]}">${escapeHtml(status)}</span> ${escapeHtml(String(resp['description'] ?? ''))}${body}</div>`;
-  }).join('')}`;
+  return `<h4>Responses</h4>${Object.entries(responses)
+    .map(([status, r]) => {
+      const resp = r as Json;
+      const content = resp['content'] as Record<string, Json> | undefined;
+      const schema = content ? Object.values(content)[0]?.['schema'] : undefined;
+      const body = schema ? `<details><summary>schema</summary>${pre(schema)}</details>` : '';
+      return `<div class="resp"><span class="status s${status[0]}">${escapeHtml(status)}</span> ${escapeHtml(String(resp['description'] ?? ''))}${body}</div>`;
+    })
+    .join('')}`;
 }
 
 function operationBlock(path: string, method: string, op: Json): string {
   const security = op['security'] as unknown[] | undefined;
   const auth = !security ? 'none' : security.some((s) => Object.keys(s as Json).length === 0) ? 'optional' : 'required';
   const reqBody = op['requestBody'] as Json | undefined;
-  const bodySchema = reqBody ? ((reqBody['content'] as Record<string, Json>)['application/json']?.['schema']) : undefined;
+  const bodySchema = reqBody ? (reqBody['content'] as Record<string, Json>)['application/json']?.['schema'] : undefined;
   return `<section class="op" data-search="${escapeHtml(`${method} ${path} ${String(op['summary'] ?? '')}`.toLowerCase())}">
 <h3><span class="method m-${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>
 <p>${escapeHtml(String(op['summary'] ?? ''))}</p>${op['description'] ? `<p>${escapeHtml(String(op['description']))}</p>` : ''}
@@ -59,8 +64,10 @@ export function renderDocsPage(doc: Json, openApiUrl = '/api/v1/openapi.json'): 
       byTag.set(tag, [...(byTag.get(tag) ?? []), operationBlock(path, method, op as Json)]);
     }
   }
-  const sections = [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b))
-    .map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('\n')}`).join('\n');
+  const sections = [...byTag.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('\n')}`)
+    .join('\n');
   const schemas = (doc['components'] as Json | undefined)?.['schemas'] ?? {};
   const title = escapeHtml(`${String(info['title'] ?? 'API')} ${String(info['version'] ?? '')}`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -80,7 +87,9 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;t
 Errors always have the body <code>{"error":{"code","message","retryable","details"}}</code>.</p>
 <input id="filter" placeholder="filter operations (method, path, summary)" autofocus>
 ${sections || '<p>No operations.</p>'}
-<h2>Schemas</h2>${Object.entries(schemas as Json).map(([n, s]) => `<h3 id="schema-${escapeHtml(n)}">${escapeHtml(n)}</h3>${pre(s)}`).join('')}
+<h2>Schemas</h2>${Object.entries(schemas as Json)
+    .map(([n, s]) => `<h3 id="schema-${escapeHtml(n)}">${escapeHtml(n)}</h3>${pre(s)}`)
+    .join('')}
 <script>
 document.getElementById('filter').addEventListener('input', function (e) {
   var q = e.target.value.toLowerCase();

@@ -23,7 +23,22 @@ export type { RouteMatch } from './router.js';
 export type { OpenApiInfo } from './openapi.js';
 export type { TokenBucketOptions, TakeResult } from './middleware/rate-limit/token-bucket.js';
 export type {
-  GatewayRequest, GatewayResponse, RouteResult, RouteDefinition, RouteContext, AnyRoute, AuthMode, AuthUser,
-  VerifyAccessToken, ReadinessCheck, Middleware, HookContext, EarlyHook, RequestHandler, HeaderMap,
-  GatewaySocket, WebSocketRoute, HttpServer,
+  GatewayRequest,
+  GatewayResponse,
+  RouteResult,
+  RouteDefinition,
+  RouteContext,
+  AnyRoute,
+  AuthMode,
+  AuthUser,
+  VerifyAccessToken,
+  ReadinessCheck,
+  Middleware,
+  HookContext,
+  EarlyHook,
+  RequestHandler,
+  HeaderMap,
+  GatewaySocket,
+  WebSocketRoute,
+  HttpServer,
 } from './types.js';

@@ -25,7 +25,10 @@ await runService({
     parts.attach(gateway);
     const port = await gateway.listen(config.httpHost, config.httpPort);
     const boundAdmin = adminPort >= 0 ? await gateway.listenAdmin(config.adminHost, adminPort) : undefined;
-    log.info({ host: config.httpHost, port, ...(boundAdmin !== undefined ? { admin: `http://${config.adminHost}:${boundAdmin}` } : {}) }, 'gateway listening');
+    log.info(
+      { host: config.httpHost, port, ...(boundAdmin !== undefined ? { admin: `http://${config.adminHost}:${boundAdmin}` } : {}) },
+      'gateway listening',
+    );
     return {
       readyFields: { url: `http://${config.httpHost}:${port}` },
       async stop() {

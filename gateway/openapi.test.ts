@@ -9,14 +9,23 @@ import { defineRoute } from './route.js';
 import { renderDocsPage } from './docs-page.js';
 
 const getEvent = defineRoute({
-  method: 'GET', path: '/api/v1/events/:eventId', summary: 'Get an event', tags: ['events'], auth: 'optional',
+  method: 'GET',
+  path: '/api/v1/events/:eventId',
+  summary: 'Get an event',
+  tags: ['events'],
+  auth: 'optional',
   params: Type.Object({ eventId: Type.String({ description: 'event id' }) }),
   query: Type.Object({ expand: Type.Optional(Type.Boolean()) }),
   responses: { 200: Type.Object({ id: Type.String() }) },
   handler: (ctx) => ({ body: { id: ctx.params.eventId } }),
 });
 const createEvent = defineRoute({
-  method: 'POST', path: '/api/v1/events', summary: 'Create an event <b>', tags: ['events'], auth: 'required', roles: ['organizer'],
+  method: 'POST',
+  path: '/api/v1/events',
+  summary: 'Create an event <b>',
+  tags: ['events'],
+  auth: 'required',
+  roles: ['organizer'],
   body: Type.Object({ name: Type.String() }),
   responses: { 201: { description: 'Created', schema: Type.Object({ id: Type.String() }) } },
   handler: (ctx) => ({ status: 201, body: { id: ctx.body.name } }),
@@ -50,7 +59,11 @@ describe('openapi', () => {
 
   it('public operations say security: [], tags are described, titled schemas become components', () => {
     const open = defineRoute({
-      method: 'GET', path: '/api/v1/things/:id', summary: 'A thing', tags: ['things'], auth: 'none',
+      method: 'GET',
+      path: '/api/v1/things/:id',
+      summary: 'A thing',
+      tags: ['things'],
+      auth: 'none',
       headers: Type.Object({ 'X-Thing-Code': Type.Optional(Type.String({ description: 'a code', examples: ['c-1'] })) }),
       responses: { 200: Type.Object({ list: Type.Array(Type.Object({ id: Type.String() }, { title: 'Thing' })) }, { title: 'ThingList' }) },
       handler: () => ({ body: { list: [] } }),
@@ -58,7 +71,14 @@ describe('openapi', () => {
     const d = buildOpenApi([open], { title: 'T', version: '1' }) as any;
     const op = d.paths['/api/v1/things/{id}'].get;
     expect(op.security).toEqual([]);
-    expect(op.parameters).toContainEqual({ name: 'X-Thing-Code', in: 'header', required: false, schema: { type: 'string' }, description: 'a code', example: 'c-1' });
+    expect(op.parameters).toContainEqual({
+      name: 'X-Thing-Code',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+      description: 'a code',
+      example: 'c-1',
+    });
     expect(d.tags).toEqual([{ name: 'things', description: 'Operations tagged things.' }]);
     expect(op.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ThingList' });
     expect(d.components.schemas.ThingList.properties.list.items).toEqual({ $ref: '#/components/schemas/Thing' });
@@ -68,18 +88,33 @@ describe('openapi', () => {
 
   it('merges x-documented rules into the document', () => {
     const r = defineRoute({
-      method: 'POST', path: '/api/v1/pw', summary: 'pw', tags: ['t'], auth: 'none',
+      method: 'POST',
+      path: '/api/v1/pw',
+      summary: 'pw',
+      tags: ['t'],
+      auth: 'none',
       body: Type.Object({ pw: Type.String({ minLength: 1, 'x-documented': { minLength: 10 } }) }),
       responses: { 204: { description: 'ok' } },
       handler: () => ({ status: 204 }),
     });
     const d = buildOpenApi([r], { title: 'T', version: '1' }) as any;
-    expect(d.paths['/api/v1/pw'].post.requestBody.content['application/json'].schema.properties.pw).toEqual({ type: 'string', minLength: 10 });
+    expect(d.paths['/api/v1/pw'].post.requestBody.content['application/json'].schema.properties.pw).toEqual({
+      type: 'string',
+      minLength: 10,
+    });
   });
 
   it('refuses two different schemas under one title', () => {
     const a = (schema: ReturnType<typeof Type.Object>, path: string) =>
-      defineRoute({ method: 'GET', path, summary: 's', tags: ['t'], auth: 'none', responses: { 200: schema }, handler: () => ({ body: {} }) });
+      defineRoute({
+        method: 'GET',
+        path,
+        summary: 's',
+        tags: ['t'],
+        auth: 'none',
+        responses: { 200: schema },
+        handler: () => ({ body: {} }),
+      });
     const one = a(Type.Object({ x: Type.String() }, { title: 'Same' }), '/a');
     const two = a(Type.Object({ y: Type.String() }, { title: 'Same' }), '/b');
     expect(() => buildOpenApi([one, two], { title: 'T', version: '1' })).toThrow(/two different schemas are titled Same/);

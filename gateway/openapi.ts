@@ -141,7 +141,9 @@ function operationId(route: AnyRoute): string {
     .split('/')
     .filter(Boolean)
     .map((s) => (s.startsWith(':') ? `by-${s.slice(1)}` : s));
-  return [route.method.toLowerCase(), ...words].join('-').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
+  return [route.method.toLowerCase(), ...words]
+    .join('-')
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
 }
 
 function securityOf(route: AnyRoute): Json[] {

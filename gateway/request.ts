@@ -27,8 +27,14 @@ export interface GatewayRequestInit {
 const encoder = new TextEncoder();
 
 function isComplete(init: GatewayRequestInit): init is GatewayRequest {
-  return typeof init.requestId === 'string' && init.body instanceof Uint8Array && typeof init.query === 'string' &&
-    typeof init.method === 'string' && typeof init.ip === 'string' && init.headers !== undefined;
+  return (
+    typeof init.requestId === 'string' &&
+    init.body instanceof Uint8Array &&
+    typeof init.query === 'string' &&
+    typeof init.method === 'string' &&
+    typeof init.ip === 'string' &&
+    init.headers !== undefined
+  );
 }
 
 /** Build the core's request from `init`. Never throws. */

@@ -12,11 +12,19 @@ describe('error mapping', () => {
   it('a known TbError keeps its code, status and details', () => {
     const r = errorResponse(new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: 'e1' }));
     expect(r.status).toBe(404);
-    expect(bodyOf(r)).toEqual({ error: { code: 'COMMAND_NOT_FOUND', message: 'event e1 does not exist', retryable: false, details: { kind: 'event', id: 'e1' } } });
+    expect(bodyOf(r)).toEqual({
+      error: { code: 'COMMAND_NOT_FOUND', message: 'event e1 does not exist', retryable: false, details: { kind: 'event', id: 'e1' } },
+    });
   });
 
   it('anything else is a fixed INTERNAL body, never the message', () => {
-    for (const err of [new Error('db password is hunter2'), 'string', null, { message: 'x' }, new TbError('INTERNAL', {}, { message: 'secret' })]) {
+    for (const err of [
+      new Error('db password is hunter2'),
+      'string',
+      null,
+      { message: 'x' },
+      new TbError('INTERNAL', {}, { message: 'secret' }),
+    ]) {
       const r = errorResponse(err);
       expect(r.status).toBe(500);
       expect(bodyOf(r)).toEqual({ error: { code: 'INTERNAL', message: 'Internal error', retryable: false, details: {} } });

@@ -7,7 +7,13 @@ import { Router, toOpenApiPath } from './router.js';
 import type { AnyRoute } from './types.js';
 
 const r = (method: AnyRoute['method'], path: string): AnyRoute => ({
-  method, path, summary: path, tags: [], auth: 'none', responses: {}, handler: () => ({}),
+  method,
+  path,
+  summary: path,
+  tags: [],
+  auth: 'none',
+  responses: {},
+  handler: () => ({}),
 });
 
 describe('router', () => {

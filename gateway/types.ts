@@ -129,7 +129,9 @@ export interface RouteDefinition<
    * them). Without `body` and `rawBody`, a mutating route takes no body: nothing, or `{}`.
    */
   rawBody?: boolean;
-  handler(ctx: RouteContext<StaticOr<P, Record<string, string>>, StaticOr<Q, Record<string, unknown>>, StaticOr<B, undefined>>): Promise<RouteResult> | RouteResult;
+  handler(
+    ctx: RouteContext<StaticOr<P, Record<string, string>>, StaticOr<Q, Record<string, unknown>>, StaticOr<B, undefined>>,
+  ): Promise<RouteResult> | RouteResult;
 }
 
 /** Any route, for lists of routes (`gateway/routes/index.ts`). */

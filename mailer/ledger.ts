@@ -19,16 +19,25 @@ export type SendOnceOutcome = 'sent' | 'alreadySent' | 'inProgress';
 export const MAIL_CLAIM_LEASE_MS = 5 * 60_000;
 
 /** Send `mail` under `key` unless it was sent (or is being sent) already. Throws what the transport throws (claim given back). */
-export async function sendOnce(db: Db, mailer: Mailer, key: string, mail: MailMessage, leaseMs = MAIL_CLAIM_LEASE_MS): Promise<SendOnceOutcome> {
+export async function sendOnce(
+  db: Db,
+  mailer: Mailer,
+  key: string,
+  mail: MailMessage,
+  leaseMs = MAIL_CLAIM_LEASE_MS,
+): Promise<SendOnceOutcome> {
   const token = randomBytes(12).toString('hex');
-  const claimed = await withDbErrors(() => db.insert(mailSends)
-    .values({ mailKey: key, recipient: mail.to, state: 'sending', claimToken: token })
-    .onConflictDoUpdate({
-      target: mailSends.mailKey,
-      set: { claimToken: token, claimedAt: sql`now()` },
-      setWhere: sql`${mailSends.state} = 'sending' and ${mailSends.claimedAt} < now() - make_interval(secs => ${leaseMs / 1000})`,
-    })
-    .returning({ token: mailSends.claimToken }));
+  const claimed = await withDbErrors(() =>
+    db
+      .insert(mailSends)
+      .values({ mailKey: key, recipient: mail.to, state: 'sending', claimToken: token })
+      .onConflictDoUpdate({
+        target: mailSends.mailKey,
+        set: { claimToken: token, claimedAt: sql`now()` },
+        setWhere: sql`${mailSends.state} = 'sending' and ${mailSends.claimedAt} < now() - make_interval(secs => ${leaseMs / 1000})`,
+      })
+      .returning({ token: mailSends.claimToken }),
+  );
   if (claimed[0]?.token !== token) {
     const [row] = await withDbErrors(() => db.select({ state: mailSends.state }).from(mailSends).where(eq(mailSends.mailKey, key)));
     return row?.state === 'sent' ? 'alreadySent' : 'inProgress';

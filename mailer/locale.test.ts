@@ -26,7 +26,13 @@ describe('mailer', () => {
     expect(vi.text).toContain(data.link);
     expect(en.html).toContain('&lt;b&gt;Lan&lt;/b&gt;');
     expect(en.html).not.toContain('<b>Lan</b>');
-    const refund = renderMail('refunded', 'vi', 'lan@example.com', { name: 'Lan', orderCode: '123', amountMinor: 150_000, currency: 'VND', reason: 'eventCancelled' });
+    const refund = renderMail('refunded', 'vi', 'lan@example.com', {
+      name: 'Lan',
+      orderCode: '123',
+      amountMinor: 150_000,
+      currency: 'VND',
+      reason: 'eventCancelled',
+    });
     expect(refund.text).toContain('150.000 ₫');
     expect(refund.text).toContain('sự kiện đã bị hủy');
   });

@@ -15,10 +15,15 @@ export function supportedLocale(tag: string | undefined | null): Locale | undefi
 /** The best supported language of an `Accept-Language` header (highest `q`, first on ties), else `en`. */
 export function localeFromAcceptLanguage(header: string | undefined | null): Locale {
   if (!header) return 'en';
-  const ranked = header.slice(0, 500).split(',').map((part, i) => {
-    const [tag, ...params] = part.split(';');
-    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    return { locale: supportedLocale(tag), q: q === undefined ? 1 : Number(q), i };
-  }).filter((r) => r.locale && r.q > 0).sort((a, b) => b.q - a.q || a.i - b.i);
+  const ranked = header
+    .slice(0, 500)
+    .split(',')
+    .map((part, i) => {
+      const [tag, ...params] = part.split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { locale: supportedLocale(tag), q: q === undefined ? 1 : Number(q), i };
+    })
+    .filter((r) => r.locale && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
   return ranked[0]?.locale ?? 'en';
 }

@@ -43,7 +43,11 @@ export interface OrderNotifierOptions {
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The mail an order event asks for, given the buyer; undefined for events that mail nothing. Pure. */
-export function orderMailOf(body: unknown, buyer: { email: string; displayName: string; locale: string }, publicBaseUrl: string): MailMessage | undefined {
+export function orderMailOf(
+  body: unknown,
+  buyer: { email: string; displayName: string; locale: string },
+  publicBaseUrl: string,
+): MailMessage | undefined {
   if (!isObj(body) || !isObj(body['data'])) return undefined;
   const d = body['data'];
   const order = isObj(d['order']) ? d['order'] : undefined;
@@ -53,17 +57,36 @@ export function orderMailOf(body: unknown, buyer: { email: string; displayName: 
   const base = publicBaseUrl.replace(/\/+$/, '');
   switch (body['type']) {
     case 'order.completed': {
-      const lines = Array.isArray(order['lines']) ? order['lines'].filter(isObj).map((l) => ({ classId: String(l['classId']), quantity: Number(l['quantity']) })) : [];
+      const lines = Array.isArray(order['lines'])
+        ? order['lines'].filter(isObj).map((l) => ({ classId: String(l['classId']), quantity: Number(l['quantity']) }))
+        : [];
       return renderMail('orderConfirmation', locale, buyer.email, {
-        name: buyer.displayName, orderCode, eventId: String(order['eventId'] ?? ''), totalMinor: Number(order['totalMinor'] ?? 0), currency: String(order['currency'] ?? ''),
-        lines, ticketsLink: `${base}/api/v1/orders/${encodeURIComponent(String(order['orderId']))}/tickets`,
+        name: buyer.displayName,
+        orderCode,
+        eventId: String(order['eventId'] ?? ''),
+        totalMinor: Number(order['totalMinor'] ?? 0),
+        currency: String(order['currency'] ?? ''),
+        lines,
+        ticketsLink: `${base}/api/v1/orders/${encodeURIComponent(String(order['orderId']))}/tickets`,
       });
     }
     case 'order.refundRequested':
       if (order['status'] !== 'REFUND_PENDING') return undefined; // a second payment's refund: the order itself stands
-      return renderMail('refundPending', locale, buyer.email, { name: buyer.displayName, orderCode, amountMinor: Number(d['amountMinor'] ?? 0), currency: String(d['currency'] ?? ''), reason: String(d['reason'] ?? '') });
+      return renderMail('refundPending', locale, buyer.email, {
+        name: buyer.displayName,
+        orderCode,
+        amountMinor: Number(d['amountMinor'] ?? 0),
+        currency: String(d['currency'] ?? ''),
+        reason: String(d['reason'] ?? ''),
+      });
     case 'order.refunded':
-      return renderMail('refunded', locale, buyer.email, { name: buyer.displayName, orderCode, amountMinor: Number(d['amountMinor'] ?? 0), currency: String(d['currency'] ?? ''), reason: String(d['reason'] ?? '') });
+      return renderMail('refunded', locale, buyer.email, {
+        name: buyer.displayName,
+        orderCode,
+        amountMinor: Number(d['amountMinor'] ?? 0),
+        currency: String(d['currency'] ?? ''),
+        reason: String(d['reason'] ?? ''),
+      });
     default:
       return undefined;
   }
@@ -73,7 +96,12 @@ export function orderMailOf(body: unknown, buyer: { email: string; displayName: 
 export function orderMailKeyOf(body: unknown): string | undefined {
   if (!isObj(body) || !isObj(body['data']) || !isObj(body['data']['order'])) return undefined;
   const orderId = body['data']['order']['orderId'];
-  const mail = ({ 'order.completed': 'orderConfirmation', 'order.refundRequested': 'refundPending', 'order.refunded': 'refunded' } as Record<string, string>)[String(body['type'])];
+  const mail = (
+    { 'order.completed': 'orderConfirmation', 'order.refundRequested': 'refundPending', 'order.refunded': 'refunded' } as Record<
+      string,
+      string
+    >
+  )[String(body['type'])];
   return typeof orderId === 'string' && orderId && mail ? `order:${orderId}:${mail}` : undefined;
 }
 
@@ -85,9 +113,15 @@ export function startOrderNotifier(o: OrderNotifierOptions): DurableConsumer {
   const retry = o.retryDelayMs ?? 5_000;
   const one = async (m: JsMsg) => {
     const decoded = decodeEvent(m.data, m.headers, OrderEventSchemas);
-    if (!decoded.ok) { settle.term(m); return; }
+    if (!decoded.ok) {
+      settle.term(m);
+      return;
+    }
     const body = decoded.event;
-    if (!MAILED.has(body.type)) { settle.ack(m); return; }
+    if (!MAILED.has(body.type)) {
+      settle.ack(m);
+      return;
+    }
     const userId = String(body.data['userId'] ?? '');
     try {
       const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -105,7 +139,13 @@ export function startOrderNotifier(o: OrderNotifierOptions): DurableConsumer {
     }
   };
   return startDurableConsumer({
-    nc: o.nc, name: o.name ?? ORDER_NOTIFIER_CONSUMER, filter: `${EVENTS_ROOT}.order.>`, log, batchSize: 64,
-    handle: async (msgs) => { await Promise.all(msgs.map(one)); },
+    nc: o.nc,
+    name: o.name ?? ORDER_NOTIFIER_CONSUMER,
+    filter: `${EVENTS_ROOT}.order.>`,
+    log,
+    batchSize: 64,
+    handle: async (msgs) => {
+      await Promise.all(msgs.map(one));
+    },
   });
 }

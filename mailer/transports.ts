@@ -25,8 +25,18 @@ export function createMailer(cfg: MailerConfig, log: Pick<Logger, 'info' | 'warn
     kind: smtp ? 'smtp' : 'log',
     async send(mail: MailMessage) {
       try {
-        const info = await transport.sendMail({ from: cfg.mailFrom, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}) });
-        if (!smtp) log.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text } }, 'mail (not sent: log transport; set TB_SMTP_URL to send)');
+        const info = await transport.sendMail({
+          from: cfg.mailFrom,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          ...(mail.html ? { html: mail.html } : {}),
+        });
+        if (!smtp)
+          log.info(
+            { mail: { to: mail.to, subject: mail.subject, text: mail.text } },
+            'mail (not sent: log transport; set TB_SMTP_URL to send)',
+          );
         else log.info({ to: mail.to, subject: mail.subject, messageId: info.messageId }, 'mail sent');
       } catch (cause) {
         const reason = cause instanceof Error ? cause.message.replace(/\/\/[^@/]*@/g, '//***@').slice(0, 200) : 'unknown';

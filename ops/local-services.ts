@@ -33,7 +33,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 function tcpAnswers(host: string, port: number, ms = 1_000): Promise<boolean> {
   return new Promise((res) => {
     const s = tcpConnect({ host, port });
-    const done = (ok: boolean) => { s.destroy(); res(ok); };
+    const done = (ok: boolean) => {
+      s.destroy();
+      res(ok);
+    };
     s.setTimeout(ms, () => done(false));
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
@@ -82,13 +85,25 @@ async function ensureNats(cfg: Config, log: ServiceLog): Promise<(() => Promise<
   const logFile = join(storeDir, 'nats-server.log');
   // detached: a Ctrl-C at the terminal reaches the launcher only, which stops NATS last.
   const child: ChildProcess = spawn('nats-server', ['-a', host, '-p', String(port), '-js', '-sd', storeDir, '-l', logFile], {
-    stdio: 'ignore', detached: true,
+    stdio: 'ignore',
+    detached: true,
   });
-  const exited = new Promise<void>((r) => { child.once('exit', () => r()); child.once('error', () => r()); });
-  const killOnExit = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
+  const exited = new Promise<void>((r) => {
+    child.once('exit', () => r());
+    child.once('error', () => r());
+  });
+  const killOnExit = () => {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
   process.on('exit', killOnExit);
   log.info({ pid: child.pid, port, storeDir, logFile }, 'no NATS answered: started a private nats-server -js');
-  await waitFor(`private nats-server on ${host}:${port} (log: ${logFile})`, 15_000, () => natsAnswers({ ...cfg, natsUrl: `nats://${host}:${port}`, natsUser: '', natsPassword: '' }));
+  await waitFor(`private nats-server on ${host}:${port} (log: ${logFile})`, 15_000, () =>
+    natsAnswers({ ...cfg, natsUrl: `nats://${host}:${port}`, natsUser: '', natsPassword: '' }),
+  );
   return async () => {
     child.kill('SIGTERM');
     const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -151,7 +166,9 @@ async function ensurePostgres(cfg: Config, log: ServiceLog): Promise<(() => Prom
     await waitFor(`private PostgreSQL on ${host}:${port}`, 15_000, async () => ready());
     log.info({ dataDir, port, logFile }, 'no PostgreSQL answered: started a private one');
     const stopSync = () => pgRun(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', 'stop']);
-    const onExit = () => { stopSync(); };
+    const onExit = () => {
+      stopSync();
+    };
     process.on('exit', onExit);
     stop = async () => {
       process.off('exit', onExit);
@@ -174,9 +191,14 @@ function pgUser(): { uid: number; gid: number } {
 /** CREATE DATABASE, treating "already exists" as success. */
 function createDatabase(bin: string, host: string, port: number, user: string, password: string, database: string, log: ServiceLog): void {
   const sql = `CREATE DATABASE "${database.replace(/"/g, '""')}"`;
-  const r = spawnSync(join(bin, 'psql'), ['-h', host, '-p', String(port), '-U', user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-    encoding: 'utf8', env: { ...process.env, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
-  });
+  const r = spawnSync(
+    join(bin, 'psql'),
+    ['-h', host, '-p', String(port), '-U', user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...(password ? { PGPASSWORD: decodeURIComponent(password) } : {}) },
+    },
+  );
   if (r.status === 0) log.info({ database }, 'created database');
   else if (/already exists/.test(r.stderr)) log.info({ database }, 'database exists');
   else throw new Error(`could not create database ${database}: ${r.stderr.trim()}`);

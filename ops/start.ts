@@ -34,13 +34,18 @@ const verbose = cfg.logLevel === 'debug' || cfg.logLevel === 'trace';
 const logDir = resolve(cfg.dataDir, 'logs');
 
 /** `path` relative to the working directory when it lies below it, else absolute. */
-const shown = (path: string) => { const r = relative(process.cwd(), path); return r && !r.startsWith('..') ? r : path; };
+const shown = (path: string) => {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith('..') ? r : path;
+};
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const complain = (line: string) => process.stderr.write(`${line}\n`);
 
 /** What `ensureServices` reports, one short line per step. */
 const facts = (obj: object) => {
-  const kv = Object.entries(obj).filter(([, v]) => ['string', 'number'].includes(typeof v)).map(([k, v]) => `${k} ${String(v)}`);
+  const kv = Object.entries(obj)
+    .filter(([, v]) => ['string', 'number'].includes(typeof v))
+    .map(([k, v]) => `${k} ${String(v)}`);
   return kv.length > 0 ? ` (${kv.join(', ')})` : '';
 };
 const serviceLog: ServiceLog = {
@@ -171,7 +176,12 @@ async function main(): Promise<void> {
   say(`  starting ${cfg.actorNodes} actor node(s), ${cfg.gateways} gateway(s) and the workers (logs: ${shown(logDir)})`);
   try {
     stack = await startProcessStack({
-      env: {}, actorNodes: cfg.actorNodes, gateways, envFor, logDir, detached: true,
+      env: {},
+      actorNodes: cfg.actorNodes,
+      gateways,
+      envFor,
+      logDir,
+      detached: true,
       onLine: (name, line) => {
         const shown = consoleLine(name, line);
         if (shown) complain(shown);
@@ -186,7 +196,8 @@ async function main(): Promise<void> {
   if (cfg.deployEnv !== 'production' && process.env['TB_DEMO'] !== '0') {
     const nc = await connect({ ...natsConnectOptions(cfg, `tb-launcher-${process.pid}`), noAsyncTraces: true });
     try {
-      if (await seedDemo(createActors(createActorClient(nc, { partitions: cfg.partitions })))) say(`  created the demo event "${DEMO.eventId}" with ticket class "${DEMO.classId}"`);
+      if (await seedDemo(createActors(createActorClient(nc, { partitions: cfg.partitions }))))
+        say(`  created the demo event "${DEMO.eventId}" with ticket class "${DEMO.classId}"`);
     } finally {
       await nc.close();
     }

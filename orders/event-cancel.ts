@@ -46,8 +46,16 @@ export async function cancelOpenOrders(o: Pick<EventCancelOptions, 'store' | 'ac
   let after: string | undefined;
   for (;;) {
     const ids = await o.store.openOrderIds(eventId, PAGE, after);
-    await Promise.all(ids.map((orderId) => actors.order(orderId).eventCancelled({}, ['event-cancelled', eventId])
-      .catch((err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; })));
+    await Promise.all(
+      ids.map((orderId) =>
+        actors
+          .order(orderId)
+          .eventCancelled({}, ['event-cancelled', eventId])
+          .catch((err: unknown) => {
+            if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err;
+          }),
+      ),
+    );
     asked += ids.length;
     if (ids.length < PAGE) return asked;
     after = ids[ids.length - 1];
@@ -83,7 +91,13 @@ export function startEventCancelConsumer(o: EventCancelOptions): DurableConsumer
     }
   };
   return startDurableConsumer({
-    nc: o.nc, name: o.name ?? EVENT_CANCEL_CONSUMER, filter: EVENT_CANCEL_FILTER, log, batchSize: 16,
-    handle: async (msgs) => { await Promise.all(msgs.map(one)); },
+    nc: o.nc,
+    name: o.name ?? EVENT_CANCEL_CONSUMER,
+    filter: EVENT_CANCEL_FILTER,
+    log,
+    batchSize: 16,
+    handle: async (msgs) => {
+      await Promise.all(msgs.map(one));
+    },
   });
 }

@@ -22,7 +22,12 @@ export async function runOrderHistory(): Promise<void> {
       const store = await openOrderHistoryStore({ db: db!.db, mongodbUrl: config.mongodbUrl });
       log.info({ backend: store.backend }, 'order history store open');
       const projector = startOrderHistoryProjector({
-        nc, store, log, registry, batchSize: config.orderHistoryBatchSize, retryDelayMs: config.orderHistoryRetryDelayMs,
+        nc,
+        store,
+        log,
+        registry,
+        batchSize: config.orderHistoryBatchSize,
+        retryDelayMs: config.orderHistoryRetryDelayMs,
       });
       registerOrderStatusGauge(registry, store);
       // Cancelling an event ends its open orders: this process holds the store that knows them.

@@ -15,12 +15,25 @@ export { createMongoOrderHistory, mongoUnavailable } from './history/mongo-store
 export { startOrderHistoryProjector, createHistoryBatchHandler, ORDER_HISTORY_CONSUMER, ORDER_EVENTS_FILTER } from './history/projector.js';
 export { startDurableConsumer, ensureDurable, settle } from '../platform/index.js';
 export {
-  decodeOrderMessage, parseOrderView, encodeCursor, decodeCursor, pageSize, SOLD_STATUS, UNSOLD_LINE_STATES, DEFAULT_PAGE, MAX_PAGE,
+  decodeOrderMessage,
+  parseOrderView,
+  encodeCursor,
+  decodeCursor,
+  pageSize,
+  SOLD_STATUS,
+  UNSOLD_LINE_STATES,
+  DEFAULT_PAGE,
+  MAX_PAGE,
 } from './history/decode.js';
 export { OrderHistoryItem, OrderHistoryPage, ClassSales, EventSales } from './history/types.js';
 
 export type {
-  OrderHistoryStore, OrderHistoryEvent, OrderView, OrderLineView, PageOptions, ApplyResult,
+  OrderHistoryStore,
+  OrderHistoryEvent,
+  OrderView,
+  OrderLineView,
+  PageOptions,
+  ApplyResult,
 } from './history/types.js';
 export type { MongoHistoryOptions } from './history/mongo-store.js';
 export type { OrderHistoryProjectorOptions } from './history/projector.js';

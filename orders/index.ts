@@ -13,12 +13,24 @@ export { performReserve, performRelease, performConfirm } from './steps.js';
 export type { LineStep } from './steps.js';
 export { createPaymentFor, paymentIdOf } from './payment-step.js';
 // Payment events → order commands, and the order-history read model (PostgreSQL or MongoDB).
-export { startPaymentEventsConsumer, paymentActionOf, paymentCommandId, listFlaggedPayments, PAYMENT_EVENTS_CONSUMER } from './payment-events.js';
+export {
+  startPaymentEventsConsumer,
+  paymentActionOf,
+  paymentCommandId,
+  listFlaggedPayments,
+  PAYMENT_EVENTS_CONSUMER,
+} from './payment-events.js';
 export { startEventCancelConsumer, cancelOpenOrders, EVENT_CANCEL_CONSUMER, EVENT_CANCEL_FILTER } from './event-cancel.js';
 export type { EventCancelOptions } from './event-cancel.js';
 export { takeQuota, settleQuota, buyerLimitsOf, bindCheckout, reopenCheckout } from './quota.js';
 export { createOrderHistory, createMongoOrderHistory, openOrderHistoryStore, startOrderHistoryProjector } from './history.js';
 export type { OrderHistoryStore, OrderHistoryItem, OrderHistoryPage, EventSales, ClassSales } from './history.js';
 // Refunds: order decisions → payment refund requests, event cancellation → refunds of paid orders.
-export { startRefundConsumers, paidOrdersOf, EVENT_CANCELLATION_ACTOR, REFUND_REQUESTS_CONSUMER, EVENT_CANCELLATIONS_CONSUMER } from './refund-requests.js';
+export {
+  startRefundConsumers,
+  paidOrdersOf,
+  EVENT_CANCELLATION_ACTOR,
+  REFUND_REQUESTS_CONSUMER,
+  EVENT_CANCELLATIONS_CONSUMER,
+} from './refund-requests.js';
 export type { RefundConsumersOptions } from './refund-requests.js';

@@ -23,14 +23,37 @@ export async function runPaymentEvents(): Promise<void> {
     async start({ config, log, nc, registry, db }) {
       const handle = db!;
       const actors = createActorClient(nc, { partitions: config.partitions });
-      const consumer = startPaymentEventsConsumer({ nc, db: handle.db, actors, log, registry, retryDelayMs: config.paymentEventsRetryDelayMs });
+      const consumer = startPaymentEventsConsumer({
+        nc,
+        db: handle.db,
+        actors,
+        log,
+        registry,
+        retryDelayMs: config.paymentEventsRetryDelayMs,
+      });
       const refunds = startRefundConsumers({ nc, db: handle.db, actors, log, retryDelayMs: config.paymentEventsRetryDelayMs });
       const refundWorker = startRefundWorker({
-        nc, db: handle.db, providers: createRefundProviders(config), http: fetchHttpClient(10_000), log, registry, retryDelayMs: config.refundRetryDelayMs,
+        nc,
+        db: handle.db,
+        providers: createRefundProviders(config),
+        http: fetchHttpClient(10_000),
+        log,
+        registry,
+        retryDelayMs: config.refundRetryDelayMs,
       });
       // Order confirmations and refund notices, in the buyer's language.
-      const notifier = startOrderNotifier({ nc, db: handle.db, mailer: createMailer(config, moduleLogger(log, 'mailer')), log, publicBaseUrl: config.publicBaseUrl });
-      return { stop: async () => { await Promise.all([consumer.stop(), refunds.stop(), refundWorker.stop(), notifier.stop()]); } };
+      const notifier = startOrderNotifier({
+        nc,
+        db: handle.db,
+        mailer: createMailer(config, moduleLogger(log, 'mailer')),
+        log,
+        publicBaseUrl: config.publicBaseUrl,
+      });
+      return {
+        stop: async () => {
+          await Promise.all([consumer.stop(), refunds.stop(), refundWorker.stop(), notifier.stop()]);
+        },
+      };
     },
   });
 }

@@ -34,7 +34,14 @@ export const PAYMENT_EVENTS_FILTER = `${EVENTS_ROOT}.payment.>`;
 
 /** What one payment event asks of the order (or of the operators). */
 export type PaymentAction =
-  | { kind: 'command'; orderId: string; verb: 'paymentSucceeded' | 'paymentFailed' | 'paymentProcessing' | 'refundRequested' | 'refunded' | 'refundFailed'; body: Record<string, unknown>; flag?: typeof flaggedPayments.$inferInsert; userId?: string }
+  | {
+      kind: 'command';
+      orderId: string;
+      verb: 'paymentSucceeded' | 'paymentFailed' | 'paymentProcessing' | 'refundRequested' | 'refunded' | 'refundFailed';
+      body: Record<string, unknown>;
+      flag?: typeof flaggedPayments.$inferInsert;
+      userId?: string;
+    }
   | { kind: 'flag'; row: typeof flaggedPayments.$inferInsert }
   | { kind: 'ignore'; type: string }
   | { kind: 'poison'; reason: string };
@@ -60,42 +67,101 @@ export function paymentActionOf(data: Uint8Array, headers?: HeaderReader): Payme
   const txn = s('providerTxnId');
   if (type === 'payment.flagged') {
     return {
-      kind: 'flag', row: {
-        flagId: `flag:${paymentId ?? '?'}:${String(body.seq)}`, source: 'payment.flagged', reason: s('reason') ?? 'flagged',
-        paymentId, orderId, orderCode: s('orderCode') ?? body.id, userId: s('userId'), provider: s('provider'), providerTxnId: txn,
-        amountMinor: typeof d['amountMinor'] === 'number' ? d['amountMinor'] : null, currency: s('currency'),
-        details: { flags: d['flags'] ?? null, callbackAmountMinor: d['callbackAmountMinor'] ?? null, callbackCurrency: d['callbackCurrency'] ?? null, status: d['status'] ?? null },
+      kind: 'flag',
+      row: {
+        flagId: `flag:${paymentId ?? '?'}:${String(body.seq)}`,
+        source: 'payment.flagged',
+        reason: s('reason') ?? 'flagged',
+        paymentId,
+        orderId,
+        orderCode: s('orderCode') ?? body.id,
+        userId: s('userId'),
+        provider: s('provider'),
+        providerTxnId: txn,
+        amountMinor: typeof d['amountMinor'] === 'number' ? d['amountMinor'] : null,
+        currency: s('currency'),
+        details: {
+          flags: d['flags'] ?? null,
+          callbackAmountMinor: d['callbackAmountMinor'] ?? null,
+          callbackCurrency: d['callbackCurrency'] ?? null,
+          status: d['status'] ?? null,
+        },
       },
     };
   }
-  const refundVerbs = { 'payment.refundRequested': 'refundRequested', 'payment.refunded': 'refunded', 'payment.refundFailed': 'refundFailed' } as const;
+  const refundVerbs = {
+    'payment.refundRequested': 'refundRequested',
+    'payment.refunded': 'refunded',
+    'payment.refundFailed': 'refundFailed',
+  } as const;
   const refundVerb = refundVerbs[type as keyof typeof refundVerbs];
   if (refundVerb) {
     const refundId = s('refundId');
     const amount = d['refundAmountMinor'];
-    if (!paymentId || !orderId || !txn || !refundId || typeof amount !== 'number') return { kind: 'poison', reason: `${type} without paymentId, orderId, providerTxnId, refundId or amount` };
+    if (!paymentId || !orderId || !txn || !refundId || typeof amount !== 'number')
+      return { kind: 'poison', reason: `${type} without paymentId, orderId, providerTxnId, refundId or amount` };
     const base = { commandId: `refund:${refundId}:${refundVerb}`, refundId, paymentId, providerTxnId: txn };
-    if (refundVerb === 'refundRequested') return { kind: 'command', orderId, verb: refundVerb, body: { ...base, amountMinor: amount, reason: (s('reason') ?? 'refund').slice(0, 64) } };
+    if (refundVerb === 'refundRequested')
+      return {
+        kind: 'command',
+        orderId,
+        verb: refundVerb,
+        body: { ...base, amountMinor: amount, reason: (s('reason') ?? 'refund').slice(0, 64) },
+      };
     if (refundVerb === 'refunded') return { kind: 'command', orderId, verb: refundVerb, body: { ...base, amountMinor: amount } };
     const error = (s('error') ?? 'refused').slice(0, 500);
     return {
-      kind: 'command', orderId, verb: refundVerb, body: { ...base, reason: error },
-      flag: { flagId: `refund-failed:${refundId}`, source: 'payment.refundFailed', reason: 'refundFailed', paymentId, orderId, orderCode: s('orderCode') ?? body.id, userId: s('userId'), provider: s('provider'), providerTxnId: txn, amountMinor: amount, currency: s('currency'), details: { refundId, error } },
+      kind: 'command',
+      orderId,
+      verb: refundVerb,
+      body: { ...base, reason: error },
+      flag: {
+        flagId: `refund-failed:${refundId}`,
+        source: 'payment.refundFailed',
+        reason: 'refundFailed',
+        paymentId,
+        orderId,
+        orderCode: s('orderCode') ?? body.id,
+        userId: s('userId'),
+        provider: s('provider'),
+        providerTxnId: txn,
+        amountMinor: amount,
+        currency: s('currency'),
+        details: { refundId, error },
+      },
     };
   }
-  const verbs = { 'payment.completed': 'paymentSucceeded', 'payment.failed': 'paymentFailed', 'payment.processing': 'paymentProcessing' } as const;
+  const verbs = {
+    'payment.completed': 'paymentSucceeded',
+    'payment.failed': 'paymentFailed',
+    'payment.processing': 'paymentProcessing',
+  } as const;
   const verb = verbs[type as keyof typeof verbs];
   if (!verb) return { kind: 'ignore', type };
   if (!paymentId || !orderId || !txn) return { kind: 'poison', reason: `${type} without paymentId, orderId or providerTxnId` };
   if (verb === 'paymentSucceeded') {
     const userId = s('userId');
     return {
-      kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'completed'), paymentId, providerTxnId: txn, amountMinor: d['amountMinor'], currency: d['currency'] },
+      kind: 'command',
+      orderId,
+      verb,
+      body: {
+        commandId: paymentCommandId(txn, 'completed'),
+        paymentId,
+        providerTxnId: txn,
+        amountMinor: d['amountMinor'],
+        currency: d['currency'],
+      },
       ...(userId ? { userId } : {}),
     };
   }
   if (verb === 'paymentFailed') {
-    return { kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'failed'), paymentId, reason: (s('reason') ?? 'payment failed').slice(0, 500) } };
+    return {
+      kind: 'command',
+      orderId,
+      verb,
+      body: { commandId: paymentCommandId(txn, 'failed'), paymentId, reason: (s('reason') ?? 'payment failed').slice(0, 500) },
+    };
   }
   return { kind: 'command', orderId, verb, body: { commandId: paymentCommandId(txn, 'processing'), paymentId } };
 }
@@ -107,7 +173,9 @@ export async function recordFlaggedPayment(db: Db, row: typeof flaggedPayments.$
 
 /** Unresolved flagged payments, newest first (the platform admins' view). */
 export function listFlaggedPayments(db: Db, o: { limit: number }): Promise<FlaggedPaymentRow[]> {
-  return withDbErrors(() => db.select().from(flaggedPayments).where(isNull(flaggedPayments.resolvedAt)).orderBy(desc(flaggedPayments.flaggedAt)).limit(o.limit));
+  return withDbErrors(() =>
+    db.select().from(flaggedPayments).where(isNull(flaggedPayments.resolvedAt)).orderBy(desc(flaggedPayments.flaggedAt)).limit(o.limit),
+  );
 }
 
 /** The platform itself, reading an order's event (never sent by a client). */
@@ -140,12 +208,28 @@ function reuse<T extends Metric>(registry: Registry, name: string, make: () => T
 /** Start the consumer. Never throws after start. */
 export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableConsumer {
   const registry = o.registry ?? new Registry();
-  const counter = reuse(registry, 'tb_order_payment_events_total', () => new Counter({
-    name: 'tb_order_payment_events_total', help: 'payment events handled by the order-payments consumer, by type and outcome', labelNames: ['type', 'outcome'], registers: [registry],
-  }));
-  const flagged = reuse(registry, 'tb_payments_flagged_total', () => new Counter({
-    name: 'tb_payments_flagged_total', help: 'payments recorded for operators (mismatch, late money, refused by the order)', labelNames: ['source', 'reason'], registers: [registry],
-  }));
+  const counter = reuse(
+    registry,
+    'tb_order_payment_events_total',
+    () =>
+      new Counter({
+        name: 'tb_order_payment_events_total',
+        help: 'payment events handled by the order-payments consumer, by type and outcome',
+        labelNames: ['type', 'outcome'],
+        registers: [registry],
+      }),
+  );
+  const flagged = reuse(
+    registry,
+    'tb_payments_flagged_total',
+    () =>
+      new Counter({
+        name: 'tb_payments_flagged_total',
+        help: 'payments recorded for operators (mismatch, late money, refused by the order)',
+        labelNames: ['source', 'reason'],
+        registers: [registry],
+      }),
+  );
   const log = o.log.child({ module: 'order-payments' });
   const retryDelay = o.retryDelayMs ?? 1_000;
 
@@ -156,7 +240,10 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
    */
   const actors = createActors(o.actors, { budgetMs: o.askBudgetMs ?? 5_000 });
   const markIfEventCancelled = async (orderId: string, userId: string): Promise<void> => {
-    const missing = (err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; return undefined; };
+    const missing = (err: unknown) => {
+      if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err;
+      return undefined;
+    };
     const order = await actors.order(orderId).get({ viewerId: userId }).catch(missing);
     if (!order) return;
     const ev = await actors.event(order.eventId).get({ viewer: SYSTEM_VIEWER }).catch(missing);
@@ -172,7 +259,11 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
       settle.term(m);
       return true;
     }
-    if (a.kind === 'ignore') { counter.inc({ type: a.type, outcome: 'ignored' }); settle.ack(m); return true; }
+    if (a.kind === 'ignore') {
+      counter.inc({ type: a.type, outcome: 'ignored' });
+      settle.ack(m);
+      return true;
+    }
     try {
       if (a.kind === 'flag') {
         await recordFlaggedPayment(o.db, a.row);
@@ -191,12 +282,22 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
         const { commandId, ...fields } = a.body;
         const order = actors.order(a.orderId);
         // `paymentActionOf` built the body for `a.verb`; the runtime validates it against the verb's schema.
-        await (order[a.verb] as (body: Record<string, unknown>, key: CommandKey) => Promise<unknown>).call(order, fields, [String(commandId)]);
+        await (order[a.verb] as (body: Record<string, unknown>, key: CommandKey) => Promise<unknown>).call(order, fields, [
+          String(commandId),
+        ]);
         counter.inc({ type: a.verb, outcome: 'applied' });
       } catch (err) {
         if (!TbError.is(err) || err.retryable || NOT_READY.has(err.code)) throw err;
         // The order refused the payment for good: keep the money visible, never drop it.
-        const row = { flagId: `refused:${String(a.body['commandId'])}`, source: 'order.refused', reason: err.code, paymentId: String(a.body['paymentId']), orderId: a.orderId, orderCode: m.subject.split('.')[3] ?? '', details: { verb: a.verb, command: a.body, error: err.toBody() } };
+        const row = {
+          flagId: `refused:${String(a.body['commandId'])}`,
+          source: 'order.refused',
+          reason: err.code,
+          paymentId: String(a.body['paymentId']),
+          orderId: a.orderId,
+          orderCode: m.subject.split('.')[3] ?? '',
+          details: { verb: a.verb, command: a.body, error: err.toBody() },
+        };
         await recordFlaggedPayment(o.db, row);
         log.error({ orderId: a.orderId, verb: a.verb, code: err.code, seq: m.seq }, 'order refused a payment event; flagged for operators');
         flagged.inc({ source: 'order.refused', reason: err.code });
@@ -219,17 +320,24 @@ export function startPaymentEventsConsumer(o: PaymentEventsOptions): DurableCons
       const key = m.subject.split('.')[3] ?? '';
       lanes.set(key, [...(lanes.get(key) ?? []), m]);
     }
-    await Promise.all([...lanes.values()].map(async (lane) => {
-      for (let i = 0; i < lane.length; i++) {
-        if (await one(lane[i]!)) continue;
-        for (const rest of lane.slice(i + 1)) settle.nak(rest, retryDelay);
-        return;
-      }
-    }));
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (let i = 0; i < lane.length; i++) {
+          if (await one(lane[i]!)) continue;
+          for (const rest of lane.slice(i + 1)) settle.nak(rest, retryDelay);
+          return;
+        }
+      }),
+    );
   };
 
   return startDurableConsumer({
-    nc: o.nc, name: o.name ?? PAYMENT_EVENTS_CONSUMER, filter: PAYMENT_EVENTS_FILTER, log, handle,
-    batchSize: o.batchSize ?? 64, ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
+    nc: o.nc,
+    name: o.name ?? PAYMENT_EVENTS_CONSUMER,
+    filter: PAYMENT_EVENTS_FILTER,
+    log,
+    handle,
+    batchSize: o.batchSize ?? 64,
+    ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
   });
 }

@@ -25,20 +25,36 @@ export async function createPaymentFor(opts: OrderServiceOptions, view: OrderVie
   const provider = (view.provider ?? config.orderDefaultProvider) as PaymentProviderName;
   try {
     const { payment } = await payments.createPayment({
-      id, orderId: view.orderId, orderCode: view.code, userId: view.userId, amountMinor: view.totalMinor, currency: view.currency, provider,
+      id,
+      orderId: view.orderId,
+      orderCode: view.code,
+      userId: view.userId,
+      amountMinor: view.totalMinor,
+      currency: view.currency,
+      provider,
     });
     let paymentUrl = typeof payment.providerResponse?.['paymentUrl'] === 'string' ? payment.providerResponse['paymentUrl'] : undefined;
     if (!paymentUrl) {
       const base = config.publicBaseUrl.replace(/\/+$/, '');
-      const made = await providers.get(provider).createPayment({
-        orderCode: view.code, amountMinor: view.totalMinor, currency: view.currency, description: `TicketBottle ${view.code}`,
-        returnUrl: `${base}/orders/${view.orderId}`, callbackUrl: `${base}/api/v1/payments/${provider}/callback`, userRef: view.userId,
-        expiresInSec: Math.max(60, Math.ceil((view.expiresAt - Date.now()) / 1000)),
-        items: view.lines.map((l) => ({ name: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor })),
-      }, { http: opts.http ?? fetchHttpClient(), now: opts.now ?? Date.now });
+      const made = await providers.get(provider).createPayment(
+        {
+          orderCode: view.code,
+          amountMinor: view.totalMinor,
+          currency: view.currency,
+          description: `TicketBottle ${view.code}`,
+          returnUrl: `${base}/orders/${view.orderId}`,
+          callbackUrl: `${base}/api/v1/payments/${provider}/callback`,
+          userRef: view.userId,
+          expiresInSec: Math.max(60, Math.ceil((view.expiresAt - Date.now()) / 1000)),
+          items: view.lines.map((l) => ({ name: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor })),
+        },
+        { http: opts.http ?? fetchHttpClient(), now: opts.now ?? Date.now },
+      );
       paymentUrl = made.paymentUrl;
       await payments.attachProviderResponse(id, {
-        providerRef: made.providerRef, providerRequest: { ...made.request }, providerResponse: { paymentUrl, ...(made.response !== undefined ? { response: made.response } : {}) },
+        providerRef: made.providerRef,
+        providerRequest: { ...made.request },
+        providerResponse: { paymentUrl, ...(made.response !== undefined ? { response: made.response } : {}) },
       });
     }
     return await actors.order(view.orderId).paymentCreated({ paymentId: id, paymentUrl, provider }, [view.orderId, 'paymentCreated']);
@@ -48,4 +64,3 @@ export async function createPaymentFor(opts: OrderServiceOptions, view: OrderVie
     throw err;
   }
 }
-

@@ -49,8 +49,12 @@ const dataOf = (m: JsMsg): Record<string, unknown> | undefined => {
 
 /** Every paid order of `eventId`, from the order-history read model. */
 export async function paidOrdersOf(db: Db, eventId: string): Promise<string[]> {
-  const rows = await withDbErrors(() => db.select({ orderId: orderHistory.orderId }).from(orderHistory)
-    .where(and(eq(orderHistory.eventId, eventId), eq(orderHistory.status, 'COMPLETED'))));
+  const rows = await withDbErrors(() =>
+    db
+      .select({ orderId: orderHistory.orderId })
+      .from(orderHistory)
+      .where(and(eq(orderHistory.eventId, eventId), eq(orderHistory.status, 'COMPLETED'))),
+  );
   return rows.map((r) => r.orderId);
 }
 
@@ -75,38 +79,59 @@ export function startRefundConsumers(o: RefundConsumersOptions): DurableConsumer
 
   const actors = createActors(o.actors);
   const requests = startDurableConsumer({
-    nc: o.nc, name: REFUND_REQUESTS_CONSUMER, filter: REFUND_REQUESTS_FILTER, log, batchSize: 32,
+    nc: o.nc,
+    name: REFUND_REQUESTS_CONSUMER,
+    filter: REFUND_REQUESTS_FILTER,
+    log,
+    batchSize: 32,
     handle: async (msgs) => {
-      await Promise.all(msgs.map((m) => {
-        const d = dataOf(m);
-        const paymentId = d?.['paymentId'];
-        const txn = d?.['providerTxnId'];
-        if (typeof paymentId !== 'string' || typeof txn !== 'string') {
-          log.error({ seq: m.seq, subject: m.subject }, 'refund request without paymentId/providerTxnId terminated');
-          settle.term(m);
-          return undefined;
-        }
-        const requestedBy = typeof d!['requestedBy'] === 'string' ? d!['requestedBy'] : undefined;
-        return guard(m, 'refund request', async () => {
-          await requestRefund(o.db, paymentId, { providerTxnId: txn, reason: String(d!['reason'] ?? 'refund'), ...(requestedBy ? { requestedBy } : {}) });
-        });
-      }));
+      await Promise.all(
+        msgs.map((m) => {
+          const d = dataOf(m);
+          const paymentId = d?.['paymentId'];
+          const txn = d?.['providerTxnId'];
+          if (typeof paymentId !== 'string' || typeof txn !== 'string') {
+            log.error({ seq: m.seq, subject: m.subject }, 'refund request without paymentId/providerTxnId terminated');
+            settle.term(m);
+            return undefined;
+          }
+          const requestedBy = typeof d!['requestedBy'] === 'string' ? d!['requestedBy'] : undefined;
+          return guard(m, 'refund request', async () => {
+            await requestRefund(o.db, paymentId, {
+              providerTxnId: txn,
+              reason: String(d!['reason'] ?? 'refund'),
+              ...(requestedBy ? { requestedBy } : {}),
+            });
+          });
+        }),
+      );
     },
   });
 
   const cancellations = startDurableConsumer({
-    nc: o.nc, name: EVENT_CANCELLATIONS_CONSUMER, filter: EVENT_CANCELLATIONS_FILTER, log, batchSize: 4, ackWaitMs: 120_000,
+    nc: o.nc,
+    name: EVENT_CANCELLATIONS_CONSUMER,
+    filter: EVENT_CANCELLATIONS_FILTER,
+    log,
+    batchSize: 4,
+    ackWaitMs: 120_000,
     handle: async (msgs) => {
       for (const m of msgs) {
         const eventId = m.subject.split('.')[3];
-        if (!eventId) { settle.term(m); continue; }
+        if (!eventId) {
+          settle.term(m);
+          continue;
+        }
         await guard(m, 'event cancellation refunds', async () => {
           const orders = await paidOrdersOf(o.db, eventId);
           for (const orderId of orders) {
-            await actors.order(orderId).refund({ requestedBy: EVENT_CANCELLATION_ACTOR, reason: 'eventCancelled' }, ['event-cancelled', eventId, orderId]).catch((err: unknown) => {
-              // An order that is no longer COMPLETED (already refunded) needs nothing.
-              if (!TbError.is(err, 'REFUND_NOT_REFUNDABLE')) throw err;
-            });
+            await actors
+              .order(orderId)
+              .refund({ requestedBy: EVENT_CANCELLATION_ACTOR, reason: 'eventCancelled' }, ['event-cancelled', eventId, orderId])
+              .catch((err: unknown) => {
+                // An order that is no longer COMPLETED (already refunded) needs nothing.
+                if (!TbError.is(err, 'REFUND_NOT_REFUNDABLE')) throw err;
+              });
           }
           log.info({ eventId, orders: orders.length }, 'event cancelled: paid orders asked to refund');
         });

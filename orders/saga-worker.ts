@@ -35,7 +35,14 @@ export interface SagaWorkerOptions {
 }
 
 /** Counters and the compensations currently stuck (`<orderId>/<classId>`), for `/metrics` and `/readyz`. */
-export interface SagaWorkerStats { performed: number; skipped: number; failures: number; checkouts: number; quota: number; stuck: string[] }
+export interface SagaWorkerStats {
+  performed: number;
+  skipped: number;
+  failures: number;
+  checkouts: number;
+  quota: number;
+  stuck: string[];
+}
 
 export interface SagaWorker {
   stats(): SagaWorkerStats;
@@ -62,12 +69,20 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
     const view = await actors.order(ev.id).get({ viewerId: d.userId });
     const line = view.lines.find((l) => l.classId === d.classId);
     const step: LineStep = { orderId: ev.id, classId: d.classId, attempt: d.attempt, late: d.commandId.endsWith(':late') };
-    const open = line !== undefined && (line.attempt ?? 0) === d.attempt && ({
-      [T.ReserveRequested]: line.state === 'pending',
-      [T.ReleaseRequested]: line.state === 'releasing' || step.late === true,
-      [T.ConfirmRequested]: line.state === 'confirming',
-    } as Record<string, boolean>)[ev.type];
-    if (!open) { counters.skipped++; return; }
+    const open =
+      line !== undefined &&
+      (line.attempt ?? 0) === d.attempt &&
+      (
+        {
+          [T.ReserveRequested]: line.state === 'pending',
+          [T.ReleaseRequested]: line.state === 'releasing' || step.late === true,
+          [T.ConfirmRequested]: line.state === 'confirming',
+        } as Record<string, boolean>
+      )[ev.type];
+    if (!open) {
+      counters.skipped++;
+      return;
+    }
     if (ev.type === T.ReserveRequested) await performReserve(actors, { ...step, quantity: d.quantity!, holdMs: d.holdMs! });
     else if (ev.type === T.ConfirmRequested) await performConfirm(actors, step);
     else await performRelease(actors, step, 'cancelled');
@@ -81,19 +96,30 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
     stuck.add(`${ev.id}/${d.classId}`);
     log.error({ err, orderId: ev.id, classId: d.classId, attempts }, 'order compensation stuck');
     const error = err instanceof TbError ? err.code : 'INTERNAL';
-    await actors.order(ev.id).compensationStuck({ classId: d.classId, attempts, error }, [d.commandId, 'stuck']).catch(() => undefined);
+    await actors
+      .order(ev.id)
+      .compensationStuck({ classId: d.classId, attempts, error }, [d.commandId, 'stuck'])
+      .catch(() => undefined);
   }
 
   async function handle(m: JsMsg): Promise<void> {
     const decoded = decodeEvent(m.data, m.headers, OrderEventSchemas);
-    if (!decoded.ok) { log.error({ reason: decoded.reason, seq: m.seq, subject: m.subject }, 'order saga poison message terminated'); m.term(); return; }
+    if (!decoded.ok) {
+      log.error({ reason: decoded.reason, seq: m.seq, subject: m.subject }, 'order saga poison message terminated');
+      m.term();
+      return;
+    }
     const ev = decoded.event;
     const attempts = m.info.deliveryCount;
     try {
       if (ev.type in CheckoutOutcomeOf) {
         const d = ev.data as { eventId: string; sessionId: string };
-        await actors.queue(d.eventId).complete({ sessionId: d.sessionId, outcome: CheckoutOutcomeOf[ev.type as keyof typeof CheckoutOutcomeOf] }, [ev.id, 'checkout'])
-          .catch((err: unknown) => { if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err; });
+        await actors
+          .queue(d.eventId)
+          .complete({ sessionId: d.sessionId, outcome: CheckoutOutcomeOf[ev.type as keyof typeof CheckoutOutcomeOf] }, [ev.id, 'checkout'])
+          .catch((err: unknown) => {
+            if (!TbError.is(err, 'COMMAND_NOT_FOUND')) throw err;
+          });
         counters.checkouts++;
       } else if (ev.type === T.CheckoutReopened) {
         const d = ev.data as { eventId: string; sessionId: string };
@@ -115,7 +141,11 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
       const isRelease = ev.type === T.ReleaseRequested;
       if (isRelease && (final || attempts >= config.orderSagaStuckAfter)) await reportStuck(ev, attempts, err);
       // A final refusal never succeeds on retry: a stuck release is now surfaced; other steps are settled by the order's deadline.
-      if (final) { log.warn({ err, orderId: ev.id, type: ev.type }, 'saga step refused'); settle.ack(m); return; }
+      if (final) {
+        log.warn({ err, orderId: ev.id, type: ev.type }, 'saga step refused');
+        settle.ack(m);
+        return;
+      }
       log.warn({ err, orderId: ev.id, type: ev.type, attempts }, 'saga step failed; retrying');
       settle.nak(m, backoff(attempts));
     }
@@ -123,8 +153,14 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
 
   // Messages one by one, up to `concurrency` at once: a reserve waits out its grace period without holding up the rest.
   const consumer = startDurableConsumer({
-    nc: opts.nc, name: durable, filter: `${EVENTS_ROOT}.order.>`, log, ackWaitMs: 60_000, maxAckPending: 4_096,
-    concurrency: opts.concurrency ?? 64, handleEach: handle,
+    nc: opts.nc,
+    name: durable,
+    filter: `${EVENTS_ROOT}.order.>`,
+    log,
+    ackWaitMs: 60_000,
+    maxAckPending: 4_096,
+    concurrency: opts.concurrency ?? 64,
+    handleEach: handle,
   });
 
   return {

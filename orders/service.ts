@@ -85,18 +85,24 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
   async function check(req: CreateOrderRequest): Promise<{ ev: EventView; sessionId?: string }> {
     const ev = await actors.event(req.eventId).get({ viewer: SYSTEM_VIEWER });
     // A private event does not exist for outsiders: the same answer as a missing event.
-    if (!eventAdmits(ev, { userId: req.userId, platformRoles: req.platformRoles ?? [] }, req.accessCode)) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: req.eventId });
+    if (!eventAdmits(ev, { userId: req.userId, platformRoles: req.platformRoles ?? [] }, req.accessCode))
+      throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: req.eventId });
     const t = now();
     const notOnSale = (reason: string) => new TbError('ORDER_EVENT_NOT_ON_SALE', { eventId: req.eventId, reason });
     if (ev.status !== EventStatus.Published) throw notOnSale(ev.status.toLowerCase());
     if (ev.config.ticketSaleStartDate !== undefined && t < ev.config.ticketSaleStartDate) throw notOnSale('notStarted');
     if (ev.config.ticketSaleEndDate !== undefined && t >= ev.config.ticketSaleEndDate) throw notOnSale('ended');
-    for (const l of req.lines) if (!ev.ticketClassIds.includes(l.classId)) throw new TbError('ORDER_CLASS_NOT_IN_EVENT', { classId: l.classId, eventId: req.eventId });
+    for (const l of req.lines)
+      if (!ev.ticketClassIds.includes(l.classId))
+        throw new TbError('ORDER_CLASS_NOT_IN_EVENT', { classId: l.classId, eventId: req.eventId });
     const requested = req.lines.reduce((s, l) => s + l.quantity, 0);
     if (requested > OrderLimits.maxQuantity) throw new TbError('ORDER_TOO_MANY_TICKETS', { limit: OrderLimits.maxQuantity, requested });
     if (!ev.config.allowWaitRoom) return { ev };
     if (!req.checkoutToken) throw new TbError('ORDER_CHECKOUT_TOKEN_REQUIRED', { eventId: req.eventId });
-    return { ev, sessionId: (await verifyCheckoutToken(key, req.checkoutToken, { userId: req.userId, eventId: req.eventId }, t)).sessionId };
+    return {
+      ev,
+      sessionId: (await verifyCheckoutToken(key, req.checkoutToken, { userId: req.userId, eventId: req.eventId }, t)).sessionId,
+    };
   }
 
   /**
@@ -109,25 +115,36 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
     try {
       await takeQuota(actors, { ev, userId: req.userId, orderId, quantity, until: quotaUntil(now(), ttl, config.orderStepTimeoutMs) });
     } catch (err) {
-      if (sessionId) await reopenCheckout(actors, req.eventId, sessionId, orderId).catch((e: unknown) => opts.log.warn({ err: e, orderId }, 'checkout slot left bound'));
+      if (sessionId)
+        await reopenCheckout(actors, req.eventId, sessionId, orderId).catch((e: unknown) =>
+          opts.log.warn({ err: e, orderId }, 'checkout slot left bound'),
+        );
       throw err;
     }
   }
 
   /** A final order gives its quota back (or keeps it, completed) and, failed before holding, its slot: at once, the saga worker repeats it. */
   async function settle(view: OrderView, sessionId?: string): Promise<void> {
-    await settleQuota(actors, view).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'quota settle left to the saga worker'));
+    await settleQuota(actors, view).catch((err: unknown) =>
+      opts.log.warn({ err, orderId: view.orderId }, 'quota settle left to the saga worker'),
+    );
     if (sessionId && view.status === S.Failed) {
-      await reopenCheckout(actors, view.eventId, sessionId, view.orderId).catch((err: unknown) => opts.log.warn({ err, orderId: view.orderId }, 'checkout reopen left to the saga worker'));
+      await reopenCheckout(actors, view.eventId, sessionId, view.orderId).catch((err: unknown) =>
+        opts.log.warn({ err, orderId: view.orderId }, 'checkout reopen left to the saga worker'),
+      );
     }
   }
 
   /** Release every line the order asks to release, then answer the order as it is now. */
   async function releaseAll(view: OrderView): Promise<OrderView> {
     const releasing = view.lines.filter((l) => l.state === 'releasing');
-    await Promise.all(releasing.map((l) => performRelease(actors, { orderId: view.orderId, classId: l.classId, attempt: l.attempt ?? 0 }).catch((err: unknown) => {
-      opts.log.warn({ err, orderId: view.orderId, classId: l.classId }, 'release left to the saga worker');
-    })));
+    await Promise.all(
+      releasing.map((l) =>
+        performRelease(actors, { orderId: view.orderId, classId: l.classId, attempt: l.attempt ?? 0 }).catch((err: unknown) => {
+          opts.log.warn({ err, orderId: view.orderId, classId: l.classId }, 'release left to the saga worker');
+        }),
+      ),
+    );
     return releasing.length ? actors.order(view.orderId).get({ viewerId: view.userId }) : view;
   }
 
@@ -137,8 +154,17 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
     let refusal: TbError | undefined;
     const pending = view.lines.filter((l) => l.state === 'pending');
     if (view.status === S.Reserving && pending.length) {
-      const results = await Promise.all(pending.map((l) =>
-        performReserve(actors, { orderId: id, classId: l.classId, attempt: 0, quantity: l.quantity, holdMs: holdMsFor(paymentTtlMs, OrderLimits.defaultProcessingExtensionMs) })));
+      const results = await Promise.all(
+        pending.map((l) =>
+          performReserve(actors, {
+            orderId: id,
+            classId: l.classId,
+            attempt: 0,
+            quantity: l.quantity,
+            holdMs: holdMsFor(paymentTtlMs, OrderLimits.defaultProcessingExtensionMs),
+          }),
+        ),
+      );
       refusal = results.find((r) => r.refusal)?.refusal;
       // One line: its report's answer is the order as of now (single writer). Several lines were
       // reported concurrently, so none of the answers need be the last: read the order.
@@ -148,7 +174,11 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       view = await createPaymentFor(opts, view);
     }
     if (view.status === S.Confirming) {
-      await Promise.all(view.lines.filter((l) => l.state === 'confirming').map((l) => performConfirm(actors, { orderId: id, classId: l.classId, attempt: l.attempt ?? 0 })));
+      await Promise.all(
+        view.lines
+          .filter((l) => l.state === 'confirming')
+          .map((l) => performConfirm(actors, { orderId: id, classId: l.classId, attempt: l.attempt ?? 0 })),
+      );
       view = await actors.order(id).get({ viewerId: view.userId });
     }
     if (view.status === S.Failed || view.status === S.Cancelled) {
@@ -177,10 +207,13 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       const orderId = req.idempotencyKey ? orderIdFor(req.userId, req.idempotencyKey) : `ord_${randomBytes(12).toString('hex')}`;
       const ttl = req.paymentTtlMs ?? config.orderPaymentTtlMs;
       if (req.idempotencyKey) {
-        const existing = await actors.order(orderId).get({ viewerId: req.userId }).catch((err: unknown) => {
-          if (TbError.is(err, 'COMMAND_NOT_FOUND')) return undefined;
-          throw err;
-        });
+        const existing = await actors
+          .order(orderId)
+          .get({ viewerId: req.userId })
+          .catch((err: unknown) => {
+            if (TbError.is(err, 'COMMAND_NOT_FOUND')) return undefined;
+            throw err;
+          });
         if (existing) return { order: await drive(existing, ttl), created: false };
       }
       // A provider that does not exist here (the sandbox in production) is refused before anything is held.
@@ -188,31 +221,49 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
       const { ev, sessionId } = await check(req);
       await admit(req, ev, orderId, sessionId, ttl);
       const code = await claimCode(orderId);
-      const view = await actors.order(orderId).create({
-        userId: req.userId, eventId: req.eventId, lines: req.lines, code,
-        provider: req.provider ?? config.orderDefaultProvider, ...(sessionId ? { sessionId } : {}),
-        paymentTtlMs: ttl, stepTimeoutMs: config.orderStepTimeoutMs,
-      }, [orderId, 'create']);
+      const view = await actors.order(orderId).create(
+        {
+          userId: req.userId,
+          eventId: req.eventId,
+          lines: req.lines,
+          code,
+          provider: req.provider ?? config.orderDefaultProvider,
+          ...(sessionId ? { sessionId } : {}),
+          paymentTtlMs: ttl,
+          stepTimeoutMs: config.orderStepTimeoutMs,
+        },
+        [orderId, 'create'],
+      );
       try {
         const order = await drive(view, ttl);
         await settle(order);
         return { order, created: true };
       } catch (err) {
         // A refused line failed the order: its quota and its checkout slot are free for another try.
-        const failed = await actors.order(orderId).get({ viewerId: req.userId }).catch(() => undefined);
+        const failed = await actors
+          .order(orderId)
+          .get({ viewerId: req.userId })
+          .catch(() => undefined);
         if (failed) await settle(failed, sessionId);
         throw err;
       }
     },
 
-    get: (orderId, viewerId) => actors.order(orderId).get({ viewerId }).catch((err: unknown) => {
-      throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
-    }),
+    get: (orderId, viewerId) =>
+      actors
+        .order(orderId)
+        .get({ viewerId })
+        .catch((err: unknown) => {
+          throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
+        }),
 
     async cancel(orderId, userId, commandId) {
-      const view = await actors.order(orderId).cancel({ userId }, [commandId]).catch((err: unknown) => {
-        throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
-      });
+      const view = await actors
+        .order(orderId)
+        .cancel({ userId }, [commandId])
+        .catch((err: unknown) => {
+          throw TbError.is(err, 'COMMAND_NOT_FOUND') ? new TbError('ORDER_NOT_FOUND', { orderId }) : err;
+        });
       const released = await releaseAll(view);
       await settle(released);
       return released;

@@ -25,29 +25,52 @@ export interface LineStep {
 export async function performReserve(actors: Actors, s: LineStep): Promise<{ view: OrderView; refusal?: TbError }> {
   const commandId = stepCommandId(s.orderId, 'reserve', s.classId, s.attempt);
   try {
-    const hold = await actors.ticketclass(s.classId).reserve({
-      orderId: holdKeyOf(s.orderId, s.attempt), quantity: s.quantity!, ...(s.holdMs ? { holdMs: s.holdMs } : {}),
-    }, [commandId]);
-    const view = await actors.order(s.orderId).reserved({
-      classId: s.classId, attempt: s.attempt, unitPriceMinor: hold.unitPriceMinor, currency: hold.currency,
-    }, [commandId, 'held']);
+    const hold = await actors.ticketclass(s.classId).reserve(
+      {
+        orderId: holdKeyOf(s.orderId, s.attempt),
+        quantity: s.quantity!,
+        ...(s.holdMs ? { holdMs: s.holdMs } : {}),
+      },
+      [commandId],
+    );
+    const view = await actors.order(s.orderId).reserved(
+      {
+        classId: s.classId,
+        attempt: s.attempt,
+        unitPriceMinor: hold.unitPriceMinor,
+        currency: hold.currency,
+      },
+      [commandId, 'held'],
+    );
     return { view };
   } catch (err) {
     const refusal = asRefusal(err, s.classId);
     if (!refusal) throw err;
     const available = refusal.details?.['available'];
-    const view = await actors.order(s.orderId).reserveRefused({
-      classId: s.classId, attempt: s.attempt, code: refusal.code, ...(typeof available === 'number' ? { available } : {}),
-    }, [commandId, 'refused']);
+    const view = await actors.order(s.orderId).reserveRefused(
+      {
+        classId: s.classId,
+        attempt: s.attempt,
+        code: refusal.code,
+        ...(typeof available === 'number' ? { available } : {}),
+      },
+      [commandId, 'refused'],
+    );
     return { view, refusal };
   }
 }
 
 /** Release the line's hold (a no-op on the class when there is none) and report `released`. */
-export async function performRelease(actors: Actors, s: LineStep, reason: 'cancelled' | 'paymentFailed' | 'paymentExpired' = 'cancelled'): Promise<OrderView> {
+export async function performRelease(
+  actors: Actors,
+  s: LineStep,
+  reason: 'cancelled' | 'paymentFailed' | 'paymentExpired' = 'cancelled',
+): Promise<OrderView> {
   const commandId = stepCommandId(s.orderId, 'release', s.classId, s.attempt) + (s.late ? ':late' : '');
   await actors.ticketclass(s.classId).release({ orderId: holdKeyOf(s.orderId, s.attempt), reason }, [commandId]);
-  return actors.order(s.orderId).released({ classId: s.classId, attempt: s.attempt, ...(s.late ? { late: true } : {}) }, [commandId, 'done']);
+  return actors
+    .order(s.orderId)
+    .released({ classId: s.classId, attempt: s.attempt, ...(s.late ? { late: true } : {}) }, [commandId, 'done']);
 }
 
 /** Confirm the line's hold (tickets sold) and report `confirmed`, or `confirmRefused` when the hold is gone. */

@@ -22,7 +22,9 @@ await runService({
     for (const [name, help] of COUNTERS) {
       scrapeGauge(registry, `tb_order_saga_${name}_total`, help, [], () => [{ labels: {}, value: worker.stats()[name] }]);
     }
-    scrapeGauge(registry, 'tb_order_compensations_stuck', 'Releases failing past the stuck threshold (still retried)', [], () => [{ labels: {}, value: worker.stats().stuck.length }]);
+    scrapeGauge(registry, 'tb_order_compensations_stuck', 'Releases failing past the stuck threshold (still retried)', [], () => [
+      { labels: {}, value: worker.stats().stuck.length },
+    ]);
     return {
       stop: () => worker.stop(),
       ready: () => {

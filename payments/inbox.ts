@@ -14,9 +14,7 @@ import { paymentInbox, payments, type PaymentFlags, type PaymentRow } from '../d
 import { OUTBOX_CHANNEL, enqueuePaymentEvent, paymentEventRow, type Tx } from './outbox-relay.js';
 import { bytesParam, jsonParam, rawTx, toPaymentRow } from './raw-sql.js';
 import { requestRefundTx } from './refunds/store.js';
-import {
-  InboxOutcome, PaymentEventType, PaymentStatus, type RecordCallbackResult, type Payment, type VerifiedCallback,
-} from './types.js';
+import { InboxOutcome, PaymentEventType, PaymentStatus, type RecordCallbackResult, type Payment, type VerifiedCallback } from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,15 +44,26 @@ export function decideCallback(p: Payment | undefined, cb: VerifiedCallback, now
   if (!p) return { outcome: InboxOutcome.Unmatched, reason: 'no payment matches the callback' };
   if (p.amountMinor !== cb.amountMinor || p.currency.toUpperCase() !== cb.currency.toUpperCase()) {
     const amountMismatch = { amountMinor: cb.amountMinor, currency: cb.currency, providerTxnId: cb.providerTxnId, at: now };
-    return { outcome: InboxOutcome.AmountMismatch, flags: { ...p.flags, amountMismatch }, event: PaymentEventType.Flagged, reason: 'amountMismatch' };
+    return {
+      outcome: InboxOutcome.AmountMismatch,
+      flags: { ...p.flags, amountMismatch },
+      event: PaymentEventType.Flagged,
+      reason: 'amountMismatch',
+    };
   }
   if (p.status === PaymentStatus.Pending) {
     return cb.outcome === 'completed'
       ? { outcome: InboxOutcome.Applied, status: PaymentStatus.Completed, event: PaymentEventType.Completed }
-      : { outcome: InboxOutcome.Applied, status: PaymentStatus.Failed, event: PaymentEventType.Failed, reason: cb.reason ?? 'provider reported failure' };
+      : {
+          outcome: InboxOutcome.Applied,
+          status: PaymentStatus.Failed,
+          event: PaymentEventType.Failed,
+          reason: cb.reason ?? 'provider reported failure',
+        };
   }
   if (cb.outcome === 'failed') return { outcome: InboxOutcome.Ignored, reason: `payment is ${p.status}` };
-  const reason = p.status === PaymentStatus.Completed ? 'paidTwice' : `paidAfter${p.status === PaymentStatus.Canceled ? 'Cancel' : 'Failure'}`;
+  const reason =
+    p.status === PaymentStatus.Completed ? 'paidTwice' : `paidAfter${p.status === PaymentStatus.Canceled ? 'Cancel' : 'Failure'}`;
   const refundRequired = { reason, providerTxnId: cb.providerTxnId, amountMinor: cb.amountMinor, at: now };
   return { outcome: InboxOutcome.Late, flags: { ...p.flags, refundRequired }, event: PaymentEventType.Flagged, reason };
 }
@@ -62,10 +71,14 @@ export function decideCallback(p: Payment | undefined, cb: VerifiedCallback, now
 /** Lock the payment `cb` refers to: by id, else (provider, ref), else the newest of its order code (prepared statements). */
 async function lockPaymentFor(tx: Tx, cb: VerifiedCallback): Promise<Payment | undefined> {
   const q = rawTx(tx);
-  const rows = cb.paymentId && UUID.test(cb.paymentId) ? await q`select * from payments where id = ${cb.paymentId}::uuid for update`
-    : cb.providerRef ? await q`select * from payments where provider = ${cb.provider}::text and provider_ref = ${cb.providerRef}::text order by created_at desc limit 1 for update`
-      : cb.orderCode ? await q`select * from payments where provider = ${cb.provider}::text and order_code = ${cb.orderCode}::text order by created_at desc limit 1 for update`
-        : [];
+  const rows =
+    cb.paymentId && UUID.test(cb.paymentId)
+      ? await q`select * from payments where id = ${cb.paymentId}::uuid for update`
+      : cb.providerRef
+        ? await q`select * from payments where provider = ${cb.provider}::text and provider_ref = ${cb.providerRef}::text order by created_at desc limit 1 for update`
+        : cb.orderCode
+          ? await q`select * from payments where provider = ${cb.provider}::text and order_code = ${cb.orderCode}::text order by created_at desc limit 1 for update`
+          : [];
   return rows[0] ? toPayment(toPaymentRow(rows[0])) : undefined;
 }
 
@@ -109,7 +122,12 @@ export async function recordCallbackTx(tx: Tx, cb: VerifiedCallback): Promise<Re
     const key = and(eq(paymentInbox.provider, cb.provider), eq(paymentInbox.providerTxnId, cb.providerTxnId));
     const [first] = await tx.select().from(paymentInbox).where(key);
     const [row] = first?.paymentId ? await tx.select().from(payments).where(eq(payments.id, first.paymentId)) : [];
-    return { duplicate: true, outcome: (first?.outcome ?? InboxOutcome.Ignored) as InboxOutcome, payment: row ? toPayment(row) : undefined, eventMsgId: first?.outboxMsgId ?? undefined };
+    return {
+      duplicate: true,
+      outcome: (first?.outcome ?? InboxOutcome.Ignored) as InboxOutcome,
+      payment: row ? toPayment(row) : undefined,
+      eventMsgId: first?.outboxMsgId ?? undefined,
+    };
   }
   const p = await lockPaymentFor(tx, cb);
   const d = decideCallback(p, cb);
@@ -121,10 +139,18 @@ export async function recordCallbackTx(tx: Tx, cb: VerifiedCallback): Promise<Re
     // statement (issue 12). The row is locked, so the new version is the old one plus one; the
     // event is built from the row as it will be.
     const next = {
-      ...p, ...(d.status ? { status: d.status, providerTxnId: cb.providerTxnId, providerResponse: asRecord(cb.raw) } : {}),
-      ...(d.flags ? { flags: d.flags } : {}), version: p.version + 1,
+      ...p,
+      ...(d.status ? { status: d.status, providerTxnId: cb.providerTxnId, providerResponse: asRecord(cb.raw) } : {}),
+      ...(d.flags ? { flags: d.flags } : {}),
+      version: p.version + 1,
     } as Payment;
-    const extra = { providerTxnId: cb.providerTxnId, ...(d.reason ? { reason: d.reason } : {}), ...(d.event === PaymentEventType.Flagged ? { flags: next.flags, callbackAmountMinor: cb.amountMinor, callbackCurrency: cb.currency } : {}) };
+    const extra = {
+      providerTxnId: cb.providerTxnId,
+      ...(d.reason ? { reason: d.reason } : {}),
+      ...(d.event === PaymentEventType.Flagged
+        ? { flags: next.flags, callbackAmountMinor: cb.amountMinor, callbackCurrency: cb.currency }
+        : {}),
+    };
     const ev = d.event ? paymentEventRow(next, d.event, { msgId: eventMsgId!, extra }) : undefined;
     const [row] = await q`
       with upd as (
@@ -148,7 +174,12 @@ export async function recordCallbackTx(tx: Tx, cb: VerifiedCallback): Promise<Re
   }
   if (after && refund) {
     // Money that cannot buy anything goes back, in the same transaction as the flag (exactly once per transfer).
-    await requestRefundTx(tx, after, { providerTxnId: cb.providerTxnId, amountMinor: cb.amountMinor, currency: cb.currency, reason: d.reason ?? 'refundRequired' });
+    await requestRefundTx(tx, after, {
+      providerTxnId: cb.providerTxnId,
+      amountMinor: cb.amountMinor,
+      currency: cb.currency,
+      reason: d.reason ?? 'refundRequired',
+    });
   }
   if (!(p && (d.status || d.flags))) {
     await q`

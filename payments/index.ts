@@ -15,7 +15,11 @@ export { createZaloPayProvider, zaloPayOrderMac, zaloPayCallbackMac, zaloPayAppT
 export { createPayOsProvider, payOsPaymentRequestSignature, payOsDataSignature, payOsDataString } from './providers/payos.js';
 export { createVnpayProvider, vnpaySignData, vnpaySecureHash, vnpayEncode } from './providers/vnpay.js';
 export {
-  createSandboxProvider, signSandboxCallback, sandboxSignature, canonicalJson, SANDBOX_SIGNATURE_HEADER,
+  createSandboxProvider,
+  signSandboxCallback,
+  sandboxSignature,
+  canonicalJson,
+  SANDBOX_SIGNATURE_HEADER,
 } from './providers/sandbox.js';
 
 export { createPaymentStore } from './store.js';
@@ -44,10 +48,29 @@ export type { SandboxRefundDesk } from './refunds/sandbox-desk.js';
 export type { VnpayRefundConfig } from './refunds/vnpay.js';
 export type { OutboxRelay, OutboxRelayOptions, RelayStats, EnqueueOptions } from './outbox-relay.js';
 export type { CallbackDecision } from './inbox.js';
-export type { Payment, NewPayment, VerifiedCallback, RecordCallbackResult, CancelPaymentResult, PaymentEventMessage, PaymentProviderName } from './types.js';
 export type {
-  HttpClient, HttpRequest, HttpResponse, ProviderDeps, PaymentItem, CreatePaymentInput, CreatePaymentResult,
-  CallbackRequest, PaymentEvent, VerifyResult, CallbackOutcome, ProviderAnswer, PaymentProvider,
+  Payment,
+  NewPayment,
+  VerifiedCallback,
+  RecordCallbackResult,
+  CancelPaymentResult,
+  PaymentEventMessage,
+  PaymentProviderName,
+} from './types.js';
+export type {
+  HttpClient,
+  HttpRequest,
+  HttpResponse,
+  ProviderDeps,
+  PaymentItem,
+  CreatePaymentInput,
+  CreatePaymentResult,
+  CallbackRequest,
+  PaymentEvent,
+  VerifyResult,
+  CallbackOutcome,
+  ProviderAnswer,
+  PaymentProvider,
 } from './providers/types.js';
 export type { ZaloPayConfig, ZaloPayMacFields } from './providers/zalopay.js';
 export type { PayOsConfig, PayOsPaymentRequestFields } from './providers/payos.js';

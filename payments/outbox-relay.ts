@@ -42,13 +42,24 @@ export interface EnqueueOptions {
 }
 
 /** The outbox row announcing `type` about `payment` (already updated): id, msg id, subject, body, headers. */
-export function paymentEventRow(payment: Payment, type: PaymentEventType, opts: EnqueueOptions = {}): { id: string; msgId: string; subject: string; payload: Uint8Array; headers: Record<string, string> } {
+export function paymentEventRow(
+  payment: Payment,
+  type: PaymentEventType,
+  opts: EnqueueOptions = {},
+): { id: string; msgId: string; subject: string; payload: Uint8Array; headers: Record<string, string> } {
   const id = randomUUID();
   const at = Date.now();
   const data: Record<string, unknown> = {
-    paymentId: payment.id, orderId: payment.orderId, orderCode: payment.orderCode, userId: payment.userId,
-    amountMinor: payment.amountMinor, currency: payment.currency, provider: payment.provider, status: payment.status,
-    ...(payment.providerTxnId ? { providerTxnId: payment.providerTxnId } : {}), ...opts.extra,
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    orderCode: payment.orderCode,
+    userId: payment.userId,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+    provider: payment.provider,
+    status: payment.status,
+    ...(payment.providerTxnId ? { providerTxnId: payment.providerTxnId } : {}),
+    ...opts.extra,
   };
   const body: PaymentEventMessage = { type, kind: PAYMENT_KIND, id: payment.orderCode, seq: payment.version, n: 0, at, data };
   // content-type names the codec (msgpack); the type header lets a consumer filter without decoding.
@@ -89,23 +100,54 @@ function reuse<T extends Metric>(registry: Registry, name: string, make: () => T
 /** Register (or find) the relay metrics; the pending gauge counts unpublished rows when scraped. */
 function createRelayMetrics(db: Db, registry: Registry = new Registry()): RelayMetrics {
   const registers = [registry];
-  reuse(registry, 'tb_payment_outbox_pending', () => new Gauge({
-    name: 'tb_payment_outbox_pending', help: 'Payment outbox rows not yet published', registers,
-    async collect() {
-      const rows = await db.execute(sql`select count(*)::int as n from payment_outbox where published_at is null`).catch(() => undefined);
-      if (rows) this.set(Number((rows as unknown as { n: number }[])[0]?.n ?? 0));
-    },
-  }));
+  reuse(
+    registry,
+    'tb_payment_outbox_pending',
+    () =>
+      new Gauge({
+        name: 'tb_payment_outbox_pending',
+        help: 'Payment outbox rows not yet published',
+        registers,
+        async collect() {
+          const rows = await db
+            .execute(sql`select count(*)::int as n from payment_outbox where published_at is null`)
+            .catch(() => undefined);
+          if (rows) this.set(Number((rows as unknown as { n: number }[])[0]?.n ?? 0));
+        },
+      }),
+  );
   return {
-    published: reuse(registry, 'tb_payment_outbox_published_total', () => new Counter({
-      name: 'tb_payment_outbox_published_total', help: 'Payment outbox rows acknowledged by JetStream (result=duplicate: a re-publish the stream dropped)', labelNames: ['result'], registers,
-    })),
-    failures: reuse(registry, 'tb_payment_outbox_failures_total', () => new Counter({
-      name: 'tb_payment_outbox_failures_total', help: 'Payment outbox publish attempts that failed (retried with backoff)', registers,
-    })),
-    batches: reuse(registry, 'tb_payment_outbox_batches_total', () => new Counter({
-      name: 'tb_payment_outbox_batches_total', help: 'Claim transactions committed by the payment relay', registers,
-    })),
+    published: reuse(
+      registry,
+      'tb_payment_outbox_published_total',
+      () =>
+        new Counter({
+          name: 'tb_payment_outbox_published_total',
+          help: 'Payment outbox rows acknowledged by JetStream (result=duplicate: a re-publish the stream dropped)',
+          labelNames: ['result'],
+          registers,
+        }),
+    ),
+    failures: reuse(
+      registry,
+      'tb_payment_outbox_failures_total',
+      () =>
+        new Counter({
+          name: 'tb_payment_outbox_failures_total',
+          help: 'Payment outbox publish attempts that failed (retried with backoff)',
+          registers,
+        }),
+    ),
+    batches: reuse(
+      registry,
+      'tb_payment_outbox_batches_total',
+      () =>
+        new Counter({
+          name: 'tb_payment_outbox_batches_total',
+          help: 'Claim transactions committed by the payment relay',
+          registers,
+        }),
+    ),
   };
 }
 
@@ -187,7 +229,10 @@ export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
   let stopping = false;
   let woken = false;
   let wakeUp: (() => void) | undefined;
-  const kick = () => { woken = true; wakeUp?.(); };
+  const kick = () => {
+    woken = true;
+    wakeUp?.();
+  };
 
   /** True when the stream already holds `row` (only asked for rows older than half the window). */
   const alreadyStored = async (row: PaymentOutboxRow): Promise<boolean> => {
@@ -211,50 +256,62 @@ export function startOutboxRelay(o: OutboxRelayOptions): OutboxRelay {
    */
   const client = rawClient(o.db);
   const timeoutSetting = String(Math.max(1_000, Math.trunc(lockTimeoutMs)));
-  const runBatch = () => client.begin(async (tx) => {
-    const claimed = await tx`
+  const runBatch = () =>
+    client.begin(async (tx) => {
+      const claimed = await tx`
       with cfg as (select set_config('idle_in_transaction_session_timeout', ${timeoutSetting}::text, true))
       select o.* from payment_outbox o, cfg
       where o.published_at is null and o.next_attempt_at <= now()
       order by o.created_at limit ${batchSize}::int for update of o skip locked`;
-    const rows = claimed.map((r) => toOutboxRow(r));
-    if (rows.length === 0) return 0;
-    // Issued in order on one connection, so the stream stores a batch in commit order.
-    const results = await Promise.allSettled(rows.map(publishOne));
-    const ok = rows.filter((_, i) => results[i]!.status === 'fulfilled');
-    await o.beforeMark?.(ok.map((r) => r.msgId));
-    if (ok.length > 0) {
-      await tx`update payment_outbox set published_at = now(), last_error = null where id = any(${ok.map((r) => r.id)}::uuid[])`;
-    }
-    for (const [i, r] of results.entries()) {
-      if (r.status === 'fulfilled') { if (r.value.duplicate) stats.duplicates++; continue; }
-      const row = rows[i]!;
-      const err = r.reason as Error;
-      const delay = backoffMs(row.attempts + 1, o.backoffBaseMs ?? 500, capMs);
-      await tx`
+      const rows = claimed.map((r) => toOutboxRow(r));
+      if (rows.length === 0) return 0;
+      // Issued in order on one connection, so the stream stores a batch in commit order.
+      const results = await Promise.allSettled(rows.map(publishOne));
+      const ok = rows.filter((_, i) => results[i]!.status === 'fulfilled');
+      await o.beforeMark?.(ok.map((r) => r.msgId));
+      if (ok.length > 0) {
+        await tx`update payment_outbox set published_at = now(), last_error = null where id = any(${ok.map((r) => r.id)}::uuid[])`;
+      }
+      for (const [i, r] of results.entries()) {
+        if (r.status === 'fulfilled') {
+          if (r.value.duplicate) stats.duplicates++;
+          continue;
+        }
+        const row = rows[i]!;
+        const err = r.reason as Error;
+        const delay = backoffMs(row.attempts + 1, o.backoffBaseMs ?? 500, capMs);
+        await tx`
         update payment_outbox set attempts = attempts + 1,
           last_error = ${`${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`.slice(0, 500)}::text,
           next_attempt_at = now() + make_interval(secs => ${delay / 1_000}::float8)
         where id = ${row.id}::uuid`;
-    }
-    const failed = rows.length - ok.length;
-    stats.published += ok.length; stats.failures += failed; stats.batches++;
-    metrics.published.inc({ result: 'new' }, ok.length - results.filter((r) => r.status === 'fulfilled' && r.value.duplicate).length);
-    metrics.published.inc({ result: 'duplicate' }, results.filter((r) => r.status === 'fulfilled' && r.value.duplicate).length);
-    if (failed > 0) {
-      metrics.failures.inc(failed);
-      const first = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
-      log.warn({ err: first.reason, failed, claimed: rows.length }, 'payment outbox publish failed; will retry with backoff');
-    }
-    metrics.batches.inc();
-    return rows.length;
-  });
+      }
+      const failed = rows.length - ok.length;
+      stats.published += ok.length;
+      stats.failures += failed;
+      stats.batches++;
+      metrics.published.inc({ result: 'new' }, ok.length - results.filter((r) => r.status === 'fulfilled' && r.value.duplicate).length);
+      metrics.published.inc({ result: 'duplicate' }, results.filter((r) => r.status === 'fulfilled' && r.value.duplicate).length);
+      if (failed > 0) {
+        metrics.failures.inc(failed);
+        const first = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+        log.warn({ err: first.reason, failed, claimed: rows.length }, 'payment outbox publish failed; will retry with backoff');
+      }
+      metrics.batches.inc();
+      return rows.length;
+    });
 
   const idle = async (ms: number) => {
-    if (woken || stopping) { woken = false; return; }
+    if (woken || stopping) {
+      woken = false;
+      return;
+    }
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
-      wakeUp = () => { clearTimeout(t); resolve(); };
+      wakeUp = () => {
+        clearTimeout(t);
+        resolve();
+      };
     });
     wakeUp = undefined;
     woken = false;

@@ -42,15 +42,25 @@ const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string
 /** A raw `payments` row (snake_case, bigint as text) as drizzle's `PaymentRow`. */
 export function toPaymentRow(r: Record<string, unknown>): PaymentRow {
   return {
-    id: r['id'] as string, orderId: r['order_id'] as string, orderCode: r['order_code'] as string, userId: r['user_id'] as string,
-    amountMinor: num(r['amount_minor']), currency: r['currency'] as string, provider: r['provider'] as string, status: r['status'] as string,
-    providerRef: (r['provider_ref'] as string | null) ?? null, providerTxnId: (r['provider_txn_id'] as string | null) ?? null,
+    id: r['id'] as string,
+    orderId: r['order_id'] as string,
+    orderCode: r['order_code'] as string,
+    userId: r['user_id'] as string,
+    amountMinor: num(r['amount_minor']),
+    currency: r['currency'] as string,
+    provider: r['provider'] as string,
+    status: r['status'] as string,
+    providerRef: (r['provider_ref'] as string | null) ?? null,
+    providerTxnId: (r['provider_txn_id'] as string | null) ?? null,
     providerRequest: (r['provider_request'] as Record<string, unknown> | null) ?? null,
     providerResponse: (r['provider_response'] as Record<string, unknown> | null) ?? null,
-    flags: (r['flags'] as PaymentRow['flags']) ?? {}, version: num(r['version']),
-    refundStatus: (r['refund_status'] as string | null) ?? null, refundedAmountMinor: num(r['refunded_amount_minor'] ?? 0),
+    flags: (r['flags'] as PaymentRow['flags']) ?? {},
+    version: num(r['version']),
+    refundStatus: (r['refund_status'] as string | null) ?? null,
+    refundedAmountMinor: num(r['refunded_amount_minor'] ?? 0),
     refundedAt: r['refunded_at'] ? date(r['refunded_at']) : null,
-    createdAt: date(r['created_at']), updatedAt: date(r['updated_at']),
+    createdAt: date(r['created_at']),
+    updatedAt: date(r['updated_at']),
   };
 }
 
@@ -58,10 +68,15 @@ export function toPaymentRow(r: Record<string, unknown>): PaymentRow {
 export function toOutboxRow(r: Record<string, unknown>): PaymentOutboxRow {
   const payload = r['payload'] as Buffer;
   return {
-    id: r['id'] as string, msgId: r['msg_id'] as string, subject: r['subject'] as string,
+    id: r['id'] as string,
+    msgId: r['msg_id'] as string,
+    subject: r['subject'] as string,
     payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
-    headers: (r['headers'] as Record<string, string>) ?? {}, createdAt: date(r['created_at']),
-    publishedAt: r['published_at'] ? date(r['published_at']) : null, attempts: num(r['attempts']),
-    lastError: (r['last_error'] as string | null) ?? null, nextAttemptAt: date(r['next_attempt_at']),
+    headers: (r['headers'] as Record<string, string>) ?? {},
+    createdAt: date(r['created_at']),
+    publishedAt: r['published_at'] ? date(r['published_at']) : null,
+    attempts: num(r['attempts']),
+    lastError: (r['last_error'] as string | null) ?? null,
+    nextAttemptAt: date(r['next_attempt_at']),
   };
 }

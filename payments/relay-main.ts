@@ -24,14 +24,21 @@ export async function runPaymentRelay(): Promise<void> {
     async start({ config, log, nc, registry, db }) {
       const holdMs = Number(process.env[TEST_HOLD_ENV] ?? 0);
       const relay = startOutboxRelay({
-        db: db!.db, nc, log, registry,
-        batchSize: config.paymentRelayBatchSize, pollMs: config.paymentRelayPollMs, backoffMaxMs: config.paymentRelayBackoffMaxMs,
-        ...(holdMs > 0 ? {
-          beforeMark: async (msgIds: string[]) => {
-            log.info({ published: msgIds.length }, 'payment relay holding batch');
-            await sleep(holdMs);
-          },
-        } : {}),
+        db: db!.db,
+        nc,
+        log,
+        registry,
+        batchSize: config.paymentRelayBatchSize,
+        pollMs: config.paymentRelayPollMs,
+        backoffMaxMs: config.paymentRelayBackoffMaxMs,
+        ...(holdMs > 0
+          ? {
+              beforeMark: async (msgIds: string[]) => {
+                log.info({ published: msgIds.length }, 'payment relay holding batch');
+                await sleep(holdMs);
+              },
+            }
+          : {}),
       });
       return { stop: () => relay.stop() };
     },

@@ -29,7 +29,11 @@ function page(status: number, title: string, main: string, script?: string): Htm
 h1{font-size:1.4rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dt{color:#666}button{font-size:1rem;padding:.6rem 1.4rem;margin:.4rem .6rem 0 0;cursor:pointer}
 .pay{background:#0a7d32;color:#fff;border:0}.fail{background:#b3261e;color:#fff;border:0}#msg{margin-top:1rem;min-height:1.4rem}.note{color:#666;font-size:.85rem}</style></head>
 <body><main>${main}</main>${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'cache-control': 'no-store' }, body };
+  return {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'cache-control': 'no-store' },
+    body,
+  };
 }
 
 function rows(fields: ReadonlyArray<readonly [string, string]>): string {
@@ -38,14 +42,20 @@ function rows(fields: ReadonlyArray<readonly [string, string]>): string {
 
 /** A JSON value safe inside an inline script. */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The sandbox payment page for a verified link (`sig` is posted back so the server re-checks it). */
 export function renderSandboxPayPage(link: SandboxLink, sig: string, payPath = '/api/v1/payments/sandbox/pay'): HtmlPage {
   const main = `<h1>TicketBottle sandbox payment</h1>
 <p class="note">A local stand-in for a payment provider: nothing is charged.</p>
-${rows([['Order', link.orderCode], ['Amount', `${link.amountMinor} ${link.currency} (minor units)`]])}
+${rows([
+  ['Order', link.orderCode],
+  ['Amount', `${link.amountMinor} ${link.currency} (minor units)`],
+])}
 <button class="pay" id="pay">Pay</button><button class="fail" id="fail">Fail</button><div id="msg" role="status"></div>`;
   const payload = { orderCode: link.orderCode, link: { ...link, amountMinor: String(link.amountMinor), sig } };
   const returnUrl = /^https?:\/\//i.test(link.returnUrl) ? link.returnUrl : '';
@@ -60,6 +70,11 @@ document.getElementById('pay').addEventListener('click',()=>go('completed'));doc
 }
 
 /** A plain page with a heading, a sentence and some facts (no script). */
-export function renderResultPage(status: number, title: string, text: string, facts: ReadonlyArray<readonly [string, string]> = []): HtmlPage {
+export function renderResultPage(
+  status: number,
+  title: string,
+  text: string,
+  facts: ReadonlyArray<readonly [string, string]> = [],
+): HtmlPage {
   return page(status, title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${facts.length ? rows(facts) : ''}`);
 }

@@ -79,9 +79,14 @@ export function verifySandboxLink(secret: string, q: Record<string, unknown>): S
   if (!signatureMatches(sandboxSignature(secret, page), sig)) throw bad('the signature does not match');
   const amountMinor = Number(page['amountMinor']);
   if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) throw bad('amountMinor is not an amount');
-  return { orderCode: page['orderCode']!, amountMinor, currency: page['currency']!, returnUrl: page['returnUrl']!, callbackUrl: page['callbackUrl']! };
+  return {
+    orderCode: page['orderCode']!,
+    amountMinor,
+    currency: page['currency']!,
+    returnUrl: page['returnUrl']!,
+    callbackUrl: page['callbackUrl']!,
+  };
 }
-
 
 /** The simulated provider. */
 export interface SandboxPayer {
@@ -90,7 +95,13 @@ export interface SandboxPayer {
    * verified signed `link`, or of `ownerId` (the signed-in user, who must own that payment).
    * @throws TbError `WEBHOOK_SANDBOX_FORBIDDEN` with neither, or when `ownerId` does not own it.
    */
-  pay(input: { orderCode: string; outcome: 'completed' | 'failed'; delayMs?: number; link?: SandboxLink; ownerId?: string }): Promise<SandboxPayment>;
+  pay(input: {
+    orderCode: string;
+    outcome: 'completed' | 'failed';
+    delayMs?: number;
+    link?: SandboxLink;
+    ownerId?: string;
+  }): Promise<SandboxPayment>;
   /** Wait for the callbacks still in flight (bounded by `timeoutMs`). */
   drain(timeoutMs?: number): Promise<void>;
 }
@@ -105,19 +116,27 @@ export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
     const signed = signSandboxCallback(o.secret, body);
     let status = 0;
     try {
-      return await retry(async (attempt) => {
-        let res: Response;
-        try {
-          res = await doFetch(o.callbackUrl(), { method: 'POST', headers: signed.headers, body: signed.body, signal: AbortSignal.timeout(10_000) });
-        } catch (err) {
-          o.log.warn({ err, orderCode: body.orderCode, attempt }, 'sandbox callback not delivered');
-          throw err;
-        }
-        await res.arrayBuffer().catch(() => undefined);
-        status = res.status;
-        if (status >= 500) throw new Error(`the callback route answered ${status}`);
-        return status;
-      }, { attempts: o.attempts ?? 10, firstDelayMs: 400, maxDelayMs: 10_000 });
+      return await retry(
+        async (attempt) => {
+          let res: Response;
+          try {
+            res = await doFetch(o.callbackUrl(), {
+              method: 'POST',
+              headers: signed.headers,
+              body: signed.body,
+              signal: AbortSignal.timeout(10_000),
+            });
+          } catch (err) {
+            o.log.warn({ err, orderCode: body.orderCode, attempt }, 'sandbox callback not delivered');
+            throw err;
+          }
+          await res.arrayBuffer().catch(() => undefined);
+          status = res.status;
+          if (status >= 500) throw new Error(`the callback route answered ${status}`);
+          return status;
+        },
+        { attempts: o.attempts ?? 10, firstDelayMs: 400, maxDelayMs: 10_000 },
+      );
     } catch {
       o.log.error({ orderCode: body.orderCode, providerTxnId: body.providerTxnId, status }, 'sandbox callback gave up');
       return status;
@@ -134,8 +153,14 @@ export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
       let currency = input.link?.currency;
       if (!input.link) {
         if (input.ownerId === undefined) throw forbidden();
-        const [p] = await withDbErrors(() => o.db.select({ amountMinor: payments.amountMinor, currency: payments.currency, userId: payments.userId }).from(payments)
-          .where(and(eq(payments.provider, 'sandbox'), eq(payments.orderCode, input.orderCode))).orderBy(desc(payments.createdAt)).limit(1));
+        const [p] = await withDbErrors(() =>
+          o.db
+            .select({ amountMinor: payments.amountMinor, currency: payments.currency, userId: payments.userId })
+            .from(payments)
+            .where(and(eq(payments.provider, 'sandbox'), eq(payments.orderCode, input.orderCode)))
+            .orderBy(desc(payments.createdAt))
+            .limit(1),
+        );
         // Someone else's order and no order at all answer alike: a code reveals nothing.
         if (!p || p.userId !== input.ownerId) throw forbidden();
         amountMinor = p.amountMinor;
@@ -144,7 +169,14 @@ export function createSandboxPayer(o: SandboxPayOptions): SandboxPayer {
       if (amountMinor === undefined || currency === undefined) throw forbidden();
       const providerTxnId = `sbx_${input.orderCode}_${randomBytes(6).toString('hex')}`;
       const callbackAt = Date.now() + delayMs;
-      const body: SandboxCallbackBody = { providerTxnId, orderCode: input.orderCode, amountMinor, currency, outcome: input.outcome, paidAt: callbackAt };
+      const body: SandboxCallbackBody = {
+        providerTxnId,
+        orderCode: input.orderCode,
+        amountMinor,
+        currency,
+        outcome: input.outcome,
+        paidAt: callbackAt,
+      };
       const delivered = send(body, delayMs);
       inFlight.add(delivered);
       void delivered.finally(() => inFlight.delete(delivered));

@@ -14,8 +14,15 @@ import { recordCallbackTx, toPayment } from './inbox.js';
 import { OUTBOX_CHANNEL, enqueuePaymentEvent, paymentEventRow } from './outbox-relay.js';
 import { bytesParam, jsonParam, rawClient, toPaymentRow } from './raw-sql.js';
 import {
-  PAYMENT_PROVIDERS, PaymentEventType, PaymentStatus,
-  type RecordCallbackResult, type CancelPaymentResult, type NewPayment, type Payment, type VerifiedCallback, type PaymentProviderName,
+  PAYMENT_PROVIDERS,
+  PaymentEventType,
+  PaymentStatus,
+  type RecordCallbackResult,
+  type CancelPaymentResult,
+  type NewPayment,
+  type Payment,
+  type VerifiedCallback,
+  type PaymentProviderName,
 } from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,7 +36,10 @@ export interface PaymentStore {
    */
   createPayment(input: NewPayment): Promise<{ payment: Payment; created: boolean }>;
   /** Keep what the provider answered (reference, request, response / payment URL). No event. */
-  attachProviderResponse(id: string, patch: { providerRef?: string; providerRequest?: Record<string, unknown>; providerResponse?: Record<string, unknown> }): Promise<Payment>;
+  attachProviderResponse(
+    id: string,
+    patch: { providerRef?: string; providerRequest?: Record<string, unknown>; providerResponse?: Record<string, unknown> },
+  ): Promise<Payment>;
   /** Record a verified callback once (inbox); a duplicate returns `{ duplicate: true }` and changes nothing. */
   recordCallback(cb: VerifiedCallback): Promise<RecordCallbackResult>;
   /** PENDING → CANCELED with `payment.canceled`; any other status is left alone (`changed: false`). */
@@ -49,17 +59,19 @@ function validate(input: NewPayment): void {
   if (!input.orderId || !input.userId) throw bad('orderId and userId are required');
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor < 0) throw bad('amountMinor must be a non-negative integer');
   if (!/^[A-Z]{3}$/.test(input.currency)) throw bad('currency must be an ISO 4217 code such as VND');
-  if (!(PAYMENT_PROVIDERS as readonly string[]).includes(input.provider)) throw bad(`provider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
+  if (!(PAYMENT_PROVIDERS as readonly string[]).includes(input.provider))
+    throw bad(`provider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
 }
 
 /** Create the store over `db`. */
 export function createPaymentStore(db: Db): PaymentStore {
   const notFound = (id: string) => new TbError('PAYMENT_NOT_FOUND', { paymentId: id });
-  const get = (id: string) => withDbErrors(async () => {
-    if (!UUID.test(id)) return undefined;
-    const [row] = await db.select().from(payments).where(eq(payments.id, id));
-    return row ? toPayment(row) : undefined;
-  });
+  const get = (id: string) =>
+    withDbErrors(async () => {
+      if (!UUID.test(id)) return undefined;
+      const [row] = await db.select().from(payments).where(eq(payments.id, id));
+      return row ? toPayment(row) : undefined;
+    });
 
   return {
     async createPayment(input) {
@@ -68,8 +80,16 @@ export function createPaymentStore(db: Db): PaymentStore {
       // (delivered at commit) in one round trip (issue 12; was a drizzle transaction of four).
       const id = input.id ?? randomUUID();
       const fresh = {
-        id, orderId: input.orderId, orderCode: input.orderCode, userId: input.userId, amountMinor: input.amountMinor, currency: input.currency,
-        provider: input.provider, status: PaymentStatus.Pending, version: 1, providerTxnId: null,
+        id,
+        orderId: input.orderId,
+        orderCode: input.orderCode,
+        userId: input.userId,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        provider: input.provider,
+        status: PaymentStatus.Pending,
+        version: 1,
+        providerTxnId: null,
       } as unknown as Payment;
       const ev = paymentEventRow(fresh, PaymentEventType.Created, input.requestId ? { requestId: input.requestId } : {});
       const client = rawClient(db);
@@ -97,13 +117,15 @@ export function createPaymentStore(db: Db): PaymentStore {
     async attachProviderResponse(id, patch) {
       const has = (v: unknown) => v !== undefined;
       const client = rawClient(db);
-      const [row] = await withDbErrors(() => client`
+      const [row] = await withDbErrors(
+        () => client`
         update payments set
           provider_ref = case when ${has(patch.providerRef)}::boolean then ${patch.providerRef ?? null}::text else provider_ref end,
           provider_request = case when ${has(patch.providerRequest)}::boolean then ${jsonParam(patch.providerRequest)}::jsonb else provider_request end,
           provider_response = case when ${has(patch.providerResponse)}::boolean then ${jsonParam(patch.providerResponse)}::jsonb else provider_response end,
           updated_at = now()
-        where id = ${UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid returning *`);
+        where id = ${UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid returning *`,
+      );
       if (!row) throw notFound(id);
       return toPayment(toPaymentRow(row));
     },
@@ -114,28 +136,41 @@ export function createPaymentStore(db: Db): PaymentStore {
 
     async cancelPayment(id, opts = {}) {
       if (!UUID.test(id)) throw notFound(id);
-      return withDbErrors(() => db.transaction(async (tx) => {
-        const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for('update');
-        if (!row) throw notFound(id);
-        if (row.status !== PaymentStatus.Pending) return { changed: false, payment: toPayment(row) };
-        const [updated] = await tx.update(payments)
-          .set({ status: PaymentStatus.Canceled, version: sql`${payments.version} + 1`, updatedAt: new Date() })
-          .where(eq(payments.id, id)).returning();
-        const payment = toPayment(updated!);
-        await enqueuePaymentEvent(tx, payment, PaymentEventType.Canceled, {
-          ...(opts.requestId ? { requestId: opts.requestId } : {}), extra: { reason: opts.reason ?? 'canceled' },
-        });
-        return { changed: true, payment };
-      }));
+      return withDbErrors(() =>
+        db.transaction(async (tx) => {
+          const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for('update');
+          if (!row) throw notFound(id);
+          if (row.status !== PaymentStatus.Pending) return { changed: false, payment: toPayment(row) };
+          const [updated] = await tx
+            .update(payments)
+            .set({ status: PaymentStatus.Canceled, version: sql`${payments.version} + 1`, updatedAt: new Date() })
+            .where(eq(payments.id, id))
+            .returning();
+          const payment = toPayment(updated!);
+          await enqueuePaymentEvent(tx, payment, PaymentEventType.Canceled, {
+            ...(opts.requestId ? { requestId: opts.requestId } : {}),
+            extra: { reason: opts.reason ?? 'canceled' },
+          });
+          return { changed: true, payment };
+        }),
+      );
     },
 
     get,
 
-    getByOrder: (orderId) => withDbErrors(async () =>
-      (await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt))).map(toPayment)),
-    latestByOrderCode: (provider, orderCode) => withDbErrors(async () => {
-      const [row] = await db.select().from(payments).where(and(eq(payments.provider, provider), eq(payments.orderCode, orderCode))).orderBy(desc(payments.createdAt)).limit(1);
-      return row ? toPayment(row) : undefined;
-    }),
+    getByOrder: (orderId) =>
+      withDbErrors(async () =>
+        (await db.select().from(payments).where(eq(payments.orderId, orderId)).orderBy(desc(payments.createdAt))).map(toPayment),
+      ),
+    latestByOrderCode: (provider, orderCode) =>
+      withDbErrors(async () => {
+        const [row] = await db
+          .select()
+          .from(payments)
+          .where(and(eq(payments.provider, provider), eq(payments.orderCode, orderCode)))
+          .orderBy(desc(payments.createdAt))
+          .limit(1);
+        return row ? toPayment(row) : undefined;
+      }),
   };
 }

@@ -46,20 +46,31 @@ function reuse<T extends Metric>(registry: Registry, name: string, make: () => T
 export function outcomeOf(r: RecordCallbackResult): CallbackOutcome {
   if (r.duplicate) return { type: 'duplicate' };
   switch (r.outcome) {
-    case InboxOutcome.AmountMismatch: return { type: 'amount_mismatch' };
-    case InboxOutcome.Unmatched: return { type: 'order_not_found' };
+    case InboxOutcome.AmountMismatch:
+      return { type: 'amount_mismatch' };
+    case InboxOutcome.Unmatched:
+      return { type: 'order_not_found' };
     // Late money is recorded and flagged for refund; applied, ignored and processing are recorded
     // as well: in every case the provider need not send it again.
-    default: return { type: 'accepted' };
+    default:
+      return { type: 'accepted' };
   }
 }
 
 /** Build the webhook handler over the providers and the payment store. */
 export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
   const registry = deps.registry ?? new Registry();
-  const counter = reuse(registry, 'tb_payment_webhooks_total', () => new Counter({
-    name: 'tb_payment_webhooks_total', help: 'Provider callbacks received at the gateway, by provider and answer', labelNames: ['provider', 'outcome'], registers: [registry],
-  }));
+  const counter = reuse(
+    registry,
+    'tb_payment_webhooks_total',
+    () =>
+      new Counter({
+        name: 'tb_payment_webhooks_total',
+        help: 'Provider callbacks received at the gateway, by provider and answer',
+        labelNames: ['provider', 'outcome'],
+        registers: [registry],
+      }),
+  );
   return async (name, req, requestId) => {
     const provider = deps.providers.get(name);
     const verified = provider.verifyCallback(req);
@@ -77,13 +88,24 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
       const recorded = await deps.store.recordCallback(ev);
       const outcome = outcomeOf(recorded);
       const level = outcome.type === 'accepted' || outcome.type === 'duplicate' ? 'info' : 'warn';
-      deps.log[level]({
-        provider: name, providerTxnId: ev.providerTxnId, orderCode: ev.orderCode, outcome: recorded.outcome, duplicate: recorded.duplicate,
-        paymentId: recorded.payment?.id, reqId: requestId,
-      }, 'payment callback recorded');
+      deps.log[level](
+        {
+          provider: name,
+          providerTxnId: ev.providerTxnId,
+          orderCode: ev.orderCode,
+          outcome: recorded.outcome,
+          duplicate: recorded.duplicate,
+          paymentId: recorded.payment?.id,
+          reqId: requestId,
+        },
+        'payment callback recorded',
+      );
       return done(outcome, recorded);
     } catch (err) {
-      deps.log.error({ err, provider: name, providerTxnId: ev.providerTxnId, orderCode: ev.orderCode, reqId: requestId }, 'payment callback could not be recorded; asking the provider to retry');
+      deps.log.error(
+        { err, provider: name, providerTxnId: ev.providerTxnId, orderCode: ev.orderCode, reqId: requestId },
+        'payment callback could not be recorded; asking the provider to retry',
+      );
       return done({ type: 'retry_later' });
     }
   };

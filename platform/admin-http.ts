@@ -30,7 +30,9 @@ export async function serveAdmin(port: number, host: string, o: AdminHttpOptions
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     } else if (url === '/readyz') {
       const r = o.ready?.() ?? { ready: true };
-      res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: r.ready ? 'ready' : 'not_ready', ...r.detail }));
+      res
+        .writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: r.ready ? 'ready' : 'not_ready', ...r.detail }));
     } else if (url === '/metrics') {
       o.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': o.registry.contentType }).end(text),

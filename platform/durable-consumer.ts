@@ -10,7 +10,15 @@
  * While `TB_EVENTS` does not exist yet (the actor nodes create it) the loop waits, saying so once.
  */
 import {
-  AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg,
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type Consumer,
+  type ConsumerMessages,
+  type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
@@ -18,10 +26,17 @@ import { EVENTS_STREAM } from '../contracts/index.js';
 import { sleep } from './sleep.js';
 
 /** How a durable consumer is set up: exactly one of `handle` (batches) and `handleEach` (one by one). */
-export type DurableConsumerOptions = DurableConsumerBase & (
-  | { /** Handle a batch (stream order); must ack, nak or term every message. */ handle(msgs: readonly JsMsg[]): Promise<void>; handleEach?: never }
-  | { /** Handle one message, up to `concurrency` at once; must ack, nak or term it. */ handleEach(msg: JsMsg): Promise<void>; handle?: never }
-);
+export type DurableConsumerOptions = DurableConsumerBase &
+  (
+    | {
+        /** Handle a batch (stream order); must ack, nak or term every message. */ handle(msgs: readonly JsMsg[]): Promise<void>;
+        handleEach?: never;
+      }
+    | {
+        /** Handle one message, up to `concurrency` at once; must ack, nak or term it. */ handleEach(msg: JsMsg): Promise<void>;
+        handle?: never;
+      }
+  );
 
 interface DurableConsumerBase {
   nc: NatsConnection;
@@ -53,7 +68,12 @@ const ns = (ms: number) => ms * 1_000_000;
  * ack wait and max ack pending follow the configuration). `inactiveMs` makes a throwaway durable
  * (e.g. a rebuild's) disappear by itself once unused.
  */
-export async function ensureDurable(nc: NatsConnection, name: string, filter: string, opts: { ackWaitMs: number; maxAckPending: number; inactiveMs?: number }): Promise<Consumer> {
+export async function ensureDurable(
+  nc: NatsConnection,
+  name: string,
+  filter: string,
+  opts: { ackWaitMs: number; maxAckPending: number; inactiveMs?: number },
+): Promise<Consumer> {
   const jsm = await jetstreamManager(nc);
   const existing = await jsm.consumers.info(EVENTS_STREAM, name).catch(() => undefined);
   if (existing && (existing.config.ack_wait !== ns(opts.ackWaitMs) || existing.config.max_ack_pending !== opts.maxAckPending)) {
@@ -61,39 +81,74 @@ export async function ensureDurable(nc: NatsConnection, name: string, filter: st
   }
   if (!existing) {
     await jsm.consumers.add(EVENTS_STREAM, {
-      durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: filter,
-      ack_wait: ns(opts.ackWaitMs), max_ack_pending: opts.maxAckPending, max_deliver: -1,
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: filter,
+      ack_wait: ns(opts.ackWaitMs),
+      max_ack_pending: opts.maxAckPending,
+      max_deliver: -1,
       ...(opts.inactiveMs ? { inactive_threshold: ns(opts.inactiveMs) } : {}),
     });
   }
   return jetstream(nc).consumers.get(EVENTS_STREAM, name);
 }
 
-async function pump(consumer: Consumer, o: DurableConsumerOptions, batchSize: number, ctl: { stopping(): boolean; set(m?: ConsumerMessages): void }): Promise<void> {
+async function pump(
+  consumer: Consumer,
+  o: DurableConsumerOptions,
+  batchSize: number,
+  ctl: { stopping(): boolean; set(m?: ConsumerMessages): void },
+): Promise<void> {
   const queue: JsMsg[] = [];
   const inFlight = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
-  const messages = await consumer.consume({ max_messages: batchSize, callback: (m) => { queue.push(m); wake?.(); } });
+  const messages = await consumer.consume({
+    max_messages: batchSize,
+    callback: (m) => {
+      queue.push(m);
+      wake?.();
+    },
+  });
   ctl.set(messages);
   let ended = false;
-  const closed = messages.closed().then(() => { ended = true; wake?.(); });
+  const closed = messages.closed().then(() => {
+    ended = true;
+    wake?.();
+  });
   try {
     while (!ctl.stopping()) {
       if (queue.length === 0) {
         if (ended) break;
-        await new Promise<void>((r) => { wake = r; });
+        await new Promise<void>((r) => {
+          wake = r;
+        });
         wake = undefined;
         continue;
       }
-      if (o.handle) { await o.handle(queue.splice(0, batchSize)); continue; }
+      if (o.handle) {
+        await o.handle(queue.splice(0, batchSize));
+        continue;
+      }
       const m = queue.shift()!;
-      const p = o.handleEach(m).catch((err: unknown) => { o.log.error({ err, consumer: o.name }, 'message handler threw'); }).finally(() => inFlight.delete(p));
+      const p = o
+        .handleEach(m)
+        .catch((err: unknown) => {
+          o.log.error({ err, consumer: o.name }, 'message handler threw');
+        })
+        .finally(() => inFlight.delete(p));
       inFlight.add(p);
       if (inFlight.size >= batchSize) await Promise.race(inFlight);
     }
   } finally {
     await Promise.allSettled([...inFlight]);
-    for (const m of queue.splice(0)) { try { m.nak(); } catch { /* redelivered after ack_wait */ } }
+    for (const m of queue.splice(0)) {
+      try {
+        m.nak();
+      } catch {
+        /* redelivered after ack_wait */
+      }
+    }
     ctl.set(undefined);
     await messages.close().catch(() => undefined);
     await closed;
@@ -109,11 +164,19 @@ export function startDurableConsumer(o: DurableConsumerOptions): DurableConsumer
   let stopping = false;
   let waitingSaid = false;
   let current: ConsumerMessages | undefined;
-  const ctl = { stopping: () => stopping, set: (m?: ConsumerMessages) => { current = m; } };
+  const ctl = {
+    stopping: () => stopping,
+    set: (m?: ConsumerMessages) => {
+      current = m;
+    },
+  };
   const loop = (async () => {
     while (!stopping) {
       try {
-        const consumer = await ensureDurable(o.nc, o.name, o.filter, { ackWaitMs: o.ackWaitMs ?? 30_000, maxAckPending: o.maxAckPending ?? batchSize * 4 });
+        const consumer = await ensureDurable(o.nc, o.name, o.filter, {
+          ackWaitMs: o.ackWaitMs ?? 30_000,
+          maxAckPending: o.maxAckPending ?? batchSize * 4,
+        });
         o.log.debug({ consumer: o.name, filter: o.filter }, 'consuming');
         await pump(consumer, o, batchSize, ctl);
         if (!stopping) await sleep(250);
@@ -141,7 +204,25 @@ export function startDurableConsumer(o: DurableConsumerOptions): DurableConsumer
 
 /** Ack, nak or term without throwing (a dead connection means redelivery anyway). */
 export const settle = {
-  ack(m: JsMsg): void { try { m.ack(); } catch { /* redelivered, applied harmlessly */ } },
-  nak(m: JsMsg, delayMs?: number): void { try { m.nak(delayMs); } catch { /* redelivered after ack_wait */ } },
-  term(m: JsMsg): void { try { m.term(); } catch { /* redelivered and judged again */ } },
+  ack(m: JsMsg): void {
+    try {
+      m.ack();
+    } catch {
+      /* redelivered, applied harmlessly */
+    }
+  },
+  nak(m: JsMsg, delayMs?: number): void {
+    try {
+      m.nak(delayMs);
+    } catch {
+      /* redelivered after ack_wait */
+    }
+  },
+  term(m: JsMsg): void {
+    try {
+      m.term();
+    } catch {
+      /* redelivered and judged again */
+    }
+  },
 };

@@ -27,7 +27,7 @@ export const LOG_FIELDS = {
 export const LOG_REDACT = ['req.headers.authorization', '*.authorization', '*.password', '*.token', '*.accessToken', '*.refreshToken'];
 
 /** The root logger of process `service`, with the schema's base fields. */
-export function createLogger(service: string, o: { level: string; instance?: number; options?: LoggerOptions } ): Logger {
+export function createLogger(service: string, o: { level: string; instance?: number; options?: LoggerOptions }): Logger {
   return pino({
     level: o.level,
     base: { service, ...(o.instance ? { instance: o.instance } : {}), pid: process.pid, hostname: hostname() },

@@ -15,15 +15,27 @@ export function createRegistry(o: { labels?: Record<string, string>; defaultMetr
 }
 
 /** One sample of a scrape-time gauge. */
-export interface Sample<L extends string> { labels: Partial<Record<L, string>>; value: number }
+export interface Sample<L extends string> {
+  labels: Partial<Record<L, string>>;
+  value: number;
+}
 
 /**
  * A gauge whose samples are computed at every scrape by `collect` (the state it reads is the
  * truth; nothing is kept in step). Series that `collect` no longer returns disappear.
  */
-export function scrapeGauge<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], collect: () => Iterable<Sample<L>> | Promise<Iterable<Sample<L>>>): Gauge<L> {
+export function scrapeGauge<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  collect: () => Iterable<Sample<L>> | Promise<Iterable<Sample<L>>>,
+): Gauge<L> {
   return new Gauge<L>({
-    name, help, labelNames, registers: [registry],
+    name,
+    help,
+    labelNames,
+    registers: [registry],
     async collect() {
       this.reset();
       for (const s of await collect()) this.set(s.labels, s.value);

@@ -4,25 +4,42 @@ import { backoffDelay, retry } from './retry.js';
 describe('platform - retry', () => {
   it('retries until the function succeeds, numbering the attempts', async () => {
     const seen: number[] = [];
-    const out = await retry(async (attempt) => {
-      seen.push(attempt);
-      if (attempt < 3) throw new Error(`fail ${attempt}`);
-      return 'ok';
-    }, { firstDelayMs: 1, maxDelayMs: 2 });
+    const out = await retry(
+      async (attempt) => {
+        seen.push(attempt);
+        if (attempt < 3) throw new Error(`fail ${attempt}`);
+        return 'ok';
+      },
+      { firstDelayMs: 1, maxDelayMs: 2 },
+    );
     expect(out).toBe('ok');
     expect(seen).toEqual([1, 2, 3]);
   });
 
   it('gives up with the last failure after `attempts`, telling onRetry of each failure but the last', async () => {
     const told: number[] = [];
-    await expect(retry(async (attempt) => { throw new Error(`fail ${attempt}`); }, { attempts: 3, firstDelayMs: 1, maxDelayMs: 2, onRetry: (_e, a) => told.push(a) }))
-      .rejects.toThrow('fail 3');
+    await expect(
+      retry(
+        async (attempt) => {
+          throw new Error(`fail ${attempt}`);
+        },
+        { attempts: 3, firstDelayMs: 1, maxDelayMs: 2, onRetry: (_e, a) => told.push(a) },
+      ),
+    ).rejects.toThrow('fail 3');
     expect(told).toEqual([1, 2]);
   });
 
   it('stops at once when retryIf refuses the failure', async () => {
     let calls = 0;
-    await expect(retry(async () => { calls++; throw new Error('final'); }, { attempts: 10, firstDelayMs: 1, retryIf: () => false })).rejects.toThrow('final');
+    await expect(
+      retry(
+        async () => {
+          calls++;
+          throw new Error('final');
+        },
+        { attempts: 10, firstDelayMs: 1, retryIf: () => false },
+      ),
+    ).rejects.toThrow('final');
     expect(calls).toBe(1);
   });
 });

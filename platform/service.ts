@@ -86,12 +86,24 @@ async function startService(spec: ServiceSpec, config: Config, log: Logger): Pro
   if (spec.database) await migrateWithRetry(config.databaseUrl, log);
   const db = spec.database ? createDb(config.databaseUrl, { max: spec.database.max }) : undefined;
   const nc = await connectNats(config, `tb-${spec.kind}-${process.pid}`);
-  const ctx: ServiceContext = { kind: spec.kind, config, log, nc, registry: createRegistry(), adminPort: adminPortOf(spec.kind, config), db };
+  const ctx: ServiceContext = {
+    kind: spec.kind,
+    config,
+    log,
+    nc,
+    registry: createRegistry(),
+    adminPort: adminPortOf(spec.kind, config),
+    db,
+  };
   const started = await spec.start(ctx);
-  const admin = spec.admin === false ? undefined : await serveAdmin(ctx.adminPort, config.adminHost, { registry: ctx.registry, ...(started.ready ? { ready: started.ready } : {}) });
+  const admin =
+    spec.admin === false
+      ? undefined
+      : await serveAdmin(ctx.adminPort, config.adminHost, { registry: ctx.registry, ...(started.ready ? { ready: started.ready } : {}) });
   log.info({ ...(admin ? { admin: admin.url } : {}), ...started.readyFields }, `${spec.kind} ready`);
   return {
-    ctx, admin,
+    ctx,
+    admin,
     async stop() {
       await started.stop();
       await admin?.close();
@@ -105,7 +117,9 @@ async function startService(spec: ServiceSpec, config: Config, log: Logger): Pro
 export async function migrateWithRetry(url: string, log: Logger): Promise<void> {
   let said = false;
   await retry(() => migrate(url), {
-    attempts: 60, firstDelayMs: 250, maxDelayMs: 2_000,
+    attempts: 60,
+    firstDelayMs: 250,
+    maxDelayMs: 2_000,
     retryIf: (err) => TbError.is(err) && err.retryable,
     onRetry: (err) => {
       if (!said) log.info({ reason: err instanceof Error ? err.message : String(err) }, 'database not ready yet; waiting');
@@ -121,7 +135,9 @@ export async function migrateWithRetry(url: string, log: Logger): Promise<void> 
 export async function waitForEvents<T>(log: Logger, start: () => Promise<T>): Promise<T> {
   let said = false;
   return retry(start, {
-    attempts: Infinity, firstDelayMs: 250, maxDelayMs: 2_000,
+    attempts: Infinity,
+    firstDelayMs: 250,
+    maxDelayMs: 2_000,
     onRetry: (err) => {
       if (!said) log.info({ reason: err instanceof Error ? err.message : String(err) }, 'waiting for the TB_EVENTS stream');
       said = true;
@@ -136,8 +152,21 @@ export function onSignals(log: Logger, stop: () => Promise<void>): void {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => { log.error('shutdown took over 20 s; exiting'); process.exit(1); }, 20_000);
-    stop().then(() => { clearTimeout(force); log.info('stopped'); process.exit(0); }, (err: unknown) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+    const force = setTimeout(() => {
+      log.error('shutdown took over 20 s; exiting');
+      process.exit(1);
+    }, 20_000);
+    stop().then(
+      () => {
+        clearTimeout(force);
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => handler('SIGTERM'));
   process.on('SIGINT', () => handler('SIGINT'));

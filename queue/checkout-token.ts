@@ -30,7 +30,11 @@ export function checkoutKey(secret: string): Uint8Array {
 }
 
 /** Sign a checkout token valid from `nowMs` until `expiresAt` (ms; rounded down to a second). */
-export function signCheckoutToken(key: Uint8Array, claims: Omit<CheckoutClaims, 'expiresAt'> & { expiresAt: number }, nowMs = Date.now()): Promise<string> {
+export function signCheckoutToken(
+  key: Uint8Array,
+  claims: Omit<CheckoutClaims, 'expiresAt'> & { expiresAt: number },
+  nowMs = Date.now(),
+): Promise<string> {
   return new SignJWT({ evt: claims.eventId, sid: claims.sessionId, pos: claims.position })
     .setProtectedHeader({ alg: 'HS256', typ: CHECKOUT_TYP })
     .setSubject(claims.userId)
@@ -47,19 +51,29 @@ export function signCheckoutToken(key: Uint8Array, claims: Omit<CheckoutClaims, 
  * `QUEUE_TOKEN_EXPIRED`, `QUEUE_TOKEN_WRONG_USER`, `QUEUE_TOKEN_WRONG_EVENT`. The signature is
  * checked first, so a forged token is always `INVALID`, never a more specific answer.
  */
-export async function verifyCheckoutToken(key: Uint8Array, token: string, expect: { userId: string; eventId: string }, nowMs = Date.now()): Promise<CheckoutClaims> {
+export async function verifyCheckoutToken(
+  key: Uint8Array,
+  token: string,
+  expect: { userId: string; eventId: string },
+  nowMs = Date.now(),
+): Promise<CheckoutClaims> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, key, {
-      algorithms: ['HS256'], issuer: ISSUER, audience: CHECKOUT_AUDIENCE, typ: CHECKOUT_TYP,
-      currentDate: new Date(nowMs), requiredClaims: ['sub', 'exp', 'evt', 'sid'],
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: CHECKOUT_AUDIENCE,
+      typ: CHECKOUT_TYP,
+      currentDate: new Date(nowMs),
+      requiredClaims: ['sub', 'exp', 'evt', 'sid'],
     }));
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw new TbError('QUEUE_TOKEN_EXPIRED', {}, { cause: err });
     throw new TbError('QUEUE_TOKEN_INVALID', {}, { cause: err });
   }
   const { sub, evt, sid, pos, exp } = payload as { sub: unknown; evt: unknown; sid: unknown; pos: unknown; exp: number };
-  if (typeof sub !== 'string' || typeof evt !== 'string' || typeof sid !== 'string' || typeof pos !== 'number') throw new TbError('QUEUE_TOKEN_INVALID');
+  if (typeof sub !== 'string' || typeof evt !== 'string' || typeof sid !== 'string' || typeof pos !== 'number')
+    throw new TbError('QUEUE_TOKEN_INVALID');
   if (evt !== expect.eventId) throw new TbError('QUEUE_TOKEN_WRONG_EVENT', { eventId: expect.eventId });
   if (sub !== expect.userId) throw new TbError('QUEUE_TOKEN_WRONG_USER', { userId: expect.userId });
   return { userId: sub, eventId: evt, sessionId: sid, position: pos, expiresAt: exp * 1000 };

@@ -29,16 +29,20 @@ export async function checkEntry(actors: Actors, eventId: string, who: Entrant, 
   const cached = cache?.get(eventId);
   let event = cached && now - cached.at < ENTRY_CACHE_MS ? cached.view : undefined;
   if (!event) {
-    event = await actors.event(eventId).get({ viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
-      if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
-      throw err;
-    });
+    event = await actors
+      .event(eventId)
+      .get({ viewer: SYSTEM_VIEWER })
+      .catch((err: unknown) => {
+        if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
+        throw err;
+      });
     if (event.status === EventStatus.Published) {
       if (cache.size >= 1_000) cache.clear();
       cache.set(eventId, { at: now, view: event });
     }
   }
-  if (!eventAdmits(event, { userId: who.userId, platformRoles: who.platformRoles ?? [] }, who.accessCode)) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
+  if (!eventAdmits(event, { userId: who.userId, platformRoles: who.platformRoles ?? [] }, who.accessCode))
+    throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
 }
 
 /**
@@ -67,21 +71,27 @@ export async function ensureQueue(
   eventId: string,
   now: number,
 ): Promise<QueueView> {
-  const event = await actors.event(eventId).get({ viewer: SYSTEM_VIEWER }).catch((err: unknown) => {
-    if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
-    throw err;
-  });
+  const event = await actors
+    .event(eventId)
+    .get({ viewer: SYSTEM_VIEWER })
+    .catch((err: unknown) => {
+      if (TbError.is(err, 'EVENT_FORBIDDEN')) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });
+      throw err;
+    });
   if (event.status !== EventStatus.Published) throw new TbError('QUEUE_NOT_OPEN', { eventId, reason: `the event is ${event.status}` });
   if (!event.config.allowWaitRoom) throw new TbError('QUEUE_NOT_ENABLED', { eventId });
   const { ticketSaleStartDate: opensAt, ticketSaleEndDate: endsAt } = event.config;
   if (endsAt !== undefined && now >= endsAt) throw new TbError('QUEUE_NOT_OPEN', { eventId, reason: 'the sale has ended' });
-  const view = await actors.queue(eventId).create({
-    maxConcurrent: Math.min(event.config.maxConcurrent ?? QueueLimits.defaultMaxConcurrent, QueueLimits.maxConcurrentCap),
-    seed: seedFor(config.queueSeedSecret, eventId),
-    claimGraceMs: config.queueClaimGraceMs,
-    checkoutTtlMs: config.queueCheckoutTtlMs,
-    ...(opensAt !== undefined ? { opensAt } : {}),
-  }, ['create', eventId]);
+  const view = await actors.queue(eventId).create(
+    {
+      maxConcurrent: Math.min(event.config.maxConcurrent ?? QueueLimits.defaultMaxConcurrent, QueueLimits.maxConcurrentCap),
+      seed: seedFor(config.queueSeedSecret, eventId),
+      claimGraceMs: config.queueClaimGraceMs,
+      checkoutTtlMs: config.queueCheckoutTtlMs,
+      ...(opensAt !== undefined ? { opensAt } : {}),
+    },
+    ['create', eventId],
+  );
   if (view.phase === 'open' || (opensAt !== undefined && opensAt > now)) return view;
   return actors.queue(eventId).open({}, ['open', eventId]);
 }

@@ -23,5 +23,7 @@ export { startStockWatcher } from './stock-watcher.js';
 export type { StockWatcher, StockWatcherOptions } from './stock-watcher.js';
 
 /** Subject of a queue's broadcast events: `tb.evt.queue.<eventId>.<name>` (`advanced`, `soldOut`, `allHeld`, `resumed`, `opened`). */
-export const queueEventSubject = (eventId: string, name: 'advanced' | 'soldOut' | 'allHeld' | 'resumed' | 'opened' | '*' = 'advanced'): string =>
-  `tb.evt.queue.${eventId}.${name}`;
+export const queueEventSubject = (
+  eventId: string,
+  name: 'advanced' | 'soldOut' | 'allHeld' | 'resumed' | 'opened' | '*' = 'advanced',
+): string => `tb.evt.queue.${eventId}.${name}`;

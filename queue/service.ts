@@ -70,7 +70,6 @@ export interface QueueService {
   verifyToken(token: string, expect: { userId: string; eventId: string }): Promise<CheckoutClaims>;
 }
 
-
 /** Build the service. The KV bucket is opened on first use. */
 export function createQueueService(opts: QueueServiceOptions): QueueService {
   const { config, log } = opts;
@@ -90,7 +89,13 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
     return found.session;
   }
 
-  async function present(eventId: string, userId: string, session: UserSession, view: QueueView, claim?: ClaimResult): Promise<UserQueueStatus> {
+  async function present(
+    eventId: string,
+    userId: string,
+    session: UserSession,
+    view: QueueView,
+    claim?: ClaimResult,
+  ): Promise<UserQueueStatus> {
     const status = userStatusOf(session, view, now());
     if (status.state === 'admitted') {
       const deadline = claim?.deadline ?? view.you!.slot!.deadline;
@@ -100,14 +105,18 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
     }
     // Remember a terminal outcome the actor may soon forget (it keeps only the last few hundred).
     if (status.outcome && session.outcome !== status.outcome) {
-      (await sessions()).putUser(eventId, userId, { ...session, outcome: status.outcome }).catch((err: unknown) => log.warn({ err, eventId }, 'queue: outcome not recorded'));
+      (await sessions())
+        .putUser(eventId, userId, { ...session, outcome: status.outcome })
+        .catch((err: unknown) => log.warn({ err, eventId }, 'queue: outcome not recorded'));
     }
     return status;
   }
 
   async function claimFor(eventId: string, userId: string, session: UserSession): Promise<UserQueueStatus> {
     // A fresh command id per attempt: refusals are remembered by id, and claims are idempotent by session anyway.
-    const r = await actors.queue(eventId).claim({ ticket: session.ticket, sessionId: session.sessionId, userId }, ['claim', session.sessionId, uniqueId()]);
+    const r = await actors
+      .queue(eventId)
+      .claim({ ticket: session.ticket, sessionId: session.sessionId, userId }, ['claim', session.sessionId, uniqueId()]);
     return present(eventId, userId, session, r.view, r);
   }
 
@@ -136,7 +145,12 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
         for (let attempt = 0; attempt < 5; attempt++) {
           const fresh = await store.getUser(eventId, userId);
           if (!fresh || fresh.session.sessionId !== prev.sessionId) break; // swapped already (by a racing rejoin)
-          const swapped = await store.replaceUser(eventId, userId, { sessionId, ticket: joined.ticket, joinedAt: joined.joinedAt }, fresh.revision).then(() => true, () => false);
+          const swapped = await store
+            .replaceUser(eventId, userId, { sessionId, ticket: joined.ticket, joinedAt: joined.joinedAt }, fresh.revision)
+            .then(
+              () => true,
+              () => false,
+            );
           if (swapped) break;
         }
         return service.status(eventId, userId);
@@ -144,10 +158,16 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       const { rejoin: _r, ...entry } = opts;
       await checkEntry(actors, eventId, { userId, ...entry }, now());
       if (!known.has(eventId)) {
-        const exists = await actors.queue(eventId).status().then(() => true, (err: unknown) => {
-          if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;
-          throw err;
-        });
+        const exists = await actors
+          .queue(eventId)
+          .status()
+          .then(
+            () => true,
+            (err: unknown) => {
+              if (TbError.is(err, 'COMMAND_NOT_FOUND')) return false;
+              throw err;
+            },
+          );
         if (!exists) await service.ensureQueue(eventId);
         known.add(eventId);
       }
@@ -166,7 +186,8 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
       const slot = view.you?.slot;
       if ((o.autoClaim ?? true) && slot?.state === 'called' && !session.outcome) {
         return claimFor(eventId, userId, session).catch((err: unknown) => {
-          if (TbError.is(err, 'QUEUE_SLOT_EXPIRED') || TbError.is(err, 'QUEUE_NOT_YOUR_TURN')) return present(eventId, userId, session, view);
+          if (TbError.is(err, 'QUEUE_SLOT_EXPIRED') || TbError.is(err, 'QUEUE_NOT_YOUR_TURN'))
+            return present(eventId, userId, session, view);
           throw err;
         });
       }
@@ -181,14 +202,15 @@ export function createQueueService(opts: QueueServiceOptions): QueueService {
 
     async leave(eventId, userId) {
       const session = await mine(eventId, userId);
-      const view = await actors.queue(eventId).leave({ ticket: session.ticket, sessionId: session.sessionId, userId }, ['leave', session.sessionId]);
+      const view = await actors
+        .queue(eventId)
+        .leave({ ticket: session.ticket, sessionId: session.sessionId, userId }, ['leave', session.sessionId]);
       const you = view.you;
-      const wasWaiting = !you || you.position === undefined || you.outcome === 'left' || (you.position > view.cursor);
+      const wasWaiting = !you || you.position === undefined || you.outcome === 'left' || you.position > view.cursor;
       const left: UserSession = wasWaiting && !session.outcome ? { ...session, outcome: 'left' } : session;
       if (left !== session) await (await sessions()).putUser(eventId, userId, left);
       return present(eventId, userId, left, view);
     },
-
 
     async statusMany(eventId, list) {
       const out: UserQueueStatus[] = [];

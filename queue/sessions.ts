@@ -42,19 +42,22 @@ export const sessionKey = (eventId: string, sessionId: string) => `${eventId}.s.
 export async function openSessionsBucket(nc: NatsConnection, replicas = 1, forMs = 30_000): Promise<KV> {
   const kvm = new Kvm(jetstream(nc));
   const deadline = Date.now() + forMs;
-  return retry(async () => {
-    try {
-      return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas, allow_direct: false }); // reads from the leader: see actors/runtime/infra.ts
-    } catch (createErr) {
+  return retry(
+    async () => {
       try {
-        const kv = await kvm.open(QUEUE_SESSIONS_BUCKET);
-        await kv.status(); // throws when the bucket does not exist
-        return kv;
-      } catch {
-        throw createErr;
+        return await kvm.create(QUEUE_SESSIONS_BUCKET, { history: 1, replicas, allow_direct: false }); // reads from the leader: see actors/runtime/infra.ts
+      } catch (createErr) {
+        try {
+          const kv = await kvm.open(QUEUE_SESSIONS_BUCKET);
+          await kv.status(); // throws when the bucket does not exist
+          return kv;
+        } catch {
+          throw createErr;
+        }
       }
-    }
-  }, { attempts: Infinity, firstDelayMs: 100, maxDelayMs: 2_000, retryIf: () => Date.now() <= deadline });
+    },
+    { attempts: Infinity, firstDelayMs: 100, maxDelayMs: 2_000, retryIf: () => Date.now() <= deadline },
+  );
 }
 
 /** Typed access to the bucket. */

@@ -49,7 +49,11 @@ export interface UserQueueStatus {
 }
 
 const TERMINAL: Record<string, SessionState> = {
-  completed: SessionState.Completed, failed: SessionState.Completed, expired: SessionState.Expired, left: SessionState.Left, skipped: SessionState.Left,
+  completed: SessionState.Completed,
+  failed: SessionState.Completed,
+  expired: SessionState.Expired,
+  left: SessionState.Left,
+  skipped: SessionState.Left,
 };
 
 /** What a status needs of a session: which one, its ticket, and an outcome already known. */
@@ -59,8 +63,16 @@ export type SessionRef = Pick<UserSession, 'sessionId' | 'ticket' | 'outcome'>;
 export function userStatusOf(session: SessionRef, view: QueueView, now: number): UserQueueStatus {
   const you = view.you;
   const base: UserQueueStatus = {
-    eventId: view.eventId, sessionId: session.sessionId, ticket: session.ticket, state: SessionState.Queued, phase: view.phase,
-    cursor: view.cursor, soldOut: view.soldOut, seedHash: view.seedHash, admittedRate: view.admittedRate, at: now,
+    eventId: view.eventId,
+    sessionId: session.sessionId,
+    ticket: session.ticket,
+    state: SessionState.Queued,
+    phase: view.phase,
+    cursor: view.cursor,
+    soldOut: view.soldOut,
+    seedHash: view.seedHash,
+    admittedRate: view.admittedRate,
+    at: now,
     ...(view.available !== undefined ? { available: view.available } : {}),
     ...(view.allHeld ? { allHeld: true } : {}),
     ...(view.opensAt !== undefined ? { opensAt: view.opensAt } : {}),
@@ -74,7 +86,8 @@ export function userStatusOf(session: SessionRef, view: QueueView, now: number):
   if (slot?.state === 'called') return { ...base, ahead: 0, called: true, claimBy: slot.deadline };
   const outcome = you?.outcome ?? session.outcome;
   if (outcome) return { ...base, state: TERMINAL[outcome] ?? SessionState.Expired, outcome };
-  if (you?.position !== undefined && (you.position <= view.cursor || slot)) return { ...base, state: SessionState.Expired, outcome: 'expired' };
+  if (you?.position !== undefined && (you.position <= view.cursor || slot))
+    return { ...base, state: SessionState.Expired, outcome: 'expired' };
   if (you?.ahead === undefined) return base; // pre-queue before the sale opens
   const ahead = you.ahead;
   const status: UserQueueStatus = { ...base, ahead };

@@ -31,7 +31,12 @@ export interface StockWatcher {
   stop(): Promise<void>;
 }
 
-interface ClassStock { available: number; held: number; seq: number; n: number }
+interface ClassStock {
+  available: number;
+  held: number;
+  seq: number;
+  n: number;
+}
 
 /** Start reading from the beginning of the stream (the state is rebuilt on every start). */
 export async function startStockWatcher(opts: StockWatcherOptions): Promise<StockWatcher> {
@@ -49,22 +54,32 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
    */
   const queueless = new Set<string>();
 
-  const sumOf = (eventId: string, key: 'available' | 'held' = 'available') => [...(classes.get(eventId)?.values() ?? [])].reduce((s, c) => s + c[key], 0);
+  const sumOf = (eventId: string, key: 'available' | 'held' = 'available') =>
+    [...(classes.get(eventId)?.values() ?? [])].reduce((s, c) => s + c[key], 0);
 
   async function send(eventId: string): Promise<void> {
-    if (inFlight.has(eventId)) { dirty.add(eventId); return; }
+    if (inFlight.has(eventId)) {
+      dirty.add(eventId);
+      return;
+    }
     inFlight.add(eventId);
     try {
       do {
         dirty.delete(eventId);
         const available = sumOf(eventId);
         const held = sumOf(eventId, 'held');
-        await actors.queue(eventId).stock({ available, held, soldOut: available === 0 && held === 0 }, ['stock', process.pid, ++seq]).then(() => {
-          queueless.delete(eventId);
-        }, (err: unknown) => {
-          if (TbError.is(err, 'COMMAND_NOT_FOUND')) queueless.add(eventId);
-          else opts.log.warn({ err, eventId }, 'stock watcher: stock not delivered');
-        });
+        await actors
+          .queue(eventId)
+          .stock({ available, held, soldOut: available === 0 && held === 0 }, ['stock', process.pid, ++seq])
+          .then(
+            () => {
+              queueless.delete(eventId);
+            },
+            (err: unknown) => {
+              if (TbError.is(err, 'COMMAND_NOT_FOUND')) queueless.add(eventId);
+              else opts.log.warn({ err, eventId }, 'stock watcher: stock not delivered');
+            },
+          );
       } while (dirty.has(eventId));
     } finally {
       inFlight.delete(eventId);
@@ -101,7 +116,9 @@ export async function startStockWatcher(opts: StockWatcherOptions): Promise<Stoc
     return { messages, loop };
   };
   const streams = [
-    await consume(`${EVENTS_ROOT}.ticketclass.>`, (ev) => { if (ev.kind === 'ticketclass') onClassEvent(ev); }),
+    await consume(`${EVENTS_ROOT}.ticketclass.>`, (ev) => {
+      if (ev.kind === 'ticketclass') onClassEvent(ev);
+    }),
     await consume(`${EVENTS_ROOT}.queue.*.created`, (ev) => {
       const eventId = ev.data['eventId'];
       // A queue created after its classes' events: tell it the stock now.

@@ -76,7 +76,13 @@ async function listOf(deps: CheckinDeps, eventId: string, listId: string | undef
 }
 
 /** Judge a code against the event, list and rotation, at scan time `at`: the refusal, or undefined. */
-async function judge(deps: CheckinDeps, eventId: string, code: string, list: CheckinListView | undefined, at: number): Promise<{ v: VerifiedCode } | { err: TbError }> {
+async function judge(
+  deps: CheckinDeps,
+  eventId: string,
+  code: string,
+  list: CheckinListView | undefined,
+  at: number,
+): Promise<{ v: VerifiedCode } | { err: TbError }> {
   const v = deps.signer.verify(code);
   if (isCodeProblem(v)) return { err: new TbError('CHECKIN_CODE_INVALID', { reason: v.type }) };
   if (v.eventId !== eventId) return { err: new TbError('CHECKIN_WRONG_EVENT', { eventId, ticketId: v.ticketId }) };
@@ -87,7 +93,12 @@ async function judge(deps: CheckinDeps, eventId: string, code: string, list: Che
   if (s.rotating) {
     const secret = ticketRotationSecret(eventRotationKey(deps.rotationSecret, eventId), v.ticketId);
     if (!v.rotating || !isLiveOtp(v.rotating, secret, at, s.periodSeconds, deps.windowSteps)) {
-      return { err: new TbError('CHECKIN_CODE_EXPIRED', { ticketId: v.ticketId, reason: v.rotating ? 'stale or wrong' : 'rotating code required' }) };
+      return {
+        err: new TbError('CHECKIN_CODE_EXPIRED', {
+          ticketId: v.ticketId,
+          reason: v.rotating ? 'stale or wrong' : 'rotating code required',
+        }),
+      };
     }
   }
   return { v };
@@ -96,7 +107,13 @@ async function judge(deps: CheckinDeps, eventId: string, code: string, list: Che
 /** The refusal of a scan result that did not check in. */
 function refusalOf(r: ScanResult): TbError {
   if (r.outcome === ScanOutcome.Voided) return new TbError('CHECKIN_TICKET_VOIDED', { ticketId: r.ticketId, reason: r.reason ?? 'voided' });
-  return new TbError('CHECKIN_ALREADY', { ticketId: r.ticketId, at: r.at, atIso: new Date(r.at ?? 0).toISOString(), gate: r.gate, by: r.by });
+  return new TbError('CHECKIN_ALREADY', {
+    ticketId: r.ticketId,
+    at: r.at,
+    atIso: new Date(r.at ?? 0).toISOString(),
+    gate: r.gate,
+    by: r.by,
+  });
 }
 
 /** The check-in service over `deps`. */
@@ -112,7 +129,10 @@ export function createCheckinService(deps: CheckinDeps): CheckinService {
       if ('err' in j) throw j.err;
       const { ticketId, classId } = j.v;
       const r = await batcher.scan(req.eventId, checkinBucketOf(req.eventId, ticketId, deps.buckets), {
-        ticketId, gate: req.gate, by: req.user.userId, scanId: req.commandId ?? `scan:${cid()}`,
+        ticketId,
+        gate: req.gate,
+        by: req.user.userId,
+        scanId: req.commandId ?? `scan:${cid()}`,
       });
       if (r.outcome !== ScanOutcome.CheckedIn) throw refusalOf(r);
       return { ticketId, eventId: req.eventId, classId, status: 'checkedIn', at: r.at!, gate: r.gate!, by: r.by! };
@@ -131,7 +151,12 @@ export function createCheckinService(deps: CheckinDeps): CheckinService {
         }
         const j = await judge(deps, req.eventId, s.code, list, s.scannedAt);
         if ('err' in j) {
-          results[index] = { index, outcome: 'refused', code: j.err.code, ...(j.err.code === 'CHECKIN_CODE_INVALID' ? {} : { ticketId: String(j.err.details?.['ticketId'] ?? '') || undefined }) } as BatchScanResult;
+          results[index] = {
+            index,
+            outcome: 'refused',
+            code: j.err.code,
+            ...(j.err.code === 'CHECKIN_CODE_INVALID' ? {} : { ticketId: String(j.err.details?.['ticketId'] ?? '') || undefined }),
+          } as BatchScanResult;
           continue;
         }
         const bucket = checkinBucketOf(req.eventId, j.v.ticketId, deps.buckets);
@@ -140,20 +165,34 @@ export function createCheckinService(deps: CheckinDeps): CheckinService {
         byBucket.set(bucket, group);
       }
       const base = req.commandId ?? `scan:${cid()}`;
-      await Promise.all([...byBucket].map(async ([bucket, group]) => {
-        for (let i = 0; i < group.length; i += CheckinLimits.maxScansPerCommand) {
-          const part = group.slice(i, i + CheckinLimits.maxScansPerCommand);
-          const reply = await deps.actors.checkin(bucket).scanMany({
-            eventId: req.eventId, scans: part.map((p) => ({ ticketId: p.ticketId, gate: req.gate, by: req.user.userId, scannedAt: p.scannedAt })),
-          }, [base, bucket, i]);
-          reply.results.forEach((r, k) => {
-            const { index } = part[k]!;
-            if (r.outcome === ScanOutcome.CheckedIn) results[index] = { index, ticketId: r.ticketId, outcome: 'checkedIn', winner: { at: r.at!, gate: r.gate!, by: r.by! } };
-            else if (r.outcome === ScanOutcome.Already) results[index] = { index, ticketId: r.ticketId, outcome: 'already', code: 'CHECKIN_ALREADY', winner: { at: r.at!, gate: r.gate!, by: r.by! } };
-            else results[index] = { index, ticketId: r.ticketId, outcome: 'refused', code: 'CHECKIN_TICKET_VOIDED' };
-          });
-        }
-      }));
+      await Promise.all(
+        [...byBucket].map(async ([bucket, group]) => {
+          for (let i = 0; i < group.length; i += CheckinLimits.maxScansPerCommand) {
+            const part = group.slice(i, i + CheckinLimits.maxScansPerCommand);
+            const reply = await deps.actors.checkin(bucket).scanMany(
+              {
+                eventId: req.eventId,
+                scans: part.map((p) => ({ ticketId: p.ticketId, gate: req.gate, by: req.user.userId, scannedAt: p.scannedAt })),
+              },
+              [base, bucket, i],
+            );
+            reply.results.forEach((r, k) => {
+              const { index } = part[k]!;
+              if (r.outcome === ScanOutcome.CheckedIn)
+                results[index] = { index, ticketId: r.ticketId, outcome: 'checkedIn', winner: { at: r.at!, gate: r.gate!, by: r.by! } };
+              else if (r.outcome === ScanOutcome.Already)
+                results[index] = {
+                  index,
+                  ticketId: r.ticketId,
+                  outcome: 'already',
+                  code: 'CHECKIN_ALREADY',
+                  winner: { at: r.at!, gate: r.gate!, by: r.by! },
+                };
+              else results[index] = { index, ticketId: r.ticketId, outcome: 'refused', code: 'CHECKIN_TICKET_VOIDED' };
+            });
+          }
+        }),
+      );
       return { results };
     },
   };

@@ -65,7 +65,9 @@ export function developmentSigningKey(): KeyObject {
 export function signingKeyFrom(setting: string): KeyObject {
   const s = setting.trim();
   if (!s) return developmentSigningKey();
-  const key = s.startsWith('-----') ? createPrivateKey(s) : createPrivateKey({ key: Buffer.from(s, 'base64'), format: 'der', type: 'pkcs8' });
+  const key = s.startsWith('-----')
+    ? createPrivateKey(s)
+    : createPrivateKey({ key: Buffer.from(s, 'base64'), format: 'der', type: 'pkcs8' });
   if (key.asymmetricKeyType !== 'ed25519') throw new Error('TB_TICKET_SIGNING_KEY must be an Ed25519 private key');
   return key;
 }
@@ -184,7 +186,13 @@ export function rotatingCode(staticCode: string, ticketSecret: string, nowMs: nu
  * Whether a rotating part is live at `nowMs`: its step is at most `windowSteps` periods old (or
  * one ahead, for a phone whose clock runs fast) and its otp matches. Constant-time comparison.
  */
-export function isLiveOtp(rot: { step: number; otp: string }, ticketSecret: string, nowMs: number, periodS: number, windowSteps: number): boolean {
+export function isLiveOtp(
+  rot: { step: number; otp: string },
+  ticketSecret: string,
+  nowMs: number,
+  periodS: number,
+  windowSteps: number,
+): boolean {
   const now = stepOf(nowMs, periodS);
   if (rot.step < now - windowSteps || rot.step > now + 1) return false;
   const want = Buffer.from(otpOf(ticketSecret, rot.step));

@@ -50,13 +50,21 @@ function bodyOf(m: JsMsg): { type: string; data: Record<string, unknown> } | und
 }
 
 /** Apply a batch of order events: issue (batched into one insert) and void, in stream order. */
-export function createOrdersBatchHandler(o: Pick<TicketsConsumerOptions, 'store' | 'service' | 'log' | 'retryDelayMs'> & { issued?: (n: number) => void }) {
+export function createOrdersBatchHandler(
+  o: Pick<TicketsConsumerOptions, 'store' | 'service' | 'log' | 'retryDelayMs'> & { issued?: (n: number) => void },
+) {
   return async (msgs: readonly JsMsg[]): Promise<void> => {
     let pending: NewTicket[] = [];
     let held: JsMsg[] = [];
     const done = new Set<JsMsg>();
-    const ack = (m: JsMsg) => { done.add(m); settle.ack(m); };
-    const term = (m: JsMsg) => { done.add(m); settle.term(m); };
+    const ack = (m: JsMsg) => {
+      done.add(m);
+      settle.ack(m);
+    };
+    const term = (m: JsMsg) => {
+      done.add(m);
+      settle.term(m);
+    };
     const flush = async () => {
       if (held.length === 0) return;
       const n = await o.store.issue(pending);
@@ -105,7 +113,14 @@ export function createOrdersBatchHandler(o: Pick<TicketsConsumerOptions, 'store'
 type Checkin = { ticketId: string; at: number; gate: string; by: string };
 const isCheckin = (c: unknown): c is Checkin => {
   const o = c as Record<string, unknown> | null;
-  return typeof o === 'object' && o !== null && typeof o['ticketId'] === 'string' && typeof o['at'] === 'number' && typeof o['gate'] === 'string' && typeof o['by'] === 'string';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o['ticketId'] === 'string' &&
+    typeof o['at'] === 'number' &&
+    typeof o['gate'] === 'string' &&
+    typeof o['by'] === 'string'
+  );
 };
 
 /** The check-ins an event carries: version 2 lists them in `checkins`; version 1 had one at the top level. Undefined = malformed. */
@@ -148,16 +163,30 @@ export function createCheckinsBatchHandler(o: Pick<TicketsConsumerOptions, 'stor
 /** Start both consumers. */
 export function startTicketsConsumers(o: TicketsConsumerOptions): DurableConsumer {
   const prefix = o.prefix ?? '';
-  const issuedTotal = o.registry ? new Counter({ name: 'tb_tickets_issued_total', help: 'tickets newly issued', registers: [o.registry] }) : undefined;
+  const issuedTotal = o.registry
+    ? new Counter({ name: 'tb_tickets_issued_total', help: 'tickets newly issued', registers: [o.registry] })
+    : undefined;
   const orders = startDurableConsumer({
-    nc: o.nc, name: `${prefix}${TICKETS_ORDERS_CONSUMER}`, filter: ORDER_FILTER, log: o.log, batchSize: o.batchSize ?? 256,
+    nc: o.nc,
+    name: `${prefix}${TICKETS_ORDERS_CONSUMER}`,
+    filter: ORDER_FILTER,
+    log: o.log,
+    batchSize: o.batchSize ?? 256,
     ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
     handle: createOrdersBatchHandler({ ...o, issued: (n) => issuedTotal?.inc(n) }),
   });
   const checkins = startDurableConsumer({
-    nc: o.nc, name: `${prefix}${TICKETS_CHECKINS_CONSUMER}`, filter: CHECKIN_FILTER, log: o.log, batchSize: o.batchSize ?? 256,
+    nc: o.nc,
+    name: `${prefix}${TICKETS_CHECKINS_CONSUMER}`,
+    filter: CHECKIN_FILTER,
+    log: o.log,
+    batchSize: o.batchSize ?? 256,
     ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
     handle: createCheckinsBatchHandler(o),
   });
-  return { async stop() { await Promise.all([orders.stop(), checkins.stop()]); } };
+  return {
+    async stop() {
+      await Promise.all([orders.stop(), checkins.stop()]);
+    },
+  };
 }

@@ -23,14 +23,31 @@ export { createTicketService } from './service.js';
 export { createCheckinService, MAX_OFFLINE_AGE_MS } from './checkin.js';
 export { createTicketLookups, TICKETS_SERVICE_VIEWER } from './settings.js';
 export {
-  createTicketSigner, signingKeyFrom, developmentSigningKey, verifyWith, isCodeProblem, eventRotationKey, ticketRotationSecret,
-  rotatingCode, otpOf, stepOf, isLiveOtp, CODE_PREFIX, DEFAULT_CODE_PERIOD_S,
+  createTicketSigner,
+  signingKeyFrom,
+  developmentSigningKey,
+  verifyWith,
+  isCodeProblem,
+  eventRotationKey,
+  ticketRotationSecret,
+  rotatingCode,
+  otpOf,
+  stepOf,
+  isLiveOtp,
+  CODE_PREFIX,
+  DEFAULT_CODE_PERIOD_S,
 } from './codes.js';
 export { ticketsForOrder, ticketIdsOfOrder, ticketIdOf, transferredIdOf } from './issue.js';
 export { qrSvg, qrPng, ticketPdf } from './render.js';
 export {
-  startTicketsConsumers, createOrdersBatchHandler, createCheckinsBatchHandler, TICKETS_ORDERS_CONSUMER, TICKETS_CHECKINS_CONSUMER,
-  ORDER_REFUNDED, ORDER_FILTER, CHECKIN_FILTER,
+  startTicketsConsumers,
+  createOrdersBatchHandler,
+  createCheckinsBatchHandler,
+  TICKETS_ORDERS_CONSUMER,
+  TICKETS_CHECKINS_CONSUMER,
+  ORDER_REFUNDED,
+  ORDER_FILTER,
+  CHECKIN_FILTER,
 } from './consumer.js';
 export { TicketStatus, TicketView, TicketDetail, TicketList, CheckinListView, CheckinResult, BatchScanResult } from './types.js';
 
@@ -60,8 +77,14 @@ export function createTickets(o: { sql: Sql; actors: Actors; config: TicketsConf
   const signer = createTicketSigner(signingKeyFrom(o.config.ticketSigningKey));
   const lookups = createTicketLookups(o.actors);
   const common = {
-    actors: o.actors, store, signer, lookups, rotationSecret: o.config.ticketRotationSecret, windowSteps: o.config.ticketCodeWindowSteps,
-    buckets: o.config.checkinBuckets, ...(o.now ? { now: o.now } : {}),
+    actors: o.actors,
+    store,
+    signer,
+    lookups,
+    rotationSecret: o.config.ticketRotationSecret,
+    windowSteps: o.config.ticketCodeWindowSteps,
+    buckets: o.config.checkinBuckets,
+    ...(o.now ? { now: o.now } : {}),
   };
   return { store, signer, lookups, service: createTicketService(common), checkin: createCheckinService(common) };
 }

@@ -29,8 +29,14 @@ export function ticketsForOrder(order: IssuableOrder): NewTicket[] {
     for (let q = 0; q < line.quantity; q++) {
       n++;
       out.push({
-        ticketId: ticketIdOf(order.orderId, n), orderId: order.orderId, eventId: order.eventId, classId: line.classId,
-        ownerId: order.userId, seatNo: n, priceMinor: line.unitPriceMinor, currency: line.currency,
+        ticketId: ticketIdOf(order.orderId, n),
+        orderId: order.orderId,
+        eventId: order.eventId,
+        classId: line.classId,
+        ownerId: order.userId,
+        seatNo: n,
+        priceMinor: line.unitPriceMinor,
+        currency: line.currency,
       });
     }
   }

@@ -19,7 +19,13 @@ export async function runTickets(): Promise<void> {
       const actors = createActorClient(nc, { partitions: config.partitions });
       const tickets = createTickets({ sql: db!.sql, actors: createActors(actors), config });
       const consumers = startTicketsConsumers({
-        nc, store: tickets.store, service: tickets.service, log, registry, batchSize: config.ticketsBatchSize, retryDelayMs: config.ticketsRetryDelayMs,
+        nc,
+        store: tickets.store,
+        service: tickets.service,
+        log,
+        registry,
+        batchSize: config.ticketsBatchSize,
+        retryDelayMs: config.ticketsRetryDelayMs,
       });
       return { stop: () => consumers.stop() };
     },

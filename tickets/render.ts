@@ -30,9 +30,10 @@ const money = (minor: number, currency: string) => `${minor.toLocaleString('en-U
  * letters. Debian's fonts-dejavu-core (installed by the Dockerfile) is used when present.
  */
 const UNICODE_FONTS = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'] as const;
-const fontsOf = (): { regular: string; bold: string } => (
-  UNICODE_FONTS.every((f) => existsSync(f)) ? { regular: UNICODE_FONTS[0], bold: UNICODE_FONTS[1] } : { regular: 'Helvetica', bold: 'Helvetica-Bold' }
-);
+const fontsOf = (): { regular: string; bold: string } =>
+  UNICODE_FONTS.every((f) => existsSync(f))
+    ? { regular: UNICODE_FONTS[0], bold: UNICODE_FONTS[1] }
+    : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
 
 export async function ticketPdf(t: TicketView, code: string, ev: EventCodeSettings, holder: string): Promise<Buffer> {
   const png = await qrPng(code, 480);
@@ -60,9 +61,12 @@ export async function ticketPdf(t: TicketView, code: string, ev: EventCodeSettin
   doc.image(png, (doc.page.width - size) / 2, y, { width: size, height: size });
   doc.y = y + size + 6;
   doc.fontSize(7).fillColor('#555555').text(`Ticket ${t.ticketId}`, 24, doc.y, { width: w, align: 'center' });
-  doc.text(ev.rotating
-    ? 'This event uses live codes: show the code in the app at the door; a printed or photographed code is refused.'
-    : 'One entry. The code is signed: it is checked in once, at the first door that scans it.', { width: w, align: 'center' });
+  doc.text(
+    ev.rotating
+      ? 'This event uses live codes: show the code in the app at the door; a printed or photographed code is refused.'
+      : 'One entry. The code is signed: it is checked in once, at the first door that scans it.',
+    { width: w, align: 'center' },
+  );
   doc.end();
   return done;
 }

@@ -44,16 +44,25 @@ export function createScanBatcher(actors: Actors, maxInFlight = 1): ScanBatcher 
     if (!b || b.inFlight >= maxInFlight || b.waiting.length === 0) return;
     const batch = b.waiting.splice(0, CheckinLimits.maxScansPerCommand);
     b.inFlight++;
-    const reply = actors.checkin(bucket).admit({ eventId: b.eventId, scans: batch.map((w) => w.scan) }, ['admit', randomBytes(12).toString('hex')])
-      .then((r) => parseAdmitReply(r, batch.map((w) => w.scan.ticketId)));
-    reply.then(
-      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
-      (err) => batch.forEach((w) => w.reject(err)),
-    ).finally(() => {
-      b.inFlight--;
-      if (b.inFlight === 0 && b.waiting.length === 0) buckets.delete(bucket);
-      else send(bucket);
-    });
+    const reply = actors
+      .checkin(bucket)
+      .admit({ eventId: b.eventId, scans: batch.map((w) => w.scan) }, ['admit', randomBytes(12).toString('hex')])
+      .then((r) =>
+        parseAdmitReply(
+          r,
+          batch.map((w) => w.scan.ticketId),
+        ),
+      );
+    reply
+      .then(
+        (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+        (err) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        b.inFlight--;
+        if (b.inFlight === 0 && b.waiting.length === 0) buckets.delete(bucket);
+        else send(bucket);
+      });
   };
   return {
     scan(eventId, bucket, scan) {

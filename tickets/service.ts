@@ -82,12 +82,14 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       byBucket.set(b, [...(byBucket.get(b) ?? []), id]);
     }
     const out: VoidOutcome = { voided: [], alreadyCheckedIn: [] };
-    await Promise.all([...byBucket].map(async ([bucket, group]) => {
-      // Deterministic command id: a retried void is the same command.
-      const r = await deps.actors.checkin(bucket).void({ eventId, ticketIds: group, reason }, ['void', reason, group.join(',')]);
-      out.voided.push(...r.voided);
-      out.alreadyCheckedIn.push(...r.alreadyCheckedIn);
-    }));
+    await Promise.all(
+      [...byBucket].map(async ([bucket, group]) => {
+        // Deterministic command id: a retried void is the same command.
+        const r = await deps.actors.checkin(bucket).void({ eventId, ticketIds: group, reason }, ['void', reason, group.join(',')]);
+        out.voided.push(...r.voided);
+        out.alreadyCheckedIn.push(...r.alreadyCheckedIn);
+      }),
+    );
     return out;
   }
 
@@ -119,7 +121,11 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       const code = staticCode(t);
       if (!s.rotating) return { ...t, code };
       const secret = secretOf(t);
-      return { ...t, code, rotating: { secret, periodSeconds: s.periodSeconds, currentCode: rotatingCode(code, secret, now(), s.periodSeconds) } };
+      return {
+        ...t,
+        code,
+        rotating: { secret, periodSeconds: s.periodSeconds, currentCode: rotatingCode(code, secret, now(), s.periodSeconds) },
+      };
     },
     async currentCode(t) {
       const s = await deps.lookups.settings(t.eventId);
@@ -150,8 +156,15 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       const r = await voidInBuckets(t.eventId, [ticketId], 'transferred');
       if (r.alreadyCheckedIn.length > 0) throw new TbError('TICKET_NOT_TRANSFERABLE', { ticketId, status: TicketStatus.CheckedIn });
       const next = {
-        ticketId: transferredIdOf(ticketId), orderId: t.orderId, eventId: t.eventId, classId: t.classId, ownerId: toUserId,
-        seatNo: t.seatNo, priceMinor: t.priceMinor, currency: t.currency, transferredFrom: ticketId,
+        ticketId: transferredIdOf(ticketId),
+        orderId: t.orderId,
+        eventId: t.eventId,
+        classId: t.classId,
+        ownerId: toUserId,
+        seatNo: t.seatNo,
+        priceMinor: t.priceMinor,
+        currency: t.currency,
+        transferredFrom: ticketId,
       };
       // A transfer that stopped between the two steps is finished by repeating it (the void is idempotent).
       const moved = await deps.store.transfer(ticketId, next);
@@ -161,10 +174,19 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     },
     async offlineList(eventId, list) {
       const s = await deps.lookups.settings(eventId);
-      const tickets = (await deps.store.listByEvent(eventId, list?.classIds ?? null)).map((t) => ({ ticketId: t.ticketId, classId: t.classId, status: t.status }));
+      const tickets = (await deps.store.listByEvent(eventId, list?.classIds ?? null)).map((t) => ({
+        ticketId: t.ticketId,
+        classId: t.classId,
+        status: t.status,
+      }));
       const body = {
-        eventId, listId: list?.listId ?? null, generatedAt: now(), keyId: deps.signer.keyId,
-        rotating: s.rotating ? { eventKey: eventRotationKey(deps.rotationSecret, eventId), periodSeconds: s.periodSeconds, windowSteps: deps.windowSteps } : null,
+        eventId,
+        listId: list?.listId ?? null,
+        generatedAt: now(),
+        keyId: deps.signer.keyId,
+        rotating: s.rotating
+          ? { eventKey: eventRotationKey(deps.rotationSecret, eventId), periodSeconds: s.periodSeconds, windowSteps: deps.windowSteps }
+          : null,
         tickets,
       };
       return { ...body, signature: deps.signer.signBytes(Buffer.from(JSON.stringify(body))) };

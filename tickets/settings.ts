@@ -43,18 +43,26 @@ export function createTicketLookups(actors: Actors, ttlMs = 5_000, now: () => nu
     return v;
   };
   return {
-    settings: (eventId) => cached(settings, eventId, async () => {
-      const ev = await actors.event(eventId).get({ viewer: TICKETS_SERVICE_VIEWER });
-      return {
-        eventId, name: ev.name, startsAt: ev.startsAt, location: ev.location,
-        rotating: ev.config.rotatingCodes === true, periodSeconds: ev.config.codePeriodSeconds ?? DEFAULT_CODE_PERIOD_S,
-      };
-    }),
+    settings: (eventId) =>
+      cached(settings, eventId, async () => {
+        const ev = await actors.event(eventId).get({ viewer: TICKETS_SERVICE_VIEWER });
+        return {
+          eventId,
+          name: ev.name,
+          startsAt: ev.startsAt,
+          location: ev.location,
+          rotating: ev.config.rotatingCodes === true,
+          periodSeconds: ev.config.codePeriodSeconds ?? DEFAULT_CODE_PERIOD_S,
+        };
+      }),
     async assertScanner(eventId, user) {
       const key = `${eventId}\u0000${user.userId}\u0000${user.roles.join(',')}`;
-      const a = await cached(access, key, () => actors.event(eventId).checkAccess({
-        userId: user.userId, platformRoles: user.roles.slice(0, 16).map((r) => r.slice(0, 32)),
-      }));
+      const a = await cached(access, key, () =>
+        actors.event(eventId).checkAccess({
+          userId: user.userId,
+          platformRoles: user.roles.slice(0, 16).map((r) => r.slice(0, 32)),
+        }),
+      );
       if (a.permissions.includes(EventPermission.CheckIn)) return;
       access.delete(key);
       if (!a.permissions.includes(EventPermission.Read)) throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: eventId });

@@ -18,18 +18,54 @@ import { TicketStatus, type CheckinListView, type TicketView } from './types.js'
 
 /** A ticket to issue. */
 export interface NewTicket {
-  ticketId: string; orderId: string; eventId: string; classId: string; ownerId: string;
-  seatNo: number; priceMinor: number; currency: string; transferredFrom?: string;
+  ticketId: string;
+  orderId: string;
+  eventId: string;
+  classId: string;
+  ownerId: string;
+  seatNo: number;
+  priceMinor: number;
+  currency: string;
+  transferredFrom?: string;
 }
 
 interface Row {
-  ticket_id: string; order_id: string; event_id: string; class_id: string; owner_id: string; seat_no: number;
-  price_minor: string | number; currency: string; status: string; issued_at: Date | string; checked_in_at: Date | string | null;
-  checked_in_gate: string | null; checked_in_by: string | null; void_reason: string | null;
-  transferred_to: string | null; transferred_from: string | null;
+  ticket_id: string;
+  order_id: string;
+  event_id: string;
+  class_id: string;
+  owner_id: string;
+  seat_no: number;
+  price_minor: string | number;
+  currency: string;
+  status: string;
+  issued_at: Date | string;
+  checked_in_at: Date | string | null;
+  checked_in_gate: string | null;
+  checked_in_by: string | null;
+  void_reason: string | null;
+  transferred_to: string | null;
+  transferred_from: string | null;
 }
 
-const COLS = ['ticket_id', 'order_id', 'event_id', 'class_id', 'owner_id', 'seat_no', 'price_minor', 'currency', 'status', 'issued_at', 'checked_in_at', 'checked_in_gate', 'checked_in_by', 'void_reason', 'transferred_to', 'transferred_from'];
+const COLS = [
+  'ticket_id',
+  'order_id',
+  'event_id',
+  'class_id',
+  'owner_id',
+  'seat_no',
+  'price_minor',
+  'currency',
+  'status',
+  'issued_at',
+  'checked_in_at',
+  'checked_in_gate',
+  'checked_in_by',
+  'void_reason',
+  'transferred_to',
+  'transferred_from',
+];
 
 /** Milliseconds of a timestamp column (a Date, or its text when the driver leaves it unparsed). */
 const ms = (d: Date | string): number => (d instanceof Date ? d.getTime() : new Date(d).getTime());
@@ -37,8 +73,15 @@ const ms = (d: Date | string): number => (d instanceof Date ? d.getTime() : new 
 /** A row as the API shows it. */
 export function viewOf(r: Row): TicketView {
   return {
-    ticketId: r.ticket_id, orderId: r.order_id, eventId: r.event_id, classId: r.class_id, ownerId: r.owner_id,
-    seatNo: r.seat_no, priceMinor: Number(r.price_minor), currency: r.currency, status: r.status as TicketView['status'],
+    ticketId: r.ticket_id,
+    orderId: r.order_id,
+    eventId: r.event_id,
+    classId: r.class_id,
+    ownerId: r.owner_id,
+    seatNo: r.seat_no,
+    priceMinor: Number(r.price_minor),
+    currency: r.currency,
+    status: r.status as TicketView['status'],
     issuedAt: ms(r.issued_at),
     ...(r.checked_in_at ? { checkedIn: { at: ms(r.checked_in_at), gate: r.checked_in_gate ?? '', by: r.checked_in_by ?? '' } } : {}),
     ...(r.void_reason ? { voidReason: r.void_reason } : {}),
@@ -71,8 +114,13 @@ export interface TicketStore {
 
 /** The store; every statement is a tagged template, which postgres.js prepares once per connection. */
 export function createTicketStore(sql: Sql): TicketStore {
-  const listRow = (r: { list_id: string; event_id: string; name: string; class_ids: string[] | null; gates: string[] }): CheckinListView =>
-    ({ listId: r.list_id, eventId: r.event_id, name: r.name, classIds: r.class_ids, gates: r.gates });
+  const listRow = (r: {
+    list_id: string;
+    event_id: string;
+    name: string;
+    class_ids: string[] | null;
+    gates: string[];
+  }): CheckinListView => ({ listId: r.list_id, eventId: r.event_id, name: r.name, classIds: r.class_ids, gates: r.gates });
   return {
     async issue(tickets) {
       if (tickets.length === 0) return 0;
@@ -90,7 +138,9 @@ export function createTicketStore(sql: Sql): TicketStore {
       return rows[0] ? viewOf(rows[0]) : undefined;
     },
     async listByOwner(ownerId, limit = 200) {
-      const rows = await sql<Row[]>`select ${sql(COLS)} from tickets where owner_id = ${ownerId} order by issued_at desc, ticket_id limit ${limit}`;
+      const rows = await sql<
+        Row[]
+      >`select ${sql(COLS)} from tickets where owner_id = ${ownerId} order by issued_at desc, ticket_id limit ${limit}`;
       return rows.map(viewOf);
     },
     async listByOrder(orderId) {
@@ -99,7 +149,9 @@ export function createTicketStore(sql: Sql): TicketStore {
     },
     async listByEvent(eventId, classIds) {
       const rows = classIds
-        ? await sql<Row[]>`select ${sql(COLS)} from tickets where event_id = ${eventId} and class_id = any(${classIds as string[]}::text[]) order by ticket_id`
+        ? await sql<
+            Row[]
+          >`select ${sql(COLS)} from tickets where event_id = ${eventId} and class_id = any(${classIds as string[]}::text[]) order by ticket_id`
         : await sql<Row[]>`select ${sql(COLS)} from tickets where event_id = ${eventId} order by ticket_id`;
       return rows.map(viewOf);
     },
@@ -152,11 +204,15 @@ export function createTicketStore(sql: Sql): TicketStore {
         on conflict (list_id) do nothing`;
     },
     async getList(eventId, listId) {
-      const rows = await sql<Parameters<typeof listRow>[0][]>`select list_id, event_id, name, class_ids, gates from checkin_lists where list_id = ${listId} and event_id = ${eventId}`;
+      const rows = await sql<
+        Parameters<typeof listRow>[0][]
+      >`select list_id, event_id, name, class_ids, gates from checkin_lists where list_id = ${listId} and event_id = ${eventId}`;
       return rows[0] ? listRow(rows[0]) : undefined;
     },
     async lists(eventId) {
-      const rows = await sql<Parameters<typeof listRow>[0][]>`select list_id, event_id, name, class_ids, gates from checkin_lists where event_id = ${eventId} order by created_at, list_id`;
+      const rows = await sql<
+        Parameters<typeof listRow>[0][]
+      >`select list_id, event_id, name, class_ids, gates from checkin_lists where event_id = ${eventId} order by created_at, list_id`;
       return rows.map(listRow);
     },
   };

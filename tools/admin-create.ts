@@ -31,7 +31,10 @@ export interface AdminOutcome {
  * Make `email` a platform admin. Throws `ACCOUNT_PASSWORD_TOO_WEAK` (with `details.reasons`) for a
  * weak password, `AUTH_INVALID_CREDENTIALS` when the account exists with another password.
  */
-export async function createPlatformAdmin(accounts: Accounts, input: { email: string; password: string; displayName: string }): Promise<AdminOutcome> {
+export async function createPlatformAdmin(
+  accounts: Accounts,
+  input: { email: string; password: string; displayName: string },
+): Promise<AdminOutcome> {
   const reasons = passwordProblems(input.password, input.email);
   if (reasons.length > 0) throw new TbError('ACCOUNT_PASSWORD_TOO_WEAK', { reasons });
   let userId: string;
@@ -56,7 +59,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new Error('no password: set TB_ADMIN_PASSWORD or pipe it on standard input');
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const USAGE = 'usage: npm run admin:create -- --email <email> [--name <display name>]   (password: TB_ADMIN_PASSWORD or standard input)';
@@ -80,7 +85,11 @@ async function main(): Promise<number> {
   const accounts = createAccounts({ db: db.db, config: accountsConfigFrom(config), log: pino({ level: 'error' }, destination(2)) });
   try {
     const r = await createPlatformAdmin(accounts, { email: args.email, password, displayName: args.name ?? 'Platform admin' });
-    const said = { created: 'created the account, a platform admin', granted: 'made the existing account a platform admin', unchanged: 'already a platform admin; nothing changed' };
+    const said = {
+      created: 'created the account, a platform admin',
+      granted: 'made the existing account a platform admin',
+      unchanged: 'already a platform admin; nothing changed',
+    };
     console.log(`${args.email}: ${said[r.outcome]} (user ${r.userId}, roles ${r.roles.join(', ')})`);
     return 0;
   } catch (err) {

@@ -66,7 +66,7 @@ export function renderRouteTable(routes: readonly AnyRoute[]): string {
   return [
     BEGIN,
     `${visible.length} operations. Auth: **none** = ignored, **opt** = a valid token makes the caller known, **req** = 401 without one.`,
-    'Statuses are the route\'s own; every route can also answer the pipeline\'s errors (above).',
+    "Statuses are the route's own; every route can also answer the pipeline's errors (above).",
     '',
     '| tag | method | path | auth | what | statuses |',
     '| --- | --- | --- | --- | --- | --- |',

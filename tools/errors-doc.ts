@@ -25,7 +25,13 @@ for (const line of source.split('\n')) {
   const area = /^\s*\/\/ --- (.*?)(?: ---)?\s*$/.exec(line);
   if (area) {
     const title = area[1]!;
-    out.push('', `## ${title[0]!.toUpperCase()}${title.slice(1)}`, '', '| code | HTTP | retryable | message |', '| --- | --- | --- | --- |');
+    out.push(
+      '',
+      `## ${title[0]!.toUpperCase()}${title.slice(1)}`,
+      '',
+      '| code | HTTP | retryable | message |',
+      '| --- | --- | --- | --- |',
+    );
     continue;
   }
   // `// doc: …` lines become a paragraph of the document under the area's table.

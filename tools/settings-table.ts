@@ -13,15 +13,19 @@ import { ADMIN_PORTS, INSTANCE_STRIDE } from '../platform/ports.js';
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function settingsTable(): string {
-  const rows = Object.values(SETTINGS).map((s) =>
-    `| \`${s.env}\` | ${s.default === '' ? '(empty)' : `\`${s.default}\``} | ${cell(s.doc)} |`);
+  const rows = Object.values(SETTINGS).map(
+    (s) => `| \`${s.env}\` | ${s.default === '' ? '(empty)' : `\`${s.default}\``} | ${cell(s.doc)} |`,
+  );
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 export function portsTable(): string {
-  const rows = Object.entries(ADMIN_PORTS).map(([kind, port]) =>
-    `| \`${kind}\` | ${port} | ${port + INSTANCE_STRIDE}, ${port + 2 * INSTANCE_STRIDE}, … |`);
-  return ['| process (`service` log field) | admin port (TB_INSTANCE=0) | TB_INSTANCE=1, 2, … |', '| --- | --- | --- |', ...rows].join('\n');
+  const rows = Object.entries(ADMIN_PORTS).map(
+    ([kind, port]) => `| \`${kind}\` | ${port} | ${port + INSTANCE_STRIDE}, ${port + 2 * INSTANCE_STRIDE}, … |`,
+  );
+  return ['| process (`service` log field) | admin port (TB_INSTANCE=0) | TB_INSTANCE=1, 2, … |', '| --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }
 
 function replaceBetween(text: string, name: string, body: string): string {

@@ -26,7 +26,10 @@ function newest(dir: string): number {
 
 /** The files the waiting room loads: index.html's entry and CSS, the waitroom chunk, and every chunk they import. */
 export function waitroomFiles(dist = DIST): string[] {
-  const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string; css?: string[]; imports?: string[] }>;
+  const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<
+    string,
+    { file: string; css?: string[]; imports?: string[] }
+  >;
   const seen = new Set<string>();
   const visit = (key: string) => {
     const m = manifest[key];
@@ -42,7 +45,9 @@ export function waitroomFiles(dist = DIST): string[] {
 
 /** Compressed sizes of the waiting room's JS and CSS. */
 export function waitroomWeight(dist = DIST): { files: number; raw: number; gzip: number; brotli: number } {
-  let raw = 0, gzip = 0, brotli = 0;
+  let raw = 0,
+    gzip = 0,
+    brotli = 0;
   const files = waitroomFiles(dist);
   for (const f of files) {
     const b = readFileSync(join(dist, f));
@@ -55,19 +60,28 @@ export function waitroomWeight(dist = DIST): { files: number; raw: number; gzip:
 
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
-  const stale = !existsSync(join(DIST, 'index.html')) || !existsSync(join(DIST, '.vite', 'manifest.json'))
-    || Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs, statSync(join(WEB, 'vite.config.ts')).mtimeMs) > statSync(join(DIST, 'index.html')).mtimeMs;
+  const stale =
+    !existsSync(join(DIST, 'index.html')) ||
+    !existsSync(join(DIST, '.vite', 'manifest.json')) ||
+    Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs, statSync(join(WEB, 'vite.config.ts')).mtimeMs) >
+      statSync(join(DIST, 'index.html')).mtimeMs;
   if (force || stale) {
     let vite: typeof import('vite');
-    try { vite = await import('vite'); } catch {
-      console.log('web: Vite is not installed (production install?): pages not built; the gateway answers 503 on page paths until web/dist exists');
+    try {
+      vite = await import('vite');
+    } catch {
+      console.log(
+        'web: Vite is not installed (production install?): pages not built; the gateway answers 503 on page paths until web/dist exists',
+      );
       return;
     }
     await vite.build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { manifest: true } });
   }
   const w = waitroomWeight();
   const kb = (n: number) => (n / 1024).toFixed(1);
-  console.log(`web: waiting room JS+CSS ${kb(w.raw)} KB raw, ${kb(w.gzip)} KB gzip, ${kb(w.brotli)} KB brotli (${w.files} files; budget ${BUDGET / 1024} KB compressed)${force || stale ? '' : ' [up to date]'}`);
+  console.log(
+    `web: waiting room JS+CSS ${kb(w.raw)} KB raw, ${kb(w.gzip)} KB gzip, ${kb(w.brotli)} KB brotli (${w.files} files; budget ${BUDGET / 1024} KB compressed)${force || stale ? '' : ' [up to date]'}`,
+  );
   if (process.argv.includes('--check') && w.gzip > BUDGET) {
     console.error('web: the waiting room is over its 100 KB budget');
     process.exit(1);

@@ -22,18 +22,25 @@ const reserve: Handler<'reserve'> = {
   schema: C.reserve,
   description: "Take the order's tickets and one open order within the event's buyer limits (idempotent by order id)",
   init: (cmd, ctx): BuyerInput => {
-    if (cmd.quantity > cmd.maxTickets) throw new TbError('ORDER_BUYER_TICKET_LIMIT', { eventId: cmd.eventId, limit: cmd.maxTickets, held: 0, requested: cmd.quantity });
+    if (cmd.quantity > cmd.maxTickets)
+      throw new TbError('ORDER_BUYER_TICKET_LIMIT', { eventId: cmd.eventId, limit: cmd.maxTickets, held: 0, requested: cmd.quantity });
     return { eventId: cmd.eventId, userId: cmd.userId, orderId: cmd.orderId, quantity: cmd.quantity, until: cmd.until, now: ctx.now };
   },
   toEvent: (cmd, ctx) => {
     const c = asOf(ctx.snapshot!, ctx.now);
-    if (c.userId !== cmd.userId || c.eventId !== cmd.eventId) return new TbError('COMMAND_INVALID', { reason: 'buyer id does not match eventId and userId' });
+    if (c.userId !== cmd.userId || c.eventId !== cmd.eventId)
+      return new TbError('COMMAND_INVALID', { reason: 'buyer id does not match eventId and userId' });
     if (Object.hasOwn(c.orders, cmd.orderId)) return null;
-    return reserveRefusal(c, cmd) ?? { type: 'buyer.reserve', orderId: cmd.orderId, quantity: cmd.quantity, until: cmd.until, now: ctx.now };
+    return (
+      reserveRefusal(c, cmd) ?? { type: 'buyer.reserve', orderId: cmd.orderId, quantity: cmd.quantity, until: cmd.until, now: ctx.now }
+    );
   },
   reply: ({ cmd, after, now }) => {
     const c = asOf(after, now);
-    if (!Object.hasOwn(c.orders, cmd.orderId)) return reserveRefusal(c, cmd) ?? new TbError('ORDER_BUYER_OPEN_ORDERS_LIMIT', { eventId: c.eventId, limit: cmd.maxOpenOrders, open: -1 });
+    if (!Object.hasOwn(c.orders, cmd.orderId))
+      return (
+        reserveRefusal(c, cmd) ?? new TbError('ORDER_BUYER_OPEN_ORDERS_LIMIT', { eventId: c.eventId, limit: cmd.maxOpenOrders, open: -1 })
+      );
     return viewOf(c);
   },
 };
@@ -46,7 +53,9 @@ const settle: Handler<'settle'> = {
 };
 
 const get: Handler<'get'> = {
-  schema: C.get, readOnly: true, description: 'What the buyer holds on the event',
+  schema: C.get,
+  readOnly: true,
+  description: 'What the buyer holds on the event',
   reply: ({ after, now }) => viewOf(asOf(after, now)),
 };
 

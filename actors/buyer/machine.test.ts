@@ -22,9 +22,14 @@ describe('buyer machine', () => {
     s = step(s, { type: 'buyer.reserve', orderId: 'o2', quantity: 4, until: 1_000, now: 1 });
     expect(totalsOf(s.context)).toEqual({ tickets: 8, openOrders: 2 });
     expect(reserveRefusal(s.context, { orderId: 'o3', quantity: 1, ...limits })?.code).toBe('ORDER_BUYER_OPEN_ORDERS_LIMIT');
-    expect(reserveRefusal(s.context, { orderId: 'o3', quantity: 3, maxTickets: 10, maxOpenOrders: 5 })?.code).toBe('ORDER_BUYER_TICKET_LIMIT');
+    expect(reserveRefusal(s.context, { orderId: 'o3', quantity: 3, maxTickets: 10, maxOpenOrders: 5 })?.code).toBe(
+      'ORDER_BUYER_TICKET_LIMIT',
+    );
     expect(reserveRefusal(s.context, { orderId: 'o2', quantity: 4, ...limits })).toBeUndefined();
-    expect(totalsOf(step(s, { type: 'buyer.reserve', orderId: 'o2', quantity: 4, until: 1_000, now: 2 }).context)).toEqual({ tickets: 8, openOrders: 2 });
+    expect(totalsOf(step(s, { type: 'buyer.reserve', orderId: 'o2', quantity: 4, until: 1_000, now: 2 }).context)).toEqual({
+      tickets: 8,
+      openOrders: 2,
+    });
   });
 
   it('buyer - a release gives the quota back once; a completed order keeps counting, also after a release', () => {
@@ -40,7 +45,10 @@ describe('buyer machine', () => {
     // A payment honoured after its order was cancelled: it counts again.
     s = step(s, { type: 'buyer.settle', orderId: 'o1', outcome: 'kept', quantity: 4, now: 6 });
     expect(totalsOf(s.context)).toEqual({ tickets: 6, openOrders: 0 });
-    expect(totalsOf(step(s, { type: 'buyer.settle', orderId: 'o1', outcome: 'released', quantity: 4, now: 7 }).context)).toEqual({ tickets: 6, openOrders: 0 });
+    expect(totalsOf(step(s, { type: 'buyer.settle', orderId: 'o1', outcome: 'released', quantity: 4, now: 7 }).context)).toEqual({
+      tickets: 6,
+      openOrders: 0,
+    });
   });
 
   it('buyer - an open order past its until comes back by itself (a crash between reserve and order leaks nothing)', () => {
@@ -50,6 +58,9 @@ describe('buyer machine', () => {
     expect(totalsOf(later.context)).toEqual({ tickets: 0, openOrders: 0 });
     expect(nextBuyerDeadline(later.context)).toBeUndefined();
     // Its late completion still counts.
-    expect(totalsOf(step(later, { type: 'buyer.settle', orderId: 'o1', outcome: 'kept', quantity: 4, now: 2_000 }).context)).toEqual({ tickets: 4, openOrders: 0 });
+    expect(totalsOf(step(later, { type: 'buyer.settle', orderId: 'o1', outcome: 'kept', quantity: 4, now: 2_000 }).context)).toEqual({
+      tickets: 4,
+      openOrders: 0,
+    });
   });
 });

@@ -22,8 +22,12 @@ export const buyerMachine = setup({
 
 function initialContext(i: BuyerInput): BuyerContext {
   return {
-    eventId: i.eventId, userId: i.userId, orders: { [i.orderId]: { quantity: i.quantity, state: 'open', until: i.until } }, released: [],
-    createdAt: i.now, updatedAt: i.now,
+    eventId: i.eventId,
+    userId: i.userId,
+    orders: { [i.orderId]: { quantity: i.quantity, state: 'open', until: i.until } },
+    released: [],
+    createdAt: i.now,
+    updatedAt: i.now,
   };
 }
 

@@ -21,18 +21,27 @@ export function totalsOf(c: BuyerContext): { tickets: number; openOrders: number
 }
 
 /** Why `orderId` may not take `quantity` under the limits (undefined: it may, or already has). */
-export function reserveRefusal(c: BuyerContext, r: { orderId: string; quantity: number; maxTickets: number; maxOpenOrders: number }): TbError | undefined {
+export function reserveRefusal(
+  c: BuyerContext,
+  r: { orderId: string; quantity: number; maxTickets: number; maxOpenOrders: number },
+): TbError | undefined {
   if (Object.hasOwn(c.orders, r.orderId)) return undefined;
   const { tickets, openOrders } = totalsOf(c);
-  if (openOrders >= r.maxOpenOrders) return new TbError('ORDER_BUYER_OPEN_ORDERS_LIMIT', { eventId: c.eventId, limit: r.maxOpenOrders, open: openOrders });
-  if (tickets + r.quantity > r.maxTickets) return new TbError('ORDER_BUYER_TICKET_LIMIT', { eventId: c.eventId, limit: r.maxTickets, held: tickets, requested: r.quantity });
+  if (openOrders >= r.maxOpenOrders)
+    return new TbError('ORDER_BUYER_OPEN_ORDERS_LIMIT', { eventId: c.eventId, limit: r.maxOpenOrders, open: openOrders });
+  if (tickets + r.quantity > r.maxTickets)
+    return new TbError('ORDER_BUYER_TICKET_LIMIT', { eventId: c.eventId, limit: r.maxTickets, held: tickets, requested: r.quantity });
   return undefined;
 }
 
 function forget(c: BuyerContext, orderId: string): BuyerContext {
   const { [orderId]: _, ...orders } = c.orders;
   const released = [...c.released.filter((id) => id !== orderId), orderId];
-  return { ...c, orders, released: released.length > BuyerLimits.maxReleased ? released.slice(released.length - BuyerLimits.maxReleased) : released };
+  return {
+    ...c,
+    orders,
+    released: released.length > BuyerLimits.maxReleased ? released.slice(released.length - BuyerLimits.maxReleased) : released,
+  };
 }
 
 /** Give back every open order past its `until` (idempotent; runtime rule 5: the durable deadline is the truth). */
@@ -49,17 +58,27 @@ export function expireDue(c: BuyerContext, now: number): BuyerContext {
 export function decide(c: BuyerContext, e: BuyerMachineEvent): BuyerContext {
   const settled = expireDue(c, e.now);
   switch (e.type) {
-    case 'timer.fired': return settled;
+    case 'timer.fired':
+      return settled;
     case 'buyer.reserve':
       if (Object.hasOwn(settled.orders, e.orderId) || settled.released.includes(e.orderId)) return settled;
-      return { ...settled, orders: { ...settled.orders, [e.orderId]: { quantity: e.quantity, state: 'open', until: e.until } }, updatedAt: e.now };
+      return {
+        ...settled,
+        orders: { ...settled.orders, [e.orderId]: { quantity: e.quantity, state: 'open', until: e.until } },
+        updatedAt: e.now,
+      };
     case 'buyer.settle': {
       const entry = Object.hasOwn(settled.orders, e.orderId) ? settled.orders[e.orderId] : undefined;
       if (e.outcome === 'released') return entry?.state === 'open' ? { ...forget(settled, e.orderId), updatedAt: e.now } : settled;
       if (entry?.state === 'kept') return settled;
       // Completed: keeps counting, also when its quota had come back (a payment honoured late).
       const released = settled.released.filter((id) => id !== e.orderId);
-      return { ...settled, released, orders: { ...settled.orders, [e.orderId]: { quantity: entry?.quantity ?? e.quantity, state: 'kept' } }, updatedAt: e.now };
+      return {
+        ...settled,
+        released,
+        orders: { ...settled.orders, [e.orderId]: { quantity: entry?.quantity ?? e.quantity, state: 'kept' } },
+        updatedAt: e.now,
+      };
     }
   }
 }
@@ -78,7 +97,10 @@ export function nextBuyerDeadline(c: BuyerContext): number | undefined {
 export function viewOf(c: BuyerContext): BuyerView {
   const { tickets, openOrders } = totalsOf(c);
   return {
-    eventId: c.eventId, userId: c.userId, tickets, openOrders,
+    eventId: c.eventId,
+    userId: c.userId,
+    tickets,
+    openOrders,
     orders: Object.entries(c.orders).map(([orderId, e]) => ({ orderId, quantity: e.quantity, state: e.state })),
   };
 }

@@ -49,7 +49,9 @@ export function applyVoid(ctx: CheckinContext, ticketIds: readonly string[], rea
 
 type Ev<K extends CheckinMachineEvent['type']> = Extract<CheckinMachineEvent, { type: K }>;
 
-const recordScans = stepAction<CheckinContext, CheckinMachineEvent, CheckinEvent>((context, event) => applyScans(context, (event as Ev<'checkin.scan'>).scans));
+const recordScans = stepAction<CheckinContext, CheckinMachineEvent, CheckinEvent>((context, event) =>
+  applyScans(context, (event as Ev<'checkin.scan'>).scans),
+);
 
 const recordVoids = stepAction<CheckinContext, CheckinMachineEvent, CheckinEvent>((context, event) => {
   const e = event as Ev<'checkin.void'>;

@@ -8,7 +8,15 @@
  */
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import {
-  CONTENT_TYPE_HEADER, MSGPACK_CONTENT_TYPE, Headers, TbError, assertAddress, decodeReply, directSubject, encode, partitionOf,
+  CONTENT_TYPE_HEADER,
+  MSGPACK_CONTENT_TYPE,
+  Headers,
+  TbError,
+  assertAddress,
+  decodeReply,
+  directSubject,
+  encode,
+  partitionOf,
 } from '../../contracts/index.js';
 import { requestFailureOf } from '../../platform/index.js';
 import './nats-request-patch.js';
@@ -42,7 +50,14 @@ export interface ActorClient {
    * (`createActors`) built on this. Throws a `TbError`: non-retryable errors at once, retryable ones
    * when the budget is spent (the last one seen, or `RUNTIME_TIMEOUT`).
    */
-  request<R = unknown>(kind: string, id: string, verb: string, body: Record<string, unknown>, opts?: RequestOptions, stats?: RequestStats): Promise<R>;
+  request<R = unknown>(
+    kind: string,
+    id: string,
+    verb: string,
+    body: Record<string, unknown>,
+    opts?: RequestOptions,
+    stats?: RequestStats,
+  ): Promise<R>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -51,7 +66,14 @@ export function createActorClient(nc: NatsConnection, options: ActorClientOption
   const baseTimeout = options.timeoutMs ?? 5_000;
   const baseBudget = options.budgetMs ?? 20_000;
   return {
-    async request<R>(kind: string, id: string, verb: string, body: Record<string, unknown>, opts: RequestOptions = {}, stats?: RequestStats): Promise<R> {
+    async request<R>(
+      kind: string,
+      id: string,
+      verb: string,
+      body: Record<string, unknown>,
+      opts: RequestOptions = {},
+      stats?: RequestStats,
+    ): Promise<R> {
       assertAddress(kind, id);
       const subject = directSubject(partitionOf(kind, id, options.partitions), kind, id, verb);
       const payload = encode(body);
@@ -70,7 +92,13 @@ export function createActorClient(nc: NatsConnection, options: ActorClientOption
         }
         try {
           const remaining = deadline - Date.now();
-          const msg = await nc.request(subject, payload, h ? { timeout: Math.max(50, Math.min(timeout, remaining)), headers: h } : { timeout: Math.max(50, Math.min(timeout, remaining)) });
+          const msg = await nc.request(
+            subject,
+            payload,
+            h
+              ? { timeout: Math.max(50, Math.min(timeout, remaining)), headers: h }
+              : { timeout: Math.max(50, Math.min(timeout, remaining)) },
+          );
           return decodeReply<R>(msg).result;
         } catch (err) {
           if (err instanceof TbError) {
@@ -78,7 +106,8 @@ export function createActorClient(nc: NatsConnection, options: ActorClientOption
             lastError = err;
           } else {
             const failure = requestFailureOf(err);
-            if (failure === 'noResponders') lastError = new TbError('RUNTIME_NOT_OWNER', { partition: partitionOf(kind, id, options.partitions) }, { cause: err });
+            if (failure === 'noResponders')
+              lastError = new TbError('RUNTIME_NOT_OWNER', { partition: partitionOf(kind, id, options.partitions) }, { cause: err });
             else if (failure === 'timeout') lastError = new TbError('RUNTIME_TIMEOUT', { timeoutMs: timeout }, { cause: err });
             else throw TbError.wrap(err);
           }

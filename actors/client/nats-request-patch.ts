@@ -13,7 +13,8 @@
 import { RequestError, RequestOne } from '@nats-io/nats-core/internal';
 
 /** The upstream body this replaces (compared without whitespace). */
-const UPSTREAM = 'cancel(err){if(this.timer){this.timer.cancel();}this.mux.cancel(this);this.deferred.reject(err?err:newerrors_1.RequestError("cancelled"));}';
+const UPSTREAM =
+  'cancel(err){if(this.timer){this.timer.cancel();}this.mux.cancel(this);this.deferred.reject(err?err:newerrors_1.RequestError("cancelled"));}';
 
 function cancelledError(): RequestError {
   const limit = Error.stackTraceLimit;

@@ -26,12 +26,20 @@ describe('actors/client - typed references', () => {
   it('a writing verb sends the body with the command id of its key; a read sends no id', async () => {
     const { sent, transport } = recorder();
     const actors = createActors(transport);
-    await actors.order('ord_1').paymentCreated({ paymentId: 'p1', paymentUrl: 'https://pay', provider: 'sandbox' }, ['ord_1', 'paymentCreated']);
+    await actors
+      .order('ord_1')
+      .paymentCreated({ paymentId: 'p1', paymentUrl: 'https://pay', provider: 'sandbox' }, ['ord_1', 'paymentCreated']);
     await actors.queue('ev1').join({ userId: 'u1' }, ['join', 'u1']);
     await actors.event('ev1').get({ viewer: { userId: 'u1', platformRoles: [] } });
     await actors.ticketclass('tc1').get();
     expect(sent).toEqual([
-      { kind: 'order', id: 'ord_1', verb: 'paymentCreated', body: { paymentId: 'p1', paymentUrl: 'https://pay', provider: 'sandbox', commandId: 'ord_1:paymentCreated' }, opts: undefined },
+      {
+        kind: 'order',
+        id: 'ord_1',
+        verb: 'paymentCreated',
+        body: { paymentId: 'p1', paymentUrl: 'https://pay', provider: 'sandbox', commandId: 'ord_1:paymentCreated' },
+        opts: undefined,
+      },
       { kind: 'queue', id: 'ev1', verb: 'join', body: { userId: 'u1', commandId: 'join:u1' }, opts: undefined },
       { kind: 'event', id: 'ev1', verb: 'get', body: { viewer: { userId: 'u1', platformRoles: [] } }, opts: undefined },
       { kind: 'ticketclass', id: 'tc1', verb: 'get', body: {}, opts: undefined },

@@ -34,7 +34,11 @@ export type Actors = { readonly [K in KindName]: (id: string) => ActorRef<K> } &
   with(opts: RequestOptions): Actors;
 };
 
-interface RefState { t: ActorTransport; o: RequestOptions | undefined; id: string }
+interface RefState {
+  t: ActorTransport;
+  o: RequestOptions | undefined;
+  id: string;
+}
 
 /** One prototype per kind, its methods reading the actor id and transport from the instance. */
 const prototypes = new Map<string, object>();
@@ -42,10 +46,12 @@ for (const [kind, p] of Object.entries(KindProtocols)) {
   const proto: Record<string, unknown> = {};
   for (const verb of Object.keys(p.commands)) {
     proto[verb] = (p.reads as readonly string[]).includes(verb)
-      ? function read(this: RefState, body?: Record<string, unknown>) { return this.t.request(kind, this.id, verb, body ?? {}, this.o); }
+      ? function read(this: RefState, body?: Record<string, unknown>) {
+          return this.t.request(kind, this.id, verb, body ?? {}, this.o);
+        }
       : function write(this: RefState, body: Record<string, unknown>, key: CommandKey) {
-        return this.t.request(kind, this.id, verb, { ...body, commandId: commandIdOf(key) }, this.o);
-      };
+          return this.t.request(kind, this.id, verb, { ...body, commandId: commandIdOf(key) }, this.o);
+        };
   }
   prototypes.set(kind, proto);
 }

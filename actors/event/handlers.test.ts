@@ -37,7 +37,14 @@ class Harness {
 
 function created(): Harness {
   const h = new Harness();
-  const r = h.send('create', { actor: alice, name: 'Concert', startsAt: 100_000, endsAt: 200_000, categories: ['music'], organizer: { name: 'Org', email: 'o@example.com' } });
+  const r = h.send('create', {
+    actor: alice,
+    name: 'Concert',
+    startsAt: 100_000,
+    endsAt: 200_000,
+    categories: ['music'],
+    organizer: { name: 'Org', email: 'o@example.com' },
+  });
   expect(r.error).toBeUndefined();
   return h;
 }
@@ -46,7 +53,13 @@ describe('event handlers', () => {
   it('create answers the draft view with the creator as admin; another create is refused', () => {
     const h = new Harness();
     const body = { commandId: 'mk', actor: alice, name: 'Concert', startsAt: 1, endsAt: 2 };
-    expect(h.send('create', body).result).toMatchObject({ eventId: 'ev1', status: 'DRAFT', roles: { alice: 'admin' }, createdBy: 'alice', version: 1 });
+    expect(h.send('create', body).result).toMatchObject({
+      eventId: 'ev1',
+      status: 'DRAFT',
+      roles: { alice: 'admin' },
+      createdBy: 'alice',
+      version: 1,
+    });
     expect(h.send('create', body).result).toMatchObject({ status: 'DRAFT' });
     expect(h.send('create', { ...body, commandId: 'other' }).error?.code).toBe('EVENT_ALREADY_EXISTS');
     expect(new Harness().send('create', { actor: alice, name: 'x', startsAt: 5, endsAt: 5 }).error?.code).toBe('EVENT_INVALID_DATES');
@@ -56,7 +69,11 @@ describe('event handlers', () => {
   it('an illegal move names from, to and the allowed moves', () => {
     const h = created();
     const e = h.send('publish', { actor: alice }).error!;
-    expect([e.code, e.status, e.details]).toEqual(['EVENT_ILLEGAL_TRANSITION', 409, { eventId: 'ev1', from: 'DRAFT', to: 'PUBLISHED', allowed: ['CONFIGURED', 'CANCELLED'] }]);
+    expect([e.code, e.status, e.details]).toEqual([
+      'EVENT_ILLEGAL_TRANSITION',
+      409,
+      { eventId: 'ev1', from: 'DRAFT', to: 'PUBLISHED', allowed: ['CONFIGURED', 'CANCELLED'] },
+    ]);
     h.send('cancel', { actor: alice });
     expect(h.send('cancel', { actor: alice }).error?.details).toMatchObject({ from: 'CANCELLED', to: 'CANCELLED', allowed: [] });
     expect(h.send('update', { actor: alice, name: 'x' }).error?.code).toBe('EVENT_CANCELLED');
@@ -64,9 +81,15 @@ describe('event handlers', () => {
 
   it('runs the whole lifecycle and approval rules', () => {
     const h = created();
-    expect(h.send('configure', { actor: alice, isPublic: true, ticketSaleStartDate: 10_000, ticketSaleEndDate: 90_000 }).result.status).toBe('CONFIGURED');
+    expect(
+      h.send('configure', { actor: alice, isPublic: true, ticketSaleStartDate: 10_000, ticketSaleEndDate: 90_000 }).result.status,
+    ).toBe('CONFIGURED');
     const forbidden = h.send('approve', { actor: alice }).error!;
-    expect([forbidden.code, forbidden.status, forbidden.details]).toEqual(['EVENT_FORBIDDEN', 403, { eventId: 'ev1', userId: 'alice', action: 'approve', role: 'admin' }]);
+    expect([forbidden.code, forbidden.status, forbidden.details]).toEqual([
+      'EVENT_FORBIDDEN',
+      403,
+      { eventId: 'ev1', userId: 'alice', action: 'approve', role: 'admin' },
+    ]);
     expect(h.send('approve', { actor: root }).result.status).toBe('APPROVED');
     expect(h.send('configure', { actor: alice, isFree: true }).error?.details).toMatchObject({ from: 'APPROVED', to: 'CONFIGURED' });
     expect(h.send('publish', { actor: alice }).result).toMatchObject({ status: 'PUBLISHED', version: 4 });
@@ -75,7 +98,9 @@ describe('event handlers', () => {
   it('checks dates on configure and update', () => {
     const h = created();
     expect(h.send('configure', { actor: alice, ticketSaleStartDate: 5, ticketSaleEndDate: 5 }).error?.code).toBe('EVENT_INVALID_DATES');
-    expect(h.send('configure', { actor: alice, ticketSaleEndDate: 300_000 }).error?.details).toMatchObject({ reason: 'ticketSaleEndDate must not be after endsAt' });
+    expect(h.send('configure', { actor: alice, ticketSaleEndDate: 300_000 }).error?.details).toMatchObject({
+      reason: 'ticketSaleEndDate must not be after endsAt',
+    });
     expect(h.send('update', { actor: alice, endsAt: 50_000 }).error?.code).toBe('EVENT_INVALID_DATES');
     expect(h.send('configure', { actor: alice, maxConcurrent: 0 }).error?.code).toBe('COMMAND_INVALID');
   });
@@ -115,7 +140,13 @@ describe('event handlers', () => {
   it('checkAccess answers the role and permissions', () => {
     const h = created();
     h.send('setRole', { actor: alice, userId: 'bob', role: 'viewer' });
-    expect(h.send('checkAccess', { userId: 'bob' }).result).toEqual({ eventId: 'ev1', userId: 'bob', role: 'viewer', status: 'DRAFT', permissions: ['read', 'seeSales'] });
+    expect(h.send('checkAccess', { userId: 'bob' }).result).toEqual({
+      eventId: 'ev1',
+      userId: 'bob',
+      role: 'viewer',
+      status: 'DRAFT',
+      permissions: ['read', 'seeSales'],
+    });
     expect(h.send('checkAccess', { userId: 'eve' }).result).toMatchObject({ role: null, permissions: [] });
     expect(h.send('checkAccess', { userId: 'root', platformRoles: ['admin'] }).result.permissions).toContain('approve');
   });

@@ -27,7 +27,8 @@ function decide(ctx: CommandContext<EventMachine>, event: EventMachineEvent): Ev
 }
 
 /** The reply of every mutating verb: the view as the acting user sees it. */
-const viewFor = ({ cmd, after }: { cmd: { actor: EventMachineEvent['by'] }; after: Snapshot }) => viewOf(after.context, stateOf(after), cmd.actor);
+const viewFor = ({ cmd, after }: { cmd: { actor: EventMachineEvent['by'] }; after: Snapshot }) =>
+  viewOf(after.context, stateOf(after), cmd.actor);
 
 const create: Handler<'create', EventView> = {
   schema: C.create,
@@ -39,7 +40,10 @@ const create: Handler<'create', EventView> = {
     return { ...details, eventId: ctx.id, createdBy: actor.userId, createCommandId: commandId, now: ctx.now };
   },
   // The same create (by command id) finds its own event; any other create finds a taken id.
-  toEvent: (cmd, ctx) => (ctx.snapshot && ctx.snapshot.context.createCommandId !== cmd.commandId ? new TbError('EVENT_ALREADY_EXISTS', { eventId: ctx.id }) : null),
+  toEvent: (cmd, ctx) =>
+    ctx.snapshot && ctx.snapshot.context.createCommandId !== cmd.commandId
+      ? new TbError('EVENT_ALREADY_EXISTS', { eventId: ctx.id })
+      : null,
   reply: viewFor,
 };
 
@@ -51,7 +55,12 @@ const get: Handler<'get', EventView> = {
     const state = stateOf(after);
     if (!permissionsOf(after.context, state, cmd.viewer, cmd.accessCode).includes(EventPermission.Read)) {
       const userId = cmd.viewer?.userId ?? null;
-      return new TbError('EVENT_FORBIDDEN', { eventId: after.context.eventId, userId, action: EventPermission.Read, role: userId ? roleOf(after.context, userId) : null });
+      return new TbError('EVENT_FORBIDDEN', {
+        eventId: after.context.eventId,
+        userId,
+        action: EventPermission.Read,
+        role: userId ? roleOf(after.context, userId) : null,
+      });
     }
     return viewOf(after.context, state, cmd.viewer);
   },
@@ -64,7 +73,9 @@ const update: Handler<'update', EventView> = {
     const { commandId: _, actor, ...fields } = cmd;
     const current = ctx.snapshot!.context as unknown as Record<string, unknown>;
     // Only fields that differ: an update that changes nothing is answered without a transition.
-    const changes = Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(current[k]))) as EventDetailChanges;
+    const changes = Object.fromEntries(
+      Object.entries(fields).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(current[k])),
+    ) as EventDetailChanges;
     const verdict = decide(ctx, { type: 'event.update', changes, by: actor, now: ctx.now });
     return verdict instanceof TbError || Object.keys(changes).length > 0 ? verdict : null;
   },
@@ -99,7 +110,8 @@ const publish: Handler<'publish', EventView> = {
 const cancel: Handler<'cancel', EventView> = {
   schema: C.cancel,
   description: 'Any status but CANCELLED → CANCELLED (admin)',
-  toEvent: (cmd, ctx) => decide(ctx, { type: 'event.cancel', by: cmd.actor, now: ctx.now, ...(cmd.reason !== undefined ? { reason: cmd.reason } : {}) }),
+  toEvent: (cmd, ctx) =>
+    decide(ctx, { type: 'event.cancel', by: cmd.actor, now: ctx.now, ...(cmd.reason !== undefined ? { reason: cmd.reason } : {}) }),
   reply: viewFor,
 };
 
@@ -124,7 +136,13 @@ const checkAccess: Handler<'checkAccess', EventAccess> = {
   reply: ({ cmd, after }) => {
     const state = stateOf(after);
     const user = { userId: cmd.userId, platformRoles: cmd.platformRoles ?? [] };
-    return { eventId: after.context.eventId, userId: cmd.userId, role: roleOf(after.context, cmd.userId), status: statusOf(state), permissions: permissionsOf(after.context, state, user) };
+    return {
+      eventId: after.context.eventId,
+      userId: cmd.userId,
+      role: roleOf(after.context, cmd.userId),
+      status: statusOf(state),
+      permissions: permissionsOf(after.context, state, user),
+    };
   },
 };
 

@@ -27,23 +27,49 @@ function step(s: Snap, e: EventMachineEvent) {
 }
 
 function created(): Snap {
-  return initialTransition(machine, { eventId: 'ev1', name: 'Concert', startsAt: 100_000, endsAt: 200_000, createdBy: 'alice', createCommandId: 'c0', now: 1 })[0];
+  return initialTransition(machine, {
+    eventId: 'ev1',
+    name: 'Concert',
+    startsAt: 100_000,
+    endsAt: 200_000,
+    createdBy: 'alice',
+    createCommandId: 'c0',
+    now: 1,
+  })[0];
 }
 
 describe('event machine', () => {
   it('starts in draft with the creator as admin and emits created with the projection', () => {
-    const [s, actions] = initialTransition(machine, { eventId: 'ev1', name: 'Concert', startsAt: 1, endsAt: 2, createdBy: 'alice', createCommandId: 'c0', now: 5 });
+    const [s, actions] = initialTransition(machine, {
+      eventId: 'ev1',
+      name: 'Concert',
+      startsAt: 1,
+      endsAt: 2,
+      createdBy: 'alice',
+      createCommandId: 'c0',
+      now: 5,
+    });
     expect(s.value).toBe('draft');
     expect(s.context.roles).toEqual({ alice: 'admin' });
-    expect(emittedOf(actions)).toEqual([expect.objectContaining({
-      type: 'event.created', eventId: 'ev1', by: 'alice', at: 5,
-      projection: expect.objectContaining({ status: 'DRAFT', name: 'Concert', createdBy: 'alice', isPublic: true, version: 1 }),
-    })]);
+    expect(emittedOf(actions)).toEqual([
+      expect.objectContaining({
+        type: 'event.created',
+        eventId: 'ev1',
+        by: 'alice',
+        at: 5,
+        projection: expect.objectContaining({ status: 'DRAFT', name: 'Concert', createdBy: 'alice', isPublic: true, version: 1 }),
+      }),
+    ]);
   });
 
   it('walks DRAFT → CONFIGURED → APPROVED → PUBLISHED with the right people', () => {
     let r = step(created(), { type: 'event.configure', config: { isFree: true }, by: alice, now: 2 });
-    expect([r.s.value, r.events[0]?.type, r.events[0]?.projection.status, r.events[0]?.config.isFree]).toEqual(['configured', 'event.configured', 'CONFIGURED', true]);
+    expect([r.s.value, r.events[0]?.type, r.events[0]?.projection.status, r.events[0]?.config.isFree]).toEqual([
+      'configured',
+      'event.configured',
+      'CONFIGURED',
+      true,
+    ]);
     r = step(r.s, { type: 'event.configure', config: { maxConcurrent: 500 }, by: alice, now: 3 });
     expect(r.s.context.config).toMatchObject({ isFree: true, maxConcurrent: 500 });
     // requiresApproval defaults to true: the event admin cannot approve, a platform admin can.
@@ -98,22 +124,29 @@ describe('event machine - invariants (property)', () => {
     fc.record({ type: fc.constant('event.setRole' as const), userId: target, role, by: user }),
     fc.record({ type: fc.constant('event.configure' as const), config: fc.record({ requiresApproval: fc.boolean() }), by: user }),
     fc.record({ type: fc.constantFrom('event.approve' as const, 'event.publish' as const, 'event.cancel' as const), by: user }),
-    fc.record({ type: fc.constant('event.update' as const), changes: fc.record({ name: fc.string({ minLength: 1, maxLength: 5 }) }), by: user }),
+    fc.record({
+      type: fc.constant('event.update' as const),
+      changes: fc.record({ name: fc.string({ minLength: 1, maxLength: 5 }) }),
+      by: user,
+    }),
   );
 
   it('always keeps an admin, version grows by exactly one per emitted event, approval switched by platform admins only', () => {
-    fc.assert(fc.property(fc.array(ev, { maxLength: 60 }), (events) => {
-      let s = created();
-      events.forEach((e, i) => {
-        const r = step(s, { ...e, now: 10 + i } as EventMachineEvent);
-        expect(r.s.context.version).toBe(s.context.version + r.events.length);
-        expect(Object.values(r.s.context.roles)).toContain('admin');
-        for (const out of r.events) expect(out.projection.version).toBe(r.s.context.version);
-        if (s.value === 'cancelled') expect(r.s).toBe(s);
-        // Only a platform admin ever switches approval (issue 10: editors could skip it).
-        if (r.s.context.config.requiresApproval !== s.context.config.requiresApproval) expect(e.by.platformRoles).toContain('admin');
-        s = r.s;
-      });
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(ev, { maxLength: 60 }), (events) => {
+        let s = created();
+        events.forEach((e, i) => {
+          const r = step(s, { ...e, now: 10 + i } as EventMachineEvent);
+          expect(r.s.context.version).toBe(s.context.version + r.events.length);
+          expect(Object.values(r.s.context.roles)).toContain('admin');
+          for (const out of r.events) expect(out.projection.version).toBe(r.s.context.version);
+          if (s.value === 'cancelled') expect(r.s).toBe(s);
+          // Only a platform admin ever switches approval (issue 10: editors could skip it).
+          if (r.s.context.config.requiresApproval !== s.context.config.requiresApproval) expect(e.by.platformRoles).toContain('admin');
+          s = r.s;
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

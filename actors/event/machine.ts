@@ -15,8 +15,13 @@ import type { EventContext, EventInput, EventMachineEvent, EventStateValue } fro
 
 type Ev<K extends EventMachineEvent['type']> = Extract<EventMachineEvent, { type: K }>;
 /** Guards get the current state; actions get the state the event ends in (for the projection's status). */
-interface At { state: EventStateValue }
-type Change<K extends EventMachineEvent['type']> = (ctx: EventContext, e: Ev<K>) => { patch: Partial<EventContext>; fields?: Record<string, unknown> };
+interface At {
+  state: EventStateValue;
+}
+type Change<K extends EventMachineEvent['type']> = (
+  ctx: EventContext,
+  e: Ev<K>,
+) => { patch: Partial<EventContext>; fields?: Record<string, unknown> };
 
 /** A named action: apply `change`, bump `version`, emit `type` with the new projection. */
 function changeAction<K extends EventMachineEvent['type']>(type: EventDomainEvent['type'], change: Change<K>) {
@@ -24,7 +29,19 @@ function changeAction<K extends EventMachineEvent['type']>(type: EventDomainEven
     const e = event as Ev<K>;
     const { patch, fields } = change(context, e);
     const next: EventContext = { ...context, ...patch, version: context.version + 1, updatedAt: e.now };
-    return { ctx: next, emitted: [{ type, eventId: next.eventId, at: e.now, by: e.by.userId, projection: projectionOf(next, params.state), ...fields } as EventDomainEvent] };
+    return {
+      ctx: next,
+      emitted: [
+        {
+          type,
+          eventId: next.eventId,
+          at: e.now,
+          by: e.by.userId,
+          projection: projectionOf(next, params.state),
+          ...fields,
+        } as EventDomainEvent,
+      ],
+    };
   });
 }
 
@@ -49,7 +66,9 @@ export const eventMachine = setup({
   },
   actions: {
     applyDetails: changeAction<'event.update'>(T.Updated, (c, e) => {
-      const changed = Object.keys(e.changes).filter((k) => JSON.stringify(e.changes[k as keyof typeof e.changes]) !== JSON.stringify(c[k as keyof EventContext]));
+      const changed = Object.keys(e.changes).filter(
+        (k) => JSON.stringify(e.changes[k as keyof typeof e.changes]) !== JSON.stringify(c[k as keyof EventContext]),
+      );
       return { patch: { ...e.changes }, fields: { changed } };
     }),
     applyConfig: changeAction<'event.configure'>(T.Configured, (c, e) => {
@@ -61,7 +80,8 @@ export const eventMachine = setup({
     markApproved: changeAction<'event.approve'>(T.Approved, () => ({ patch: {} })),
     markPublished: changeAction<'event.publish'>(T.Published, () => ({ patch: {} })),
     markCancelled: changeAction<'event.cancel'>(T.Cancelled, (_c, e) => ({
-      patch: e.reason !== undefined ? { cancelReason: e.reason } : {}, fields: e.reason !== undefined ? { reason: e.reason } : {},
+      patch: e.reason !== undefined ? { cancelReason: e.reason } : {},
+      fields: e.reason !== undefined ? { reason: e.reason } : {},
     })),
     assignRole: changeAction<'event.setRole'>(T.RoleChanged, (c, e) => {
       const roles = { ...c.roles };
@@ -70,7 +90,8 @@ export const eventMachine = setup({
       return { patch: { roles }, fields: { userId: e.userId, role: e.role, previousRole: roleOf(c, e.userId) } };
     }),
     linkTicketClass: changeAction<'event.addTicketClass'>(T.TicketClassAdded, (c, e) => ({
-      patch: { ticketClassIds: [...c.ticketClassIds, e.ticketClassId] }, fields: { ticketClassId: e.ticketClassId },
+      patch: { ticketClassIds: [...c.ticketClassIds, e.ticketClassId] },
+      fields: { ticketClassId: e.ticketClassId },
     })),
   },
 }).createMachine({
@@ -80,11 +101,20 @@ export const eventMachine = setup({
   context: ({ input }) => (input ? initialContext(input) : ({} as EventContext)),
   initial: 'draft',
   entry: enqueueActions(({ context, enqueue }) => {
-    enqueue.emit({ type: T.Created, eventId: context.eventId, at: context.createdAt, by: context.createdBy, projection: projectionOf(context, 'draft') });
+    enqueue.emit({
+      type: T.Created,
+      eventId: context.eventId,
+      at: context.createdAt,
+      by: context.createdBy,
+      projection: projectionOf(context, 'draft'),
+    });
   }),
   states: {
     draft: {
-      on: { ...stay('draft'), 'event.configure': { guard: allowed('draft'), target: 'configured', actions: act('applyConfig', 'configured') } },
+      on: {
+        ...stay('draft'),
+        'event.configure': { guard: allowed('draft'), target: 'configured', actions: act('applyConfig', 'configured') },
+      },
     },
     configured: {
       on: {
@@ -94,7 +124,10 @@ export const eventMachine = setup({
       },
     },
     approved: {
-      on: { ...stay('approved'), 'event.publish': { guard: allowed('approved'), target: 'published', actions: act('markPublished', 'published') } },
+      on: {
+        ...stay('approved'),
+        'event.publish': { guard: allowed('approved'), target: 'published', actions: act('markPublished', 'published') },
+      },
     },
     published: { on: { ...stay('published') } },
     /** Final: nothing changes a cancelled event; it can still be read. */
@@ -104,15 +137,29 @@ export const eventMachine = setup({
 
 function initialContext(input: EventInput): EventContext {
   return {
-    eventId: input.eventId, name: input.name, description: input.description ?? '', location: input.location ?? '',
-    startsAt: input.startsAt, endsAt: input.endsAt, categories: input.categories ?? [],
+    eventId: input.eventId,
+    name: input.name,
+    description: input.description ?? '',
+    location: input.location ?? '',
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    categories: input.categories ?? [],
     ...(input.organizer ? { organizer: input.organizer } : {}),
-    createdBy: input.createdBy, roles: { [input.createdBy]: 'admin' },
+    createdBy: input.createdBy,
+    roles: { [input.createdBy]: 'admin' },
     config: {
-      isFree: false, isPublic: true, requiresApproval: true, allowWaitRoom: true, isNewTrending: false,
+      isFree: false,
+      isPublic: true,
+      requiresApproval: true,
+      allowWaitRoom: true,
+      isNewTrending: false,
       maxConcurrent: EventLimits.defaultMaxConcurrent,
     },
-    ticketClassIds: [], version: 1, createCommandId: input.createCommandId, createdAt: input.now, updatedAt: input.now,
+    ticketClassIds: [],
+    version: 1,
+    createCommandId: input.createCommandId,
+    createdAt: input.now,
+    updatedAt: input.now,
   };
 }
 

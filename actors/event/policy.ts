@@ -6,13 +6,21 @@
  * stranger learns nothing about a private event's state.
  */
 import {
-  EventLimits, EventPermission as P, EventStatus, PLATFORM_ADMIN_ROLE, accessCodeMatches,
-  type ActingUser, type EventConfig, type EventPermission, type EventRole,
+  EventLimits,
+  EventPermission as P,
+  EventStatus,
+  PLATFORM_ADMIN_ROLE,
+  accessCodeMatches,
+  type ActingUser,
+  type EventConfig,
+  type EventPermission,
+  type EventRole,
 } from '../../contracts/kinds/event.js';
 import type { EventContext, EventMachineEvent, EventStateValue, Refusal, Verdict } from './types.js';
 
 /** The reported status of each machine state. */
-export const statusOf = (state: EventStateValue): EventStatus => EventStatus[(state[0]!.toUpperCase() + state.slice(1)) as keyof typeof EventStatus];
+export const statusOf = (state: EventStateValue): EventStatus =>
+  EventStatus[(state[0]!.toUpperCase() + state.slice(1)) as keyof typeof EventStatus];
 
 /** Status moves legal from each state (`configure` may be re-run while configured). */
 export const LEGAL_NEXT: Readonly<Record<EventStateValue, readonly EventStatus[]>> = {
@@ -46,7 +54,12 @@ export function isPlatformAdmin(user: Pick<ActingUser, 'platformRoles'> | undefi
  * only a platform admin may set: `checkEvent` refuses anyone else changing it);
  * non-staff (and anonymous readers) may only read a published public event.
  */
-export function permissionsOf(ctx: EventContext, state: EventStateValue, user: Pick<ActingUser, 'userId' | 'platformRoles'> | undefined, accessCode?: string): EventPermission[] {
+export function permissionsOf(
+  ctx: EventContext,
+  state: EventStateValue,
+  user: Pick<ActingUser, 'userId' | 'platformRoles'> | undefined,
+  accessCode?: string,
+): EventPermission[] {
   if (isPlatformAdmin(user)) return Object.values(P);
   const role = user ? roleOf(ctx, user.userId) : null;
   if (role) {
@@ -59,18 +72,24 @@ export function permissionsOf(ctx: EventContext, state: EventStateValue, user: P
   return state === 'published' && invited ? [P.Read] : [];
 }
 
-
 function refuse(code: Refusal['code'], params: Record<string, unknown>): Verdict {
   return { kind: 'refuse', refusal: { code, params } };
 }
 
 const NEEDS: Record<EventMachineEvent['type'], EventPermission> = {
-  'event.update': P.Update, 'event.configure': P.Configure, 'event.approve': P.Approve, 'event.publish': P.Publish,
-  'event.cancel': P.Cancel, 'event.setRole': P.ManageRoles, 'event.addTicketClass': P.AddTicketClass,
+  'event.update': P.Update,
+  'event.configure': P.Configure,
+  'event.approve': P.Approve,
+  'event.publish': P.Publish,
+  'event.cancel': P.Cancel,
+  'event.setRole': P.ManageRoles,
+  'event.addTicketClass': P.AddTicketClass,
 };
 const MOVES_TO: Partial<Record<EventMachineEvent['type'], EventStatus>> = {
-  'event.configure': EventStatus.Configured, 'event.approve': EventStatus.Approved,
-  'event.publish': EventStatus.Published, 'event.cancel': EventStatus.Cancelled,
+  'event.configure': EventStatus.Configured,
+  'event.approve': EventStatus.Approved,
+  'event.publish': EventStatus.Published,
+  'event.cancel': EventStatus.Cancelled,
 };
 
 /** Start before end, sale inside the event: the reason it is not so, or undefined. */
@@ -104,7 +123,13 @@ export function checkEvent(ctx: EventContext, state: EventStateValue, e: EventMa
       // (an event admin who could turn it off would approve their own event).
       const approval = e.config.requiresApproval;
       if (approval !== undefined && approval !== ctx.config.requiresApproval && !isPlatformAdmin(e.by)) {
-        return refuse('EVENT_FORBIDDEN', { eventId, userId: e.by.userId, action: P.Approve, role: roleOf(ctx, e.by.userId), field: 'requiresApproval' });
+        return refuse('EVENT_FORBIDDEN', {
+          eventId,
+          userId: e.by.userId,
+          action: P.Approve,
+          role: roleOf(ctx, e.by.userId),
+          field: 'requiresApproval',
+        });
       }
       const problem = datesProblem(ctx.startsAt, ctx.endsAt, { ...ctx.config, ...e.config });
       return problem ? refuse('EVENT_INVALID_DATES', { eventId, reason: problem }) : { kind: 'apply' };
@@ -114,12 +139,14 @@ export function checkEvent(ctx: EventContext, state: EventStateValue, e: EventMa
       if (current === e.role) return { kind: 'noop' };
       const admins = Object.values(ctx.roles).filter((r) => r === 'admin').length;
       if (current === 'admin' && admins === 1) return refuse('EVENT_LAST_ADMIN', { eventId, userId: e.userId });
-      if (current === null && Object.keys(ctx.roles).length >= EventLimits.maxStaff) return refuse('EVENT_TOO_MANY_STAFF', { eventId, limit: EventLimits.maxStaff });
+      if (current === null && Object.keys(ctx.roles).length >= EventLimits.maxStaff)
+        return refuse('EVENT_TOO_MANY_STAFF', { eventId, limit: EventLimits.maxStaff });
       return { kind: 'apply' };
     }
     case 'event.addTicketClass': {
       if (ctx.ticketClassIds.includes(e.ticketClassId)) return { kind: 'noop' };
-      if (ctx.ticketClassIds.length >= EventLimits.maxTicketClasses) return refuse('EVENT_TOO_MANY_TICKET_CLASSES', { eventId, limit: EventLimits.maxTicketClasses });
+      if (ctx.ticketClassIds.length >= EventLimits.maxTicketClasses)
+        return refuse('EVENT_TOO_MANY_TICKET_CLASSES', { eventId, limit: EventLimits.maxTicketClasses });
       return { kind: 'apply' };
     }
     default:

@@ -11,18 +11,34 @@ import type { EventContext, EventStateValue } from './types.js';
 export function projectionOf(ctx: EventContext, state: EventStateValue): EventProjection {
   const { config } = ctx;
   return {
-    eventId: ctx.eventId, name: ctx.name, description: ctx.description, location: ctx.location,
-    startsAt: ctx.startsAt, endsAt: ctx.endsAt, categories: [...ctx.categories], status: statusOf(state),
-    isPublic: config.isPublic, isFree: config.isFree, isNewTrending: config.isNewTrending, allowWaitRoom: config.allowWaitRoom,
+    eventId: ctx.eventId,
+    name: ctx.name,
+    description: ctx.description,
+    location: ctx.location,
+    startsAt: ctx.startsAt,
+    endsAt: ctx.endsAt,
+    categories: [...ctx.categories],
+    status: statusOf(state),
+    isPublic: config.isPublic,
+    isFree: config.isFree,
+    isNewTrending: config.isNewTrending,
+    allowWaitRoom: config.allowWaitRoom,
     ...(config.ticketSaleStartDate !== undefined ? { ticketSaleStartDate: config.ticketSaleStartDate } : {}),
     ...(config.ticketSaleEndDate !== undefined ? { ticketSaleEndDate: config.ticketSaleEndDate } : {}),
     ...(ctx.organizer ? { organizer: ctx.organizer } : {}),
-    createdBy: ctx.createdBy, ticketClassIds: [...ctx.ticketClassIds], version: ctx.version, updatedAt: ctx.updatedAt,
+    createdBy: ctx.createdBy,
+    ticketClassIds: [...ctx.ticketClassIds],
+    version: ctx.version,
+    updatedAt: ctx.updatedAt,
   };
 }
 
 /** The reply view for `viewer` (undefined: anonymous). The caller has checked read permission. */
-export function viewOf(ctx: EventContext, state: EventStateValue, viewer: Pick<ActingUser, 'userId' | 'platformRoles'> | undefined): EventView {
+export function viewOf(
+  ctx: EventContext,
+  state: EventStateValue,
+  viewer: Pick<ActingUser, 'userId' | 'platformRoles'> | undefined,
+): EventView {
   const staff = isPlatformAdmin(viewer) || (viewer !== undefined && roleOf(ctx, viewer.userId) !== null);
   return {
     ...projectionOf(ctx, state),

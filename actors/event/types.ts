@@ -56,7 +56,10 @@ export interface EventDetailChanges {
 }
 
 /** Every machine event carries the acting user (`by`) and the command's time (`now`). */
-interface Base { by: ActingUser; now: number }
+interface Base {
+  by: ActingUser;
+  now: number;
+}
 
 /** Machine events: public verbs dotted by kind. */
 export type EventMachineEvent =
@@ -74,8 +77,13 @@ export type EventStateValue = 'draft' | 'configured' | 'approved' | 'published' 
 /** A refusal: a registered code and its facts; handlers turn it into a `TbError`. */
 export interface Refusal {
   code:
-    | 'EVENT_ILLEGAL_TRANSITION' | 'EVENT_FORBIDDEN' | 'EVENT_CANCELLED' | 'EVENT_INVALID_DATES'
-    | 'EVENT_LAST_ADMIN' | 'EVENT_TOO_MANY_STAFF' | 'EVENT_TOO_MANY_TICKET_CLASSES';
+    | 'EVENT_ILLEGAL_TRANSITION'
+    | 'EVENT_FORBIDDEN'
+    | 'EVENT_CANCELLED'
+    | 'EVENT_INVALID_DATES'
+    | 'EVENT_LAST_ADMIN'
+    | 'EVENT_TOO_MANY_STAFF'
+    | 'EVENT_TOO_MANY_TICKET_CLASSES';
   params: Record<string, unknown>;
 }
 

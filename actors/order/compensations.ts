@@ -24,14 +24,26 @@ export const baseOf = (c: OrderContext, now: number) => ({ orderId: c.orderId, u
 /** The intent that releases `line`; `late` marks a second release of a hold that landed after the first. */
 export function releaseIntent(c: OrderContext, line: OrderLine, reason: string, now: number, late = false): OrderEvent {
   const commandId = stepCommandId(c.orderId, 'release', line.classId, line.attempt) + (late ? ':late' : '');
-  return { type: T.ReleaseRequested, ...baseOf(c, now), classId: line.classId, attempt: line.attempt, holdKey: holdKeyOf(c.orderId, line.attempt), commandId, reason };
+  return {
+    type: T.ReleaseRequested,
+    ...baseOf(c, now),
+    classId: line.classId,
+    attempt: line.attempt,
+    holdKey: holdKeyOf(c.orderId, line.attempt),
+    commandId,
+    reason,
+  };
 }
 
 /** The intent that confirms `line`. */
 export function confirmIntent(c: OrderContext, line: OrderLine, now: number): OrderEvent {
   return {
-    type: T.ConfirmRequested, ...baseOf(c, now), classId: line.classId, attempt: line.attempt,
-    holdKey: holdKeyOf(c.orderId, line.attempt), commandId: stepCommandId(c.orderId, 'confirm', line.classId, line.attempt),
+    type: T.ConfirmRequested,
+    ...baseOf(c, now),
+    classId: line.classId,
+    attempt: line.attempt,
+    holdKey: holdKeyOf(c.orderId, line.attempt),
+    commandId: stepCommandId(c.orderId, 'confirm', line.classId, line.attempt),
   };
 }
 
@@ -39,8 +51,14 @@ export function confirmIntent(c: OrderContext, line: OrderLine, now: number): Or
 export function reserveIntent(c: OrderContext, line: OrderLine, now: number): OrderEvent {
   const holdMs = holdMsFor(c.paymentTtlMs, c.processingExtensionMs);
   return {
-    type: T.ReserveRequested, ...baseOf(c, now), classId: line.classId, attempt: line.attempt, quantity: line.quantity,
-    holdKey: holdKeyOf(c.orderId, line.attempt), commandId: stepCommandId(c.orderId, 'reserve', line.classId, line.attempt), holdMs,
+    type: T.ReserveRequested,
+    ...baseOf(c, now),
+    classId: line.classId,
+    attempt: line.attempt,
+    quantity: line.quantity,
+    holdKey: holdKeyOf(c.orderId, line.attempt),
+    commandId: stepCommandId(c.orderId, 'reserve', line.classId, line.attempt),
+    holdMs,
   };
 }
 
@@ -51,7 +69,11 @@ const MAY_HOLD: ReadonlySet<string> = new Set([L.Pending, L.Held, L.Confirming])
  * with its intent; `checkout` (when the order used the waitroom) frees the slot.
  */
 export function compensate(
-  c: OrderContext, status: typeof S.Failed | typeof S.Cancelled, reason: string, checkout: 'failed' | 'expired' | undefined, now: number,
+  c: OrderContext,
+  status: typeof S.Failed | typeof S.Cancelled,
+  reason: string,
+  checkout: 'failed' | 'expired' | undefined,
+  now: number,
 ): Step {
   const emitted: OrderEvent[] = [];
   const lines = c.lines.map((l) => {
@@ -62,9 +84,11 @@ export function compensate(
   });
   const ctx: OrderContext = { ...c, lines, status, failureReason: reason, reclaiming: false, updatedAt: now };
   const view = viewOf(ctx);
-  emitted.unshift(status === S.Failed
-    ? { type: T.Failed, ...baseOf(c, now), order: view, reason }
-    : { type: T.Cancelled, ...baseOf(c, now), order: view, reason });
+  emitted.unshift(
+    status === S.Failed
+      ? { type: T.Failed, ...baseOf(c, now), order: view, reason }
+      : { type: T.Cancelled, ...baseOf(c, now), order: view, reason },
+  );
   if (checkout && c.sessionId) {
     emitted.push({ type: checkout === 'failed' ? T.CheckoutFailed : T.CheckoutExpired, ...baseOf(c, now), sessionId: c.sessionId });
   } else if (c.sessionId) {
@@ -89,7 +113,10 @@ export function startReclaim(c: OrderContext, now: number): Step {
 export function complete(c: OrderContext, now: number): Step {
   const missing = c.lines.some((l) => l.state !== L.Confirmed);
   const ctx: OrderContext = {
-    ...c, status: S.Completed, reclaiming: false, updatedAt: now,
+    ...c,
+    status: S.Completed,
+    reclaiming: false,
+    updatedAt: now,
     ...(missing ? { refundRequired: true } : {}),
   };
   if (!missing) delete ctx.failureReason;

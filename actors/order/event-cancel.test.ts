@@ -20,13 +20,24 @@ function step(s: Snap, e: OrderMachineEvent) {
 }
 function pending(): Snap {
   let [s] = initialTransition(machine, {
-    orderId: 'ord_1', code: '123456789012', userId: 'u1', eventId: 'ev1', provider: 'sandbox', sessionId: 's1', lines: [{ classId: 'tc0', quantity: 2 }],
-    paymentTtlMs: 60_000, stepTimeoutMs: 10_000, processingExtensionMs: 5_000, createCommandId: 'c0', now: 0,
+    orderId: 'ord_1',
+    code: '123456789012',
+    userId: 'u1',
+    eventId: 'ev1',
+    provider: 'sandbox',
+    sessionId: 's1',
+    lines: [{ classId: 'tc0', quantity: 2 }],
+    paymentTtlMs: 60_000,
+    stepTimeoutMs: 10_000,
+    processingExtensionMs: 5_000,
+    createCommandId: 'c0',
+    now: 0,
   });
   s = step(s, { type: 'order.reserved', classId: 'tc0', attempt: 0, unitPriceMinor: 500, currency: 'VND', now: 1 }).s;
   return step(s, { type: 'order.paymentCreated', paymentId: 'p1', paymentUrl: 'http://x', provider: 'sandbox', now: 2 }).s;
 }
-const paid = (s: Snap, now: number) => step(s, { type: 'order.paymentSucceeded', paymentId: 'p1', providerTxnId: 't1', amountMinor: 1_000, currency: 'VND', now });
+const paid = (s: Snap, now: number) =>
+  step(s, { type: 'order.paymentSucceeded', paymentId: 'p1', providerTxnId: 't1', amountMinor: 1_000, currency: 'VND', now });
 
 describe('order - event cancelled', () => {
   it('order - the event cancelled: a PENDING order is cancelled, its hold released, its slot freed; a later payment is flagged, never completed', () => {
@@ -53,8 +64,18 @@ describe('order - event cancelled', () => {
 
   it('order - a line refused at reserve fails the order and reopens its checkout slot', () => {
     const [s] = initialTransition(machine, {
-      orderId: 'ord_2', code: '123456789013', userId: 'u1', eventId: 'ev1', provider: 'sandbox', sessionId: 's1', lines: [{ classId: 'tc0', quantity: 2 }],
-      paymentTtlMs: 60_000, stepTimeoutMs: 10_000, processingExtensionMs: 5_000, createCommandId: 'c0', now: 0,
+      orderId: 'ord_2',
+      code: '123456789013',
+      userId: 'u1',
+      eventId: 'ev1',
+      provider: 'sandbox',
+      sessionId: 's1',
+      lines: [{ classId: 'tc0', quantity: 2 }],
+      paymentTtlMs: 60_000,
+      stepTimeoutMs: 10_000,
+      processingExtensionMs: 5_000,
+      createCommandId: 'c0',
+      now: 0,
     });
     const r = step(s, { type: 'order.reserveRefused', classId: 'tc0', attempt: 0, code: 'INVENTORY_SOLD_OUT', now: 1 });
     expect(r.s.context.status).toBe('FAILED');

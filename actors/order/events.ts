@@ -23,4 +23,8 @@ export function stepCommandId(orderId: string, step: 'reserve' | 'release' | 'co
 }
 
 /** The queue outcome each `checkout.*` event stands for. */
-export const CheckoutOutcomeOf = { [T.CheckoutCompleted]: 'completed', [T.CheckoutFailed]: 'failed', [T.CheckoutExpired]: 'expired' } as const;
+export const CheckoutOutcomeOf = {
+  [T.CheckoutCompleted]: 'completed',
+  [T.CheckoutFailed]: 'failed',
+  [T.CheckoutExpired]: 'expired',
+} as const;

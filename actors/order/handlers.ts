@@ -37,10 +37,18 @@ const create: Handler<'create'> = {
       seen.add(l.classId);
     }
     return {
-      orderId: ctx.id, code: cmd.code ?? orderCodeOf(ctx.id), userId: cmd.userId, eventId: cmd.eventId, lines: cmd.lines,
-      provider: cmd.provider ?? orderDefaults.provider, ...(cmd.sessionId !== undefined ? { sessionId: cmd.sessionId } : {}),
-      paymentTtlMs: cmd.paymentTtlMs ?? orderDefaults.paymentTtlMs, stepTimeoutMs: cmd.stepTimeoutMs ?? orderDefaults.stepTimeoutMs,
-      processingExtensionMs: orderDefaults.processingExtensionMs, createCommandId: cmd.commandId, now: ctx.now,
+      orderId: ctx.id,
+      code: cmd.code ?? orderCodeOf(ctx.id),
+      userId: cmd.userId,
+      eventId: cmd.eventId,
+      lines: cmd.lines,
+      provider: cmd.provider ?? orderDefaults.provider,
+      ...(cmd.sessionId !== undefined ? { sessionId: cmd.sessionId } : {}),
+      paymentTtlMs: cmd.paymentTtlMs ?? orderDefaults.paymentTtlMs,
+      stepTimeoutMs: cmd.stepTimeoutMs ?? orderDefaults.stepTimeoutMs,
+      processingExtensionMs: orderDefaults.processingExtensionMs,
+      createCommandId: cmd.commandId,
+      now: ctx.now,
     };
   },
   // A repeated create (same order id: same user and key) answers the order as it is now.
@@ -49,12 +57,15 @@ const create: Handler<'create'> = {
 };
 
 const get: Handler<'get'> = {
-  schema: C.get, readOnly: true, description: 'The order, for its owner only',
+  schema: C.get,
+  readOnly: true,
+  description: 'The order, for its owner only',
   reply: ({ cmd, id, after }) => (after.context.userId === cmd.viewerId ? viewOf(after.context) : notFound(id)),
 };
 
 const cancel: Handler<'cancel'> = {
-  schema: C.cancel, description: 'The owner cancels a PENDING order: holds released, CANCELLED; a cancelled order answers the same',
+  schema: C.cancel,
+  description: 'The owner cancels a PENDING order: holds released, CANCELLED; a cancelled order answers the same',
   toEvent: (cmd, ctx) => {
     const c = ctx.snapshot!.context;
     if (c.userId !== cmd.userId) return notFound(ctx.id);
@@ -66,7 +77,9 @@ const cancel: Handler<'cancel'> = {
 };
 
 const refund: Handler<'refund'> = {
-  schema: C.refund, description: 'Refund a paid order (event admins through the gateway, event cancellation): REFUND_PENDING, then REFUNDED when the provider answers',
+  schema: C.refund,
+  description:
+    'Refund a paid order (event admins through the gateway, event cancellation): REFUND_PENDING, then REFUNDED when the provider answers',
   toEvent: (cmd, ctx) => {
     const c = ctx.snapshot!.context;
     if (cmd.eventId !== undefined && cmd.eventId !== c.eventId) return notFound(ctx.id);
@@ -93,9 +106,12 @@ function result<V extends Exclude<keyof typeof C, 'create' | 'get' | 'cancel' | 
 
 /** The verbs of `tb.order.<orderId>.<verb>`. */
 export const orderHandlers = {
-  create, get, cancel, refund,
-  refundRequested: result('refundRequested', 'The payments side refunds late money of this order\'s payment: REFUND_PENDING'),
-  refunded: result('refunded', 'The provider refunded the order\'s payment: REFUNDED, order.refunded (tickets void)'),
+  create,
+  get,
+  cancel,
+  refund,
+  refundRequested: result('refundRequested', "The payments side refunds late money of this order's payment: REFUND_PENDING"),
+  refunded: result('refunded', "The provider refunded the order's payment: REFUNDED, order.refunded (tickets void)"),
   refundFailed: result('refundFailed', 'The provider refused the refund: the refund is FAILED, operators act'),
   reserved: result('reserved', 'A line is held on its ticket class (price and currency from the class)'),
   reserveRefused: result('reserveRefused', 'A line was refused by its ticket class (sold out, not on sale, ...)'),
@@ -108,5 +124,8 @@ export const orderHandlers = {
   confirmRefused: result('confirmRefused', 'A line could not be confirmed (its hold was gone): refund flagged'),
   released: result('released', 'A line hold is back in stock'),
   compensationStuck: result('compensationStuck', 'A release keeps failing: emit order.compensationStuck'),
-  eventCancelled: result('eventCancelled', 'The event was cancelled: an open order is cancelled (holds released); a later payment is recorded for refund, never completes it'),
+  eventCancelled: result(
+    'eventCancelled',
+    'The event was cancelled: an open order is cancelled (holds released); a later payment is recorded for refund, never completes it',
+  ),
 };

@@ -17,25 +17,47 @@ import { viewOf } from './view.js';
 /** The phase (state value) a context is in. */
 export function phaseOf(c: OrderContext): OrderPhase {
   switch (c.status) {
-    case S.Creating: return 'creating';
-    case S.Reserving: return 'reserving';
-    case S.Pending: return 'awaitingPayment';
-    case S.Confirming: return 'confirming';
-    case S.Completed: return 'completed';
-    case S.RefundPending: return 'refundPending';
-    case S.Refunded: return 'refunded';
-    default: return c.lines.some((l) => l.state === L.Releasing) ? 'compensating' : c.status === S.Failed ? 'failed' : 'cancelled';
+    case S.Creating:
+      return 'creating';
+    case S.Reserving:
+      return 'reserving';
+    case S.Pending:
+      return 'awaitingPayment';
+    case S.Confirming:
+      return 'confirming';
+    case S.Completed:
+      return 'completed';
+    case S.RefundPending:
+      return 'refundPending';
+    case S.Refunded:
+      return 'refunded';
+    default:
+      return c.lines.some((l) => l.state === L.Releasing) ? 'compensating' : c.status === S.Failed ? 'failed' : 'cancelled';
   }
 }
 
-const PHASES: OrderPhase[] = ['creating', 'reserving', 'awaitingPayment', 'confirming', 'compensating', 'completed', 'failed', 'cancelled', 'refundPending', 'refunded'];
+const PHASES: OrderPhase[] = [
+  'creating',
+  'reserving',
+  'awaitingPayment',
+  'confirming',
+  'compensating',
+  'completed',
+  'failed',
+  'cancelled',
+  'refundPending',
+  'refunded',
+];
 
 /** The one action: decide, assign, emit. */
 const apply = stepAction<OrderContext, OrderMachineEvent, OrderEvent>((context, event) => decide(context, event));
 
 /** A phase that moves to the decided one as soon as the context says so. */
 const phase = (p: OrderPhase) => ({
-  always: PHASES.filter((q) => q !== p).map((q) => ({ guard: ({ context }: { context: OrderContext }) => phaseOf(context) === q, target: q })),
+  always: PHASES.filter((q) => q !== p).map((q) => ({
+    guard: ({ context }: { context: OrderContext }) => phaseOf(context) === q,
+    target: q,
+  })),
 });
 
 /** The `order` machine (input: `OrderInput`, built by the `create` handler). */
@@ -48,14 +70,28 @@ export const orderMachine = setup({
   context: ({ input }) => (input ? initialContext(input) : ({} as OrderContext)),
   initial: 'creating',
   entry: enqueueActions(({ context, enqueue }) => {
-    enqueue.emit({ type: T.Created, orderId: context.orderId, userId: context.userId, eventId: context.eventId, at: context.createdAt, order: viewOf(context) });
+    enqueue.emit({
+      type: T.Created,
+      orderId: context.orderId,
+      userId: context.userId,
+      eventId: context.eventId,
+      at: context.createdAt,
+      order: viewOf(context),
+    });
     for (const line of context.lines) enqueue.emit(reserveIntent(context, line, context.createdAt));
   }),
   on: { '*': { actions: 'apply' } },
   states: {
-    creating: phase('creating'), reserving: phase('reserving'), awaitingPayment: phase('awaitingPayment'), confirming: phase('confirming'),
-    compensating: phase('compensating'), completed: phase('completed'), failed: phase('failed'), cancelled: phase('cancelled'),
-    refundPending: phase('refundPending'), refunded: phase('refunded'),
+    creating: phase('creating'),
+    reserving: phase('reserving'),
+    awaitingPayment: phase('awaitingPayment'),
+    confirming: phase('confirming'),
+    compensating: phase('compensating'),
+    completed: phase('completed'),
+    failed: phase('failed'),
+    cancelled: phase('cancelled'),
+    refundPending: phase('refundPending'),
+    refunded: phase('refunded'),
   },
 });
 
@@ -63,14 +99,34 @@ export const orderMachine = setup({
 function initialContext(input: OrderInput): OrderContext {
   const { now } = input;
   return {
-    orderId: input.orderId, code: input.code, userId: input.userId, eventId: input.eventId, provider: input.provider,
+    orderId: input.orderId,
+    code: input.code,
+    userId: input.userId,
+    eventId: input.eventId,
+    provider: input.provider,
     ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
     status: S.Reserving,
-    lines: input.lines.map((l) => ({ classId: l.classId, quantity: l.quantity, unitPriceMinor: 0, currency: '', state: L.Pending, attempt: 0 })),
-    totalMinor: 0, currency: '', paymentRequested: false, latePayment: false, reclaiming: false, extended: false,
-    paymentTtlMs: input.paymentTtlMs, processingExtensionMs: input.processingExtensionMs,
-    stepDeadline: now + input.stepTimeoutMs, expiresAt: now + input.paymentTtlMs,
-    createCommandId: input.createCommandId, createdAt: now, updatedAt: now,
+    lines: input.lines.map((l) => ({
+      classId: l.classId,
+      quantity: l.quantity,
+      unitPriceMinor: 0,
+      currency: '',
+      state: L.Pending,
+      attempt: 0,
+    })),
+    totalMinor: 0,
+    currency: '',
+    paymentRequested: false,
+    latePayment: false,
+    reclaiming: false,
+    extended: false,
+    paymentTtlMs: input.paymentTtlMs,
+    processingExtensionMs: input.processingExtensionMs,
+    stepDeadline: now + input.stepTimeoutMs,
+    expiresAt: now + input.paymentTtlMs,
+    createCommandId: input.createCommandId,
+    createdAt: now,
+    updatedAt: now,
   };
 }
 

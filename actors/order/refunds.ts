@@ -24,19 +24,50 @@ export function startRefund(c: OrderContext, reason: string, now: number, reques
   const paid = c.payment?.status === 'COMPLETED' && c.payment.providerTxnId !== undefined;
   if (!paid) {
     // A free order (or one whose payment never arrived): nothing to send back, the tickets are void at once.
-    const refund: OrderRefund = { status: 'REFUNDED', reason, amountMinor: 0, currency: c.currency, ...(requestedBy ? { requestedBy } : {}) };
+    const refund: OrderRefund = {
+      status: 'REFUNDED',
+      reason,
+      amountMinor: 0,
+      currency: c.currency,
+      ...(requestedBy ? { requestedBy } : {}),
+    };
     const ctx: OrderContext = { ...c, status: S.Refunded, refund, updatedAt: now };
-    const ev: OrderEvent = { type: T.Refunded, ...baseOf(c, now), refundId: 'none', paymentId: c.payment?.paymentId ?? 'none', providerTxnId: 'none', amountMinor: 0, currency: c.currency, reason, order: viewOf(ctx) };
+    const ev: OrderEvent = {
+      type: T.Refunded,
+      ...baseOf(c, now),
+      refundId: 'none',
+      paymentId: c.payment?.paymentId ?? 'none',
+      providerTxnId: 'none',
+      amountMinor: 0,
+      currency: c.currency,
+      reason,
+      order: viewOf(ctx),
+    };
     return { ctx, emitted: [ev] };
   }
   const p = c.payment!;
   const amountMinor = p.amountMinor ?? c.totalMinor;
   const currency = p.currency ?? c.currency;
-  const refund: OrderRefund = { status: 'PENDING', reason, amountMinor, currency, paymentId: p.paymentId, providerTxnId: p.providerTxnId!, ...(requestedBy ? { requestedBy } : {}) };
+  const refund: OrderRefund = {
+    status: 'PENDING',
+    reason,
+    amountMinor,
+    currency,
+    paymentId: p.paymentId,
+    providerTxnId: p.providerTxnId!,
+    ...(requestedBy ? { requestedBy } : {}),
+  };
   const ctx: OrderContext = { ...c, status: S.RefundPending, refund, updatedAt: now };
   const ev: OrderEvent = {
-    type: T.RefundRequested, ...baseOf(c, now), paymentId: p.paymentId, providerTxnId: p.providerTxnId!, amountMinor, currency, reason,
-    ...(requestedBy ? { requestedBy } : {}), order: viewOf(ctx),
+    type: T.RefundRequested,
+    ...baseOf(c, now),
+    paymentId: p.paymentId,
+    providerTxnId: p.providerTxnId!,
+    amountMinor,
+    currency,
+    reason,
+    ...(requestedBy ? { requestedBy } : {}),
+    order: viewOf(ctx),
   };
   return { ctx, emitted: [ev] };
 }
@@ -49,13 +80,36 @@ export function onRefund(c: OrderContext, e: Ev<'order.refund'>): Step {
 /** The payments side refunds money of this order's own payment that arrived too late (the order had failed or been cancelled). */
 export function onRefundRequested(c: OrderContext, e: Ev<'order.refundRequested'>): Step {
   if (c.refund) {
-    if (c.refund.providerTxnId === e.providerTxnId && !c.refund.refundId) return same({ ...c, refund: { ...c.refund, refundId: e.refundId }, updatedAt: e.now });
+    if (c.refund.providerTxnId === e.providerTxnId && !c.refund.refundId)
+      return same({ ...c, refund: { ...c.refund, refundId: e.refundId }, updatedAt: e.now });
     return same(c);
   }
   if ((c.status !== S.Failed && c.status !== S.Cancelled) || c.payment?.paymentId !== e.paymentId) return same(c);
-  const refund: OrderRefund = { status: 'PENDING', reason: e.reason, amountMinor: e.amountMinor, currency: c.currency, paymentId: e.paymentId, providerTxnId: e.providerTxnId, refundId: e.refundId };
+  const refund: OrderRefund = {
+    status: 'PENDING',
+    reason: e.reason,
+    amountMinor: e.amountMinor,
+    currency: c.currency,
+    paymentId: e.paymentId,
+    providerTxnId: e.providerTxnId,
+    refundId: e.refundId,
+  };
   const ctx: OrderContext = { ...c, status: S.RefundPending, refund, updatedAt: e.now };
-  return { ctx, emitted: [{ type: T.RefundRequested, ...baseOf(c, e.now), paymentId: e.paymentId, providerTxnId: e.providerTxnId, amountMinor: e.amountMinor, currency: c.currency, reason: e.reason, order: viewOf(ctx) }] };
+  return {
+    ctx,
+    emitted: [
+      {
+        type: T.RefundRequested,
+        ...baseOf(c, e.now),
+        paymentId: e.paymentId,
+        providerTxnId: e.providerTxnId,
+        amountMinor: e.amountMinor,
+        currency: c.currency,
+        reason: e.reason,
+        order: viewOf(ctx),
+      },
+    ],
+  };
 }
 
 /** The provider's answer for the order's refund: REFUNDED (tickets void) or the refund FAILED (operators act). */
@@ -63,9 +117,26 @@ export function onRefundAnswer(c: OrderContext, e: Ev<'order.refunded'> | Ev<'or
   const r = c.refund;
   if (r?.status !== 'PENDING' || r.providerTxnId !== e.providerTxnId) return same(c);
   if (e.type === 'order.refundFailed') return same({ ...c, refund: { ...r, status: 'FAILED', refundId: e.refundId }, updatedAt: e.now });
-  const ctx: OrderContext = { ...c, status: S.Refunded, refund: { ...r, status: 'REFUNDED', refundId: e.refundId, amountMinor: e.amountMinor }, updatedAt: e.now };
+  const ctx: OrderContext = {
+    ...c,
+    status: S.Refunded,
+    refund: { ...r, status: 'REFUNDED', refundId: e.refundId, amountMinor: e.amountMinor },
+    updatedAt: e.now,
+  };
   return {
     ctx,
-    emitted: [{ type: T.Refunded, ...baseOf(c, e.now), refundId: e.refundId, paymentId: e.paymentId, providerTxnId: e.providerTxnId, amountMinor: e.amountMinor, currency: r.currency, reason: r.reason, order: viewOf(ctx) }],
+    emitted: [
+      {
+        type: T.Refunded,
+        ...baseOf(c, e.now),
+        refundId: e.refundId,
+        paymentId: e.paymentId,
+        providerTxnId: e.providerTxnId,
+        amountMinor: e.amountMinor,
+        currency: r.currency,
+        reason: r.reason,
+        order: viewOf(ctx),
+      },
+    ],
   };
 }

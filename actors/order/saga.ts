@@ -14,8 +14,11 @@ import { viewOf } from './view.js';
 
 type Ev<K extends OrderMachineEvent['type']> = Extract<OrderMachineEvent, { type: K }>;
 const same = (c: OrderContext): Step => ({ ctx: c, emitted: [] });
-const withLine = (c: OrderContext, classId: string, patch: Partial<OrderLine>, now: number): OrderContext =>
-  ({ ...c, lines: c.lines.map((l) => (l.classId === classId ? { ...l, ...patch } : l)), updatedAt: now });
+const withLine = (c: OrderContext, classId: string, patch: Partial<OrderLine>, now: number): OrderContext => ({
+  ...c,
+  lines: c.lines.map((l) => (l.classId === classId ? { ...l, ...patch } : l)),
+  updatedAt: now,
+});
 const isFinal = (c: OrderContext) => c.status === S.Failed || c.status === S.Cancelled;
 
 /** Reserving: a refusal fails the order (all or nothing); all held → ask for payment, or confirm a free order. */
@@ -30,7 +33,13 @@ function settleReserving(c: OrderContext, now: number): Step {
   if (priced.paymentRequested) return same(c);
   const ctx = { ...priced, paymentRequested: true, updatedAt: now };
   const ev: OrderEvent = {
-    type: T.PaymentRequested, ...baseOf(c, now), code: c.code, amountMinor: ctx.totalMinor, currency, provider: c.provider, expiresAt: c.expiresAt,
+    type: T.PaymentRequested,
+    ...baseOf(c, now),
+    code: c.code,
+    amountMinor: ctx.totalMinor,
+    currency,
+    provider: c.provider,
+    expiresAt: c.expiresAt,
   };
   return { ctx, emitted: [ev] };
 }
@@ -56,7 +65,10 @@ function onReserveRefused(c: OrderContext, e: Ev<'order.reserveRefused'>): Step 
   const line = c.lines.find((l) => l.classId === e.classId);
   if (!line || line.attempt !== e.attempt || line.state !== L.Pending) return same(c);
   const left = e.available === undefined ? '' : ` (${e.available} left)`;
-  const ctx = { ...withLine(c, e.classId, { state: L.Refused, seen: true }, e.now), failureReason: c.failureReason ?? `${e.code}: ${e.classId}${left}` };
+  const ctx = {
+    ...withLine(c, e.classId, { state: L.Refused, seen: true }, e.now),
+    failureReason: c.failureReason ?? `${e.code}: ${e.classId}${left}`,
+  };
   if (ctx.reclaiming) return settleReclaim(ctx, e.now);
   return ctx.status === S.Reserving ? settleReserving(ctx, e.now) : same(c);
 }
@@ -70,7 +82,11 @@ function onPaymentSucceeded(c: OrderContext, e: Ev<'order.paymentSucceeded'>): S
   if (!c.paymentRequested) return same(c);
   const payment = {
     ...(c.payment ?? { paymentId: e.paymentId, provider: c.provider, paymentUrl: '' }),
-    paymentId: e.paymentId, status: 'COMPLETED' as const, providerTxnId: e.providerTxnId, amountMinor: e.amountMinor, currency: e.currency,
+    paymentId: e.paymentId,
+    status: 'COMPLETED' as const,
+    providerTxnId: e.providerTxnId,
+    amountMinor: e.amountMinor,
+    currency: e.currency,
   };
   const paid: OrderContext = { ...c, payment, updatedAt: e.now };
   if (e.amountMinor !== c.totalMinor || e.currency !== c.currency) {
@@ -88,7 +104,11 @@ function onPaymentSucceeded(c: OrderContext, e: Ev<'order.paymentSucceeded'>): S
 function onPaidAfterEventCancel(c: OrderContext, e: Ev<'order.paymentSucceeded'>): Step {
   const payment = {
     ...(c.payment ?? { paymentId: e.paymentId, provider: c.provider, paymentUrl: '' }),
-    paymentId: e.paymentId, status: 'COMPLETED' as const, providerTxnId: e.providerTxnId, amountMinor: e.amountMinor, currency: e.currency,
+    paymentId: e.paymentId,
+    status: 'COMPLETED' as const,
+    providerTxnId: e.providerTxnId,
+    amountMinor: e.amountMinor,
+    currency: e.currency,
   };
   const flagged: OrderContext = { ...c, payment, refundRequired: true, latePayment: false, updatedAt: e.now };
   return isFinal(c) ? same(flagged) : compensate(flagged, S.Cancelled, 'eventCancelled', 'failed', e.now);
@@ -137,37 +157,65 @@ function onTimer(c: OrderContext, now: number): Step {
 /** The step each machine event makes (the handlers validated it). */
 export function decide(c: OrderContext, e: OrderMachineEvent): Step {
   switch (e.type) {
-    case 'order.cancel': return c.status === S.Pending ? compensate(c, S.Cancelled, 'cancelled', 'failed', e.now) : same(c);
-    case 'order.reserved': return onReserved(c, e);
-    case 'order.reserveRefused': return onReserveRefused(c, e);
+    case 'order.cancel':
+      return c.status === S.Pending ? compensate(c, S.Cancelled, 'cancelled', 'failed', e.now) : same(c);
+    case 'order.reserved':
+      return onReserved(c, e);
+    case 'order.reserveRefused':
+      return onReserveRefused(c, e);
     case 'order.paymentCreated': {
       if (c.payment) return same(c);
-      const ctx: OrderContext = { ...c, payment: { paymentId: e.paymentId, paymentUrl: e.paymentUrl, provider: e.provider, status: 'PENDING' }, updatedAt: e.now };
+      const ctx: OrderContext = {
+        ...c,
+        payment: { paymentId: e.paymentId, paymentUrl: e.paymentUrl, provider: e.provider, status: 'PENDING' },
+        updatedAt: e.now,
+      };
       if (c.status !== S.Reserving || !c.paymentRequested) return same(ctx);
       const pending = { ...ctx, status: S.Pending };
       return { ctx: pending, emitted: [{ type: T.Pending, ...baseOf(c, e.now), order: viewOf(pending) }] };
     }
     case 'order.paymentCreateFailed':
-      return c.status === S.Reserving && c.paymentRequested && !c.payment ? compensate(c, S.Failed, `paymentCreateFailed: ${e.reason}`, 'failed', e.now) : same(c);
-    case 'order.paymentSucceeded': return onPaymentSucceeded(c, e);
-    case 'order.paymentFailed': return onPaymentFailed(c, e);
+      return c.status === S.Reserving && c.paymentRequested && !c.payment
+        ? compensate(c, S.Failed, `paymentCreateFailed: ${e.reason}`, 'failed', e.now)
+        : same(c);
+    case 'order.paymentSucceeded':
+      return onPaymentSucceeded(c, e);
+    case 'order.paymentFailed':
+      return onPaymentFailed(c, e);
     case 'order.paymentProcessing':
       if (c.status !== S.Pending || c.extended || c.payment?.paymentId !== e.paymentId) return same(c);
-      return same({ ...c, extended: true, expiresAt: c.expiresAt + c.processingExtensionMs, payment: { ...c.payment, status: 'PROCESSING' }, updatedAt: e.now });
-    case 'order.confirmed': return onSettled(c, e.classId, L.Confirmed, e.now);
-    case 'order.confirmRefused': return onSettled(c, e.classId, L.Lost, e.now);
-    case 'order.released': return onReleased(c, e);
+      return same({
+        ...c,
+        extended: true,
+        expiresAt: c.expiresAt + c.processingExtensionMs,
+        payment: { ...c.payment, status: 'PROCESSING' },
+        updatedAt: e.now,
+      });
+    case 'order.confirmed':
+      return onSettled(c, e.classId, L.Confirmed, e.now);
+    case 'order.confirmRefused':
+      return onSettled(c, e.classId, L.Lost, e.now);
+    case 'order.released':
+      return onReleased(c, e);
     case 'order.compensationStuck': {
       const line = c.lines.find((l) => l.classId === e.classId);
       if (!line || line.state !== L.Releasing || line.stuck) return same(c);
       const ctx = withLine(c, e.classId, { stuck: true }, e.now);
-      return { ctx, emitted: [{ type: T.CompensationStuck, ...baseOf(c, e.now), classId: e.classId, attempts: e.attempts, error: e.error }] };
+      return {
+        ctx,
+        emitted: [{ type: T.CompensationStuck, ...baseOf(c, e.now), classId: e.classId, attempts: e.attempts, error: e.error }],
+      };
     }
-    case 'timer.fired': return onTimer(c, e.now);
-    case 'order.refund': return onRefund(c, e);
-    case 'order.refundRequested': return onRefundRequested(c, e);
+    case 'timer.fired':
+      return onTimer(c, e.now);
+    case 'order.refund':
+      return onRefund(c, e);
+    case 'order.refundRequested':
+      return onRefundRequested(c, e);
     case 'order.refunded':
-    case 'order.refundFailed': return onRefundAnswer(c, e);
-    case 'order.eventCancelled': return onEventCancelled(c, e.now);
+    case 'order.refundFailed':
+      return onRefundAnswer(c, e);
+    case 'order.eventCancelled':
+      return onEventCancelled(c, e.now);
   }
 }

@@ -114,7 +114,15 @@ export type OrderMachineEvent =
   | { type: 'order.confirmRefused'; classId: string; code: string; now: number }
   | { type: 'order.released'; classId: string; attempt: number; late?: boolean; now: number }
   | { type: 'order.refund'; requestedBy: string; reason: 'organizer' | 'eventCancelled'; now: number }
-  | { type: 'order.refundRequested'; refundId: string; paymentId: string; providerTxnId: string; amountMinor: number; reason: string; now: number }
+  | {
+      type: 'order.refundRequested';
+      refundId: string;
+      paymentId: string;
+      providerTxnId: string;
+      amountMinor: number;
+      reason: string;
+      now: number;
+    }
   | { type: 'order.refunded'; refundId: string; paymentId: string; providerTxnId: string; amountMinor: number; now: number }
   | { type: 'order.refundFailed'; refundId: string; paymentId: string; providerTxnId: string; reason: string; now: number }
   | { type: 'order.compensationStuck'; classId: string; attempts: number; error: string; now: number }
@@ -123,5 +131,13 @@ export type OrderMachineEvent =
 
 /** Machine state values (phases of the saga). */
 export type OrderPhase =
-  | 'creating' | 'reserving' | 'awaitingPayment' | 'confirming' | 'compensating' | 'completed' | 'failed' | 'cancelled'
-  | 'refundPending' | 'refunded';
+  | 'creating'
+  | 'reserving'
+  | 'awaitingPayment'
+  | 'confirming'
+  | 'compensating'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'refundPending'
+  | 'refunded';

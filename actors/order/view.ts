@@ -12,11 +12,33 @@ import type { OrderContext } from './types.js';
 /** The view every verb answers and lifecycle events carry. */
 export function viewOf(c: OrderContext): OrderView {
   const view: OrderView = {
-    orderId: c.orderId, code: c.code, userId: c.userId, eventId: c.eventId, status: c.status,
-    lines: c.lines.map((l) => ({ classId: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor, currency: l.currency, state: l.state, attempt: l.attempt })),
-    totalMinor: c.totalMinor, currency: c.currency, provider: c.provider, createdAt: c.createdAt, updatedAt: c.updatedAt, expiresAt: c.expiresAt,
+    orderId: c.orderId,
+    code: c.code,
+    userId: c.userId,
+    eventId: c.eventId,
+    status: c.status,
+    lines: c.lines.map((l) => ({
+      classId: l.classId,
+      quantity: l.quantity,
+      unitPriceMinor: l.unitPriceMinor,
+      currency: l.currency,
+      state: l.state,
+      attempt: l.attempt,
+    })),
+    totalMinor: c.totalMinor,
+    currency: c.currency,
+    provider: c.provider,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    expiresAt: c.expiresAt,
   };
-  if (c.payment) view.payment = { paymentId: c.payment.paymentId, provider: c.payment.provider, paymentUrl: c.payment.paymentUrl, status: c.payment.status };
+  if (c.payment)
+    view.payment = {
+      paymentId: c.payment.paymentId,
+      provider: c.payment.provider,
+      paymentUrl: c.payment.paymentUrl,
+      status: c.payment.status,
+    };
   if (c.failureReason !== undefined) view.failureReason = c.failureReason;
   if (c.refundRequired) view.refundRequired = true;
   if (c.refund) {
@@ -34,7 +56,9 @@ export function orderIdFor(userId: string, idempotencyKey: string): string {
 /** The order's 12-digit code (first digit 1–9, so it is a number without leading zeros: PayOS `orderCode`). */
 export function orderCodeOf(orderId: string, attempt = 0): string {
   // `attempt` salts the derivation when an earlier code was already claimed by another order.
-  const h = createHash('sha256').update(attempt === 0 ? `code\u0000${orderId}` : `code\u0000${orderId}\u0000${attempt}`).digest();
-  const n = h.readBigUInt64BE(0) % 900_000_000_000n + 100_000_000_000n;
+  const h = createHash('sha256')
+    .update(attempt === 0 ? `code\u0000${orderId}` : `code\u0000${orderId}\u0000${attempt}`)
+    .digest();
+  const n = (h.readBigUInt64BE(0) % 900_000_000_000n) + 100_000_000_000n;
   return n.toString();
 }

@@ -117,7 +117,11 @@ function remember(ctx: QueueContext, position: number, outcome: SlotOutcome | 's
   return recent.length > QueueLimits.maxRecent ? recent.slice(recent.length - QueueLimits.maxRecent) : recent;
 }
 
-const cursorFacts = (ctx: QueueContext, now: number) => ({ cursor: ctx.cursor, admittedRate: rateAt(ctx.rate, now), slotsInUse: slotsInUse(ctx) });
+const cursorFacts = (ctx: QueueContext, now: number) => ({
+  cursor: ctx.cursor,
+  admittedRate: rateAt(ctx.rate, now),
+  slotsInUse: slotsInUse(ctx),
+});
 
 /** Expire every slot whose deadline has passed (idempotent; runtime rule 5: the durable deadline is the truth). */
 export function expireDue(ctx: QueueContext, now: number): Step & { endedAt?: number } {
@@ -144,8 +148,13 @@ export function expireDue(ctx: QueueContext, now: number): Step & { endedAt?: nu
     delete slots[pos];
     next = { ...next, recent: remember(next, Number(pos), 'expired'), hold: holdAfterEnd(next, s, s.deadline) }; // it ended at its deadline, whenever this runs
     emitted.push({
-      type: T.Expired, eventId: ctx.eventId, at: now, position: Number(pos), reason: s.state === 'called' ? 'unclaimed' : 'checkout',
-      ...(s.sessionId ? { sessionId: s.sessionId } : {}), ...(s.userId ? { userId: s.userId } : {}),
+      type: T.Expired,
+      eventId: ctx.eventId,
+      at: now,
+      position: Number(pos),
+      reason: s.state === 'called' ? 'unclaimed' : 'checkout',
+      ...(s.sessionId ? { sessionId: s.sessionId } : {}),
+      ...(s.userId ? { userId: s.userId } : {}),
     });
   }
   return { ctx: { ...next, slots: withFacts(slots, kept) }, emitted, endedAt: Math.max(...due.map(([, s]) => s.deadline)) };
@@ -180,8 +189,21 @@ export function advance(ctx: QueueContext, now: number, callAt = now): Step {
   }
   const before = factsOf(ctx.slots);
   const deadline = now + ctx.claimGraceMs;
-  withFacts(slots, called === 0 ? { ...before } : { count: inUse, earliest: before.earliest === undefined ? deadline : Math.min(before.earliest, deadline) });
-  const next = { ...ctx, slots, cursor, skips, recent, admitted: ctx.admitted + called, rate: called > 0 ? bump(ctx.rate, called, now) : ctx.rate };
+  withFacts(
+    slots,
+    called === 0
+      ? { ...before }
+      : { count: inUse, earliest: before.earliest === undefined ? deadline : Math.min(before.earliest, deadline) },
+  );
+  const next = {
+    ...ctx,
+    slots,
+    cursor,
+    skips,
+    recent,
+    admitted: ctx.admitted + called,
+    rate: called > 0 ? bump(ctx.rate, called, now) : ctx.rate,
+  };
   if (called > 0) next.hold = holdAfterCalls(ctx.hold, called, callAt, cursor < ctx.joined);
   return { ctx: next, emitted: [{ type: T.Advanced, eventId: ctx.eventId, at: now, from: ctx.cursor, ...cursorFacts(next, now) }] };
 }
@@ -208,14 +230,27 @@ export function openSale(ctx: QueueContext, now: number): Step {
   const next = { ...ctx, openedAt: now, preQueueSize: ctx.joined, skips: ctx.skips.map((t) => positionOf(t, pre)) };
   return {
     ctx: next,
-    emitted: [{ type: T.Opened, eventId: ctx.eventId, at: now, seed: ctx.seed, seedHash: ctx.seedHash, preQueueSize: ctx.joined, ...cursorFacts(next, now) }],
+    emitted: [
+      {
+        type: T.Opened,
+        eventId: ctx.eventId,
+        at: now,
+        seed: ctx.seed,
+        seedHash: ctx.seedHash,
+        preQueueSize: ctx.joined,
+        ...cursorFacts(next, now),
+      },
+    ],
   };
 }
 
 /** A new ticket `joined + 1`. */
 export function joinQueue(ctx: QueueContext, userId: string, now: number): Step {
   const ticket = ctx.joined + 1;
-  return { ctx: { ...ctx, joined: ticket }, emitted: [{ type: T.Joined, eventId: ctx.eventId, at: now, ticket, userId, preQueue: !isOpen(ctx) }] };
+  return {
+    ctx: { ...ctx, joined: ticket },
+    emitted: [{ type: T.Joined, eventId: ctx.eventId, at: now, ticket, userId, preQueue: !isOpen(ctx) }],
+  };
 }
 
 /** Take the called slot at `position` for `sessionId` (the caller checked it is called). */
@@ -223,7 +258,14 @@ export function claimSlot(ctx: QueueContext, position: number, sessionId: string
   const deadline = now + ctx.checkoutTtlMs;
   const called = ctx.slots[String(position)];
   const expect = called ? expectAtClaim(ctx, called, now, slotsInUse(ctx)) : undefined;
-  const slot: Slot = { state: 'active', deadline, sessionId, userId, ...(expect !== undefined ? { expect } : {}), ...(called ? { calledAt: called.deadline - ctx.claimGraceMs } : {}) };
+  const slot: Slot = {
+    state: 'active',
+    deadline,
+    sessionId,
+    userId,
+    ...(expect !== undefined ? { expect } : {}),
+    ...(called ? { calledAt: called.deadline - ctx.claimGraceMs } : {}),
+  };
   // The called slot becomes active with a later deadline: the old bound stays a lower bound.
   const slots = withFacts({ ...ctx.slots, [String(position)]: slot }, { ...factsOf(ctx.slots) });
   return { ctx: { ...ctx, slots }, emitted: [{ type: T.Ready, eventId: ctx.eventId, at: now, position, sessionId, userId, deadline }] };
@@ -239,14 +281,24 @@ export function releaseSlot(ctx: QueueContext, position: number, outcome: SlotOu
   withFacts(slots, { count: before.count - 1, earliest: before.earliest });
   return {
     ctx: { ...ctx, slots, recent: remember(ctx, position, outcome), hold: holdAfterEnd(ctx, slot, now) },
-    emitted: [{ type: T.Released, eventId: ctx.eventId, at: now, position, sessionId, outcome, ...(slot.userId ? { userId: slot.userId } : {}) }],
+    emitted: [
+      { type: T.Released, eventId: ctx.eventId, at: now, position, sessionId, outcome, ...(slot.userId ? { userId: slot.userId } : {}) },
+    ],
   };
 }
 
 /** A user leaves: a held slot is freed; a place ahead of the cursor is skipped (bounded). */
 export function leaveQueue(ctx: QueueContext, ticket: number, sessionId: string, userId: string, now: number): Step {
   const position = positionOfTicket(ctx, ticket);
-  const base = { type: T.Left, eventId: ctx.eventId, at: now, ticket, sessionId, userId, ...(position !== undefined ? { position } : {}) } as const;
+  const base = {
+    type: T.Left,
+    eventId: ctx.eventId,
+    at: now,
+    ticket,
+    sessionId,
+    userId,
+    ...(position !== undefined ? { position } : {}),
+  } as const;
   if (position !== undefined && ctx.slots[String(position)]) {
     const r = releaseSlot(ctx, position, 'left', now, sessionId);
     return { ctx: { ...r.ctx, left: ctx.left + 1 }, emitted: [...r.emitted, base] };

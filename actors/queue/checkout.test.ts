@@ -14,7 +14,15 @@ type Snap = SnapshotFrom<typeof machine>;
 const step = (s: Snap, e: QueueMachineEvent): Snap => transition(machine, s, e)[0];
 
 function admitted(): Snap {
-  let s = initialTransition(machine, { eventId: 'ev1', maxConcurrent: 2, claimGraceMs: 1_000, checkoutTtlMs: 10_000, seed: 'a1'.repeat(32), createCommandId: 'c0', now: 0 })[0];
+  let s = initialTransition(machine, {
+    eventId: 'ev1',
+    maxConcurrent: 2,
+    claimGraceMs: 1_000,
+    checkoutTtlMs: 10_000,
+    seed: 'a1'.repeat(32),
+    createCommandId: 'c0',
+    now: 0,
+  })[0];
   s = step(s, { type: 'queue.open', now: 1 });
   s = step(s, { type: 'queue.join', userId: 'u1', now: 2 });
   return step(s, { type: 'queue.claim', ticket: 1, sessionId: 's1', userId: 'u1', now: 3 });

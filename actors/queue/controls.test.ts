@@ -14,10 +14,19 @@ import type { QueueMachineEvent } from './types.js';
 type Snap = SnapshotFrom<typeof machine>;
 const step = (s: Snap, e: QueueMachineEvent): Snap => transition(machine, s, e)[0];
 const opened = (maxConcurrent: number, joins: number): Snap => {
-  let s = initialTransition(machine, { eventId: 'ev1', maxConcurrent, claimGraceMs: 1_000, checkoutTtlMs: 10_000, seed: 'b2'.repeat(32), createCommandId: 'c0', now: 0 })[0];
+  let s = initialTransition(machine, {
+    eventId: 'ev1',
+    maxConcurrent,
+    claimGraceMs: 1_000,
+    checkoutTtlMs: 10_000,
+    seed: 'b2'.repeat(32),
+    createCommandId: 'c0',
+    now: 0,
+  })[0];
   s = step(s, { type: 'queue.open', now: 1 });
   for (let i = 1; i <= joins; i++) s = step(s, { type: 'queue.join', userId: `u${i}`, now: 2 });
-  for (let t = 1; t <= Math.min(maxConcurrent, joins); t++) s = step(s, { type: 'queue.claim', ticket: t, sessionId: `s${t}`, userId: `u${t}`, now: 3 });
+  for (let t = 1; t <= Math.min(maxConcurrent, joins); t++)
+    s = step(s, { type: 'queue.claim', ticket: t, sessionId: `s${t}`, userId: `u${t}`, now: 3 });
   return s;
 };
 

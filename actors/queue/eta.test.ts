@@ -19,13 +19,24 @@ type Snap = SnapshotFrom<typeof machine>;
 const SEED = 'b2'.repeat(32);
 
 function input(over: Partial<QueueInput> = {}): QueueInput {
-  return { eventId: 'ev1', maxConcurrent: 2, claimGraceMs: 30_000, checkoutTtlMs: 600_000, seed: SEED, createCommandId: 'c0', now: 0, ...over };
+  return {
+    eventId: 'ev1',
+    maxConcurrent: 2,
+    claimGraceMs: 30_000,
+    checkoutTtlMs: 600_000,
+    seed: SEED,
+    createCommandId: 'c0',
+    now: 0,
+    ...over,
+  };
 }
 const created = (over: Partial<QueueInput> = {}) => initialTransition(machine, input(over))[0];
 const step = (s: Snap, e: QueueMachineEvent): Snap => transition(machine, s, e)[0];
 const join = (s: Snap, now: number) => step(s, { type: 'queue.join', userId: `u${s.context.joined + 1}`, now });
-const claim = (s: Snap, ticket: number, now: number) => step(s, { type: 'queue.claim', ticket, sessionId: `s${ticket}`, userId: `u${ticket}`, now });
-const complete = (s: Snap, ticket: number, now: number) => step(s, { type: 'queue.complete', sessionId: `s${ticket}`, outcome: 'completed', now });
+const claim = (s: Snap, ticket: number, now: number) =>
+  step(s, { type: 'queue.claim', ticket, sessionId: `s${ticket}`, userId: `u${ticket}`, now });
+const complete = (s: Snap, ticket: number, now: number) =>
+  step(s, { type: 'queue.complete', sessionId: `s${ticket}`, outcome: 'completed', now });
 const you = (s: Snap, ticket: number, now: number) => viewOf(s, now, ticket).you!;
 
 /** An open queue where tickets 1 and 2 bought in 10 s each, so one checkout has been measured. */
@@ -77,7 +88,7 @@ describe('estimated wait', () => {
     expect(viewOf(s, 40_000, 5).you!.slot).toMatchObject({ state: 'called' });
   });
 
-  it('eta - present buyers: running checkouts free at the measured rate whatever their age; a late claim keeps its call\'s end', () => {
+  it("eta - present buyers: running checkouts free at the measured rate whatever their age; a late claim keeps its call's end", () => {
     let s = measured();
     for (let i = 0; i < 3; i++) s = join(s, 10_000);
     s = claim(claim(s, 3, 10_000), 4, 11_000);
@@ -101,29 +112,44 @@ describe('estimated wait', () => {
       { weight: 4, arbitrary: fc.record({ k: fc.constant('read' as const), dt: fc.nat(3_000) }) },
     );
     let compared = 0;
-    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { minLength: 40, maxLength: 150 }), (max, ops) => {
-      let s = step(created({ maxConcurrent: max, claimGraceMs: 5_000, checkoutTtlMs: 60_000 }), { type: 'queue.open', now: 0 });
-      let now = 0;
-      let last: { ticket: number; eta: number } | undefined;
-      for (const o of ops) {
-        now += o.dt;
-        // Claims and completions pick among the slots held (the o.t-th one), so they mostly do something.
-        const held = (state: 'called' | 'active') => Object.entries(s.context.slots).filter(([, x]) => x.state === state).map(([pos]) => Number(pos));
-        if (o.k === 'join') s = join(s, now);
-        else if (o.k === 'claim') { const c = held('called'); if (c.length) s = claim(s, c[o.t % c.length]!, now); }
-        else if (o.k === 'complete') { const a = held('active'); if (a.length) s = complete(s, a[o.t % a.length]!, now); }
-        else if (o.k === 'leave' && o.t <= s.context.joined) s = step(s, { type: 'queue.leave', ticket: o.t, sessionId: `s${o.t}`, userId: `u${o.t}`, now });
-        else if (o.k === 'timer') s = step(s, { type: 'timer.fired', now });
-        // The waiting position with nobody ahead, as a read at `now` sees it.
-        let next: { ticket: number; eta: number } | undefined;
-        for (let t = 1; t <= s.context.joined && !next; t++) {
-          const y = you(s, t, now);
-          if (y.ahead === 0 && !y.slot && !y.outcome && y.position! > viewOf(s, now).cursor && y.estimatedWaitMs !== undefined) next = { ticket: t, eta: y.estimatedWaitMs };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { minLength: 40, maxLength: 150 }), (max, ops) => {
+        let s = step(created({ maxConcurrent: max, claimGraceMs: 5_000, checkoutTtlMs: 60_000 }), { type: 'queue.open', now: 0 });
+        let now = 0;
+        let last: { ticket: number; eta: number } | undefined;
+        for (const o of ops) {
+          now += o.dt;
+          // Claims and completions pick among the slots held (the o.t-th one), so they mostly do something.
+          const held = (state: 'called' | 'active') =>
+            Object.entries(s.context.slots)
+              .filter(([, x]) => x.state === state)
+              .map(([pos]) => Number(pos));
+          if (o.k === 'join') s = join(s, now);
+          else if (o.k === 'claim') {
+            const c = held('called');
+            if (c.length) s = claim(s, c[o.t % c.length]!, now);
+          } else if (o.k === 'complete') {
+            const a = held('active');
+            if (a.length) s = complete(s, a[o.t % a.length]!, now);
+          } else if (o.k === 'leave' && o.t <= s.context.joined)
+            s = step(s, { type: 'queue.leave', ticket: o.t, sessionId: `s${o.t}`, userId: `u${o.t}`, now });
+          else if (o.k === 'timer') s = step(s, { type: 'timer.fired', now });
+          // The waiting position with nobody ahead, as a read at `now` sees it.
+          let next: { ticket: number; eta: number } | undefined;
+          for (let t = 1; t <= s.context.joined && !next; t++) {
+            const y = you(s, t, now);
+            if (y.ahead === 0 && !y.slot && !y.outcome && y.position! > viewOf(s, now).cursor && y.estimatedWaitMs !== undefined)
+              next = { ticket: t, eta: y.estimatedWaitMs };
+          }
+          if (next && last && next.ticket === last.ticket) {
+            compared++;
+            expect(next.eta).toBeLessThanOrEqual(last.eta);
+          }
+          last = next;
         }
-        if (next && last && next.ticket === last.ticket) { compared++; expect(next.eta).toBeLessThanOrEqual(last.eta); }
-        last = next;
-      }
-    }), { numRuns: 150 });
+      }),
+      { numRuns: 150 },
+    );
     expect(compared).toBeGreaterThan(200); // the property was exercised, not vacuous
   });
 
@@ -137,8 +163,11 @@ describe('estimated wait', () => {
     for (let now = 0; now <= 200_000; now += 500) {
       for (const [pos, slot] of Object.entries(s.context.slots)) {
         const t = Number(pos);
-        if (slot.state === 'called') { calledAt.set(t, now); s = claim(s, t, now); claimedAt.set(t, now); }
-        else if (now - claimedAt.get(t)! >= 10_000) s = complete(s, t, now);
+        if (slot.state === 'called') {
+          calledAt.set(t, now);
+          s = claim(s, t, now);
+          claimedAt.set(t, now);
+        } else if (now - claimedAt.get(t)! >= 10_000) s = complete(s, t, now);
       }
       for (let t = 1; t <= 40; t++) {
         const y = you(s, t, now);
@@ -147,7 +176,9 @@ describe('estimated wait', () => {
     }
     expect(calledAt.size).toBe(40);
     // Buyers 9..40 got an estimate at their first read after the first checkouts ended (10 s).
-    const errors = [...predicted].filter(([t]) => t > 8).map(([t, p]) => Math.abs(p.eta - (calledAt.get(t)! - p.at)) / (calledAt.get(t)! - p.at));
+    const errors = [...predicted]
+      .filter(([t]) => t > 8)
+      .map(([t, p]) => Math.abs(p.eta - (calledAt.get(t)! - p.at)) / (calledAt.get(t)! - p.at));
     expect(errors.length).toBe(32);
     expect(Math.max(...errors)).toBeLessThan(0.1);
   });

@@ -37,7 +37,6 @@ export type { HoldStats } from './types.js';
 /** Weight of one ended slot in the measured means (an exponentially weighted mean over ~32 slots). */
 export const HOLD_WEIGHT = 1 / 32;
 
-
 const ewma = (mean: number | undefined, sample: number): number => (mean === undefined ? sample : mean + HOLD_WEIGHT * (sample - mean));
 
 /** When the slot was called (called slots) or claimed (active slots): deadlines are set from those. */
@@ -83,7 +82,12 @@ function calledEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, slot: Slot,
  * checkout is then one of the memoryless ones), and, for a late claim whose call was expected to
  * end before a whole checkout from now, that earlier end (so a late claim never raises a wait).
  */
-export function expectAtClaim(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, called: Slot, now: number, held: number): number | undefined {
+export function expectAtClaim(
+  ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>,
+  called: Slot,
+  now: number,
+  held: number,
+): number | undefined {
   const activeMs = ctx.hold?.activeMs;
   if (activeMs === undefined) return undefined;
   const end = calledEnd(ctx, called, now);
@@ -98,7 +102,12 @@ export function expectAtClaim(ctx: Pick<QueueContext, 'claimGraceMs' | 'hold'>, 
  * The held slots, prepared once per slots record and mean: how many checkouts run with no fixed
  * end (memoryless), and the fixed ends of late-claimed checkouts (ascending); called slots listed.
  */
-interface Prepared { activeMs: number | undefined; running: number; fixed: number[]; called: Slot[] }
+interface Prepared {
+  activeMs: number | undefined;
+  running: number;
+  fixed: number[];
+  called: Slot[];
+}
 const prepared = new WeakMap<QueueContext['slots'], Prepared>();
 
 function prepare(ctx: QueueContext): Prepared {
@@ -138,8 +147,12 @@ export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, adm
   // many short ones make "its mean minus its age" wrong both ways, and the mean of the checkouts
   // that ended so far is biased to the short ones.
   const gapMs = ctx.hold?.gapMs;
-  const rate = gapMs !== undefined ? (p.running / (p.running + p.called.length + p.fixed.length)) / Math.max(1, gapMs)
-    : activeMs === undefined ? 0 : p.running / Math.max(1, activeMs);
+  const rate =
+    gapMs !== undefined
+      ? p.running / (p.running + p.called.length + p.fixed.length) / Math.max(1, gapMs)
+      : activeMs === undefined
+        ? 0
+        : p.running / Math.max(1, activeMs);
   const perCall = gapMs ?? slotMs / ctx.maxConcurrent;
   /** When the j-th release (1-based, j ≤ n) is expected: the first τ with rate·τ + #{known ≤ τ} ≥ j. */
   const release = (j: number): number => {

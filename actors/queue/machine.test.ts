@@ -18,10 +18,21 @@ type Emitted = { type: string } & Record<string, unknown>;
 const SEED = 'a1'.repeat(32);
 
 function input(over: Partial<QueueInput> = {}): QueueInput {
-  return { eventId: 'ev1', maxConcurrent: 2, claimGraceMs: 1_000, checkoutTtlMs: 10_000, seed: SEED, createCommandId: 'c0', now: 0, ...over };
+  return {
+    eventId: 'ev1',
+    maxConcurrent: 2,
+    claimGraceMs: 1_000,
+    checkoutTtlMs: 10_000,
+    seed: SEED,
+    createCommandId: 'c0',
+    now: 0,
+    ...over,
+  };
 }
 function emittedOf(actions: unknown[]): Emitted[] {
-  return (actions as Array<{ type: string; params?: { event: Emitted } }>).filter((a) => a.type === 'xstate.emit').map((a) => a.params!.event);
+  return (actions as Array<{ type: string; params?: { event: Emitted } }>)
+    .filter((a) => a.type === 'xstate.emit')
+    .map((a) => a.params!.event);
 }
 function step(s: Snap, e: QueueMachineEvent) {
   const [next, actions] = transition(machine, s, e);
@@ -32,7 +43,8 @@ function joinN(s: Snap, n: number, now: number): Snap {
   for (let i = 0; i < n; i++) s = step(s, { type: 'queue.join', userId: `u${s.context.joined + 1}`, now }).s;
   return s;
 }
-const claim = (s: Snap, ticket: number, now: number) => step(s, { type: 'queue.claim', ticket, sessionId: `s${ticket}`, userId: `u${ticket}`, now });
+const claim = (s: Snap, ticket: number, now: number) =>
+  step(s, { type: 'queue.claim', ticket, sessionId: `s${ticket}`, userId: `u${ticket}`, now });
 
 describe('queue machine', () => {
   it('queue - created publishes the seed hash, not the seed; opensAt is the first deadline', () => {
@@ -74,7 +86,8 @@ describe('queue machine', () => {
     expect(positions).not.toEqual(positions.slice().sort((a, b) => a - b));
     for (let p = 1; p <= 40; p++) expect(positionOf(ticketAt(p, pre), pre)).toBe(p);
     // The actor's remembered positions are the same, read once and again (and for another seed).
-    for (const round of [1, 2]) for (let t = 1; t <= 41; t++) expect(positionOfTicket(s.context, t), `round ${round}`).toBe(positionOf(t, pre));
+    for (const round of [1, 2])
+      for (let t = 1; t <= 41; t++) expect(positionOfTicket(s.context, t), `round ${round}`).toBe(positionOf(t, pre));
     const other = { ...s.context, seed: 'b2'.repeat(32) };
     for (let t = 1; t <= 40; t++) expect(positionOfTicket(other, t)).toBe(positionOf(t, { preQueueSize: 40, seed: other.seed }));
     // Later arrivals keep FIFO behind the pre-queue.
@@ -95,7 +108,8 @@ describe('queue machine', () => {
     expect(t.s.context.cursor).toBe(3);
     const end = step(t.s, { type: 'timer.fired', now: 10_500 });
     expect(end.events.filter((e) => e.type === 'queue.expired')).toEqual([
-      expect.objectContaining({ position: 2, reason: 'checkout', sessionId: 's2' }), expect.objectContaining({ position: 3, reason: 'unclaimed' }),
+      expect.objectContaining({ position: 2, reason: 'checkout', sessionId: 's2' }),
+      expect.objectContaining({ position: 3, reason: 'unclaimed' }),
     ]);
   });
 
@@ -152,45 +166,59 @@ describe('queue machine', () => {
       fc.record({ k: fc.constant('timer' as const), dt: fc.nat(3_000) }),
       fc.record({ k: fc.constant('open' as const), dt: fc.nat(300) }),
     );
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5 }), fc.array(op, { maxLength: 120 }), (max, ops) => {
-      let s = created({ maxConcurrent: max, opensAt: 2_000 });
-      let now = 0;
-      const called = new Set<number>();
-      for (const o of ops) {
-        now += o.dt;
-        const t = 't' in o ? Math.min(o.t, Math.max(1, s.context.joined)) : 1;
-        const e: QueueMachineEvent =
-          o.k === 'join' ? { type: 'queue.join', userId: 'u', now }
-          : o.k === 'claim' ? { type: 'queue.claim', ticket: t, sessionId: `s${t}`, userId: `u${t}`, now }
-          : o.k === 'complete' ? { type: 'queue.complete', sessionId: `s${t}`, outcome: 'completed', now }
-          : o.k === 'leave' ? { type: 'queue.leave', ticket: t, sessionId: `s${t}`, userId: `u${t}`, now }
-          : o.k === 'stock' ? { type: 'queue.stock', available: o.out ? 0 : 9, soldOut: o.out, now }
-          : o.k === 'open' ? { type: 'queue.open', now } : { type: 'timer.fired', now };
-        if ((e.type === 'queue.claim' || e.type === 'queue.leave') && e.ticket > s.context.joined) continue;
-        const before = new Set(Object.keys(s.context.slots));
-        s = step(s, e).s;
-        const slots = Object.keys(s.context.slots);
-        expect(slots.length).toBeLessThanOrEqual(max);
-        for (const p of slots) {
-          expect(Number(p)).toBeLessThanOrEqual(s.context.cursor);
-          if (!before.has(p)) { expect(called.has(Number(p))).toBe(false); called.add(Number(p)); }
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(op, { maxLength: 120 }), (max, ops) => {
+        let s = created({ maxConcurrent: max, opensAt: 2_000 });
+        let now = 0;
+        const called = new Set<number>();
+        for (const o of ops) {
+          now += o.dt;
+          const t = 't' in o ? Math.min(o.t, Math.max(1, s.context.joined)) : 1;
+          const e: QueueMachineEvent =
+            o.k === 'join'
+              ? { type: 'queue.join', userId: 'u', now }
+              : o.k === 'claim'
+                ? { type: 'queue.claim', ticket: t, sessionId: `s${t}`, userId: `u${t}`, now }
+                : o.k === 'complete'
+                  ? { type: 'queue.complete', sessionId: `s${t}`, outcome: 'completed', now }
+                  : o.k === 'leave'
+                    ? { type: 'queue.leave', ticket: t, sessionId: `s${t}`, userId: `u${t}`, now }
+                    : o.k === 'stock'
+                      ? { type: 'queue.stock', available: o.out ? 0 : 9, soldOut: o.out, now }
+                      : o.k === 'open'
+                        ? { type: 'queue.open', now }
+                        : { type: 'timer.fired', now };
+          if ((e.type === 'queue.claim' || e.type === 'queue.leave') && e.ticket > s.context.joined) continue;
+          const before = new Set(Object.keys(s.context.slots));
+          s = step(s, e).s;
+          const slots = Object.keys(s.context.slots);
+          expect(slots.length).toBeLessThanOrEqual(max);
+          for (const p of slots) {
+            expect(Number(p)).toBeLessThanOrEqual(s.context.cursor);
+            if (!before.has(p)) {
+              expect(called.has(Number(p))).toBe(false);
+              called.add(Number(p));
+            }
+          }
+          for (const slot of Object.values(s.context.slots)) expect(slot.deadline).toBeGreaterThan(now);
+          expect(s.context.cursor).toBeLessThanOrEqual(s.context.joined);
+          // The remembered slot facts agree with a scan, on this context and on a restored copy.
+          const entries = Object.entries(s.context.slots);
+          const deadlines = entries.map(([, v]) => v.deadline);
+          const restored = structuredClone(s.context);
+          expect(earliestSlotDeadline(restored)).toBe(deadlines.length ? Math.min(...deadlines) : undefined);
+          if (deadlines.length)
+            expect(earliestSlotDeadline(s.context)).toBeLessThanOrEqual(Math.min(...deadlines)); // a lower bound
+          else expect(earliestSlotDeadline(s.context)).toBeUndefined();
+          for (const c of [s.context, restored]) {
+            expect(slotsInUse(c)).toBe(entries.length);
+            for (const [p, v] of entries) if (v.sessionId) expect(slotOfSession(c, v.sessionId)?.[0]).toBe(Number(p));
+            expect(slotOfSession(c, 'nobody')).toBeUndefined();
+          }
         }
-        for (const slot of Object.values(s.context.slots)) expect(slot.deadline).toBeGreaterThan(now);
-        expect(s.context.cursor).toBeLessThanOrEqual(s.context.joined);
-        // The remembered slot facts agree with a scan, on this context and on a restored copy.
-        const entries = Object.entries(s.context.slots);
-        const deadlines = entries.map(([, v]) => v.deadline);
-        const restored = structuredClone(s.context);
-        expect(earliestSlotDeadline(restored)).toBe(deadlines.length ? Math.min(...deadlines) : undefined);
-        if (deadlines.length) expect(earliestSlotDeadline(s.context)).toBeLessThanOrEqual(Math.min(...deadlines)); // a lower bound
-        else expect(earliestSlotDeadline(s.context)).toBeUndefined();
-        for (const c of [s.context, restored]) {
-          expect(slotsInUse(c)).toBe(entries.length);
-          for (const [p, v] of entries) if (v.sessionId) expect(slotOfSession(c, v.sessionId)?.[0]).toBe(Number(p));
-          expect(slotOfSession(c, 'nobody')).toBeUndefined();
-        }
-      }
-    }), { numRuns: 300 });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -11,7 +11,19 @@ import { stepAction } from '../runtime/index.js';
 import { seedHashOf } from '../../contracts/kinds/queue.js';
 import { bindOrder, unbindOrder } from './checkout.js';
 import {
-  claimSlot, earliestSlotDeadline, joinQueue, leaveQueue, openSale, positionOfTicket, releaseSlot, setMaxConcurrent, setPaused, settle, slotOfSession, updateStock, type Step,
+  claimSlot,
+  earliestSlotDeadline,
+  joinQueue,
+  leaveQueue,
+  openSale,
+  positionOfTicket,
+  releaseSlot,
+  setMaxConcurrent,
+  setPaused,
+  settle,
+  slotOfSession,
+  updateStock,
+  type Step,
 } from './admission.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, QueueInput, QueueMachineEvent } from './types.js';
@@ -21,25 +33,37 @@ type Ev<K extends QueueMachineEvent['type']> = Extract<QueueMachineEvent, { type
 /** The change each machine event makes to the settled context (the handlers validated it). */
 function changeFor(e: QueueMachineEvent): ((c: QueueContext) => Step) | undefined {
   switch (e.type) {
-    case 'queue.open': return (c) => openSale(c, e.now);
-    case 'queue.join': return (c) => joinQueue(c, e.userId, e.now);
-    case 'queue.leave': return (c) => leaveQueue(c, e.ticket, e.sessionId, e.userId, e.now);
-    case 'queue.claim': return (c) => {
-      const position = positionOfTicket(c, e.ticket);
-      const slot = position === undefined ? undefined : c.slots[String(position)];
-      return slot?.state === 'called' ? claimSlot(c, position!, e.sessionId, e.userId, e.now) : { ctx: c, emitted: [] };
-    };
-    case 'queue.complete': return (c) => {
-      const held = slotOfSession(c, e.sessionId);
-      return held ? releaseSlot(c, held[0], e.outcome, e.now, e.sessionId) : { ctx: c, emitted: [] };
-    };
-    case 'queue.bindOrder': return (c) => bindOrder(c, e.sessionId, e.orderId);
-    case 'queue.unbindOrder': return (c) => unbindOrder(c, e.sessionId, e.orderId);
-    case 'queue.stock': return (c) => updateStock(c, e.available, e.soldOut, e.now, e.held);
-    case 'queue.pause': return (c) => setPaused(c, true);
-    case 'queue.resume': return (c) => setPaused(c, false);
-    case 'queue.configure': return (c) => setMaxConcurrent(c, e.maxConcurrent);
-    case 'timer.fired': return (c) => (c.opensAt !== undefined && e.now >= c.opensAt ? openSale(c, e.now) : { ctx: c, emitted: [] });
+    case 'queue.open':
+      return (c) => openSale(c, e.now);
+    case 'queue.join':
+      return (c) => joinQueue(c, e.userId, e.now);
+    case 'queue.leave':
+      return (c) => leaveQueue(c, e.ticket, e.sessionId, e.userId, e.now);
+    case 'queue.claim':
+      return (c) => {
+        const position = positionOfTicket(c, e.ticket);
+        const slot = position === undefined ? undefined : c.slots[String(position)];
+        return slot?.state === 'called' ? claimSlot(c, position!, e.sessionId, e.userId, e.now) : { ctx: c, emitted: [] };
+      };
+    case 'queue.complete':
+      return (c) => {
+        const held = slotOfSession(c, e.sessionId);
+        return held ? releaseSlot(c, held[0], e.outcome, e.now, e.sessionId) : { ctx: c, emitted: [] };
+      };
+    case 'queue.bindOrder':
+      return (c) => bindOrder(c, e.sessionId, e.orderId);
+    case 'queue.unbindOrder':
+      return (c) => unbindOrder(c, e.sessionId, e.orderId);
+    case 'queue.stock':
+      return (c) => updateStock(c, e.available, e.soldOut, e.now, e.held);
+    case 'queue.pause':
+      return (c) => setPaused(c, true);
+    case 'queue.resume':
+      return (c) => setPaused(c, false);
+    case 'queue.configure':
+      return (c) => setMaxConcurrent(c, e.maxConcurrent);
+    case 'timer.fired':
+      return (c) => (c.opensAt !== undefined && e.now >= c.opensAt ? openSale(c, e.now) : { ctx: c, emitted: [] });
   }
 }
 
@@ -55,7 +79,8 @@ export const queueMachine = setup({
     emitted: {} as QueueEvent,
   },
   guards: {
-    isOpeningDue: ({ context, event }) => event.type === 'queue.open' || (context.opensAt !== undefined && (event as Ev<'timer.fired'>).now >= context.opensAt),
+    isOpeningDue: ({ context, event }) =>
+      event.type === 'queue.open' || (context.opensAt !== undefined && (event as Ev<'timer.fired'>).now >= context.opensAt),
   },
   actions: { apply },
 }).createMachine({
@@ -65,7 +90,11 @@ export const queueMachine = setup({
   initial: 'preQueue',
   entry: enqueueActions(({ context, enqueue }) => {
     enqueue.emit({
-      type: T.Created, eventId: context.eventId, at: context.createdAt, seedHash: context.seedHash, maxConcurrent: context.maxConcurrent,
+      type: T.Created,
+      eventId: context.eventId,
+      at: context.createdAt,
+      seedHash: context.seedHash,
+      maxConcurrent: context.maxConcurrent,
       ...(context.opensAt !== undefined ? { opensAt: context.opensAt } : {}),
     });
   }),
@@ -88,9 +117,17 @@ function initialContext(input: QueueInput): QueueContext {
   return {
     ...rest,
     seedHash: seedHashOf(input.seed),
-    joined: 0, cursor: 0, slots: {}, skips: [], recent: [],
-    soldOut: false, rate: { value: 0, at: now }, admitted: 0, left: 0,
-    createdAt: now, updatedAt: now,
+    joined: 0,
+    cursor: 0,
+    slots: {},
+    skips: [],
+    recent: [],
+    soldOut: false,
+    rate: { value: 0, at: now },
+    admitted: 0,
+    left: 0,
+    createdAt: now,
+    updatedAt: now,
   };
 }
 

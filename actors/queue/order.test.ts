@@ -13,20 +13,23 @@ const hex = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.fr
 
 describe('queue order', () => {
   it('queue - positionOf is a bijection of [1..P] inverted by ticketAt, FIFO beyond P (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2_000 }), hex, (P, seed) => {
-      const pre = { preQueueSize: P, seed };
-      const seen = new Set<number>();
-      for (let t = 1; t <= P; t++) {
-        const p = positionOf(t, pre);
-        expect(p).toBeGreaterThanOrEqual(1);
-        expect(p).toBeLessThanOrEqual(P);
-        expect(ticketAt(p, pre)).toBe(t);
-        seen.add(p);
-      }
-      expect(seen.size).toBe(P);
-      expect(positionOf(P + 1, pre)).toBe(P + 1);
-      expect(ticketAt(P + 7, pre)).toBe(P + 7);
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2_000 }), hex, (P, seed) => {
+        const pre = { preQueueSize: P, seed };
+        const seen = new Set<number>();
+        for (let t = 1; t <= P; t++) {
+          const p = positionOf(t, pre);
+          expect(p).toBeGreaterThanOrEqual(1);
+          expect(p).toBeLessThanOrEqual(P);
+          expect(ticketAt(p, pre)).toBe(t);
+          seen.add(p);
+        }
+        expect(seen.size).toBe(P);
+        expect(positionOf(P + 1, pre)).toBe(P + 1);
+        expect(ticketAt(P + 7, pre)).toBe(P + 7);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('queue - the order depends on the seed and is far from join order', () => {

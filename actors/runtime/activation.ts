@@ -15,7 +15,7 @@
  */
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { TbError, ConcurrencyConflictError, NotOwnerError, type ErrorBody } from '../../contracts/index.js';
-import type { ActorKind, } from './types.js';
+import type { ActorKind } from './types.js';
 import type { StateStore, StateEntry, OutboxItem, ReplyBatch, ReplyValue, StoredReply } from './store.js';
 import { toOutboxItems, type OutboxPublisher } from './outbox.js';
 import { RecentReplies, packReply, unpackReply, type ReplyLog } from './reply-log.js';
@@ -29,7 +29,13 @@ export type { CommandOutcome };
 
 /** A queued item: a public command, a timer tick, or an effects flush. */
 export type Pending =
-  | { t: 'cmd'; verb: string; cmd: Record<string, unknown> & { commandId?: string }; requestId: string | undefined; done: (o: CommandOutcome) => void }
+  | {
+      t: 'cmd';
+      verb: string;
+      cmd: Record<string, unknown> & { commandId?: string };
+      requestId: string | undefined;
+      done: (o: CommandOutcome) => void;
+    }
   | { t: 'timer' }
   | { t: 'flush' };
 
@@ -172,7 +178,13 @@ export class Activation {
 
   /** Nothing queued or running, and every effect acknowledged (maybe not yet removed): safe to hand off. */
   get quiescent(): boolean {
-    return !this.running && this.mailbox.size === 0 && !this.open && this.outbox.every((o) => this.acked.has(o.msgId)) && this.evicting(this.replies).every((r) => this.logged.has(r.seq));
+    return (
+      !this.running &&
+      this.mailbox.size === 0 &&
+      !this.open &&
+      this.outbox.every((o) => this.acked.has(o.msgId)) &&
+      this.evicting(this.replies).every((r) => this.logged.has(r.seq))
+    );
   }
 
   /** Quiescent, and the entry holds no acknowledged leftovers either: safe to passivate. */
@@ -188,7 +200,8 @@ export class Activation {
   enqueue(p: Pending): void {
     this.lastUsed = this.now();
     if (this.dropped) return this.refuse(p, new NotOwnerError(this.d.partition));
-    if (!this.mailbox.offer(p) || (this.open?.size ?? 0) >= this.mailbox.capacity) return this.refuse(p, new TbError('RUNTIME_OVERLOADED', { depth: this.mailbox.size }));
+    if (!this.mailbox.offer(p) || (this.open?.size ?? 0) >= this.mailbox.capacity)
+      return this.refuse(p, new TbError('RUNTIME_OVERLOADED', { depth: this.mailbox.size }));
     if (this.wake) {
       const wake = this.wake;
       this.wake = undefined;
@@ -258,7 +271,10 @@ export class Activation {
         if (!this.open) break;
         // Adaptive group commit: after a big entry, let commands gather (longer the bigger it
         // was) since that write ended, so one pack-and-write serves many of them.
-        const linger = this.lastEntryBytes >= LINGER_BYTES ? this.lastWriteEndedAt + lingerFor(this.lastEntryBytes, this.d.lingerMs ?? 0) - Date.now() : 0;
+        const linger =
+          this.lastEntryBytes >= LINGER_BYTES
+            ? this.lastWriteEndedAt + lingerFor(this.lastEntryBytes, this.d.lingerMs ?? 0) - Date.now()
+            : 0;
         if (linger > 0 && this.open.changed) {
           await Promise.race([new Promise((r) => setTimeout(r, linger)), this.arrival()]);
           this.wake = undefined;
@@ -290,7 +306,16 @@ export class Activation {
   }
 
   private openBatch(): OpenBatch {
-    this.open ??= { outcomes: [], items: [], inBatch: new Map(), emitted: [], emittedRequestIds: [], changed: false, flush: false, size: 0 };
+    this.open ??= {
+      outcomes: [],
+      items: [],
+      inBatch: new Map(),
+      emitted: [],
+      emittedRequestIds: [],
+      changed: false,
+      flush: false,
+      size: 0,
+    };
     return this.open;
   }
 
@@ -431,7 +456,10 @@ export class Activation {
       if (commandId !== undefined && !handler.readOnly) {
         const seen = open.inBatch.get(commandId) ?? this.inflightIds.get(commandId) ?? this.recent.get(commandId, now);
         if (seen) {
-          open.outcomes.push([p, seen.verb === p.verb ? fromStored(seen.reply) : { ok: false, error: new TbError('COMMAND_ID_REUSED', { commandId }) }]);
+          open.outcomes.push([
+            p,
+            seen.verb === p.verb ? fromStored(seen.reply) : { ok: false, error: new TbError('COMMAND_ID_REUSED', { commandId }) },
+          ]);
           continue;
         }
       }
@@ -497,7 +525,11 @@ export class Activation {
       } catch (err) {
         const conflict = err instanceof ConcurrencyConflictError;
         if (conflict) this.d.onConflict(this.key, this.d.partition);
-        const error = conflict ? new NotOwnerError(this.d.partition, undefined, { cause: err }) : TbError.is(err) && err.retryable ? err : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
+        const error = conflict
+          ? new NotOwnerError(this.d.partition, undefined, { cause: err })
+          : TbError.is(err) && err.retryable
+            ? err
+            : new TbError('RUNTIME_UNAVAILABLE', {}, { cause: err });
         for (const [p] of open.outcomes) p.done({ ok: false, error });
         this.d.onBatch?.(open.size, false);
         this.drop(conflict ? 'write conflict' : 'write outcome unknown', error);
@@ -528,7 +560,12 @@ export class Activation {
 
   /** Apply one command to `snapshot`; validation problems become error outcomes, never throws. */
   private apply(p: Pending & { t: 'cmd' }, snapshot: AnyMachineSnapshot | undefined, now: number, tools: MachineTools): CommandOutcome {
-    const { outcome } = applyCommand(this.d.kind, p.verb, p.cmd, snapshot, { id: this.d.id, now, requestId: p.requestId, transitions: tools });
+    const { outcome } = applyCommand(this.d.kind, p.verb, p.cmd, snapshot, {
+      id: this.d.id,
+      now,
+      requestId: p.requestId,
+      transitions: tools,
+    });
     if (!outcome.ok && outcome.error.code === 'INTERNAL' && outcome.error.cause !== undefined) {
       this.d.log.error({ err: outcome.error.cause, actor: this.key, verb: p.verb, reqId: p.requestId }, 'handler threw');
     }
@@ -550,7 +587,7 @@ export class Activation {
             // Keep (or stop keeping) the actor in the durable index so a new owner retries.
             if (failing) void this.d.timers.beforeWrite(this.d.partition, this.key, this.lastUsed).catch(() => undefined);
           }
-          this.scheduleFlush(failing ? 1_000 : this.d.flushDelayMs ?? FLUSH_DELAY_MS);
+          this.scheduleFlush(failing ? 1_000 : (this.d.flushDelayMs ?? FLUSH_DELAY_MS));
         }),
       );
     }

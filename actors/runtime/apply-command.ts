@@ -34,7 +34,11 @@ export interface ApplyOptions {
  * `TbError` answers `INTERNAL` with the error as its cause (the caller logs it).
  */
 export function applyCommand(
-  kind: ActorKind, verb: string, cmd: Record<string, unknown>, snapshot: AnyMachineSnapshot | undefined, o: ApplyOptions,
+  kind: ActorKind,
+  verb: string,
+  cmd: Record<string, unknown>,
+  snapshot: AnyMachineSnapshot | undefined,
+  o: ApplyOptions,
 ): { outcome: CommandOutcome; snapshot: AnyMachineSnapshot | undefined } {
   const handler = kind.handlers[verb];
   if (!handler) return { outcome: { ok: false, error: new TbError('COMMAND_UNKNOWN_VERB', { kind: kind.kind, verb }) }, snapshot };
@@ -46,7 +50,8 @@ export function applyCommand(
   const ctx: CommandContext = { id: o.id, snapshot: snapshot as never, now: o.now, requestId: o.requestId };
   try {
     if (!current) {
-      if (!handler.init) return { outcome: { ok: false, error: new TbError('COMMAND_NOT_FOUND', { kind: kind.kind, id: o.id }) }, snapshot };
+      if (!handler.init)
+        return { outcome: { ok: false, error: new TbError('COMMAND_NOT_FOUND', { kind: kind.kind, id: o.id }) }, snapshot };
       current = t.init(handler.init(cmd, ctx), o.requestId);
       ctx.snapshot = current as never;
     }

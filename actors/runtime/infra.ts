@@ -5,7 +5,15 @@
  * (domain events, `tb.evt.>`) and `TB_REPLIES` (the reply log). Start-up retries while a
  * cluster elects its leaders (those calls fail with "no responders" or time out).
  */
-import { jetstream, jetstreamManager, RetentionPolicy, StorageType, DiscardPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  DiscardPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
@@ -50,7 +58,11 @@ export async function ensureInfra(nc: NatsConnection, o: InfraOptions): Promise<
   // answered by any replica, and on R3 a follower that has not applied the last write answers
   // the old value: a new owner would load stale state and could answer a query from it.
   const bucket = (name: string, extra: Record<string, unknown> = {}) =>
-    retrying(`kv ${name}`, () => kvm.create(name, { history: 1, replicas: o.replicas, storage: StorageType.File, allow_direct: false, ...extra }), forMs);
+    retrying(
+      `kv ${name}`,
+      () => kvm.create(name, { history: 1, replicas: o.replicas, storage: StorageType.File, allow_direct: false, ...extra }),
+      forMs,
+    );
   const members = await bucket('tb_members', { ttl: Math.max(60_000, o.memberTimeoutMs * 10) });
   const leases = await bucket('tb_leases');
   const state = await bucket('tb_state', { maxValueSize: 1024 * 1024 });
@@ -58,23 +70,47 @@ export async function ensureInfra(nc: NatsConnection, o: InfraOptions): Promise<
   // The server keeps every message id of the window in memory: 2 minutes (its default) bounds
   // that; beyond it, consumers' own idempotency takes over (runtime rule 4: effects after commit, at least once).
   const dupWindow = Math.min(o.dedupeWindowMs, 120_000);
-  await ensureStream(jsm, {
-    name: EVENTS_STREAM, subjects: [`${EVENTS_ROOT}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
-    num_replicas: o.replicas, duplicate_window: ms(dupWindow), max_age: 0, discard: DiscardPolicy.Old,
-  }, forMs);
-  await ensureStream(jsm, {
-    name: REPLIES_STREAM, subjects: [`${REPLIES_ROOT}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
-    num_replicas: o.replicas, duplicate_window: ms(dupWindow), max_age: ms(o.dedupeWindowMs), discard: DiscardPolicy.Old,
-  }, forMs);
+  await ensureStream(
+    jsm,
+    {
+      name: EVENTS_STREAM,
+      subjects: [`${EVENTS_ROOT}.>`],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: o.replicas,
+      duplicate_window: ms(dupWindow),
+      max_age: 0,
+      discard: DiscardPolicy.Old,
+    },
+    forMs,
+  );
+  await ensureStream(
+    jsm,
+    {
+      name: REPLIES_STREAM,
+      subjects: [`${REPLIES_ROOT}.>`],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: o.replicas,
+      duplicate_window: ms(dupWindow),
+      max_age: ms(o.dedupeWindowMs),
+      discard: DiscardPolicy.Old,
+    },
+    forMs,
+  );
   return { js, jsm, members, leases, state, timers };
 }
 
 async function ensureStream(jsm: JetStreamManager, cfg: Record<string, unknown> & { name: string }, forMs: number): Promise<void> {
-  await retrying(`stream ${cfg.name}`, async () => {
-    try {
-      await jsm.streams.info(cfg.name);
-    } catch {
-      await jsm.streams.add(cfg as never);
-    }
-  }, forMs);
+  await retrying(
+    `stream ${cfg.name}`,
+    async () => {
+      try {
+        await jsm.streams.info(cfg.name);
+      } catch {
+        await jsm.streams.add(cfg as never);
+      }
+    },
+    forMs,
+  );
 }

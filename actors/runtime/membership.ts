@@ -108,7 +108,10 @@ export class Membership {
   /** Live nodes (heartbeat younger than the timeout), draining ones included, sorted. */
   allLiveNodes(): string[] {
     const cutoff = this.now() - this.opts.memberTimeoutMs;
-    return [...this.seen.values()].filter((m) => m.lastSeen >= cutoff).map((m) => m.nodeId).sort();
+    return [...this.seen.values()]
+      .filter((m) => m.lastSeen >= cutoff)
+      .map((m) => m.nodeId)
+      .sort();
   }
 
   /** Live, non-draining nodes: the candidates for owning partitions. This node is always included unless draining. */

@@ -83,7 +83,8 @@ export class ActorNode {
 
   constructor(private readonly opts: ActorNodeOptions) {
     this.cfg = opts.config;
-    this.nodeId = opts.nodeId || opts.config.nodeId || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`.replace(/[^A-Za-z0-9_-]/g, '-');
+    this.nodeId =
+      opts.nodeId || opts.config.nodeId || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`.replace(/[^A-Za-z0-9_-]/g, '-');
     this.log = (opts.log ?? pino({ level: opts.config.logLevel })).child({ node: this.nodeId });
     this.metrics = createNodeMetrics(this.nodeId);
     for (const k of opts.kinds) this.kinds.set(k.kind, k);
@@ -106,7 +107,10 @@ export class ActorNode {
     const { acquired, released } = this.partitionLog;
     if (acquired.length === 0 && released.length === 0) return;
     this.partitionLog = { acquired: [], released: [] };
-    this.log.info({ acquired: acquired.sort((x, y) => x - y), released: released.sort((x, y) => x - y), owned: this.ownedPartitions().length }, 'partitions changed');
+    this.log.info(
+      { acquired: acquired.sort((x, y) => x - y), released: released.sort((x, y) => x - y), owned: this.ownedPartitions().length },
+      'partitions changed',
+    );
   }
 
   private notify(n: RuntimeNotification): void {
@@ -122,7 +126,11 @@ export class ActorNode {
   /** Start: infrastructure, membership, services, partition loop. Resolves when the node is serving. */
   async start(): Promise<void> {
     const c = this.cfg;
-    this.infra = await ensureInfra(this.opts.nc, { replicas: c.kvReplicas, memberTimeoutMs: c.memberTimeoutMs, dedupeWindowMs: c.dedupeWindowMs });
+    this.infra = await ensureInfra(this.opts.nc, {
+      replicas: c.kvReplicas,
+      memberTimeoutMs: c.memberTimeoutMs,
+      dedupeWindowMs: c.dedupeWindowMs,
+    });
     this.store = new StateStore(this.infra.state, (key) => {
       const dot = key.indexOf('.');
       return partitionOf(key.slice(0, dot), key.slice(dot + 1), c.partitions);
@@ -132,7 +140,10 @@ export class ActorNode {
     this.leases = new PartitionLeases(this.infra.leases, this.nodeId, { ttlMs: c.leaseTtlMs });
     this.timers = new DurableTimers(this.infra.timers, (partition, actorKey) => this.onTimerDue(partition, actorKey));
     this.router = new Router({
-      nc: this.opts.nc, kinds: this.kinds, partitions: c.partitions, maxCommandBytes: c.maxCommandBytes,
+      nc: this.opts.nc,
+      kinds: this.kinds,
+      partitions: c.partitions,
+      maxCommandBytes: c.maxCommandBytes,
       owns: (p) => this.owns(p),
       activation: (kind, id, p) => this.activationFor(kind, id, p),
       log: this.log,
@@ -143,16 +154,20 @@ export class ActorNode {
         this.commandStats.record(kind, outcome, ms);
       },
     });
-    this.membership = new Membership(this.infra.members, { nodeId: this.nodeId, startedAt: Date.now(), kinds: [...this.kinds.keys()] }, {
-      heartbeatMs: c.heartbeatMs,
-      memberTimeoutMs: c.memberTimeoutMs,
-      onChange: (nodes) => {
-        this.metrics.liveNodes.set(nodes.length);
-        this.notify({ type: 'membership_changed', nodes });
-        this.kick();
+    this.membership = new Membership(
+      this.infra.members,
+      { nodeId: this.nodeId, startedAt: Date.now(), kinds: [...this.kinds.keys()] },
+      {
+        heartbeatMs: c.heartbeatMs,
+        memberTimeoutMs: c.memberTimeoutMs,
+        onChange: (nodes) => {
+          this.metrics.liveNodes.set(nodes.length);
+          this.notify({ type: 'membership_changed', nodes });
+          this.kick();
+        },
+        onError: (err) => this.log.warn({ err }, 'heartbeat failed'),
       },
-      onError: (err) => this.log.warn({ err }, 'heartbeat failed'),
-    });
+    );
     await this.membership.start();
     await this.registerService();
     this.loopTimer = setInterval(() => this.kick(), c.leaseRenewMs);
@@ -170,7 +185,10 @@ export class ActorNode {
     if ((this.opts.http ?? true) && adminPort >= 0) {
       this.http = await startNodeHttp(adminPort, c.adminHost, {
         registry: this.metrics.registry,
-        ready: () => ({ ready: !this.stopping && !this.opts.nc.isClosed(), detail: { node: this.nodeId, partitions: this.ownedPartitions().length } }),
+        ready: () => ({
+          ready: !this.stopping && !this.opts.nc.isClosed(),
+          detail: { node: this.nodeId, partitions: this.ownedPartitions().length },
+        }),
       });
     }
     this.kick();
@@ -204,7 +222,10 @@ export class ActorNode {
 
   /** Owned partitions (serving), sorted. */
   ownedPartitions(): number[] {
-    return [...this.partitions].filter(([, s]) => s.status === 'owned').map(([p]) => p).sort((a, b) => a - b);
+    return [...this.partitions]
+      .filter(([, s]) => s.status === 'owned')
+      .map(([p]) => p)
+      .sort((a, b) => a - b);
   }
 
   owns(partition: number): boolean {
@@ -303,7 +324,9 @@ export class ActorNode {
       if (!(await this.leases.tryAcquire(p))) return void this.partitions.delete(p);
       // Re-arm durable timers before serving (runtime rule 5: the durable deadline is the truth), then open the partition's subject.
       const timers = await this.timers.loadPartition(p);
-      const sub = this.opts.nc.subscribe(directPartitionWildcard(p), { callback: (err, msg) => (err ? undefined : this.router.handle(msg, true)) });
+      const sub = this.opts.nc.subscribe(directPartitionWildcard(p), {
+        callback: (err, msg) => (err ? undefined : this.router.handle(msg, true)),
+      });
       this.partitions.set(p, { status: 'owned', sub });
       this.notify({ type: 'partition_acquired', partition: p });
       if (timers > 0) this.log.debug({ partition: p, timers }, 'timers re-armed');
@@ -347,7 +370,10 @@ export class ActorNode {
     let a = this.activations.get(key);
     if (a && !a.isDropped) return a;
     a = new Activation({
-      kind, id, key, partition,
+      kind,
+      id,
+      key,
+      partition,
       store: this.store,
       leaseValid: (p) => this.owns(p),
       outbox: this.outbox,

@@ -14,7 +14,14 @@ import { encodeEvent, eventHeaders, type DomainEventMessage } from '../../contra
 import type { OutboxItem } from './store.js';
 
 /** Turn emitted events into outbox items for write `seq`. */
-export function toOutboxItems(kind: string, id: string, seq: number, emitted: EventObject[], at: number, requestIds: (string | undefined)[]): OutboxItem[] {
+export function toOutboxItems(
+  kind: string,
+  id: string,
+  seq: number,
+  emitted: EventObject[],
+  at: number,
+  requestIds: (string | undefined)[],
+): OutboxItem[] {
   return emitted.map((ev, n) => {
     const item: OutboxItem = {
       msgId: `${kind}.${id}.${seq}.${n}`,
@@ -29,10 +36,12 @@ export function toOutboxItems(kind: string, id: string, seq: number, emitted: Ev
   });
 }
 
-
 export class OutboxPublisher {
   /** `format`: msgpack (default, the cheaper), or JSON when the operator wants readable events (`TB_EVENTS_FORMAT=json`). */
-  constructor(private readonly js: JetStreamClient, private readonly format: Format = Format.Msgpack) {}
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly format: Format = Format.Msgpack,
+  ) {}
 
   /**
    * Publish `items` concurrently; resolves with the message ids JetStream acknowledged
@@ -48,7 +57,9 @@ export class OutboxPublisher {
         // content-type says msgpack or JSON; the type header lets a consumer filter without decoding.
         const h = natsHeaders();
         for (const [k, v] of Object.entries(eventHeaders(item.type, this.format, item.requestId))) h.set(k, v);
-        return this.js.publish(item.subject, encodeEvent(body, this.format), { msgID: item.msgId, headers: h, timeout: 5_000 }).then(() => item.msgId);
+        return this.js
+          .publish(item.subject, encodeEvent(body, this.format), { msgID: item.msgId, headers: h, timeout: 5_000 })
+          .then(() => item.msgId);
       }),
     );
     return results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled').map((r) => r.value);

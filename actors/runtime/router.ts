@@ -9,8 +9,21 @@
  */
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import {
-  TbError, NotOwnerError, Format, requestFormatOf, decode, validate, encodeReply, encodeErrorReply, partitionOf, assertAddress,
-  parseRequestSubject, directSubject, Headers, CONTENT_TYPE_HEADER, DIRECT_ROOT,
+  TbError,
+  NotOwnerError,
+  Format,
+  requestFormatOf,
+  decode,
+  validate,
+  encodeReply,
+  encodeErrorReply,
+  partitionOf,
+  assertAddress,
+  parseRequestSubject,
+  directSubject,
+  Headers,
+  CONTENT_TYPE_HEADER,
+  DIRECT_ROOT,
 } from '../../contracts/index.js';
 import { requestFailureOf } from '../../platform/index.js';
 import type { ActorKind } from './types.js';
@@ -66,19 +79,23 @@ export class Router {
       if (!handler) throw new TbError('COMMAND_UNKNOWN_VERB', { kind: parsed.kind, verb: parsed.verb.slice(0, 40) });
       const partition = partitionOf(parsed.kind, parsed.id, this.d.partitions);
       if (parsed.partition !== undefined && parsed.partition !== partition) {
-        throw new TbError('COMMAND_INVALID', { reason: `actor ${parsed.kind}.${parsed.id} lives in partition ${partition}, not ${parsed.partition}` });
+        throw new TbError('COMMAND_INVALID', {
+          reason: `actor ${parsed.kind}.${parsed.id} lives in partition ${partition}, not ${parsed.partition}`,
+        });
       }
       if (!this.d.owns(partition)) {
         if (direct || msg.headers?.get(Headers.Forwarded)) throw new NotOwnerError(partition);
         return void this.forward(msg, directSubject(partition, parsed.kind, parsed.id, parsed.verb), partition, fail);
       }
       const body = decode(msg.data, format, this.d.maxCommandBytes);
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new TbError('COMMAND_INVALID', { reason: 'the body must be an object' });
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        throw new TbError('COMMAND_INVALID', { reason: 'the body must be an object' });
       // Echo the command id on every reply we can, even when the rest of the body is invalid.
       const rawId = (body as { commandId?: unknown }).commandId;
       if (typeof rawId === 'string' && rawId.length <= 128) commandId = rawId;
       const type = (body as { type?: unknown }).type;
-      if (typeof type === 'string' && PRIVATE_EVENT_TYPES.test(type)) throw new TbError('RUNTIME_PRIVATE_MESSAGE', { type: type.slice(0, 40) });
+      if (typeof type === 'string' && PRIVATE_EVENT_TYPES.test(type))
+        throw new TbError('RUNTIME_PRIVATE_MESSAGE', { type: type.slice(0, 40) });
       const cmd = validate(handler.schema, body) as Record<string, unknown> & { commandId?: string };
       const verb = parsed.verb;
       this.d.activation(kind, parsed.id, partition).enqueue({
@@ -88,7 +105,10 @@ export class Router {
         requestId,
         done: (o: CommandOutcome) => {
           this.d.onCommand?.(kind.kind, verb, o.ok ? 'ok' : String(o.error.code), performance.now() - started);
-          this.d.log.debug({ reqId: requestId, actor: `${kind.kind}.${parsed.id}`, verb, commandId: cmd.commandId, outcome: o.ok ? 'ok' : o.error.code }, 'command');
+          this.d.log.debug(
+            { reqId: requestId, actor: `${kind.kind}.${parsed.id}`, verb, commandId: cmd.commandId, outcome: o.ok ? 'ok' : o.error.code },
+            'command',
+          );
           if (!o.ok) return fail(o.error, cmd.commandId);
           const r = encodeReply(o.result, format, cmd.commandId);
           if (requestId) {
@@ -116,7 +136,11 @@ export class Router {
       msg.respond(reply.data, reply.headers ? { headers: reply.headers } : undefined);
     } catch (err) {
       this.d.log.debug({ err, subject }, 'forward failed');
-      fail(requestFailureOf(err) === 'timeout' ? new TbError('RUNTIME_TIMEOUT', { timeoutMs: this.d.forwardTimeoutMs ?? 10_000 }) : new NotOwnerError(partition));
+      fail(
+        requestFailureOf(err) === 'timeout'
+          ? new TbError('RUNTIME_TIMEOUT', { timeoutMs: this.d.forwardTimeoutMs ?? 10_000 })
+          : new NotOwnerError(partition),
+      );
     }
   }
 }

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 
 const h = vi.hoisted(() => ({
-  scoped: undefined as undefined | ((m: AnyStateMachine) => { transition(s: AnyMachineSnapshot, e: EventObject): unknown; initialTransition(i: unknown): unknown }),
+  scoped: undefined as
+    | undefined
+    | ((m: AnyStateMachine) => { transition(s: AnyMachineSnapshot, e: EventObject): unknown; initialTransition(i: unknown): unknown }),
   checked: { transition: 0, initialTransition: 0 },
 }));
 
@@ -20,9 +22,16 @@ vi.mock('xstate', async (importOriginal) => {
   type Pair = [AnyMachineSnapshot, Array<{ type: string; params?: unknown }>];
   // Compared as JSON text (fast enough for the queue's 200,000-join scale test; expect().toEqual is not).
   const view = (machine: AnyStateMachine, [snap, actions]: Pair) =>
-    JSON.stringify({ snapshot: machine.getPersistedSnapshot(snap), actions: actions.map((a) => ({ type: a.type, params: a.params ?? null })) });
+    JSON.stringify({
+      snapshot: machine.getPersistedSnapshot(snap),
+      actions: actions.map((a) => ({ type: a.type, params: a.params ?? null })),
+    });
   const outcome = (f: () => Pair): { ok: true; value: Pair } | { ok: false; error: string } => {
-    try { return { ok: true, value: f() }; } catch (err) { return { ok: false, error: String(err) }; }
+    try {
+      return { ok: true, value: f() };
+    } catch (err) {
+      return { ok: false, error: String(err) };
+    }
   };
   const check = (machine: AnyStateMachine, pure: () => Pair, scoped: () => Pair): Pair => {
     const a = outcome(pure);
@@ -40,11 +49,19 @@ vi.mock('xstate', async (importOriginal) => {
     ...actual,
     transition: (machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject) => {
       h.checked.transition++;
-      return check(machine, () => actual.transition(machine, snapshot, event) as never, () => h.scoped!(machine).transition(snapshot, event) as never);
+      return check(
+        machine,
+        () => actual.transition(machine, snapshot, event) as never,
+        () => h.scoped!(machine).transition(snapshot, event) as never,
+      );
     },
     initialTransition: (machine: AnyStateMachine, input?: unknown) => {
       h.checked.initialTransition++;
-      return check(machine, () => actual.initialTransition(machine, input as never) as never, () => h.scoped!(machine).initialTransition(input) as never);
+      return check(
+        machine,
+        () => actual.initialTransition(machine, input as never) as never,
+        () => h.scoped!(machine).initialTransition(input) as never,
+      );
     },
   };
 });

@@ -48,7 +48,8 @@ function invokesChildren(machine: AnyStateMachine): boolean {
 export function scopedTransitions(machine: AnyStateMachine): ScopedTransitions {
   const cached = cache.get(machine);
   if (cached) return cached;
-  if (invokesChildren(machine)) throw new Error(`scopedTransitions: machine ${machine.id} invokes actors; its transitions need a fresh scope each`);
+  if (invokesChildren(machine))
+    throw new Error(`scopedTransitions: machine ${machine.id} invokes actors; its transitions need a fresh scope each`);
   // The same shape as xstate's createInertActorScope (an unstarted actor of this logic as `self`).
   const self = createActor(machine);
   let sink: Array<{ type: string; params?: unknown }> = [];
@@ -61,7 +62,9 @@ export function scopedTransitions(machine: AnyStateMachine): ScopedTransitions {
     stopChild: () => undefined,
     system: self.system,
     emit: () => undefined,
-    actionExecutor: (action: { type: string; params?: unknown }) => { sink.push(action); },
+    actionExecutor: (action: { type: string; params?: unknown }) => {
+      sink.push(action);
+    },
   } as unknown as AnyActorScope;
   const run = (step: () => AnyMachineSnapshot): TransitionResult => {
     const actions: Array<{ type: string; params?: unknown }> = [];

@@ -30,16 +30,34 @@ export function notOnSaleReason(ctx: TicketClassContext, state: TicketClassState
  * held by unpaid checkouts, `INVENTORY_ALL_HELD` (or `INVENTORY_INSUFFICIENT` with `held`) with
  * `retryAt`, the earliest a hold can lapse. The number of holds is never a reason to refuse.
  */
-export function checkReserve(ctx: TicketClassContext, state: TicketClassStateValue, orderId: string, quantity: number, now: number): Verdict {
+export function checkReserve(
+  ctx: TicketClassContext,
+  state: TicketClassStateValue,
+  orderId: string,
+  quantity: number,
+  now: number,
+): Verdict {
   const classId = ctx.classId;
   const own = holdOf(ctx, orderId);
-  if (own) return own.quantity === quantity ? NOOP : refuse('INVENTORY_HOLD_CONFLICT', { classId, orderId, held: own.quantity, requested: quantity });
+  if (own)
+    return own.quantity === quantity
+      ? NOOP
+      : refuse('INVENTORY_HOLD_CONFLICT', { classId, orderId, held: own.quantity, requested: quantity });
   const finished = finishedOf(ctx, orderId);
-  if (finished) return refuse('INVENTORY_ORDER_FINISHED', { classId, orderId, state: finished.state, ...(finished.reason ? { reason: finished.reason } : {}) });
+  if (finished)
+    return refuse('INVENTORY_ORDER_FINISHED', {
+      classId,
+      orderId,
+      state: finished.state,
+      ...(finished.reason ? { reason: finished.reason } : {}),
+    });
   if (quantity > ctx.maxPerOrder) return refuse('INVENTORY_QUANTITY_OVER_LIMIT', { classId, requested: quantity, limit: ctx.maxPerOrder });
   const reason = notOnSaleReason(ctx, state, now);
   if (reason) {
-    const window = { ...(ctx.saleStartsAt !== undefined ? { saleStartsAt: ctx.saleStartsAt } : {}), ...(ctx.saleEndsAt !== undefined ? { saleEndsAt: ctx.saleEndsAt } : {}) };
+    const window = {
+      ...(ctx.saleStartsAt !== undefined ? { saleStartsAt: ctx.saleStartsAt } : {}),
+      ...(ctx.saleEndsAt !== undefined ? { saleEndsAt: ctx.saleEndsAt } : {}),
+    };
     return refuse('INVENTORY_NOT_ON_SALE', { classId, reason, ...window });
   }
   const available = availableOf(ctx);
@@ -70,7 +88,12 @@ export function nextHoldEndsAt(ctx: TicketClassContext, now: number): number | u
 function finishedRefusal(ctx: TicketClassContext, orderId: string): Verdict | undefined {
   const finished = finishedOf(ctx, orderId);
   if (!finished) return undefined;
-  return refuse('INVENTORY_ORDER_FINISHED', { classId: ctx.classId, orderId, state: finished.state, ...(finished.reason ? { reason: finished.reason } : {}) });
+  return refuse('INVENTORY_ORDER_FINISHED', {
+    classId: ctx.classId,
+    orderId,
+    state: finished.state,
+    ...(finished.reason ? { reason: finished.reason } : {}),
+  });
 }
 
 /** Extend: only a live hold, and not on a closed class. */
@@ -100,10 +123,17 @@ export function checkUpdate(ctx: TicketClassContext, state: TicketClassStateValu
   const classId = ctx.classId;
   if (state === 'closed') return refuse('INVENTORY_CLASS_CLOSED', { classId });
   if (changes.total !== undefined && changes.total < ctx.reserved + ctx.sold) {
-    return refuse('INVENTORY_TOTAL_TOO_LOW', { classId, total: changes.total, committed: ctx.reserved + ctx.sold, reserved: ctx.reserved, sold: ctx.sold });
+    return refuse('INVENTORY_TOTAL_TOO_LOW', {
+      classId,
+      total: changes.total,
+      committed: ctx.reserved + ctx.sold,
+      reserved: ctx.reserved,
+      sold: ctx.sold,
+    });
   }
-  const start = changes.saleStartsAt === undefined ? ctx.saleStartsAt : changes.saleStartsAt ?? undefined;
-  const end = changes.saleEndsAt === undefined ? ctx.saleEndsAt : changes.saleEndsAt ?? undefined;
-  if (start !== undefined && end !== undefined && start >= end) return refuse('INVENTORY_INVALID_SALE_WINDOW', { classId, saleStartsAt: start, saleEndsAt: end });
+  const start = changes.saleStartsAt === undefined ? ctx.saleStartsAt : (changes.saleStartsAt ?? undefined);
+  const end = changes.saleEndsAt === undefined ? ctx.saleEndsAt : (changes.saleEndsAt ?? undefined);
+  if (start !== undefined && end !== undefined && start >= end)
+    return refuse('INVENTORY_INVALID_SALE_WINDOW', { classId, saleStartsAt: start, saleEndsAt: end });
   return APPLY;
 }

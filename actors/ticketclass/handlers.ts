@@ -8,8 +8,13 @@
 import type { SnapshotFrom } from 'xstate';
 import { TbError } from '../../contracts/index.js';
 import {
-  ReleaseReason, TicketClassCommands as C, TicketClassStatus,
-  type HoldResult, type OrderOutcome, type TicketClassCommand, type TicketClassView,
+  ReleaseReason,
+  TicketClassCommands as C,
+  TicketClassStatus,
+  type HoldResult,
+  type OrderOutcome,
+  type TicketClassCommand,
+  type TicketClassView,
 } from '../../contracts/kinds/ticketclass.js';
 import type { VerbHandler } from '../runtime/index.js';
 import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate, nextHoldEndsAt } from './checks.js';
@@ -23,7 +28,8 @@ type Handler<V extends keyof typeof C, R> = VerbHandler<TicketClassMachine, (typ
 const stateOf = (s: Snapshot) => s.value as TicketClassStateValue;
 const refusal = (r: Refusal) => new TbError(r.code, r.params);
 /** A verdict as `toEvent` wants it: the event, `null` (answer from state) or the refusal. */
-const decide = (v: Verdict, event: () => TicketClassMachineEventLike) => (v.kind === 'refuse' ? refusal(v.refusal) : v.kind === 'noop' ? null : event());
+const decide = (v: Verdict, event: () => TicketClassMachineEventLike) =>
+  v.kind === 'refuse' ? refusal(v.refusal) : v.kind === 'noop' ? null : event();
 type TicketClassMachineEventLike = { type: string; now: number };
 
 /**
@@ -41,23 +47,43 @@ export function statusOf(state: TicketClassStateValue, ctx: TicketClassContext):
 export function viewOf(snapshot: Snapshot, now: number): TicketClassView {
   const c = contextAsOf(snapshot.context, now);
   return {
-    classId: c.classId, eventId: c.eventId, name: c.name, priceMinor: c.priceMinor, currency: c.currency,
-    total: c.total, reserved: c.reserved, sold: c.sold, available: availableOf(c), holdsCount: c.holdsCount,
-    soldOrders: c.soldOrders, status: statusOf(stateOf(snapshot), c),
+    classId: c.classId,
+    eventId: c.eventId,
+    name: c.name,
+    priceMinor: c.priceMinor,
+    currency: c.currency,
+    total: c.total,
+    reserved: c.reserved,
+    sold: c.sold,
+    available: availableOf(c),
+    holdsCount: c.holdsCount,
+    soldOrders: c.soldOrders,
+    status: statusOf(stateOf(snapshot), c),
     ...(c.saleStartsAt !== undefined ? { saleStartsAt: c.saleStartsAt } : {}),
     ...(c.saleEndsAt !== undefined ? { saleEndsAt: c.saleEndsAt } : {}),
-    holdTtlMs: c.holdTtlMs, maxPerOrder: c.maxPerOrder, maxHolds: c.maxHolds,
+    holdTtlMs: c.holdTtlMs,
+    maxPerOrder: c.maxPerOrder,
+    maxHolds: c.maxHolds,
     ...withDefined('nextHoldEndsAt', nextHoldEndsAt(c, now)),
   };
 }
 
-const withDefined = <K extends string>(key: K, value: number | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, number>);
+const withDefined = <K extends string>(key: K, value: number | undefined) =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 
 function holdReply(snapshot: Snapshot, orderId: string, now: number): HoldResult | TbError {
   const c = contextAsOf(snapshot.context, now);
   const hold = holdOf(c, orderId);
   if (!hold) return new TbError('INVENTORY_HOLD_NOT_FOUND', { classId: c.classId, orderId });
-  return { classId: c.classId, orderId, quantity: hold.quantity, expiresAt: hold.expiresAt, available: availableOf(c), unitPriceMinor: c.priceMinor, currency: c.currency };
+  return {
+    classId: c.classId,
+    orderId,
+    quantity: hold.quantity,
+    expiresAt: hold.expiresAt,
+    available: availableOf(c),
+    unitPriceMinor: c.priceMinor,
+    currency: c.currency,
+  };
 }
 
 function outcomeReply(before: Snapshot | undefined, after: Snapshot, orderId: string, now: number): OrderOutcome {
@@ -85,12 +111,17 @@ const create: Handler<'create', TicketClassView> = {
     return { ...ticketClassDefaults, ...fields, classId: ctx.id, createCommandId: commandId, now: ctx.now };
   },
   // The same create (by command id) finds its own class; any other create finds a taken id.
-  toEvent: (cmd, ctx) => (ctx.snapshot && ctx.snapshot.context.createCommandId !== cmd.commandId ? new TbError('INVENTORY_ALREADY_EXISTS', { classId: ctx.id }) : null),
+  toEvent: (cmd, ctx) =>
+    ctx.snapshot && ctx.snapshot.context.createCommandId !== cmd.commandId
+      ? new TbError('INVENTORY_ALREADY_EXISTS', { classId: ctx.id })
+      : null,
   reply: ({ after, now }) => viewOf(after, now),
 };
 
 const get: Handler<'get', TicketClassView> = {
-  schema: C.get, readOnly: true, description: 'All fields, plus available and holdsCount',
+  schema: C.get,
+  readOnly: true,
+  description: 'All fields, plus available and holdsCount',
   reply: ({ after, now }) => viewOf(after, now),
 };
 
@@ -100,7 +131,11 @@ const reserve: Handler<'reserve', HoldResult> = {
   toEvent: (cmd, ctx) => {
     const [c, state] = asOf(ctx.snapshot, ctx.now);
     return decide(checkReserve(c, state, cmd.orderId, cmd.quantity, ctx.now), () => ({
-      type: 'ticketclass.reserve', orderId: cmd.orderId, quantity: cmd.quantity, holdMs: cmd.holdMs ?? c.holdTtlMs, now: ctx.now,
+      type: 'ticketclass.reserve',
+      orderId: cmd.orderId,
+      quantity: cmd.quantity,
+      holdMs: cmd.holdMs ?? c.holdTtlMs,
+      now: ctx.now,
     }));
   },
   reply: ({ cmd, after, now }) => holdReply(after, cmd.orderId, now),
@@ -111,7 +146,12 @@ const extend: Handler<'extend', HoldResult> = {
   description: 'Move a live hold deadline to max(expiresAt, now + holdMs); holdMs ≤ 1 h',
   toEvent: (cmd, ctx) => {
     const [c, state] = asOf(ctx.snapshot, ctx.now);
-    return decide(checkExtend(c, state, cmd.orderId), () => ({ type: 'ticketclass.extend', orderId: cmd.orderId, holdMs: cmd.holdMs, now: ctx.now }));
+    return decide(checkExtend(c, state, cmd.orderId), () => ({
+      type: 'ticketclass.extend',
+      orderId: cmd.orderId,
+      holdMs: cmd.holdMs,
+      now: ctx.now,
+    }));
   },
   reply: ({ cmd, after, now }) => holdReply(after, cmd.orderId, now),
 };
@@ -132,7 +172,10 @@ const release: Handler<'release', OrderOutcome> = {
   toEvent: (cmd, ctx) => {
     const [c] = asOf(ctx.snapshot, ctx.now);
     return decide(checkRelease(c, cmd.orderId), () => ({
-      type: 'ticketclass.release', orderId: cmd.orderId, reason: cmd.reason ?? ReleaseReason.Cancelled, now: ctx.now,
+      type: 'ticketclass.release',
+      orderId: cmd.orderId,
+      reason: cmd.reason ?? ReleaseReason.Cancelled,
+      now: ctx.now,
     }));
   },
   reply: ({ cmd, before, after, now }) => outcomeReply(before, after, cmd.orderId, now),
@@ -153,7 +196,11 @@ const update: Handler<'update', TicketClassView> = {
 function statusVerb(verb: 'pause' | 'resume' | 'close', target: TicketClassStateValue): Handler<typeof verb, TicketClassView> {
   return {
     schema: C[verb],
-    description: { pause: 'Stop new reserves (holds may still be confirmed)', resume: 'Sell again after a pause', close: 'Stop selling for good' }[verb],
+    description: {
+      pause: 'Stop new reserves (holds may still be confirmed)',
+      resume: 'Sell again after a pause',
+      close: 'Stop selling for good',
+    }[verb],
     toEvent: (_cmd: TicketClassCommand<typeof verb>, ctx) => {
       const state = stateOf(ctx.snapshot!);
       if (state === target) return null;
@@ -166,7 +213,13 @@ function statusVerb(verb: 'pause' | 'resume' | 'close', target: TicketClassState
 
 /** The verbs of `tb.ticketclass.<id>.<verb>`. */
 export const ticketClassHandlers = {
-  create, get, reserve, extend, confirm, release, update,
+  create,
+  get,
+  reserve,
+  extend,
+  confirm,
+  release,
+  update,
   pause: statusVerb('pause', 'paused'),
   resume: statusVerb('resume', 'active'),
   close: statusVerb('close', 'closed'),

@@ -27,7 +27,9 @@ export const ticketclassKind: ActorKind<TicketClassMachine> = {
 export function migrateTicketClass(persisted: unknown, fromVersion: number): unknown {
   if (fromVersion !== 1) return persisted;
   const snap = persisted as { context: { holds: Array<Record<string, Hold | number>> } };
-  const holds = snap.context.holds.map((bucket) => Object.fromEntries(Object.entries(bucket).map(([k, h]) => [k, typeof h === 'number' ? h : packHold(h)])));
+  const holds = snap.context.holds.map((bucket) =>
+    Object.fromEntries(Object.entries(bucket).map(([k, h]) => [k, typeof h === 'number' ? h : packHold(h)])),
+  );
   return { ...snap, context: { ...snap.context, holds } };
 }
 

@@ -160,7 +160,13 @@ export function releaseHold(ctx: TicketClassContext, orderId: string, reason: Re
 function dropHold(ctx: TicketClassContext, orderId: string, hold: Hold): TicketClassContext {
   const holdsCount = ctx.holdsCount - 1;
   // nextExpiryAt stays a lower bound; an early timer.fired is harmless (sweep is idempotent).
-  return { ...ctx, holds: bmDelete(ctx.holds, orderId), holdsCount, reserved: ctx.reserved - hold.quantity, ...(holdsCount === 0 ? { nextExpiryAt: undefined } : {}) };
+  return {
+    ...ctx,
+    holds: bmDelete(ctx.holds, orderId),
+    holdsCount,
+    reserved: ctx.reserved - hold.quantity,
+    ...(holdsCount === 0 ? { nextExpiryAt: undefined } : {}),
+  };
 }
 
 /** Apply `update` fields; the caller checked `total ≥ reserved + sold` and the sale window. */
@@ -188,7 +194,10 @@ export function applyChanges(ctx: TicketClassContext, changes: TicketClassChange
 /** The catalog fields every `created`/`updated` event carries. */
 export function catalogOf(ctx: TicketClassContext) {
   return {
-    name: ctx.name, priceMinor: ctx.priceMinor, currency: ctx.currency, total: ctx.total,
+    name: ctx.name,
+    priceMinor: ctx.priceMinor,
+    currency: ctx.currency,
+    total: ctx.total,
     ...(ctx.saleStartsAt !== undefined ? { saleStartsAt: ctx.saleStartsAt } : {}),
     ...(ctx.saleEndsAt !== undefined ? { saleEndsAt: ctx.saleEndsAt } : {}),
   };

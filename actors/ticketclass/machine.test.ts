@@ -17,8 +17,18 @@ const MIN = 60_000;
 
 function input(over: Partial<TicketClassInput> = {}): TicketClassInput {
   return {
-    classId: 'vip', eventId: 'ev1', name: 'VIP', priceMinor: 150_000, currency: 'VND', total: 10,
-    holdTtlMs: 15 * MIN, maxPerOrder: 10, maxHolds: 100, createCommandId: 'c0', now: 1_000, ...over,
+    classId: 'vip',
+    eventId: 'ev1',
+    name: 'VIP',
+    priceMinor: 150_000,
+    currency: 'VND',
+    total: 10,
+    holdTtlMs: 15 * MIN,
+    maxPerOrder: 10,
+    maxHolds: 100,
+    createCommandId: 'c0',
+    now: 1_000,
+    ...over,
   };
 }
 
@@ -42,7 +52,9 @@ describe('ticketclass machine', () => {
   it('emits created on creation, and soldOut when created with total 0', () => {
     const [s, actions] = initialTransition(machine, input());
     expect(s.value).toBe('active');
-    expect(emittedOf(actions)).toEqual([expect.objectContaining({ type: 'ticketclass.created', classId: 'vip', available: 10, at: 1_000 })]);
+    expect(emittedOf(actions)).toEqual([
+      expect.objectContaining({ type: 'ticketclass.created', classId: 'vip', available: 10, at: 1_000 }),
+    ]);
     const [, zero] = initialTransition(machine, input({ total: 0 }));
     expect(emittedOf(zero).map((e) => e.type)).toEqual(['ticketclass.created', 'ticketclass.soldOut']);
   });
@@ -87,7 +99,9 @@ describe('ticketclass machine', () => {
   it('ignores a reserve that would oversell, exceed the per-order cap, or come while paused', () => {
     const s = step(created(), { type: 'ticketclass.reserve', orderId: 'o1', quantity: 8, holdMs: MIN, now: 2_000 }).s;
     expect(step(s, { type: 'ticketclass.reserve', orderId: 'o2', quantity: 3, holdMs: MIN, now: 2_001 }).s).toBe(s);
-    expect(step(created({ maxPerOrder: 2 }), { type: 'ticketclass.reserve', orderId: 'o', quantity: 3, holdMs: MIN, now: 2_000 }).events).toEqual([]);
+    expect(
+      step(created({ maxPerOrder: 2 }), { type: 'ticketclass.reserve', orderId: 'o', quantity: 3, holdMs: MIN, now: 2_000 }).events,
+    ).toEqual([]);
     const paused = step(created(), { type: 'ticketclass.pause', now: 2_000 }).s;
     expect(paused.value).toBe('paused');
     expect(step(paused, { type: 'ticketclass.reserve', orderId: 'o', quantity: 1, holdMs: MIN, now: 2_001 }).events).toEqual([]);
@@ -104,7 +118,16 @@ describe('ticketclass machine', () => {
     const r = step(s, { type: 'ticketclass.confirm', orderId: 'o1', now: 3_000 });
     expect(r.s.context).toMatchObject({ reserved: 0, sold: 2, soldOrders: 1, holdsCount: 0 });
     expect(finishedOf(r.s.context, 'o1')).toEqual({ state: 'confirmed', quantity: 2 });
-    expect(r.events).toEqual([expect.objectContaining({ type: 'ticketclass.confirmed', orderId: 'o1', quantity: 2, sold: 2, available: 8, unitPriceMinor: 150_000 })]);
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'ticketclass.confirmed',
+        orderId: 'o1',
+        quantity: 2,
+        sold: 2,
+        available: 8,
+        unitPriceMinor: 150_000,
+      }),
+    ]);
     expect(step(r.s, { type: 'ticketclass.confirm', orderId: 'o1', now: 3_001 }).s).toBe(r.s);
   });
 
@@ -113,7 +136,8 @@ describe('ticketclass machine', () => {
     const r = step(s, { type: 'ticketclass.release', orderId: 'o1', reason: 'paymentFailed', now: 3_000 });
     expect(r.s.context).toMatchObject({ reserved: 0, holdsCount: 0 });
     expect(r.events.map((e) => [e.type, e.reason, e.available])).toEqual([
-      ['ticketclass.released', 'paymentFailed', 2], ['ticketclass.backInStock', undefined, 2],
+      ['ticketclass.released', 'paymentFailed', 2],
+      ['ticketclass.backInStock', undefined, 2],
     ]);
   });
 
@@ -138,14 +162,19 @@ describe('ticketclass machine', () => {
   it('extend only moves a deadline later', () => {
     const s = step(created(), { type: 'ticketclass.reserve', orderId: 'a', quantity: 1, holdMs: 10 * MIN, now: 0 }).s;
     expect(holdOf(step(s, { type: 'ticketclass.extend', orderId: 'a', holdMs: MIN, now: 1 }).s.context, 'a')!.expiresAt).toBe(10 * MIN);
-    expect(holdOf(step(s, { type: 'ticketclass.extend', orderId: 'a', holdMs: 60 * MIN, now: 5 * MIN }).s.context, 'a')!.expiresAt).toBe(65 * MIN);
+    expect(holdOf(step(s, { type: 'ticketclass.extend', orderId: 'a', holdMs: 60 * MIN, now: 5 * MIN }).s.context, 'a')!.expiresAt).toBe(
+      65 * MIN,
+    );
   });
 
   it('update refuses a total below reserved + sold and reports what changed', () => {
     const s = step(created(), { type: 'ticketclass.reserve', orderId: 'a', quantity: 5, holdMs: MIN, now: 0 }).s;
     expect(step(s, { type: 'ticketclass.update', changes: { total: 4 }, now: 1 }).s).toBe(s);
     const r = step(s, { type: 'ticketclass.update', changes: { total: 5, name: 'VIP+', saleEndsAt: null }, now: 1 });
-    expect(r.events.map((e) => [e.type, e.changed])).toEqual([['ticketclass.updated', ['name', 'total']], ['ticketclass.allHeld', undefined]]);
+    expect(r.events.map((e) => [e.type, e.changed])).toEqual([
+      ['ticketclass.updated', ['name', 'total']],
+      ['ticketclass.allHeld', undefined],
+    ]);
   });
 
   it('a closed class sells nothing but still confirms, releases and expires holds', () => {
@@ -179,10 +208,19 @@ describe('ticketclass machine', () => {
 describe('ticketclass machine - inventory invariant (property)', () => {
   const orderId = fc.integer({ min: 0, max: 15 }).map((i) => `o${i}`);
   const op = fc.oneof(
-    fc.record({ type: fc.constant('ticketclass.reserve' as const), orderId, quantity: fc.integer({ min: 1, max: 12 }), holdMs: fc.integer({ min: 1, max: 5 * MIN }) }),
+    fc.record({
+      type: fc.constant('ticketclass.reserve' as const),
+      orderId,
+      quantity: fc.integer({ min: 1, max: 12 }),
+      holdMs: fc.integer({ min: 1, max: 5 * MIN }),
+    }),
     fc.record({ type: fc.constant('ticketclass.extend' as const), orderId, holdMs: fc.integer({ min: 1, max: 5 * MIN }) }),
     fc.record({ type: fc.constant('ticketclass.confirm' as const), orderId }),
-    fc.record({ type: fc.constant('ticketclass.release' as const), orderId, reason: fc.constantFrom('cancelled' as const, 'paymentFailed' as const) }),
+    fc.record({
+      type: fc.constant('ticketclass.release' as const),
+      orderId,
+      reason: fc.constantFrom('cancelled' as const, 'paymentFailed' as const),
+    }),
     fc.record({ type: fc.constant('ticketclass.update' as const), changes: fc.record({ total: fc.integer({ min: 0, max: 40 }) }) }),
     fc.record({ type: fc.constantFrom('timer.fired' as const, 'ticketclass.pause' as const, 'ticketclass.resume' as const) }),
     fc.record({ type: fc.constant('ticketclass.close' as const) }),
@@ -228,7 +266,13 @@ describe('ticketclass - persisted format', () => {
     let s = created();
     s = step(s, { type: 'ticketclass.reserve', orderId: 'ord_a', quantity: 3, holdMs: MIN, now: 5 }).s;
     const persisted = machine.getPersistedSnapshot(s) as unknown as { context: { holds: Array<Record<string, number>> } };
-    const v1 = { ...persisted, context: { ...persisted.context, holds: persisted.context.holds.map((b) => Object.fromEntries(Object.entries(b).map(([k, p]) => [k, unpackHold(p)]))) } };
+    const v1 = {
+      ...persisted,
+      context: {
+        ...persisted.context,
+        holds: persisted.context.holds.map((b) => Object.fromEntries(Object.entries(b).map(([k, p]) => [k, unpackHold(p)]))),
+      },
+    };
     const restored = machine.resolveState(migrateTicketClass(v1, 1) as never);
     expect(holdOf(restored.context, 'ord_a')).toEqual({ quantity: 3, expiresAt: 5 + MIN });
     expect(ticketclassKind.version).toBe(2);

@@ -12,13 +12,24 @@ import { emptyBucketMap } from './bucket-map.js';
 import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate } from './checks.js';
 import { TicketClassEventType as T, type TicketClassEvent } from './events.js';
 import {
-  applyChanges, availableOf, catalogOf, confirmHold, emptyRecent, extendHold, releaseHold, reserveHold, settle, type Step,
+  applyChanges,
+  availableOf,
+  catalogOf,
+  confirmHold,
+  emptyRecent,
+  extendHold,
+  releaseHold,
+  reserveHold,
+  settle,
+  type Step,
 } from './inventory.js';
 import type { TicketClassContext, TicketClassInput, TicketClassMachineEvent, TicketClassStateValue } from './types.js';
 
 type Ev<K extends TicketClassMachineEvent['type']> = Extract<TicketClassMachineEvent, { type: K }>;
 /** Where the event is handled: stock signals are not emitted once the class is closed. */
-interface Where { state: TicketClassStateValue }
+interface Where {
+  state: TicketClassStateValue;
+}
 
 /** The context as of `now`: due holds expired (what every guard and handler reasons about). */
 function asOf(ctx: TicketClassContext, now: number): TicketClassContext {
@@ -94,11 +105,26 @@ export const ticketClassMachine = setup({
   states: {
     active: {
       on: {
-        'ticketclass.reserve': [{ guard: { type: 'canReserve', params: { state: 'active' } }, actions: { type: 'recordHold', params: { state: 'active' } } }, orExpire('active')],
-        'ticketclass.extend': [{ guard: { type: 'canExtend', params: { state: 'active' } }, actions: { type: 'extendHold', params: { state: 'active' } } }, orExpire('active')],
-        'ticketclass.update': [{ guard: { type: 'canUpdate', params: { state: 'active' } }, actions: { type: 'applyUpdate', params: { state: 'active' } } }, orExpire('active')],
-        'ticketclass.confirm': [{ guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'active' } } }, orExpire('active')],
-        'ticketclass.release': [{ guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'active' } } }, orExpire('active')],
+        'ticketclass.reserve': [
+          { guard: { type: 'canReserve', params: { state: 'active' } }, actions: { type: 'recordHold', params: { state: 'active' } } },
+          orExpire('active'),
+        ],
+        'ticketclass.extend': [
+          { guard: { type: 'canExtend', params: { state: 'active' } }, actions: { type: 'extendHold', params: { state: 'active' } } },
+          orExpire('active'),
+        ],
+        'ticketclass.update': [
+          { guard: { type: 'canUpdate', params: { state: 'active' } }, actions: { type: 'applyUpdate', params: { state: 'active' } } },
+          orExpire('active'),
+        ],
+        'ticketclass.confirm': [
+          { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'active' } } },
+          orExpire('active'),
+        ],
+        'ticketclass.release': [
+          { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'active' } } },
+          orExpire('active'),
+        ],
         'timer.fired': { actions: { type: 'expireHolds', params: { state: 'active' } } },
         // Anything else (a refused or unknown command) still expires what is due.
         '*': orExpire('active'),
@@ -108,10 +134,22 @@ export const ticketClassMachine = setup({
     },
     paused: {
       on: {
-        'ticketclass.extend': [{ guard: { type: 'canExtend', params: { state: 'paused' } }, actions: { type: 'extendHold', params: { state: 'paused' } } }, orExpire('paused')],
-        'ticketclass.update': [{ guard: { type: 'canUpdate', params: { state: 'paused' } }, actions: { type: 'applyUpdate', params: { state: 'paused' } } }, orExpire('paused')],
-        'ticketclass.confirm': [{ guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'paused' } } }, orExpire('paused')],
-        'ticketclass.release': [{ guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'paused' } } }, orExpire('paused')],
+        'ticketclass.extend': [
+          { guard: { type: 'canExtend', params: { state: 'paused' } }, actions: { type: 'extendHold', params: { state: 'paused' } } },
+          orExpire('paused'),
+        ],
+        'ticketclass.update': [
+          { guard: { type: 'canUpdate', params: { state: 'paused' } }, actions: { type: 'applyUpdate', params: { state: 'paused' } } },
+          orExpire('paused'),
+        ],
+        'ticketclass.confirm': [
+          { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'paused' } } },
+          orExpire('paused'),
+        ],
+        'ticketclass.release': [
+          { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'paused' } } },
+          orExpire('paused'),
+        ],
         'timer.fired': { actions: { type: 'expireHolds', params: { state: 'paused' } } },
         // Anything else (a refused or unknown command) still expires what is due.
         '*': orExpire('paused'),
@@ -122,8 +160,14 @@ export const ticketClassMachine = setup({
     /** Sells nothing more, but holds taken before closing may still be confirmed, released or expire. */
     closed: {
       on: {
-        'ticketclass.confirm': [{ guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'closed' } } }, orExpire('closed')],
-        'ticketclass.release': [{ guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'closed' } } }, orExpire('closed')],
+        'ticketclass.confirm': [
+          { guard: 'isConfirmable', actions: { type: 'confirmOrder', params: { state: 'closed' } } },
+          orExpire('closed'),
+        ],
+        'ticketclass.release': [
+          { guard: 'isReleasable', actions: { type: 'releaseOrder', params: { state: 'closed' } } },
+          orExpire('closed'),
+        ],
         'timer.fired': { actions: { type: 'expireHolds', params: { state: 'closed' } } },
         // Anything else (a refused or unknown command) still expires what is due.
         '*': orExpire('closed'),
@@ -143,10 +187,15 @@ function initialContext(input: TicketClassInput): TicketClassContext {
   const { now, ...rest } = input;
   return {
     ...rest,
-    reserved: 0, sold: 0, soldOrders: 0,
-    holds: emptyBucketMap<number>(), holdsCount: 0, nextExpiryAt: undefined,
+    reserved: 0,
+    sold: 0,
+    soldOrders: 0,
+    holds: emptyBucketMap<number>(),
+    holdsCount: 0,
+    nextExpiryAt: undefined,
     recent: emptyRecent(),
-    createdAt: now, updatedAt: now,
+    createdAt: now,
+    updatedAt: now,
   };
 }
 

@@ -115,9 +115,17 @@ export type TicketClassStateValue = 'active' | 'paused' | 'closed';
 /** A policy refusal: a registered error code and its facts; handlers turn it into a `TbError`. */
 export interface Refusal {
   code:
-    | 'INVENTORY_SOLD_OUT' | 'INVENTORY_INSUFFICIENT' | 'INVENTORY_QUANTITY_OVER_LIMIT' | 'INVENTORY_NOT_ON_SALE'
-    | 'INVENTORY_CLASS_CLOSED' | 'INVENTORY_HOLD_NOT_FOUND' | 'INVENTORY_HOLD_CONFLICT' | 'INVENTORY_ORDER_FINISHED'
-    | 'INVENTORY_TOTAL_TOO_LOW' | 'INVENTORY_INVALID_SALE_WINDOW' | 'INVENTORY_ALL_HELD';
+    | 'INVENTORY_SOLD_OUT'
+    | 'INVENTORY_INSUFFICIENT'
+    | 'INVENTORY_QUANTITY_OVER_LIMIT'
+    | 'INVENTORY_NOT_ON_SALE'
+    | 'INVENTORY_CLASS_CLOSED'
+    | 'INVENTORY_HOLD_NOT_FOUND'
+    | 'INVENTORY_HOLD_CONFLICT'
+    | 'INVENTORY_ORDER_FINISHED'
+    | 'INVENTORY_TOTAL_TOO_LOW'
+    | 'INVENTORY_INVALID_SALE_WINDOW'
+    | 'INVENTORY_ALL_HELD';
   params: Record<string, unknown>;
 }
 

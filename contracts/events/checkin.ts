@@ -16,7 +16,8 @@ const Checkin = Type.Object({ ticketId: Type.String(), at: Type.Integer(), gate:
 
 export const CheckinEventSchemas = {
   [CheckinEventType.CheckedIn]: Type.Object({
-    type: Type.Literal(CheckinEventType.CheckedIn), eventId: Type.String(),
+    type: Type.Literal(CheckinEventType.CheckedIn),
+    eventId: Type.String(),
     checkins: Type.Array(Checkin, { minItems: 1 }),
   }),
 };

@@ -12,13 +12,22 @@ import { CheckinEventSchemas } from './checkin.js';
 
 const headersOf = (h: Record<string, string>) => ({ get: (name: string) => h[name] ?? '' });
 const event: DomainEventMessage = {
-  type: 'checkin.checkedIn', kind: 'checkin', id: 'b1', seq: 3, n: 0, at: 1_000,
+  type: 'checkin.checkedIn',
+  kind: 'checkin',
+  id: 'b1',
+  seq: 3,
+  n: 0,
+  at: 1_000,
   data: { type: 'checkin.checkedIn', eventId: 'e1', ticketId: 't1', at: 1_000, gate: 'A', by: 'u1' },
 };
 
 describe('contracts/events - envelope', () => {
   it('headers name the codec and the type; msgpack by default, JSON on request', () => {
-    expect(eventHeaders('checkin.checkedIn', Format.Msgpack, 'r1')).toEqual({ 'content-type': 'application/msgpack', [EVENT_TYPE_HEADER]: 'checkin.checkedIn', 'tb-request-id': 'r1' });
+    expect(eventHeaders('checkin.checkedIn', Format.Msgpack, 'r1')).toEqual({
+      'content-type': 'application/msgpack',
+      [EVENT_TYPE_HEADER]: 'checkin.checkedIn',
+      'tb-request-id': 'r1',
+    });
     expect(eventHeaders('x.y', Format.Json)['content-type']).toBe('application/json');
     expect(JSON.parse(new TextDecoder().decode(encodeEvent(event, Format.Json)))).toEqual(event);
   });

@@ -48,9 +48,7 @@ export function encodeEvent(body: DomainEventMessage, format: Format = Format.Ms
 }
 
 /** What `decodeEvent` answers. */
-export type DecodedEvent<D = Record<string, unknown>> =
-  | { ok: true; event: DomainEventOf<D> }
-  | { ok: false; reason: string };
+export type DecodedEvent<D = Record<string, unknown>> = { ok: true; event: DomainEventOf<D> } | { ok: false; reason: string };
 
 /** Anything with `get(name)`: NATS message headers (`msg.headers`). */
 export interface HeaderReader {

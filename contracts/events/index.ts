@@ -5,7 +5,12 @@
  * schemas. Publishers (the actors' outbox, the payment outbox) and every consumer use these.
  */
 export {
-  EVENT_TYPE_HEADER, DomainEventEnvelope, eventHeaders, encodeEvent, decodeEvent, eventFormatOf,
+  EVENT_TYPE_HEADER,
+  DomainEventEnvelope,
+  eventHeaders,
+  encodeEvent,
+  decodeEvent,
+  eventFormatOf,
 } from './envelope.js';
 export { EventEventType, EventEventSchemas, EventDomainEventSchema } from './event.js';
 export { TicketClassEventType, TicketClassEventSchemas, TicketClassEventSchema } from './ticketclass.js';

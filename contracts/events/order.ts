@@ -11,8 +11,12 @@ import { OrderView } from '../kinds/order.js';
 
 function event<T extends string, P extends TProperties>(type: T, properties: P) {
   return Type.Object({
-    type: Type.Literal(type), orderId: Type.String(), userId: Type.String(), eventId: Type.String(),
-    at: Type.Integer({ description: 'ms since epoch: the time of the command that caused it' }), ...properties,
+    type: Type.Literal(type),
+    orderId: Type.String(),
+    userId: Type.String(),
+    eventId: Type.String(),
+    at: Type.Integer({ description: 'ms since epoch: the time of the command that caused it' }),
+    ...properties,
   });
 }
 
@@ -50,7 +54,11 @@ export const OrderEventSchemas = {
   [T.ReleaseRequested]: event(T.ReleaseRequested, { ...Intent, reason: Type.String() }),
   [T.ConfirmRequested]: event(T.ConfirmRequested, Intent),
   [T.PaymentRequested]: event(T.PaymentRequested, {
-    code: Type.String(), amountMinor: Type.Integer(), currency: Type.String(), provider: Type.String(), expiresAt: Type.Integer(),
+    code: Type.String(),
+    amountMinor: Type.Integer(),
+    currency: Type.String(),
+    provider: Type.String(),
+    expiresAt: Type.Integer(),
   }),
   [T.Pending]: event(T.Pending, { order: OrderView }),
   [T.Completed]: event(T.Completed, { order: OrderView }),
@@ -59,11 +67,22 @@ export const OrderEventSchemas = {
   /** A release kept failing: an operator must look at `classId` (metric, `/readyz` detail). */
   [T.CompensationStuck]: event(T.CompensationStuck, { classId: Type.String(), attempts: Type.Integer(), error: Type.String() }),
   [T.RefundRequested]: event(T.RefundRequested, {
-    paymentId: Type.String(), providerTxnId: Type.String(), amountMinor: Type.Integer(), currency: Type.String(), reason: Type.String(),
-    requestedBy: Type.Optional(Type.String()), order: OrderView,
+    paymentId: Type.String(),
+    providerTxnId: Type.String(),
+    amountMinor: Type.Integer(),
+    currency: Type.String(),
+    reason: Type.String(),
+    requestedBy: Type.Optional(Type.String()),
+    order: OrderView,
   }),
   [T.Refunded]: event(T.Refunded, {
-    refundId: Type.String(), paymentId: Type.String(), providerTxnId: Type.String(), amountMinor: Type.Integer(), currency: Type.String(), reason: Type.String(), order: OrderView,
+    refundId: Type.String(),
+    paymentId: Type.String(),
+    providerTxnId: Type.String(),
+    amountMinor: Type.Integer(),
+    currency: Type.String(),
+    reason: Type.String(),
+    order: OrderView,
   }),
   [T.CheckoutCompleted]: event(T.CheckoutCompleted, Checkout),
   [T.CheckoutFailed]: event(T.CheckoutFailed, Checkout),
@@ -78,4 +97,3 @@ export type OrderEvent = { [K in keyof Schemas]: Static<Schemas[K]> }[keyof Sche
 export type OrderEventOf<K extends OrderEvent['type']> = Extract<OrderEvent, { type: K }>;
 /** Union of all event schemas, for a consumer that validates what it reads. */
 export const OrderEventSchema = Type.Union(Object.values(OrderEventSchemas));
-

@@ -31,14 +31,26 @@ export const PAYMENT_KIND = 'payment';
 
 function event<P extends TProperties>(properties: P) {
   return Type.Object({
-    paymentId: Type.String(), orderId: Type.String(), orderCode: Type.String(), userId: Type.String(),
-    amountMinor: Type.Integer(), currency: Type.String(), provider: Type.String(), status: Type.String(),
+    paymentId: Type.String(),
+    orderId: Type.String(),
+    orderCode: Type.String(),
+    userId: Type.String(),
+    amountMinor: Type.Integer(),
+    currency: Type.String(),
+    provider: Type.String(),
+    status: Type.String(),
     providerTxnId: Type.Optional(Type.String()),
     ...properties,
   });
 }
 
-const Refund = { refundId: Type.String(), providerTxnId: Type.String(), refundAmountMinor: Type.Integer(), reason: Type.String(), requestedBy: Type.Optional(Type.String()) };
+const Refund = {
+  refundId: Type.String(),
+  providerTxnId: Type.String(),
+  refundAmountMinor: Type.Integer(),
+  reason: Type.String(),
+  requestedBy: Type.Optional(Type.String()),
+};
 const T = PaymentEventType;
 
 /** TypeBox schema of every event's `data`, by type. */

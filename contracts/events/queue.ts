@@ -42,16 +42,28 @@ export const QueueEventSchemas = {
   /** The reveal: with `seed` and `preQueueSize` anyone recomputes the pre-queue order. */
   [T.Opened]: event(T.Opened, { seed: Type.String(), seedHash: Type.String(), preQueueSize: Type.Integer(), ...Cursor }),
   [T.Joined]: event(T.Joined, { ticket: Type.Integer(), userId: Type.String(), preQueue: Type.Boolean() }),
-  [T.Left]: event(T.Left, { ticket: Type.Integer(), position: Type.Optional(Type.Integer()), sessionId: Type.String(), userId: Type.String() }),
+  [T.Left]: event(T.Left, {
+    ticket: Type.Integer(),
+    position: Type.Optional(Type.Integer()),
+    sessionId: Type.String(),
+    userId: Type.String(),
+  }),
   /** Admitted: the slot is claimed and the checkout clock runs until `deadline`. */
   [T.Ready]: event(T.Ready, { position: Type.Integer(), sessionId: Type.String(), userId: Type.String(), deadline: Type.Integer() }),
   /** A slot's deadline passed: `unclaimed` (called, nobody came) or `checkout` (the 15 minutes ran out). */
   [T.Expired]: event(T.Expired, {
-    position: Type.Integer(), reason: Type.Union([Type.Literal('unclaimed'), Type.Literal('checkout')]),
-    sessionId: Type.Optional(Type.String()), userId: Type.Optional(Type.String()),
+    position: Type.Integer(),
+    reason: Type.Union([Type.Literal('unclaimed'), Type.Literal('checkout')]),
+    sessionId: Type.Optional(Type.String()),
+    userId: Type.Optional(Type.String()),
   }),
   /** The checkout ended (`complete`, or the user left): the slot is free. */
-  [T.Released]: event(T.Released, { position: Type.Integer(), sessionId: Type.String(), userId: Type.Optional(Type.String()), outcome: Type.String() }),
+  [T.Released]: event(T.Released, {
+    position: Type.Integer(),
+    sessionId: Type.String(),
+    userId: Type.Optional(Type.String()),
+    outcome: Type.String(),
+  }),
   [T.Advanced]: event(T.Advanced, { ...Cursor, from: Type.Integer() }),
   /** Every ticket is sold: waiting is pointless (broadcast to the waiters). */
   [T.SoldOut]: event(T.SoldOut, { available: Type.Integer(), ...Cursor }),

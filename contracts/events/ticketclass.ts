@@ -55,7 +55,11 @@ export const TicketClassEventSchemas = {
   [T.Extended]: event(T.Extended, { orderId: Type.String(), quantity: Type.Integer(), expiresAt: Type.Integer() }),
   /** Tickets sold: the order-history projection keeps these (the actor only keeps a bounded memory). */
   [T.Confirmed]: event(T.Confirmed, {
-    orderId: Type.String(), quantity: Type.Integer(), unitPriceMinor: Type.Integer(), currency: Type.String(), sold: Type.Integer(),
+    orderId: Type.String(),
+    quantity: Type.Integer(),
+    unitPriceMinor: Type.Integer(),
+    currency: Type.String(),
+    sold: Type.Integer(),
   }),
   [T.Released]: event(T.Released, { orderId: Type.String(), quantity: Type.Integer(), reason: Type.String() }),
   [T.Updated]: event(T.Updated, { ...Catalog, changed: Type.Array(Type.String()) }),

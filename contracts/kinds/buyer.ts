@@ -45,7 +45,10 @@ export const BuyerCommands = {
    * itself, so a crash between `reserve` and the order never leaks it.
    */
   reserve: Command({
-    eventId: EventRef, userId: UserId, orderId: OrderRef, quantity: Quantity,
+    eventId: EventRef,
+    userId: UserId,
+    orderId: OrderRef,
+    quantity: Quantity,
     maxTickets: Type.Integer({ minimum: 1, maximum: BuyerLimits.maxTicketsPerBuyerCap }),
     maxOpenOrders: Type.Integer({ minimum: 1, maximum: BuyerLimits.maxOpenOrdersPerBuyerCap }),
     until: Type.Integer({ minimum: 0 }),
@@ -58,11 +61,14 @@ export const BuyerCommands = {
 
 /** The buyer's quota as every verb answers it. */
 export const BuyerView = Type.Object({
-  eventId: Type.String(), userId: Type.String(),
+  eventId: Type.String(),
+  userId: Type.String(),
   /** Tickets of open orders plus tickets of completed ones. */
   tickets: Type.Integer(),
   openOrders: Type.Integer(),
-  orders: Type.Array(Type.Object({ orderId: Type.String(), quantity: Type.Integer(), state: Type.Union([Type.Literal('open'), Type.Literal('kept')]) })),
+  orders: Type.Array(
+    Type.Object({ orderId: Type.String(), quantity: Type.Integer(), state: Type.Union([Type.Literal('open'), Type.Literal('kept')]) }),
+  ),
 });
 export type BuyerView = Static<typeof BuyerView>;
 

@@ -34,34 +34,55 @@ export type ScanOutcome = (typeof ScanOutcome)[keyof typeof ScanOutcome];
 const TicketId = Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9_-]+$' });
 const Gate = Type.String({ minLength: 1, maxLength: CheckinLimits.maxGateLength, pattern: '^[A-Za-z0-9 _.-]+$' });
 const EpochMs = Type.Integer({ minimum: 0, maximum: 253_402_300_799_999 });
-const Scan = Type.Object({
-  ticketId: TicketId, gate: Gate, by: UserId,
-  /** When an offline gate scanned it; absent = now, at the door (a live scan never replaces a check-in). */
-  scannedAt: Type.Optional(EpochMs),
-  /** The scan's own idempotency key when a gateway coalesces scans into one `scanMany`: a retry finds its own answer. */
-  scanId: Type.Optional(CommandId),
-}, { additionalProperties: false });
+const Scan = Type.Object(
+  {
+    ticketId: TicketId,
+    gate: Gate,
+    by: UserId,
+    /** When an offline gate scanned it; absent = now, at the door (a live scan never replaces a check-in). */
+    scannedAt: Type.Optional(EpochMs),
+    /** The scan's own idempotency key when a gateway coalesces scans into one `scanMany`: a retry finds its own answer. */
+    scanId: Type.Optional(CommandId),
+  },
+  { additionalProperties: false },
+);
 
 /** Command schemas, one per verb. */
 export const CheckinCommands = {
   /** One scan, now (online): `scannedAt` defaults to the batch time. */
-  scan: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), ticketId: TicketId, gate: Gate, by: UserId, scannedAt: Type.Optional(EpochMs) }),
+  scan: Command({
+    eventId: Type.String({ minLength: 1, maxLength: 64 }),
+    ticketId: TicketId,
+    gate: Gate,
+    by: UserId,
+    scannedAt: Type.Optional(EpochMs),
+  }),
   /**
    * Many scans in one command: an offline gate's upload (each with its scan time), or the live
    * scans a gateway coalesced for this bucket while its previous command was in flight (no
    * `scannedAt`, each with its `scanId`).
    */
-  scanMany: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), scans: Type.Array(Scan, { minItems: 1, maxItems: CheckinLimits.maxScansPerCommand }) }),
+  scanMany: Command({
+    eventId: Type.String({ minLength: 1, maxLength: 64 }),
+    scans: Type.Array(Scan, { minItems: 1, maxItems: CheckinLimits.maxScansPerCommand }),
+  }),
   /**
    * Live scans a gateway coalesced for this bucket while its previous command was in flight (no
    * scan time: now, at the door). The reply is compact (`AdmitReply`).
    */
   admit: Command({
     eventId: Type.String({ minLength: 1, maxLength: 64 }),
-    scans: Type.Array(Type.Object({ ticketId: TicketId, gate: Gate, by: UserId, scanId: CommandId }, { additionalProperties: false }), { minItems: 1, maxItems: CheckinLimits.maxScansPerCommand }),
+    scans: Type.Array(Type.Object({ ticketId: TicketId, gate: Gate, by: UserId, scanId: CommandId }, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: CheckinLimits.maxScansPerCommand,
+    }),
   }),
   /** Void tickets (refund, cancellation, transfer): later scans are refused. A checked-in ticket stays checked in. */
-  void: Command({ eventId: Type.String({ minLength: 1, maxLength: 64 }), ticketIds: Type.Array(TicketId, { minItems: 1, maxItems: CheckinLimits.maxVoidPerCommand }), reason: Type.String({ minLength: 1, maxLength: 32 }) }),
+  void: Command({
+    eventId: Type.String({ minLength: 1, maxLength: 64 }),
+    ticketIds: Type.Array(TicketId, { minItems: 1, maxItems: CheckinLimits.maxVoidPerCommand }),
+    reason: Type.String({ minLength: 1, maxLength: 32 }),
+  }),
   /** The bucket's record (for the offline list and the organizer). */
   get: ReadCommand({}),
 };
@@ -71,7 +92,9 @@ export const ScanResult = Type.Object({
   ticketId: Type.String(),
   outcome: Type.Union(Object.values(ScanOutcome).map((s) => Type.Literal(s))),
   /** The winning check-in (for `already`, and for `checkedIn`: this one). */
-  at: Type.Optional(EpochMs), gate: Type.Optional(Type.String()), by: Type.Optional(Type.String()),
+  at: Type.Optional(EpochMs),
+  gate: Type.Optional(Type.String()),
+  by: Type.Optional(Type.String()),
   /** For `voided`: why. */
   reason: Type.Optional(Type.String()),
 });

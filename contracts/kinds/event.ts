@@ -11,7 +11,11 @@ import { Command, ReadCommand } from '../schemas.js';
 
 /** Event status as reported (upper case); the machine states are the lower-camel names. */
 export const EventStatus = {
-  Draft: 'DRAFT', Configured: 'CONFIGURED', Approved: 'APPROVED', Published: 'PUBLISHED', Cancelled: 'CANCELLED',
+  Draft: 'DRAFT',
+  Configured: 'CONFIGURED',
+  Approved: 'APPROVED',
+  Published: 'PUBLISHED',
+  Cancelled: 'CANCELLED',
 } as const;
 export type EventStatus = (typeof EventStatus)[keyof typeof EventStatus];
 
@@ -24,8 +28,15 @@ export const PLATFORM_ADMIN_ROLE = 'admin';
 
 /** What a user may do on an event; `checkAccess` answers the list. */
 export const EventPermission = {
-  Read: 'read', SeeSales: 'seeSales', Update: 'update', Configure: 'configure', AddTicketClass: 'addTicketClass',
-  ManageRoles: 'manageRoles', Approve: 'approve', Publish: 'publish', Cancel: 'cancel',
+  Read: 'read',
+  SeeSales: 'seeSales',
+  Update: 'update',
+  Configure: 'configure',
+  AddTicketClass: 'addTicketClass',
+  ManageRoles: 'manageRoles',
+  Approve: 'approve',
+  Publish: 'publish',
+  Cancel: 'cancel',
   /** Scan tickets at the doors and manage check-in lists (docs/tickets.md). */
   CheckIn: 'checkIn',
 } as const;
@@ -45,21 +56,27 @@ export const EventLimits = {
 /** A user id (also a record key: starts with a letter or digit, so never `__proto__`). */
 export const UserId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
 /** The acting user, from the verified access token. */
-export const ActingUser = Type.Object({
-  userId: UserId,
-  platformRoles: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 16 }),
-}, { additionalProperties: false });
+export const ActingUser = Type.Object(
+  {
+    userId: UserId,
+    platformRoles: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 16 }),
+  },
+  { additionalProperties: false },
+);
 export type ActingUser = Static<typeof ActingUser>;
 
 const EpochMs = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch' });
 const Text = (max: number) => Type.String({ maxLength: max });
 const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Literal('scanner')]);
 /** The organizer shown on the event page. */
-export const Organizer = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  email: Type.String({ maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' }),
-  website: Type.Optional(Type.String({ maxLength: 500, pattern: '^https?://' })),
-}, { additionalProperties: false });
+export const Organizer = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.String({ maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' }),
+    website: Type.Optional(Type.String({ maxLength: 500, pattern: '^https?://' })),
+  },
+  { additionalProperties: false },
+);
 export type Organizer = Static<typeof Organizer>;
 
 const Details = {
@@ -79,17 +96,34 @@ export const EventConfig = Type.Object({
   isFree: Type.Boolean(),
   maxAttendees: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
   isPublic: Type.Boolean(),
-  requiresApproval: Type.Boolean({ description: 'when false, an event admin may approve their own event; only a platform admin may change it' }),
+  requiresApproval: Type.Boolean({
+    description: 'when false, an event admin may approve their own event; only a platform admin may change it',
+  }),
   allowWaitRoom: Type.Boolean(),
   isNewTrending: Type.Boolean(),
   maxConcurrent: Type.Integer({ minimum: 1, maximum: EventLimits.maxConcurrentCap, description: 'checkout slots of the waitroom' }),
-  maxTicketsPerBuyer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, description: "tickets one buyer may hold across all their orders (open and completed); default 10" })),
-  maxOpenOrdersPerBuyer: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'unpaid orders one buyer may have at once; default 1' })),
-  accessCode: Type.Optional(Type.String({
-    minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$',
-    description: 'private events only: buyers who send it (header X-Event-Access-Code, never in a URL) may see, join and buy; shown to staff only',
-  })),
-  rotatingCodes: Type.Optional(Type.Boolean({ description: 'ticket codes change every codePeriodSeconds; an older code is refused at the door (docs/tickets.md)' })),
+  maxTicketsPerBuyer: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 1_000,
+      description: 'tickets one buyer may hold across all their orders (open and completed); default 10',
+    }),
+  ),
+  maxOpenOrdersPerBuyer: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 10, description: 'unpaid orders one buyer may have at once; default 1' }),
+  ),
+  accessCode: Type.Optional(
+    Type.String({
+      minLength: 8,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description:
+        'private events only: buyers who send it (header X-Event-Access-Code, never in a URL) may see, join and buy; shown to staff only',
+    }),
+  ),
+  rotatingCodes: Type.Optional(
+    Type.Boolean({ description: 'ticket codes change every codePeriodSeconds; an older code is refused at the door (docs/tickets.md)' }),
+  ),
   codePeriodSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 300, description: 'period of rotating codes (default 15)' })),
 });
 export type EventConfig = Static<typeof EventConfig>;
@@ -99,59 +133,101 @@ const TicketClassId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Z
 /** Command schemas, one per verb. */
 export const EventCommands = {
   create: Command({
-    actor: ActingUser, name: Details.name, startsAt: EpochMs, endsAt: EpochMs,
-    description: Type.Optional(Details.description), location: Type.Optional(Details.location),
-    categories: Type.Optional(Details.categories), organizer: Type.Optional(Organizer),
+    actor: ActingUser,
+    name: Details.name,
+    startsAt: EpochMs,
+    endsAt: EpochMs,
+    description: Type.Optional(Details.description),
+    location: Type.Optional(Details.location),
+    categories: Type.Optional(Details.categories),
+    organizer: Type.Optional(Organizer),
   }),
   /** Anonymous readers leave `viewer` out: they see only published public events. */
   get: ReadCommand({ viewer: Type.Optional(ActingUser), accessCode: Type.Optional(Type.String({ maxLength: 64 })) }),
   update: Command({
-    actor: ActingUser, name: Type.Optional(Details.name), description: Type.Optional(Details.description),
-    location: Type.Optional(Details.location), startsAt: Type.Optional(EpochMs), endsAt: Type.Optional(EpochMs),
-    categories: Type.Optional(Details.categories), organizer: Type.Optional(Organizer),
+    actor: ActingUser,
+    name: Type.Optional(Details.name),
+    description: Type.Optional(Details.description),
+    location: Type.Optional(Details.location),
+    startsAt: Type.Optional(EpochMs),
+    endsAt: Type.Optional(EpochMs),
+    categories: Type.Optional(Details.categories),
+    organizer: Type.Optional(Organizer),
   }),
   configure: Command({ actor: ActingUser, ...Type.Partial(EventConfig).properties }),
   approve: Command({ actor: ActingUser }),
   publish: Command({ actor: ActingUser }),
   cancel: Command({ actor: ActingUser, reason: Type.Optional(Text(500)) }),
-  setRole: Command({ actor: ActingUser, userId: UserId, role: Type.Union([RoleSchema, Type.Null()], { description: 'null removes the user' }) }),
+  setRole: Command({
+    actor: ActingUser,
+    userId: UserId,
+    role: Type.Union([RoleSchema, Type.Null()], { description: 'null removes the user' }),
+  }),
   addTicketClass: Command({ actor: ActingUser, ticketClassId: TicketClassId }),
   checkAccess: ReadCommand({ userId: UserId, platformRoles: Type.Optional(ActingUser.properties.platformRoles) }),
 };
 
 /** What the catalog projection needs; every emitted event carries it whole, with `version` to drop stale ones. */
 export const EventProjection = Type.Object({
-  eventId: Type.String(), name: Type.String(), description: Type.String(), location: Type.String(),
-  startsAt: EpochMs, endsAt: EpochMs, categories: Type.Array(Type.String()),
+  eventId: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  location: Type.String(),
+  startsAt: EpochMs,
+  endsAt: EpochMs,
+  categories: Type.Array(Type.String()),
   status: Type.Union(Object.values(EventStatus).map((s) => Type.Literal(s))),
-  isPublic: Type.Boolean(), isFree: Type.Boolean(), isNewTrending: Type.Boolean(), allowWaitRoom: Type.Boolean(),
-  ticketSaleStartDate: Type.Optional(EpochMs), ticketSaleEndDate: Type.Optional(EpochMs),
-  organizer: Type.Optional(Organizer), createdBy: Type.String(), ticketClassIds: Type.Array(Type.String()),
+  isPublic: Type.Boolean(),
+  isFree: Type.Boolean(),
+  isNewTrending: Type.Boolean(),
+  allowWaitRoom: Type.Boolean(),
+  ticketSaleStartDate: Type.Optional(EpochMs),
+  ticketSaleEndDate: Type.Optional(EpochMs),
+  organizer: Type.Optional(Organizer),
+  createdBy: Type.String(),
+  ticketClassIds: Type.Array(Type.String()),
   version: Type.Integer({ description: 'increases with every change; a projection keeps the highest' }),
   updatedAt: EpochMs,
 });
 export type EventProjection = Static<typeof EventProjection>;
 
 /** Reply of `get` and of every mutating verb: the projection plus config, and roles for staff only. */
-export const EventView = Type.Composite([EventProjection, Type.Object({
-  config: EventConfig,
-  roles: Type.Optional(Type.Record(Type.String(), RoleSchema)),
-  cancelReason: Type.Optional(Type.String()),
-  createdAt: EpochMs,
-})], { title: 'EventView' });
+export const EventView = Type.Composite(
+  [
+    EventProjection,
+    Type.Object({
+      config: EventConfig,
+      roles: Type.Optional(Type.Record(Type.String(), RoleSchema)),
+      cancelReason: Type.Optional(Type.String()),
+      createdAt: EpochMs,
+    }),
+  ],
+  { title: 'EventView' },
+);
 export type EventView = Static<typeof EventView>;
 
 /** Reply of `checkAccess`. */
 export const EventAccess = Type.Object({
-  eventId: Type.String(), userId: Type.String(), role: Type.Union([RoleSchema, Type.Null()]),
-  status: Type.String(), permissions: Type.Array(Type.String()),
+  eventId: Type.String(),
+  userId: Type.String(),
+  role: Type.Union([RoleSchema, Type.Null()]),
+  status: Type.String(),
+  permissions: Type.Array(Type.String()),
 });
 export type EventAccess = Static<typeof EventAccess>;
 
 /** Reply schema per verb. */
 export const EventReplies = {
-  create: EventView, get: EventView, update: EventView, configure: EventView, approve: EventView, publish: EventView,
-  cancel: EventView, setRole: EventView, addTicketClass: EventView, checkAccess: EventAccess,
+  create: EventView,
+  get: EventView,
+  update: EventView,
+  configure: EventView,
+  approve: EventView,
+  publish: EventView,
+  cancel: EventView,
+  setRole: EventView,
+  addTicketClass: EventView,
+  checkAccess: EventAccess,
 };
 
 /** A decoded command of `verb`. */
@@ -170,7 +246,11 @@ export function accessCodeMatches(code: string | undefined, given: string | unde
  * and the access code): anyone for a public event; for a private one its staff, platform admins
  * and buyers holding the organizer's access code. Everyone else is told the event does not exist.
  */
-export function eventAdmits(view: Pick<EventView, 'config' | 'roles'>, user: { userId: string; platformRoles?: readonly string[] }, accessCode?: string): boolean {
+export function eventAdmits(
+  view: Pick<EventView, 'config' | 'roles'>,
+  user: { userId: string; platformRoles?: readonly string[] },
+  accessCode?: string,
+): boolean {
   if (view.config.isPublic) return true;
   if (user.platformRoles?.includes(PLATFORM_ADMIN_ROLE)) return true;
   if (view.roles && Object.hasOwn(view.roles, user.userId)) return true;

@@ -11,8 +11,13 @@ import { UserId } from './event.js';
 
 /** Order status as reported. */
 export const OrderStatus = {
-  Creating: 'CREATING', Reserving: 'RESERVING', Pending: 'PENDING', Confirming: 'CONFIRMING',
-  Completed: 'COMPLETED', Failed: 'FAILED', Cancelled: 'CANCELLED',
+  Creating: 'CREATING',
+  Reserving: 'RESERVING',
+  Pending: 'PENDING',
+  Confirming: 'CONFIRMING',
+  Completed: 'COMPLETED',
+  Failed: 'FAILED',
+  Cancelled: 'CANCELLED',
   /** Paid, but the money is going back (the organizer refunded, the event was cancelled, or the payment could not buy the tickets). */
   RefundPending: 'REFUND_PENDING',
   /** The money went back to the buyer; the order's tickets are void. */
@@ -26,8 +31,14 @@ export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
  * (the hold was gone when the paid order confirmed it: refund).
  */
 export const LineState = {
-  Pending: 'pending', Held: 'held', Refused: 'refused', Confirming: 'confirming', Confirmed: 'confirmed',
-  Releasing: 'releasing', Released: 'released', Lost: 'lost',
+  Pending: 'pending',
+  Held: 'held',
+  Refused: 'refused',
+  Confirming: 'confirming',
+  Confirmed: 'confirmed',
+  Releasing: 'releasing',
+  Released: 'released',
+  Lost: 'lost',
 } as const;
 export type LineState = (typeof LineState)[keyof typeof LineState];
 
@@ -53,10 +64,13 @@ const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
 /** A line as the buyer asks for it (prices come from the ticket classes, never from here). */
-export const OrderLineRequest = Type.Object({
-  classId: ClassId,
-  quantity: Type.Integer({ minimum: 1, maximum: OrderLimits.maxQuantity }),
-}, { additionalProperties: false });
+export const OrderLineRequest = Type.Object(
+  {
+    classId: ClassId,
+    quantity: Type.Integer({ minimum: 1, maximum: OrderLimits.maxQuantity }),
+  },
+  { additionalProperties: false },
+);
 
 /** Command schemas, one per verb. Step results are sent by the order service and the saga worker. */
 export const OrderCommands = {
@@ -76,7 +90,10 @@ export const OrderCommands = {
   cancel: Command({ userId: UserId }),
   reserved: Command({ classId: ClassId, attempt: Type.Optional(Type.Integer({ minimum: 0 })), unitPriceMinor: Minor, currency: Currency }),
   reserveRefused: Command({
-    classId: ClassId, attempt: Type.Optional(Type.Integer({ minimum: 0 })), code: Text(64), available: Type.Optional(Type.Integer({ minimum: 0 })),
+    classId: ClassId,
+    attempt: Type.Optional(Type.Integer({ minimum: 0 })),
+    code: Text(64),
+    available: Type.Optional(Type.Integer({ minimum: 0 })),
   }),
   paymentCreated: Command({ paymentId: Text(64), paymentUrl: Text(4_000), provider: Text(32) }),
   paymentCreateFailed: Command({ reason: Reason }),
@@ -86,15 +103,21 @@ export const OrderCommands = {
   confirmed: Command({ classId: ClassId }),
   confirmRefused: Command({ classId: ClassId, code: Text(64) }),
   released: Command({
-    classId: ClassId, attempt: Type.Optional(Type.Integer({ minimum: 0 })),
-    late: Type.Optional(Type.Boolean({ description: 'answers the second release of a hold that landed after its first release (command id ends with :late)' })),
+    classId: ClassId,
+    attempt: Type.Optional(Type.Integer({ minimum: 0 })),
+    late: Type.Optional(
+      Type.Boolean({
+        description: 'answers the second release of a hold that landed after its first release (command id ends with :late)',
+      }),
+    ),
   }),
   /**
    * Refund a paid order (an event admin, checked by the gateway, or the event-cancellation
    * consumer): COMPLETED → REFUND_PENDING with `order.refundRequested`. Repeats answer the order.
    */
   refund: Command({
-    requestedBy: Text(128), reason: Type.Union([Type.Literal('organizer'), Type.Literal('eventCancelled')]),
+    requestedBy: Text(128),
+    reason: Type.Union([Type.Literal('organizer'), Type.Literal('eventCancelled')]),
     /** When set, the order must belong to this event (else ORDER_NOT_FOUND): the gateway checked the caller's role on it. */
     eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
   }),
@@ -116,14 +139,19 @@ export const OrderCommands = {
 
 /** One line of the view. */
 export const OrderLineView = Type.Object({
-  classId: Type.String(), quantity: Type.Integer(), unitPriceMinor: Type.Integer(), currency: Type.String(),
+  classId: Type.String(),
+  quantity: Type.Integer(),
+  unitPriceMinor: Type.Integer(),
+  currency: Type.String(),
   state: Type.Union(Object.values(LineState).map((s) => Type.Literal(s))),
   attempt: Type.Optional(Type.Integer({ description: '0, or n after n re-reserves (a payment that arrived after a release)' })),
 });
 
 /** The payment as the order knows it. */
 export const OrderPaymentView = Type.Object({
-  paymentId: Type.String(), provider: Type.String(), paymentUrl: Type.String(),
+  paymentId: Type.String(),
+  provider: Type.String(),
+  paymentUrl: Type.String(),
   status: Type.Union([Type.Literal('PENDING'), Type.Literal('PROCESSING'), Type.Literal('COMPLETED'), Type.Literal('FAILED')]),
 });
 
@@ -137,28 +165,34 @@ export const OrderRefundView = Type.Object({
 });
 
 /** Every verb's reply: the order as its owner sees it. */
-export const OrderView = Type.Object({
-  orderId: Type.String(),
-  code: Type.String({ description: 'human-friendly unique code, 12 digits (usable as a PayOS orderCode)' }),
-  userId: Type.String(),
-  eventId: Type.String(),
-  status: Type.Union(Object.values(OrderStatus).map((s) => Type.Literal(s))),
-  lines: Type.Array(OrderLineView),
-  totalMinor: Type.Integer(),
-  currency: Type.String(),
-  provider: Type.Optional(Type.String({ description: 'the payment provider chosen at create' })),
-  payment: Type.Optional(OrderPaymentView),
-  failureReason: Type.Optional(Type.String()),
-  refundRequired: Type.Optional(Type.Boolean()),
-  refund: Type.Optional(OrderRefundView),
-  createdAt: EpochMs,
-  updatedAt: EpochMs,
-  expiresAt: EpochMs,
-}, { title: 'OrderView' });
+export const OrderView = Type.Object(
+  {
+    orderId: Type.String(),
+    code: Type.String({ description: 'human-friendly unique code, 12 digits (usable as a PayOS orderCode)' }),
+    userId: Type.String(),
+    eventId: Type.String(),
+    status: Type.Union(Object.values(OrderStatus).map((s) => Type.Literal(s))),
+    lines: Type.Array(OrderLineView),
+    totalMinor: Type.Integer(),
+    currency: Type.String(),
+    provider: Type.Optional(Type.String({ description: 'the payment provider chosen at create' })),
+    payment: Type.Optional(OrderPaymentView),
+    failureReason: Type.Optional(Type.String()),
+    refundRequired: Type.Optional(Type.Boolean()),
+    refund: Type.Optional(OrderRefundView),
+    createdAt: EpochMs,
+    updatedAt: EpochMs,
+    expiresAt: EpochMs,
+  },
+  { title: 'OrderView' },
+);
 export type OrderView = Static<typeof OrderView>;
 
 /** Reply schema per verb. */
-export const OrderReplies = Object.fromEntries(Object.keys(OrderCommands).map((v) => [v, OrderView])) as Record<keyof typeof OrderCommands, typeof OrderView>;
+export const OrderReplies = Object.fromEntries(Object.keys(OrderCommands).map((v) => [v, OrderView])) as Record<
+  keyof typeof OrderCommands,
+  typeof OrderView
+>;
 
 /** A decoded command of `verb`. */
 export type OrderCommand<V extends keyof typeof OrderCommands> = Static<(typeof OrderCommands)[V]>;

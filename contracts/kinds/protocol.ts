@@ -42,7 +42,9 @@ export type WriteVerbOf<K extends KindName> = Exclude<VerbOf<K>, ReadVerbOf<K>>;
 /** The body of `K.V` without its `commandId` (the reference adds it). */
 export type CommandBody<K extends KindName, V extends VerbOf<K>> = Omit<Static<Protocols[K]['commands'][V] & TSchema>, 'commandId'>;
 /** The reply of `K.V`. */
-export type ReplyOf<K extends KindName, V extends VerbOf<K>> = V extends keyof Protocols[K]['replies'] ? Static<Protocols[K]['replies'][V] & TSchema> : never;
+export type ReplyOf<K extends KindName, V extends VerbOf<K>> = V extends keyof Protocols[K]['replies']
+  ? Static<Protocols[K]['replies'][V] & TSchema>
+  : never;
 
 /** True when `verb` of `kind` only reads. */
 export function isReadVerb(kind: string, verb: string): boolean {

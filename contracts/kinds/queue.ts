@@ -35,7 +35,10 @@ export const QueueLimits = {
 
 /** How a slot ended. */
 export const SlotOutcome = {
-  Completed: 'completed', Failed: 'failed', Expired: 'expired', Left: 'left',
+  Completed: 'completed',
+  Failed: 'failed',
+  Expired: 'expired',
+  Left: 'left',
 } as const;
 export type SlotOutcome = (typeof SlotOutcome)[keyof typeof SlotOutcome];
 
@@ -111,7 +114,13 @@ export const TicketView = Type.Object({
   ticket: Type.Integer(),
   /** Known once the sale has opened (pre-queue tickets are shuffled at open), or at once for later tickets. */
   position: Type.Optional(Type.Integer()),
-  slot: Type.Optional(Type.Object({ state: Type.Union([Type.Literal('called'), Type.Literal('active')]), deadline: EpochMs, sessionId: Type.Optional(Type.String()) })),
+  slot: Type.Optional(
+    Type.Object({
+      state: Type.Union([Type.Literal('called'), Type.Literal('active')]),
+      deadline: EpochMs,
+      sessionId: Type.Optional(Type.String()),
+    }),
+  ),
   outcome: Type.Optional(Type.Union([Outcome, Type.Literal('skipped')])),
   /** Positions still to be called before this one (skips of users who left subtracted). */
   ahead: Type.Optional(Type.Integer()),
@@ -124,30 +133,35 @@ export const TicketView = Type.Object({
 export type TicketView = Static<typeof TicketView>;
 
 /** Everything `status` answers (and the public `GET /events/:id/queue`). */
-export const QueueView = Type.Object({
-  eventId: Type.String(),
-  phase: Type.Union([Type.Literal('preQueue'), Type.Literal('open')]),
-  joined: Type.Integer({ description: 'tickets given so far' }),
-  preQueueSize: Type.Optional(Type.Integer({ description: 'P: tickets 1..P joined before the sale opened (frozen at open)' })),
-  cursor: Type.Integer({ description: 'highest position called so far ("now serving")' }),
-  maxConcurrent: Type.Integer(),
-  slotsInUse: Type.Integer(),
-  seedHash: Hex32,
-  seed: Type.Optional(Hex32),
-  opensAt: Type.Optional(EpochMs),
-  openedAt: Type.Optional(EpochMs),
-  admittedRate: Type.Number({ description: 'admissions per second, exponentially decayed (τ = 30 s)' }),
-  admitted: Type.Integer(),
-  soldOut: Type.Boolean({ description: 'every ticket is sold: waiting is pointless' }),
-  allHeld: Type.Optional(Type.Boolean({ description: 'nothing available but tickets are held by unpaid checkouts: admission waits for them to come back' })),
-  paused: Type.Optional(Type.Boolean({ description: 'admission paused by the event staff' })),
-  available: Type.Optional(Type.Integer()),
-  held: Type.Optional(Type.Integer({ description: 'tickets held by unpaid checkouts across the event' })),
-  claimGraceMs: Type.Integer(),
-  checkoutTtlMs: Type.Integer(),
-  at: EpochMs,
-  you: Type.Optional(TicketView),
-}, { title: 'QueueView' });
+export const QueueView = Type.Object(
+  {
+    eventId: Type.String(),
+    phase: Type.Union([Type.Literal('preQueue'), Type.Literal('open')]),
+    joined: Type.Integer({ description: 'tickets given so far' }),
+    preQueueSize: Type.Optional(Type.Integer({ description: 'P: tickets 1..P joined before the sale opened (frozen at open)' })),
+    cursor: Type.Integer({ description: 'highest position called so far ("now serving")' }),
+    maxConcurrent: Type.Integer(),
+    slotsInUse: Type.Integer(),
+    seedHash: Hex32,
+    seed: Type.Optional(Hex32),
+    opensAt: Type.Optional(EpochMs),
+    openedAt: Type.Optional(EpochMs),
+    admittedRate: Type.Number({ description: 'admissions per second, exponentially decayed (τ = 30 s)' }),
+    admitted: Type.Integer(),
+    soldOut: Type.Boolean({ description: 'every ticket is sold: waiting is pointless' }),
+    allHeld: Type.Optional(
+      Type.Boolean({ description: 'nothing available but tickets are held by unpaid checkouts: admission waits for them to come back' }),
+    ),
+    paused: Type.Optional(Type.Boolean({ description: 'admission paused by the event staff' })),
+    available: Type.Optional(Type.Integer()),
+    held: Type.Optional(Type.Integer({ description: 'tickets held by unpaid checkouts across the event' })),
+    claimGraceMs: Type.Integer(),
+    checkoutTtlMs: Type.Integer(),
+    at: EpochMs,
+    you: Type.Optional(TicketView),
+  },
+  { title: 'QueueView' },
+);
 export type QueueView = Static<typeof QueueView>;
 
 /** Reply of `join`. */
@@ -164,15 +178,29 @@ export type StatusesResult = Static<typeof StatusesResult>;
 
 /** Reply of `bindOrder` / `unbindOrder`: the slot and the order it is bound to now (none after an unbind). */
 export const BindResult = Type.Object({
-  sessionId: Type.String(), position: Type.Optional(Type.Integer()), deadline: Type.Optional(EpochMs), orderId: Type.Optional(Type.String()),
+  sessionId: Type.String(),
+  position: Type.Optional(Type.Integer()),
+  deadline: Type.Optional(EpochMs),
+  orderId: Type.Optional(Type.String()),
 });
 export type BindResult = Static<typeof BindResult>;
 
 /** Reply schema per verb. */
 export const QueueReplies = {
-  create: QueueView, open: QueueView, join: JoinResult, leave: QueueView, claim: ClaimResult,
-  complete: QueueView, stock: QueueView, status: QueueView, statuses: StatusesResult, bindOrder: BindResult, unbindOrder: BindResult,
-  pause: QueueView, resume: QueueView, configure: QueueView,
+  create: QueueView,
+  open: QueueView,
+  join: JoinResult,
+  leave: QueueView,
+  claim: ClaimResult,
+  complete: QueueView,
+  stock: QueueView,
+  status: QueueView,
+  statuses: StatusesResult,
+  bindOrder: BindResult,
+  unbindOrder: BindResult,
+  pause: QueueView,
+  resume: QueueView,
+  configure: QueueView,
 };
 
 /** A decoded command of `verb`. */
@@ -244,7 +272,8 @@ export function feistelPermute(x: number, n: number, seed: string): number {
   const key = keyOf(seed);
   const h = halfBits(n);
   let y = x;
-  do y = feistel(key, y, h, false); while (y >= n);
+  do y = feistel(key, y, h, false);
+  while (y >= n);
   return y;
 }
 
@@ -255,7 +284,8 @@ export function feistelInvert(y: number, n: number, seed: string): number {
   const key = keyOf(seed);
   const h = halfBits(n);
   let x = y;
-  do x = feistel(key, x, h, true); while (x >= n);
+  do x = feistel(key, x, h, true);
+  while (x >= n);
   return x;
 }
 

@@ -75,7 +75,11 @@ const PriceMinor = Type.Integer({ minimum: 0, maximum: 1e13, description: 'price
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' });
 const Total = Type.Integer({ minimum: 0, maximum: TicketClassLimits.maxTotal });
 const MaxPerOrder = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxPerOrderCap });
-const MaxHolds = Type.Integer({ minimum: 1, maximum: TicketClassLimits.maxHoldsCap, description: 'deprecated, ignored: holds are bounded by the stock' });
+const MaxHolds = Type.Integer({
+  minimum: 1,
+  maximum: TicketClassLimits.maxHoldsCap,
+  description: 'deprecated, ignored: holds are bounded by the stock',
+});
 
 /** The field schemas a class is configured with, shared by the commands and the REST bodies. */
 export const TicketClassFields = { Name, PriceMinor, Currency, Total, HoldMs, MaxPerOrder, MaxHolds } as const;
@@ -104,9 +108,13 @@ export const TicketClassCommands = {
   confirm: Command({ orderId: OrderId }),
   release: Command({
     orderId: OrderId,
-    reason: Type.Optional(Type.Union([
-      Type.Literal(ReleaseReason.Cancelled), Type.Literal(ReleaseReason.PaymentFailed), Type.Literal(ReleaseReason.PaymentExpired),
-    ])),
+    reason: Type.Optional(
+      Type.Union([
+        Type.Literal(ReleaseReason.Cancelled),
+        Type.Literal(ReleaseReason.PaymentFailed),
+        Type.Literal(ReleaseReason.PaymentExpired),
+      ]),
+    ),
   }),
   update: Command({
     name: Type.Optional(Name),
@@ -125,26 +133,31 @@ export const TicketClassCommands = {
 const Status = Type.Union(Object.values(TicketClassStatus).map((s) => Type.Literal(s)));
 
 /** Everything `get` (and `create`, `update`, `pause`, `resume`, `close`) answer. */
-export const TicketClassView = Type.Object({
-  classId: Type.String(),
-  eventId: Type.String(),
-  name: Type.String(),
-  priceMinor: Type.Integer(),
-  currency: Type.String(),
-  total: Type.Integer(),
-  reserved: Type.Integer(),
-  sold: Type.Integer(),
-  available: Type.Integer(),
-  holdsCount: Type.Integer(),
-  soldOrders: Type.Integer({ description: 'orders confirmed so far' }),
-  status: Status,
-  saleStartsAt: Type.Optional(EpochMs),
-  saleEndsAt: Type.Optional(EpochMs),
-  holdTtlMs: Type.Integer(),
-  maxPerOrder: Type.Integer(),
-  maxHolds: Type.Integer({ description: 'deprecated, ignored: holds are bounded by the stock' }),
-  nextHoldEndsAt: Type.Optional(Type.Integer({ description: 'the earliest a live hold can lapse (holds may also be released sooner); absent without holds' })),
-}, { title: 'TicketClassView' });
+export const TicketClassView = Type.Object(
+  {
+    classId: Type.String(),
+    eventId: Type.String(),
+    name: Type.String(),
+    priceMinor: Type.Integer(),
+    currency: Type.String(),
+    total: Type.Integer(),
+    reserved: Type.Integer(),
+    sold: Type.Integer(),
+    available: Type.Integer(),
+    holdsCount: Type.Integer(),
+    soldOrders: Type.Integer({ description: 'orders confirmed so far' }),
+    status: Status,
+    saleStartsAt: Type.Optional(EpochMs),
+    saleEndsAt: Type.Optional(EpochMs),
+    holdTtlMs: Type.Integer(),
+    maxPerOrder: Type.Integer(),
+    maxHolds: Type.Integer({ description: 'deprecated, ignored: holds are bounded by the stock' }),
+    nextHoldEndsAt: Type.Optional(
+      Type.Integer({ description: 'the earliest a live hold can lapse (holds may also be released sooner); absent without holds' }),
+    ),
+  },
+  { title: 'TicketClassView' },
+);
 export type TicketClassView = Static<typeof TicketClassView>;
 
 /** Reply of `reserve` (also of a repeated reserve for the same order) and of `extend`. */

@@ -7,9 +7,7 @@
  * `npm run catalog:rebuild` recomputes them from the stream.
  */
 import { sql } from 'drizzle-orm';
-import {
-  bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const tz = { withTimezone: true, mode: 'date' } as const;
 

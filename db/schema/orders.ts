@@ -47,7 +47,9 @@ export const orderHistory = pgTable(
 export const orderHistoryLines = pgTable(
   'order_history_lines',
   {
-    orderId: text('order_id').notNull().references(() => orderHistory.orderId, { onDelete: 'cascade' }),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orderHistory.orderId, { onDelete: 'cascade' }),
     lineNo: integer('line_no').notNull(),
     classId: text('class_id').notNull(),
     quantity: integer('quantity').notNull(),
@@ -55,7 +57,10 @@ export const orderHistoryLines = pgTable(
     currency: text('currency').notNull(),
     state: text('state').notNull(),
   },
-  (t) => [primaryKey({ name: 'order_history_lines_pk', columns: [t.orderId, t.lineNo] }), index('order_history_lines_class_ix').on(t.classId)],
+  (t) => [
+    primaryKey({ name: 'order_history_lines_pk', columns: [t.orderId, t.lineNo] }),
+    index('order_history_lines_class_ix').on(t.classId),
+  ],
 );
 
 /**

@@ -45,7 +45,9 @@ export const refreshTokens = pgTable(
   'refresh_tokens',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     familyId: uuid('family_id').notNull(),
     tokenHash: text('token_hash').notNull(),
     createdAt: timestamp('created_at', tz).notNull(),
@@ -65,16 +67,15 @@ export const emailVerificationTokens = pgTable(
   'email_verification_tokens',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull(),
     createdAt: timestamp('created_at', tz).notNull(),
     expiresAt: timestamp('expires_at', tz).notNull(),
     usedAt: timestamp('used_at', tz),
   },
-  (t) => [
-    uniqueIndex('email_verification_tokens_token_hash_uq').on(t.tokenHash),
-    index('email_verification_tokens_user_ix').on(t.userId),
-  ],
+  (t) => [uniqueIndex('email_verification_tokens_token_hash_uq').on(t.tokenHash), index('email_verification_tokens_user_ix').on(t.userId)],
 );
 
 /** A row of `users` as read. */

@@ -33,17 +33,31 @@ export function docRoutes(allRoutes: () => readonly AnyRoute[], info: OpenApiInf
   };
   return [
     {
-      method: 'GET', path: OPENAPI_PATH, summary: 'This OpenAPI 3.1 document', tags: ['system'], auth: 'none',
+      method: 'GET',
+      path: OPENAPI_PATH,
+      summary: 'This OpenAPI 3.1 document',
+      tags: ['system'],
+      auth: 'none',
       responses: { 200: Type.Object({ openapi: Type.String() }, { additionalProperties: true }) },
       handler: () => ({ body: document(), headers: { 'cache-control': 'no-cache' } }),
     },
     {
-      method: 'GET', path: DOCS_PATH, summary: 'Browsable API documentation (Swagger UI)', tags: ['system'], auth: 'none', hidden: true,
+      method: 'GET',
+      path: DOCS_PATH,
+      summary: 'Browsable API documentation (Swagger UI)',
+      tags: ['system'],
+      auth: 'none',
+      hidden: true,
       responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
       handler: () => serve('index.html'),
     },
     {
-      method: 'GET', path: DOCS_PLAIN_PATH, summary: 'The API documentation as plain HTML', tags: ['system'], auth: 'none', hidden: true,
+      method: 'GET',
+      path: DOCS_PLAIN_PATH,
+      summary: 'The API documentation as plain HTML',
+      tags: ['system'],
+      auth: 'none',
+      hidden: true,
       responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
       handler: () => ({
         headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PLAIN_CSP, 'cache-control': 'no-cache' },
@@ -51,7 +65,12 @@ export function docRoutes(allRoutes: () => readonly AnyRoute[], info: OpenApiInf
       }),
     },
     {
-      method: 'GET', path: `${DOCS_PATH}/:file`, summary: 'Files of the documentation UI', tags: ['system'], auth: 'none', hidden: true,
+      method: 'GET',
+      path: `${DOCS_PATH}/:file`,
+      summary: 'Files of the documentation UI',
+      tags: ['system'],
+      auth: 'none',
+      hidden: true,
       responses: { 200: { description: 'A file of Swagger UI' } },
       handler: (ctx) => serve(String(ctx.params['file'])),
     },

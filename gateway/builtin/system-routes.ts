@@ -25,7 +25,10 @@ const ReadyBody = Type.Object({ status: Type.Literal('ready'), checks: Type.Reco
 function withTimeout(p: Promise<boolean | void>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const t = setTimeout(() => resolve(false), ms);
-    p.then((v) => resolve(v !== false), () => resolve(false)).finally(() => clearTimeout(t));
+    p.then(
+      (v) => resolve(v !== false),
+      () => resolve(false),
+    ).finally(() => clearTimeout(t));
   });
 }
 
@@ -49,16 +52,26 @@ export async function runReadiness(deps: Omit<SystemRouteDeps, 'registry'>): Pro
 export function systemRoutes(deps: Omit<SystemRouteDeps, 'registry'>): AnyRoute[] {
   return [
     {
-      method: 'GET', path: '/healthz', summary: 'Liveness: the process answers', tags: ['system'], auth: 'none',
+      method: 'GET',
+      path: '/healthz',
+      summary: 'Liveness: the process answers',
+      tags: ['system'],
+      auth: 'none',
       responses: { 200: Type.Object({ status: Type.Literal('ok') }) },
       handler: () => ({ body: { status: 'ok' } }),
     },
     {
-      method: 'GET', path: '/readyz', summary: 'Readiness: NATS and every dependency answer', tags: ['system'], auth: 'none',
+      method: 'GET',
+      path: '/readyz',
+      summary: 'Readiness: NATS and every dependency answer',
+      tags: ['system'],
+      auth: 'none',
       responses: { 200: ReadyBody, 503: { description: 'Not ready (HTTP_NOT_READY); details.checks says which failed' } },
       async handler() {
         const checks = await runReadiness(deps);
-        const failing = Object.entries(checks).filter(([, v]) => v !== 'ok').map(([k]) => k);
+        const failing = Object.entries(checks)
+          .filter(([, v]) => v !== 'ok')
+          .map(([k]) => k);
         if (failing.length > 0) throw new TbError('HTTP_NOT_READY', { failing: failing.join(', '), checks });
         return { body: { status: 'ready', checks } };
       },
@@ -70,7 +83,12 @@ export function systemRoutes(deps: Omit<SystemRouteDeps, 'registry'>): AnyRoute[
 export function metricsRoutes(deps: Pick<SystemRouteDeps, 'registry'>): AnyRoute[] {
   return [
     {
-      method: 'GET', path: '/metrics', summary: 'Prometheus metrics', tags: ['system'], auth: 'none', hidden: true,
+      method: 'GET',
+      path: '/metrics',
+      summary: 'Prometheus metrics',
+      tags: ['system'],
+      auth: 'none',
+      hidden: true,
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
       async handler() {
         return { headers: { 'content-type': deps.registry.contentType }, body: await deps.registry.metrics() };

@@ -24,11 +24,15 @@ export function isCredentialRoute(route: Pick<AnyRoute, 'method' | 'path'>): boo
 
 /** The middleware; pass it to `createGateway({ middlewares })`. It runs in `onRequest`, before any handler work. */
 export function authRateLimit(options: AuthRateLimitOptions): Middleware {
-  const limiter = options.perMinute > 0
-    ? new TokenBucketLimiter({
-      ratePerSec: options.perMinute / 60, burst: Math.max(1, options.burst), maxKeys: options.maxKeys, ...(options.now ? { now: options.now } : {}),
-    })
-    : undefined;
+  const limiter =
+    options.perMinute > 0
+      ? new TokenBucketLimiter({
+          ratePerSec: options.perMinute / 60,
+          burst: Math.max(1, options.burst),
+          maxKeys: options.maxKeys,
+          ...(options.now ? { now: options.now } : {}),
+        })
+      : undefined;
   return {
     name: 'auth-rate-limit',
     onRequest(ctx) {

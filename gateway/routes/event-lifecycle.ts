@@ -11,14 +11,14 @@ import { EventPermission, EventView, type EventAccess } from '../../contracts/ki
 import { defineRoute } from '../route.js';
 import type { AnyRoute, RouteContext } from '../types.js';
 import { CancelEventBody, RoleParams, SetRoleBody } from './event-schemas.js';
-import {
-  EventParams, IDEMPOTENCY_NOTE, actingUser, commandKeyFor, eventNotFound, problem, userOf,
-} from './shared.js';
+import { EventParams, IDEMPOTENCY_NOTE, actingUser, commandKeyFor, eventNotFound, problem, userOf } from './shared.js';
 
 const TAGS = ['events'];
 const FORBIDDEN = problem('The caller may not do this on the event (EVENT_FORBIDDEN, with `action` and `role`)');
 const NOT_FOUND = problem('No such event (COMMAND_NOT_FOUND)');
-const CONFLICT = problem('Not legal now: EVENT_ILLEGAL_TRANSITION (`from`, `to`, `allowed`), EVENT_CANCELLED, EVENT_LAST_ADMIN, EVENT_TOO_MANY_STAFF');
+const CONFLICT = problem(
+  'Not legal now: EVENT_ILLEGAL_TRANSITION (`from`, `to`, `allowed`), EVENT_CANCELLED, EVENT_LAST_ADMIN, EVENT_TOO_MANY_STAFF',
+);
 
 /** Response schema of `GET /events/:eventId/access`. */
 export const AccessView = Type.Object({
@@ -26,7 +26,9 @@ export const AccessView = Type.Object({
   userId: Type.String(),
   role: Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer'), Type.Literal('scanner'), Type.Null()]),
   status: Type.String({ description: 'DRAFT, CONFIGURED, APPROVED, PUBLISHED or CANCELLED' }),
-  permissions: Type.Array(Type.String(), { description: 'read, seeSales, update, configure, addTicketClass, manageRoles, approve, publish, cancel' }),
+  permissions: Type.Array(Type.String(), {
+    description: 'read, seeSales, update, configure, addTicketClass, manageRoles, approve, publish, cancel',
+  }),
 });
 
 type Ctx = RouteContext<{ eventId: string }, unknown, unknown>;
@@ -39,46 +41,76 @@ function move(ctx: Ctx, verb: 'approve' | 'publish' | 'cancel', extra: { reason?
 /** Approve, publish, cancel, roles and access of `/api/v1/events/:eventId`. */
 export const eventLifecycleRoutes: AnyRoute[] = [
   defineRoute({
-    method: 'POST', path: '/api/v1/events/:eventId/approve', summary: 'Approve a configured event (CONFIGURED → APPROVED)', tags: TAGS, auth: 'required',
+    method: 'POST',
+    path: '/api/v1/events/:eventId/approve',
+    summary: 'Approve a configured event (CONFIGURED → APPROVED)',
+    tags: TAGS,
+    auth: 'required',
     description: `Platform admins always; the event's admins only when \`requiresApproval\` is false. ${IDEMPOTENCY_NOTE}`,
     params: EventParams,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT },
     handler: async (ctx) => ({ body: await move(ctx, 'approve') }),
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/events/:eventId/publish', summary: 'Publish an approved event (APPROVED → PUBLISHED)', tags: TAGS, auth: 'required',
+    method: 'POST',
+    path: '/api/v1/events/:eventId/publish',
+    summary: 'Publish an approved event (APPROVED → PUBLISHED)',
+    tags: TAGS,
+    auth: 'required',
     description: `Event admins. ${IDEMPOTENCY_NOTE}`,
     params: EventParams,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT },
     handler: async (ctx) => ({ body: await move(ctx, 'publish') }),
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/events/:eventId/cancel', summary: 'Cancel an event (any status → CANCELLED)', tags: TAGS, auth: 'required',
+    method: 'POST',
+    path: '/api/v1/events/:eventId/cancel',
+    summary: 'Cancel an event (any status → CANCELLED)',
+    tags: TAGS,
+    auth: 'required',
     description: `Event admins. Body \`{}\` or \`{ "reason": "…" }\`. ${IDEMPOTENCY_NOTE}`,
-    params: EventParams, body: CancelEventBody,
+    params: EventParams,
+    body: CancelEventBody,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT },
     handler: async (ctx) => ({ body: await move(ctx, 'cancel', ctx.body.reason !== undefined ? { reason: ctx.body.reason } : {}) }),
   }),
   defineRoute({
-    method: 'PUT', path: '/api/v1/events/:eventId/roles/:userId', summary: "Give a user a role on the event", tags: TAGS, auth: 'required',
+    method: 'PUT',
+    path: '/api/v1/events/:eventId/roles/:userId',
+    summary: 'Give a user a role on the event',
+    tags: TAGS,
+    auth: 'required',
     description: `Event admins (and platform admins). Roles: admin, editor, viewer. ${IDEMPOTENCY_NOTE}`,
-    params: RoleParams, body: SetRoleBody,
+    params: RoleParams,
+    body: SetRoleBody,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT },
     handler: async (ctx) => ({
-      body: await ctx.actors.event(ctx.params.eventId).setRole({ actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: ctx.body.role }, commandKeyFor(ctx, 'setRole')),
+      body: await ctx.actors
+        .event(ctx.params.eventId)
+        .setRole({ actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: ctx.body.role }, commandKeyFor(ctx, 'setRole')),
     }),
   }),
   defineRoute({
-    method: 'DELETE', path: '/api/v1/events/:eventId/roles/:userId', summary: "Remove a user's role on the event", tags: TAGS, auth: 'required',
+    method: 'DELETE',
+    path: '/api/v1/events/:eventId/roles/:userId',
+    summary: "Remove a user's role on the event",
+    tags: TAGS,
+    auth: 'required',
     description: 'Event admins. Removing a user without a role is a no-op; the last admin cannot be removed (EVENT_LAST_ADMIN).',
     params: RoleParams,
     responses: { 200: EventView, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT },
     handler: async (ctx) => ({
-      body: await ctx.actors.event(ctx.params.eventId).setRole({ actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: null }, commandKeyFor(ctx, 'setRole')),
+      body: await ctx.actors
+        .event(ctx.params.eventId)
+        .setRole({ actor: actingUser(userOf(ctx)), userId: ctx.params.userId, role: null }, commandKeyFor(ctx, 'setRole')),
     }),
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/events/:eventId/access', summary: 'My role on the event and what I may do now', tags: TAGS, auth: 'required',
+    method: 'GET',
+    path: '/api/v1/events/:eventId/access',
+    summary: 'My role on the event and what I may do now',
+    tags: TAGS,
+    auth: 'required',
     description: 'Answers 404 when the caller may not even read the event.',
     params: EventParams,
     responses: { 200: AccessView, 404: problem('No such event, or not visible to the caller (COMMAND_NOT_FOUND)') },

@@ -20,7 +20,11 @@ export const AccessCodeHeaders = Type.Object({
 /** The language of the account's mails when the body names none. */
 export const AcceptLanguageHeaders = Type.Object({
   'Accept-Language': Type.Optional(
-    Type.String({ maxLength: 256, description: 'Chooses the language of the account\'s mails (en, vi) when `locale` is not sent.', examples: ['vi-VN,vi;q=0.9,en;q=0.8'] }),
+    Type.String({
+      maxLength: 256,
+      description: "Chooses the language of the account's mails (en, vi) when `locale` is not sent.",
+      examples: ['vi-VN,vi;q=0.9,en;q=0.8'],
+    }),
   ),
 });
 
@@ -31,5 +35,7 @@ export const UserAgentHeaders = Type.Object({
 
 /** The sandbox provider's signature over the raw body. */
 export const SandboxSignatureHeaders = Type.Object({
-  'X-Tb-Sandbox-Signature': Type.String({ description: 'HMAC-SHA256 of the raw body with the sandbox secret, hex; a bad signature is refused.' }),
+  'X-Tb-Sandbox-Signature': Type.String({
+    description: 'HMAC-SHA256 of the raw body with the sandbox secret, hex; a bad signature is refused.',
+  }),
 });

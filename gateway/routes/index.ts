@@ -61,8 +61,22 @@ export function createRoutes(deps: RouteDeps): AnyRoute[] {
   const orderReads = [...(deps.payments ? paymentRoutes(deps.payments) : []), ...(deps.history ? historyRoutes(deps.history) : [])];
   const orders = deps.orders ? [...orderRoutes(deps.orders), ...organizerRefundRoutes()] : [];
   const refundDesk = deps.payments
-    ? sandboxRefundRoutes(createSandboxRefundDesk(deps.payments.db, deps.payments.config.sandboxPaymentSecret), () => deps.payments!.config.sandboxPayEnabled === 1) : [];
+    ? sandboxRefundRoutes(
+        createSandboxRefundDesk(deps.payments.db, deps.payments.config.sandboxPaymentSecret),
+        () => deps.payments!.config.sandboxPayEnabled === 1,
+      )
+    : [];
   const organizer = deps.organizer ? organizerRoutes(deps.organizer) : [];
   const tickets = deps.tickets ? ticketRoutes(deps.tickets) : [];
-  return [...authRoutes(deps.accounts), ...meRoutes(deps.accounts), ...routes, ...(deps.catalog ? catalogRoutes(deps.catalog) : []), ...orderReads, ...orders, ...refundDesk, ...organizer, ...tickets];
+  return [
+    ...authRoutes(deps.accounts),
+    ...meRoutes(deps.accounts),
+    ...routes,
+    ...(deps.catalog ? catalogRoutes(deps.catalog) : []),
+    ...orderReads,
+    ...orders,
+    ...refundDesk,
+    ...organizer,
+    ...tickets,
+  ];
 }

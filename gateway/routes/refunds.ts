@@ -18,16 +18,23 @@ import type { AnyRoute } from '../types.js';
 import { checkAccess } from './event-lifecycle.js';
 import { EventId, IDEMPOTENCY_NOTE, commandKeyFor, eventNotFound, problem, userOf } from './shared.js';
 
-const RefundParams = Type.Object({
-  eventId: EventId,
-  orderId: Type.String({ pattern: '^ord_[A-Za-z0-9]{1,60}$', description: 'order id, e.g. ord_3f9a…' }),
-}, { additionalProperties: false });
+const RefundParams = Type.Object(
+  {
+    eventId: EventId,
+    orderId: Type.String({ pattern: '^ord_[A-Za-z0-9]{1,60}$', description: 'order id, e.g. ord_3f9a…' }),
+  },
+  { additionalProperties: false },
+);
 
 /** The organizer's refund route. */
 export function organizerRefundRoutes(): AnyRoute[] {
   return [
     defineRoute({
-      method: 'POST', path: '/api/v1/events/:eventId/orders/:orderId/refund', summary: 'Refund a paid order of my event (event admins)', tags: ['orders', 'organizer'], auth: 'required',
+      method: 'POST',
+      path: '/api/v1/events/:eventId/orders/:orderId/refund',
+      summary: 'Refund a paid order of my event (event admins)',
+      tags: ['orders', 'organizer'],
+      auth: 'required',
       description: `The order becomes REFUND_PENDING, its payment is refunded through the provider exactly once, then it is REFUNDED and its tickets are void. A refunded or refund-pending order answers as it is. ${IDEMPOTENCY_NOTE}`,
       params: RefundParams,
       responses: {
@@ -43,7 +50,9 @@ export function organizerRefundRoutes(): AnyRoute[] {
         if (!access.permissions.includes(EventPermission.Cancel)) throw new TbError('REFUND_FORBIDDEN', { eventId });
         // The order's state makes every repeat harmless (REFUND_PENDING answers as it is); a fixed id would
         // also replay an early refusal (409 while PENDING) after the order is paid, so the key decides.
-        const order = await ctx.actors.order(orderId).refund({ requestedBy: userOf(ctx).userId, reason: 'organizer', eventId }, commandKeyFor(ctx, `refund:${orderId}`));
+        const order = await ctx.actors
+          .order(orderId)
+          .refund({ requestedBy: userOf(ctx).userId, reason: 'organizer', eventId }, commandKeyFor(ctx, `refund:${orderId}`));
         return { body: order };
       },
     }),
@@ -52,11 +61,22 @@ export function organizerRefundRoutes(): AnyRoute[] {
 
 /** The sandbox provider's refund desk (served only where the sandbox is on). */
 export function sandboxRefundRoutes(desk: SandboxRefundDesk, enabled: () => boolean): AnyRoute[] {
-  const on = () => { if (!enabled()) throw new TbError('WEBHOOK_SANDBOX_DISABLED'); };
-  const doc = { 200: { description: 'Signed answer: { refundId, status: SUCCEEDED | FAILED | NOT_FOUND, sandboxRefundId, amountMinor, duplicate }' }, 401: { description: 'Bad signature' } };
+  const on = () => {
+    if (!enabled()) throw new TbError('WEBHOOK_SANDBOX_DISABLED');
+  };
+  const doc = {
+    200: { description: 'Signed answer: { refundId, status: SUCCEEDED | FAILED | NOT_FOUND, sandboxRefundId, amountMinor, duplicate }' },
+    401: { description: 'Bad signature' },
+  };
   return [
     defineRoute({
-      method: 'POST', path: SANDBOX_REFUND_PATH, summary: 'Sandbox provider: refund a sandbox transaction (signed like a provider API)', tags: ['payments'], auth: 'none', responses: doc, rawBody: true,
+      method: 'POST',
+      path: SANDBOX_REFUND_PATH,
+      summary: 'Sandbox provider: refund a sandbox transaction (signed like a provider API)',
+      tags: ['payments'],
+      auth: 'none',
+      responses: doc,
+      rawBody: true,
       description: 'Body and header as in docs/payments.md (Refunds); refunds each refund id once and never more than was paid.',
       handler: async (ctx) => {
         on();
@@ -65,7 +85,13 @@ export function sandboxRefundRoutes(desk: SandboxRefundDesk, enabled: () => bool
       },
     }),
     defineRoute({
-      method: 'POST', path: `${SANDBOX_REFUND_PATH}/query`, summary: 'Sandbox provider: the status of a refund', tags: ['payments'], auth: 'none', responses: doc, rawBody: true,
+      method: 'POST',
+      path: `${SANDBOX_REFUND_PATH}/query`,
+      summary: 'Sandbox provider: the status of a refund',
+      tags: ['payments'],
+      auth: 'none',
+      responses: doc,
+      rawBody: true,
       handler: async (ctx) => {
         on();
         const a = await desk.query(ctx.request.body, ctx.request.headers);

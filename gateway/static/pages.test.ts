@@ -23,11 +23,22 @@ writeFileSync(join(dir, 'robots.txt'), 'User-agent: *');
 writeFileSync(join(dir, '.vite', 'manifest.json'), '{}');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const api: AnyRoute = { method: 'GET', path: '/api/v1/thing', summary: 'x', tags: ['t'], auth: 'none', responses: { 200: { description: 'ok' } }, handler: () => ({ body: { ok: true } }) };
-const gatewayOn = (pagesDir: string) => createGateway({
-  config: loadConfig({}, { rateLimitIpPerSec: 0, rateLimitUserPerSec: 0 }), log: pino({ level: 'silent' }), routes: [api],
-  middlewares: [pagesMiddleware({ dir: pagesDir })],
-});
+const api: AnyRoute = {
+  method: 'GET',
+  path: '/api/v1/thing',
+  summary: 'x',
+  tags: ['t'],
+  auth: 'none',
+  responses: { 200: { description: 'ok' } },
+  handler: () => ({ body: { ok: true } }),
+};
+const gatewayOn = (pagesDir: string) =>
+  createGateway({
+    config: loadConfig({}, { rateLimitIpPerSec: 0, rateLimitUserPerSec: 0 }),
+    log: pino({ level: 'silent' }),
+    routes: [api],
+    middlewares: [pagesMiddleware({ dir: pagesDir })],
+  });
 const gw = gatewayOn(dir);
 const get = (path: string, method = 'GET') => gw.handle({ method, path, headers: {}, ip: '127.0.0.1' });
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -35,12 +46,21 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 describe('gateway pages', () => {
   it('gateway pages - hashed assets are immutable, everything else no-cache; page routes get index.html with the same-origin CSP', async () => {
     const js = await get('/assets/index-AbCdEf12.js');
-    expect([js.status, js.headers['cache-control'], js.headers['content-type']]).toEqual([200, 'public, max-age=31536000, immutable', 'text/javascript; charset=utf-8']);
+    expect([js.status, js.headers['cache-control'], js.headers['content-type']]).toEqual([
+      200,
+      'public, max-age=31536000, immutable',
+      'text/javascript; charset=utf-8',
+    ]);
     const robots = await get('/robots.txt');
     expect([robots.status, robots.headers['cache-control']]).toEqual([200, 'no-cache']);
     for (const path of ['/', '/events/ev1', '/events/ev1/queue', '/orders/ord_1', '/index.html']) {
       const r = await get(path);
-      expect([path, r.status, r.headers['cache-control'], r.headers['content-security-policy']]).toEqual([path, 200, 'no-cache', PAGES_CSP]);
+      expect([path, r.status, r.headers['cache-control'], r.headers['content-security-policy']]).toEqual([
+        path,
+        200,
+        'no-cache',
+        PAGES_CSP,
+      ]);
       expect(text(r.body)).toContain('<title>TB</title>');
     }
     expect((await get('/events/ev1', 'HEAD')).status).toBe(200);
@@ -48,8 +68,18 @@ describe('gateway pages', () => {
 
   it('gateway pages - API and reserved paths, unknown assets, dot files and path tricks are never the page', async () => {
     expect(text((await get('/api/v1/thing')).body)).toContain('"ok":true');
-    for (const path of ['/api/v1/nope', '/api', '/internal/x', '/sandbox/pay/x', '/metrics/x', '/assets/index-Zzzzzzzz.js', '/.vite/manifest.json',
-      '/assets/../../package.json', '/%2e%2e/package.json', '/favicon.ico']) {
+    for (const path of [
+      '/api/v1/nope',
+      '/api',
+      '/internal/x',
+      '/sandbox/pay/x',
+      '/metrics/x',
+      '/assets/index-Zzzzzzzz.js',
+      '/.vite/manifest.json',
+      '/assets/../../package.json',
+      '/%2e%2e/package.json',
+      '/favicon.ico',
+    ]) {
       const r = await get(path);
       expect([path, r.status]).toEqual([path, 404]);
     }

@@ -14,13 +14,21 @@ import { extname, join, relative, sep } from 'node:path';
 import type { GatewayResponse, Middleware } from '../types.js';
 
 /** Same-origin only: scripts, styles, images, the queue and console WebSockets. */
-export const PAGES_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-  + "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const PAGES_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
 };
 
 /** Paths that are never a page: the API, documentation, probes, the sandbox provider's page. */
@@ -28,7 +36,11 @@ const RESERVED = /^\/(api|internal|sandbox|healthz|readyz|metrics)(\/|$)/;
 /** Vite's hashed file names: `name-<8+ chars>.ext` under `/assets/`. */
 const HASHED = /^\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
-interface StaticFile { body: Uint8Array; type: string; immutable: boolean }
+interface StaticFile {
+  body: Uint8Array;
+  type: string;
+  immutable: boolean;
+}
 
 function listFiles(dir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
@@ -36,7 +48,10 @@ function listFiles(dir: string): Map<string, StaticFile> {
     for (const name of readdirSync(d)) {
       if (name.startsWith('.')) continue; // Vite's manifest and other dot files are build metadata, not pages
       const full = join(d, name);
-      if (statSync(full).isDirectory()) { walk(full); continue; }
+      if (statSync(full).isDirectory()) {
+        walk(full);
+        continue;
+      }
       const path = `/${relative(dir, full).split(sep).join('/')}`;
       files.set(path, { body: readFileSync(full), type: TYPES[extname(name)] ?? 'application/octet-stream', immutable: HASHED.test(path) });
     }
@@ -63,7 +78,11 @@ export interface PagesOptions {
  */
 export function pagesMiddleware(opts: PagesOptions): Middleware {
   let files: Map<string, StaticFile> | undefined;
-  try { files = listFiles(opts.dir); } catch { files = undefined; }
+  try {
+    files = listFiles(opts.dir);
+  } catch {
+    files = undefined;
+  }
   const index = files?.get('/index.html');
   return {
     name: 'pages',
@@ -71,7 +90,11 @@ export function pagesMiddleware(opts: PagesOptions): Middleware {
       const { method, path } = ctx.request;
       if (ctx.route || (method !== 'GET' && method !== 'HEAD') || RESERVED.test(path)) return;
       if (!files || !index) {
-        return { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: new TextEncoder().encode('The pages are not built: run `npm run build:web`.\n') };
+        return {
+          status: 503,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+          body: new TextEncoder().encode('The pages are not built: run `npm run build:web`.\n'),
+        };
       }
       const file = files.get(path);
       if (file) return respond(file, file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -48,7 +48,11 @@ export interface ConsoleStreamDeps {
   periodMs?: number;
 }
 
-interface ConsoleData { eventId: string; userId: string; token: string }
+interface ConsoleData {
+  eventId: string;
+  userId: string;
+  token: string;
+}
 
 interface Sampler {
   refs: number;
@@ -96,18 +100,31 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
       const now = Date.now();
       const event = await deps.actors.event(eventId).get({ viewer: { userId: 'console', platformRoles: ['admin'] } });
       const [queue, classes] = await Promise.all([
-        deps.actors.queue(eventId).status().catch((err: unknown) => {
-          if (TbError.is(err, 'COMMAND_NOT_FOUND')) return undefined;
-          throw err;
-        }),
+        deps.actors
+          .queue(eventId)
+          .status()
+          .catch((err: unknown) => {
+            if (TbError.is(err, 'COMMAND_NOT_FOUND')) return undefined;
+            throw err;
+          }),
         Promise.all(event.ticketClassIds.map((id) => deps.actors.ticketclass(id).get())),
       ]);
       const sold = classes.reduce((n, c) => n + c.sold, 0);
       const admitted = queue?.admitted ?? 0;
       const dt = s.last ? Math.max(0.001, (now - s.last.at) / 1000) : 0;
       const frame: ConsoleFrame = {
-        t: 'console', eventId, at: now,
-        classes: classes.map((c) => ({ classId: c.classId, name: c.name, total: c.total, sold: c.sold, reserved: c.reserved, available: c.available, status: c.status })),
+        t: 'console',
+        eventId,
+        at: now,
+        classes: classes.map((c) => ({
+          classId: c.classId,
+          name: c.name,
+          total: c.total,
+          sold: c.sold,
+          reserved: c.reserved,
+          available: c.available,
+          status: c.status,
+        })),
         admissionsPerSec: dt ? Math.max(0, admitted - s.last!.admitted) / dt : 0,
         salesPerSec: dt ? Math.max(0, sold - s.last!.sold) / dt : 0,
         paymentFailures: s.failures,
@@ -116,15 +133,24 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
       if (queue) {
         const waiting = Math.max(0, queue.joined - queue.cursor);
         frame.queue = {
-          phase: queue.phase, joined: queue.joined, cursor: queue.cursor, waiting, slotsInUse: queue.slotsInUse, maxConcurrent: queue.maxConcurrent,
-          admitted: queue.admitted, admittedRate: queue.admittedRate, soldOut: queue.soldOut, paused: (queue as { paused?: boolean }).paused === true,
+          phase: queue.phase,
+          joined: queue.joined,
+          cursor: queue.cursor,
+          waiting,
+          slotsInUse: queue.slotsInUse,
+          maxConcurrent: queue.maxConcurrent,
+          admitted: queue.admitted,
+          admittedRate: queue.admittedRate,
+          soldOut: queue.soldOut,
+          paused: (queue as { paused?: boolean }).paused === true,
           ...(queue.available !== undefined ? { available: queue.available } : {}),
         };
         // Predicted vs actual: the wait predicted for the last person in line, checked when the cursor reaches them.
         if (queue.phase === 'open' && queue.admittedRate > 0.01 && waiting > 0) {
           frame.eta.predictedSec = waiting / queue.admittedRate;
           const lastAt = s.predictions.at(-1)?.at ?? 0;
-          if (now - lastAt >= 5000 && s.predictions.length < MAX_PREDICTIONS) s.predictions.push({ at: now, position: queue.joined, predictedSec: frame.eta.predictedSec });
+          if (now - lastAt >= 5000 && s.predictions.length < MAX_PREDICTIONS)
+            s.predictions.push({ at: now, position: queue.joined, predictedSec: frame.eta.predictedSec });
         }
         while (s.predictions.length && s.predictions[0]!.position <= queue.cursor) {
           const p = s.predictions.shift()!;
@@ -144,9 +170,18 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
 
   const watch = (eventId: string): Sampler => {
     const s = samplers.get(eventId);
-    if (s) { s.refs++; return s; }
+    if (s) {
+      s.refs++;
+      return s;
+    }
     watchFailures();
-    const created: Sampler = { refs: 1, failures: 0, predictions: [], busy: false, timer: setInterval(() => void sample(eventId, created), period) };
+    const created: Sampler = {
+      refs: 1,
+      failures: 0,
+      predictions: [],
+      busy: false,
+      timer: setInterval(() => void sample(eventId, created), period),
+    };
     samplers.set(eventId, created);
     void sample(eventId, created);
     return created;
@@ -156,7 +191,10 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
     if (!s || --s.refs > 0) return;
     clearInterval(s.timer);
     samplers.delete(eventId);
-    if (samplers.size === 0) { failSub?.unsubscribe(); failSub = undefined; }
+    if (samplers.size === 0) {
+      failSub?.unsubscribe();
+      failSub = undefined;
+    }
   };
 
   /** Sockets between `open` and the end of their authorization; `closed` is set if they go first. */
@@ -172,7 +210,11 @@ export function createConsoleStream(deps: ConsoleStreamDeps): ConsoleStream {
       try {
         const m = PATH.exec(req.path);
         let eventId = '';
-        try { eventId = m ? decodeURIComponent(m[1]!) : ''; } catch { /* bad percent-encoding: refused below */ }
+        try {
+          eventId = m ? decodeURIComponent(m[1]!) : '';
+        } catch {
+          /* bad percent-encoding: refused below */
+        }
         if (!ID.test(eventId)) throw new TbError('COMMAND_INVALID_ID', { id: eventId.slice(0, 80) });
         const creds = wsCredentials(req);
         const claims = authenticateUpgrade(creds.token, deps.checkAccessToken);

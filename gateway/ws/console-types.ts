@@ -55,4 +55,8 @@ export interface ConsoleFrame {
 }
 
 /** A console error frame; the server closes after it. */
-export interface ConsoleErrorFrame { t: 'error'; code: string; message: string }
+export interface ConsoleErrorFrame {
+  t: 'error';
+  code: string;
+  message: string;
+}

@@ -17,7 +17,11 @@ export class CorrectionWheel<T extends { slot: number }> {
    * @param visit called for each member of the slot due; must not throw
    * @param tickMs slot width (default 100 ms)
    */
-  constructor(periodMs: number, private readonly visit: (member: T) => void, private readonly tickMs = 100) {
+  constructor(
+    periodMs: number,
+    private readonly visit: (member: T) => void,
+    private readonly tickMs = 100,
+  ) {
     const n = Math.max(1, Math.round(periodMs / tickMs));
     this.slots = Array.from({ length: n }, () => new Set<T>());
   }

@@ -28,5 +28,12 @@ export type { SyncAccessTokenCheck, SyncAccessClaims } from './sync-access-token
 export type { Refusal } from './close-codes.js';
 export type { UpgradeLimitOptions } from './upgrade-limits.js';
 export type {
-  QueuePort, QueueStatusView, QueueState, AdmissionGrant, QueueFeedEvent, QueueFrame, QueueSocketData, QueueStreamOptions,
+  QueuePort,
+  QueueStatusView,
+  QueueState,
+  AdmissionGrant,
+  QueueFeedEvent,
+  QueueFrame,
+  QueueSocketData,
+  QueueStreamOptions,
 } from './types.js';

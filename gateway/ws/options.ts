@@ -7,7 +7,19 @@ import type { Config } from '../../config/index.js';
 import type { QueueStreamOptions } from './types.js';
 
 /** Options from `config`, clamped to sane floors. */
-export function queueStreamOptionsFrom(config: Pick<Config, 'wsCorrectionMs' | 'wsCursorIntervalMs' | 'wsBackpressureBytes' | 'wsIdleTimeoutSec' | 'wsMaxInFlight' | 'wsUpgradeIpPerSec' | 'wsUpgradeIpBurst' | 'wsMaxSocketsPerUser'>): QueueStreamOptions {
+export function queueStreamOptionsFrom(
+  config: Pick<
+    Config,
+    | 'wsCorrectionMs'
+    | 'wsCursorIntervalMs'
+    | 'wsBackpressureBytes'
+    | 'wsIdleTimeoutSec'
+    | 'wsMaxInFlight'
+    | 'wsUpgradeIpPerSec'
+    | 'wsUpgradeIpBurst'
+    | 'wsMaxSocketsPerUser'
+  >,
+): QueueStreamOptions {
   return {
     correctionMs: Math.max(1_000, config.wsCorrectionMs),
     cursorIntervalMs: Math.max(0, config.wsCursorIntervalMs),

@@ -12,8 +12,21 @@ import type { QueueSocketData } from './types.js';
 
 function conn(socket: GatewaySocket<QueueSocketData>, position: number): QueueConn {
   return {
-    socket, eventId: 'ev1', userId: socket.data.userId, sessionId: `qs_${socket.data.userId}`, ticket: position, position, state: 'queued', admittedSent: false, pendingAdmitted: undefined,
-    claiming: false, stale: false, caughtUpTo: -1, closed: false, slot: 0, askedAt: 0,
+    socket,
+    eventId: 'ev1',
+    userId: socket.data.userId,
+    sessionId: `qs_${socket.data.userId}`,
+    ticket: position,
+    position,
+    state: 'queued',
+    admittedSent: false,
+    pendingAdmitted: undefined,
+    claiming: false,
+    stale: false,
+    caughtUpTo: -1,
+    closed: false,
+    slot: 0,
+    askedAt: 0,
   };
 }
 
@@ -31,7 +44,9 @@ describe('queue room', () => {
       publish: (t, f) => published.push([t, JSON.parse(f)]),
       claim: (c) => claimed.push(c.userId),
       refresh: (c) => refreshed.push(c.userId),
-      cursorIntervalMs: 500, backpressureBytes: 1_000, now: () => now,
+      cursorIntervalMs: 500,
+      backpressureBytes: 1_000,
+      now: () => now,
     });
   });
   afterEach(() => vi.useRealTimers());
@@ -84,7 +99,10 @@ describe('queue room', () => {
     room.advance(7, now, 2);
     slow.buffered = 0;
     room.drain(c);
-    expect(slow.frames).toEqual([{ t: 'admitted', token: 'tok', expiresAt: 9 }, { t: 'cursor', cursor: 7, at: now, rate: 2 }]);
+    expect(slow.frames).toEqual([
+      { t: 'admitted', token: 'tok', expiresAt: 9 },
+      { t: 'cursor', cursor: 7, at: now, rate: 2 },
+    ]);
     expect(refreshed).toEqual(['slow']);
     room.drain(c); // nothing new: nothing sent
     expect(slow.frames).toHaveLength(2);

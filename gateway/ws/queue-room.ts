@@ -79,7 +79,10 @@ export class QueueRoom {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
 
-  constructor(readonly eventId: string, private readonly deps: QueueRoomDeps) {
+  constructor(
+    readonly eventId: string,
+    private readonly deps: QueueRoomDeps,
+  ) {
     this.topic = roomTopic(eventId);
     this.now = deps.now ?? Date.now;
   }
@@ -172,9 +175,18 @@ export class QueueRoom {
 
   /** Broadcast a one-off frame (sold out, all held, resumed, opened) to the topic: one publish. */
   broadcast(frame: QueueFrame): void {
-    if (frame.t === 'soldOut') { this.soldOut = true; this.allHeld = false; }
-    if (frame.t === 'allHeld') { this.allHeld = true; this.soldOut = false; }
-    if (frame.t === 'resumed') { this.soldOut = false; this.allHeld = false; }
+    if (frame.t === 'soldOut') {
+      this.soldOut = true;
+      this.allHeld = false;
+    }
+    if (frame.t === 'allHeld') {
+      this.allHeld = true;
+      this.soldOut = false;
+    }
+    if (frame.t === 'resumed') {
+      this.soldOut = false;
+      this.allHeld = false;
+    }
     this.publishRaw(encodeFrame(frame));
   }
 

@@ -15,7 +15,13 @@ import { createQueueStream, type QueueStream } from './queue-stream.js';
 import type { QueueFeedEvent, QueuePort, QueueSocketData, QueueStreamOptions } from './types.js';
 import { wsCredentials } from './ws-auth.js';
 
-const OPTIONS: QueueStreamOptions = { correctionMs: 10_000, cursorIntervalMs: 0, backpressureBytes: 65_536, idleTimeoutSec: 60, maxInFlight: 16 };
+const OPTIONS: QueueStreamOptions = {
+  correctionMs: 10_000,
+  cursorIntervalMs: 0,
+  backpressureBytes: 65_536,
+  idleTimeoutSec: 60,
+  maxInFlight: 16,
+};
 
 /** Tokens are user ids here (`good` = u1, `good2` = u2, `u<n>` = itself); anything else is forged. */
 const checkAccessToken = (t: string) => {
@@ -44,12 +50,17 @@ function setup(over: { queue?: Partial<QueuePort>; options?: Partial<QueueStream
     return {
       watch: (e) => void watched.set(e, (watched.get(e) ?? 0) + 1),
       unwatch: (e) => void watched.set(e, (watched.get(e) ?? 0) - 1),
-      watched: () => [...watched.keys()], malformed: 0, close() {},
+      watched: () => [...watched.keys()],
+      malformed: 0,
+      close() {},
     };
   };
   const published: string[] = [];
   const stream = createQueueStream({
-    queue, feed, publish: (_t, f) => published.push(f), log: pino({ level: 'silent' }),
+    queue,
+    feed,
+    publish: (_t, f) => published.push(f),
+    log: pino({ level: 'silent' }),
     checkAccessToken,
     verifyAccessToken: async (t) => {
       const { userId } = checkAccessToken(t);
@@ -61,7 +72,10 @@ function setup(over: { queue?: Partial<QueuePort>; options?: Partial<QueueStream
   return { stream, watched, emit: (ev: QueueFeedEvent) => emit(ev), positions, claims, published };
 }
 
-const req = (path: string, headers: Record<string, string> = {}, query = '', ip = '10.0.0.1') => ({ ...createRequest({ method: 'GET', path, headers, query } as never), ip });
+const req = (path: string, headers: Record<string, string> = {}, query = '', ip = '10.0.0.1') => ({
+  ...createRequest({ method: 'GET', path, headers, query } as never),
+  ip,
+});
 
 /** Upgrade with `token` and open a fake socket, as the adapter does (open runs inside the upgrade). */
 function connect(stream: QueueStream, token: string, eventId = 'ev1'): FakeSocket {
@@ -82,8 +96,14 @@ afterEach(() => {
 
 describe('gateway ws stream (fake queue)', () => {
   it('gateway ws - credentials come from the bearer subprotocol or access_token, and select a protocol', () => {
-    expect(wsCredentials({ headers: { 'sec-websocket-protocol': 'tb.queue.v1, bearer.abc' }, query: '' })).toEqual({ token: 'abc', protocol: 'tb.queue.v1' });
-    expect(wsCredentials({ headers: { 'sec-websocket-protocol': 'bearer.abc' }, query: '' })).toEqual({ token: 'abc', protocol: 'bearer.abc' });
+    expect(wsCredentials({ headers: { 'sec-websocket-protocol': 'tb.queue.v1, bearer.abc' }, query: '' })).toEqual({
+      token: 'abc',
+      protocol: 'tb.queue.v1',
+    });
+    expect(wsCredentials({ headers: { 'sec-websocket-protocol': 'bearer.abc' }, query: '' })).toEqual({
+      token: 'abc',
+      protocol: 'bearer.abc',
+    });
     expect(wsCredentials({ headers: {}, query: 'access_token=xyz' })).toEqual({ token: 'xyz', protocol: undefined });
     expect(wsCredentials({ headers: {}, query: '' }).token).toBeUndefined();
   });
@@ -126,7 +146,13 @@ describe('gateway ws stream (fake queue)', () => {
   });
 
   it('gateway ws - a refusal after open is an error frame and a close with 4000 + status and the code as reason', async () => {
-    const notOpen = setup({ queue: { join: async (eventId) => { throw new TbError('QUEUE_NOT_OPEN', { eventId, reason: 'not published' }); } } });
+    const notOpen = setup({
+      queue: {
+        join: async (eventId) => {
+          throw new TbError('QUEUE_NOT_OPEN', { eventId, reason: 'not published' });
+        },
+      },
+    });
     const s = connect(notOpen.stream, 'good');
     await settle();
     expect(s.frames).toEqual([{ t: 'error', code: 'QUEUE_NOT_OPEN', message: expect.any(String), retryable: false }]);
@@ -139,7 +165,13 @@ describe('gateway ws stream (fake queue)', () => {
     await settle();
     expect(d.ended).toEqual({ code: 4401, reason: 'AUTH_TOKEN_INVALID' });
 
-    const broken = setup({ queue: { join: async () => { throw new Error('secret detail'); } } });
+    const broken = setup({
+      queue: {
+        join: async () => {
+          throw new Error('secret detail');
+        },
+      },
+    });
     const b = connect(broken.stream, 'good');
     await settle();
     expect(b.ended).toEqual({ code: 4500, reason: 'INTERNAL' });
@@ -148,8 +180,17 @@ describe('gateway ws stream (fake queue)', () => {
 
   it('gateway ws - a socket closed before its authorization finished never enters a room', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
-    const { stream, watched } = setup({ queue: { join: async () => { await gate; return status(1); } } });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { stream, watched } = setup({
+      queue: {
+        join: async () => {
+          await gate;
+          return status(1);
+        },
+      },
+    });
     const s = connect(stream, 'good');
     expect(stream.stats().authorizing).toBe(1);
     stream.route.close!(s, 1006);
@@ -196,7 +237,10 @@ describe('gateway ws stream (fake queue)', () => {
     let emit: (ev: QueueFeedEvent) => void = () => {};
     const queue: QueuePort = {
       join: async (_e, u) => status(Number(u.slice(1))),
-      status: async (_e, u) => { single.push(u); return status(1); },
+      status: async (_e, u) => {
+        single.push(u);
+        return status(1);
+      },
       claim: async () => ({ token: 't', expiresAt: 1 }),
       statusMany: async (eventId, sessions) => {
         batches.push({ eventId, tickets: sessions.map((x) => x.ticket) });
@@ -204,9 +248,15 @@ describe('gateway ws stream (fake queue)', () => {
       },
     };
     const stream = createQueueStream({
-      queue, publish: () => undefined, log: pino({ level: 'silent' }),
-      feed: (onEvent) => { emit = onEvent; return { watch() {}, unwatch() {}, watched: () => [], malformed: 0, close() {} }; },
-      checkAccessToken, verifyAccessToken: async (t) => ({ userId: t, roles: [] }),
+      queue,
+      publish: () => undefined,
+      log: pino({ level: 'silent' }),
+      feed: (onEvent) => {
+        emit = onEvent;
+        return { watch() {}, unwatch() {}, watched: () => [], malformed: 0, close() {} };
+      },
+      checkAccessToken,
+      verifyAccessToken: async (t) => ({ userId: t, roles: [] }),
       options: { ...OPTIONS, correctionMs: 1_000 },
     });
     const sockets = [];
@@ -225,7 +275,11 @@ describe('gateway ws stream (fake queue)', () => {
     const asked = batches.flatMap((b) => b.tickets).sort((a, b) => a - b);
     expect(new Set(asked)).toEqual(new Set(Array.from({ length: 60 }, (_, i) => i + 11))); // every socket, by its own ticket
     expect(batches.length).toBeLessThanOrEqual(11);
-    expect(sockets.every((x) => x.frames.some((f: { t: string; ahead?: number }) => f.t === 'status' && f.ahead === Number(x.data.userId.slice(1)) + 100))).toBe(true);
+    expect(
+      sockets.every((x) =>
+        x.frames.some((f: { t: string; ahead?: number }) => f.t === 'status' && f.ahead === Number(x.data.userId.slice(1)) + 100),
+      ),
+    ).toBe(true);
     batches.length = 0;
     emit({ name: 'opened', eventId: 'ev1', at: 1, data: {} });
     await vi.advanceTimersByTimeAsync(1); // the flush, not yet the next wheel tick

@@ -99,7 +99,9 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
   const rooms = new Map<string, QueueRoom>();
   const counters = { claims: 0, claimFailures: 0, corrections: 0, correctionsSkipped: 0, correctionReads: 0, refusedAfterOpen: 0 };
   const limits = new UpgradeLimits({
-    ipPerSec: options.upgradeIpPerSec ?? 0, ipBurst: options.upgradeIpBurst ?? 1, maxSocketsPerUser: options.maxSocketsPerUser ?? 0,
+    ipPerSec: options.upgradeIpPerSec ?? 0,
+    ipBurst: options.upgradeIpBurst ?? 1,
+    maxSocketsPerUser: options.maxSocketsPerUser ?? 0,
     ...(deps.now ? { now: deps.now } : {}),
   });
   const retired = { published: 0, delivered: 0, sent: 0 };
@@ -147,10 +149,13 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
     inFlight++;
     counters.corrections++;
     counters.correctionReads++;
-    queue.status(conn.eventId, conn.userId).then(
-      (status) => rooms.get(conn.eventId)?.applyStatus(conn, status, true),
-      (err: unknown) => log.debug({ err, eventId: conn.eventId }, 'queue status for a socket failed'),
-    ).finally(() => inFlight--);
+    queue
+      .status(conn.eventId, conn.userId)
+      .then(
+        (status) => rooms.get(conn.eventId)?.applyStatus(conn, status, true),
+        (err: unknown) => log.debug({ err, eventId: conn.eventId }, 'queue status for a socket failed'),
+      )
+      .finally(() => inFlight--);
   }
 
   /**
@@ -185,13 +190,19 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
       inFlight++;
       counters.correctionReads++;
       counters.corrections += live.length;
-      queue.statusMany(eventId, live.map((c) => ({ sessionId: c.sessionId, ticket: c.ticket }))).then(
-        (statuses) => {
-          const room = rooms.get(eventId);
-          live.forEach((c, i) => room?.applyStatus(c, statuses[i]!, true));
-        },
-        (err: unknown) => log.debug({ err, eventId }, 'batched queue status failed'),
-      ).finally(() => inFlight--);
+      queue
+        .statusMany(
+          eventId,
+          live.map((c) => ({ sessionId: c.sessionId, ticket: c.ticket })),
+        )
+        .then(
+          (statuses) => {
+            const room = rooms.get(eventId);
+            live.forEach((c, i) => room?.applyStatus(c, statuses[i]!, true));
+          },
+          (err: unknown) => log.debug({ err, eventId }, 'batched queue status failed'),
+        )
+        .finally(() => inFlight--);
     }
   }
 
@@ -203,26 +214,32 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
   function claim(conn: QueueConn): void {
     conn.claiming = true;
     counters.claims++;
-    queue.claim(conn.eventId, conn.userId).then(
-      (grant) => rooms.get(conn.eventId)?.sendAdmitted(conn, grant),
-      (err: unknown) => {
-        // Not admitted after all (skipped, expired, cursor ahead of the session): resync exactly.
-        counters.claimFailures++;
-        log.debug({ err, eventId: conn.eventId }, 'claim for a socket failed; refreshing status');
+    queue
+      .claim(conn.eventId, conn.userId)
+      .then(
+        (grant) => rooms.get(conn.eventId)?.sendAdmitted(conn, grant),
+        (err: unknown) => {
+          // Not admitted after all (skipped, expired, cursor ahead of the session): resync exactly.
+          counters.claimFailures++;
+          log.debug({ err, eventId: conn.eventId }, 'claim for a socket failed; refreshing status');
+          conn.claiming = false;
+          refresh(conn, true);
+        },
+      )
+      .finally(() => {
         conn.claiming = false;
-        refresh(conn, true);
-      },
-    ).finally(() => {
-      conn.claiming = false;
-    });
+      });
   }
 
   function roomFor(eventId: string): QueueRoom {
     let room = rooms.get(eventId);
     if (!room) {
       room = new QueueRoom(eventId, {
-        publish: deps.publish, claim, refresh: (c) => refresh(c, true),
-        cursorIntervalMs: options.cursorIntervalMs, backpressureBytes: options.backpressureBytes,
+        publish: deps.publish,
+        claim,
+        refresh: (c) => refresh(c, true),
+        cursorIntervalMs: options.cursorIntervalMs,
+        backpressureBytes: options.backpressureBytes,
         ...(deps.now ? { now: deps.now } : {}),
       });
       rooms.set(eventId, room);
@@ -279,8 +296,21 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
   function admit(socket: GatewaySocket<QueueSocketData>, initial: QueueStatusView): void {
     const { eventId, userId } = socket.data;
     const conn: QueueConn = {
-      socket, eventId, userId, sessionId: initial.sessionId, ticket: initial.ticket, position: initial.position ?? Number.POSITIVE_INFINITY, state: initial.state, admittedSent: false,
-      pendingAdmitted: undefined, claiming: false, stale: false, caughtUpTo: -1, closed: false, slot: 0, askedAt: 0,
+      socket,
+      eventId,
+      userId,
+      sessionId: initial.sessionId,
+      ticket: initial.ticket,
+      position: initial.position ?? Number.POSITIVE_INFINITY,
+      state: initial.state,
+      admittedSent: false,
+      pendingAdmitted: undefined,
+      claiming: false,
+      stale: false,
+      caughtUpTo: -1,
+      closed: false,
+      slot: 0,
+      askedAt: 0,
     };
     conns.set(socket, conn);
     sockets++;
@@ -355,8 +385,13 @@ export function createQueueStream(deps: QueueStreamDeps): QueueStream {
     onEvent,
     stats() {
       const s = {
-        sockets, rooms: rooms.size, ...retired, ...counters, authorizing: authorizing.size,
-        upgradesRateLimited: limits.refusedIp, upgradesOverUserCap: limits.refusedUser,
+        sockets,
+        rooms: rooms.size,
+        ...retired,
+        ...counters,
+        authorizing: authorizing.size,
+        upgradesRateLimited: limits.refusedIp,
+        upgradesOverUserCap: limits.refusedUser,
       };
       for (const r of rooms.values()) {
         s.published += r.published;

@@ -25,11 +25,23 @@ export interface WsStatsBody extends QueueStreamStats {
 /** The stats route over `stats()` (the stream's counters). */
 export function wsStatsRoute(stats: () => QueueStreamStats): AnyRoute {
   return defineRoute({
-    method: 'GET', path: WS_STATS_PATH, summary: 'Queue stream counters, CPU and RSS', tags: ['system'], auth: 'none', hidden: true,
+    method: 'GET',
+    path: WS_STATS_PATH,
+    summary: 'Queue stream counters, CPU and RSS',
+    tags: ['system'],
+    auth: 'none',
+    hidden: true,
     responses: { 200: Type.Object({}, { additionalProperties: true }) },
     handler: () => {
       const cpu = process.cpuUsage();
-      const body: WsStatsBody = { ...stats(), pid: process.pid, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), at: Date.now() };
+      const body: WsStatsBody = {
+        ...stats(),
+        pid: process.pid,
+        cpuUserUs: cpu.user,
+        cpuSystemUs: cpu.system,
+        rssBytes: process.memoryUsage.rss(),
+        at: Date.now(),
+      };
       return { body };
     },
   });

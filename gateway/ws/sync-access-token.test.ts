@@ -19,8 +19,12 @@ function sign(over: { typ?: string; aud?: string; iss?: string; exp?: number; se
   const iat = Math.floor(NOW / 1000) - 10;
   return new SignJWT({ roles: [] })
     .setProtectedHeader({ alg: 'HS256', typ: over.typ ?? 'at+jwt' })
-    .setSubject(over.sub ?? 'user-1').setIssuer(over.iss ?? TOKEN_ISSUER).setAudience(over.aud ?? ACCESS_AUDIENCE)
-    .setIssuedAt(iat).setExpirationTime(over.exp ?? iat + 900).setJti('j1')
+    .setSubject(over.sub ?? 'user-1')
+    .setIssuer(over.iss ?? TOKEN_ISSUER)
+    .setAudience(over.aud ?? ACCESS_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(over.exp ?? iat + 900)
+    .setJti('j1')
     .sign(over.secret ? new TextEncoder().encode(over.secret) : key);
 }
 
@@ -49,13 +53,22 @@ describe('gateway ws - synchronous access-token check', () => {
       await sign({ secret: 'another-secret-another-secret-0123' }),
       `${h}.${forgedClaims}.${good.split('.')[2]}`, // claims changed, old signature
       `${b64({ alg: 'none', typ: 'at+jwt' })}.${p}.`, // alg none
-      `${b64({ alg: 'HS512', typ: 'at+jwt' })}.${p}.${createHmac('sha512', SECRET).update(`${b64({ alg: 'HS512', typ: 'at+jwt' })}.${p}`).digest('base64url')}`,
+      `${b64({ alg: 'HS512', typ: 'at+jwt' })}.${p}.${createHmac('sha512', SECRET)
+        .update(`${b64({ alg: 'HS512', typ: 'at+jwt' })}.${p}`)
+        .digest('base64url')}`,
       await sign({ typ: 'tb-verify-email+jwt' }), // a verification link is not an access token
       await sign({ aud: 'ticketbottle-verify-email' }),
       await sign({ iss: 'someone-else' }),
-      'not.a.jwt', 'a.b', '', `${h}.${p}.${'A'.repeat(43)}`,
+      'not.a.jwt',
+      'a.b',
+      '',
+      `${h}.${p}.${'A'.repeat(43)}`,
     ];
-    for (const t of cases) expect(codeOf(() => check(t)), t).toBe('AUTH_TOKEN_INVALID');
+    for (const t of cases)
+      expect(
+        codeOf(() => check(t)),
+        t,
+      ).toBe('AUTH_TOKEN_INVALID');
   });
 
   it('says AUTH_TOKEN_EXPIRED only for a valid signature, from exp on (whole seconds), like jose', async () => {

@@ -39,4 +39,3 @@ export function fakeSocket(userId: string, eventId = 'ev1'): FakeSocket {
 export function status(position: number, over: Partial<QueueStatusView> = {}): QueueStatusView {
   return { state: 'queued', position, ahead: position - 1, estimatedWaitSec: 0, ticket: position, sessionId: `s${position}`, ...over };
 }
-

@@ -34,9 +34,15 @@ export class UpgradeLimits {
   refusedUser = 0;
 
   constructor(private readonly options: UpgradeLimitOptions) {
-    this.byIp = options.ipPerSec > 0
-      ? new TokenBucketLimiter({ ratePerSec: options.ipPerSec, burst: Math.max(1, options.ipBurst), maxKeys: options.maxKeys ?? 100_000, ...(options.now ? { now: options.now } : {}) })
-      : undefined;
+    this.byIp =
+      options.ipPerSec > 0
+        ? new TokenBucketLimiter({
+            ratePerSec: options.ipPerSec,
+            burst: Math.max(1, options.ipBurst),
+            maxKeys: options.maxKeys ?? 100_000,
+            ...(options.now ? { now: options.now } : {}),
+          })
+        : undefined;
   }
 
   /** Take one upgrade from `ip`'s bucket. Throws 429 `HTTP_RATE_LIMITED` (with `retryAfterSec`) when empty. */

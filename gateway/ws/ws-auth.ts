@@ -32,7 +32,10 @@ export interface WsCredentials {
  * (`tb.queue.v1`), else the token's own (browsers fail the handshake otherwise).
  */
 export function wsCredentials(req: Pick<GatewayRequest, 'headers' | 'query'>): WsCredentials {
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const bearer = offered.find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX));
   const other = offered.find((p) => !p.startsWith(BEARER_PROTOCOL_PREFIX));
   const protocol = other ?? bearer;

@@ -31,7 +31,13 @@ const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeI
 
 function line(v: unknown): OrderLineView | undefined {
   if (!isObj(v) || !str(v['classId']) || !int(v['quantity']) || !int(v['unitPriceMinor'])) return undefined;
-  return { classId: v['classId'], quantity: v['quantity'], unitPriceMinor: v['unitPriceMinor'], currency: String(v['currency'] ?? ''), state: String(v['state'] ?? 'unknown') };
+  return {
+    classId: v['classId'],
+    quantity: v['quantity'],
+    unitPriceMinor: v['unitPriceMinor'],
+    currency: String(v['currency'] ?? ''),
+    state: String(v['state'] ?? 'unknown'),
+  };
 }
 
 /** Validate an order view; undefined when a required field is missing or mistyped. */
@@ -39,12 +45,22 @@ export function parseOrderView(v: unknown): OrderView | undefined {
   if (!isObj(v)) return undefined;
   const { orderId, code, userId, eventId, status, totalMinor, currency, createdAt, updatedAt } = v;
   // `currency` is '' until the first line is priced (an order is created before any reserve).
-  if (!str(orderId) || !str(code) || !str(userId) || !str(eventId) || !str(status) || !int(totalMinor) || typeof currency !== 'string') return undefined;
+  if (!str(orderId) || !str(code) || !str(userId) || !str(eventId) || !str(status) || !int(totalMinor) || typeof currency !== 'string')
+    return undefined;
   if (!int(createdAt) || !int(updatedAt) || !Array.isArray(v['lines'])) return undefined;
   const lines = v['lines'].map(line);
   if (lines.some((l) => l === undefined)) return undefined;
   return {
-    orderId, code, userId, eventId, status: status.toUpperCase(), totalMinor, currency, createdAt, updatedAt, lines: lines as OrderLineView[],
+    orderId,
+    code,
+    userId,
+    eventId,
+    status: status.toUpperCase(),
+    totalMinor,
+    currency,
+    createdAt,
+    updatedAt,
+    lines: lines as OrderLineView[],
     payment: isObj(v['payment']) ? v['payment'] : null,
     failureReason: typeof v['failureReason'] === 'string' ? v['failureReason'] : null,
     refundRequired: v['refundRequired'] === true,
@@ -84,7 +100,11 @@ export function decodeCursor(cursor: string): PageKey {
   const bad = () => new TbError('HISTORY_INVALID_CURSOR', { reason: 'not a cursor' });
   if (cursor.length > 256 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   let b: unknown;
-  try { b = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')); } catch { throw bad(); }
+  try {
+    b = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
   if (!isObj(b) || !int(b['c']) || b['c'] < 0 || typeof b['i'] !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(b['i'])) throw bad();
   return { createdAt: b['c'], orderId: b['i'] };
 }

@@ -9,5 +9,6 @@ import type { OrderHistoryStore } from './types.js';
 
 export function registerOrderStatusGauge(registry: Registry, store: Pick<OrderHistoryStore, 'countByStatus'>): void {
   scrapeGauge(registry, 'tb_orders', 'Orders by status, as projected into the order history', ['status'], async () =>
-    Object.entries(await store.countByStatus()).map(([status, value]) => ({ labels: { status }, value })));
+    Object.entries(await store.countByStatus()).map(([status, value]) => ({ labels: { status }, value })),
+  );
 }

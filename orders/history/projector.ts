@@ -45,7 +45,9 @@ function reuse<T extends Metric>(registry: Registry, name: string, make: () => T
 }
 
 /** Apply a batch of messages to the store; handles every ack/nak/term itself. */
-export function createHistoryBatchHandler(o: Pick<OrderHistoryProjectorOptions, 'store' | 'log' | 'retryDelayMs'> & { count?: (outcome: string, n: number) => void }) {
+export function createHistoryBatchHandler(
+  o: Pick<OrderHistoryProjectorOptions, 'store' | 'log' | 'retryDelayMs'> & { count?: (outcome: string, n: number) => void },
+) {
   const count = o.count ?? (() => undefined);
   return async (msgs: readonly JsMsg[]): Promise<void> => {
     const events: OrderHistoryEvent[] = [];
@@ -80,14 +82,20 @@ export function createHistoryBatchHandler(o: Pick<OrderHistoryProjectorOptions, 
       await commit(events, good);
       return;
     } catch (err) {
-      if (!isDataError(err)) { retry(good, err); return; }
+      if (!isDataError(err)) {
+        retry(good, err);
+        return;
+      }
     }
     // One event's data was refused by the store: find it by applying one at a time.
     for (let k = 0; k < events.length; k++) {
       try {
         await commit([events[k]!], [good[k]!]);
       } catch (err) {
-        if (!isDataError(err)) { retry(good.slice(k), err); return; }
+        if (!isDataError(err)) {
+          retry(good.slice(k), err);
+          return;
+        }
         o.log.error({ seq: good[k]!.seq, subject: good[k]!.subject, err }, 'order-history event refused by the store; terminated');
         count('poison', 1);
         settle.term(good[k]!);
@@ -99,13 +107,32 @@ export function createHistoryBatchHandler(o: Pick<OrderHistoryProjectorOptions, 
 /** Start the projector. Never throws after start: failures are logged and retried. */
 export function startOrderHistoryProjector(o: OrderHistoryProjectorOptions): DurableConsumer {
   const registry = o.registry ?? new Registry();
-  const messages = reuse(registry, 'tb_order_history_messages_total', () => new Counter({
-    name: 'tb_order_history_messages_total', help: 'order events handled by the order-history projector, by outcome', labelNames: ['outcome'], registers: [registry],
-  }));
+  const messages = reuse(
+    registry,
+    'tb_order_history_messages_total',
+    () =>
+      new Counter({
+        name: 'tb_order_history_messages_total',
+        help: 'order events handled by the order-history projector, by outcome',
+        labelNames: ['outcome'],
+        registers: [registry],
+      }),
+  );
   const log = o.log.child({ module: 'order-history' });
   return startDurableConsumer({
-    nc: o.nc, name: o.name ?? ORDER_HISTORY_CONSUMER, filter: ORDER_EVENTS_FILTER, log,
-    ...(o.batchSize ? { batchSize: o.batchSize } : {}), ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
-    handle: createHistoryBatchHandler({ store: o.store, log, retryDelayMs: o.retryDelayMs ?? 2_000, count: (outcome, n) => { if (n > 0) messages.inc({ outcome }, n); } }),
+    nc: o.nc,
+    name: o.name ?? ORDER_HISTORY_CONSUMER,
+    filter: ORDER_EVENTS_FILTER,
+    log,
+    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+    ...(o.ackWaitMs ? { ackWaitMs: o.ackWaitMs } : {}),
+    handle: createHistoryBatchHandler({
+      store: o.store,
+      log,
+      retryDelayMs: o.retryDelayMs ?? 2_000,
+      count: (outcome, n) => {
+        if (n > 0) messages.inc({ outcome }, n);
+      },
+    }),
   });
 }

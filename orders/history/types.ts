@@ -47,22 +47,33 @@ export interface OrderHistoryEvent {
 }
 
 /** An order as listed and shown. */
-export const OrderHistoryItem = Type.Object({
-  orderId: Type.String(),
-  code: Type.String(),
-  eventId: Type.String(),
-  status: Type.String(),
-  totalMinor: Type.Integer(),
-  currency: Type.String(),
-  lines: Type.Array(Type.Object({
-    classId: Type.String(), quantity: Type.Integer(), unitPriceMinor: Type.Integer(), currency: Type.String(), state: Type.String(),
-  })),
-  payment: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'the payment as the order last reported it (status, provider, …)' }),
-  failureReason: Type.Union([Type.String(), Type.Null()]),
-  refundRequired: Type.Boolean(),
-  createdAt: Type.Integer({ description: 'ms since the epoch' }),
-  updatedAt: Type.Integer({ description: 'ms since the epoch' }),
-}, { $id: 'OrderHistoryItem' });
+export const OrderHistoryItem = Type.Object(
+  {
+    orderId: Type.String(),
+    code: Type.String(),
+    eventId: Type.String(),
+    status: Type.String(),
+    totalMinor: Type.Integer(),
+    currency: Type.String(),
+    lines: Type.Array(
+      Type.Object({
+        classId: Type.String(),
+        quantity: Type.Integer(),
+        unitPriceMinor: Type.Integer(),
+        currency: Type.String(),
+        state: Type.String(),
+      }),
+    ),
+    payment: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+      description: 'the payment as the order last reported it (status, provider, …)',
+    }),
+    failureReason: Type.Union([Type.String(), Type.Null()]),
+    refundRequired: Type.Boolean(),
+    createdAt: Type.Integer({ description: 'ms since the epoch' }),
+    updatedAt: Type.Integer({ description: 'ms since the epoch' }),
+  },
+  { $id: 'OrderHistoryItem' },
+);
 export type OrderHistoryItem = Static<typeof OrderHistoryItem>;
 
 /** A page of my orders, newest first. */
@@ -86,7 +97,9 @@ export type ClassSales = Static<typeof ClassSales>;
 export const EventSales = Type.Object({
   eventId: Type.String(),
   classes: Type.Array(ClassSales),
-  totals: Type.Array(Type.Object({ currency: Type.String(), ticketsSold: Type.Integer(), revenueMinor: Type.Integer(), orders: Type.Integer() })),
+  totals: Type.Array(
+    Type.Object({ currency: Type.String(), ticketsSold: Type.Integer(), revenueMinor: Type.Integer(), orders: Type.Integer() }),
+  ),
 });
 export type EventSales = Static<typeof EventSales>;
 

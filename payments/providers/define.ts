@@ -6,7 +6,16 @@
  * `malformed`, never an exception (`verifyCallback` is pure and never throws).
  */
 import { TbError } from '../../contracts/index.js';
-import type { CallbackOutcome, CallbackRequest, CreatePaymentInput, CreatePaymentResult, PaymentProvider, ProviderAnswer, ProviderDeps, VerifyResult } from './types.js';
+import type {
+  CallbackOutcome,
+  CallbackRequest,
+  CreatePaymentInput,
+  CreatePaymentResult,
+  PaymentProvider,
+  ProviderAnswer,
+  ProviderDeps,
+  VerifyResult,
+} from './types.js';
 
 /** One provider's own parts. */
 export interface ProviderParts {

@@ -74,9 +74,18 @@ async function createPayment(cfg: PayOsConfig, input: CreatePaymentInput, deps: 
   // PayOS order codes are positive integers (docs: "orderCode: number"), so ours must be digits.
   const orderCode = /^[1-9][0-9]{0,15}$/.test(input.orderCode) ? Number(input.orderCode) : NaN;
   if (!Number.isSafeInteger(orderCode) || orderCode > MAX_ORDER_CODE) {
-    throw new TbError('PAYMENT_INVALID_REQUEST', { provider: 'payos', reason: 'PayOS needs a numeric order code (a positive safe integer)' });
+    throw new TbError('PAYMENT_INVALID_REQUEST', {
+      provider: 'payos',
+      reason: 'PayOS needs a numeric order code (a positive safe integer)',
+    });
   }
-  const fields = { amount, cancelUrl: input.cancelUrl ?? input.returnUrl, description: input.description, orderCode, returnUrl: input.returnUrl };
+  const fields = {
+    amount,
+    cancelUrl: input.cancelUrl ?? input.returnUrl,
+    description: input.description,
+    orderCode,
+    returnUrl: input.returnUrl,
+  };
   const signature = payOsPaymentRequestSignature(cfg.checksumKey, fields);
   const expiredAt = Math.floor(deps.now() / 1000) + (input.expiresInSec ?? 900);
   const body = {
@@ -92,23 +101,37 @@ async function createPayment(cfg: PayOsConfig, input: CreatePaymentInput, deps: 
   });
   const data = res['data'];
   if (res['code'] !== '00' || data === null || typeof data !== 'object') {
-    throw new TbError('PAYMENT_PROVIDER_REJECTED', { provider: 'payos', providerCode: String(res['code']), reason: String(res['desc'] ?? '') });
+    throw new TbError('PAYMENT_PROVIDER_REJECTED', {
+      provider: 'payos',
+      providerCode: String(res['code']),
+      reason: String(res['desc'] ?? ''),
+    });
   }
   const d = data as Record<string, unknown>;
   // The SDK checks the response's signature over `data` too (signatureOpts.response = 'body').
   if (!signatureMatches(payOsDataSignature(cfg.checksumKey, d), res['signature'])) {
-    throw new TbError('PAYMENT_PROVIDER_REJECTED', { provider: 'payos', providerCode: String(res['code']), reason: 'the answer carries an invalid signature' });
+    throw new TbError('PAYMENT_PROVIDER_REJECTED', {
+      provider: 'payos',
+      providerCode: String(res['code']),
+      reason: 'the answer carries an invalid signature',
+    });
   }
   if (typeof d['checkoutUrl'] !== 'string' || typeof d['paymentLinkId'] !== 'string') {
     throw new TbError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'payos', reason: 'the answer has no checkoutUrl' });
   }
-  return { paymentUrl: d['checkoutUrl'], providerRef: d['paymentLinkId'], request: { ...body, signature: redactSignature(signature) }, response: { ...res, signature: undefined } };
+  return {
+    paymentUrl: d['checkoutUrl'],
+    providerRef: d['paymentLinkId'],
+    request: { ...body, signature: redactSignature(signature) },
+    response: { ...res, signature: undefined },
+  };
 }
 
 function verifyCallback(cfg: PayOsConfig, rawBody: string | Uint8Array): VerifyResult {
   const body = parseJsonObject(bodyText(rawBody));
   const data = body?.['data'];
-  if (!body || data === null || typeof data !== 'object' || Array.isArray(data)) return { ok: false, reason: 'malformed', detail: 'body must be {code, desc, success, data, signature}' };
+  if (!body || data === null || typeof data !== 'object' || Array.isArray(data))
+    return { ok: false, reason: 'malformed', detail: 'body must be {code, desc, success, data, signature}' };
   if (body['signature'] === undefined || body['signature'] === '') return { ok: false, reason: 'missing_signature' };
   const d = data as Record<string, unknown>;
   if (!signatureMatches(payOsDataSignature(cfg.checksumKey, d), body['signature'])) return { ok: false, reason: 'bad_signature' };
@@ -120,7 +143,15 @@ function verifyCallback(cfg: PayOsConfig, rawBody: string | Uint8Array): VerifyR
   if (typeof txn !== 'string' || txn === '') return { ok: false, reason: 'malformed', detail: 'reference / paymentLinkId' };
   const paid = body['code'] === '00' && d['code'] === '00';
   const currency = typeof d['currency'] === 'string' && d['currency'] !== '' ? d['currency'] : VND;
-  const event = { provider: 'payos', providerTxnId: txn, orderCode: String(orderCode), amountMinor: amount, currency, outcome: paid ? ('completed' as const) : ('failed' as const), raw: d };
+  const event = {
+    provider: 'payos',
+    providerTxnId: txn,
+    orderCode: String(orderCode),
+    amountMinor: amount,
+    currency,
+    outcome: paid ? ('completed' as const) : ('failed' as const),
+    raw: d,
+  };
   return { ok: true, event };
 }
 
@@ -136,8 +167,10 @@ export function payOsCallbackAnswer(outcome: CallbackOutcome): ProviderAnswer {
     case 'order_not_found': // also PayOS's confirm-webhook probe (orderCode 123), which must get a 2xx
     case 'amount_mismatch':
       return jsonAnswer(200, { success: true });
-    case 'rejected': return jsonAnswer(400, { success: false, error: outcome.reason });
-    case 'retry_later': return jsonAnswer(503, { success: false, error: 'retry later' });
+    case 'rejected':
+      return jsonAnswer(400, { success: false, error: outcome.reason });
+    case 'retry_later':
+      return jsonAnswer(503, { success: false, error: 'retry later' });
   }
 }
 

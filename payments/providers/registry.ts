@@ -22,11 +22,21 @@ export type ProviderName = (typeof ProviderName)[keyof typeof ProviderName];
 /** The settings the providers read. */
 export type PaymentProvidersConfig = Pick<
   Config,
-  | 'zalopayAppId' | 'zalopayKey1' | 'zalopayKey2' | 'zalopayEndpoint'
-  | 'payosClientId' | 'payosApiKey' | 'payosChecksumKey' | 'payosBaseUrl'
-  | 'vnpayTmnCode' | 'vnpayHashSecret' | 'vnpayPayUrl'
-  | 'sandboxPaymentSecret' | 'publicBaseUrl'
-> & Partial<Pick<Config, 'deployEnv' | 'sandboxStaging'>>;
+  | 'zalopayAppId'
+  | 'zalopayKey1'
+  | 'zalopayKey2'
+  | 'zalopayEndpoint'
+  | 'payosClientId'
+  | 'payosApiKey'
+  | 'payosChecksumKey'
+  | 'payosBaseUrl'
+  | 'vnpayTmnCode'
+  | 'vnpayHashSecret'
+  | 'vnpayPayUrl'
+  | 'sandboxPaymentSecret'
+  | 'publicBaseUrl'
+> &
+  Partial<Pick<Config, 'deployEnv' | 'sandboxStaging'>>;
 
 /** Every provider, by name. */
 export interface PaymentProviders {
@@ -46,7 +56,12 @@ export function hasSandbox(cfg: Partial<Pick<Config, 'deployEnv' | 'sandboxStagi
 export function createPaymentProviders(cfg: PaymentProvidersConfig): PaymentProviders {
   const all: PaymentProvider[] = [
     createZaloPayProvider({ appId: cfg.zalopayAppId, key1: cfg.zalopayKey1, key2: cfg.zalopayKey2, endpoint: cfg.zalopayEndpoint }),
-    createPayOsProvider({ clientId: cfg.payosClientId, apiKey: cfg.payosApiKey, checksumKey: cfg.payosChecksumKey, baseUrl: cfg.payosBaseUrl }),
+    createPayOsProvider({
+      clientId: cfg.payosClientId,
+      apiKey: cfg.payosApiKey,
+      checksumKey: cfg.payosChecksumKey,
+      baseUrl: cfg.payosBaseUrl,
+    }),
     createVnpayProvider({ tmnCode: cfg.vnpayTmnCode, hashSecret: cfg.vnpayHashSecret, payUrl: cfg.vnpayPayUrl }),
     ...(hasSandbox(cfg) ? [createSandboxProvider({ secret: cfg.sandboxPaymentSecret, baseUrl: cfg.publicBaseUrl })] : []),
   ];

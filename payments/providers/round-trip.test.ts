@@ -23,29 +23,74 @@ const amount = fc.integer({ min: 1, max: 10_000_000_000 });
 const body = (r: Partial<CallbackRequest>): CallbackRequest => ({ headers: {}, body: '', query: {}, ...r });
 
 function zaloReq(orderCode: string, amt: number, note: string, tamper?: { amount: number }): CallbackRequest {
-  const data = JSON.stringify({ app_id: 1, app_trans_id: `240521_${orderCode}`, app_user: note, amount: amt, embed_data: JSON.stringify({ note }), item: '[]', zp_trans_id: 240521000000001 });
+  const data = JSON.stringify({
+    app_id: 1,
+    app_trans_id: `240521_${orderCode}`,
+    app_user: note,
+    amount: amt,
+    embed_data: JSON.stringify({ note }),
+    item: '[]',
+    zp_trans_id: 240521000000001,
+  });
   const sent = tamper ? data.replace(`"amount":${amt}`, `"amount":${tamper.amount}`) : data;
   return body({ body: JSON.stringify({ data: sent, mac: zaloPayCallbackMac(KEY, data), type: 1 }) });
 }
 
 function payosReq(orderCode: number, amt: number, note: string, tamper?: { amount: number }): CallbackRequest {
-  const data = { orderCode, amount: amt, description: note, reference: `FT${orderCode}`, code: '00', desc: note, counterAccountName: null, currency: 'VND' };
+  const data = {
+    orderCode,
+    amount: amt,
+    description: note,
+    reference: `FT${orderCode}`,
+    code: '00',
+    desc: note,
+    counterAccountName: null,
+    currency: 'VND',
+  };
   const signature = payOsDataSignature(KEY, data);
-  return body({ body: JSON.stringify({ code: '00', desc: 'success', success: true, data: tamper ? { ...data, amount: tamper.amount } : data, signature }) });
+  return body({
+    body: JSON.stringify({
+      code: '00',
+      desc: 'success',
+      success: true,
+      data: tamper ? { ...data, amount: tamper.amount } : data,
+      signature,
+    }),
+  });
 }
 
 function vnpayReq(orderCode: string, amt: number, note: string, tamper?: { amount: number }): CallbackRequest {
-  const p = { vnp_Amount: String(amt * 100), vnp_OrderInfo: note, vnp_ResponseCode: '00', vnp_TmnCode: 'TMN', vnp_TransactionNo: '1', vnp_TransactionStatus: '00', vnp_TxnRef: orderCode };
+  const p = {
+    vnp_Amount: String(amt * 100),
+    vnp_OrderInfo: note,
+    vnp_ResponseCode: '00',
+    vnp_TmnCode: 'TMN',
+    vnp_TransactionNo: '1',
+    vnp_TransactionStatus: '00',
+    vnp_TxnRef: orderCode,
+  };
   const vnp_SecureHash = vnpaySecureHash(KEY, p);
   return body({ query: { ...p, ...(tamper ? { vnp_Amount: String(tamper.amount * 100) } : {}), vnp_SecureHash } });
 }
 
 function sandboxReq(orderCode: string, amt: number, note: string, tamper?: { amount: number }): CallbackRequest {
-  const s = signSandboxCallback(KEY, { providerTxnId: `t-${note}`, orderCode, amountMinor: amt, currency: 'VND', outcome: 'completed', paidAt: 1 });
+  const s = signSandboxCallback(KEY, {
+    providerTxnId: `t-${note}`,
+    orderCode,
+    amountMinor: amt,
+    currency: 'VND',
+    outcome: 'completed',
+    paidAt: 1,
+  });
   return body({ headers: s.headers, body: tamper ? s.body.replace(`"amountMinor":${amt}`, `"amountMinor":${tamper.amount}`) : s.body });
 }
 
-const cases: [string, PaymentProvider, (o: string, a: number, n: string, t?: { amount: number }) => CallbackRequest, fc.Arbitrary<string>][] = [
+const cases: [
+  string,
+  PaymentProvider,
+  (o: string, a: number, n: string, t?: { amount: number }) => CallbackRequest,
+  fc.Arbitrary<string>,
+][] = [
   ['zalopay', zalo, zaloReq, code],
   ['vnpay', vnpay, vnpayReq, code],
   ['sandbox', sandbox, sandboxReq, code],
@@ -55,26 +100,39 @@ const cases: [string, PaymentProvider, (o: string, a: number, n: string, t?: { a
 describe('payments - signature round trips', () => {
   for (const [name, provider, build, orderCodes] of cases) {
     it(`payments - ${name} sign-then-verify round-trips arbitrary values`, () => {
-      fc.assert(fc.property(orderCodes, amount, text, (o, a, n) => {
-        const r = provider.verifyCallback(build(o, a, n));
-        expect(r).toMatchObject({ ok: true, event: { orderCode: o, amountMinor: a, currency: 'VND' } });
-      }), { numRuns: 200 });
+      fc.assert(
+        fc.property(orderCodes, amount, text, (o, a, n) => {
+          const r = provider.verifyCallback(build(o, a, n));
+          expect(r).toMatchObject({ ok: true, event: { orderCode: o, amountMinor: a, currency: 'VND' } });
+        }),
+        { numRuns: 200 },
+      );
     });
 
     it(`payments - ${name} refuses any altered amount`, () => {
-      fc.assert(fc.property(orderCodes, amount, amount, text, (o, a, b, n) => {
-        fc.pre(a !== b);
-        expect(provider.verifyCallback(build(o, a, n, { amount: b })).ok).toBe(false);
-      }), { numRuns: 200 });
+      fc.assert(
+        fc.property(orderCodes, amount, amount, text, (o, a, b, n) => {
+          fc.pre(a !== b);
+          expect(provider.verifyCallback(build(o, a, n, { amount: b })).ok).toBe(false);
+        }),
+        { numRuns: 200 },
+      );
     });
 
     it(`payments - ${name} never throws on arbitrary input`, () => {
-      const anyBody = fc.oneof(fc.string(), fc.json(), fc.uint8Array().map((u) => new Uint8Array(u)));
+      const anyBody = fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.uint8Array().map((u) => new Uint8Array(u)),
+      );
       const anyQuery = fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()), fc.constant(undefined)));
       const anyHeaders = fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.constant(undefined)));
-      fc.assert(fc.property(anyBody, anyQuery, anyHeaders, (b, q, h) => {
-        expect(provider.verifyCallback({ headers: h, body: b, query: q }).ok).toBe(false);
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(anyBody, anyQuery, anyHeaders, (b, q, h) => {
+          expect(provider.verifyCallback({ headers: h, body: b, query: q }).ok).toBe(false);
+        }),
+        { numRuns: 300 },
+      );
     });
   }
 });

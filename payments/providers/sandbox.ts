@@ -40,7 +40,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -53,7 +55,10 @@ export function sandboxSignature(secret: string, body: unknown): string {
 
 /** A ready-to-send signed callback (what the sandbox payment page posts to the gateway). */
 export function signSandboxCallback(secret: string, body: SandboxCallbackBody): { headers: Record<string, string>; body: string } {
-  return { headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: sandboxSignature(secret, body) }, body: JSON.stringify(body) };
+  return {
+    headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: sandboxSignature(secret, body) },
+    body: JSON.stringify(body),
+  };
 }
 
 const OUTCOMES = new Set(['completed', 'failed', 'pending']);
@@ -65,32 +70,64 @@ function verify(secret: string, rawBody: string | Uint8Array, signature: string 
   if (!signatureMatches(sandboxSignature(secret, body), signature)) return { ok: false, reason: 'bad_signature' };
   const { providerTxnId, orderCode, currency, outcome } = body;
   const amountMinor = wholeAmount(body['amountMinor']);
-  if (typeof providerTxnId !== 'string' || providerTxnId === '' || typeof orderCode !== 'string' || orderCode === ''
-    || typeof currency !== 'string' || amountMinor === undefined || typeof outcome !== 'string' || !OUTCOMES.has(outcome)) {
+  if (
+    typeof providerTxnId !== 'string' ||
+    providerTxnId === '' ||
+    typeof orderCode !== 'string' ||
+    orderCode === '' ||
+    typeof currency !== 'string' ||
+    amountMinor === undefined ||
+    typeof outcome !== 'string' ||
+    !OUTCOMES.has(outcome)
+  ) {
     return { ok: false, reason: 'malformed', detail: 'providerTxnId, orderCode, amountMinor, currency, outcome' };
   }
-  const event = { provider: 'sandbox', providerTxnId, orderCode, amountMinor, currency, outcome: outcome as SandboxCallbackBody['outcome'], raw: body };
+  const event = {
+    provider: 'sandbox',
+    providerTxnId,
+    orderCode,
+    amountMinor,
+    currency,
+    outcome: outcome as SandboxCallbackBody['outcome'],
+    raw: body,
+  };
   return { ok: true, event };
 }
 
 /** Sandbox answers: plain HTTP semantics (200 recorded, 401 refused, 503 send again). */
 export function sandboxCallbackAnswer(outcome: CallbackOutcome): ProviderAnswer {
   switch (outcome.type) {
-    case 'accepted': return jsonAnswer(200, { ok: true });
-    case 'duplicate': return jsonAnswer(200, { ok: true, duplicate: true });
-    case 'order_not_found': return jsonAnswer(404, { ok: false, error: 'order_not_found' });
-    case 'amount_mismatch': return jsonAnswer(409, { ok: false, error: 'amount_mismatch' });
-    case 'rejected': return jsonAnswer(401, { ok: false, error: outcome.reason });
-    case 'retry_later': return jsonAnswer(503, { ok: false, error: 'retry_later' });
+    case 'accepted':
+      return jsonAnswer(200, { ok: true });
+    case 'duplicate':
+      return jsonAnswer(200, { ok: true, duplicate: true });
+    case 'order_not_found':
+      return jsonAnswer(404, { ok: false, error: 'order_not_found' });
+    case 'amount_mismatch':
+      return jsonAnswer(409, { ok: false, error: 'amount_mismatch' });
+    case 'rejected':
+      return jsonAnswer(401, { ok: false, error: outcome.reason });
+    case 'retry_later':
+      return jsonAnswer(503, { ok: false, error: 'retry_later' });
   }
 }
 
 function createPayment(cfg: SandboxConfig, input: CreatePaymentInput) {
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor < 0) {
-    throw new TbError('PAYMENT_INVALID_AMOUNT', { provider: 'sandbox', amountMinor: input.amountMinor, reason: 'it must be a non-negative integer' });
+    throw new TbError('PAYMENT_INVALID_AMOUNT', {
+      provider: 'sandbox',
+      amountMinor: input.amountMinor,
+      reason: 'it must be a non-negative integer',
+    });
   }
   const providerRef = `sbx_${input.orderCode}`;
-  const page = { orderCode: input.orderCode, amountMinor: String(input.amountMinor), currency: input.currency, returnUrl: input.returnUrl, callbackUrl: input.callbackUrl };
+  const page = {
+    orderCode: input.orderCode,
+    amountMinor: String(input.amountMinor),
+    currency: input.currency,
+    returnUrl: input.returnUrl,
+    callbackUrl: input.callbackUrl,
+  };
   // The page parameters are signed too, so a payer cannot edit the amount the page will report.
   const sig = sandboxSignature(cfg.secret, page);
   const query = new URLSearchParams({ ...page, sig }).toString();

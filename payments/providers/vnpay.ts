@@ -10,7 +10,15 @@ import { TbError } from '../../contracts/index.js';
 import { VND, fromVnpayAmount, toVnpayAmount, vndAmount } from './amounts.js';
 import { hmacHex, jsonAnswer, redactSignature, signatureMatches } from './crypto.js';
 import { vnTimestamp } from './http.js';
-import type { CallbackOutcome, CallbackRequest, CreatePaymentInput, PaymentProvider, ProviderAnswer, ProviderDeps, VerifyResult } from './types.js';
+import type {
+  CallbackOutcome,
+  CallbackRequest,
+  CreatePaymentInput,
+  PaymentProvider,
+  ProviderAnswer,
+  ProviderDeps,
+  VerifyResult,
+} from './types.js';
 import { defineProvider } from './define.js';
 
 /** VNPay credentials (from `TB_VNPAY_*`). */
@@ -47,7 +55,10 @@ const TXN_REF = /^[A-Za-z0-9_-]{1,100}$/;
 function createPayment(cfg: VnpayConfig, input: CreatePaymentInput, deps: ProviderDeps) {
   const vnd = vndAmount('vnpay', input.currency, input.amountMinor);
   if (!TXN_REF.test(input.orderCode)) {
-    throw new TbError('PAYMENT_INVALID_REQUEST', { provider: 'vnpay', reason: 'the order code must be 1-100 characters of A-Z a-z 0-9 _ -' });
+    throw new TbError('PAYMENT_INVALID_REQUEST', {
+      provider: 'vnpay',
+      reason: 'the order code must be 1-100 characters of A-Z a-z 0-9 _ -',
+    });
   }
   const now = deps.now();
   const params: Record<string, string> = {
@@ -70,7 +81,11 @@ function createPayment(cfg: VnpayConfig, input: CreatePaymentInput, deps: Provid
   // The demo's URL shape: `payUrl?` + the signed string + `&vnp_SecureHash=...`.
   // No HTTP call: VNPay's payment is a signed redirect. The IPN URL is set in VNPay's merchant
   // portal, not per request, so `callbackUrl` is not sent.
-  return { paymentUrl: `${cfg.payUrl}?${vnpaySignData(params)}&vnp_SecureHash=${hash}`, providerRef: input.orderCode, request: { ...params, vnp_SecureHash: redactSignature(hash) } };
+  return {
+    paymentUrl: `${cfg.payUrl}?${vnpaySignData(params)}&vnp_SecureHash=${hash}`,
+    providerRef: input.orderCode,
+    request: { ...params, vnp_SecureHash: redactSignature(hash) },
+  };
 }
 
 /**
@@ -105,7 +120,18 @@ function verifyCallback(cfg: VnpayConfig, req: CallbackRequest): VerifyResult {
   // which would collide across orders in the inbox, so those are keyed by order and code instead.
   const txnNo = params['vnp_TransactionNo'];
   const providerTxnId = txnNo && txnNo !== '0' ? txnNo : `${orderCode}:${responseCode}`;
-  return { ok: true, event: { provider: 'vnpay', providerTxnId, orderCode, amountMinor: amount, currency: params['vnp_CurrCode'] ?? VND, outcome: outcomeOf(responseCode, status), raw: params } };
+  return {
+    ok: true,
+    event: {
+      provider: 'vnpay',
+      providerTxnId,
+      orderCode,
+      amountMinor: amount,
+      currency: params['vnp_CurrCode'] ?? VND,
+      outcome: outcomeOf(responseCode, status),
+      raw: params,
+    },
+  };
 }
 
 /**
@@ -115,15 +141,20 @@ function verifyCallback(cfg: VnpayConfig, req: CallbackRequest): VerifyResult {
  */
 export function vnpayCallbackAnswer(outcome: CallbackOutcome): ProviderAnswer {
   switch (outcome.type) {
-    case 'accepted': return jsonAnswer(200, { RspCode: '00', Message: 'Confirm Success' });
-    case 'duplicate': return jsonAnswer(200, { RspCode: '02', Message: 'Order already confirmed' });
-    case 'order_not_found': return jsonAnswer(200, { RspCode: '01', Message: 'Order not found' });
-    case 'amount_mismatch': return jsonAnswer(200, { RspCode: '04', Message: 'Invalid amount' });
+    case 'accepted':
+      return jsonAnswer(200, { RspCode: '00', Message: 'Confirm Success' });
+    case 'duplicate':
+      return jsonAnswer(200, { RspCode: '02', Message: 'Order already confirmed' });
+    case 'order_not_found':
+      return jsonAnswer(200, { RspCode: '01', Message: 'Order not found' });
+    case 'amount_mismatch':
+      return jsonAnswer(200, { RspCode: '04', Message: 'Invalid amount' });
     case 'rejected':
       return outcome.reason === 'bad_signature' || outcome.reason === 'missing_signature'
         ? jsonAnswer(200, { RspCode: '97', Message: 'Invalid signature' })
         : jsonAnswer(200, { RspCode: '99', Message: 'Invalid request' });
-    case 'retry_later': return jsonAnswer(200, { RspCode: '99', Message: 'Unknown error' });
+    case 'retry_later':
+      return jsonAnswer(200, { RspCode: '99', Message: 'Unknown error' });
   }
 }
 

@@ -51,7 +51,10 @@ const ORDER_CODE = /^[A-Za-z0-9_-]{1,33}$/;
 async function createPayment(cfg: ZaloPayConfig, input: CreatePaymentInput, deps: ProviderDeps) {
   const amount = vndAmount('zalopay', input.currency, input.amountMinor);
   if (!ORDER_CODE.test(input.orderCode)) {
-    throw new TbError('PAYMENT_INVALID_REQUEST', { provider: 'zalopay', reason: 'the order code must be 1-33 characters of A-Z a-z 0-9 _ -' });
+    throw new TbError('PAYMENT_INVALID_REQUEST', {
+      provider: 'zalopay',
+      reason: 'the order code must be 1-33 characters of A-Z a-z 0-9 _ -',
+    });
   }
   const now = deps.now();
   const fields = {
@@ -83,7 +86,11 @@ async function createPayment(cfg: ZaloPayConfig, input: CreatePaymentInput, deps
   });
   if (res['return_code'] !== 1 || typeof res['order_url'] !== 'string') {
     const providerCode = `${String(res['return_code'])}/${String(res['sub_return_code'])}`;
-    throw new TbError('PAYMENT_PROVIDER_REJECTED', { provider: 'zalopay', providerCode, reason: String(res['sub_return_message'] ?? res['return_message'] ?? '') });
+    throw new TbError('PAYMENT_PROVIDER_REJECTED', {
+      provider: 'zalopay',
+      providerCode,
+      reason: String(res['sub_return_message'] ?? res['return_message'] ?? ''),
+    });
   }
   return { paymentUrl: res['order_url'], providerRef: fields.app_trans_id, request: { ...form, mac: redactSignature(mac) }, response: res };
 }
@@ -100,8 +107,17 @@ function verifyCallback(cfg: ZaloPayConfig, rawBody: string | Uint8Array): Verif
   // zp_trans_id is a 15-digit long: read its digits from the text so no precision is ever lost.
   const zpTransId = /"zp_trans_id"\s*:\s*"?([0-9]{1,20})"?/.exec(body['data']);
   const amount = wholeAmount(data['amount']);
-  if (!transId || !zpTransId || amount === undefined) return { ok: false, reason: 'malformed', detail: 'app_trans_id, zp_trans_id or amount' };
-  const event = { provider: 'zalopay', providerTxnId: zpTransId[1]!, orderCode: transId[1]!, amountMinor: amount, currency: VND, outcome: 'completed' as const, raw: data };
+  if (!transId || !zpTransId || amount === undefined)
+    return { ok: false, reason: 'malformed', detail: 'app_trans_id, zp_trans_id or amount' };
+  const event = {
+    provider: 'zalopay',
+    providerTxnId: zpTransId[1]!,
+    orderCode: transId[1]!,
+    amountMinor: amount,
+    currency: VND,
+    outcome: 'completed' as const,
+    raw: data,
+  };
   return { ok: true, event };
 }
 
@@ -112,13 +128,22 @@ function verifyCallback(cfg: ZaloPayConfig, rawBody: string | Uint8Array): Verif
  */
 export function zaloPayCallbackAnswer(outcome: CallbackOutcome): ProviderAnswer {
   switch (outcome.type) {
-    case 'accepted': return jsonAnswer(200, { return_code: 1, return_message: 'success' });
-    case 'duplicate': return jsonAnswer(200, { return_code: 2, return_message: 'duplicate zp_trans_id' });
-    case 'rejected': return jsonAnswer(200, { return_code: -1, return_message: outcome.reason === 'bad_signature' || outcome.reason === 'missing_signature' ? 'mac not equal' : outcome.reason });
+    case 'accepted':
+      return jsonAnswer(200, { return_code: 1, return_message: 'success' });
+    case 'duplicate':
+      return jsonAnswer(200, { return_code: 2, return_message: 'duplicate zp_trans_id' });
+    case 'rejected':
+      return jsonAnswer(200, {
+        return_code: -1,
+        return_message: outcome.reason === 'bad_signature' || outcome.reason === 'missing_signature' ? 'mac not equal' : outcome.reason,
+      });
     // The money was taken: the callback is recorded and flagged for a refund, so ZaloPay must not retry.
-    case 'order_not_found': return jsonAnswer(200, { return_code: -1, return_message: 'order not found' });
-    case 'amount_mismatch': return jsonAnswer(200, { return_code: -1, return_message: 'amount mismatch' });
-    case 'retry_later': return jsonAnswer(200, { return_code: 0, return_message: 'retry' });
+    case 'order_not_found':
+      return jsonAnswer(200, { return_code: -1, return_message: 'order not found' });
+    case 'amount_mismatch':
+      return jsonAnswer(200, { return_code: -1, return_message: 'amount mismatch' });
+    case 'retry_later':
+      return jsonAnswer(200, { return_code: 0, return_message: 'retry' });
   }
 }
 

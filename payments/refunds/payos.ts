@@ -24,7 +24,11 @@ function deepSort(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(deepSort);
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, deepSort(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, deepSort(o[k])]),
+    );
   }
   return v;
 }
@@ -32,20 +36,32 @@ function deepSort(v: unknown): unknown {
 /** The SDK's `createSignature(key, json)` with its defaults (`encodeUri: true`): the header signature of payouts. */
 export function payOsHeaderSignature(checksumKey: string, data: Record<string, unknown>): string {
   const sorted = deepSort(data) as Record<string, unknown>;
-  const query = Object.keys(sorted).map((key) => {
-    let value = sorted[key];
-    if (Array.isArray(value) || (value !== null && typeof value === 'object')) value = JSON.stringify(value);
-    if (value === null || value === undefined) value = '';
-    return `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
-  }).join('&');
+  const query = Object.keys(sorted)
+    .map((key) => {
+      let value = sorted[key];
+      if (Array.isArray(value) || (value !== null && typeof value === 'object')) value = JSON.stringify(value);
+      if (value === null || value === undefined) value = '';
+      return `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+    })
+    .join('&');
   return hmacHex('sha256', checksumKey, query);
 }
 
 const STATE: Record<string, RefundResult['status']> = {
-  SUCCEEDED: 'succeeded', COMPLETED: 'succeeded', FAILED: 'failed', REJECTED: 'failed', CANCELLED: 'failed', REVERSED: 'failed',
+  SUCCEEDED: 'succeeded',
+  COMPLETED: 'succeeded',
+  FAILED: 'failed',
+  REJECTED: 'failed',
+  CANCELLED: 'failed',
+  REVERSED: 'failed',
 };
 
-function resultOf(cfg: PayOsConfig, res: Record<string, unknown>, headers: Readonly<Record<string, string>> | undefined, request: Record<string, unknown>): RefundResult {
+function resultOf(
+  cfg: PayOsConfig,
+  res: Record<string, unknown>,
+  headers: Readonly<Record<string, string>> | undefined,
+  request: Record<string, unknown>,
+): RefundResult {
   if (res['code'] !== '00' || res['data'] === null || typeof res['data'] !== 'object') {
     return { status: 'failed', request, response: res, reason: `${String(res['code'])}: ${String(res['desc'] ?? '')}` };
   }
@@ -57,7 +73,13 @@ function resultOf(cfg: PayOsConfig, res: Record<string, unknown>, headers: Reado
   const txn = Array.isArray(data['transactions']) ? (data['transactions'][0] as Record<string, unknown> | undefined) : undefined;
   const state = String(txn?.['state'] ?? data['approvalState'] ?? '');
   const status = STATE[state] ?? 'pending';
-  return { status, providerRefundId: String(data['id'] ?? ''), request, response: res, ...(status === 'failed' ? { reason: `${state}: ${String(txn?.['errorMessage'] ?? '')}` } : {}) };
+  return {
+    status,
+    providerRefundId: String(data['id'] ?? ''),
+    request,
+    response: res,
+    ...(status === 'failed' ? { reason: `${state}: ${String(txn?.['errorMessage'] ?? '')}` } : {}),
+  };
 }
 
 const headersOf = (cfg: PayOsConfig) => ({ 'content-type': 'application/json', 'x-client-id': cfg.clientId, 'x-api-key': cfg.apiKey });
@@ -69,10 +91,14 @@ async function refund(cfg: PayOsConfig, req: RefundRequest, deps: ProviderDeps):
   const toBin = typeof pay['counterAccountBankId'] === 'string' ? pay['counterAccountBankId'] : '';
   const toAccountNumber = typeof pay['counterAccountNumber'] === 'string' ? pay['counterAccountNumber'] : '';
   const body = { referenceId: req.refundId, amount, description: req.description.slice(0, 25), toBin, toAccountNumber };
-  if (!toBin || !toAccountNumber) return { status: 'failed', request: body, reason: 'the payer\'s account is unknown (no counterAccount in the webhook): refund by hand' };
+  if (!toBin || !toAccountNumber)
+    return { status: 'failed', request: body, reason: "the payer's account is unknown (no counterAccount in the webhook): refund by hand" };
   const signature = payOsHeaderSignature(cfg.checksumKey, body);
   const res = await deps.http({
-    method: 'POST', url: `${base(cfg)}/v1/payouts/`, headers: { ...headersOf(cfg), 'x-idempotency-key': req.refundId, 'x-signature': signature }, body: JSON.stringify(body),
+    method: 'POST',
+    url: `${base(cfg)}/v1/payouts/`,
+    headers: { ...headersOf(cfg), 'x-idempotency-key': req.refundId, 'x-signature': signature },
+    body: JSON.stringify(body),
   });
   const parsed = await callProvider('payos', async () => res, { method: 'POST', url: '', headers: {} });
   return resultOf(cfg, parsed, res.headers, { ...body, signature: redactSignature(signature) });
@@ -80,7 +106,11 @@ async function refund(cfg: PayOsConfig, req: RefundRequest, deps: ProviderDeps):
 
 async function queryRefund(cfg: PayOsConfig, req: RefundRequest, deps: ProviderDeps): Promise<RefundResult> {
   if (!req.providerRefundId) return refund(cfg, req, deps); // the idempotency key makes a re-send safe
-  const res = await deps.http({ method: 'GET', url: `${base(cfg)}/v1/payouts/${encodeURIComponent(req.providerRefundId)}`, headers: headersOf(cfg) });
+  const res = await deps.http({
+    method: 'GET',
+    url: `${base(cfg)}/v1/payouts/${encodeURIComponent(req.providerRefundId)}`,
+    headers: headersOf(cfg),
+  });
   const parsed = await callProvider('payos', async () => res, { method: 'GET', url: '', headers: {} });
   return resultOf(cfg, parsed, res.headers, { payoutId: req.providerRefundId });
 }
@@ -88,7 +118,11 @@ async function queryRefund(cfg: PayOsConfig, req: RefundRequest, deps: ProviderD
 /** PayOS refunds as payouts; refuses until its secrets are set. */
 export function createPayOsRefunds(cfg: PayOsConfig): RefundProvider {
   const guard = () => {
-    if (!cfg.clientId || !cfg.apiKey || !cfg.checksumKey) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'payos', settings: 'TB_PAYOS_CLIENT_ID, TB_PAYOS_API_KEY, TB_PAYOS_CHECKSUM_KEY' });
+    if (!cfg.clientId || !cfg.apiKey || !cfg.checksumKey)
+      throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', {
+        provider: 'payos',
+        settings: 'TB_PAYOS_CLIENT_ID, TB_PAYOS_API_KEY, TB_PAYOS_CHECKSUM_KEY',
+      });
   };
   return {
     name: 'payos',

@@ -14,10 +14,20 @@ import { createZaloPayRefunds } from './zalopay.js';
 /** The settings the refund APIs read. */
 export type RefundProvidersConfig = Pick<
   Config,
-  | 'zalopayAppId' | 'zalopayKey1' | 'zalopayKey2' | 'zalopayEndpoint'
-  | 'payosClientId' | 'payosApiKey' | 'payosChecksumKey' | 'payosBaseUrl'
-  | 'vnpayTmnCode' | 'vnpayHashSecret' | 'vnpayApiUrl'
-  | 'sandboxPaymentSecret' | 'sandboxRefundUrl' | 'publicBaseUrl'
+  | 'zalopayAppId'
+  | 'zalopayKey1'
+  | 'zalopayKey2'
+  | 'zalopayEndpoint'
+  | 'payosClientId'
+  | 'payosApiKey'
+  | 'payosChecksumKey'
+  | 'payosBaseUrl'
+  | 'vnpayTmnCode'
+  | 'vnpayHashSecret'
+  | 'vnpayApiUrl'
+  | 'sandboxPaymentSecret'
+  | 'sandboxRefundUrl'
+  | 'publicBaseUrl'
 >;
 
 /** Refund APIs by provider name. */
@@ -30,9 +40,17 @@ export interface RefundProviders {
 export function createRefundProviders(cfg: RefundProvidersConfig): RefundProviders {
   const all: RefundProvider[] = [
     createZaloPayRefunds({ appId: cfg.zalopayAppId, key1: cfg.zalopayKey1, key2: cfg.zalopayKey2, endpoint: cfg.zalopayEndpoint }),
-    createPayOsRefunds({ clientId: cfg.payosClientId, apiKey: cfg.payosApiKey, checksumKey: cfg.payosChecksumKey, baseUrl: cfg.payosBaseUrl }),
+    createPayOsRefunds({
+      clientId: cfg.payosClientId,
+      apiKey: cfg.payosApiKey,
+      checksumKey: cfg.payosChecksumKey,
+      baseUrl: cfg.payosBaseUrl,
+    }),
     createVnpayRefunds({ tmnCode: cfg.vnpayTmnCode, hashSecret: cfg.vnpayHashSecret, apiUrl: cfg.vnpayApiUrl }),
-    createSandboxRefunds({ secret: cfg.sandboxPaymentSecret, refundUrl: cfg.sandboxRefundUrl || `${cfg.publicBaseUrl.replace(/\/+$/, '')}${SANDBOX_REFUND_PATH}` }),
+    createSandboxRefunds({
+      secret: cfg.sandboxPaymentSecret,
+      refundUrl: cfg.sandboxRefundUrl || `${cfg.publicBaseUrl.replace(/\/+$/, '')}${SANDBOX_REFUND_PATH}`,
+    }),
   ];
   const byName = new Map(all.map((p) => [p.name, p]));
   return {

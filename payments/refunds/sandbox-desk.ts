@@ -30,12 +30,21 @@ export function createSandboxRefundDesk(db: Db, secret: string): SandboxRefundDe
   const verified = (raw: string | Uint8Array, headers: Readonly<Record<string, string | undefined>>) => {
     const body = parseJsonObject(bodyText(raw));
     if (!body) return { error: answer(400, { status: 'REFUSED', error: 'malformed' }) };
-    if (!signatureMatches(sandboxSignature(secret, body), headers[SANDBOX_SIGNATURE_HEADER])) return { error: answer(401, { status: 'REFUSED', error: 'bad_signature' }) };
-    if (typeof body['refundId'] !== 'string' || !ID.test(body['refundId'])) return { error: answer(400, { status: 'REFUSED', error: 'refundId' }) };
+    if (!signatureMatches(sandboxSignature(secret, body), headers[SANDBOX_SIGNATURE_HEADER]))
+      return { error: answer(401, { status: 'REFUSED', error: 'bad_signature' }) };
+    if (typeof body['refundId'] !== 'string' || !ID.test(body['refundId']))
+      return { error: answer(400, { status: 'REFUSED', error: 'refundId' }) };
     return { body };
   };
   const done = (row: typeof sandboxRefunds.$inferSelect, duplicate: boolean) =>
-    answer(200, { refundId: row.refundId, status: 'SUCCEEDED', sandboxRefundId: `sbxr_${row.refundId}`, amountMinor: row.amountMinor, providerTxnId: row.providerTxnId, duplicate });
+    answer(200, {
+      refundId: row.refundId,
+      status: 'SUCCEEDED',
+      sandboxRefundId: `sbxr_${row.refundId}`,
+      amountMinor: row.amountMinor,
+      providerTxnId: row.providerTxnId,
+      duplicate,
+    });
 
   return {
     async refund(raw, headers) {
@@ -43,24 +52,49 @@ export function createSandboxRefundDesk(db: Db, secret: string): SandboxRefundDe
       if (v.error) return v.error;
       const b = v.body;
       const amount = b['amountMinor'];
-      if (typeof b['providerTxnId'] !== 'string' || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0 || typeof b['currency'] !== 'string') {
+      if (
+        typeof b['providerTxnId'] !== 'string' ||
+        typeof amount !== 'number' ||
+        !Number.isSafeInteger(amount) ||
+        amount <= 0 ||
+        typeof b['currency'] !== 'string'
+      ) {
         return answer(400, { status: 'REFUSED', error: 'providerTxnId, amountMinor, currency' });
       }
       const refundId = b['refundId'] as string;
       const txn = b['providerTxnId'];
-      return withDbErrors(() => db.transaction(async (tx) => {
-        // One transaction's refunds are decided one at a time (the paid amount is a budget).
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sandbox-refund:${txn}`}))`);
-        const [first] = await tx.select().from(sandboxRefunds).where(eq(sandboxRefunds.refundId, refundId));
-        if (first) return done(first, true);
-        const [paid] = await tx.select().from(paymentInbox).where(and(eq(paymentInbox.provider, 'sandbox'), eq(paymentInbox.providerTxnId, txn)));
-        const paidAmount = typeof paid?.payload['amountMinor'] === 'number' ? paid.payload['amountMinor'] : undefined;
-        if (paid?.payload['outcome'] !== 'completed' || paidAmount === undefined) return answer(200, { refundId, status: 'FAILED', error: 'no such paid transaction' });
-        const [sum] = await tx.select({ total: sql<string>`coalesce(sum(${sandboxRefunds.amountMinor}), 0)` }).from(sandboxRefunds).where(eq(sandboxRefunds.providerTxnId, txn));
-        if (Number(sum?.total ?? 0) + amount > paidAmount) return answer(200, { refundId, status: 'FAILED', error: 'refunds would exceed the amount paid' });
-        const [row] = await tx.insert(sandboxRefunds).values({ refundId, providerTxnId: txn, orderCode: String(b['orderCode'] ?? ''), amountMinor: amount, currency: b['currency'] as string }).returning();
-        return done(row!, false);
-      }));
+      return withDbErrors(() =>
+        db.transaction(async (tx) => {
+          // One transaction's refunds are decided one at a time (the paid amount is a budget).
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sandbox-refund:${txn}`}))`);
+          const [first] = await tx.select().from(sandboxRefunds).where(eq(sandboxRefunds.refundId, refundId));
+          if (first) return done(first, true);
+          const [paid] = await tx
+            .select()
+            .from(paymentInbox)
+            .where(and(eq(paymentInbox.provider, 'sandbox'), eq(paymentInbox.providerTxnId, txn)));
+          const paidAmount = typeof paid?.payload['amountMinor'] === 'number' ? paid.payload['amountMinor'] : undefined;
+          if (paid?.payload['outcome'] !== 'completed' || paidAmount === undefined)
+            return answer(200, { refundId, status: 'FAILED', error: 'no such paid transaction' });
+          const [sum] = await tx
+            .select({ total: sql<string>`coalesce(sum(${sandboxRefunds.amountMinor}), 0)` })
+            .from(sandboxRefunds)
+            .where(eq(sandboxRefunds.providerTxnId, txn));
+          if (Number(sum?.total ?? 0) + amount > paidAmount)
+            return answer(200, { refundId, status: 'FAILED', error: 'refunds would exceed the amount paid' });
+          const [row] = await tx
+            .insert(sandboxRefunds)
+            .values({
+              refundId,
+              providerTxnId: txn,
+              orderCode: String(b['orderCode'] ?? ''),
+              amountMinor: amount,
+              currency: b['currency'] as string,
+            })
+            .returning();
+          return done(row!, false);
+        }),
+      );
     },
     async query(raw, headers) {
       const v = verified(raw, headers);

@@ -23,18 +23,23 @@ export interface SandboxRefundConfig {
 export const SANDBOX_REFUND_PATH = '/api/v1/payments/sandbox/refunds';
 
 function verifyAnswer(secret: string, res: HttpResponse): Record<string, unknown> {
-  if (res.status >= 500 || res.status === 429) throw new TbError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'sandbox', reason: `HTTP ${res.status}` });
+  if (res.status >= 500 || res.status === 429)
+    throw new TbError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'sandbox', reason: `HTTP ${res.status}` });
   const body = parseJsonObject(bodyText(res.body));
   const sig = res.headers?.[SANDBOX_SIGNATURE_HEADER];
   if (!body || !signatureMatches(sandboxSignature(secret, body), sig)) {
-    throw new TbError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'sandbox', reason: 'the refund answer is unsigned or its signature is wrong' });
+    throw new TbError('PAYMENT_PROVIDER_UNAVAILABLE', {
+      provider: 'sandbox',
+      reason: 'the refund answer is unsigned or its signature is wrong',
+    });
   }
   return body;
 }
 
 function resultOf(body: Record<string, unknown>, request: Record<string, unknown>): RefundResult {
   const status = body['status'];
-  if (status === 'SUCCEEDED') return { status: 'succeeded', providerRefundId: String(body['sandboxRefundId'] ?? ''), request, response: body };
+  if (status === 'SUCCEEDED')
+    return { status: 'succeeded', providerRefundId: String(body['sandboxRefundId'] ?? ''), request, response: body };
   if (status === 'PROCESSING' || status === 'NOT_FOUND') return { status: 'pending', request, response: body };
   return { status: 'failed', request, response: body, reason: String(body['error'] ?? status ?? 'refused') };
 }
@@ -43,7 +48,12 @@ async function send(cfg: SandboxRefundConfig, url: string, body: Record<string, 
   const sig = sandboxSignature(cfg.secret, body);
   let res: HttpResponse;
   try {
-    res = await deps.http({ method: 'POST', url, headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: sig }, body: JSON.stringify(body) });
+    res = await deps.http({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: sig },
+      body: JSON.stringify(body),
+    });
   } catch (cause) {
     throw new TbError('PAYMENT_PROVIDER_UNAVAILABLE', { provider: 'sandbox', reason: 'no answer' }, { cause });
   }
@@ -54,10 +64,22 @@ async function send(cfg: SandboxRefundConfig, url: string, body: Record<string, 
 export function createSandboxRefunds(cfg: SandboxRefundConfig): RefundProvider {
   return {
     name: 'sandbox',
-    refund: (req: RefundRequest, deps) => send(cfg, cfg.refundUrl, {
-      refundId: req.refundId, providerTxnId: req.providerTxnId, orderCode: req.orderCode, amountMinor: req.amountMinor,
-      currency: req.currency, description: req.description, timestamp: deps.now(),
-    }, deps),
-    queryRefund: (req: RefundRequest, deps) => send(cfg, `${cfg.refundUrl.replace(/\/+$/, '')}/query`, { refundId: req.refundId, timestamp: deps.now() }, deps),
+    refund: (req: RefundRequest, deps) =>
+      send(
+        cfg,
+        cfg.refundUrl,
+        {
+          refundId: req.refundId,
+          providerTxnId: req.providerTxnId,
+          orderCode: req.orderCode,
+          amountMinor: req.amountMinor,
+          currency: req.currency,
+          description: req.description,
+          timestamp: deps.now(),
+        },
+        deps,
+      ),
+    queryRefund: (req: RefundRequest, deps) =>
+      send(cfg, `${cfg.refundUrl.replace(/\/+$/, '')}/query`, { refundId: req.refundId, timestamp: deps.now() }, deps),
   };
 }

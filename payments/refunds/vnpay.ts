@@ -28,14 +28,36 @@ export interface VnpayRefundConfig {
 
 /** The documented order of the refund request's hashed fields. */
 export const VNPAY_REFUND_FIELDS = [
-  'vnp_RequestId', 'vnp_Version', 'vnp_Command', 'vnp_TmnCode', 'vnp_TransactionType', 'vnp_TxnRef', 'vnp_Amount',
-  'vnp_TransactionNo', 'vnp_TransactionDate', 'vnp_CreateBy', 'vnp_CreateDate', 'vnp_IpAddr', 'vnp_OrderInfo',
+  'vnp_RequestId',
+  'vnp_Version',
+  'vnp_Command',
+  'vnp_TmnCode',
+  'vnp_TransactionType',
+  'vnp_TxnRef',
+  'vnp_Amount',
+  'vnp_TransactionNo',
+  'vnp_TransactionDate',
+  'vnp_CreateBy',
+  'vnp_CreateDate',
+  'vnp_IpAddr',
+  'vnp_OrderInfo',
 ] as const;
 
 /** The documented order of the refund answer's hashed fields. */
 export const VNPAY_REFUND_RESPONSE_FIELDS = [
-  'vnp_ResponseId', 'vnp_Command', 'vnp_ResponseCode', 'vnp_Message', 'vnp_TmnCode', 'vnp_TxnRef', 'vnp_Amount', 'vnp_BankCode',
-  'vnp_PayDate', 'vnp_TransactionNo', 'vnp_TransactionType', 'vnp_TransactionStatus', 'vnp_OrderInfo',
+  'vnp_ResponseId',
+  'vnp_Command',
+  'vnp_ResponseCode',
+  'vnp_Message',
+  'vnp_TmnCode',
+  'vnp_TxnRef',
+  'vnp_Amount',
+  'vnp_BankCode',
+  'vnp_PayDate',
+  'vnp_TransactionNo',
+  'vnp_TransactionType',
+  'vnp_TransactionStatus',
+  'vnp_OrderInfo',
 ] as const;
 
 /** HMAC-SHA512(hashSecret, the `fields` of `data` joined by `|`; a missing field is empty). */
@@ -66,7 +88,10 @@ async function refund(cfg: VnpayRefundConfig, req: RefundRequest, deps: Provider
   };
   const hash = vnpayPipeHash(cfg.hashSecret, VNPAY_REFUND_FIELDS, params);
   const res = await callProvider('vnpay', deps.http, {
-    method: 'POST', url: cfg.apiUrl, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...params, vnp_SecureHash: hash }),
+    method: 'POST',
+    url: cfg.apiUrl,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...params, vnp_SecureHash: hash }),
   });
   const request = { ...params, vnp_SecureHash: redactSignature(hash) };
   if (!signatureMatches(vnpayPipeHash(cfg.hashSecret, VNPAY_REFUND_RESPONSE_FIELDS, res), res['vnp_SecureHash'])) {
@@ -85,7 +110,8 @@ async function refund(cfg: VnpayRefundConfig, req: RefundRequest, deps: Provider
 /** VNPay's refund API; refuses until its secrets are set. `queryRefund` re-sends the same request (VNPay answers 94 while it works). */
 export function createVnpayRefunds(cfg: VnpayRefundConfig): RefundProvider {
   const guard = () => {
-    if (!cfg.tmnCode || !cfg.hashSecret) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'vnpay', settings: 'TB_VNPAY_TMN_CODE, TB_VNPAY_HASH_SECRET' });
+    if (!cfg.tmnCode || !cfg.hashSecret)
+      throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'vnpay', settings: 'TB_VNPAY_TMN_CODE, TB_VNPAY_HASH_SECRET' });
   };
   return {
     name: 'vnpay',

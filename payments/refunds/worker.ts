@@ -51,9 +51,17 @@ export function refundIdOf(data: Uint8Array, headers?: HeaderReader): string | u
 /** Start the worker. Never throws after start. */
 export function startRefundWorker(o: RefundWorkerOptions): DurableConsumer {
   const registry = o.registry ?? new Registry();
-  const counter = reuse(registry, 'tb_refunds_total', () => new Counter({
-    name: 'tb_refunds_total', help: 'refund executions by outcome (succeeded, failed, pending, poison)', labelNames: ['provider', 'outcome'], registers: [registry],
-  }));
+  const counter = reuse(
+    registry,
+    'tb_refunds_total',
+    () =>
+      new Counter({
+        name: 'tb_refunds_total',
+        help: 'refund executions by outcome (succeeded, failed, pending, poison)',
+        labelNames: ['provider', 'outcome'],
+        registers: [registry],
+      }),
+  );
   const log = o.log.child({ module: 'payment-refunds' });
   const retryDelay = o.retryDelayMs ?? 2_000;
   const deps = { http: o.http, now: o.now ?? Date.now };
@@ -74,7 +82,11 @@ export function startRefundWorker(o: RefundWorkerOptions): DurableConsumer {
         settle.nak(m, retryDelay);
         return;
       }
-      if (out.status === 'failed') log.error({ refundId, orderId: out.refund.orderId, error: out.refund.lastError }, 'refund refused by the provider: an operator must act');
+      if (out.status === 'failed')
+        log.error(
+          { refundId, orderId: out.refund.orderId, error: out.refund.lastError },
+          'refund refused by the provider: an operator must act',
+        );
       else log.info({ refundId, orderId: out.refund.orderId, amountMinor: out.refund.amountMinor }, 'refunded');
       settle.ack(m);
     } catch (err) {
@@ -84,7 +96,14 @@ export function startRefundWorker(o: RefundWorkerOptions): DurableConsumer {
   };
 
   return startDurableConsumer({
-    nc: o.nc, name: o.name ?? REFUND_WORKER_CONSUMER, filter: REFUND_WORKER_FILTER, log, batchSize: 16, ackWaitMs: 90_000,
-    handle: async (msgs) => { await Promise.all(msgs.map(one)); },
+    nc: o.nc,
+    name: o.name ?? REFUND_WORKER_CONSUMER,
+    filter: REFUND_WORKER_FILTER,
+    log,
+    batchSize: 16,
+    ackWaitMs: 90_000,
+    handle: async (msgs) => {
+      await Promise.all(msgs.map(one));
+    },
   });
 }

@@ -19,7 +19,10 @@ import type { ZaloPayConfig } from '../providers/zalopay.js';
 import type { RefundProvider, RefundRequest, RefundResult } from './types.js';
 
 /** `mac` of a refund request: HMAC-SHA256(key1, `app_id|zp_trans_id|amount|description|timestamp`). */
-export function zaloPayRefundMac(key1: string, f: { app_id: string | number; zp_trans_id: string; amount: number; description: string; timestamp: number }): string {
+export function zaloPayRefundMac(
+  key1: string,
+  f: { app_id: string | number; zp_trans_id: string; amount: number; description: string; timestamp: number },
+): string {
   return hmacHex('sha256', key1, [f.app_id, f.zp_trans_id, f.amount, f.description, f.timestamp].join('|'));
 }
 
@@ -30,7 +33,9 @@ export function zaloPayQueryRefundMac(key1: string, f: { app_id: string | number
 
 /** `m_refund_id` = `yymmdd_appid_` + 10 digits derived from our refund id (same id, same day → same value). */
 export function zaloPayRefundId(appId: string, refundId: string, requestedAt: number): string {
-  const digits = (BigInt(`0x${createHash('sha256').update(refundId).digest('hex').slice(0, 15)}`) % 10_000_000_000n).toString().padStart(10, '0');
+  const digits = (BigInt(`0x${createHash('sha256').update(refundId).digest('hex').slice(0, 15)}`) % 10_000_000_000n)
+    .toString()
+    .padStart(10, '0');
   return `${vnYymmdd(requestedAt)}_${appId}_${digits}`;
 }
 
@@ -42,7 +47,11 @@ function resultOf(res: Record<string, unknown>, mRefundId: string, request: Reco
   const base = { providerRefundId: String(res['refund_id'] ?? mRefundId), request, response: res };
   if (code === 1) return { status: 'succeeded', ...base };
   if (code === 3) return { status: 'pending', ...base };
-  return { status: 'failed', ...base, reason: `${String(code)}/${String(res['sub_return_code'])}: ${String(res['sub_return_message'] ?? res['return_message'] ?? '')}` };
+  return {
+    status: 'failed',
+    ...base,
+    reason: `${String(code)}/${String(res['sub_return_code'])}: ${String(res['sub_return_message'] ?? res['return_message'] ?? '')}`,
+  };
 }
 
 async function refund(cfg: ZaloPayConfig, req: RefundRequest, deps: ProviderDeps): Promise<RefundResult> {
@@ -51,9 +60,18 @@ async function refund(cfg: ZaloPayConfig, req: RefundRequest, deps: ProviderDeps
   const m_refund_id = zaloPayRefundId(cfg.appId, req.refundId, req.requestedAt);
   const fields = { app_id: cfg.appId, zp_trans_id: req.providerTxnId, amount, description: req.description.slice(0, 100), timestamp };
   const mac = zaloPayRefundMac(cfg.key1, fields);
-  const form = { app_id: cfg.appId, m_refund_id, zp_trans_id: fields.zp_trans_id, amount: String(amount), timestamp: String(timestamp), description: fields.description };
+  const form = {
+    app_id: cfg.appId,
+    m_refund_id,
+    zp_trans_id: fields.zp_trans_id,
+    amount: String(amount),
+    timestamp: String(timestamp),
+    description: fields.description,
+  };
   const res = await callProvider('zalopay', deps.http, {
-    method: 'POST', url: endpointOf(cfg, 'refund'), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    url: endpointOf(cfg, 'refund'),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...form, mac }).toString(),
   });
   return resultOf(res, m_refund_id, { ...form, mac: redactSignature(mac) });
@@ -65,7 +83,9 @@ async function queryRefund(cfg: ZaloPayConfig, req: RefundRequest, deps: Provide
   const mac = zaloPayQueryRefundMac(cfg.key1, { app_id: cfg.appId, m_refund_id, timestamp });
   const form = { app_id: cfg.appId, m_refund_id, timestamp: String(timestamp) };
   const res = await callProvider('zalopay', deps.http, {
-    method: 'POST', url: endpointOf(cfg, 'query_refund'), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    url: endpointOf(cfg, 'query_refund'),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...form, mac }).toString(),
   });
   return resultOf(res, m_refund_id, { ...form, mac: redactSignature(mac) });
@@ -74,7 +94,8 @@ async function queryRefund(cfg: ZaloPayConfig, req: RefundRequest, deps: Provide
 /** ZaloPay's refund API; refuses (`PAYMENT_PROVIDER_UNCONFIGURED`) until its secrets are set. */
 export function createZaloPayRefunds(cfg: ZaloPayConfig): RefundProvider {
   const guard = () => {
-    if (!cfg.appId || !cfg.key1) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'zalopay', settings: 'TB_ZALOPAY_APP_ID, TB_ZALOPAY_KEY1' });
+    if (!cfg.appId || !cfg.key1)
+      throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'zalopay', settings: 'TB_ZALOPAY_APP_ID, TB_ZALOPAY_KEY1' });
   };
   return {
     name: 'zalopay',

@@ -14,7 +14,10 @@ const skip = await postgresUnavailable();
 if (skip) console.warn(`test/accounts/accounts-sessions.test.ts ${skip}`);
 
 async function code(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TbError);
   return (err as TbError).code;
 }
@@ -101,8 +104,12 @@ describe.skipIf(skip !== undefined)('accounts sessions', () => {
   it('accounts - password change needs the current password and revokes every session', async () => {
     const { u, user, session } = await signedUp('pwd');
     const newPassword = 'Green-teapot-77-lake';
-    expect(await code(accounts.changePassword(user.id, { currentPassword: 'Wrong-pass-123', newPassword }))).toBe('AUTH_INVALID_CREDENTIALS');
-    expect(await code(accounts.changePassword(user.id, { currentPassword: u.password, newPassword: 'short' }))).toBe('ACCOUNT_PASSWORD_TOO_WEAK');
+    expect(await code(accounts.changePassword(user.id, { currentPassword: 'Wrong-pass-123', newPassword }))).toBe(
+      'AUTH_INVALID_CREDENTIALS',
+    );
+    expect(await code(accounts.changePassword(user.id, { currentPassword: u.password, newPassword: 'short' }))).toBe(
+      'ACCOUNT_PASSWORD_TOO_WEAK',
+    );
     await accounts.changePassword(user.id, { currentPassword: u.password, newPassword });
     expect(await code(accounts.refresh(session.refreshToken))).toBe('AUTH_REFRESH_TOKEN_INVALID');
     expect(await code(accounts.login(u))).toBe('AUTH_INVALID_CREDENTIALS');

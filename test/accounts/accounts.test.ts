@@ -35,7 +35,10 @@ function recording(target: Accounts): Accounts {
 }
 
 async function failure(p: Promise<unknown>): Promise<TbError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TbError);
   return err as TbError;
 }
@@ -52,11 +55,17 @@ describe.skipIf(skip !== undefined)('accounts', () => {
   it('accounts - register then login returns tokens for a normalised email', async () => {
     const u = newUser();
     const user = await accounts.register({ ...u, email: `  ${u.email.toUpperCase()} `, displayName: `  ${u.displayName} ` });
-    expect(user).toEqual({ id: expect.any(String), email: u.email, displayName: u.displayName, emailVerified: false, createdAt: new Date(f.clock.ms).toISOString() });
+    expect(user).toEqual({
+      id: expect.any(String),
+      email: u.email,
+      displayName: u.displayName,
+      emailVerified: false,
+      createdAt: new Date(f.clock.ms).toISOString(),
+    });
     const session = await accounts.login({ email: u.email.toUpperCase(), password: u.password, userAgent: 'vitest' });
     expect(session).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user });
     expect(session.refreshToken).toMatch(/^tbr_/);
-    expect((await accounts.verifyAccessToken(session.accessToken))).toEqual({ userId: user.id, roles: [] });
+    expect(await accounts.verifyAccessToken(session.accessToken)).toEqual({ userId: user.id, roles: [] });
   });
 
   it('accounts - duplicate email is refused whatever its letter case', async () => {
@@ -126,7 +135,7 @@ describe.skipIf(skip !== undefined)('accounts', () => {
 
   it('accounts - profile can be read and renamed', async () => {
     const user = await accounts.register(newUser('prof'));
-    expect((await accounts.getProfile(user.id))).toEqual({ ...user, roles: [] });
+    expect(await accounts.getProfile(user.id)).toEqual({ ...user, roles: [] });
     const renamed = await accounts.updateProfile(user.id, { displayName: '  Lan Anh  ' });
     expect(renamed.displayName).toBe('Lan Anh');
     expect((await failure(accounts.getProfile('00000000-0000-4000-8000-000000000000'))).code).toBe('ACCOUNT_NOT_FOUND');

@@ -72,5 +72,9 @@ let counter = 0;
 /** A fresh, unique email and a password that passes the policy. */
 export function newUser(prefix = 'user'): { email: string; password: string; displayName: string } {
   counter += 1;
-  return { email: `${prefix}${counter}.${Date.now().toString(36)}@example.com`, password: 'Blue-kettle-42-river', displayName: `${prefix} ${counter}` };
+  return {
+    email: `${prefix}${counter}.${Date.now().toString(36)}@example.com`,
+    password: 'Blue-kettle-42-river',
+    displayName: `${prefix} ${counter}`,
+  };
 }

@@ -16,7 +16,9 @@ import { createActors, type ActorClient } from '../../actors/client/index.js';
 const base = { eventId: 'ev1', name: 'Standing', priceMinor: 150_000, currency: 'VND', total: 10 };
 
 async function stored(nc: NatsConnection, classId: string) {
-  const m = await (await jetstreamManager(nc)).streams.getMessage(EVENTS_STREAM, { last_by_subj: eventSubject('ticketclass', classId, 'ticketclass.created') });
+  const m = await (await jetstreamManager(nc)).streams.getMessage(EVENTS_STREAM, {
+    last_by_subj: eventSubject('ticketclass', classId, 'ticketclass.created'),
+  });
   if (!m) throw new Error('no ticketclass.created stored');
   return m;
 }
@@ -43,9 +45,17 @@ describe('actors - event format', () => {
         const m = await stored(nc, classId);
         expect(m.header.get('content-type')).toBe(`application/${format}`);
         expect(m.header.get('tb-event-type')).toBe('ticketclass.created');
-        if (format === 'json') expect(JSON.parse(new TextDecoder().decode(m.data))).toMatchObject({ type: 'ticketclass.created', kind: 'ticketclass', id: classId });
+        if (format === 'json')
+          expect(JSON.parse(new TextDecoder().decode(m.data))).toMatchObject({
+            type: 'ticketclass.created',
+            kind: 'ticketclass',
+            id: classId,
+          });
         const d = decodeEvent(m.data, m.header, TicketClassEventSchemas);
-        expect(d).toMatchObject({ ok: true, event: { type: 'ticketclass.created', data: { classId, eventId: 'ev1', available: 10, name: 'Standing' } } });
+        expect(d).toMatchObject({
+          ok: true,
+          event: { type: 'ticketclass.created', data: { classId, eventId: 'ev1', available: 10, name: 'Standing' } },
+        });
       } finally {
         await node.stop();
       }

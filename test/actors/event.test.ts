@@ -37,7 +37,8 @@ const HOUR = 3_600_000;
 const startsAt = Date.now() + 30 * 24 * HOUR;
 
 const ev = <R = EventView>(id: string, verb: string, body: Record<string, unknown> = {}) => send<R>(client, 'event', id, verb, body);
-const create = (id: string) => ev(id, 'create', { actor: alice, name: 'Concert', startsAt, endsAt: startsAt + 4 * HOUR, categories: ['music'] });
+const create = (id: string) =>
+  ev(id, 'create', { actor: alice, name: 'Concert', startsAt, endsAt: startsAt + 4 * HOUR, categories: ['music'] });
 
 describe('event - verbs over NATS', () => {
   it('event - create answers a DRAFT with the creator as admin; the same create again is the same answer; another is refused', async () => {
@@ -54,7 +55,13 @@ describe('event - verbs over NATS', () => {
 
   it('event - runs the lifecycle DRAFT → CONFIGURED → APPROVED → PUBLISHED → CANCELLED and publishes its events', async () => {
     await create('e2');
-    const configured = await ev('e2', 'configure', { actor: alice, isPublic: true, ticketSaleStartDate: startsAt - 7 * 24 * HOUR, ticketSaleEndDate: startsAt, maxConcurrent: 500 });
+    const configured = await ev('e2', 'configure', {
+      actor: alice,
+      isPublic: true,
+      ticketSaleStartDate: startsAt - 7 * 24 * HOUR,
+      ticketSaleEndDate: startsAt,
+      maxConcurrent: 500,
+    });
     expect(configured).toMatchObject({ status: 'CONFIGURED', isPublic: true, config: { maxConcurrent: 500 } });
     expect((await ev('e2', 'approve', { actor: root })).status).toBe('APPROVED');
     expect((await ev('e2', 'publish', { actor: alice })).status).toBe('PUBLISHED');
@@ -70,13 +77,29 @@ describe('event - verbs over NATS', () => {
   it('event - an illegal move answers EVENT_ILLEGAL_TRANSITION with from, to and allowed', async () => {
     await create('e3');
     const publish = await refusal(() => ev('e3', 'publish', { actor: alice }));
-    expect([publish.code, publish.status, publish.details]).toEqual(['EVENT_ILLEGAL_TRANSITION', 409, { eventId: 'e3', from: 'DRAFT', to: 'PUBLISHED', allowed: ['CONFIGURED', 'CANCELLED'] }]);
+    expect([publish.code, publish.status, publish.details]).toEqual([
+      'EVENT_ILLEGAL_TRANSITION',
+      409,
+      { eventId: 'e3', from: 'DRAFT', to: 'PUBLISHED', allowed: ['CONFIGURED', 'CANCELLED'] },
+    ]);
     await ev('e3', 'configure', { actor: root, requiresApproval: false });
-    expect((await refusal(() => ev('e3', 'publish', { actor: alice }))).details).toMatchObject({ from: 'CONFIGURED', allowed: ['CONFIGURED', 'APPROVED', 'CANCELLED'] });
+    expect((await refusal(() => ev('e3', 'publish', { actor: alice }))).details).toMatchObject({
+      from: 'CONFIGURED',
+      allowed: ['CONFIGURED', 'APPROVED', 'CANCELLED'],
+    });
     await ev('e3', 'approve', { actor: alice });
-    expect((await refusal(() => ev('e3', 'configure', { actor: alice, isFree: true }))).details).toMatchObject({ from: 'APPROVED', to: 'CONFIGURED', allowed: ['PUBLISHED', 'CANCELLED'] });
+    expect((await refusal(() => ev('e3', 'configure', { actor: alice, isFree: true }))).details).toMatchObject({
+      from: 'APPROVED',
+      to: 'CONFIGURED',
+      allowed: ['PUBLISHED', 'CANCELLED'],
+    });
     await ev('e3', 'cancel', { actor: alice });
-    expect((await refusal(() => ev('e3', 'cancel', { actor: alice }))).details).toEqual({ eventId: 'e3', from: 'CANCELLED', to: 'CANCELLED', allowed: [] });
+    expect((await refusal(() => ev('e3', 'cancel', { actor: alice }))).details).toEqual({
+      eventId: 'e3',
+      from: 'CANCELLED',
+      to: 'CANCELLED',
+      allowed: [],
+    });
     expect((await refusal(() => ev('e3', 'update', { actor: alice, name: 'Again' }))).code).toBe('EVENT_CANCELLED');
   });
 
@@ -86,18 +109,37 @@ describe('event - verbs over NATS', () => {
     expect((await ev('e4', 'update', { actor: bob, description: 'Best night' })).description).toBe('Best night');
     expect((await ev('e4', 'addTicketClass', { actor: bob, ticketClassId: 'vip' })).ticketClassIds).toEqual(['vip']);
     const cancel = await refusal(() => ev('e4', 'cancel', { actor: bob }));
-    expect([cancel.code, cancel.status, cancel.details]).toEqual(['EVENT_FORBIDDEN', 403, { eventId: 'e4', userId: 'bob', action: 'cancel', role: 'editor' }]);
-    expect((await refusal(() => ev('e4', 'setRole', { actor: bob, userId: 'eve', role: 'viewer' }))).details).toMatchObject({ action: 'manageRoles' });
+    expect([cancel.code, cancel.status, cancel.details]).toEqual([
+      'EVENT_FORBIDDEN',
+      403,
+      { eventId: 'e4', userId: 'bob', action: 'cancel', role: 'editor' },
+    ]);
+    expect((await refusal(() => ev('e4', 'setRole', { actor: bob, userId: 'eve', role: 'viewer' }))).details).toMatchObject({
+      action: 'manageRoles',
+    });
     // A stranger asking for an illegal move learns nothing: forbidden, not illegal.
-    expect((await refusal(() => ev('e4', 'publish', { actor: eve }))).details).toMatchObject({ userId: 'eve', action: 'publish', role: null });
+    expect((await refusal(() => ev('e4', 'publish', { actor: eve }))).details).toMatchObject({
+      userId: 'eve',
+      action: 'publish',
+      role: null,
+    });
     // An event admin may not approve when approval is required; a platform admin may.
     expect((await ev('e4', 'configure', { actor: alice, requiresApproval: true })).status).toBe('CONFIGURED');
     expect((await refusal(() => ev('e4', 'approve', { actor: alice }))).details).toMatchObject({ action: 'approve', role: 'admin' });
     expect((await ev('e4', 'approve', { actor: root })).status).toBe('APPROVED');
     expect((await refusal(() => ev('e4', 'setRole', { actor: alice, userId: 'alice', role: 'viewer' }))).code).toBe('EVENT_LAST_ADMIN');
     await ev('e4', 'setRole', { actor: alice, userId: 'eve', role: 'viewer' });
-    expect(await ev<EventAccess>('e4', 'checkAccess', { userId: 'eve' })).toEqual({ eventId: 'e4', userId: 'eve', role: 'viewer', status: 'APPROVED', permissions: ['read', 'seeSales'] });
-    expect((await refusal(() => ev('e4', 'update', { actor: eve, name: 'Mine' }))).details).toMatchObject({ action: 'update', role: 'viewer' });
+    expect(await ev<EventAccess>('e4', 'checkAccess', { userId: 'eve' })).toEqual({
+      eventId: 'e4',
+      userId: 'eve',
+      role: 'viewer',
+      status: 'APPROVED',
+      permissions: ['read', 'seeSales'],
+    });
+    expect((await refusal(() => ev('e4', 'update', { actor: eve, name: 'Mine' }))).details).toMatchObject({
+      action: 'update',
+      role: 'viewer',
+    });
   });
 
   it('event - get shows staff everything and strangers only a published public event', async () => {

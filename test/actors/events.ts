@@ -12,11 +12,24 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { DomainEventMessage } from '../../contracts/events/index.js';
 import { EVENTS_ROOT, EVENTS_STREAM, eventSubject } from '../../contracts/index.js';
 import {
-  CheckinEventSchemas, EventEventSchemas, OrderEventSchemas, PaymentEventSchemas, QueueEventSchemas, TicketClassEventSchemas, decodeEvent,
+  CheckinEventSchemas,
+  EventEventSchemas,
+  OrderEventSchemas,
+  PaymentEventSchemas,
+  QueueEventSchemas,
+  TicketClassEventSchemas,
+  decodeEvent,
 } from '../../contracts/events/index.js';
 
 /** Every kind's event schemas: what the tests read must match the contract. */
-const ALL = { ...EventEventSchemas, ...TicketClassEventSchemas, ...QueueEventSchemas, ...OrderEventSchemas, ...CheckinEventSchemas, ...PaymentEventSchemas };
+const ALL = {
+  ...EventEventSchemas,
+  ...TicketClassEventSchemas,
+  ...QueueEventSchemas,
+  ...OrderEventSchemas,
+  ...CheckinEventSchemas,
+  ...PaymentEventSchemas,
+};
 
 /** The envelope of one stored message (header-aware: msgpack or JSON); throws on a malformed one so a test fails loudly. */
 function envelope(data: Uint8Array, headers?: { get(name: string): string }): DomainEventMessage {

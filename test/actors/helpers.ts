@@ -15,7 +15,10 @@ import { testConfig, until } from '../runtime/helpers.js';
 import { splitNatsUrl, type Config } from '../../config/index.js';
 
 /** An in-process actor node serving every production kind, owning all partitions before it returns. */
-export async function startKindsNode(natsUrl: string, extra: Partial<Config> = {}): Promise<{ node: ActorNode; nc: NatsConnection; stop(): Promise<void> }> {
+export async function startKindsNode(
+  natsUrl: string,
+  extra: Partial<Config> = {},
+): Promise<{ node: ActorNode; nc: NatsConnection; stop(): Promise<void> }> {
   const nc = await connect({ ...splitNatsUrl(natsUrl) });
   const config = testConfig(natsUrl, extra);
   const node = new ActorNode({ config, kinds: await productionKinds(), nc, log: pino({ level: config.logLevel }) });

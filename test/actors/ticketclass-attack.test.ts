@@ -32,7 +32,7 @@ const nodes: ChildHandle[] = [];
 
 beforeAll(async () => {
   cluster = await startNatsCluster(3);
-  nodes.push(...await spawnKindsNodes(cluster.url, NAMES, { TB_KV_REPLICAS: '3' }));
+  nodes.push(...(await spawnKindsNodes(cluster.url, NAMES, { TB_KV_REPLICAS: '3' })));
   ({ nc, client } = await clientFor(cluster.url));
 });
 afterAll(async () => {
@@ -41,14 +41,36 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-
 type Fate = 'confirm' | 'release' | 'abandon';
-interface Order { id: string; quantity: number; fate: Fate; expiresAt: number; outcome?: 'confirmed' | 'released' | 'expired' }
+interface Order {
+  id: string;
+  quantity: number;
+  fate: Fate;
+  expiresAt: number;
+  outcome?: 'confirmed' | 'released' | 'expired';
+}
 
 describe('ticketclass - inventory under attack', () => {
   it('ticketclass - never oversells, loses no acknowledged hold and leaks none, with 200 clients and a node SIGKILLed', async () => {
-    const mk = { commandId: 'mk', eventId: 'ev-attack', name: 'GA', priceMinor: 500_000, currency: 'VND', total: TOTAL, holdTtlMs: HOLD_MS, maxPerOrder: 4 };
-    await until(() => client.request('ticketclass', CLASS, 'create', mk).then(() => true, () => false), 'class created', 60_000);
+    const mk = {
+      commandId: 'mk',
+      eventId: 'ev-attack',
+      name: 'GA',
+      priceMinor: 500_000,
+      currency: 'VND',
+      total: TOTAL,
+      holdTtlMs: HOLD_MS,
+      maxPerOrder: 4,
+    };
+    await until(
+      () =>
+        client.request('ticketclass', CLASS, 'create', mk).then(
+          () => true,
+          () => false,
+        ),
+      'class created',
+      60_000,
+    );
 
     const orders: Order[] = [];
     const failures: string[] = [];
@@ -66,7 +88,8 @@ describe('ticketclass - inventory under attack', () => {
         if (killedAt > 0 && sentAt > killedAt) firstAckAfterKill = Math.min(firstAckAfterKill, Date.now());
         return r;
       } catch (err) {
-        if (killedAt > 0 && sentAt > killedAt && err instanceof TbError && !err.retryable) firstAckAfterKill = Math.min(firstAckAfterKill, Date.now());
+        if (killedAt > 0 && sentAt > killedAt && err instanceof TbError && !err.retryable)
+          firstAckAfterKill = Math.min(firstAckAfterKill, Date.now());
         throw err;
       } finally {
         counts.ops++;
@@ -92,7 +115,10 @@ describe('ticketclass - inventory under attack', () => {
           hold = await call<HoldResult>('reserve', { commandId: `r-${id}`, orderId: id, quantity });
         } catch (err) {
           // All held (by other unpaid holds) is an honest refusal too: the tickets may come back later.
-          if (TbError.is(err, 'INVENTORY_SOLD_OUT') || TbError.is(err, 'INVENTORY_INSUFFICIENT') || TbError.is(err, 'INVENTORY_ALL_HELD')) { counts.soldOutAnswers++; return; }
+          if (TbError.is(err, 'INVENTORY_SOLD_OUT') || TbError.is(err, 'INVENTORY_INSUFFICIENT') || TbError.is(err, 'INVENTORY_ALL_HELD')) {
+            counts.soldOutAnswers++;
+            return;
+          }
           failures.push(`reserve ${id}: ${(err as Error).message}`);
           return;
         }
@@ -103,7 +129,8 @@ describe('ticketclass - inventory under attack', () => {
         if (fate === 'abandon') continue;
         try {
           const out = await call<OrderOutcome>(fate, { commandId: `${fate}-${id}`, orderId: id });
-          if (out.state !== (fate === 'confirm' ? 'confirmed' : 'released') || out.quantity !== quantity) failures.push(`${fate} ${id}: ${JSON.stringify(out)}`);
+          if (out.state !== (fate === 'confirm' ? 'confirmed' : 'released') || out.quantity !== quantity)
+            failures.push(`${fate} ${id}: ${JSON.stringify(out)}`);
           order.outcome = out.state as Order['outcome'];
         } catch (err) {
           const e = err as TbError;
@@ -117,7 +144,15 @@ describe('ticketclass - inventory under attack', () => {
     };
     await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
     await killing;
-    await until(() => client.request('ticketclass', CLASS, 'get', { commandId: 'probe' }, { budgetMs: 500, timeoutMs: 400 }).then(() => true, () => false), 'class served again', 30_000);
+    await until(
+      () =>
+        client.request('ticketclass', CLASS, 'get', { commandId: 'probe' }, { budgetMs: 500, timeoutMs: 400 }).then(
+          () => true,
+          () => false,
+        ),
+      'class served again',
+      30_000,
+    );
     const takeoverMs = Number.isFinite(firstAckAfterKill) ? firstAckAfterKill - killedAt : undefined;
 
     // Wait for every deadline, then for the timer to release every abandoned hold on TB_EVENTS.
@@ -125,10 +160,14 @@ describe('ticketclass - inventory under attack', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, lastDeadline - Date.now()) + 2_000));
     const mustExpire = new Set(orders.filter((o) => o.fate === 'abandon' || o.outcome === 'expired').map((o) => o.id));
     let events = await readEvents(nc, 'ticketclass', CLASS);
-    await until(async () => {
-      events = await readEvents(nc, 'ticketclass', CLASS);
-      return [...mustExpire].every((id) => events.some((e) => e.type === 'ticketclass.released' && e.data.orderId === id));
-    }, 'every abandoned hold released by the timer', 60_000);
+    await until(
+      async () => {
+        events = await readEvents(nc, 'ticketclass', CLASS);
+        return [...mustExpire].every((id) => events.some((e) => e.type === 'ticketclass.released' && e.data.orderId === id));
+      },
+      'every abandoned hold released by the timer',
+      60_000,
+    );
 
     const view = await client.request<TicketClassView>('ticketclass', CLASS, 'get', { commandId: 'final' });
     const confirmed = orders.filter((o) => o.outcome === 'confirmed');
@@ -152,10 +191,21 @@ describe('ticketclass - inventory under attack', () => {
     for (const id of mustExpire) expect(releasedEvents.get(id)).toMatchObject({ reason: 'expired' });
     for (const id of confirmedEvents.keys()) expect(releasedEvents.has(id)).toBe(false);
 
-    console.log(JSON.stringify({
-      test: 'ticketclass-attack', ops: counts.ops, orders: orders.length, sold: view.sold, soldOrders: view.soldOrders,
-      released: orders.filter((o) => o.outcome === 'released').length, expired: [...releasedEvents.values()].filter((d) => d.reason === 'expired').length,
-      soldOutAnswers: counts.soldOutAnswers, retries: counts.retries, killed: victimName, takeoverMs, available: view.available,
-    }));
+    console.log(
+      JSON.stringify({
+        test: 'ticketclass-attack',
+        ops: counts.ops,
+        orders: orders.length,
+        sold: view.sold,
+        soldOrders: view.soldOrders,
+        released: orders.filter((o) => o.outcome === 'released').length,
+        expired: [...releasedEvents.values()].filter((d) => d.reason === 'expired').length,
+        soldOutAnswers: counts.soldOutAnswers,
+        retries: counts.retries,
+        killed: victimName,
+        takeoverMs,
+        available: view.available,
+      }),
+    );
   });
 });

@@ -11,7 +11,16 @@ import { encode } from '../../contracts/index.js';
 import { postgresUnavailable } from '../db/throwaway-db.js';
 import { hasNatsServer } from '../harness/nats.js';
 import {
-  log, projection, publishEvent, publishProjection, publishRaw, setupCatalog, waitFor, waitForSeq, T0, type CatalogFixture,
+  log,
+  projection,
+  publishEvent,
+  publishProjection,
+  publishRaw,
+  setupCatalog,
+  waitFor,
+  waitForSeq,
+  T0,
+  type CatalogFixture,
 } from './setup.js';
 
 const skip = !hasNatsServer() ? 'skipped: no nats-server on PATH' : await postgresUnavailable();
@@ -53,7 +62,15 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
     await publishProjection(fx.nc, projection('ooo', { name: 'Older name', version: 2 }), 'updated');
     await publishProjection(fx.nc, projection('ooo', { name: 'Oldest name', version: 1 }), 'created');
     // The same event again under another message id (a re-publish after the dedupe window).
-    const last = await publishEvent(fx.nc, 'event', 'ooo', 'event.updated', 3, { type: 'event.updated', eventId: 'ooo', projection: { ...v3, name: 'Newest name' } }, { msgId: 'again-1' });
+    const last = await publishEvent(
+      fx.nc,
+      'event',
+      'ooo',
+      'event.updated',
+      3,
+      { type: 'event.updated', eventId: 'ooo', projection: { ...v3, name: 'Newest name' } },
+      { msgId: 'again-1' },
+    );
     await waitForSeq(fx.handle, last);
     const e = await catalog.getEvent('ooo');
     expect(e).toMatchObject({ name: 'Newest name', version: 3 });
@@ -87,7 +104,15 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
   it('catalog - ticket classes show approximate availability, whatever the arrival order', async () => {
     await publishProjection(fx.nc, projection('withclasses', { version: 1 }), 'published');
     const tc = (type: string, seq: number, data: Record<string, unknown>, n = 0) =>
-      publishEvent(fx.nc, 'ticketclass', 'vip', `ticketclass.${type}`, seq, { type: `ticketclass.${type}`, classId: 'vip', eventId: 'withclasses', at: T0, ...data }, { n });
+      publishEvent(
+        fx.nc,
+        'ticketclass',
+        'vip',
+        `ticketclass.${type}`,
+        seq,
+        { type: `ticketclass.${type}`, classId: 'vip', eventId: 'withclasses', at: T0, ...data },
+        { n },
+      );
     await tc('reserved', 2, { available: 95, orderId: 'o1', quantity: 5, expiresAt: T0 });
     await tc('created', 1, { available: 100, name: 'VIP', priceMinor: 150_000, currency: 'VND', total: 100 });
     await tc('paused', 3, { available: 95 });
@@ -95,7 +120,16 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
     let seq = await tc('confirmed', 4, { available: 95, orderId: 'o1', quantity: 5, unitPriceMinor: 150_000, currency: 'VND', sold: 5 });
     await waitForSeq(fx.handle, seq);
     expect((await catalog.getEvent('withclasses'))?.ticketClasses).toEqual([
-      { classId: 'vip', eventId: 'withclasses', name: 'VIP', priceMinor: 150_000, currency: 'VND', total: 100, available: 95, status: 'paused' },
+      {
+        classId: 'vip',
+        eventId: 'withclasses',
+        name: 'VIP',
+        priceMinor: 150_000,
+        currency: 'VND',
+        total: 100,
+        available: 95,
+        status: 'paused',
+      },
     ]);
     await tc('resumed', 5, { available: 95 });
     seq = await tc('soldOut', 6, { available: 0 }, 1);
@@ -105,12 +139,19 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
 
   it('catalog - a poison message does not block later ones', async () => {
     const bad1 = await publishRaw(fx.nc, 'tb.evt.event.poison1.updated', new Uint8Array([0xc1, 0xff, 0x00]));
-    await publishRaw(fx.nc, 'tb.evt.event.poison2.updated', encode({ type: 'event.updated', kind: 'event', id: 'poison2', seq: 1, n: 0, at: 1, data: { projection: { eventId: 'x' } } }));
+    await publishRaw(
+      fx.nc,
+      'tb.evt.event.poison2.updated',
+      encode({ type: 'event.updated', kind: 'event', id: 'poison2', seq: 1, n: 0, at: 1, data: { projection: { eventId: 'x' } } }),
+    );
     await publishRaw(fx.nc, 'tb.evt.order.o1.created', encode({ hello: 'other kinds are ignored' }));
     const seq = await publishProjection(fx.nc, projection('afterpoison'), 'published');
     await waitForSeq(fx.handle, seq);
     expect(await catalog.getEvent('afterpoison')).not.toBeNull();
-    expect(lines.find((l) => l.msg === 'catalog poison message terminated' && l.seq === bad1)).toMatchObject({ level: 50, reason: 'undecodable body' });
+    expect(lines.find((l) => l.msg === 'catalog poison message terminated' && l.seq === bad1)).toMatchObject({
+      level: 50,
+      reason: 'undecodable body',
+    });
     const metrics = await registry.getSingleMetricAsString('tb_catalog_messages_total');
     expect(metrics).toMatch(/outcome="poison"} [2-9]/);
     expect(bad1).toBeGreaterThan(0);
@@ -127,7 +168,9 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
     const { connect } = await import('@nats-io/transport-node');
     const ncCrash = await connect({ servers: fx.server.url });
     let release!: () => void;
-    const blocked = new Promise<void>((r) => { release = r; });
+    const blocked = new Promise<void>((r) => {
+      release = r;
+    });
     const ackWaitMs = 1_500;
     const crashing = startCatalogProjector({ nc: ncCrash, db: fx.handle.db, log, ackWaitMs, beforeAck: () => blocked });
     const seqs: number[] = [];
@@ -141,18 +184,26 @@ describe.skipIf(skip !== undefined)('catalog projector', () => {
     const next = await publishProjection(fx.nc, projection('aftercrash'), 'published');
     await waitForSeq(fx.handle, next);
     // The checkpoint is the highest committed sequence, not a low-water mark: wait for the rows.
-    const items = await waitFor(async () => {
-      const page = (await catalog.listPublic({ limit: 100 })).items;
-      return page.filter((e) => e.eventId.startsWith('crash')).length === 5 ? page : undefined;
-    }, 15_000, 'redelivered events');
+    const items = await waitFor(
+      async () => {
+        const page = (await catalog.listPublic({ limit: 100 })).items;
+        return page.filter((e) => e.eventId.startsWith('crash')).length === 5 ? page : undefined;
+      },
+      15_000,
+      'redelivered events',
+    );
     for (let v = 1; v <= 5; v++) expect(items.filter((e) => e.eventId === `crash${v}`).map((e) => e.version)).toEqual([v]);
     expect(items.map((e) => e.eventId)).toContain('aftercrash');
     // Nothing is left unacknowledged once the redeliveries are applied.
     const { jetstreamManager } = await import('@nats-io/jetstream');
     const jsm = await jetstreamManager(fx.nc);
-    await waitFor(async () => {
-      const info = await jsm.consumers.info('TB_EVENTS', 'catalog');
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    }, 15_000, 'consumer drained');
+    await waitFor(
+      async () => {
+        const info = await jsm.consumers.info('TB_EVENTS', 'catalog');
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      15_000,
+      'consumer drained',
+    );
   });
 });

@@ -24,9 +24,30 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
     fx = await setupCatalog();
     projector = startCatalogProjector({ nc: fx.nc, db: fx.handle.db, log });
     catalog = createCatalog(fx.handle.db);
-    await publish('rock', { name: 'Rock Night', description: 'Loud guitars and drums', location: 'Hanoi Opera House', categories: ['music', 'rock'], startsAt: T0 + 1 * DAY, endsAt: T0 + 1 * DAY + 3_600_000 });
-    await publish('jazz', { name: 'Jazz Evening', description: 'Smooth saxophone', location: 'Saigon Riverside', categories: ['music', 'jazz'], startsAt: T0 + 2 * DAY, endsAt: T0 + 2 * DAY + 3_600_000 });
-    await publish('devconf', { name: 'DevConf', description: 'Talks about distributed systems and guitars', location: 'Da Nang', categories: ['tech'], startsAt: T0 + 10 * DAY, endsAt: T0 + 12 * DAY });
+    await publish('rock', {
+      name: 'Rock Night',
+      description: 'Loud guitars and drums',
+      location: 'Hanoi Opera House',
+      categories: ['music', 'rock'],
+      startsAt: T0 + 1 * DAY,
+      endsAt: T0 + 1 * DAY + 3_600_000,
+    });
+    await publish('jazz', {
+      name: 'Jazz Evening',
+      description: 'Smooth saxophone',
+      location: 'Saigon Riverside',
+      categories: ['music', 'jazz'],
+      startsAt: T0 + 2 * DAY,
+      endsAt: T0 + 2 * DAY + 3_600_000,
+    });
+    await publish('devconf', {
+      name: 'DevConf',
+      description: 'Talks about distributed systems and guitars',
+      location: 'Da Nang',
+      categories: ['tech'],
+      startsAt: T0 + 10 * DAY,
+      endsAt: T0 + 12 * DAY,
+    });
     await publish('hidden', { name: 'Rock Secret', isPublic: false, categories: ['music'] });
   });
   afterAll(async () => {
@@ -44,7 +65,10 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
     expect(await ids({ to: T0 + 2 * DAY })).toEqual(['rock', 'jazz']); // `to` is included
     expect(await ids({ from: T0 + 11 * DAY, to: T0 + 11 * DAY + 1 })).toEqual(['devconf']); // still running
     expect(await catalog.categories()).toEqual([
-      { category: 'music', count: 2 }, { category: 'jazz', count: 1 }, { category: 'rock', count: 1 }, { category: 'tech', count: 1 },
+      { category: 'music', count: 2 },
+      { category: 'jazz', count: 1 },
+      { category: 'rock', count: 1 },
+      { category: 'tech', count: 1 },
     ]);
   });
 
@@ -62,8 +86,20 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
 
   it('catalog - hostile search strings are harmless', async () => {
     const hostile = [
-      "'; DROP TABLE catalog_events; --", "rock' OR '1'='1", '"unbalanced', "it's", '((((', '!!!&&&|||', ':*', '\\', '\u0000rock\u0000',
-      'a'.repeat(200), '💥 ünïcödé 漢字', '-', 'or', '<script>alert(1)</script>',
+      "'; DROP TABLE catalog_events; --",
+      "rock' OR '1'='1",
+      '"unbalanced',
+      "it's",
+      '((((',
+      '!!!&&&|||',
+      ':*',
+      '\\',
+      '\u0000rock\u0000',
+      'a'.repeat(200),
+      '💥 ünïcödé 漢字',
+      '-',
+      'or',
+      '<script>alert(1)</script>',
     ];
     for (const q of hostile) {
       const page = await catalog.listPublic({ q });
@@ -73,7 +109,11 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
     for (const q of ['x'.repeat(10_240), 'rock '.repeat(2_048)]) {
       await expect(catalog.listPublic({ q })).rejects.toMatchObject({ code: 'CATALOG_INVALID_QUERY', status: 400 });
     }
-    await expect(catalog.listPublic({ category: "x'; DROP TABLE catalog_events; --" })).resolves.toEqual({ items: [], nextCursor: null, prevCursor: null });
+    await expect(catalog.listPublic({ category: "x'; DROP TABLE catalog_events; --" })).resolves.toEqual({
+      items: [],
+      nextCursor: null,
+      prevCursor: null,
+    });
     await expect(catalog.listPublic({ limit: 101 })).rejects.toMatchObject({ code: 'CATALOG_INVALID_QUERY' });
     await expect(catalog.listPublic({ extra: 1 } as never)).rejects.toMatchObject({ code: 'CATALOG_INVALID_QUERY' });
     expect(await catalog.getEvent("'; DROP TABLE catalog_events; --")).toBeNull();
@@ -83,7 +123,10 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
   it('catalog - a forged or garbage cursor is a 400, never a 500', async () => {
     const first = await catalog.listPublic({ limit: 1 });
     const bad = [
-      'garbage!', 'e30', Buffer.from('{"m":"t","s":"x","i":"a","f":"?"}').toString('base64url'), 'A'.repeat(600),
+      'garbage!',
+      'e30',
+      Buffer.from('{"m":"t","s":"x","i":"a","f":"?"}').toString('base64url'),
+      'A'.repeat(600),
       Buffer.from(JSON.stringify({ m: 't', s: 9e15, i: 'rock', f: 'x' })).toString('base64url'),
       Buffer.from(JSON.stringify({ m: 't', s: 1, i: "'; drop", f: 'x' })).toString('base64url'),
     ];
@@ -92,8 +135,12 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
       expect(TbError.is(err, 'CATALOG_INVALID_CURSOR') || TbError.is(err, 'CATALOG_INVALID_QUERY')).toBe(true);
     }
     // A real cursor used with other filters (or for search) is refused too.
-    await expect(catalog.listPublic({ limit: 1, cursor: first.nextCursor!, category: 'music' })).rejects.toMatchObject({ code: 'CATALOG_INVALID_CURSOR' });
-    await expect(catalog.listPublic({ limit: 1, cursor: first.nextCursor!, q: 'rock' })).rejects.toMatchObject({ code: 'CATALOG_INVALID_CURSOR' });
+    await expect(catalog.listPublic({ limit: 1, cursor: first.nextCursor!, category: 'music' })).rejects.toMatchObject({
+      code: 'CATALOG_INVALID_CURSOR',
+    });
+    await expect(catalog.listPublic({ limit: 1, cursor: first.nextCursor!, q: 'rock' })).rejects.toMatchObject({
+      code: 'CATALOG_INVALID_CURSOR',
+    });
     await expect(catalog.listForUser('alice', { cursor: first.nextCursor! })).rejects.toMatchObject({ code: 'CATALOG_INVALID_CURSOR' });
   });
 
@@ -101,7 +148,8 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
     const ids: string[] = [];
     for (let i = 0; i < 23; i++) ids.push(`page${String(i).padStart(2, '0')}`);
     // Many share one start time, so the id tie-break matters.
-    for (const [i, id] of ids.entries()) await publish(id, { categories: ['paged'], startsAt: T0 + 100 * DAY + (i % 4) * DAY, endsAt: T0 + 200 * DAY });
+    for (const [i, id] of ids.entries())
+      await publish(id, { categories: ['paged'], startsAt: T0 + 100 * DAY + (i % 4) * DAY, endsAt: T0 + 200 * DAY });
     const seen: string[] = [];
     let cursor: string | undefined;
     let inserted = 0;
@@ -110,7 +158,11 @@ describe.skipIf(skip !== undefined)('catalog queries', () => {
       seen.push(...page.items.map((e) => e.eventId));
       cursor = page.nextCursor ?? undefined;
       // New rows before and after the position reached: never duplicates, never skips old rows.
-      await publish(`late${inserted++}`, { categories: ['paged'], startsAt: T0 + 100 * DAY + (inserted % 5) * DAY, endsAt: T0 + 200 * DAY });
+      await publish(`late${inserted++}`, {
+        categories: ['paged'],
+        startsAt: T0 + 100 * DAY + (inserted % 5) * DAY,
+        endsAt: T0 + 200 * DAY,
+      });
     } while (cursor);
     const old = seen.filter((id) => id.startsWith('page'));
     expect(new Set(seen).size).toBe(seen.length);

@@ -10,7 +10,17 @@ import { rebuildCatalog, startCatalogProjector, REBUILD_CONSUMER, type CatalogPr
 import { postgresUnavailable } from '../db/throwaway-db.js';
 import { hasNatsServer } from '../harness/nats.js';
 import {
-  log, projection, publishEvent, publishProjection, publishRaw, setupCatalog, snapshotTables, waitFor, waitForSeq, T0, type CatalogFixture,
+  log,
+  projection,
+  publishEvent,
+  publishProjection,
+  publishRaw,
+  setupCatalog,
+  snapshotTables,
+  waitFor,
+  waitForSeq,
+  T0,
+  type CatalogFixture,
 } from './setup.js';
 
 const skip = !hasNatsServer() ? 'skipped: no nats-server on PATH' : await postgresUnavailable();
@@ -26,11 +36,39 @@ describe.skipIf(skip !== undefined)('catalog rebuild', () => {
     for (let i = 0; i < 40; i++) {
       const id = `ev${i}`;
       last = await publishProjection(fx.nc, projection(id, { status: 'DRAFT', version: 1, createdBy: `u${i % 3}` }), 'created');
-      if (i % 2 === 0) last = await publishProjection(fx.nc, projection(id, { version: 2, createdBy: `u${i % 3}`, categories: [`c${i % 4}`] }), 'published');
-      if (i % 5 === 0) last = await publishProjection(fx.nc, projection(id, { version: 3, status: 'CANCELLED', createdBy: `u${i % 3}` }), 'cancelled');
-      if (i % 7 === 0) last = await publishProjection(fx.nc, projection(id, { version: 4, status: 'CANCELLED', createdBy: `u${i % 3}` }), 'roleChanged', { userId: 'helper', role: 'viewer', previousRole: null });
-      last = await publishEvent(fx.nc, 'ticketclass', `tc${i}`, 'ticketclass.created', 1, { classId: `tc${i}`, eventId: id, available: 10, at: T0, name: 'GA', priceMinor: 100, currency: 'USD', total: 10 });
-      last = await publishEvent(fx.nc, 'ticketclass', `tc${i}`, 'ticketclass.reserved', 2, { classId: `tc${i}`, eventId: id, available: 10 - (i % 10), at: T0, orderId: 'o', quantity: i % 10, expiresAt: T0 });
+      if (i % 2 === 0)
+        last = await publishProjection(
+          fx.nc,
+          projection(id, { version: 2, createdBy: `u${i % 3}`, categories: [`c${i % 4}`] }),
+          'published',
+        );
+      if (i % 5 === 0)
+        last = await publishProjection(fx.nc, projection(id, { version: 3, status: 'CANCELLED', createdBy: `u${i % 3}` }), 'cancelled');
+      if (i % 7 === 0)
+        last = await publishProjection(fx.nc, projection(id, { version: 4, status: 'CANCELLED', createdBy: `u${i % 3}` }), 'roleChanged', {
+          userId: 'helper',
+          role: 'viewer',
+          previousRole: null,
+        });
+      last = await publishEvent(fx.nc, 'ticketclass', `tc${i}`, 'ticketclass.created', 1, {
+        classId: `tc${i}`,
+        eventId: id,
+        available: 10,
+        at: T0,
+        name: 'GA',
+        priceMinor: 100,
+        currency: 'USD',
+        total: 10,
+      });
+      last = await publishEvent(fx.nc, 'ticketclass', `tc${i}`, 'ticketclass.reserved', 2, {
+        classId: `tc${i}`,
+        eventId: id,
+        available: 10 - (i % 10),
+        at: T0,
+        orderId: 'o',
+        quantity: i % 10,
+        expiresAt: T0,
+      });
     }
     await publishRaw(fx.nc, 'tb.evt.event.junk.updated', new Uint8Array([0xc1]));
     last = await publishRaw(fx.nc, 'tb.evt.order.o9.created', new Uint8Array([1, 2, 3]));
@@ -65,15 +103,24 @@ describe.skipIf(skip !== undefined)('catalog rebuild', () => {
     let publishing = true;
     let extra = 0;
     const writer = (async () => {
-      while (publishing) { await publishProjection(fx.nc, projection(`live${extra++}`), 'published'); await new Promise((r) => setTimeout(r, 5)); }
+      while (publishing) {
+        await publishProjection(fx.nc, projection(`live${extra++}`), 'published');
+        await new Promise((r) => setTimeout(r, 5));
+      }
     })();
     await rebuildCatalog({ nc: fx.nc, db: fx.handle.db, log, batchSize: 8 });
     publishing = false;
     await writer;
-    const rows = await waitFor(async () => {
-      const r = (await fx.handle.db.execute(sql`select count(*)::int as n from catalog_events where event_id like 'live%'`)) as unknown as { n: number }[];
-      return r[0]!.n === extra ? r : undefined;
-    }, 15_000, 'live events');
+    const rows = await waitFor(
+      async () => {
+        const r = (await fx.handle.db.execute(
+          sql`select count(*)::int as n from catalog_events where event_id like 'live%'`,
+        )) as unknown as { n: number }[];
+        return r[0]!.n === extra ? r : undefined;
+      },
+      15_000,
+      'live events',
+    );
     expect(rows[0]!.n).toBe(extra);
     await fx.handle.db.execute(sql`delete from catalog_events where event_id like 'live%'`);
     await fx.handle.db.execute(sql`delete from catalog_event_staff where event_id like 'live%'`);

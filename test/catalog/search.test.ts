@@ -27,11 +27,23 @@ describe.skipIf(skip !== undefined)('catalog search', () => {
     fx = await setupCatalog();
     projector = startCatalogProjector({ nc: fx.nc, db: fx.handle.db, log });
     catalog = createCatalog(fx.handle.db);
-    await publish('rock', { name: 'Rock Night', categories: ['music', 'rock'], startsAt: T0 + 1 * DAY + 20 * HOUR, endsAt: T0 + 1 * DAY + 23 * HOUR });
+    await publish('rock', {
+      name: 'Rock Night',
+      categories: ['music', 'rock'],
+      startsAt: T0 + 1 * DAY + 20 * HOUR,
+      endsAt: T0 + 1 * DAY + 23 * HOUR,
+    });
     await publish('jazz', { name: 'Jazz Evening', categories: ['music', 'jazz'], startsAt: T0 + 2 * DAY, endsAt: T0 + 2 * DAY + 3 * HOUR });
     await publish('talk', { name: 'Tech Talk', categories: ['tech'], startsAt: T0 + 3 * DAY, endsAt: T0 + 3 * DAY + HOUR });
     await publish('match', { name: 'Football Match', categories: ['sport'], startsAt: T0 + 4 * DAY, endsAt: T0 + 4 * DAY + 2 * HOUR });
-    for (let i = 0; i < 11; i++) await publish(`p${String(i).padStart(2, '0')}`, { name: `Paged event ${i}`, description: 'paged event', categories: ['paged'], startsAt: T0 + 50 * DAY + (i % 4) * DAY, endsAt: T0 + 60 * DAY });
+    for (let i = 0; i < 11; i++)
+      await publish(`p${String(i).padStart(2, '0')}`, {
+        name: `Paged event ${i}`,
+        description: 'paged event',
+        categories: ['paged'],
+        startsAt: T0 + 50 * DAY + (i % 4) * DAY,
+        endsAt: T0 + 60 * DAY,
+      });
   });
   afterAll(async () => {
     await projector?.stop();
@@ -78,7 +90,9 @@ describe.skipIf(skip !== undefined)('catalog search', () => {
         expect(again.items.map((e) => e.eventId)).toEqual(pages[i]!.items);
       }
       // A backward cursor is tied to its filters like a forward one.
-      await expect(catalog.listPublic({ categories: 'other', limit: 3, cursor: pages[1]!.prev! })).rejects.toMatchObject({ code: 'CATALOG_INVALID_CURSOR' });
+      await expect(catalog.listPublic({ categories: 'other', limit: 3, cursor: pages[1]!.prev! })).rejects.toMatchObject({
+        code: 'CATALOG_INVALID_CURSOR',
+      });
     }
   });
 
@@ -86,6 +100,8 @@ describe.skipIf(skip !== undefined)('catalog search', () => {
     const p = await catalog.listPublic({ categories: 'paged', limit: 3 });
     const body = JSON.parse(Buffer.from(p.nextCursor!, 'base64url').toString('utf8')) as Record<string, unknown>;
     const forged = Buffer.from(JSON.stringify({ ...body, d: 'sideways' })).toString('base64url');
-    await expect(catalog.listPublic({ categories: 'paged', limit: 3, cursor: forged })).rejects.toMatchObject({ code: 'CATALOG_INVALID_CURSOR' });
+    await expect(catalog.listPublic({ categories: 'paged', limit: 3, cursor: forged })).rejects.toMatchObject({
+      code: 'CATALOG_INVALID_CURSOR',
+    });
   });
 });

@@ -19,7 +19,11 @@ describe.skipIf(!hasNatsServer())('contracts - nats-core request patch', () => {
   beforeAll(async () => {
     server = await startNatsServer({ jetstream: false });
     nc = await connect({ servers: server.url, noAsyncTraces: true });
-    nc.subscribe('echo', { callback: (_err, m) => { m.respond(m.data); } });
+    nc.subscribe('echo', {
+      callback: (_err, m) => {
+        m.respond(m.data);
+      },
+    });
     nc.subscribe('silent', { callback: () => undefined });
   });
   afterAll(async () => {
@@ -34,10 +38,16 @@ describe.skipIf(!hasNatsServer())('contracts - nats-core request patch', () => {
   it('answers, refuses and times out as nats-core does', async () => {
     const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => nc.request('echo', `m${i}`, { timeout: 5_000 })));
     expect(answers.map((m) => m.string())).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
-    const none = await nc.request('nobody.here', 'x', { timeout: 2_000 }).then(() => undefined, (err: unknown) => err);
+    const none = await nc.request('nobody.here', 'x', { timeout: 2_000 }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(none).toBeInstanceOf(RequestError);
     expect((none as RequestError).isNoResponders()).toBe(true);
-    const late = await nc.request('silent', 'x', { timeout: 200 }).then(() => undefined, (err: unknown) => err);
+    const late = await nc.request('silent', 'x', { timeout: 200 }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(late).toBeInstanceOf(TimeoutError);
     // The actor client and the router tell these apart by class, never by message text.
     expect(requestFailureOf(none)).toBe('noResponders');
@@ -47,7 +57,10 @@ describe.skipIf(!hasNatsServer())('contracts - nats-core request patch', () => {
 
   it('rejects requests still open when the connection closes', async () => {
     const other = await connect({ servers: server.url, noAsyncTraces: true });
-    const pending = other.request('silent', 'x', { timeout: 10_000 }).then(() => 'answered', (err: unknown) => err);
+    const pending = other.request('silent', 'x', { timeout: 10_000 }).then(
+      () => 'answered',
+      (err: unknown) => err,
+    );
     await other.close();
     expect(await pending).toBeInstanceOf(Error);
   });

@@ -66,7 +66,8 @@ describe.skipIf(skip !== undefined)('db - migrate', () => {
     await migrate(testDatabaseUrl(name));
     const sql = postgres(testDatabaseUrl(name), { max: 1, onnotice: () => {} });
     try {
-      const insert = (email: string) => sql`insert into users (email, display_name, password_hash) values (${email}, 'x', 'h') returning id`;
+      const insert = (email: string) =>
+        sql`insert into users (email, display_name, password_hash) values (${email}, 'x', 'h') returning id`;
       await expect(insert('Mixed@Example.com')).rejects.toMatchObject({ code: '23514' });
       const [row] = await insert('a@example.com');
       await expect(insert('a@example.com')).rejects.toMatchObject({ code: '23505', constraint_name: 'users_email_live_uq' });

@@ -18,7 +18,14 @@ import { apiFor, grantPlatformAdmin, publishEvent, sandboxPay, signUp, until, ty
 import { E2E_JWT_SECRET, startE2EStack, type E2EStack } from './stack.js';
 import { countBy, storedEvents } from './stream.js';
 
-type Order = { orderId: string; code: string; status: string; refundRequired?: boolean; lines: Array<{ classId: string; quantity: number; state: string }>; payment?: { status: string; providerTxnId?: string } };
+type Order = {
+  orderId: string;
+  code: string;
+  status: string;
+  refundRequired?: boolean;
+  lines: Array<{ classId: string; quantity: number; state: string }>;
+  payment?: { status: string; providerTxnId?: string };
+};
 const BUYERS = 64;
 const TOTAL = 40;
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
@@ -34,7 +41,9 @@ beforeAll(async () => {
   admin = await signUp(api, 'admin');
   await grantPlatformAdmin(s.db, admin.id);
 }, 180_000);
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 describe('e2e - checkout crash', () => {
   it('e2e - an actor node and the payment relay killed mid-run: orders settle, counters match, no payment event lost or applied twice', async () => {
@@ -62,10 +71,15 @@ describe('e2e - checkout crash', () => {
     })();
     const outcomes = await pool(buyers, 16, async (b, i) => {
       const lines = [{ classId: classIds[i % 2]!, quantity: 1 + (i % 2) }];
-      const r = await api<Order & { error?: { code: string } }>('POST', '/api/v1/orders', { token: b.token, key: `crash-${i}`, body: { eventId, lines } }).catch((e: Error) => ({ status: 0, body: { error: { code: e.message } } as never }));
+      const r = await api<Order & { error?: { code: string } }>('POST', '/api/v1/orders', {
+        token: b.token,
+        key: `crash-${i}`,
+        body: { eventId, lines },
+      }).catch((e: Error) => ({ status: 0, body: { error: { code: e.message } } as never }));
       created++;
       if (r.status !== 201 || r.body.status !== 'PENDING') return r.body.error?.code ?? r.body.status ?? String(r.status);
-      if (i % 4 <= 1) paidTxns.set(r.body.orderId, (await sandboxPay(api, b.token, r.body.code, 'completed', i % 3 === 0 ? 0 : 200)).providerTxnId);
+      if (i % 4 <= 1)
+        paidTxns.set(r.body.orderId, (await sandboxPay(api, b.token, r.body.code, 'completed', i % 3 === 0 ? 0 : 200)).providerTxnId);
       else if (i % 4 === 2) await sandboxPay(api, b.token, r.body.code, 'failed');
       return 'PENDING';
     });
@@ -76,20 +90,34 @@ describe('e2e - checkout crash', () => {
     // Settle: every order leaves its in-between states; every paid order reaches COMPLETED.
     const MID = new Set(['pending', 'releasing', 'confirming']);
     let orders: Array<Order | undefined> = [];
-    await until(async () => {
-      orders = await Promise.all(buyers.map(async (b, i) => {
-        const r = await api<Order>('GET', `/api/v1/orders/${orderIdFor(b.id, `crash-${i}`)}`, { token: b.token });
-        if (r.status === 404) return undefined;
-        if (r.status !== 200) throw new Error(`read ${r.status}`);
-        return r.body;
-      }));
-      return orders.every((o) => !o || ((FINAL.has(o.status) || o.status === 'PENDING') && o.lines.every((l) => !MID.has(l.state)) && (!paidTxns.has(o.orderId) || o.status === 'COMPLETED')));
-    }, 'every order settled', 150_000, 500);
+    await until(
+      async () => {
+        orders = await Promise.all(
+          buyers.map(async (b, i) => {
+            const r = await api<Order>('GET', `/api/v1/orders/${orderIdFor(b.id, `crash-${i}`)}`, { token: b.token });
+            if (r.status === 404) return undefined;
+            if (r.status !== 200) throw new Error(`read ${r.status}`);
+            return r.body;
+          }),
+        );
+        return orders.every(
+          (o) =>
+            !o ||
+            ((FINAL.has(o.status) || o.status === 'PENDING') &&
+              o.lines.every((l) => !MID.has(l.state)) &&
+              (!paidTxns.has(o.orderId) || o.status === 'COMPLETED')),
+        );
+      },
+      'every order settled',
+      150_000,
+      500,
+    );
 
     for (const o of orders) {
       if (!o) continue;
       if (o.status === 'PENDING') expect(o.lines.every((l) => l.state === 'held')).toBe(true);
-      if (o.status === 'FAILED' || o.status === 'CANCELLED') expect(o.lines.every((l) => l.state === 'released' || l.state === 'refused')).toBe(true);
+      if (o.status === 'FAILED' || o.status === 'CANCELLED')
+        expect(o.lines.every((l) => l.state === 'released' || l.state === 'refused')).toBe(true);
       if (o.status === 'COMPLETED') expect(o.refundRequired || o.lines.every((l) => l.state === 'confirmed')).toBe(true);
       if (paidTxns.has(o.orderId)) expect(o).toMatchObject({ status: 'COMPLETED', payment: { status: 'COMPLETED' } });
       if (o.status === 'COMPLETED') expect(o.refundRequired ?? false).toBe(false); // each was paid once
@@ -98,17 +126,28 @@ describe('e2e - checkout crash', () => {
       const lines = orders.flatMap((o) => (o ? o.lines.filter((l) => l.classId === classId).map((l) => ({ ...l, status: o.status })) : []));
       const held = lines.filter((l) => l.status === 'PENDING' && l.state === 'held').reduce((n, l) => n + l.quantity, 0);
       const sold = lines.filter((l) => l.state === 'confirmed').reduce((n, l) => n + l.quantity, 0);
-      const view = (await api<{ sold: number; reserved: number; total: number }>('GET', `/api/v1/ticket-classes/${classId}`, { token: organizer.token })).body;
+      const view = (
+        await api<{ sold: number; reserved: number; total: number }>('GET', `/api/v1/ticket-classes/${classId}`, { token: organizer.token })
+      ).body;
       expect({ classId, reserved: view.reserved, sold: view.sold }).toEqual({ classId, reserved: held, sold });
       expect(view.sold + view.reserved).toBeLessThanOrEqual(TOTAL);
     }
 
     // No payment event lost, none published twice: every COMPLETED row's event is on the stream once.
-    await until(async () => (await s.db.sql`select count(*)::int as n from payment_outbox where published_at is null`)[0]!.n === 0, 'outbox drained', 60_000);
-    const rows = await s.db.sql<{ provider: string; provider_txn_id: string; order_id: string }[]>`select provider, provider_txn_id, order_id from payments where status = 'COMPLETED'`;
+    await until(
+      async () => (await s.db.sql`select count(*)::int as n from payment_outbox where published_at is null`)[0]!.n === 0,
+      'outbox drained',
+      60_000,
+    );
+    const rows = await s.db.sql<
+      { provider: string; provider_txn_id: string; order_id: string }[]
+    >`select provider, provider_txn_id, order_id from payments where status = 'COMPLETED'`;
     expect(rows.map((r) => r.order_id).sort()).toEqual([...paidTxns.keys()].sort());
     const events = await storedEvents(s.nc, 'tb.evt.payment.');
-    const completed = countBy(events.filter((e) => e.type === 'payment.completed'), (e) => e.msgId ?? '?');
+    const completed = countBy(
+      events.filter((e) => e.type === 'payment.completed'),
+      (e) => e.msgId ?? '?',
+    );
     for (const r of rows) expect([r.provider_txn_id, completed.get(`${r.provider}:${r.provider_txn_id}`)]).toEqual([r.provider_txn_id, 1]);
     expect([...countBy(events, (e) => e.msgId ?? '?')].filter(([, n]) => n > 1)).toEqual([]);
     const inbox = await s.db.sql<{ n: number }[]>`select count(*)::int as n from payment_inbox`;
@@ -116,6 +155,16 @@ describe('e2e - checkout crash', () => {
 
     const tally = countBy(outcomes, (o) => o);
     const finals = countBy(orders, (o) => o?.status ?? 'none');
-    console.log(JSON.stringify({ test: 'e2e-checkout-crash', buyers: BUYERS, answers: Object.fromEntries(tally), finals: Object.fromEntries(finals), paid: paidTxns.size, killed, paymentEvents: events.length }));
+    console.log(
+      JSON.stringify({
+        test: 'e2e-checkout-crash',
+        buyers: BUYERS,
+        answers: Object.fromEntries(tally),
+        finals: Object.fromEntries(finals),
+        paid: paidTxns.size,
+        killed,
+        paymentEvents: events.length,
+      }),
+    );
   }, 360_000);
 });

@@ -18,7 +18,17 @@ import { E2E_SANDBOX_SECRET, type E2EStack } from './stack.js';
 import { WS_STATS_PATH } from '../../gateway/ws/stats-route.js';
 import { countBy, storedEvents } from './stream.js';
 
-type Order = { orderId: string; code: string; status: string; totalMinor: number; currency: string; failureReason?: string; refundRequired?: boolean; lines: Array<{ classId: string; quantity: number; state: string }>; payment?: { paymentUrl?: string; status: string; paymentId: string } };
+type Order = {
+  orderId: string;
+  code: string;
+  status: string;
+  totalMinor: number;
+  currency: string;
+  failureReason?: string;
+  refundRequired?: boolean;
+  lines: Array<{ classId: string; quantity: number; state: string }>;
+  payment?: { paymentUrl?: string; status: string; paymentId: string };
+};
 
 /** Register the checkout tests under `title`, on the stack `startStack` starts (and `stop()` stops). */
 export function describeCheckout(title: string, startStack: () => Promise<E2EStack>, prefix = 'e2e'): void {
@@ -40,13 +50,27 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
     await s?.stop();
   });
 
-  const classOf = async (classId: string) => (await api<{ sold: number; reserved: number; available: number }>('GET', `/api/v1/ticket-classes/${classId}`, { token: organizer.token })).body;
-  const buy = async (buyer: User, eventId: string, classId: string, quantity: number, extra: { key?: string; checkoutToken?: string; via?: Api } = {}) =>
+  const classOf = async (classId: string) =>
+    (
+      await api<{ sold: number; reserved: number; available: number }>('GET', `/api/v1/ticket-classes/${classId}`, {
+        token: organizer.token,
+      })
+    ).body;
+  const buy = async (
+    buyer: User,
+    eventId: string,
+    classId: string,
+    quantity: number,
+    extra: { key?: string; checkoutToken?: string; via?: Api } = {},
+  ) =>
     (extra.via ?? api)<Order & { error?: { code: string; details?: Record<string, unknown> } }>('POST', '/api/v1/orders', {
-      token: buyer.token, key: extra.key ?? `k-${Math.random()}`, body: { eventId, lines: [{ classId, quantity }], ...(extra.checkoutToken ? { checkoutToken: extra.checkoutToken } : {}) },
+      token: buyer.token,
+      key: extra.key ?? `k-${Math.random()}`,
+      body: { eventId, lines: [{ classId, quantity }], ...(extra.checkoutToken ? { checkoutToken: extra.checkoutToken } : {}) },
     });
   /** A published event without waitroom and one class of `total`. */
-  const plainEvent = async (total: number) => publishEvent(api, organizer, admin, { classes: [{ total }] }).then((r) => ({ eventId: r.eventId, classId: r.classIds[0]! }));
+  const plainEvent = async (total: number) =>
+    publishEvent(api, organizer, admin, { classes: [{ total }] }).then((r) => ({ eventId: r.eventId, classId: r.classIds[0]! }));
 
   describe(title, () => {
     it(`${prefix} - admitted buyer orders with the checkout token, the sandbox pays: COMPLETED, tickets sold, slot freed, next buyer admitted`, async () => {
@@ -61,7 +85,11 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
 
       const created = await buy(room.a, room.eventId, room.classId, 2, { key: 'ann-1', checkoutToken: joined.body.token });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ status: 'PENDING', totalMinor: 300_000, payment: { status: 'PENDING', paymentUrl: expect.stringContaining('/sandbox/pay/') } });
+      expect(created.body).toMatchObject({
+        status: 'PENDING',
+        totalMinor: 300_000,
+        payment: { status: 'PENDING', paymentUrl: expect.stringContaining('/sandbox/pay/') },
+      });
       room.orderId = created.body.orderId;
       const page = await fetch(created.body.payment!.paymentUrl!);
       expect([page.status, await page.text()]).toEqual([200, expect.stringContaining(created.body.code)]);
@@ -72,7 +100,10 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       expect(done.payment).toMatchObject({ status: 'COMPLETED' });
       expect(done.lines.every((l) => l.state === 'confirmed')).toBe(true);
       expect(await classOf(room.classId)).toMatchObject({ sold: 2, reserved: 0, available: 8 });
-      await until(async () => (await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.a.token })).body.state === 'completed', "A's slot completed");
+      await until(
+        async () => (await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.a.token })).body.state === 'completed',
+        "A's slot completed",
+      );
       // B's admission must arrive over its WebSocket. The gateway sometimes drops a fresh queue
       // socket a few ms after opening it (TCP FIN from uWS, no close frame, code 1006 on both
       // sides; reproduced about 1 run in 8 of this test, cause not found yet). A browser then
@@ -80,19 +111,30 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       // still demands the admission over a WebSocket. On failure it says what the queue and the
       // gateway's stream report.
       let last = bob;
-      const { client: b, reconnects } = await untilAdmitted(bob, async (closed) => {
-        console.warn(`e2e - B's queue socket closed (${JSON.stringify(closed.closed)}); reconnecting`);
-        last = await openQueueClient(s.url.replace('http', 'ws'), room.eventId, room.b.token);
-        sockets.push(last);
-        return last;
-      }, { maxReconnects: 2, timeoutMs: 60_000 }).catch(async (err: unknown) => {
+      const { client: b, reconnects } = await untilAdmitted(
+        bob,
+        async (closed) => {
+          console.warn(`e2e - B's queue socket closed (${JSON.stringify(closed.closed)}); reconnecting`);
+          last = await openQueueClient(s.url.replace('http', 'ws'), room.eventId, room.b.token);
+          sockets.push(last);
+          return last;
+        },
+        { maxReconnects: 2, timeoutMs: 60_000 },
+      ).catch(async (err: unknown) => {
         const view = await api('GET', `/api/v1/events/${room.eventId}/queue`, {});
-        const stream = await fetch(`${s.url}${WS_STATS_PATH}`).then((r) => r.json(), () => undefined);
-        throw new Error(`${String(err)}; public queue: ${JSON.stringify(view.body)}; gateway stream: ${JSON.stringify(stream)}; frames: ${JSON.stringify(last.frames)}`);
+        const stream = await fetch(`${s.url}${WS_STATS_PATH}`).then(
+          (r) => r.json(),
+          () => undefined,
+        );
+        throw new Error(
+          `${String(err)}; public queue: ${JSON.stringify(view.body)}; gateway stream: ${JSON.stringify(stream)}; frames: ${JSON.stringify(last.frames)}`,
+        );
       });
       expect(reconnects).toBeLessThanOrEqual(2);
       room.bToken = b.admitted!.token;
-      expect((await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.b.token })).body).toMatchObject({ state: 'admitted' });
+      expect((await api('GET', `/api/v1/events/${room.eventId}/queue/me`, { token: room.b.token })).body).toMatchObject({
+        state: 'admitted',
+      });
     });
 
     it(`${prefix} - a checkout token for another event is refused and holds nothing`, async () => {
@@ -101,7 +143,7 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       expect([r.status, r.body.error?.code]).toEqual([403, 'QUEUE_TOKEN_WRONG_EVENT']);
       const none = await buy(room.b, other.eventId, other.classIds[0]!, 1);
       // Signed in but without the checkout token: forbidden (403), not unauthenticated (401).
-    expect([none.status, none.body.error?.code]).toEqual([403, 'ORDER_CHECKOUT_TOKEN_REQUIRED']);
+      expect([none.status, none.body.error?.code]).toEqual([403, 'ORDER_CHECKOUT_TOKEN_REQUIRED']);
       expect(await classOf(other.classIds[0]!)).toMatchObject({ reserved: 0, sold: 0 });
       // B's own token still buys on its own event.
       expect((await buy(room.b, room.eventId, room.classId, 1, { checkoutToken: room.bToken })).body.status).toBe('PENDING');
@@ -113,7 +155,13 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       const o = (await buy(u, eventId, classId, 3)).body;
       expect(await classOf(classId)).toMatchObject({ reserved: 3 });
       await sandboxPay(api, u.token, o.code, 'failed');
-      const done = await waitOrder<Order>(api, u, o.orderId, (x) => x.status === 'FAILED' && x.lines.every((l) => l.state === 'released'), 'FAILED and released');
+      const done = await waitOrder<Order>(
+        api,
+        u,
+        o.orderId,
+        (x) => x.status === 'FAILED' && x.lines.every((l) => l.state === 'released'),
+        'FAILED and released',
+      );
       expect(done.failureReason).toMatch(/^paymentFailed/);
       expect(await classOf(classId)).toMatchObject({ reserved: 0, sold: 0, available: 5 });
     });
@@ -123,7 +171,15 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       const u = await signUp(api);
       const o = (await buy(u, eventId, classId, 2, { via: apiFor(s.urls['gateway-short']!) })).body;
       expect(o.status).toBe('PENDING');
-      const done = await waitOrder<Order>(api, u, o.orderId, (x) => x.status === 'CANCELLED' && x.lines.every((l) => l.state === 'released'), 'expired', 30_000, 250);
+      const done = await waitOrder<Order>(
+        api,
+        u,
+        o.orderId,
+        (x) => x.status === 'CANCELLED' && x.lines.every((l) => l.state === 'released'),
+        'expired',
+        30_000,
+        250,
+      );
       expect(done.failureReason).toBe('expired');
       expect(await classOf(classId)).toMatchObject({ reserved: 0, available: 5 });
     });
@@ -143,12 +199,24 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       const { eventId, classId } = await plainEvent(3);
       const u = await signUp(api);
       const over = await buy(u, eventId, classId, 4);
-      expect([over.status, over.body.error]).toEqual([409, expect.objectContaining({ code: 'INVENTORY_INSUFFICIENT', details: expect.objectContaining({ classId, available: 3, requested: 4 }) })]);
+      expect([over.status, over.body.error]).toEqual([
+        409,
+        expect.objectContaining({
+          code: 'INVENTORY_INSUFFICIENT',
+          details: expect.objectContaining({ classId, available: 3, requested: 4 }),
+        }),
+      ]);
       expect((await buy(u, eventId, classId, 3)).status).toBe(201);
       // Another buyer (this one's unpaid order is its one open order: ORDER_BUYER_OPEN_ORDERS_LIMIT).
       const sold = await buy(await signUp(api), eventId, classId, 1);
       // The 3 tickets are held by the unpaid order: all held (come back at retryAt), not sold out.
-      expect([sold.status, sold.body.error]).toEqual([409, expect.objectContaining({ code: 'INVENTORY_ALL_HELD', details: expect.objectContaining({ classId, available: 0, held: 3, retryAt: expect.any(Number) }) })]);
+      expect([sold.status, sold.body.error]).toEqual([
+        409,
+        expect.objectContaining({
+          code: 'INVENTORY_ALL_HELD',
+          details: expect.objectContaining({ classId, available: 0, held: 3, retryAt: expect.any(Number) }),
+        }),
+      ]);
       expect(await classOf(classId)).toMatchObject({ reserved: 3, sold: 0 });
     });
 
@@ -156,7 +224,14 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       const { eventId, classId } = await plainEvent(5);
       const u = await signUp(api);
       const o = (await buy(u, eventId, classId, 1)).body;
-      const body = { providerTxnId: `forged-${o.code}`, orderCode: o.code, amountMinor: o.totalMinor, currency: 'VND', outcome: 'completed' as const, paidAt: Date.now() };
+      const body = {
+        providerTxnId: `forged-${o.code}`,
+        orderCode: o.code,
+        amountMinor: o.totalMinor,
+        currency: 'VND',
+        outcome: 'completed' as const,
+        paidAt: Date.now(),
+      };
       const forged = signSandboxCallback('not-the-secret-not-the-secret-0123', body);
       const r1 = await api('POST', '/api/v1/payments/sandbox/callback', { raw: forged.body, headers: forged.headers });
       const good = signSandboxCallback(E2E_SANDBOX_SECRET, body);
@@ -164,7 +239,10 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       const r2 = await api('POST', '/api/v1/payments/sandbox/callback', { raw: altered, headers: good.headers });
       expect([r1.status, r2.status]).toEqual([401, 401]);
       await new Promise((r) => setTimeout(r, 2_000));
-      expect((await api<Order>('GET', `/api/v1/orders/${o.orderId}`, { token: u.token })).body).toMatchObject({ status: 'PENDING', payment: { status: 'PENDING' } });
+      expect((await api<Order>('GET', `/api/v1/orders/${o.orderId}`, { token: u.token })).body).toMatchObject({
+        status: 'PENDING',
+        payment: { status: 'PENDING' },
+      });
       expect(await s.db.sql`select 1 from payment_inbox where provider_txn_id = ${body.providerTxnId}`).toHaveLength(0);
       expect(await classOf(classId)).toMatchObject({ reserved: 1, sold: 0 });
     });
@@ -173,7 +251,14 @@ export function describeCheckout(title: string, startStack: () => Promise<E2ESta
       const { eventId, classId } = await plainEvent(5);
       const u = await signUp(api);
       const o = (await buy(u, eventId, classId, 2)).body;
-      const signed = signSandboxCallback(E2E_SANDBOX_SECRET, { providerTxnId: `dup-${o.code}`, orderCode: o.code, amountMinor: o.totalMinor, currency: 'VND', outcome: 'completed', paidAt: Date.now() });
+      const signed = signSandboxCallback(E2E_SANDBOX_SECRET, {
+        providerTxnId: `dup-${o.code}`,
+        orderCode: o.code,
+        amountMinor: o.totalMinor,
+        currency: 'VND',
+        outcome: 'completed',
+        paidAt: Date.now(),
+      });
       const send = () => api('POST', '/api/v1/payments/sandbox/callback', { raw: signed.body, headers: signed.headers });
       const answers = await Promise.all([send(), send(), send()]);
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);

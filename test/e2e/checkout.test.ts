@@ -7,4 +7,6 @@
 import { describeCheckout } from './checkout-suite.js';
 import { startE2EStack } from './stack.js';
 
-describeCheckout('e2e - checkout', () => startE2EStack({ extraGateways: [{ name: 'gateway-short', env: { TB_TUNING: JSON.stringify({ orderPaymentTtlMs: 3000 }) } }] }));
+describeCheckout('e2e - checkout', () =>
+  startE2EStack({ extraGateways: [{ name: 'gateway-short', env: { TB_TUNING: JSON.stringify({ orderPaymentTtlMs: 3000 }) } }] }),
+);

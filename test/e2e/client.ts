@@ -9,16 +9,27 @@
 import type { DbHandle } from '../../db/index.js';
 
 /** One answer: status and parsed JSON body. */
-export interface Res<T = any> { status: number; body: T }
+export interface Res<T = any> {
+  status: number;
+  body: T;
+}
 
 /** A signed-in user. */
-export interface User { id: string; token: string; email: string }
+export interface User {
+  id: string;
+  token: string;
+  email: string;
+}
 
 let seq = 0;
 
 /** `fetch` wrapper bound to one gateway URL. */
 export function apiFor(base: string) {
-  return async function api<T = any>(method: string, path: string, opts: { body?: unknown; token?: string; key?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<Res<T>> {
+  return async function api<T = any>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; token?: string; key?: string; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<Res<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
     if (opts.key) headers['idempotency-key'] = opts.key;
@@ -27,7 +38,11 @@ export function apiFor(base: string) {
     const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let parsed: unknown;
-    try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = text; }
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
     return { status: res.status, body: parsed as T };
   };
 }
@@ -63,32 +78,89 @@ export interface EventPlan {
 }
 
 /** Organizer creates, adds classes, configures; the admin approves; the organizer publishes. */
-export async function publishEvent(api: Api, organizer: User, admin: User, plan: EventPlan): Promise<{ eventId: string; classIds: string[] }> {
+export async function publishEvent(
+  api: Api,
+  organizer: User,
+  admin: User,
+  plan: EventPlan,
+): Promise<{ eventId: string; classIds: string[] }> {
   const startsAt = Date.now() + 30 * 86_400_000;
   const key = () => `e2e-${process.pid}-${++seq}`;
-  const ev = expectStatus(await api('POST', '/api/v1/events', { token: organizer.token, key: key(), body: { name: plan.name ?? 'E2E concert', startsAt, endsAt: startsAt + 3 * 3_600_000, categories: ['music'] } }), 201, 'create event');
+  const ev = expectStatus(
+    await api('POST', '/api/v1/events', {
+      token: organizer.token,
+      key: key(),
+      body: { name: plan.name ?? 'E2E concert', startsAt, endsAt: startsAt + 3 * 3_600_000, categories: ['music'] },
+    }),
+    201,
+    'create event',
+  );
   const eventId = ev.eventId as string;
   const classIds: string[] = [];
   for (const [i, c] of plan.classes.entries()) {
-    const body = { name: c.name ?? `Class ${i}`, priceMinor: c.priceMinor ?? 150_000, currency: 'VND', total: c.total, ...(c.maxPerOrder ? { maxPerOrder: c.maxPerOrder } : {}), ...(c.maxHolds ? { maxHolds: c.maxHolds } : {}) };
-    classIds.push(expectStatus(await api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: organizer.token, key: key(), body }), 201, 'add class').classId);
+    const body = {
+      name: c.name ?? `Class ${i}`,
+      priceMinor: c.priceMinor ?? 150_000,
+      currency: 'VND',
+      total: c.total,
+      ...(c.maxPerOrder ? { maxPerOrder: c.maxPerOrder } : {}),
+      ...(c.maxHolds ? { maxHolds: c.maxHolds } : {}),
+    };
+    classIds.push(
+      expectStatus(
+        await api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: organizer.token, key: key(), body }),
+        201,
+        'add class',
+      ).classId,
+    );
   }
-  expectStatus(await api('PUT', `/api/v1/events/${eventId}/config`, {
-    token: organizer.token, key: key(),
-    body: { isPublic: true, requiresApproval: true, allowWaitRoom: !!plan.waitroom, ...(plan.waitroom ? { maxConcurrent: plan.waitroom.maxConcurrent } : {}), ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt, ...plan.config },
-  }), 200, 'configure');
+  expectStatus(
+    await api('PUT', `/api/v1/events/${eventId}/config`, {
+      token: organizer.token,
+      key: key(),
+      body: {
+        isPublic: true,
+        requiresApproval: true,
+        allowWaitRoom: !!plan.waitroom,
+        ...(plan.waitroom ? { maxConcurrent: plan.waitroom.maxConcurrent } : {}),
+        ticketSaleStartDate: Date.now() - 1_000,
+        ticketSaleEndDate: startsAt,
+        ...plan.config,
+      },
+    }),
+    200,
+    'configure',
+  );
   expectStatus(await api('POST', `/api/v1/events/${eventId}/approve`, { token: admin.token, key: key() }), 200, 'approve');
   expectStatus(await api('POST', `/api/v1/events/${eventId}/publish`, { token: organizer.token, key: key() }), 200, 'publish');
   return { eventId, classIds };
 }
 
 /** Ask the sandbox provider (its API form) to pay or fail the order's payment as its owner (`token`); answers its result. */
-export async function sandboxPay(api: Api, token: string, orderCode: string, outcome: 'completed' | 'failed' = 'completed', delayMs = 0): Promise<{ providerTxnId: string; callbackAt: number }> {
-  return expectStatus(await api('POST', '/api/v1/payments/sandbox/pay', { token, body: { orderCode, outcome, delayMs } }), 202, 'sandbox pay');
+export async function sandboxPay(
+  api: Api,
+  token: string,
+  orderCode: string,
+  outcome: 'completed' | 'failed' = 'completed',
+  delayMs = 0,
+): Promise<{ providerTxnId: string; callbackAt: number }> {
+  return expectStatus(
+    await api('POST', '/api/v1/payments/sandbox/pay', { token, body: { orderCode, outcome, delayMs } }),
+    202,
+    'sandbox pay',
+  );
 }
 
 /** Poll `GET /api/v1/orders/:id` until `pred` holds. */
-export async function waitOrder<T extends { status: string }>(api: Api, user: User, orderId: string, pred: (o: T) => boolean, what: string, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitOrder<T extends { status: string }>(
+  api: Api,
+  user: User,
+  orderId: string,
+  pred: (o: T) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: Res<T> | undefined;
   for (;;) {
@@ -100,7 +172,12 @@ export async function waitOrder<T extends { status: string }>(api: Api, user: Us
 }
 
 /** Poll `fn` until it answers something truthy. */
-export async function until<T>(fn: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 30_000, everyMs = 150): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | false | null>,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 150,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);

@@ -20,7 +20,8 @@ describe('dist - the build holds what it reads at run time', () => {
     const journal = JSON.parse(readFileSync(join(DIST_ROOT, 'db/migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] };
     expect(journal.entries.length).toBeGreaterThan(0);
     expect(existsSync(join(DIST_ROOT, 'web/dist/index.html'))).toBe(true);
-    for (const f of ['ops/start.js', 'actors/node-main.js', 'gateway/main.js', 'app/stack.js', 'tools/rehearse/worker.js']) expect([f, existsSync(join(DIST_ROOT, f))]).toEqual([f, true]);
+    for (const f of ['ops/start.js', 'actors/node-main.js', 'gateway/main.js', 'app/stack.js', 'tools/rehearse/worker.js'])
+      expect([f, existsSync(join(DIST_ROOT, f))]).toEqual([f, true]);
   });
 
   it('dist - the image and docker-compose.yml run the compiled entry points (docker cannot run here: this checks they match)', () => {
@@ -40,10 +41,14 @@ describe('dist - the build holds what it reads at run time', () => {
   });
 });
 
-describeCheckout('dist - checkout on the compiled stack started by node dist/ops/start.js', async () => {
-  const s = await launcherE2EStack('compiled');
-  // The launcher runs compiled (its banner says so) and starts every process in its own form.
-  const launcher = s.procs.get('launcher')!;
-  expect(launcher.logTail(500)).toMatch(/TicketBottle: starting \(compiled build/);
-  return s;
-}, 'dist');
+describeCheckout(
+  'dist - checkout on the compiled stack started by node dist/ops/start.js',
+  async () => {
+    const s = await launcherE2EStack('compiled');
+    // The launcher runs compiled (its banner says so) and starts every process in its own form.
+    const launcher = s.procs.get('launcher')!;
+    expect(launcher.logTail(500)).toMatch(/TicketBottle: starting \(compiled build/);
+    return s;
+  },
+  'dist',
+);

@@ -28,7 +28,10 @@ function readmeExamples(readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf
   if (at < 0) throw new Error('README has no "Try it by hand" paragraph');
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));
   if (!block) throw new Error('README "Try it by hand" has no ```sh block');
-  return block[1]!.split('\n').map((l) => words(l)).filter((w) => w.length > 0);
+  return block[1]!
+    .split('\n')
+    .map((l) => words(l))
+    .filter((w) => w.length > 0);
 }
 
 /** Split a shell line into words: single quotes, double quotes, `#` comments. */
@@ -60,7 +63,7 @@ async function runNatsCommand(nc: NatsConnection, argv: string[]): Promise<unkno
       h.append(k!, v.join(':'));
     }
     const reply = await nc.request(subject!, body ?? '', { headers: h, timeout: 10_000 });
-    return { headers: Object.fromEntries([...reply.headers?.keys() ?? []].map((k) => [k, reply.headers!.get(k)])), text: reply.string() };
+    return { headers: Object.fromEntries([...(reply.headers?.keys() ?? [])].map((k) => [k, reply.headers!.get(k)])), text: reply.string() };
   }
   throw new Error(`nats ${cmd} not understood: extend the README test`);
 }
@@ -94,7 +97,10 @@ describe('launcher - npm start on a fresh machine', () => {
   it("launcher - the README's by-hand examples answer, as written", async () => {
     const examples = readmeExamples();
     expect(examples.map((e) => e.slice(0, 2).join(' '))).toEqual(['nats micro', 'nats req']);
-    const [ls, req] = [await runNatsCommand(nc, examples[0]!), await runNatsCommand(nc, examples[1]!)] as [Array<{ name: string; endpoints: Array<{ name: string }> }>, { headers: Record<string, string>; text: string }];
+    const [ls, req] = [await runNatsCommand(nc, examples[0]!), await runNatsCommand(nc, examples[1]!)] as [
+      Array<{ name: string; endpoints: Array<{ name: string }> }>,
+      { headers: Record<string, string>; text: string },
+    ];
     const actors = ls.filter((s) => s.name === 'tb-actors');
     expect(actors).toHaveLength(2); // the two actor nodes
     expect(actors[0]!.endpoints.map((e) => e.name)).toEqual(expect.arrayContaining(['event', 'ticketclass', 'order']));
@@ -112,13 +118,21 @@ describe('launcher - a part that cannot start stops it', () => {
 
   it('launcher - the gateway cannot listen (its port is taken): a message naming the gateway, everything stopped, exit 1', async () => {
     blocker = createServer();
-    const port = await new Promise<number>((res) => blocker.listen(0, '127.0.0.1', () => res((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((res) =>
+      blocker.listen(0, '127.0.0.1', () => res((blocker.address() as { port: number }).port)),
+    );
     const nats = await startNatsServer();
     const dbName = throwawayName();
     try {
       const base = e2eEnv(nats.url, testDatabaseUrl(dbName));
       const dataDir = mkdtempSync(join(tmpdir(), 'tb-launcher-fail-'));
-      const env = { ...base, TB_HTTP_PORT: String(port), TB_ADMIN_PORT: '0', TB_TUNING: JSON.stringify({ ...JSON.parse(base.TB_TUNING ?? '{}'), dataDir }), TB_ACTOR_NODES: '1' };
+      const env = {
+        ...base,
+        TB_HTTP_PORT: String(port),
+        TB_ADMIN_PORT: '0',
+        TB_TUNING: JSON.stringify({ ...JSON.parse(base.TB_TUNING ?? '{}'), dataDir }),
+        TB_ACTOR_NODES: '1',
+      };
       const proc = spawnEntry('ops/start.ts', { name: 'launcher-gateway-fails', form: 'source', env });
       const code = await Promise.race([proc.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 150_000))]);
       if (code === 'hung') proc.kill();

@@ -32,7 +32,11 @@ export interface StartedLauncher {
 }
 
 /** Start the launcher in `form`; `env` goes over the e2e settings. */
-export async function startLauncher(o: { form: CodeForm; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<StartedLauncher> {
+export async function startLauncher(o: {
+  form: CodeForm;
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}): Promise<StartedLauncher> {
   const nats = await startNatsServer();
   const dbName = throwawayName();
   const dbUrl = testDatabaseUrl(dbName);
@@ -41,9 +45,15 @@ export async function startLauncher(o: { form: CodeForm; env?: Record<string, st
   const url = `http://127.0.0.1:${httpPort}`;
   const base = e2eEnv(nats.url, dbUrl);
   const env: Record<string, string> = {
-    ...base, TB_HTTP_PORT: String(httpPort), TB_ADMIN_PORT: String(adminPort), TB_PUBLIC_BASE_URL: url,
+    ...base,
+    TB_HTTP_PORT: String(httpPort),
+    TB_ADMIN_PORT: String(adminPort),
+    TB_PUBLIC_BASE_URL: url,
     // The launcher's data directory (local services, logs) is a tuning constant: a temp one here.
-    TB_TUNING: JSON.stringify({ ...JSON.parse(base.TB_TUNING ?? '{}'), dataDir }), TB_ACTOR_NODES: '2', TB_GATEWAYS: '1', ...o.env,
+    TB_TUNING: JSON.stringify({ ...JSON.parse(base.TB_TUNING ?? '{}'), dataDir }),
+    TB_ACTOR_NODES: '2',
+    TB_GATEWAYS: '1',
+    ...o.env,
   };
   const proc = spawnEntry('ops/start.ts', { name: `launcher-${o.form}`, form: o.form, env });
   const cleanup = async () => {
@@ -71,8 +81,15 @@ export async function launcherE2EStack(form: CodeForm): Promise<E2EStack> {
   const [shortPort] = (await freePorts(1)) as [number];
   const shortUrl = `http://127.0.0.1:${shortPort}`;
   const short = spawnEntry('gateway/main.ts', {
-    name: `launcher-${form}-gateway-short`, form,
-    env: { ...l.env, TB_HTTP_PORT: String(shortPort), TB_ADMIN_PORT: '-1', TB_PUBLIC_BASE_URL: shortUrl, TB_TUNING: JSON.stringify({ ...JSON.parse(l.env.TB_TUNING ?? '{}'), orderPaymentTtlMs: 3000 }) },
+    name: `launcher-${form}-gateway-short`,
+    form,
+    env: {
+      ...l.env,
+      TB_HTTP_PORT: String(shortPort),
+      TB_ADMIN_PORT: '-1',
+      TB_PUBLIC_BASE_URL: shortUrl,
+      TB_TUNING: JSON.stringify({ ...JSON.parse(l.env.TB_TUNING ?? '{}'), orderPaymentTtlMs: 3000 }),
+    },
   });
   const db = createDb(l.dbUrl, { max: 4 });
   const stop = async () => {
@@ -90,8 +107,17 @@ export async function launcherE2EStack(form: CodeForm): Promise<E2EStack> {
     throw err;
   }
   return {
-    nats: l.nats, dbUrl: l.dbUrl, db, nc, env: l.env, url: l.url, urls: { gateway: l.url, 'gateway-short': shortUrl },
-    procs: new Map([['launcher', l.proc], ['gateway-short', short]]),
+    nats: l.nats,
+    dbUrl: l.dbUrl,
+    db,
+    nc,
+    env: l.env,
+    url: l.url,
+    urls: { gateway: l.url, 'gateway-short': shortUrl },
+    procs: new Map([
+      ['launcher', l.proc],
+      ['gateway-short', short],
+    ]),
     start: () => Promise.reject(new Error('the launcher supervises its own processes')),
     stop,
   };
@@ -115,7 +141,22 @@ function newest(dir: string): number {
  */
 export function ensureBuilt(): void {
   const stamp = join(DIST_ROOT, 'BUILT');
-  const dirs = ['app', 'ops', 'actors', 'gateway', 'contracts', 'config', 'db', 'accounts', 'catalog', 'queue', 'payments', 'orders', 'tickets', 'mailer'];
+  const dirs = [
+    'app',
+    'ops',
+    'actors',
+    'gateway',
+    'contracts',
+    'config',
+    'db',
+    'accounts',
+    'catalog',
+    'queue',
+    'payments',
+    'orders',
+    'tickets',
+    'mailer',
+  ];
   if (existsSync(stamp) && dirs.every((d) => newest(join(REPO_ROOT, d)) <= statSync(stamp).mtimeMs)) return;
   execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 300_000 });
 }

@@ -69,14 +69,27 @@ export interface E2EStack {
  */
 export function e2eEnv(natsUrl: string, dbUrl: string): Record<string, string> {
   const env: Record<string, string> = {
-    ...fastEnv(natsUrl), TB_DATABASE_URL: dbUrl, TB_JWT_SECRET: E2E_JWT_SECRET, TB_SANDBOX_PAYMENT_SECRET: E2E_SANDBOX_SECRET,
-    TB_CHECKOUT_SECRET: 'e2e-checkout-token-secret-0123456789', TB_QUEUE_SEED_SECRET: 'e2e-queue-seed-secret-0123456789',
-    TB_HTTP_HOST: '127.0.0.1', TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    ...fastEnv(natsUrl),
+    TB_DATABASE_URL: dbUrl,
+    TB_JWT_SECRET: E2E_JWT_SECRET,
+    TB_SANDBOX_PAYMENT_SECRET: E2E_SANDBOX_SECRET,
+    TB_CHECKOUT_SECRET: 'e2e-checkout-token-secret-0123456789',
+    TB_QUEUE_SEED_SECRET: 'e2e-queue-seed-secret-0123456789',
+    TB_HTTP_HOST: '127.0.0.1',
+    TB_RATE_LIMIT_IP_PER_SEC: '0',
+    TB_RATE_LIMIT_USER_PER_SEC: '0',
+    TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
     TB_WS_UPGRADE_IP_PER_SEC: '0',
     // Every process on any free admin port: several stacks (and other tests) run at once on one host.
-    TB_ADMIN_PORT: '0', TB_LOG_LEVEL: 'info',
+    TB_ADMIN_PORT: '0',
+    TB_LOG_LEVEL: 'info',
   };
-  return withTuning(env, { orderSagaGraceMs: 1000, paymentRelayPollMs: 200, paymentEventsRetryDelayMs: 200, orderHistoryRetryDelayMs: 200 });
+  return withTuning(env, {
+    orderSagaGraceMs: 1000,
+    paymentRelayPollMs: 200,
+    paymentEventsRetryDelayMs: 200,
+    orderHistoryRetryDelayMs: 200,
+  });
 }
 
 /** Start everything; resolves when every process is ready. */
@@ -104,11 +117,19 @@ export async function startE2EStack(o: StackOptions = {}): Promise<E2EStack> {
   };
   try {
     stack = await startProcessStack({
-      env, actorNodes: o.nodes ?? 2, gateways: gateways.map((g, i) => ({ name: g.name, env: { TB_HTTP_PORT: String(ports[i]), TB_PUBLIC_BASE_URL: urls[g.name]!, ...g.env } })),
+      env,
+      actorNodes: o.nodes ?? 2,
+      gateways: gateways.map((g, i) => ({
+        name: g.name,
+        env: { TB_HTTP_PORT: String(ports[i]), TB_PUBLIC_BASE_URL: urls[g.name]!, ...g.env },
+      })),
       // The catalog projector is left out: the checkout flows do not read the catalog.
       workers: ['payment-relay', 'payment-events', 'order-history', 'order-saga', 'stock-watcher', 'tickets'],
-      ...(o.envFor ? { envFor: o.envFor } : {}), ...(cluster ? { natsPasswords: cluster.passwords } : {}), ...(o.form ? { form: o.form } : {}),
-      label: 'e2e-', progress,
+      ...(o.envFor ? { envFor: o.envFor } : {}),
+      ...(cluster ? { natsPasswords: cluster.passwords } : {}),
+      ...(o.form ? { form: o.form } : {}),
+      label: 'e2e-',
+      progress,
     });
     nc = cluster
       ? await connect({ ...splitNatsUrl(cluster.urlFor('operator')), inboxPrefix: '_INBOX_operator', name: 'e2e-observer' })

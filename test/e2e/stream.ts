@@ -29,7 +29,13 @@ export async function storedEvents(nc: NatsConnection, prefix: string): Promise<
   for await (const m of messages) {
     if (m.subject.startsWith(prefix)) {
       const body = decode(m.data) as { type?: string; data?: Record<string, unknown> };
-      out.push({ seq: m.info.streamSequence, subject: m.subject, msgId: m.headers?.get('Nats-Msg-Id') || undefined, type: String(body.type), data: body.data ?? {} });
+      out.push({
+        seq: m.info.streamSequence,
+        subject: m.subject,
+        msgId: m.headers?.get('Nats-Msg-Id') || undefined,
+        type: String(body.type),
+        data: body.data ?? {},
+      });
     }
     if (m.info.streamSequence >= last) break;
   }

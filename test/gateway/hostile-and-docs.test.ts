@@ -30,19 +30,39 @@ function raw(port: number, request: string): Promise<string> {
 
 describe('gateway hostile input and documents', () => {
   it('gateway - never a 500 on hostile input', async () => {
-    const paths = ['/%', '/%00', '/%E0%A4%A', '/api/v1/echo/%ZZ', `/${'a'.repeat(5000)}`, '/..%2f..%2fetc/passwd', '/api/v1/echo/<script>',
-      '/healthz?%%%=&&==', '/api/v1/openapi.json?__proto__[x]=1', '/api/docs?constructor=1', '/%2e%2e/', '/\u00e9\u00e8'];
+    const paths = [
+      '/%',
+      '/%00',
+      '/%E0%A4%A',
+      '/api/v1/echo/%ZZ',
+      `/${'a'.repeat(5000)}`,
+      '/..%2f..%2fetc/passwd',
+      '/api/v1/echo/<script>',
+      '/healthz?%%%=&&==',
+      '/api/v1/openapi.json?__proto__[x]=1',
+      '/api/docs?constructor=1',
+      '/%2e%2e/',
+      '/\u00e9\u00e8',
+    ];
     for (const p of paths) {
       const r = await fetch(`${gw.url}${p}`);
       expect(r.status, p).toBeLessThan(500);
       await r.arrayBuffer();
     }
     const bodies: [string, string | Uint8Array][] = [
-      ['application/json', '{"name":"x","__proto__":{"admin":true}}'], ['application/json', 'null'], ['application/json', '[]'],
-      ['application/json', '"str"'], ['application/json', '{"name":{"$gt":""}}'], ['application/json', '1e999999'],
-      ['application/json', new Uint8Array([0xff, 0xfe, 0x00, 0x7b])], ['application/json; charset=utf-16', '{"name":"x"}'],
-      ['application/json', `{"name":"${'x'.repeat(100_000)}"}`], ['application/json', '['.repeat(100_000)],
-      ['multipart/form-data; boundary=x', '--x\r\n\r\n--x--'], ['', ''], ['application/json', ''],
+      ['application/json', '{"name":"x","__proto__":{"admin":true}}'],
+      ['application/json', 'null'],
+      ['application/json', '[]'],
+      ['application/json', '"str"'],
+      ['application/json', '{"name":{"$gt":""}}'],
+      ['application/json', '1e999999'],
+      ['application/json', new Uint8Array([0xff, 0xfe, 0x00, 0x7b])],
+      ['application/json; charset=utf-16', '{"name":"x"}'],
+      ['application/json', `{"name":"${'x'.repeat(100_000)}"}`],
+      ['application/json', '['.repeat(100_000)],
+      ['multipart/form-data; boundary=x', '--x\r\n\r\n--x--'],
+      ['', ''],
+      ['application/json', ''],
     ];
     for (const [type, body] of bodies) {
       const r = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body });
@@ -53,12 +73,18 @@ describe('gateway hostile input and documents', () => {
       else expect(json.error?.code).toMatch(/^[A-Z_]+$/);
     }
     const headerSets: Record<string, string>[] = [
-      { authorization: `Bearer ${'a'.repeat(10_000)}` }, { authorization: 'Bearer' }, { 'content-length': 'abc' },
-      { origin: 'null', 'access-control-request-method': 'DELETE' }, { 'x-request-id': '../../etc' }, { 'x-forwarded-for': 'garbage' },
+      { authorization: `Bearer ${'a'.repeat(10_000)}` },
+      { authorization: 'Bearer' },
+      { 'content-length': 'abc' },
+      { origin: 'null', 'access-control-request-method': 'DELETE' },
+      { 'x-request-id': '../../etc' },
+      { 'x-forwarded-for': 'garbage' },
       { 'content-type': 'application/json'.repeat(100) },
     ];
     for (const h of headerSets) {
-      const r = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: h, body: '{"name":"x"}' }).catch((err: unknown) => err as Error);
+      const r = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: h, body: '{"name":"x"}' }).catch(
+        (err: unknown) => err as Error,
+      );
       if (r instanceof Error) {
         // Only the client may refuse to send such a request (undici validates some headers);
         // the gateway itself must stay up and answer the next request.
@@ -68,8 +94,13 @@ describe('gateway hostile input and documents', () => {
         expect(r.status, JSON.stringify(h).slice(0, 60)).toBeLessThan(500);
       }
     }
-    for (const req of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n', 'BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n',
-      'GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n', 'GET /healthz HTTP/9.9\r\n\r\n']) {
+    for (const req of [
+      'GARBAGE\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n',
+      'BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n',
+      'GET /healthz HTTP/9.9\r\n\r\n',
+    ]) {
       const status = await raw(gw.port, req);
       expect(status, JSON.stringify(req)).not.toMatch(/ 5\d\d /);
     }
@@ -82,7 +113,9 @@ describe('gateway hostile input and documents', () => {
     const doc = (await r.json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/v1/openapi.json', '/api/v1/echo/{id}', '/api/v1/slow']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/api/v1/openapi.json', '/api/v1/echo/{id}', '/api/v1/slow']),
+    );
     const echo = doc.paths['/api/v1/echo/{id}'].post;
     expect(echo.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
     expect(echo.requestBody.content['application/json'].schema.type).toBe('object');
@@ -112,7 +145,13 @@ describe('gateway hostile input and documents', () => {
     const html = await r.text();
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from another origin
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((u) => u.startsWith('/api/docs/'));
-    expect(assets.sort()).toEqual(['/api/docs/favicon-32x32.png', '/api/docs/init.js', '/api/docs/plain', '/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css']);
+    expect(assets.sort()).toEqual([
+      '/api/docs/favicon-32x32.png',
+      '/api/docs/init.js',
+      '/api/docs/plain',
+      '/api/docs/swagger-ui-bundle.js',
+      '/api/docs/swagger-ui.css',
+    ]);
     for (const path of assets) {
       const a = await fetch(`${gw.url}${path}`);
       expect(a.status, path).toBe(200);

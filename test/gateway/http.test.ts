@@ -60,12 +60,19 @@ describe('gateway over uWebSockets.js', () => {
   it('gateway - CORS preflight for configured origins', async () => {
     const pre = await fetch(`${gw.url}/api/v1/echo/a`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
-    const evil = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const evil = await fetch(`${gw.url}/api/v1/echo/a`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -80,7 +87,11 @@ describe('gateway over uWebSockets.js', () => {
   });
 
   it('gateway - 413 with the error JSON on a 2 MB body', async () => {
-    const r = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(2 * 1024 * 1024) });
+    const r = await fetch(`${gw.url}/api/v1/echo/a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
     expect(r.status).toBe(413);
     const err = await errorOf(r);
     expect(err.code).toBe('HTTP_PAYLOAD_TOO_LARGE');
@@ -98,8 +109,12 @@ describe('gateway over uWebSockets.js', () => {
         controller.enqueue(chunk);
       },
     });
-    const r = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit)
-      .catch((err: unknown) => err as Error);
+    const r = await fetch(`${gw.url}/api/v1/echo/a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit).catch((err: unknown) => err as Error);
     // Either the client reads the 413, or the server closed before the client finished sending.
     if (r instanceof Response) {
       expect(r.status).toBe(413);
@@ -110,12 +125,20 @@ describe('gateway over uWebSockets.js', () => {
   });
 
   it('gateway - malformed JSON is 400 and a wrong content type is 415', async () => {
-    const bad = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": "x",' });
+    const bad = await fetch(`${gw.url}/api/v1/echo/a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": "x",',
+    });
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).code).toBe('HTTP_MALFORMED_JSON');
     const form = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=x' });
     expect(form.status).toBe(415);
-    const ok = await fetch(`${gw.url}/api/v1/echo/a%20b`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' });
+    const ok = await fetch(`${gw.url}/api/v1/echo/a%20b`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"x"}',
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ id: 'a b', name: 'x' });
   });
@@ -148,7 +171,11 @@ describe('gateway over uWebSockets.js', () => {
     expect(none.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const insane = await fetch(`${gw.url}/healthz`, { headers: { 'x-request-id': 'x'.repeat(500) } });
     expect(insane.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const echoed = await fetch(`${gw.url}/api/v1/echo/a`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'rid-1' }, body: '{"name":"x"}' });
+    const echoed = await fetch(`${gw.url}/api/v1/echo/a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'rid-1' },
+      body: '{"name":"x"}',
+    });
     expect(await echoed.json()).toMatchObject({ requestId: 'rid-1' });
   });
 
@@ -156,10 +183,17 @@ describe('gateway over uWebSockets.js', () => {
     const g = await startGateway({ config: { httpMaxInFlight: 5 } });
     // 20 concurrent slow requests: 5 are handled, the rest are refused at once.
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 20 }, async () => {
-      const r = await fetch(`${g.url}/api/v1/slow`);
-      return { status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { error?: { code: string; retryable: boolean } }, at: Date.now() - started };
-    }));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const r = await fetch(`${g.url}/api/v1/slow`);
+        return {
+          status: r.status,
+          retryAfter: r.headers.get('retry-after'),
+          body: (await r.json()) as { error?: { code: string; retryable: boolean } },
+          at: Date.now() - started,
+        };
+      }),
+    );
     const ok = answers.filter((a) => a.status === 200);
     const shed = answers.filter((a) => a.status === 503);
     expect(ok.length + shed.length).toBe(20);

@@ -30,19 +30,28 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const operations = () =>
-  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, op })),
+  );
 
 describe('OpenAPI document', () => {
   it('passes Redocly lint with the recommended rules: no error, no warning', async () => {
     const cli = join(root, 'node_modules/@redocly/cli/bin/cli.js');
     // No telemetry, no update check: the test talks to nobody.
     const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
-    const out = await run(process.execPath, [cli, 'lint', join(dir, 'openapi.json'), '--config', join(root, 'redocly.yaml'), '--format', 'json'], {
-      cwd: dir,
-      env,
-      maxBuffer: 64 << 20,
-    }).catch((err: { stdout: string; stderr: string }) => err);
-    const report = JSON.parse(out.stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+    const out = await run(
+      process.execPath,
+      [cli, 'lint', join(dir, 'openapi.json'), '--config', join(root, 'redocly.yaml'), '--format', 'json'],
+      {
+        cwd: dir,
+        env,
+        maxBuffer: 64 << 20,
+      },
+    ).catch((err: { stdout: string; stderr: string }) => err);
+    const report = JSON.parse(out.stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string }[];
+    };
     expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   }, 120_000);
@@ -57,14 +66,21 @@ describe('OpenAPI document', () => {
   it('declares the headers the API reads', () => {
     const headerNames = (path: string, method: string) =>
       (doc.paths[path][method].parameters as { in: string; name: string }[]).filter((p) => p.in === 'header').map((p) => p.name);
-    for (const [path, method] of [['/api/v1/orders', 'post'], ['/api/v1/events/{eventId}', 'get'], ['/api/v1/events/{eventId}/queue/join', 'post']]) {
+    for (const [path, method] of [
+      ['/api/v1/orders', 'post'],
+      ['/api/v1/events/{eventId}', 'get'],
+      ['/api/v1/events/{eventId}/queue/join', 'post'],
+    ]) {
       expect(headerNames(path!, method!)).toContain('X-Event-Access-Code');
     }
     expect(headerNames('/api/v1/orders', 'post')).toEqual(expect.arrayContaining(['Idempotency-Key', 'X-Request-Id']));
     expect(headerNames('/api/v1/auth/register', 'post')).toContain('Accept-Language');
     expect(headerNames('/api/v1/payments/sandbox/callback', 'post')).toContain('X-Tb-Sandbox-Signature');
     for (const { path, method, op } of operations()) {
-      expect(op.parameters.some((p: { name: string }) => p.name === 'X-Request-Id'), `${method} ${path}`).toBe(true);
+      expect(
+        op.parameters.some((p: { name: string }) => p.name === 'X-Request-Id'),
+        `${method} ${path}`,
+      ).toBe(true);
     }
   });
 
@@ -79,8 +95,12 @@ describe('OpenAPI document', () => {
   });
 
   it('names the views as components and refers to them', () => {
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['ErrorResponse', 'EventView', 'OrderView', 'TicketClassView', 'QueueView', 'PublicUser']));
-    expect(doc.paths['/api/v1/orders'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OrderView' });
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['ErrorResponse', 'EventView', 'OrderView', 'TicketClassView', 'QueueView', 'PublicUser']),
+    );
+    expect(doc.paths['/api/v1/orders'].post.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/OrderView',
+    });
     expect(doc.paths['/api/v1/orders'].post.responses['403'].description).toContain('ORDER_CHECKOUT_TOKEN_REQUIRED');
     expect(doc.paths['/api/v1/orders'].post.responses).not.toHaveProperty('401.description', expect.stringContaining('checkout'));
   });

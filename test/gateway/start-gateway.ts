@@ -15,14 +15,22 @@ const running: Gateway[] = [];
 /** Test routes: a JSON echo with a body schema, and a slow route for shutdown tests. */
 export const testRoutes = [
   defineRoute({
-    method: 'POST', path: '/api/v1/echo/:id', summary: 'Echo a JSON body', tags: ['test'], auth: 'none',
+    method: 'POST',
+    path: '/api/v1/echo/:id',
+    summary: 'Echo a JSON body',
+    tags: ['test'],
+    auth: 'none',
     params: Type.Object({ id: Type.String({ maxLength: 16 }) }),
     body: Type.Object({ name: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
     responses: { 200: Type.Object({ id: Type.String(), name: Type.String() }) },
     handler: (ctx) => ({ body: { id: ctx.params.id, name: ctx.body.name, requestId: ctx.requestId } }),
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/slow', summary: 'Answer after 300 ms', tags: ['test'], auth: 'none',
+    method: 'GET',
+    path: '/api/v1/slow',
+    summary: 'Answer after 300 ms',
+    tags: ['test'],
+    auth: 'none',
     responses: { 200: Type.Object({ ok: Type.Boolean() }) },
     handler: async () => {
       await new Promise((r) => setTimeout(r, 300));
@@ -40,7 +48,14 @@ export interface StartedGateway {
 }
 
 /** Start a gateway; `config` overrides the defaults (generous rate limits unless given). */
-export async function startGateway(options: { config?: Partial<Config>; nc?: NatsConnection; readinessChecks?: ReadinessCheck[]; webSocketRoutes?: WebSocketRoute<unknown>[] } = {}): Promise<StartedGateway> {
+export async function startGateway(
+  options: {
+    config?: Partial<Config>;
+    nc?: NatsConnection;
+    readinessChecks?: ReadinessCheck[];
+    webSocketRoutes?: WebSocketRoute<unknown>[];
+  } = {},
+): Promise<StartedGateway> {
   const config = loadConfig({}, { rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, httpShutdownGraceMs: 2_000, ...options.config });
   const gateway = createGateway({
     config,

@@ -47,21 +47,33 @@ describe('gateway ws - fresh sockets', () => {
   it('gateway ws - 20,000 fresh sockets from 4 processes under load: zero dropped after open', async () => {
     await stack.openEvent('fresh', 50);
     const users = await stack.users(WORKERS * USERS_PER_WORKER);
-    const results = await Promise.all(Array.from({ length: WORKERS }, async (_, w) => {
-      const file = join(tmpdir(), `tb-fresh-tokens-${process.pid}-${w}.json`);
-      writeFileSync(file, JSON.stringify(users.slice(w * USERS_PER_WORKER, (w + 1) * USERS_PER_WORKER).map((u) => u.token)));
-      const child = spawnTs('test/gateway/ws/fresh-sockets-worker.ts', {
-        name: `fresh-sockets-${w}`,
-        env: { WS_URL: stack.wsUrl, EVENT_ID: 'fresh', TOKENS_FILE: file, WAVES: String(WAVES), BATCH: '250' },
-      });
-      workers.push(child);
-      // Bounded; about 80 s on an idle 2-core machine, more when the machine is shared.
-      const line = await child.waitForLine(/"done":/, 420_000);
-      return JSON.parse(line.slice(line.indexOf('{'))) as WorkerResult;
-    }));
+    const results = await Promise.all(
+      Array.from({ length: WORKERS }, async (_, w) => {
+        const file = join(tmpdir(), `tb-fresh-tokens-${process.pid}-${w}.json`);
+        writeFileSync(file, JSON.stringify(users.slice(w * USERS_PER_WORKER, (w + 1) * USERS_PER_WORKER).map((u) => u.token)));
+        const child = spawnTs('test/gateway/ws/fresh-sockets-worker.ts', {
+          name: `fresh-sockets-${w}`,
+          env: { WS_URL: stack.wsUrl, EVENT_ID: 'fresh', TOKENS_FILE: file, WAVES: String(WAVES), BATCH: '250' },
+        });
+        workers.push(child);
+        // Bounded; about 80 s on an idle 2-core machine, more when the machine is shared.
+        const line = await child.waitForLine(/"done":/, 420_000);
+        return JSON.parse(line.slice(line.indexOf('{'))) as WorkerResult;
+      }),
+    );
     const total = (k: 'ok' | 'dropped' | 'refused' | 'http' | 'failed') => results.reduce((n, r) => n + r[k], 0);
-    const summary = { ok: total('ok'), dropped: total('dropped'), refused: total('refused'), http: total('http'), failed: total('failed'), samples: results.flatMap((r) => r.samples) };
-    expect(results.every((r) => r.done), JSON.stringify(results.map((r) => r.error))).toBe(true);
+    const summary = {
+      ok: total('ok'),
+      dropped: total('dropped'),
+      refused: total('refused'),
+      http: total('http'),
+      failed: total('failed'),
+      samples: results.flatMap((r) => r.samples),
+    };
+    expect(
+      results.every((r) => r.done),
+      JSON.stringify(results.map((r) => r.error)),
+    ).toBe(true);
     expect(summary).toEqual({ ok: WORKERS * USERS_PER_WORKER * WAVES, dropped: 0, refused: 0, http: 0, failed: 0, samples: [] });
     const stats = stack.stream.stats();
     expect(stats.refusedAfterOpen ?? 0).toBe(0);

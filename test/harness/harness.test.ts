@@ -98,13 +98,16 @@ describe.skipIf(noNats)('harness - nats', () => {
 describe('harness - processes', () => {
   it('harness - spawnTs runs a TypeScript entry, sees its lines and its exit code', async () => {
     const file = join(tmpdir(), `tb-harness-child-${process.pid}.mts`);
-    writeFileSync(file, [
-      'const who: string = process.env.WHO ?? "nobody";',
-      // The handler goes in before "ready" is printed, or a fast stop() races it.
-      'process.on("SIGTERM", () => { console.log("bye"); process.exit(3); });',
-      'console.log(JSON.stringify({ level: 30, msg: `ready ${who}` }));',
-      'setInterval(() => {}, 1000);',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'const who: string = process.env.WHO ?? "nobody";',
+        // The handler goes in before "ready" is printed, or a fast stop() races it.
+        'process.on("SIGTERM", () => { console.log("bye"); process.exit(3); });',
+        'console.log(JSON.stringify({ level: 30, msg: `ready ${who}` }));',
+        'setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
     const logFile = join(tmpdir(), `tb-harness-child-${process.pid}.log`);
     try {
       const child = spawnTs(file, { name: 'harness-child', env: { WHO: 'harness' }, logFile });

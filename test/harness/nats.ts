@@ -64,7 +64,18 @@ const LOG_LINES = 200;
 export const NATS_CONF = fileURLToPath(new URL('../../nats.conf', import.meta.url));
 
 /** The users `nats.conf` defines (README "Deploying safely"); each password comes from `TB_NATS_<USER>_PASSWORD`. */
-export const NATS_USERS = ['actor', 'gateway', 'saga', 'payments', 'history', 'relay', 'catalog', 'watcher', 'tickets', 'operator'] as const;
+export const NATS_USERS = [
+  'actor',
+  'gateway',
+  'saga',
+  'payments',
+  'history',
+  'relay',
+  'catalog',
+  'watcher',
+  'tickets',
+  'operator',
+] as const;
 export type NatsUser = (typeof NATS_USERS)[number];
 
 /**
@@ -82,18 +93,26 @@ function findNatsServer(): boolean {
     try {
       accessSync(join(dir, 'nats-server'), constants.X_OK);
       return true;
-    } catch { /* not in this dir */ }
+    } catch {
+      /* not in this dir */
+    }
   }
   return false;
 }
 
 /** Reserve `n` distinct free TCP ports on 127.0.0.1 (held together, then released). */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<import('node:net').Server>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
   const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
@@ -103,8 +122,20 @@ export async function freePorts(n: number): Promise<number[]> {
 const live = new Map<number, ChildProcess>();
 const dirs = new Set<string>();
 process.on('exit', () => {
-  for (const pid of live.keys()) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  for (const d of dirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  for (const pid of live.keys()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const d of dirs) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
 });
 
 interface Spec {
@@ -149,10 +180,17 @@ async function launch(spec: Spec): Promise<NatsServerHandle> {
     c.stderr!.on('data', onData);
     let dead = false;
     exited = new Promise<void>((resolve) => {
-      const done = () => { dead = true; if (c.pid) live.delete(c.pid); resolve(); };
+      const done = () => {
+        dead = true;
+        if (c.pid) live.delete(c.pid);
+        resolve();
+      };
       c.once('exit', done);
       // A spawn failure (ENOENT) emits 'error' and maybe never 'exit'.
-      c.once('error', (e) => { log.push(`spawn error: ${e.message}`); done(); });
+      c.once('error', (e) => {
+        log.push(`spawn error: ${e.message}`);
+        done();
+      });
     });
     if (c.pid) live.set(c.pid, c);
     const probe = `http://127.0.0.1:${spec.monitorPort}/${spec.jetstream ? 'healthz?js-enabled-only=true' : 'varz'}`;
@@ -164,7 +202,9 @@ async function launch(spec: Spec): Promise<NatsServerHandle> {
     }
     c.kill('SIGKILL');
     await exited;
-    throw new Error(`nats-server on port ${spec.port} ${dead ? 'exited' : `did not answer ${probe} within ${READY_TIMEOUT_MS} ms`}; log tail:\n${tail()}`);
+    throw new Error(
+      `nats-server on port ${spec.port} ${dead ? 'exited' : `did not answer ${probe} within ${READY_TIMEOUT_MS} ms`}; log tail:\n${tail()}`,
+    );
   };
 
   const signal = async (sig: NodeJS.Signals) => {
@@ -176,7 +216,9 @@ async function launch(spec: Spec): Promise<NatsServerHandle> {
     url: `nats://127.0.0.1:${spec.port}`,
     port: spec.port,
     monitorPort: spec.monitorPort,
-    get pid() { return child?.pid ?? -1; },
+    get pid() {
+      return child?.pid ?? -1;
+    },
     storeDir: spec.storeDir,
     async stop() {
       const grace = setTimeout(() => child?.kill('SIGKILL'), STOP_GRACE_MS);
@@ -206,7 +248,16 @@ export async function startNatsServer(opts: { jetstream?: boolean; args?: string
   const [port, monitorPort] = (await freePorts(2)) as [number, number];
   const storeDir = mkdtempSync(join(tmpdir(), 'tb-nats-'));
   dirs.add(storeDir);
-  const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), ...(jetstream ? ['-js', '-sd', storeDir] : []), ...(opts.args ?? [])];
+  const args = [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-m',
+    String(monitorPort),
+    ...(jetstream ? ['-js', '-sd', storeDir] : []),
+    ...(opts.args ?? []),
+  ];
   return launch({ args, env: {}, port, monitorPort, storeDir, jetstream });
 }
 
@@ -219,11 +270,15 @@ async function waitForMetaLeader(servers: NatsServerHandle[], timeoutMs: number)
         const res = await fetch(`http://127.0.0.1:${s.monitorPort}/jsz`, { signal: AbortSignal.timeout(1_000) });
         const body = (await res.json()) as { meta_cluster?: { leader?: string } };
         if (body.meta_cluster?.leader) return body.meta_cluster.leader;
-      } catch { /* node not ready or restarting */ }
+      } catch {
+        /* node not ready or restarting */
+      }
     }
     await sleep(100);
   }
-  throw new Error(`no JetStream meta leader within ${timeoutMs} ms; logs:\n${servers.map((s, i) => `--- node ${i}\n${s.logTail(15)}`).join('\n')}`);
+  throw new Error(
+    `no JetStream meta leader within ${timeoutMs} ms; logs:\n${servers.map((s, i) => `--- node ${i}\n${s.logTail(15)}`).join('\n')}`,
+  );
 }
 
 /**
@@ -250,12 +305,21 @@ export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
     return {
       args: ['-c', NATS_CONF],
       env: {
-        TB_NATS_NAME: `n-${i}`, TB_NATS_HOST: '127.0.0.1', TB_NATS_PORT: String(port),
-        TB_NATS_HTTP_PORT: String(monitorPort), TB_NATS_CLUSTER_PORT: String(clusterPorts[i]),
-        TB_NATS_STORE: storeDir, TB_NATS_ROUTE_1: routes[0]!, TB_NATS_ROUTE_2: routes[1]!, TB_NATS_ROUTE_3: routes[2]!,
+        TB_NATS_NAME: `n-${i}`,
+        TB_NATS_HOST: '127.0.0.1',
+        TB_NATS_PORT: String(port),
+        TB_NATS_HTTP_PORT: String(monitorPort),
+        TB_NATS_CLUSTER_PORT: String(clusterPorts[i]),
+        TB_NATS_STORE: storeDir,
+        TB_NATS_ROUTE_1: routes[0]!,
+        TB_NATS_ROUTE_2: routes[1]!,
+        TB_NATS_ROUTE_3: routes[2]!,
         ...passwordEnv,
       },
-      port, monitorPort, storeDir, jetstream: true,
+      port,
+      monitorPort,
+      storeDir,
+      jetstream: true,
     };
   });
   const settled = await Promise.allSettled(specs.map(launch));
@@ -266,10 +330,16 @@ export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
     rmSync(root, { recursive: true, force: true });
     dirs.delete(root);
   };
-  if (failed) { await stop(); throw failed.reason; }
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
   try {
     await waitForMetaLeader(servers, READY_TIMEOUT_MS * 2);
-  } catch (e) { await stop(); throw e; }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
   const node = (i: number) => {
     const s = servers[i];
     if (!s) throw new RangeError(`no node ${i} in a ${size}-node cluster`);

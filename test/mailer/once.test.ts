@@ -57,8 +57,20 @@ describe('mailer - each order mail exactly once', () => {
   };
   let msgSeq = 0;
   const publish = async (orderId: string, type: string, extra: Record<string, unknown> = {}) => {
-    const order = { orderId, code: `C-${orderId}`, eventId: 'ev_mail', status: type === 'order.refundRequested' ? 'REFUND_PENDING' : type === 'order.refunded' ? 'REFUNDED' : 'COMPLETED', totalMinor: 100_000, currency: 'VND', lines: [{ classId: 'ga', quantity: 2 }] };
-    const body = { type, id: `${orderId}.${++msgSeq}`, data: { userId, order, amountMinor: 100_000, currency: 'VND', reason: 'organizer', ...extra } };
+    const order = {
+      orderId,
+      code: `C-${orderId}`,
+      eventId: 'ev_mail',
+      status: type === 'order.refundRequested' ? 'REFUND_PENDING' : type === 'order.refunded' ? 'REFUNDED' : 'COMPLETED',
+      totalMinor: 100_000,
+      currency: 'VND',
+      lines: [{ classId: 'ga', quantity: 2 }],
+    };
+    const body = {
+      type,
+      id: `${orderId}.${++msgSeq}`,
+      data: { userId, order, amountMinor: 100_000, currency: 'VND', reason: 'organizer', ...extra },
+    };
     await jetstream(nc).publish(`${EVENTS_ROOT}.order.${orderId}.${type.split('.')[1]}`, encode(body), { msgID: `test-mail-${msgSeq}` });
   };
   const mailsOf = (orderId: string) => sent.filter((m) => m.subject.includes(`C-${orderId}`)).map((m) => m.subject);
@@ -70,7 +82,10 @@ describe('mailer - each order mail exactly once', () => {
     dbName = throwawayName();
     await migrate(testDatabaseUrl(dbName));
     db = createDb(testDatabaseUrl(dbName), { max: 4 });
-    const [u] = await db.db.insert(users).values({ email: 'fan@example.com', displayName: 'Fan', passwordHash: 'x', locale: 'en' }).returning({ id: users.id });
+    const [u] = await db.db
+      .insert(users)
+      .values({ email: 'fan@example.com', displayName: 'Fan', passwordHash: 'x', locale: 'en' })
+      .returning({ id: users.id });
     userId = u!.id;
   }, 60_000);
   afterAll(async () => {
@@ -88,7 +103,12 @@ describe('mailer - each order mail exactly once', () => {
     await publish('ord_m1', 'order.completed');
     await publish('ord_m1', 'order.completed'); // republished under another message id
     await until(() => mailsOf('ord_m1').length > 0 || undefined, 'confirmation mail');
-    await until(async () => (await db.db.select().from(mailSends).where(eq(mailSends.mailKey, 'order:ord_m1:orderConfirmation')))[0]?.state === 'sent' || undefined, 'row sent');
+    await until(
+      async () =>
+        (await db.db.select().from(mailSends).where(eq(mailSends.mailKey, 'order:ord_m1:orderConfirmation')))[0]?.state === 'sent' ||
+        undefined,
+      'row sent',
+    );
     await publish('ord_m1', 'order.refundRequested');
     await publish('ord_m1', 'order.refunded');
     await publish('ord_m1', 'order.refunded');
@@ -100,10 +120,14 @@ describe('mailer - each order mail exactly once', () => {
       return (info && info.delivered.stream_seq > 0 && info.num_pending === 0 && info.num_ack_pending === 0) || undefined;
     }, 'restarted notifier caught up');
     await new Promise((r) => setTimeout(r, 500));
-    expect(mailsOf('ord_m1').sort()).toEqual(['Order C-ord_m1: refund under way', 'Order C-ord_m1: refunded', 'Your order C-ord_m1 is confirmed'].sort());
+    expect(mailsOf('ord_m1').sort()).toEqual(
+      ['Order C-ord_m1: refund under way', 'Order C-ord_m1: refunded', 'Your order C-ord_m1 is confirmed'].sort(),
+    );
     const rows = await db.db.select().from(mailSends);
     expect(rows.map((r) => [r.mailKey, r.state]).sort()).toEqual([
-      ['order:ord_m1:orderConfirmation', 'sent'], ['order:ord_m1:refundPending', 'sent'], ['order:ord_m1:refunded', 'sent'],
+      ['order:ord_m1:orderConfirmation', 'sent'],
+      ['order:ord_m1:refundPending', 'sent'],
+      ['order:ord_m1:refunded', 'sent'],
     ]);
   });
 

@@ -16,7 +16,11 @@ import { createDb, migrate, type DbHandle } from '../../db/index.js';
 import { createMailer, localeFromAcceptLanguage } from '../../mailer/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 
-interface Received { from: string; to: string[]; raw: string }
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+}
 
 describe('mailer - SMTP transport', () => {
   let server: SMTPServer;
@@ -27,7 +31,9 @@ describe('mailer - SMTP transport', () => {
 
   beforeAll(async () => {
     server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onRcptTo(address, _session, cb) {
         if (address.address.endsWith('@refused.example')) cb(new Error('550 no such mailbox'));
         else cb();
@@ -36,7 +42,11 @@ describe('mailer - SMTP transport', () => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
           cb();
         });
       },
@@ -57,8 +67,18 @@ describe('mailer - SMTP transport', () => {
     const log = pino({ level: 'silent' });
     const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'TicketBottle <no-reply@tb.test>' }, log);
     expect(mailer.kind).toBe('smtp');
-    const accounts = createAccounts({ db: db.db, config: { jwtSecret: 'smtp-test-secret-smtp-test-secret-012345', publicBaseUrl: 'https://tb.test' }, mailer, log });
-    const user = await accounts.register({ email: 'lan@example.com', password: 'Blue-kettle-42-river', displayName: 'Lan', locale: localeFromAcceptLanguage('vi-VN,vi;q=0.9,en;q=0.5') });
+    const accounts = createAccounts({
+      db: db.db,
+      config: { jwtSecret: 'smtp-test-secret-smtp-test-secret-012345', publicBaseUrl: 'https://tb.test' },
+      mailer,
+      log,
+    });
+    const user = await accounts.register({
+      email: 'lan@example.com',
+      password: 'Blue-kettle-42-river',
+      displayName: 'Lan',
+      locale: localeFromAcceptLanguage('vi-VN,vi;q=0.9,en;q=0.5'),
+    });
     await accounts.requestEmailVerification(user.id);
     expect(received).toHaveLength(1);
     const mail = received[0]!;

@@ -45,11 +45,17 @@ beforeAll(async () => {
   dbName = throwawayName();
   await migrate(testDatabaseUrl(dbName));
   db = createDb(testDatabaseUrl(dbName), { max: 8 });
-  nodes.push(...await spawnKindsNodes(nats.url, NAMES));
+  nodes.push(...(await spawnKindsNodes(nats.url, NAMES)));
   ({ nc, client } = await clientFor(nats.url));
   const cfg = loadConfig({}, { natsUrl: nats.url, partitions: FAST.partitions!, orderStepTimeoutMs: 8_000, orderSagaGraceMs: 1_000 });
   const actors = createActors(client, { budgetMs: 30_000 });
-  service = createOrderService({ actors, payments: createPaymentStore(db.db), providers: createPaymentProviders(cfg), config: cfg, log: silent });
+  service = createOrderService({
+    actors,
+    payments: createPaymentStore(db.db),
+    providers: createPaymentProviders(cfg),
+    config: cfg,
+    log: silent,
+  });
   worker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log: silent, actors });
 }, 120_000);
 afterAll(async () => {
@@ -63,12 +69,26 @@ afterAll(async () => {
 
 async function publish(): Promise<void> {
   let n = 0;
-  const ev = (verb: string, body: Record<string, unknown>) => client.request('event', EVENT, verb, { commandId: `setup-${verb}-${n++}`, actor: ADMIN, ...body });
+  const ev = (verb: string, body: Record<string, unknown>) =>
+    client.request('event', EVENT, verb, { commandId: `setup-${verb}-${n++}`, actor: ADMIN, ...body });
   const startsAt = Date.now() + 86_400_000;
   await ev('create', { name: 'Crash concert', startsAt, endsAt: startsAt + 3_600_000 });
-  await ev('configure', { isPublic: true, requiresApproval: false, allowWaitRoom: false, ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt });
+  await ev('configure', {
+    isPublic: true,
+    requiresApproval: false,
+    allowWaitRoom: false,
+    ticketSaleStartDate: Date.now() - 1_000,
+    ticketSaleEndDate: startsAt,
+  });
   for (const c of CLASSES) {
-    await client.request('ticketclass', c, 'create', { commandId: `setup-${c}`, eventId: EVENT, name: c, priceMinor: 100_000, currency: 'VND', total: TOTAL });
+    await client.request('ticketclass', c, 'create', {
+      commandId: `setup-${c}`,
+      eventId: EVENT,
+      name: c,
+      priceMinor: 100_000,
+      currency: 'VND',
+      total: TOTAL,
+    });
     await ev('addTicketClass', { ticketClassId: c });
   }
   await ev('approve', {});
@@ -87,15 +107,29 @@ describe('orders - crash', () => {
       victim.kill('SIGKILL');
       await victim.exited;
     })();
-    const buyers = Array.from({ length: BUYERS }, (_, i) => ({ userId: `buyer${i}`, key: `k${i}`, lines: [{ classId: CLASSES[i % 2]!, quantity: 1 + (i % 2) }] }));
+    const buyers = Array.from({ length: BUYERS }, (_, i) => ({
+      userId: `buyer${i}`,
+      key: `k${i}`,
+      lines: [{ classId: CLASSES[i % 2]!, quantity: 1 + (i % 2) }],
+    }));
     const outcomes = await pool(buyers, 24, async (b, i) => {
       try {
         const { order } = await service.create({ userId: b.userId, eventId: EVENT, lines: b.lines, idempotencyKey: b.key });
         created++;
         if (order.status === 'PENDING' && i % 3 === 0) {
-          await client.request('order', order.orderId, 'paymentSucceeded', {
-            commandId: `payment:t${i}:succeeded`, paymentId: order.payment!.paymentId, providerTxnId: `t${i}`, amountMinor: order.totalMinor, currency: order.currency,
-          }, { budgetMs: 30_000 });
+          await client.request(
+            'order',
+            order.orderId,
+            'paymentSucceeded',
+            {
+              commandId: `payment:t${i}:succeeded`,
+              paymentId: order.payment!.paymentId,
+              providerTxnId: `t${i}`,
+              amountMinor: order.totalMinor,
+              currency: order.currency,
+            },
+            { budgetMs: 30_000 },
+          );
         } else if (order.status === 'PENDING' && i % 3 === 1) {
           await service.cancel(order.orderId, b.userId, `cancel-${i}`);
         }
@@ -108,20 +142,32 @@ describe('orders - crash', () => {
     await killer;
 
     // Settle: every order leaves its in-between states (the worker performs intents; step deadlines fail stuck creates).
-    const orderOf = (b: (typeof buyers)[number]) => client.request<OrderView>('order', orderIdFor(b.userId, b.key), 'get', { commandId: 'read-check', viewerId: b.userId })
-      .catch((err: { code?: string }) => { if (err.code === 'COMMAND_NOT_FOUND') return undefined; throw err; });
+    const orderOf = (b: (typeof buyers)[number]) =>
+      client
+        .request<OrderView>('order', orderIdFor(b.userId, b.key), 'get', { commandId: 'read-check', viewerId: b.userId })
+        .catch((err: { code?: string }) => {
+          if (err.code === 'COMMAND_NOT_FOUND') return undefined;
+          throw err;
+        });
     const MID = new Set(['pending', 'releasing', 'confirming']);
     let orders: Array<OrderView | undefined> = [];
-    await until(async () => {
-      orders = await Promise.all(buyers.map(orderOf));
-      return orders.every((o) => !o || (['COMPLETED', 'FAILED', 'CANCELLED', 'PENDING'].includes(o.status) && o.lines.every((l) => !MID.has(l.state))));
-    }, 'every order settled', 90_000);
+    await until(
+      async () => {
+        orders = await Promise.all(buyers.map(orderOf));
+        return orders.every(
+          (o) => !o || (['COMPLETED', 'FAILED', 'CANCELLED', 'PENDING'].includes(o.status) && o.lines.every((l) => !MID.has(l.state))),
+        );
+      },
+      'every order settled',
+      90_000,
+    );
 
     for (const o of orders) {
       if (!o) continue;
       if (o.status === 'PENDING') expect(o.lines.every((l) => l.state === 'held')).toBe(true);
       if (o.status === 'COMPLETED') expect(o.payment?.status).toBe('COMPLETED');
-      if (o.status === 'FAILED' || o.status === 'CANCELLED') expect(o.lines.every((l) => l.state === 'released' || l.state === 'refused')).toBe(true);
+      if (o.status === 'FAILED' || o.status === 'CANCELLED')
+        expect(o.lines.every((l) => l.state === 'released' || l.state === 'refused')).toBe(true);
     }
     for (const classId of CLASSES) {
       const lines = orders.flatMap((o) => (o ? o.lines.filter((l) => l.classId === classId).map((l) => ({ ...l, status: o.status })) : []));
@@ -132,9 +178,14 @@ describe('orders - crash', () => {
       expect(view.reserved + view.sold).toBeLessThanOrEqual(TOTAL);
     }
     const tally = outcomes.reduce<Record<string, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
-    const finals = orders.reduce<Record<string, number>>((t, o) => ({ ...t, [o?.status ?? 'none']: (t[o?.status ?? 'none'] ?? 0) + 1 }), {});
+    const finals = orders.reduce<Record<string, number>>(
+      (t, o) => ({ ...t, [o?.status ?? 'none']: (t[o?.status ?? 'none'] ?? 0) + 1 }),
+      {},
+    );
     expect(createdWhenKilled).toBeLessThan(BUYERS - 20);
-    console.log(JSON.stringify({ test: 'orders-crash', buyers: BUYERS, createdWhenKilled, answers: tally, finals, worker: worker.stats() }));
+    console.log(
+      JSON.stringify({ test: 'orders-crash', buyers: BUYERS, createdWhenKilled, answers: tally, finals, worker: worker.stats() }),
+    );
     expect(worker.stats().stuck).toEqual([]);
   }, 240_000);
 });

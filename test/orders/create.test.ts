@@ -11,16 +11,39 @@ import { startOrdersStack, type OrdersStack } from './setup.js';
 import { orderCodeOf, orderIdFor } from '../../actors/order/index.js';
 
 let s: OrdersStack;
-beforeAll(async () => { s = await startOrdersStack(); }, 60_000);
-afterAll(async () => { await s?.stop(); });
+beforeAll(async () => {
+  s = await startOrdersStack();
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
 
 describe('orders - create', () => {
   it('orders - create answers PENDING with a sandbox payment URL, prices from the classes, holds in the ticket classes', async () => {
-    const [a, b] = await s.publishEvent('ev-create', [{ total: 10, priceMinor: 100_000 }, { total: 5, priceMinor: 250_000 }]);
+    const [a, b] = await s.publishEvent('ev-create', [
+      { total: 10, priceMinor: 100_000 },
+      { total: 5, priceMinor: 250_000 },
+    ]);
     const u = await s.signUp();
-    const res = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k1', body: { eventId: 'ev-create', lines: [{ classId: a, quantity: 2 }, { classId: b, quantity: 1 }] } });
+    const res = await s.api('POST', '/api/v1/orders', {
+      token: u.token,
+      key: 'k1',
+      body: {
+        eventId: 'ev-create',
+        lines: [
+          { classId: a, quantity: 2 },
+          { classId: b, quantity: 1 },
+        ],
+      },
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'PENDING', userId: u.id, totalMinor: 450_000, currency: 'VND', payment: { provider: 'sandbox', status: 'PENDING' } });
+    expect(res.body).toMatchObject({
+      status: 'PENDING',
+      userId: u.id,
+      totalMinor: 450_000,
+      currency: 'VND',
+      payment: { provider: 'sandbox', status: 'PENDING' },
+    });
     expect(res.body.orderId).toMatch(/^ord_[0-9a-f]{24}$/);
     expect(res.body.code).toMatch(/^[1-9][0-9]{11}$/);
     expect(res.body.payment.paymentUrl).toMatch(/\/sandbox\/pay\//);
@@ -38,25 +61,49 @@ describe('orders - create', () => {
   it('orders - sold out answers 409 naming the class and what is left, and releases the other lines', async () => {
     const [a, b] = await s.publishEvent('ev-sold', [{ total: 10 }, { total: 2 }]);
     const u = await s.signUp();
-    const res = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k1', body: { eventId: 'ev-sold', lines: [{ classId: a, quantity: 1 }, { classId: b, quantity: 3 }] } });
+    const res = await s.api('POST', '/api/v1/orders', {
+      token: u.token,
+      key: 'k1',
+      body: {
+        eventId: 'ev-sold',
+        lines: [
+          { classId: a, quantity: 1 },
+          { classId: b, quantity: 3 },
+        ],
+      },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'INVENTORY_INSUFFICIENT', details: { classId: b, available: 2, requested: 3 } });
     expect((await s.classView(a!)).reserved).toBe(0);
     expect((await s.classView(b!)).reserved).toBe(0);
-    const again = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k2', body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 2 }] } });
+    const again = await s.api('POST', '/api/v1/orders', {
+      token: u.token,
+      key: 'k2',
+      body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 2 }] },
+    });
     expect(again.status).toBe(201);
     // Another buyer (this one's unpaid order is its one open order: ORDER_BUYER_OPEN_ORDERS_LIMIT).
-    const sold = await s.api('POST', '/api/v1/orders', { token: (await s.signUp()).token, key: 'k3', body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 1 }] } });
+    const sold = await s.api('POST', '/api/v1/orders', {
+      token: (await s.signUp()).token,
+      key: 'k3',
+      body: { eventId: 'ev-sold', lines: [{ classId: b, quantity: 1 }] },
+    });
     expect(sold.status).toBe(409);
     // What is left is held by the unpaid order k2: not sold out, and the buyer is told when to come back.
-    expect(sold.body.error).toMatchObject({ code: 'INVENTORY_ALL_HELD', details: { classId: b, available: 0, held: 2, retryAt: expect.any(Number) } });
+    expect(sold.body.error).toMatchObject({
+      code: 'INVENTORY_ALL_HELD',
+      details: { classId: b, available: 0, held: 2, retryAt: expect.any(Number) },
+    });
   });
 
   it('orders - a repeat with the same Idempotency-Key answers the same order and holds nothing twice', async () => {
     const [a] = await s.publishEvent('ev-dup', [{ total: 10 }]);
     const u = await s.signUp();
     const body = { eventId: 'ev-dup', lines: [{ classId: a, quantity: 3 }] };
-    const [one, two] = await Promise.all([s.api('POST', '/api/v1/orders', { token: u.token, key: 'same', body }), s.api('POST', '/api/v1/orders', { token: u.token, key: 'same', body })]);
+    const [one, two] = await Promise.all([
+      s.api('POST', '/api/v1/orders', { token: u.token, key: 'same', body }),
+      s.api('POST', '/api/v1/orders', { token: u.token, key: 'same', body }),
+    ]);
     const three = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'same', body });
     expect(new Set([one.body.orderId, two.body.orderId, three.body.orderId]).size).toBe(1);
     expect(three.status).toBe(200);
@@ -79,20 +126,27 @@ describe('orders - create', () => {
     const r = await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: wrongEvent } });
     expect([r.status, r.body.error.code]).toEqual([403, 'QUEUE_TOKEN_WRONG_EVENT']);
     const forged = await signCheckoutToken(checkoutKey('x'.repeat(32)), { ...claims, eventId: 'ev-room' });
-    expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: forged } })).body.error.code).toBe('QUEUE_TOKEN_INVALID');
+    expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: forged } })).body.error.code).toBe(
+      'QUEUE_TOKEN_INVALID',
+    );
     expect((await s.classView(a!)).reserved).toBe(0);
     // Well signed but no live slot behind it (nobody was admitted): one admission is one checkout.
     const unadmitted = await signCheckoutToken(key, { ...claims, eventId: 'ev-room' });
     const r2 = await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: unadmitted } });
     expect([r2.status, r2.body.error.code]).toEqual([410, 'ORDER_CHECKOUT_SLOT_ENDED']);
     const admitted = await s.queue.join('ev-room', u.id);
-    expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: admitted.token } })).body.status).toBe('PENDING');
+    expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { ...body, checkoutToken: admitted.token } })).body.status).toBe(
+      'PENDING',
+    );
   });
 
   it('orders - a free order is COMPLETED at once with its tickets sold and no payment', async () => {
     const [a] = await s.publishEvent('ev-free', [{ total: 10, priceMinor: 0 }]);
     const u = await s.signUp();
-    const res = await s.api('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-free', lines: [{ classId: a, quantity: 2 }] } });
+    const res = await s.api('POST', '/api/v1/orders', {
+      token: u.token,
+      body: { eventId: 'ev-free', lines: [{ classId: a, quantity: 2 }] },
+    });
     expect(res.body).toMatchObject({ status: 'COMPLETED', totalMinor: 0 });
     expect(res.body.payment).toBeUndefined();
     expect((await s.classView(a!)).sold).toBe(2);
@@ -104,7 +158,10 @@ describe('orders - create', () => {
     const u = await s.signUp();
     const r = await s.api('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-x2', lines: [{ classId: a, quantity: 1 }] } });
     expect([r.status, r.body.error.code]).toEqual([400, 'ORDER_CLASS_NOT_IN_EVENT']);
-    expect((await s.api('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-none', lines: [{ classId: a, quantity: 1 }] } })).status).toBe(404);
+    expect(
+      (await s.api('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-none', lines: [{ classId: a, quantity: 1 }] } }))
+        .status,
+    ).toBe(404);
   });
 
   it('orders - codes are unique: an order whose derived code is taken gets the next one', async () => {
@@ -113,14 +170,24 @@ describe('orders - create', () => {
     const orderId = orderIdFor(u.id, 'k-code');
     // Another order already holds the code this one would derive first.
     const taken = orderCodeOf(orderId, 0);
-    expect(await s.actors.request('ordercode', taken, 'claim', { commandId: 'squatter', orderId: 'ord_someone_else' })).toMatchObject({ orderId: 'ord_someone_else' });
-    const res = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k-code', body: { eventId: 'ev-codes', lines: [{ classId: a, quantity: 1 }] } });
+    expect(await s.actors.request('ordercode', taken, 'claim', { commandId: 'squatter', orderId: 'ord_someone_else' })).toMatchObject({
+      orderId: 'ord_someone_else',
+    });
+    const res = await s.api('POST', '/api/v1/orders', {
+      token: u.token,
+      key: 'k-code',
+      body: { eventId: 'ev-codes', lines: [{ classId: a, quantity: 1 }] },
+    });
     expect(res.status).toBe(201);
     expect(res.body.orderId).toBe(orderId);
     expect(res.body.code).toBe(orderCodeOf(orderId, 1));
     expect(await s.actors.request('ordercode', res.body.code, 'get', { commandId: 'g' })).toMatchObject({ orderId });
     // A repeat keeps the same code.
-    const again = await s.api('POST', '/api/v1/orders', { token: u.token, key: 'k-code', body: { eventId: 'ev-codes', lines: [{ classId: a, quantity: 1 }] } });
+    const again = await s.api('POST', '/api/v1/orders', {
+      token: u.token,
+      key: 'k-code',
+      body: { eventId: 'ev-codes', lines: [{ classId: a, quantity: 1 }] },
+    });
     expect(again.body.code).toBe(res.body.code);
   });
 });

@@ -21,10 +21,18 @@ const T0 = Date.UTC(2031, 0, 1);
 export function orderView(over: Partial<OrderView> = {}): OrderView {
   const orderId = over.orderId ?? fresh('ord');
   return {
-    orderId, code: `C${orderId.slice(-8)}`, userId: 'u_alice', eventId: 'ev_x', status: 'PENDING',
+    orderId,
+    code: `C${orderId.slice(-8)}`,
+    userId: 'u_alice',
+    eventId: 'ev_x',
+    status: 'PENDING',
     lines: [{ classId: 'tc_a', quantity: 2, unitPriceMinor: 150_000, currency: 'VND', state: 'held' }],
-    totalMinor: 300_000, currency: 'VND', payment: { paymentId: 'p1', provider: 'sandbox', status: 'PENDING', paymentUrl: 'http://x' },
-    createdAt: T0, updatedAt: T0, ...over,
+    totalMinor: 300_000,
+    currency: 'VND',
+    payment: { paymentId: 'p1', provider: 'sandbox', status: 'PENDING', paymentUrl: 'http://x' },
+    createdAt: T0,
+    updatedAt: T0,
+    ...over,
   };
 }
 
@@ -44,7 +52,11 @@ export function orderHistorySuite(name: string, open: () => Promise<OrderHistory
       const o = orderView();
       const created = ev({ ...o, status: 'CREATING' }, 1, 'order.created');
       const pending = ev({ ...o, status: 'PENDING', updatedAt: T0 + 1 }, 3, 'order.pending');
-      const done = ev({ ...o, status: 'COMPLETED', updatedAt: T0 + 2, lines: [{ ...o.lines[0]!, state: 'confirmed' }] }, 7, 'order.completed');
+      const done = ev(
+        { ...o, status: 'COMPLETED', updatedAt: T0 + 2, lines: [{ ...o.lines[0]!, state: 'confirmed' }] },
+        7,
+        'order.completed',
+      );
       expect((await s.apply([created, pending])).applied).toBe(1);
       expect((await s.apply([done])).applied).toBe(1);
       // Redelivered, reordered and duplicated: nothing changes.
@@ -94,7 +106,11 @@ export function orderHistorySuite(name: string, open: () => Promise<OrderHistory
       const s = await ready();
       const before = await s.countByStatus();
       const [a, b, c] = [orderView(), orderView(), orderView()];
-      await s.apply([ev({ ...a, status: 'PENDING' }, 1), ev({ ...b, status: 'PENDING' }, 1), ev({ ...c, status: 'COMPLETED' }, 2, 'order.completed')]);
+      await s.apply([
+        ev({ ...a, status: 'PENDING' }, 1),
+        ev({ ...b, status: 'PENDING' }, 1),
+        ev({ ...c, status: 'COMPLETED' }, 2, 'order.completed'),
+      ]);
       const after = await s.countByStatus();
       expect((after['PENDING'] ?? 0) - (before['PENDING'] ?? 0)).toBe(2);
       expect((after['COMPLETED'] ?? 0) - (before['COMPLETED'] ?? 0)).toBe(1);
@@ -108,8 +124,15 @@ export function orderHistorySuite(name: string, open: () => Promise<OrderHistory
     it(`orders - history sales per ticket class count completed orders only (${name})`, async () => {
       const s = await ready();
       const eventId = fresh('ev');
-      const line = (classId: string, quantity: number, unitPriceMinor: number, state = 'confirmed') => ({ classId, quantity, unitPriceMinor, currency: 'VND', state });
-      const done = (lines: OrderView['lines'], over: Partial<OrderView> = {}) => ev(orderView({ eventId, status: 'COMPLETED', lines, userId: fresh('b'), ...over }), 9, 'order.completed');
+      const line = (classId: string, quantity: number, unitPriceMinor: number, state = 'confirmed') => ({
+        classId,
+        quantity,
+        unitPriceMinor,
+        currency: 'VND',
+        state,
+      });
+      const done = (lines: OrderView['lines'], over: Partial<OrderView> = {}) =>
+        ev(orderView({ eventId, status: 'COMPLETED', lines, userId: fresh('b'), ...over }), 9, 'order.completed');
       await s.apply([
         done([line('tc_a', 2, 100), line('tc_b', 1, 500)]),
         done([line('tc_a', 3, 100)]),

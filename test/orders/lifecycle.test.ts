@@ -12,16 +12,28 @@ import { readEvents } from '../actors/events.js';
 import { startOrdersStack, until, type OrdersStack } from './setup.js';
 
 let s: OrdersStack;
-beforeAll(async () => { s = await startOrdersStack({ orderPaymentTtlMs: 60_000 }); }, 60_000);
-afterAll(async () => { await s?.stop(); });
+beforeAll(async () => {
+  s = await startOrdersStack({ orderPaymentTtlMs: 60_000 });
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
 
 const getOrder = (id: string, userId: string) => s.actors.request<OrderView>('order', id, 'get', { commandId: 'read-t', viewerId: userId });
-const paid = (o: OrderView, txn: string) => s.actors.request<OrderView>('order', o.orderId, 'paymentSucceeded', {
-  commandId: `payment:${txn}:succeeded`, paymentId: o.payment!.paymentId, providerTxnId: txn, amountMinor: o.totalMinor, currency: o.currency,
-});
+const paid = (o: OrderView, txn: string) =>
+  s.actors.request<OrderView>('order', o.orderId, 'paymentSucceeded', {
+    commandId: `payment:${txn}:succeeded`,
+    paymentId: o.payment!.paymentId,
+    providerTxnId: txn,
+    amountMinor: o.totalMinor,
+    currency: o.currency,
+  });
 async function buy(eventId: string, classId: string, quantity: number, extra: Record<string, unknown> = {}) {
   const u = await s.signUp();
-  const res = await s.api<OrderView>('POST', '/api/v1/orders', { token: u.token, body: { eventId, lines: [{ classId, quantity }], ...extra } });
+  const res = await s.api<OrderView>('POST', '/api/v1/orders', {
+    token: u.token,
+    body: { eventId, lines: [{ classId, quantity }], ...extra },
+  });
   expect(res.status).toBe(201);
   return { u, order: res.body };
 }
@@ -43,18 +55,40 @@ describe('orders - lifecycle', () => {
     const u = await s.signUp();
     const joined = await s.queue.join('ev-expire', u.id);
     expect(joined.state).toBe('admitted');
-    const res = await s.api<OrderView>('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-expire', lines: [{ classId: a, quantity: 2 }], checkoutToken: joined.token } });
+    const res = await s.api<OrderView>('POST', '/api/v1/orders', {
+      token: u.token,
+      body: { eventId: 'ev-expire', lines: [{ classId: a, quantity: 2 }], checkoutToken: joined.token },
+    });
     expect(res.body.status).toBe('PENDING');
     // A short deadline for this one order: the service passes the per-order TTL.
     const { createOrderService } = await import('../../orders/index.js');
     const { createPaymentProviders } = await import('../../payments/index.js');
-    const svc = createOrderService({ actors: createActors(s.actors), payments: s.payments, providers: createPaymentProviders(s.cfg), config: s.cfg, log: (await import('pino')).pino({ level: 'silent' }) });
+    const svc = createOrderService({
+      actors: createActors(s.actors),
+      payments: s.payments,
+      providers: createPaymentProviders(s.cfg),
+      config: s.cfg,
+      log: (await import('pino')).pino({ level: 'silent' }),
+    });
     const v = await s.signUp();
     const vJoined = await s.queue.join('ev-expire', v.id);
-    const short = await svc.create({ userId: v.id, eventId: 'ev-expire', lines: [{ classId: a!, quantity: 1 }], checkoutToken: vJoined.token!, paymentTtlMs: 1_500 });
+    const short = await svc.create({
+      userId: v.id,
+      eventId: 'ev-expire',
+      lines: [{ classId: a!, quantity: 1 }],
+      checkoutToken: vJoined.token!,
+      paymentTtlMs: 1_500,
+    });
     expect(short.order.status).toBe('PENDING');
     expect((await s.classView(a!)).reserved).toBe(3);
-    const done = await until(async () => { const o = await getOrder(short.order.orderId, v.id); return o.lines.every((l) => l.state === 'released') && o; }, 'expired and released', 20_000);
+    const done = await until(
+      async () => {
+        const o = await getOrder(short.order.orderId, v.id);
+        return o.lines.every((l) => l.state === 'released') && o;
+      },
+      'expired and released',
+      20_000,
+    );
     expect(done).toMatchObject({ status: 'CANCELLED', failureReason: 'expired' });
     expect((await s.classView(a!)).reserved).toBe(2);
     const types = (await readEvents(s.nc, 'order', short.order.orderId)).map((e) => e.type);
@@ -69,10 +103,16 @@ describe('orders - lifecycle', () => {
     const joined = await s.queue.join('ev-pay', u.id);
     expect(joined.state).toBe('admitted');
     expect((await s.queue.join('ev-pay', next.id)).state).toBe('queued');
-    const res = await s.api<OrderView>('POST', '/api/v1/orders', { token: u.token, body: { eventId: 'ev-pay', lines: [{ classId: a, quantity: 2 }], checkoutToken: joined.token } });
+    const res = await s.api<OrderView>('POST', '/api/v1/orders', {
+      token: u.token,
+      body: { eventId: 'ev-pay', lines: [{ classId: a, quantity: 2 }], checkoutToken: joined.token },
+    });
     const after = await paid(res.body, 'txn-1');
     expect(after.status).toBe('CONFIRMING');
-    const done = await until(async () => { const o = await getOrder(res.body.orderId, u.id); return o.status === 'COMPLETED' && o; }, 'completed');
+    const done = await until(async () => {
+      const o = await getOrder(res.body.orderId, u.id);
+      return o.status === 'COMPLETED' && o;
+    }, 'completed');
     expect(done.payment).toMatchObject({ status: 'COMPLETED' });
     expect(await s.classView(a!)).toMatchObject({ sold: 2, reserved: 0 });
     // A duplicate (same command id, or a redelivered event under a new one) changes nothing.
@@ -85,8 +125,15 @@ describe('orders - lifecycle', () => {
   it('orders - a failed payment releases every hold → FAILED', async () => {
     const [a] = await s.publishEvent('ev-fail', [{ total: 5 }]);
     const { u, order } = await buy('ev-fail', a!, 3);
-    await s.actors.request('order', order.orderId, 'paymentFailed', { commandId: 'payment:t9:failed', paymentId: order.payment!.paymentId, reason: 'declined' });
-    const done = await until(async () => { const o = await getOrder(order.orderId, u.id); return o.lines.every((l) => l.state === 'released') && o; }, 'released');
+    await s.actors.request('order', order.orderId, 'paymentFailed', {
+      commandId: 'payment:t9:failed',
+      paymentId: order.payment!.paymentId,
+      reason: 'declined',
+    });
+    const done = await until(async () => {
+      const o = await getOrder(order.orderId, u.id);
+      return o.lines.every((l) => l.state === 'released') && o;
+    }, 'released');
     expect(done).toMatchObject({ status: 'FAILED', failureReason: 'paymentFailed: declined' });
     expect((await s.classView(a!)).reserved).toBe(0);
   });
@@ -97,15 +144,25 @@ describe('orders - lifecycle', () => {
     const second = await buy('ev-late', a!, 1);
     for (const b of [first, second]) await s.api('POST', `/api/v1/orders/${b.order.orderId}/cancel`, { token: b.u.token });
     await paid(first.order, 'late-1');
-    const ok = await until(async () => { const o = await getOrder(first.order.orderId, first.u.id); return o.status === 'COMPLETED' && o; }, 'late payment honoured');
+    const ok = await until(async () => {
+      const o = await getOrder(first.order.orderId, first.u.id);
+      return o.status === 'COMPLETED' && o;
+    }, 'late payment honoured');
     expect(ok.refundRequired).toBeUndefined();
     expect(ok.lines[0]).toMatchObject({ state: 'confirmed', attempt: 1 });
     // Someone else takes the last ticket; the second late payment finds none.
     await buy('ev-late', a!, 1);
     await paid(second.order, 'late-2');
     // Paid, but its tickets are gone: the order asks for its money back (REFUND_PENDING), never COMPLETED with a refused line.
-    const refund = await until(async () => { const o = await getOrder(second.order.orderId, second.u.id); return o.status === 'REFUND_PENDING' && o; }, 'refund requested');
-    expect(refund).toMatchObject({ refundRequired: true, payment: { status: 'COMPLETED' }, refund: { status: 'PENDING', reason: 'ticketsLost' } });
+    const refund = await until(async () => {
+      const o = await getOrder(second.order.orderId, second.u.id);
+      return o.status === 'REFUND_PENDING' && o;
+    }, 'refund requested');
+    expect(refund).toMatchObject({
+      refundRequired: true,
+      payment: { status: 'COMPLETED' },
+      refund: { status: 'PENDING', reason: 'ticketsLost' },
+    });
     expect(await s.classView(a!)).toMatchObject({ sold: 1, reserved: 1, available: 0 });
   });
 });

@@ -25,7 +25,10 @@ import { createQueueService, type QueueService } from '../../queue/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
-export interface Res<T = any> { status: number; body: T }
+export interface Res<T = any> {
+  status: number;
+  body: T;
+}
 
 /** The running stack. */
 export interface OrdersStack {
@@ -42,7 +45,11 @@ export interface OrdersStack {
   /** A signed-in user: id and access token. */
   signUp(prefix?: string): Promise<{ id: string; token: string }>;
   /** Publish event `eventId` with one ticket class per entry; answers the class ids. */
-  publishEvent(eventId: string, classes: Array<{ total: number; priceMinor?: number }>, opts?: { allowWaitRoom?: boolean; maxConcurrent?: number }): Promise<string[]>;
+  publishEvent(
+    eventId: string,
+    classes: Array<{ total: number; priceMinor?: number }>,
+    opts?: { allowWaitRoom?: boolean; maxConcurrent?: number },
+  ): Promise<string[]>;
   /** A ticket class as its actor reports it. */
   classView(classId: string): Promise<TicketClassView>;
   stop(): Promise<void>;
@@ -60,19 +67,41 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
   await migrate(dbUrl);
   const db = createDb(dbUrl, { max: 4 });
   const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
-    logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, rateLimitUserPerSec: 10_000,
-    rateLimitUserBurst: 10_000, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500,
-    queueClaimGraceMs: 5_000, queueCheckoutTtlMs: 60_000, ...config,
-  });
+  const cfg = loadConfig(
+    {},
+    {
+      natsUrl: nats.url,
+      partitions: 8,
+      adminPort: -1,
+      heartbeatMs: 250,
+      memberTimeoutMs: 1_500,
+      leaseTtlMs: 1_500,
+      leaseRenewMs: 300,
+      logLevel: process.env['TB_TEST_LOG'] ?? 'warn',
+      rateLimitIpPerSec: 10_000,
+      rateLimitIpBurst: 10_000,
+      rateLimitUserPerSec: 10_000,
+      rateLimitUserBurst: 10_000,
+      rateLimitAuthIpPerMin: 60_000,
+      rateLimitAuthIpBurst: 10_000,
+      orderSagaGraceMs: 500,
+      queueClaimGraceMs: 5_000,
+      queueCheckoutTtlMs: 60_000,
+      ...config,
+    },
+  );
   const nodeNc = await connect({ servers: nats.url });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log: silent });
   await node.start();
   const nc = await connect({ servers: nats.url });
   // The production gateway, built by the composition root (its own mailer and JWT secret here).
   const parts = await composeGateway({
-    config: cfg, log: silent, nc, db, mailer: new MemoryMailer(), pages: false,
+    config: cfg,
+    log: silent,
+    nc,
+    db,
+    mailer: new MemoryMailer(),
+    pages: false,
     accounts: { jwtSecret: 'orders-test-secret-orders-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' },
   });
   const { actors, payments } = parts.services;
@@ -93,7 +122,16 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
   };
 
   return {
-    url, cfg, nc, actors, payments, queue, worker, db, gateway, api,
+    url,
+    cfg,
+    nc,
+    actors,
+    payments,
+    queue,
+    worker,
+    db,
+    gateway,
+    api,
     async signUp(prefix = 'buyer') {
       const email = `${prefix}${++seq}.${Date.now().toString(36)}@example.com`;
       const password = 'Blue-kettle-42-river';
@@ -103,16 +141,29 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
       return { id: reg.body.id as string, token: login.body.accessToken as string };
     },
     async publishEvent(eventId, classes, opts = {}) {
-      const ev = (verb: string, body: Record<string, unknown>) => actors.request('event', eventId, verb, { commandId: cid(verb), actor: ORGANIZER, ...body });
+      const ev = (verb: string, body: Record<string, unknown>) =>
+        actors.request('event', eventId, verb, { commandId: cid(verb), actor: ORGANIZER, ...body });
       const startsAt = Date.now() + 30 * 86_400_000;
       await ev('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000 });
       await ev('configure', {
-        isPublic: true, requiresApproval: false, isFree: false, allowWaitRoom: opts.allowWaitRoom ?? false,
-        maxConcurrent: opts.maxConcurrent ?? 100, ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt,
+        isPublic: true,
+        requiresApproval: false,
+        isFree: false,
+        allowWaitRoom: opts.allowWaitRoom ?? false,
+        maxConcurrent: opts.maxConcurrent ?? 100,
+        ticketSaleStartDate: Date.now() - 1_000,
+        ticketSaleEndDate: startsAt,
       });
       const ids = classes.map((_, i) => `${eventId}-c${i}`);
       for (const [i, c] of classes.entries()) {
-        await actors.request('ticketclass', ids[i]!, 'create', { commandId: cid('tc'), eventId, name: `Class ${i}`, priceMinor: c.priceMinor ?? 150_000, currency: 'VND', total: c.total });
+        await actors.request('ticketclass', ids[i]!, 'create', {
+          commandId: cid('tc'),
+          eventId,
+          name: `Class ${i}`,
+          priceMinor: c.priceMinor ?? 150_000,
+          currency: 'VND',
+          total: c.total,
+        });
         await ev('addTicketClass', { ticketClassId: ids[i] });
       }
       await ev('approve', {});

@@ -12,23 +12,41 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 export const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
 /** A browser context of its own (cookies, storage, profile) and how to dispose of it. */
-export interface Browser { context: BrowserContext; page: Page; close(): Promise<void> }
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
 
 /** Launch chromium with a fresh profile (and extra flags, e.g. a fake camera). Fails (never skips) when chromium is missing. */
-export async function openBrowser(opts: { locale?: string; viewport?: { width: number; height: number }; args?: string[] } = {}): Promise<Browser> {
+export async function openBrowser(
+  opts: { locale?: string; viewport?: { width: number; height: number }; args?: string[] } = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   const dir = mkdtempSync(join(tmpdir(), 'tb-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM, headless: true, args: [...ARGS, ...(opts.args ?? [])], locale: opts.locale ?? 'en-GB',
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...ARGS, ...(opts.args ?? [])],
+    locale: opts.locale ?? 'en-GB',
     viewport: opts.viewport ?? { width: 1100, height: 900 },
   });
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   return {
-    context, page,
+    context,
+    page,
     async close() {
       await context.close().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
@@ -39,7 +57,12 @@ export async function openBrowser(opts: { locale?: string; viewport?: { width: n
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** One axe-core violation, as much as a failure message needs. */
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: string[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
 
 /** Run axe-core (WCAG 2 A and AA rules) on the page; answers the violations. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {

@@ -15,9 +15,13 @@ export type QueueStatus = { state: string; position?: number; cursor: number; to
 
 /** Queue calls over the API; `apiOf` answers the client once the stack is up. */
 export function queueHelpers(apiOf: () => Api) {
-  const me = async (u: User, eventId: string) => (await apiOf()<QueueStatus>('GET', `/api/v1/events/${eventId}/queue/me`, { token: u.token })).body;
-  const publicQueue = async (eventId: string) => (await apiOf()<{ joined: number; cursor: number; slotsInUse: number; paused?: boolean }>('GET', `/api/v1/events/${eventId}/queue`)).body;
-  const join = async (u: User, eventId: string) => (await apiOf()<QueueStatus>('POST', `/api/v1/events/${eventId}/queue/join`, { token: u.token })).body;
+  const me = async (u: User, eventId: string) =>
+    (await apiOf()<QueueStatus>('GET', `/api/v1/events/${eventId}/queue/me`, { token: u.token })).body;
+  const publicQueue = async (eventId: string) =>
+    (await apiOf()<{ joined: number; cursor: number; slotsInUse: number; paused?: boolean }>('GET', `/api/v1/events/${eventId}/queue`))
+      .body;
+  const join = async (u: User, eventId: string) =>
+    (await apiOf()<QueueStatus>('POST', `/api/v1/events/${eventId}/queue/join`, { token: u.token })).body;
 
   /** A buyer played over the API: wait for the turn (a poll claims it), then give the slot back. */
   async function takeTurnAndLeave(u: User, eventId: string): Promise<void> {
@@ -29,8 +33,20 @@ export function queueHelpers(apiOf: () => Api) {
   /** A buyer played over the API: wait for the turn, buy `quantity` with the checkout token, pay through the sandbox API. */
   async function takeTurnAndBuy(u: User, eventId: string, classId: string, quantity: number): Promise<void> {
     const api = apiOf();
-    const st = await until(async () => { const x = await me(u, eventId); return x.state === 'admitted' ? x : undefined; }, `${u.email} admitted`, 60_000, 200);
-    const order = await api<{ orderId: string; code: string }>('POST', '/api/v1/orders', { token: u.token, key: `k-${u.id}`, body: { eventId, lines: [{ classId, quantity }], checkoutToken: st.token } });
+    const st = await until(
+      async () => {
+        const x = await me(u, eventId);
+        return x.state === 'admitted' ? x : undefined;
+      },
+      `${u.email} admitted`,
+      60_000,
+      200,
+    );
+    const order = await api<{ orderId: string; code: string }>('POST', '/api/v1/orders', {
+      token: u.token,
+      key: `k-${u.id}`,
+      body: { eventId, lines: [{ classId, quantity }], checkoutToken: st.token },
+    });
     expect(order.status).toBe(201);
     await sandboxPay(api, u.token, order.body.code, 'completed');
     await waitOrder(api, u, order.body.orderId, (o) => o.status === 'COMPLETED', 'API buyer COMPLETED');
@@ -49,7 +65,13 @@ export function axeChecker(findings: Record<string, unknown>) {
 }
 
 /** Sign up in the browser (checking the sign-up page with `checkAxe`), landing on `next`. */
-export async function signUpInBrowser(page: Page, baseUrl: string, next: string, name: string, checkAxe: (page: Page, name: string) => Promise<void>): Promise<void> {
+export async function signUpInBrowser(
+  page: Page,
+  baseUrl: string,
+  next: string,
+  name: string,
+  checkAxe: (page: Page, name: string) => Promise<void>,
+): Promise<void> {
   await page.goto(`${baseUrl}/signup?next=${encodeURIComponent(next)}`);
   await checkAxe(page, 'signup');
   await page.getByLabel('Name').fill(name);

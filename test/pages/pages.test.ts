@@ -44,7 +44,11 @@ afterAll(async () => {
 
 describe('pages', () => {
   it('pages - a buyer queues behind others, keeps the place through a reload and a network drop, is admitted, pays with the sandbox and sees the order COMPLETED', async () => {
-    const ev = await publishEvent(api, organizer, admin, { name: 'Pages concert', classes: [{ name: 'Standing', total: 20, priceMinor: 250_000, maxPerOrder: 4 }], waitroom: { maxConcurrent: 1 } });
+    const ev = await publishEvent(api, organizer, admin, {
+      name: 'Pages concert',
+      classes: [{ name: 'Standing', total: 20, priceMinor: 250_000, maxPerOrder: 4 }],
+      waitroom: { maxConcurrent: 1 },
+    });
     const others = [await signUp(api, 'ahead'), await signUp(api, 'ahead'), await signUp(api, 'ahead'), await signUp(api, 'ahead')];
     for (const u of others) await join(u, ev.eventId);
     expect((await publicQueue(ev.eventId)).joined).toBe(4);
@@ -108,7 +112,14 @@ describe('pages', () => {
   }, 360_000);
 
   it("pages - the organizer's live console shows the sale moving, and a pause stops admissions until resumed", async () => {
-    const ev = await publishEvent(api, organizer, admin, { name: 'Console sale', classes: [{ name: 'Seated', total: 10 }, { name: 'VIP', total: 5 }], waitroom: { maxConcurrent: 1 } });
+    const ev = await publishEvent(api, organizer, admin, {
+      name: 'Console sale',
+      classes: [
+        { name: 'Seated', total: 10 },
+        { name: 'VIP', total: 5 },
+      ],
+      waitroom: { maxConcurrent: 1 },
+    });
     const buyers = [await signUp(api, 'crowd'), await signUp(api, 'crowd'), await signUp(api, 'crowd'), await signUp(api, 'crowd')];
     for (const u of buyers) await join(u, ev.eventId);
 
@@ -168,7 +179,11 @@ describe('pages', () => {
     const body = await html.text();
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(body)![1]!;
     const js = await fetch(`${s.url}${asset}`);
-    expect([js.status, js.headers.get('cache-control'), js.headers.get('content-type')]).toEqual([200, 'public, max-age=31536000, immutable', 'text/javascript; charset=utf-8']);
+    expect([js.status, js.headers.get('cache-control'), js.headers.get('content-type')]).toEqual([
+      200,
+      'public, max-age=31536000, immutable',
+      'text/javascript; charset=utf-8',
+    ]);
     expect((await fetch(`${s.url}/api/v1/nope`)).status).toBe(404);
     expect((await fetch(`${s.url}/assets/missing-abcdefgh.js`)).status).toBe(404);
     expect((await fetch(`${s.url}/.vite/manifest.json`)).status).toBe(404);
@@ -177,16 +192,43 @@ describe('pages', () => {
   });
 
   it("pages - the console's controls and stream refuse anyone but the event's configuring staff, and change nothing when refused", async () => {
-    const ev = await publishEvent(api, organizer, admin, { name: 'Guarded sale', classes: [{ total: 10 }], waitroom: { maxConcurrent: 1 } });
-    const [buyer, viewer, b2, b3] = [await signUp(api, 'buyer'), await signUp(api, 'viewer'), await signUp(api, 'buyer'), await signUp(api, 'buyer')];
+    const ev = await publishEvent(api, organizer, admin, {
+      name: 'Guarded sale',
+      classes: [{ total: 10 }],
+      waitroom: { maxConcurrent: 1 },
+    });
+    const [buyer, viewer, b2, b3] = [
+      await signUp(api, 'buyer'),
+      await signUp(api, 'viewer'),
+      await signUp(api, 'buyer'),
+      await signUp(api, 'buyer'),
+    ];
     for (const u of [buyer, b2, b3]) await join(u, ev.eventId);
-    expect((await api('PUT', `/api/v1/events/${ev.eventId}/roles/${viewer.id}`, { token: organizer.token, key: `role-${viewer.id}`, body: { role: 'viewer' } })).status).toBe(200);
+    expect(
+      (
+        await api('PUT', `/api/v1/events/${ev.eventId}/roles/${viewer.id}`, {
+          token: organizer.token,
+          key: `role-${viewer.id}`,
+          body: { role: 'viewer' },
+        })
+      ).status,
+    ).toBe(200);
     const before = await publicQueue(ev.eventId);
 
     // A buyer (the event is public: they may read it) and a viewer may not pause, resume or change the slots.
-    for (const [who, u] of [['buyer', buyer], ['viewer', viewer]] as const) {
-      for (const [method, path, body] of [['POST', 'pause', undefined], ['POST', 'resume', undefined], ['PUT', 'slots', { maxConcurrent: 500 }]] as const) {
-        const r = await api<{ error: { code: string } }>(method, `/api/v1/events/${ev.eventId}/queue/${path}`, { token: u.token, ...(body ? { body } : {}) });
+    for (const [who, u] of [
+      ['buyer', buyer],
+      ['viewer', viewer],
+    ] as const) {
+      for (const [method, path, body] of [
+        ['POST', 'pause', undefined],
+        ['POST', 'resume', undefined],
+        ['PUT', 'slots', { maxConcurrent: 500 }],
+      ] as const) {
+        const r = await api<{ error: { code: string } }>(method, `/api/v1/events/${ev.eventId}/queue/${path}`, {
+          token: u.token,
+          ...(body ? { body } : {}),
+        });
         expect([who, path, r.status, r.body.error.code]).toEqual([who, path, 403, 'EVENT_FORBIDDEN']);
       }
     }
@@ -198,21 +240,34 @@ describe('pages', () => {
     expect([after.paused ?? false, after.cursor, after.slotsInUse]).toEqual([false, before.cursor, before.slotsInUse]);
 
     // The organizer raises the slots: the next two are called at once.
-    const raised = await api<{ maxConcurrent: number; cursor: number }>('PUT', `/api/v1/events/${ev.eventId}/queue/slots`, { token: organizer.token, body: { maxConcurrent: 3 } });
+    const raised = await api<{ maxConcurrent: number; cursor: number }>('PUT', `/api/v1/events/${ev.eventId}/queue/slots`, {
+      token: organizer.token,
+      body: { maxConcurrent: 3 },
+    });
     expect([raised.status, raised.body.maxConcurrent, raised.body.cursor]).toEqual([200, 3, 3]);
 
     // The console stream: no token 401 before the upgrade; after it, a buyer is refused with close
     // code 4403 (the event actor decides after open), a viewer (seeSales) and the organizer get frames.
-    const upgrade = (token?: string) => new Promise<number | 'frames'>((resolve, reject) => {
-      const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/v1/events/${ev.eventId}/console/ws`, token ? ['tb.console.v1', `bearer.${token}`] : []);
-      ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
-      ws.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { t?: string };
-        if (frame.t !== 'error') { resolve('frames'); ws.close(); }
+    const upgrade = (token?: string) =>
+      new Promise<number | 'frames'>((resolve, reject) => {
+        const ws = new WebSocket(
+          `${s.url.replace('http', 'ws')}/api/v1/events/${ev.eventId}/console/ws`,
+          token ? ['tb.console.v1', `bearer.${token}`] : [],
+        );
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.on('message', (data) => {
+          const frame = JSON.parse(String(data)) as { t?: string };
+          if (frame.t !== 'error') {
+            resolve('frames');
+            ws.close();
+          }
+        });
+        ws.on('close', (code) => resolve(code));
+        ws.on('error', (err) => reject(err));
       });
-      ws.on('close', (code) => resolve(code));
-      ws.on('error', (err) => reject(err));
-    });
     expect(await upgrade()).toBe(401);
     expect(await upgrade(buyer.token)).toBe(4403);
     expect(await upgrade(viewer.token)).toBe('frames');

@@ -7,10 +7,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  createTicketSigner, developmentSigningKey, eventRotationKey, isLiveOtp as serverLive, otpOf as serverOtp, rotatingCode, ticketRotationSecret,
+  createTicketSigner,
+  developmentSigningKey,
+  eventRotationKey,
+  isLiveOtp as serverLive,
+  otpOf as serverOtp,
+  rotatingCode,
+  ticketRotationSecret,
 } from '../../tickets/codes.js';
 import {
-  importPublicKey, isLiveOtp, otpOf, parseCode, rotatingCodeAt, stepOf, ticketSecretOf, verifyCodeSignature, verifyOfflineList, type OfflineList,
+  importPublicKey,
+  isLiveOtp,
+  otpOf,
+  parseCode,
+  rotatingCodeAt,
+  stepOf,
+  ticketSecretOf,
+  verifyCodeSignature,
+  verifyOfflineList,
+  type OfflineList,
 } from '../../web/src/ticket-codes.js';
 
 const signer = createTicketSigner(developmentSigningKey());
@@ -55,12 +70,20 @@ describe('web ticket codes', () => {
     expect(await verifyCodeSignature(key, flipped)).toBe(false);
     const rot = parseCode(`${code}.123.abcdefghijk`)!;
     expect(rot.rotating).toEqual({ step: 123, otp: 'abcdefghijk' });
-    for (const bad of ['', `TB2.a.b.c.${sig}`, `${code}.x`, `${code}.1.short`, `TB1.a b.c.d.${sig}`, code.slice(0, -1)]) expect(parseCode(bad)).toBeUndefined();
+    for (const bad of ['', `TB2.a.b.c.${sig}`, `${code}.x`, `${code}.1.short`, `TB1.a b.c.d.${sig}`, code.slice(0, -1)])
+      expect(parseCode(bad)).toBeUndefined();
   });
 
   it('verifies the offline list as the server signs it, and refuses a changed one', async () => {
     const key = await importPublicKey(signer.publicJwk);
-    const body = { eventId: 'ev_1', listId: null, generatedAt: 1_764_000_000_000, keyId: signer.keyId, rotating: { eventKey: 'k', periodSeconds: 15, windowSteps: 1 }, tickets: [{ ticketId: 't-1', classId: 'c', status: 'valid' }] };
+    const body = {
+      eventId: 'ev_1',
+      listId: null,
+      generatedAt: 1_764_000_000_000,
+      keyId: signer.keyId,
+      rotating: { eventKey: 'k', periodSeconds: 15, windowSteps: 1 },
+      tickets: [{ ticketId: 't-1', classId: 'c', status: 'valid' }],
+    };
     // What the client receives: the server's JSON, parsed.
     const list = JSON.parse(JSON.stringify({ ...body, signature: signer.signBytes(Buffer.from(JSON.stringify(body))) })) as OfflineList;
     expect(await verifyOfflineList(key, list)).toBe(true);

@@ -36,19 +36,37 @@ const tmp = mkdtempSync(joinPath(tmpdir(), 'tb-scan-'));
 const { join, takeTurnAndLeave, takeTurnAndBuy } = queueHelpers(() => api);
 const checkAxe = axeChecker(axeFindings);
 
-interface Ticket { ticketId: string; orderId: string; eventId: string; status: string; checkedIn?: { at: number; gate: string } }
-interface Detail extends Ticket { code: string; rotating?: { secret: string; periodSeconds: number } }
+interface Ticket {
+  ticketId: string;
+  orderId: string;
+  eventId: string;
+  status: string;
+  checkedIn?: { at: number; gate: string };
+}
+interface Detail extends Ticket {
+  code: string;
+  rotating?: { secret: string; periodSeconds: number };
+}
 
 /** Buy `quantity` tickets of an event without a waiting room, pay with the sandbox, wait for the tickets. */
 async function buyTickets(u: User, eventId: string, classId: string, quantity: number): Promise<Ticket[]> {
-  const order = await api<{ orderId: string; code: string }>('POST', '/api/v1/orders', { token: u.token, key: `buy-${u.id}-${eventId}`, body: { eventId, lines: [{ classId, quantity }] } });
+  const order = await api<{ orderId: string; code: string }>('POST', '/api/v1/orders', {
+    token: u.token,
+    key: `buy-${u.id}-${eventId}`,
+    body: { eventId, lines: [{ classId, quantity }] },
+  });
   expect(order.status).toBe(201);
   await sandboxPay(api, u.token, order.body.code, 'completed');
   await waitOrder(api, u, order.body.orderId, (o) => o.status === 'COMPLETED', 'order COMPLETED');
-  return until(async () => {
-    const r = await api<{ tickets: Ticket[] }>('GET', `/api/v1/orders/${order.body.orderId}/tickets`, { token: u.token });
-    return r.status === 200 && r.body.tickets.length === quantity ? r.body.tickets : undefined;
-  }, 'tickets issued', 30_000, 200);
+  return until(
+    async () => {
+      const r = await api<{ tickets: Ticket[] }>('GET', `/api/v1/orders/${order.body.orderId}/tickets`, { token: u.token });
+      return r.status === 200 && r.body.tickets.length === quantity ? r.body.tickets : undefined;
+    },
+    'tickets issued',
+    30_000,
+    200,
+  );
 }
 
 async function signIn(page: Page, u: User, next: string): Promise<void> {
@@ -69,7 +87,8 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
-  if (Object.keys(axeFindings).length) console.info(`tickets pages - axe findings (minor/moderate allowed): ${JSON.stringify(axeFindings)}`);
+  if (Object.keys(axeFindings).length)
+    console.info(`tickets pages - axe findings (minor/moderate allowed): ${JSON.stringify(axeFindings)}`);
   await s?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -77,7 +96,9 @@ afterAll(async () => {
 describe('tickets pages', () => {
   it('my tickets - a buyer queues behind others, pays with the sandbox and sees rotating QR codes the door accepts, and the PDF', async () => {
     const ev = await publishEvent(api, organizer, admin, {
-      name: 'Ticket night', classes: [{ name: 'Standing', total: 20, priceMinor: 250_000, maxPerOrder: 4 }], waitroom: { maxConcurrent: 1 },
+      name: 'Ticket night',
+      classes: [{ name: 'Standing', total: 20, priceMinor: 250_000, maxPerOrder: 4 }],
+      waitroom: { maxConcurrent: 1 },
       config: { rotatingCodes: true, codePeriodSeconds: 5 },
     });
     const others = [await signUp(api, 'ahead'), await signUp(api, 'ahead'), await signUp(api, 'ahead')];
@@ -107,9 +128,12 @@ describe('tickets pages', () => {
     await page.getByRole('link', { name: 'See your tickets' }).click();
     await page.waitForURL((u) => u.pathname === '/tickets');
     const qrs = page.getByTestId('ticket-qr');
-    await expect.poll(() => qrs.count(), { timeout: 30_000 }).toBe(2).catch(async (e: Error) => {
-      throw new Error(`${e.message}\nthe page said: ${await page.locator('main').textContent()}`);
-    });
+    await expect
+      .poll(() => qrs.count(), { timeout: 30_000 })
+      .toBe(2)
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}\nthe page said: ${await page.locator('main').textContent()}`);
+      });
     expect(await page.locator(`[data-ticket^="${orderId}-"]`).count()).toBe(2);
     expect(await qrs.first().getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     expect(await page.getByTestId('ticket-status').first().textContent()).toBe('Valid');
@@ -118,7 +142,7 @@ describe('tickets pages', () => {
 
     // The code on the screen is the server's derivation (static code + step + HMAC of the step
     // under the ticket's secret), and it changes at the next period.
-    const token = await page.evaluate('JSON.parse(sessionStorage.getItem("tb.session")).accessToken') as string;
+    const token = (await page.evaluate('JSON.parse(sessionStorage.getItem("tb.session")).accessToken')) as string;
     const first = page.locator(`[data-ticket="${orderId}-1"] [data-testid="ticket-qr"]`);
     const detail = (await api<Detail>('GET', `/api/v1/me/tickets/${orderId}-1`, { token })).body;
     expect(detail.rotating?.periodSeconds).toBe(5);
@@ -129,10 +153,16 @@ describe('tickets pages', () => {
     expect(await first.getAttribute('data-code')).toBe(`${detail.code}.${step1}.${otpOf(detail.rotating!.secret, step1)}`);
 
     // The door accepts the live code the browser drew; the static part alone is refused.
-    const bare = await api<{ error: { code: string } }>('POST', `/api/v1/events/${ev.eventId}/check-ins`, { token: organizer.token, body: { code: detail.code, gate: 'North' } });
+    const bare = await api<{ error: { code: string } }>('POST', `/api/v1/events/${ev.eventId}/check-ins`, {
+      token: organizer.token,
+      body: { code: detail.code, gate: 'North' },
+    });
     expect([bare.status, bare.body.error.code]).toEqual([409, 'CHECKIN_CODE_EXPIRED']);
     const live = await first.getAttribute('data-code');
-    const door = await api<{ ticketId: string; gate: string }>('POST', `/api/v1/events/${ev.eventId}/check-ins`, { token: organizer.token, body: { code: live, gate: 'North' } });
+    const door = await api<{ ticketId: string; gate: string }>('POST', `/api/v1/events/${ev.eventId}/check-ins`, {
+      token: organizer.token,
+      body: { code: live, gate: 'North' },
+    });
     expect([door.status, door.body.ticketId, door.body.gate]).toEqual([201, `${orderId}-1`, 'North']);
 
     // The PDF: fetched with the session (no token in a URL), application/pdf, a real PDF file.
@@ -145,7 +175,11 @@ describe('tickets pages', () => {
     expect([response.status(), response.headers()['content-type']]).toEqual([200, 'application/pdf']);
     expect(response.url()).not.toMatch(/token|access/i);
     expect(download.suggestedFilename()).toBe(`${orderId}-2.pdf`);
-    expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync((await download.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     // The second ticket goes to a friend: it shows as given away, the friend holds the new one, and the old code is refused at the door.
     const friend = await signUp(api, 'friend');
@@ -158,7 +192,10 @@ describe('tickets pages', () => {
     expect(friends.map((x) => [x.ticketId, x.status])).toEqual([[`${orderId}-2-t1`, 'valid']]);
     const oldCode = (await api<Detail>('GET', `/api/v1/me/tickets/${orderId}-2`, { token })).body;
     const step = Math.floor(Date.now() / 5000);
-    const gone = await api<{ error: { code: string } }>('POST', `/api/v1/events/${ev.eventId}/check-ins`, { token: organizer.token, body: { code: `${oldCode.code}.${step}.${otpOf(oldCode.rotating!.secret, step)}`, gate: 'North' } });
+    const gone = await api<{ error: { code: string } }>('POST', `/api/v1/events/${ev.eventId}/check-ins`, {
+      token: organizer.token,
+      body: { code: `${oldCode.code}.${step}.${otpOf(oldCode.rotating!.secret, step)}`, gate: 'North' },
+    });
     expect([gone.status, gone.body.error.code]).toEqual([409, 'CHECKIN_TICKET_VOIDED']);
 
     // After a reload the checked-in ticket says where it came in; no code is shown for either any more.
@@ -199,7 +236,9 @@ describe('tickets pages', () => {
     await signIn(page, organizer, path);
     await page.getByRole('heading', { name: 'Door scanner' }).waitFor();
     // The signed list is downloaded and its signature checked on the device.
-    await expect.poll(() => page.getByTestId('list-info').textContent(), { timeout: 20_000 }).toMatch(/^Tickets on the list: 2\. Downloaded at .+; signature checked/);
+    await expect
+      .poll(() => page.getByTestId('list-info').textContent(), { timeout: 20_000 })
+      .toMatch(/^Tickets on the list: 2\. Downloaded at .+; signature checked/);
     await page.getByLabel('Gate').fill('East');
     const verdict = page.getByTestId('verdict');
     await checkAxe(page, 'scanner');
@@ -209,7 +248,9 @@ describe('tickets pages', () => {
     expect(await verdict.textContent()).toMatch(new RegExp(`Welcome in.*Checked in at .+, gate East\\..*${t1!.ticketId}`));
     await checkAxe(page, 'scanner-green');
     await page.screenshot({ path: `${SCREENSHOTS}scanner.png`, fullPage: true });
-    const held = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find((x) => x.ticketId === t1!.ticketId)!;
+    const held = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find(
+      (x) => x.ticketId === t1!.ticketId,
+    )!;
     expect([held.status, held.checkedIn?.gate]).toEqual(['checkedIn', 'East']);
 
     // The same QR code again: red, with when and where it came in.
@@ -236,16 +277,24 @@ describe('tickets pages', () => {
     await expect.poll(() => verdict.getAttribute('data-verdict'), { timeout: 10_000 }).toBe('ok');
     expect(await verdict.textContent()).toContain('Checked in offline');
     expect(await page.getByTestId('pending').textContent()).toBe('Waiting to be synced: 1');
-    const before = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find((x) => x.ticketId === t2!.ticketId)!;
+    const before = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find(
+      (x) => x.ticketId === t2!.ticketId,
+    )!;
     expect(before.status).toBe('valid');
     await b.context.setOffline(false);
     await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 30_000 }).toBe('Everything is synced.');
-    const after = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find((x) => x.ticketId === t2!.ticketId)!;
+    const after = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find(
+      (x) => x.ticketId === t2!.ticketId,
+    )!;
     expect([after.status, after.checkedIn?.gate]).toEqual(['checkedIn', 'East']);
 
     // A gate of an event with rotating codes, offline: it derives each ticket's secret from the
     // signed list's event key, refuses a code three periods old and admits the live one.
-    const rot = await publishEvent(api, organizer, admin, { name: 'Rotating door', classes: [{ name: 'Floor', total: 10 }], config: { rotatingCodes: true, codePeriodSeconds: 15 } });
+    const rot = await publishEvent(api, organizer, admin, {
+      name: 'Rotating door',
+      classes: [{ name: 'Floor', total: 10 }],
+      config: { rotatingCodes: true, codePeriodSeconds: 15 },
+    });
     const [t4] = await buyTickets(buyer, rot.eventId, rot.classIds[0]!, 1);
     const d4 = (await api<Detail>('GET', `/api/v1/me/tickets/${t4!.ticketId}`, { token: buyer.token })).body;
     const codeAt = (step: number) => `${d4.code}.${step}.${otpOf(d4.rotating!.secret, step)}`;
@@ -261,7 +310,9 @@ describe('tickets pages', () => {
     expect(await verdict.textContent()).toContain('Checked in offline');
     await b.context.setOffline(false);
     await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 30_000 }).toBe('Everything is synced.');
-    const rotHeld = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find((x) => x.ticketId === t4!.ticketId)!;
+    const rotHeld = (await api<{ tickets: Ticket[] }>('GET', '/api/v1/me/tickets', { token: buyer.token })).body.tickets.find(
+      (x) => x.ticketId === t4!.ticketId,
+    )!;
     expect(rotHeld.status).toBe('checkedIn');
 
     // A buyer who is not staff is told so by the scanner page.

@@ -29,7 +29,8 @@ let b: Browser;
 type Status = { state: string; position?: number; ahead?: number };
 const me = async (u: User, eventId: string) => (await api<Status>('GET', `/api/v1/events/${eventId}/queue/me`, { token: u.token })).body;
 const joined = async (eventId: string) => (await api<{ joined: number }>('GET', `/api/v1/events/${eventId}/queue`)).body.joined;
-const join = async (u: User, eventId: string) => (await api<Status>('POST', `/api/v1/events/${eventId}/queue/join`, { token: u.token })).body;
+const join = async (u: User, eventId: string) =>
+  (await api<Status>('POST', `/api/v1/events/${eventId}/queue/join`, { token: u.token })).body;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function signUpInBrowser(page: Page, next: string, name: string): Promise<void> {
@@ -42,7 +43,8 @@ async function signUpInBrowser(page: Page, next: string, name: string): Promise<
 }
 
 /** Make the page believe it is hidden or visible (as a phone switching apps does) and tell it. */
-const setVisibility = (page: Page, state: 'hidden' | 'visible') => page.evaluate(`(() => {
+const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate(`(() => {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${state === 'hidden'} });
   document.dispatchEvent(new Event('visibilitychange'));
@@ -65,7 +67,11 @@ afterAll(async () => {
 
 describe('pages - waiting room resilience', () => {
   it('pages - a backgrounded tab reconnects to the same session; with nobody ahead the ETA shown never rises', async () => {
-    const ev = await publishEvent(api, organizer, admin, { name: 'Background sale', classes: [{ total: 20 }], waitroom: { maxConcurrent: 1 } });
+    const ev = await publishEvent(api, organizer, admin, {
+      name: 'Background sale',
+      classes: [{ total: 20 }],
+      waitroom: { maxConcurrent: 1 },
+    });
     const holder = await signUp(api, 'holder');
     const absent = await signUp(api, 'absent');
     expect((await join(holder, ev.eventId)).state).toBe('admitted');
@@ -73,7 +79,9 @@ describe('pages - waiting room resilience', () => {
 
     const { page } = b;
     let sockets = 0;
-    page.on('websocket', (ws) => { if (ws.url().includes('/queue/ws')) sockets++; });
+    page.on('websocket', (ws) => {
+      if (ws.url().includes('/queue/ws')) sockets++;
+    });
     await signUpInBrowser(page, `/events/${ev.eventId}/queue`, 'background');
     const position = page.getByTestId('position');
     const ahead = page.getByTestId('ahead');
@@ -104,7 +112,13 @@ describe('pages - waiting room resilience', () => {
     const shown: number[] = [];
     const admitted = page.getByRole('heading', { name: 'It is your turn!' });
     while (!(await admitted.isVisible())) {
-      const [a, sec] = [await ahead.textContent().catch(() => null), await page.getByTestId('eta').getAttribute('data-sec', { timeout: 1_000 }).catch(() => null)];
+      const [a, sec] = [
+        await ahead.textContent().catch(() => null),
+        await page
+          .getByTestId('eta')
+          .getAttribute('data-sec', { timeout: 1_000 })
+          .catch(() => null),
+      ];
       if (a === '0' && sec !== null && sec !== '') shown.push(Number(sec));
       await sleep(300);
     }

@@ -19,8 +19,13 @@ import { countByMsgId } from '../actors/events.js';
 
 const skip = !hasNatsServer() ? 'skipped: no nats-server on PATH' : await postgresUnavailable();
 
-const count = async (h: DbHandle, published: boolean) => (await h.db.select({ n: sql<number>`count(*)::int` }).from(paymentOutbox)
-  .where(published ? isNotNull(paymentOutbox.publishedAt) : isNull(paymentOutbox.publishedAt)))[0]!.n;
+const count = async (h: DbHandle, published: boolean) =>
+  (
+    await h.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(paymentOutbox)
+      .where(published ? isNotNull(paymentOutbox.publishedAt) : isNull(paymentOutbox.publishedAt))
+  )[0]!.n;
 
 describe.skipIf(skip !== undefined)('payment relay process', () => {
   let fx: CatalogFixture;
@@ -29,8 +34,12 @@ describe.skipIf(skip !== undefined)('payment relay process', () => {
     const child = spawnTs('payments/relay-main.ts', {
       name: 'payment-relay',
       env: {
-        TB_DATABASE_URL: testDatabaseUrl(fx.handle.sql.options.database), TB_NATS_URL: fx.server.url, TB_LOG_LEVEL: 'info',
-        TB_ADMIN_PORT: '-1', TB_TUNING: JSON.stringify({ paymentRelayBatchSize: 100, paymentRelayPollMs: 200 }), ...env,
+        TB_DATABASE_URL: testDatabaseUrl(fx.handle.sql.options.database),
+        TB_NATS_URL: fx.server.url,
+        TB_LOG_LEVEL: 'info',
+        TB_ADMIN_PORT: '-1',
+        TB_TUNING: JSON.stringify({ paymentRelayBatchSize: 100, paymentRelayPollMs: 200 }),
+        ...env,
       },
     });
     children.push(child);
@@ -41,9 +50,18 @@ describe.skipIf(skip !== undefined)('payment relay process', () => {
     fx = await setupCatalog();
     const store = createPaymentStore(fx.handle.db);
     for (let i = 0; i < 5; i++) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => store.createPayment({
-        orderId: `o-${i}-${j}`, orderCode: `CRASH-${i}-${j}`, userId: 'u', amountMinor: 5_000, currency: 'VND', provider: 'payos',
-      })));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          store.createPayment({
+            orderId: `o-${i}-${j}`,
+            orderCode: `CRASH-${i}-${j}`,
+            userId: 'u',
+            amountMinor: 5_000,
+            currency: 'VND',
+            provider: 'payos',
+          }),
+        ),
+      );
     }
   });
   afterAll(async () => {

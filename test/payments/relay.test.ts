@@ -19,17 +19,28 @@ import { countByMsgId } from '../actors/events.js';
 
 const skip = !hasNatsServer() ? 'skipped: no nats-server on PATH' : await postgresUnavailable();
 
-const unpublished = async (h: DbHandle) => (await h.db.select({ n: sql<number>`count(*)::int` }).from(paymentOutbox).where(isNull(paymentOutbox.publishedAt)))[0]!.n;
+const unpublished = async (h: DbHandle) =>
+  (await h.db.select({ n: sql<number>`count(*)::int` }).from(paymentOutbox).where(isNull(paymentOutbox.publishedAt)))[0]!.n;
 const allIds = async (h: DbHandle) => (await h.db.select({ msgId: paymentOutbox.msgId }).from(paymentOutbox)).map((r) => r.msgId);
 
 describe.skipIf(skip !== undefined)('payment outbox relay', () => {
   let fx: CatalogFixture;
   let store: PaymentStore;
   let seq = 0;
-  const createMany = (n: number) => Promise.all(Array.from({ length: n }, () => {
-    const code = `REL-${++seq}`;
-    return store.createPayment({ orderId: `o-${code}`, orderCode: code, userId: 'u', amountMinor: 1_000, currency: 'VND', provider: 'sandbox' });
-  }));
+  const createMany = (n: number) =>
+    Promise.all(
+      Array.from({ length: n }, () => {
+        const code = `REL-${++seq}`;
+        return store.createPayment({
+          orderId: `o-${code}`,
+          orderCode: code,
+          userId: 'u',
+          amountMinor: 1_000,
+          currency: 'VND',
+          provider: 'sandbox',
+        });
+      }),
+    );
   const expectEachOnce = async () => {
     const counts = await countByMsgId(fx.nc);
     const ids = await allIds(fx.handle);
@@ -41,7 +52,9 @@ describe.skipIf(skip !== undefined)('payment outbox relay', () => {
     fx = await setupCatalog();
     store = createPaymentStore(fx.handle.db);
   });
-  afterAll(async () => { await fx?.dispose(); });
+  afterAll(async () => {
+    await fx?.dispose();
+  });
 
   it('payments - backoff grows exponentially, is jittered and capped', () => {
     expect(backoffMs(1, 500, 30_000, () => 1)).toBe(500);
@@ -56,7 +69,9 @@ describe.skipIf(skip !== undefined)('payment outbox relay', () => {
     try {
       await waitFor(async () => (await unpublished(fx.handle)) === 0, 30_000, 'all published');
       expect(relay.stats()).toMatchObject({ published: 300, duplicates: 0, failures: 0 });
-    } finally { await relay.stop(); }
+    } finally {
+      await relay.stop();
+    }
     await expectEachOnce();
   });
 
@@ -68,20 +83,34 @@ describe.skipIf(skip !== undefined)('payment outbox relay', () => {
       await createMany(1);
       // The next poll is a minute away: publishing before it can only be the NOTIFY wake-up.
       await waitFor(async () => (await unpublished(fx.handle)) === 0, 30_000, 'woken by NOTIFY');
-    } finally { await relay.stop(); }
+    } finally {
+      await relay.stop();
+    }
   });
 
   it('payments - the relay retries with backoff while NATS is down', async () => {
     const nc = await connect({ servers: fx.server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-    const relay = startOutboxRelay({ db: fx.handle.db, nc, log, pollMs: 100, publishTimeoutMs: 500, backoffBaseMs: 100, backoffMaxMs: 800 });
+    const relay = startOutboxRelay({
+      db: fx.handle.db,
+      nc,
+      log,
+      pollMs: 100,
+      publishTimeoutMs: 500,
+      backoffBaseMs: 100,
+      backoffMaxMs: 800,
+    });
     try {
       await waitFor(async () => (await unpublished(fx.handle)) === 0, 5_000, 'idle');
       await fx.server.kill();
       await createMany(20);
-      const failing = await waitFor(async () => {
-        const rows = await fx.handle.db.select().from(paymentOutbox).where(isNull(paymentOutbox.publishedAt));
-        return rows.length === 20 && rows.every((r) => r.attempts >= 2 && r.lastError) ? rows : undefined;
-      }, 20_000, 'failed attempts recorded');
+      const failing = await waitFor(
+        async () => {
+          const rows = await fx.handle.db.select().from(paymentOutbox).where(isNull(paymentOutbox.publishedAt));
+          return rows.length === 20 && rows.every((r) => r.attempts >= 2 && r.lastError) ? rows : undefined;
+        },
+        20_000,
+        'failed attempts recorded',
+      );
       expect(failing[0]!.lastError).toMatch(/\w+/);
       expect(failing.every((r) => r.nextAttemptAt.getTime() > r.createdAt.getTime())).toBe(true);
       await fx.server.restart();
@@ -93,7 +122,16 @@ describe.skipIf(skip !== undefined)('payment outbox relay', () => {
       await relay.stop();
       await nc.close();
     }
-    await waitFor(async () => !fx.nc.isClosed() && (await jetstreamManager(fx.nc).then(() => true, () => false)), 20_000, 'test connection back');
+    await waitFor(
+      async () =>
+        !fx.nc.isClosed() &&
+        (await jetstreamManager(fx.nc).then(
+          () => true,
+          () => false,
+        )),
+      20_000,
+      'test connection back',
+    );
     await expectEachOnce();
   });
 

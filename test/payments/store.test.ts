@@ -18,20 +18,35 @@ const skip = !hasNatsServer() ? 'skipped: no nats-server on PATH' : await postgr
 
 /** A valid payment input for order `code`. */
 function newPayment(code: string, over: Partial<NewPayment> = {}): NewPayment {
-  return { orderId: `order-${code}`, orderCode: code, userId: 'user-1', amountMinor: 150_000, currency: 'VND', provider: 'sandbox', ...over };
+  return {
+    orderId: `order-${code}`,
+    orderCode: code,
+    userId: 'user-1',
+    amountMinor: 150_000,
+    currency: 'VND',
+    provider: 'sandbox',
+    ...over,
+  };
 }
 
 describe.skipIf(skip !== undefined)('payment store', () => {
   let fx: CatalogFixture;
   let store: PaymentStore;
-  const outboxFor = (paymentId: string) => fx.handle.db.select().from(paymentOutbox)
-    .where(sql`${paymentOutbox.subject} like 'tb.evt.payment.%' and position(${paymentId} in encode(${paymentOutbox.payload}, 'escape')) > 0`);
+  const outboxFor = (paymentId: string) =>
+    fx.handle.db
+      .select()
+      .from(paymentOutbox)
+      .where(
+        sql`${paymentOutbox.subject} like 'tb.evt.payment.%' and position(${paymentId} in encode(${paymentOutbox.payload}, 'escape')) > 0`,
+      );
 
   beforeAll(async () => {
     fx = await setupCatalog();
     store = createPaymentStore(fx.handle.db);
   });
-  afterAll(async () => { await fx?.dispose(); });
+  afterAll(async () => {
+    await fx?.dispose();
+  });
 
   it('payments - a payment and its created event commit together', async () => {
     const { payment, created } = await store.createPayment(newPayment('ORD-1', { requestId: 'req-1' }));
@@ -74,7 +89,14 @@ describe.skipIf(skip !== undefined)('payment store', () => {
   });
 
   it('payments - invalid input is refused with PAYMENT_INVALID', async () => {
-    for (const bad of [{ amountMinor: -1 }, { amountMinor: 1.5 }, { currency: 'vnd' }, { provider: 'paypal' as never }, { orderCode: 'a.b' }, { id: 'nope' }]) {
+    for (const bad of [
+      { amountMinor: -1 },
+      { amountMinor: 1.5 },
+      { currency: 'vnd' },
+      { provider: 'paypal' as never },
+      { orderCode: 'a.b' },
+      { id: 'nope' },
+    ]) {
       await expect(store.createPayment(newPayment('ORD-3', bad))).rejects.toMatchObject({ code: 'PAYMENT_INVALID' });
     }
     expect(await store.getByOrder('order-ORD-3')).toEqual([]);
@@ -86,7 +108,7 @@ describe.skipIf(skip !== undefined)('payment store', () => {
     expect(first).toMatchObject({ changed: true, payment: { status: 'CANCELED', version: 2 } });
     const second = await store.cancelPayment(payment.id);
     expect(second).toMatchObject({ changed: false, payment: { status: 'CANCELED', version: 2 } });
-    const events = (await outboxFor(payment.id)).map((r) => (decode(r.payload) as PaymentEventMessage));
+    const events = (await outboxFor(payment.id)).map((r) => decode(r.payload) as PaymentEventMessage);
     expect(events.map((e) => e.type).sort()).toEqual(['payment.canceled', 'payment.created']);
     expect(events.find((e) => e.type === 'payment.canceled')?.data).toMatchObject({ reason: 'user', status: 'CANCELED' });
     await expect(store.cancelPayment(randomUUID())).rejects.toMatchObject({ code: 'PAYMENT_NOT_FOUND' });

@@ -33,10 +33,12 @@ const nodes: ChildHandle[] = [];
 
 beforeAll(async () => {
   cluster = await startNatsCluster(3);
-  nodes.push(...await spawnKindsNodes(cluster.url, NAMES, { TB_KV_REPLICAS: '3' }));
+  nodes.push(...(await spawnKindsNodes(cluster.url, NAMES, { TB_KV_REPLICAS: '3' })));
   ({ nc, client } = await clientFor(cluster.url));
   service = createQueueService({
-    nc, config: queueConfig(FAST.partitions!, { queueClaimGraceMs: 2_500, queueCheckoutTtlMs: 3_000, kvReplicas: 3 }), log: pino({ level: 'silent' }),
+    nc,
+    config: queueConfig(FAST.partitions!, { queueClaimGraceMs: 2_500, queueCheckoutTtlMs: 3_000, kvReplicas: 3 }),
+    log: pino({ level: 'silent' }),
     actors: createActors(client, { budgetMs: 60_000 }),
   });
 });
@@ -46,19 +48,28 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-
 type Fate = 'complete' | 'abandon' | 'ghost';
 
 describe('queue - cap under failure', () => {
   it('queue - never more than maxConcurrent slots, nobody admitted twice or lost, no slot leaked, with the owner SIGKILLed', async () => {
-    await until(() => publishEvent(client, EVENT, { saleStartsAt: Date.now() - 1_000, maxConcurrent: MAX }).then(() => true, () => false), 'event published', 60_000);
+    await until(
+      () =>
+        publishEvent(client, EVENT, { saleStartsAt: Date.now() - 1_000, maxConcurrent: MAX }).then(
+          () => true,
+          () => false,
+        ),
+      'event published',
+      60_000,
+    );
     const fates: Fate[] = Array.from({ length: USERS }, (_, i) => (i % 10 === 3 ? 'ghost' : i % 10 === 7 ? 'abandon' : 'complete'));
     const admittedTimes = new Map<string, number>();
     const samples: number[] = [];
     let done = false;
     const sampler = (async () => {
       while (!done) {
-        const v = await client.request<QueueView>('queue', EVENT, 'status', { commandId: 'sample' }, { budgetMs: 60_000 }).catch(() => undefined);
+        const v = await client
+          .request<QueueView>('queue', EVENT, 'status', { commandId: 'sample' }, { budgetMs: 60_000 })
+          .catch(() => undefined);
         if (v) samples.push(v.slotsInUse);
         await sleep(100);
       }
@@ -88,16 +99,27 @@ describe('queue - cap under failure', () => {
       if (s.state === 'admitted') {
         admittedTimes.set(user, (admittedTimes.get(user) ?? 0) + 1);
         await sleep(100 + (i % 5) * 50);
-        if (fate === 'complete') await client.request('queue', EVENT, 'complete', { commandId: `done-${user}`, sessionId: s.sessionId, outcome: 'completed' }, { budgetMs: 60_000 });
+        if (fate === 'complete')
+          await client.request(
+            'queue',
+            EVENT,
+            'complete',
+            { commandId: `done-${user}`, sessionId: s.sessionId, outcome: 'completed' },
+            { budgetMs: 60_000 },
+          );
       }
       return { user, fate, state: s.state };
     });
     await killer;
     // Every deadline has passed: nothing may still hold a slot, and everyone was called.
-    await until(async () => {
-      const v = await service.publicStatus(EVENT);
-      return v.slotsInUse === 0 && v.cursor === USERS;
-    }, 'all slots freed after the deadlines', 60_000);
+    await until(
+      async () => {
+        const v = await service.publicStatus(EVENT);
+        return v.slotsInUse === 0 && v.cursor === USERS;
+      },
+      'all slots freed after the deadlines',
+      60_000,
+    );
     done = true;
     await sampler;
 
@@ -107,9 +129,12 @@ describe('queue - cap under failure', () => {
     const expiredWhilePolling = finals.filter((f) => f.fate !== 'ghost' && f.state === 'expired').length;
     expect(expiredWhilePolling).toBeLessThanOrEqual(2 * MAX);
     for (const [user, n] of admittedTimes) expect([user, n]).toEqual([user, 1]);
-    for (const f of finals.filter((x) => x.fate === 'ghost')) expect((await service.status(EVENT, f.user, { autoClaim: false })).state).toBe('expired');
-    for (const f of finals.filter((x) => x.fate === 'abandon' && x.state === 'admitted')) expect((await service.status(EVENT, f.user)).state).toBe('expired');
-    for (const f of finals.filter((x) => x.fate === 'complete').slice(0, 20)) expect((await service.status(EVENT, f.user)).state).toBe('completed');
+    for (const f of finals.filter((x) => x.fate === 'ghost'))
+      expect((await service.status(EVENT, f.user, { autoClaim: false })).state).toBe('expired');
+    for (const f of finals.filter((x) => x.fate === 'abandon' && x.state === 'admitted'))
+      expect((await service.status(EVENT, f.user)).state).toBe('expired');
+    for (const f of finals.filter((x) => x.fate === 'complete').slice(0, 20))
+      expect((await service.status(EVENT, f.user)).state).toBe('completed');
     expect(Math.max(...samples)).toBeLessThanOrEqual(MAX);
 
     // The event stream tells the same story: replay calls and frees in commit order.
@@ -129,8 +154,25 @@ describe('queue - cap under failure', () => {
     expect(peak).toBeLessThanOrEqual(MAX);
     expect(held.size).toBe(0);
     expect([...readyBy.values()].every((n) => n === 1)).toBe(true);
-    const readyButNotSeen = [...readyBy.keys()].filter((u) => !admittedTimes.has(u)).map((u) => ({ u, final: finals.find((f) => f.user === u), ev: events.filter((e) => e.data['userId'] === u).map((e) => [e.type, e.at, e.data['position'], e.data['reason']]) }));
+    const readyButNotSeen = [...readyBy.keys()]
+      .filter((u) => !admittedTimes.has(u))
+      .map((u) => ({
+        u,
+        final: finals.find((f) => f.user === u),
+        ev: events.filter((e) => e.data['userId'] === u).map((e) => [e.type, e.at, e.data['position'], e.data['reason']]),
+      }));
     expect(readyButNotSeen).toEqual([]);
-    console.log(JSON.stringify({ test: 'queue-cap-failover', users: USERS, killed, samples: samples.length, sampledPeak: Math.max(...samples), streamPeak: peak, admitted: admittedTimes.size, expiredWhilePolling }));
+    console.log(
+      JSON.stringify({
+        test: 'queue-cap-failover',
+        users: USERS,
+        killed,
+        samples: samples.length,
+        sampledPeak: Math.max(...samples),
+        streamPeak: peak,
+        admitted: admittedTimes.size,
+        expiredWhilePolling,
+      }),
+    );
   });
 });

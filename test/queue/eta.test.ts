@@ -48,13 +48,17 @@ describe('queue - estimated wait', () => {
     expect(await service.join(ev, 'yann')).toMatchObject({ state: 'queued', ahead: 1 });
     expect(await service.join(ev, 'zoe')).toMatchObject({ state: 'queued', ahead: 2 });
     // Ann and Bob pay: their slots free, Xavier and Yann are called (and never claim).
-    for (const s of [a, b]) await client.request('queue', ev, 'complete', { commandId: `complete-${s.sessionId}`, sessionId: s.sessionId, outcome: 'completed' });
+    for (const s of [a, b])
+      await client.request('queue', ev, 'complete', { commandId: `complete-${s.sessionId}`, sessionId: s.sessionId, outcome: 'completed' });
 
     const shown: number[] = [];
     const old: number[] = [];
     for (;;) {
       const z = await service.status(ev, 'zoe');
-      if (z.state !== 'queued') { expect(z.state).toBe('admitted'); break; }
+      if (z.state !== 'queued') {
+        expect(z.state).toBe('admitted');
+        break;
+      }
       expect(z.ahead).toBe(0);
       expect(z.estimatedWaitSec).toBeTypeOf('number'); // two checkouts were measured
       shown.push(z.estimatedWaitSec!);

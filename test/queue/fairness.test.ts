@@ -44,12 +44,13 @@ describe('queue - fairness', () => {
     await publishEvent(client, EVENT, { saleStartsAt: Date.now() + 3_600_000, maxConcurrent: MAX });
     /** FIFO evidence: for joins that did not overlap in time, the earlier one has the smaller ticket. */
     const spans: Array<{ user: string; sent: number; acked: number; ticket: number }> = [];
-    const joinAll = (users: string[]) => pool(users, 64, async (user) => {
-      const sent = performance.now();
-      const s = await service.join(EVENT, user);
-      spans.push({ user, sent, acked: performance.now(), ticket: s.ticket });
-      return s;
-    });
+    const joinAll = (users: string[]) =>
+      pool(users, 64, async (user) => {
+        const sent = performance.now();
+        const s = await service.join(EVENT, user);
+        spans.push({ user, sent, acked: performance.now(), ticket: s.ticket });
+        return s;
+      });
     const preUsers = Array.from({ length: PRE }, (_, i) => `pre${i}`);
     const postUsers = Array.from({ length: POST }, (_, i) => `post${i}`);
     const pre = await joinAll(preUsers);
@@ -106,7 +107,13 @@ describe('queue - fairness', () => {
     // The pre-queue first, in the order anyone recomputes from the revealed seed; not the join order.
     const preOrder = admitted.slice(0, PRE);
     expect(new Set(preOrder)).toEqual(new Set(preUsers));
-    const recomputed = preUsers.slice().sort((a, b) => positionOf(ticketOf(a), { preQueueSize: PRE, seed: opened.seed! }) - positionOf(ticketOf(b), { preQueueSize: PRE, seed: opened.seed! }));
+    const recomputed = preUsers
+      .slice()
+      .sort(
+        (a, b) =>
+          positionOf(ticketOf(a), { preQueueSize: PRE, seed: opened.seed! }) -
+          positionOf(ticketOf(b), { preQueueSize: PRE, seed: opened.seed! }),
+      );
     expect(preOrder).toEqual(recomputed);
     const joinOrder = preUsers.slice().sort((a, b) => ticketOf(a) - ticketOf(b));
     const samePlace = preOrder.filter((u, i) => joinOrder[i] === u).length;

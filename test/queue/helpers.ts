@@ -16,14 +16,20 @@ const cid = (p: string) => `${p}-${process.pid}-${++seq}`;
 
 /** Create, configure (waitroom on), approve and publish event `eventId`. */
 export async function publishEvent(
-  client: ActorClient, eventId: string,
+  client: ActorClient,
+  eventId: string,
   opts: { saleStartsAt?: number; saleEndsAt?: number; maxConcurrent?: number; allowWaitRoom?: boolean } = {},
 ): Promise<void> {
   const startsAt = Date.now() + 30 * 86_400_000;
-  const ask = (verb: string, body: Record<string, unknown>) => client.request('event', eventId, verb, { commandId: cid(verb), actor: ALICE, ...body }, { budgetMs: 60_000 });
+  const ask = (verb: string, body: Record<string, unknown>) =>
+    client.request('event', eventId, verb, { commandId: cid(verb), actor: ALICE, ...body }, { budgetMs: 60_000 });
   await ask('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000 });
   await ask('configure', {
-    actor: ROOT, isPublic: true, requiresApproval: false, allowWaitRoom: opts.allowWaitRoom ?? true, maxConcurrent: opts.maxConcurrent ?? 100,
+    actor: ROOT,
+    isPublic: true,
+    requiresApproval: false,
+    allowWaitRoom: opts.allowWaitRoom ?? true,
+    maxConcurrent: opts.maxConcurrent ?? 100,
     ...(opts.saleStartsAt !== undefined ? { ticketSaleStartDate: opts.saleStartsAt } : {}),
     ticketSaleEndDate: opts.saleEndsAt ?? startsAt,
   });
@@ -34,8 +40,12 @@ export async function publishEvent(
 /** Queue settings for tests: short deadlines unless given. */
 export function queueConfig(partitions: number, over: Partial<QueueServiceConfig> = {}): QueueServiceConfig {
   return {
-    partitions, checkoutSecret: 'queue-test-checkout-secret-0123456789', queueSeedSecret: 'queue-test-seed-secret-0123456789',
-    queueClaimGraceMs: 2_000, queueCheckoutTtlMs: 5_000, ...over,
+    partitions,
+    checkoutSecret: 'queue-test-checkout-secret-0123456789',
+    queueSeedSecret: 'queue-test-seed-secret-0123456789',
+    queueClaimGraceMs: 2_000,
+    queueCheckoutTtlMs: 5_000,
+    ...over,
   };
 }
 
@@ -48,11 +58,13 @@ export function serviceOn(nc: NatsConnection, partitions: number, over: Partial<
 export async function pool<T, R>(items: T[], width: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
   return out;
 }

@@ -36,7 +36,8 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-const joined = async (eventId: string) => (await client.request<QueueView>('queue', eventId, 'status', { commandId: `read-${Math.random()}` })).joined;
+const joined = async (eventId: string) =>
+  (await client.request<QueueView>('queue', eventId, 'status', { commandId: `read-${Math.random()}` })).joined;
 
 describe('queue - rejoin', () => {
   it('queue - a buyer who left rejoins at the back, once; a plain join (a reconnecting socket) does not rejoin', async () => {
@@ -57,7 +58,11 @@ describe('queue - rejoin', () => {
     expect(back).toMatchObject({ state: 'queued', position: 5, ahead: 2 }); // Bob and Cat; her old place is skipped
     expect(back.sessionId).not.toBe(first.sessionId);
     // Again: the same new place, no third ticket.
-    expect(await service!.join('ev-rejoin', 'ann', { rejoin: true })).toMatchObject({ state: 'queued', position: 5, sessionId: back.sessionId });
+    expect(await service!.join('ev-rejoin', 'ann', { rejoin: true })).toMatchObject({
+      state: 'queued',
+      position: 5,
+      sessionId: back.sessionId,
+    });
     expect(await joined('ev-rejoin')).toBe(5);
   });
 
@@ -66,7 +71,9 @@ describe('queue - rejoin', () => {
     await services[0]!.join('ev-rejoin-race', 'holder');
     await services[0]!.join('ev-rejoin-race', 'dan');
     await services[1]!.leave('ev-rejoin-race', 'dan');
-    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => services[i % 3]!.join('ev-rejoin-race', 'dan', { rejoin: true })));
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => services[i % 3]!.join('ev-rejoin-race', 'dan', { rejoin: true })),
+    );
     expect(new Set(answers.map((a) => a.sessionId)).size).toBe(1);
     expect(new Set(answers.map((a) => a.position)).size).toBe(1);
     expect(await joined('ev-rejoin-race')).toBe(3);

@@ -13,7 +13,14 @@ import { startKindsNode } from '../actors/helpers.js';
 import { clientFor, FAST, until } from '../runtime/helpers.js';
 import { readEvents } from '../actors/events.js';
 import type { ActorClient } from '../../actors/client/index.js';
-import { checkoutKey, createQueueService, signCheckoutToken, startStockWatcher, type QueueService, type UserQueueStatus } from '../../queue/index.js';
+import {
+  checkoutKey,
+  createQueueService,
+  signCheckoutToken,
+  startStockWatcher,
+  type QueueService,
+  type UserQueueStatus,
+} from '../../queue/index.js';
 import { publishEvent, queueConfig, serviceOn } from './helpers.js';
 
 let nats: NatsServerHandle;
@@ -46,22 +53,55 @@ describe('queue - service', () => {
     // The same user claiming again gets the same slot (idempotent by session).
     expect((await service.claim('ev-tok', 'ann')).tokenExpiresAt).toBe(s.tokenExpiresAt);
 
-    await expect(service.verifyToken(s.token!, { userId: 'bob', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_WRONG_USER', status: 403 });
-    await expect(service.verifyToken(s.token!, { userId: 'ann', eventId: 'ev-other' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_WRONG_EVENT', status: 403 });
+    await expect(service.verifyToken(s.token!, { userId: 'bob', eventId: 'ev-tok' })).rejects.toMatchObject({
+      code: 'QUEUE_TOKEN_WRONG_USER',
+      status: 403,
+    });
+    await expect(service.verifyToken(s.token!, { userId: 'ann', eventId: 'ev-other' })).rejects.toMatchObject({
+      code: 'QUEUE_TOKEN_WRONG_EVENT',
+      status: 403,
+    });
     const forgedKey = checkoutKey('not-the-real-secret-0123456789abcdef');
-    const forged = await signCheckoutToken(forgedKey, { userId: 'ann', eventId: 'ev-tok', sessionId: s.sessionId, position: 1, expiresAt: Date.now() + 60_000 });
-    await expect(service.verifyToken(forged, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID', status: 403 });
-    const unsigned = new UnsecuredJWT({ evt: 'ev-tok', sid: s.sessionId, pos: 1 }).setSubject('ann').setAudience('tb-checkout').setExpirationTime('1h').encode();
-    await expect(service.verifyToken(unsigned, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID' });
+    const forged = await signCheckoutToken(forgedKey, {
+      userId: 'ann',
+      eventId: 'ev-tok',
+      sessionId: s.sessionId,
+      position: 1,
+      expiresAt: Date.now() + 60_000,
+    });
+    await expect(service.verifyToken(forged, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({
+      code: 'QUEUE_TOKEN_INVALID',
+      status: 403,
+    });
+    const unsigned = new UnsecuredJWT({ evt: 'ev-tok', sid: s.sessionId, pos: 1 })
+      .setSubject('ann')
+      .setAudience('tb-checkout')
+      .setExpirationTime('1h')
+      .encode();
+    await expect(service.verifyToken(unsigned, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({
+      code: 'QUEUE_TOKEN_INVALID',
+    });
     const [h, , sig] = s.token!.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: 'eve', evt: 'ev-tok', sid: 'x', pos: 1, aud: 'tb-checkout', iss: 'ticketbottle', exp: 9e9 })).toString('base64url')}.${sig}`;
-    await expect(service.verifyToken(tampered, { userId: 'eve', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID' });
+    await expect(service.verifyToken(tampered, { userId: 'eve', eventId: 'ev-tok' })).rejects.toMatchObject({
+      code: 'QUEUE_TOKEN_INVALID',
+    });
     const key = checkoutKey(queueConfig(P).checkoutSecret);
-    const otherAud = await new SignJWT({ evt: 'ev-tok', sid: 'x', pos: 1 }).setProtectedHeader({ alg: 'HS256' }).setSubject('ann').setAudience('ticketbottle-api').setExpirationTime('1h').sign(key);
-    await expect(service.verifyToken(otherAud, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_INVALID' });
+    const otherAud = await new SignJWT({ evt: 'ev-tok', sid: 'x', pos: 1 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('ann')
+      .setAudience('ticketbottle-api')
+      .setExpirationTime('1h')
+      .sign(key);
+    await expect(service.verifyToken(otherAud, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({
+      code: 'QUEUE_TOKEN_INVALID',
+    });
     // Expired: after the slot's deadline the token is refused (verified with a clock past expiry).
     const future = createQueueService({ nc, config: queueConfig(P), log: pino({ level: 'silent' }), now: () => claims.expiresAt + 1_000 });
-    await expect(future.verifyToken(s.token!, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({ code: 'QUEUE_TOKEN_EXPIRED', status: 403 });
+    await expect(future.verifyToken(s.token!, { userId: 'ann', eventId: 'ev-tok' })).rejects.toMatchObject({
+      code: 'QUEUE_TOKEN_EXPIRED',
+      status: 403,
+    });
   });
 
   it('queue - joining needs a published event with a waitroom', async () => {
@@ -90,7 +130,17 @@ describe('queue - service', () => {
     expect((await service.status('ev-flow', 'a')).state).toBe('completed');
     expect((await service.join('ev-flow', 'b')).state).toBe('left');
     const types = (await readEvents(nc, 'queue', 'ev-flow')).map((e) => e.type);
-    for (const t of ['queue.created', 'queue.opened', 'queue.joined', 'queue.left', 'queue.ready', 'queue.released', 'queue.expired', 'queue.advanced']) expect(types).toContain(t);
+    for (const t of [
+      'queue.created',
+      'queue.opened',
+      'queue.joined',
+      'queue.left',
+      'queue.ready',
+      'queue.released',
+      'queue.expired',
+      'queue.advanced',
+    ])
+      expect(types).toContain(t);
   });
 
   it('queue - statusMany answers what status answers, for many sessions in one read per 500, in order', async () => {
@@ -102,7 +152,15 @@ describe('queue - service', () => {
     const one = await Promise.all(users.map((u) => service.status('ev-many', u, { autoClaim: false })));
     const sessions = joined.map((j) => ({ sessionId: j.sessionId, ticket: j.ticket }));
     const many = await service.statusMany('ev-many', sessions);
-    const strip = ({ at: _at, token: _t, tokenExpiresAt: _e, outcome: _o, admittedRate: _r, estimatedWaitSec: _w, ...rest }: Partial<UserQueueStatus>) => rest; // the rate decays between reads
+    const strip = ({
+      at: _at,
+      token: _t,
+      tokenExpiresAt: _e,
+      outcome: _o,
+      admittedRate: _r,
+      estimatedWaitSec: _w,
+      ...rest
+    }: Partial<UserQueueStatus>) => rest; // the rate decays between reads
     // m4 left: the batch reads no session, yet the queue's skip tells the same.
     expect(many.map(strip)).toEqual(one.map(strip));
     expect(many.map((m) => m.state)).toEqual(['admitted', 'admitted', 'queued', 'left', 'queued', 'queued']);
@@ -114,15 +172,23 @@ describe('queue - service', () => {
     expect(big[0]!.position).toBe(1);
     expect(big[519]!.position).toBeUndefined();
     // The actor refuses an oversized read outright.
-    await expect(client.request('queue', 'ev-many', 'statuses', { commandId: 'read-big', tickets: lots.map((l) => l.ticket) }))
-      .rejects.toMatchObject({ code: 'COMMAND_INVALID' });
+    await expect(
+      client.request('queue', 'ev-many', 'statuses', { commandId: 'read-big', tickets: lots.map((l) => l.ticket) }),
+    ).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
   });
 
   it('queue - all held pauses admission with one allHeld broadcast (not soldOut), likely sold out is told, back in stock resumes', async () => {
     const watcher = await startStockWatcher({ nc, partitions: P, log: pino({ level: 'silent' }) });
     try {
       await publishEvent(client, 'ev-stock', { saleStartsAt: Date.now() - 1_000, maxConcurrent: 1 });
-      await client.request('ticketclass', 'tc-stock', 'create', { commandId: 'mk', eventId: 'ev-stock', name: 'GA', priceMinor: 1, currency: 'VND', total: 2 });
+      await client.request('ticketclass', 'tc-stock', 'create', {
+        commandId: 'mk',
+        eventId: 'ev-stock',
+        name: 'GA',
+        priceMinor: 1,
+        currency: 'VND',
+        total: 2,
+      });
       const a = await service.join('ev-stock', 'a');
       await service.join('ev-stock', 'b');
       await service.join('ev-stock', 'c');

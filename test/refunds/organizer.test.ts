@@ -35,14 +35,20 @@ describe('organizer - event views', () => {
       return r.status === 200 && r.body.items.length === 5;
     }, 'orders projected');
   }, 180_000);
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('organizer - orders page by cursor without loss or repeat, search by buyer and code, filter by status', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: { status: number; body: { items: Array<{ orderId: string }>; nextCursor: string | null } } = await s.api('GET', `/api/v1/events/evviews1/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin.token });
+      const r: { status: number; body: { items: Array<{ orderId: string }>; nextCursor: string | null } } = await s.api(
+        'GET',
+        `/api/v1/events/evviews1/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: admin.token },
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.items.map((i) => i.orderId));
       cursor = r.body.nextCursor;

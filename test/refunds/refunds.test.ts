@@ -17,7 +17,9 @@ describe('refunds - provider refunds through the payments outbox', () => {
     s = await startRefundStack();
     organizer = await s.signUp('organizer');
   }, 120_000);
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('refunds - money paid for a cancelled order whose stock was sold is refunded once via the sandbox; the order shows REFUND_PENDING then REFUNDED', async () => {
     const classId = await s.publishEvent('evlate1', organizer.id, 1, 100_000);
@@ -44,7 +46,11 @@ describe('refunds - provider refunds through the payments outbox', () => {
     // The buyer was told, in their language (English by default).
     await until(async () => s.mailer.sent.some((m) => m.subject.includes(`Order ${late.code}: refunded`)), 'refunded mail');
     expect(s.mailer.sent.some((m) => m.subject.includes(`Order ${late.code}: refund under way`))).toBe(true);
-    expect(s.mailer.sent.some((m) => m.subject === `Your order ${won.code} is confirmed` && m.text.includes(`/api/v1/orders/${won.orderId}/tickets`))).toBe(true);
+    expect(
+      s.mailer.sent.some(
+        (m) => m.subject === `Your order ${won.code} is confirmed` && m.text.includes(`/api/v1/orders/${won.orderId}/tickets`),
+      ),
+    ).toBe(true);
   });
 
   it('refunds - a second payment of a paid order is refunded once, concurrent provider retries included; the order stays COMPLETED', async () => {
@@ -97,8 +103,19 @@ describe('refunds - provider refunds through the payments outbox', () => {
   });
 
   it('refunds - the sandbox desk refuses an unsigned or forged refund request and refunds nothing', async () => {
-    const body = JSON.stringify({ refundId: 'rf_forged', providerTxnId: 'sbx-won-1', orderCode: 'x', amountMinor: 100_000, currency: 'VND', description: 'x', timestamp: Date.now() });
-    const variants: Array<Record<string, string>> = [{ 'content-type': 'application/json' }, { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: 'ab'.repeat(32) }];
+    const body = JSON.stringify({
+      refundId: 'rf_forged',
+      providerTxnId: 'sbx-won-1',
+      orderCode: 'x',
+      amountMinor: 100_000,
+      currency: 'VND',
+      description: 'x',
+      timestamp: Date.now(),
+    });
+    const variants: Array<Record<string, string>> = [
+      { 'content-type': 'application/json' },
+      { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: 'ab'.repeat(32) },
+    ];
     for (const headers of variants) {
       const res = await fetch(`${s.url}/api/v1/payments/sandbox/refunds`, { method: 'POST', headers, body });
       expect(res.status).toBe(401);
@@ -117,7 +134,11 @@ describe('refunds - provider refunds through the payments outbox', () => {
       const r = await s.api('GET', '/api/v1/events/evcancel1/orders?status=COMPLETED', { token: organizer.token });
       return r.status === 200 && r.body.items.length === 3;
     }, 'orders projected');
-    await s.actors.request('event', 'evcancel1', 'cancel', { commandId: 'cancel-evcancel1', actor: { userId: organizer.id, platformRoles: [] }, reason: 'storm' });
+    await s.actors.request('event', 'evcancel1', 'cancel', {
+      commandId: 'cancel-evcancel1',
+      actor: { userId: organizer.id, platformRoles: [] },
+      reason: 'storm',
+    });
     for (const [i, o] of orders.entries()) {
       const done = await s.untilOrder(o.orderId, buyers[i]!.id, 'REFUNDED');
       expect(done.refund).toMatchObject({ reason: 'eventCancelled', status: 'REFUNDED' });

@@ -20,18 +20,33 @@ import { loadConfig, type Config } from '../../config/index.js';
 import type { ActorClient } from '../../actors/client/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
 import { createDb, migrate, paymentRefunds, payments, sandboxRefunds, type DbHandle } from '../../db/index.js';
-import { createGateway, } from '../../gateway/index.js';
+import { createGateway } from '../../gateway/index.js';
 import { startOrderNotifier } from '../../mailer/index.js';
-import { createOrderHistory, startOrderHistoryProjector, startPaymentEventsConsumer, startRefundConsumers, startSagaWorker } from '../../orders/index.js';
 import {
-  SANDBOX_REFUND_PATH, createRefundProviders, fetchHttpClient, signSandboxCallback,
-  startOutboxRelay, startRefundWorker, type HttpClient, type PaymentStore,
+  createOrderHistory,
+  startOrderHistoryProjector,
+  startPaymentEventsConsumer,
+  startRefundConsumers,
+  startSagaWorker,
+} from '../../orders/index.js';
+import {
+  SANDBOX_REFUND_PATH,
+  createRefundProviders,
+  fetchHttpClient,
+  signSandboxCallback,
+  startOutboxRelay,
+  startRefundWorker,
+  type HttpClient,
+  type PaymentStore,
 } from '../../payments/index.js';
 import type { DurableConsumer } from '../../platform/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
-export interface Res<T = any> { status: number; body: T }
+export interface Res<T = any> {
+  status: number;
+  body: T;
+}
 const SECRET = 'refunds-test-sandbox-secret-0123456789abcdef';
 const ADMIN = { userId: 'platform-op', platformRoles: ['admin'] };
 let seq = 0;
@@ -39,7 +54,13 @@ const cid = (p: string) => `${p}-${process.pid}-${++seq}`;
 
 /** The running stack. */
 export interface RefundStack {
-  url: string; cfg: Config; nc: NatsConnection; actors: ActorClient; db: DbHandle; payments: PaymentStore; mailer: MemoryMailer;
+  url: string;
+  cfg: Config;
+  nc: NatsConnection;
+  actors: ActorClient;
+  db: DbHandle;
+  payments: PaymentStore;
+  mailer: MemoryMailer;
   /** Every HTTP call the refund worker made to a provider. */
   providerCalls: Array<{ url: string; body: string }>;
   api<T = any>(method: string, path: string, opts?: { body?: unknown; token?: string; key?: string; raw?: boolean }): Promise<Res<T>>;
@@ -78,11 +99,29 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
   await migrate(dbUrl);
   const db = createDb(dbUrl, { max: 8 });
   const log = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
-    logLevel: 'silent', rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, rateLimitUserPerSec: 10_000, rateLimitUserBurst: 10_000,
-    rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500, sandboxPaymentSecret: SECRET, sandboxPayEnabled: 1, ...over,
-  });
+  const cfg = loadConfig(
+    {},
+    {
+      natsUrl: nats.url,
+      partitions: 8,
+      adminPort: -1,
+      heartbeatMs: 250,
+      memberTimeoutMs: 1_500,
+      leaseTtlMs: 1_500,
+      leaseRenewMs: 300,
+      logLevel: 'silent',
+      rateLimitIpPerSec: 10_000,
+      rateLimitIpBurst: 10_000,
+      rateLimitUserPerSec: 10_000,
+      rateLimitUserBurst: 10_000,
+      rateLimitAuthIpPerMin: 60_000,
+      rateLimitAuthIpBurst: 10_000,
+      orderSagaGraceMs: 500,
+      sandboxPaymentSecret: SECRET,
+      sandboxPayEnabled: 1,
+      ...over,
+    },
+  );
   const mailer = new MemoryMailer();
   const nodeNc = await connect({ servers: nats.url });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log });
@@ -90,7 +129,12 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
   const nc = await connect({ servers: nats.url });
   // The production gateway, built by the composition root (its own mailer and JWT secret here).
   const parts = await composeGateway({
-    config: cfg, log, nc, db, mailer, pages: false,
+    config: cfg,
+    log,
+    nc,
+    db,
+    mailer,
+    pages: false,
     accounts: { jwtSecret: 'refunds-test-secret-refunds-test-secret-01', publicBaseUrl: 'http://127.0.0.1' },
   });
   const { actors, payments: store } = parts.services;
@@ -102,7 +146,10 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
   cfg.sandboxRefundUrl = `${url}${SANDBOX_REFUND_PATH}`;
   const providerCalls: RefundStack['providerCalls'] = [];
   const fetchHttp = fetchHttpClient(10_000);
-  const http: HttpClient = async (req) => { providerCalls.push({ url: req.url, body: req.body ?? '' }); return fetchHttp(req); };
+  const http: HttpClient = async (req) => {
+    providerCalls.push({ url: req.url, body: req.body ?? '' });
+    return fetchHttp(req);
+  };
   const worker = await startSagaWorker({ nc, partitions: cfg.partitions, config: cfg, log });
   const relay = startOutboxRelay({ db: db.db, nc, log, pollMs: 200 });
   const consumers: DurableConsumer[] = [
@@ -110,7 +157,18 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
     startOrderHistoryProjector({ nc, store: history, log, retryDelayMs: 200 }),
     startRefundConsumers({ nc, db: db.db, actors, log, retryDelayMs: 200 }),
     startRefundWorker({ nc, db: db.db, providers: createRefundProviders(cfg), http, log, retryDelayMs: 300 }),
-    startOrderNotifier({ nc, db: db.db, mailer: { send: async (m) => { mailer.send(m); } }, log, publicBaseUrl: 'http://tickets.example', retryDelayMs: 300 }),
+    startOrderNotifier({
+      nc,
+      db: db.db,
+      mailer: {
+        send: async (m) => {
+          mailer.send(m);
+        },
+      },
+      log,
+      publicBaseUrl: 'http://tickets.example',
+      retryDelayMs: 300,
+    }),
   ];
 
   const api: RefundStack['api'] = async (method, path, opts = {}) => {
@@ -122,10 +180,20 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
     const text = await res.text();
     return { status: res.status, body: opts.raw ? text : text ? JSON.parse(text) : undefined };
   };
-  const getOrder = (orderId: string, userId: string) => actors.request<OrderView>('order', orderId, 'get', { commandId: cid('get'), viewerId: userId });
+  const getOrder = (orderId: string, userId: string) =>
+    actors.request<OrderView>('order', orderId, 'get', { commandId: cid('get'), viewerId: userId });
 
   return {
-    url, cfg, nc, actors, db, payments: store, mailer, providerCalls, api, getOrder,
+    url,
+    cfg,
+    nc,
+    actors,
+    db,
+    payments: store,
+    mailer,
+    providerCalls,
+    api,
+    getOrder,
     async signUp(prefix = 'buyer') {
       const email = `${prefix}${++seq}.${Date.now().toString(36)}@example.com`;
       const password = 'Blue-kettle-42-river';
@@ -136,12 +204,27 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
     },
     async publishEvent(eventId, ownerId, total, priceMinor = 150_000) {
       const owner = { userId: ownerId, platformRoles: [] as string[] };
-      const ev = (verb: string, body: Record<string, unknown>, actor = owner) => actors.request('event', eventId, verb, { commandId: cid(verb), actor, ...body });
+      const ev = (verb: string, body: Record<string, unknown>, actor = owner) =>
+        actors.request('event', eventId, verb, { commandId: cid(verb), actor, ...body });
       const startsAt = Date.now() + 30 * 86_400_000;
       await ev('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000 });
-      await ev('configure', { isPublic: true, isFree: false, allowWaitRoom: false, maxConcurrent: 100, ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt });
+      await ev('configure', {
+        isPublic: true,
+        isFree: false,
+        allowWaitRoom: false,
+        maxConcurrent: 100,
+        ticketSaleStartDate: Date.now() - 1_000,
+        ticketSaleEndDate: startsAt,
+      });
       const classId = `${eventId}-c0`;
-      await actors.request('ticketclass', classId, 'create', { commandId: cid('tc'), eventId, name: 'Floor', priceMinor, currency: 'VND', total });
+      await actors.request('ticketclass', classId, 'create', {
+        commandId: cid('tc'),
+        eventId,
+        name: 'Floor',
+        priceMinor,
+        currency: 'VND',
+        total,
+      });
       await ev('addTicketClass', { ticketClassId: classId });
       await ev('approve', {}, ADMIN);
       await ev('publish', {});
@@ -151,16 +234,31 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
       await actors.request('event', eventId, 'setRole', { commandId: cid('role'), actor: ADMIN, userId, role });
     },
     async order(token, eventId, classId, quantity = 1, key) {
-      const res = await api<OrderView>('POST', '/api/v1/orders', { token, key: key ?? cid('k'), body: { eventId, lines: [{ classId, quantity }], provider: 'sandbox' } });
+      const res = await api<OrderView>('POST', '/api/v1/orders', {
+        token,
+        key: key ?? cid('k'),
+        body: { eventId, lines: [{ classId, quantity }], provider: 'sandbox' },
+      });
       if (res.status !== 201 && res.status !== 200) throw new Error(`order: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },
     async pay(orderCode, amountMinor, txn) {
-      const signed = signSandboxCallback(SECRET, { providerTxnId: txn, orderCode, amountMinor, currency: 'VND', outcome: 'completed', paidAt: Date.now() });
+      const signed = signSandboxCallback(SECRET, {
+        providerTxnId: txn,
+        orderCode,
+        amountMinor,
+        currency: 'VND',
+        outcome: 'completed',
+        paidAt: Date.now(),
+      });
       const res = await fetch(`${url}/api/v1/payments/sandbox/callback`, { method: 'POST', headers: signed.headers, body: signed.body });
       return { status: res.status, body: await res.text() };
     },
-    untilOrder: (orderId, userId, status) => until(async () => { const o = await getOrder(orderId, userId); return o.status === status ? o : undefined; }, `order ${orderId} ${status}`),
+    untilOrder: (orderId, userId, status) =>
+      until(async () => {
+        const o = await getOrder(orderId, userId);
+        return o.status === status ? o : undefined;
+      }, `order ${orderId} ${status}`),
     async refundsOf(txn) {
       const rows = await db.db.select().from(paymentRefunds).where(eq(paymentRefunds.providerTxnId, txn));
       const [n] = await db.db.select({ n: sql<number>`count(*)::int` }).from(sandboxRefunds).where(eq(sandboxRefunds.providerTxnId, txn));

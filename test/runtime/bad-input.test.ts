@@ -62,14 +62,31 @@ describe('runtime - bad input', () => {
     ['private verb', 'tb.counter.victim.timer', encode({ commandId: 'w6' })],
     ['private event type smuggled in the body', 'tb.counter.victim.add', encode({ commandId: 'w7', amount: 1, type: 'timer.fired' })],
     ['oversized payload', 'tb.counter.victim.add', encode({ commandId: 'w8', amount: 1, pad: 'x'.repeat(10_000) })],
-    ['unsupported content type', 'tb.counter.victim.add', encode({ commandId: 'w9', amount: 1 }), (() => { const h = headers(); h.set('content-type', 'text/xml'); return h; })()],
+    [
+      'unsupported content type',
+      'tb.counter.victim.add',
+      encode({ commandId: 'w9', amount: 1 }),
+      (() => {
+        const h = headers();
+        h.set('content-type', 'text/xml');
+        return h;
+      })(),
+    ],
   ];
   const expected: Record<string, string> = {
-    'malformed msgpack': 'CODEC_MALFORMED', 'truncated msgpack': 'CODEC_MALFORMED', 'malformed JSON': 'CODEC_MALFORMED',
-    'wrong schema (string amount)': 'COMMAND_INVALID', 'unknown field': 'COMMAND_INVALID', 'missing commandId': 'COMMAND_INVALID',
-    'absurd amount': 'COMMAND_INVALID', 'array body': 'COMMAND_INVALID', 'unknown verb': 'COMMAND_UNKNOWN_VERB',
-    'private verb': 'RUNTIME_PRIVATE_MESSAGE', 'private event type smuggled in the body': 'RUNTIME_PRIVATE_MESSAGE',
-    'oversized payload': 'CODEC_PAYLOAD_TOO_LARGE', 'unsupported content type': 'CODEC_UNSUPPORTED_CONTENT_TYPE',
+    'malformed msgpack': 'CODEC_MALFORMED',
+    'truncated msgpack': 'CODEC_MALFORMED',
+    'malformed JSON': 'CODEC_MALFORMED',
+    'wrong schema (string amount)': 'COMMAND_INVALID',
+    'unknown field': 'COMMAND_INVALID',
+    'missing commandId': 'COMMAND_INVALID',
+    'absurd amount': 'COMMAND_INVALID',
+    'array body': 'COMMAND_INVALID',
+    'unknown verb': 'COMMAND_UNKNOWN_VERB',
+    'private verb': 'RUNTIME_PRIVATE_MESSAGE',
+    'private event type smuggled in the body': 'RUNTIME_PRIVATE_MESSAGE',
+    'oversized payload': 'CODEC_PAYLOAD_TOO_LARGE',
+    'unsupported content type': 'CODEC_UNSUPPORTED_CONTENT_TYPE',
   };
 
   for (const [name, subject, data, h] of cases) {
@@ -94,11 +111,17 @@ describe('runtime - bad input', () => {
   });
 
   it('answers in JSON when asked in JSON, so an operator can use nats req by hand', async () => {
-    const msg = await nc.request('tb.counter.victim.get', new TextEncoder().encode('{"commandId":"op-1"}'), { timeout: 3_000, headers: json() });
+    const msg = await nc.request('tb.counter.victim.get', new TextEncoder().encode('{"commandId":"op-1"}'), {
+      timeout: 3_000,
+      headers: json(),
+    });
     expect(msg.headers?.get('content-type')).toBe('application/json');
     const body = JSON.parse(new TextDecoder().decode(msg.data));
     expect(body).toMatchObject({ commandId: 'op-1', result: { value: 1 } });
-    const bad = await nc.request('tb.counter.victim.add', new TextEncoder().encode('{"commandId":"op-2","amount":"x"}'), { timeout: 3_000, headers: json() });
+    const bad = await nc.request('tb.counter.victim.add', new TextEncoder().encode('{"commandId":"op-2","amount":"x"}'), {
+      timeout: 3_000,
+      headers: json(),
+    });
     expect(JSON.parse(new TextDecoder().decode(bad.data))).toMatchObject({ code: 'COMMAND_INVALID', retryable: false, commandId: 'op-2' });
   });
 

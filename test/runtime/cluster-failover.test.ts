@@ -45,7 +45,21 @@ describe('runtime - cluster failover', () => {
   it('a node SIGKILLed mid-run: every acknowledged command is in the final state exactly once, retries succeed, every partition is served again', async () => {
     const actors = actorPerPartition();
     // Every partition is served before the run starts.
-    await until(async () => (await Promise.all(actors.map((id) => client.request('counter', id, 'add', { commandId: `warm-${id}`, amount: 0 }).then(() => true, () => false)))).every(Boolean), 'all partitions served', 60_000);
+    await until(
+      async () =>
+        (
+          await Promise.all(
+            actors.map((id) =>
+              client.request('counter', id, 'add', { commandId: `warm-${id}`, amount: 0 }).then(
+                () => true,
+                () => false,
+              ),
+            ),
+          )
+        ).every(Boolean),
+      'all partitions served',
+      60_000,
+    );
 
     const sent = new Map<string, { actor: string; amount: number }>();
     const acked = new Map<string, { value: number }>();
@@ -72,7 +86,21 @@ describe('runtime - cluster failover', () => {
     nodes[1]!.kill('SIGKILL');
     await nodes[1]!.exited;
     // Keep going through the takeover, and a while after it.
-    await until(async () => (await Promise.all(actors.map((id) => client.request('counter', id, 'get', { commandId: 'probe' }, { budgetMs: 500, timeoutMs: 400 }).then(() => true, () => false)))).every(Boolean), 'every partition served again', 30_000);
+    await until(
+      async () =>
+        (
+          await Promise.all(
+            actors.map((id) =>
+              client.request('counter', id, 'get', { commandId: 'probe' }, { budgetMs: 500, timeoutMs: 400 }).then(
+                () => true,
+                () => false,
+              ),
+            ),
+          )
+        ).every(Boolean),
+      'every partition served again',
+      30_000,
+    );
     const takeoverMs = Date.now() - killedAt;
     const ackedAtTakeover = acked.size;
     await until(async () => acked.size > ackedAtTakeover + 100, 'a hundred more commands after the takeover', 60_000);
@@ -96,9 +124,15 @@ describe('runtime - cluster failover', () => {
     for (const actor of actors) {
       const state = await client.request<{ value: number; adds: number }>('counter', actor, 'get', { commandId: 'final' });
       const e = expected.get(actor) ?? { sum: 0, count: 0 };
-      expect({ actor, value: state.value, adds: state.adds - 1 /* the warm-up add of 0 */ }).toEqual({ actor, value: e.sum, adds: e.count });
+      expect({ actor, value: state.value, adds: state.adds - 1 /* the warm-up add of 0 */ }).toEqual({
+        actor,
+        value: e.sum,
+        adds: e.count,
+      });
     }
     // How fast the partitions moved (takeoverMs) is a figure for the log, not an assertion.
-    console.log(JSON.stringify({ test: 'cluster-failover', commands: acked.size, ackedBeforeKill, retried: retriedThenOk.length, takeoverMs }));
+    console.log(
+      JSON.stringify({ test: 'cluster-failover', commands: acked.size, ackedBeforeKill, retried: retriedThenOk.length, takeoverMs }),
+    );
   });
 });

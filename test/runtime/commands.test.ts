@@ -32,7 +32,9 @@ afterAll(async () => {
 describe('runtime - commands', () => {
   it('applies every acknowledged command exactly once under 500 concurrent clients', async () => {
     const ids = Array.from({ length: 500 }, (_, i) => `add-${i}`);
-    const results = await Promise.all(ids.map((commandId, i) => client.request<{ value: number }>('counter', 'hot', 'add', { commandId, amount: (i % 7) + 1 })));
+    const results = await Promise.all(
+      ids.map((commandId, i) => client.request<{ value: number }>('counter', 'hot', 'add', { commandId, amount: (i % 7) + 1 })),
+    );
     const expected = ids.reduce((sum, _, i) => sum + (i % 7) + 1, 0);
     const final = await client.request<{ value: number; adds: number }>('counter', 'hot', 'get', { commandId: 'g1' });
     expect(final.value).toBe(expected);
@@ -43,7 +45,9 @@ describe('runtime - commands', () => {
 
   it('returns the first answer to a repeated command id and changes nothing', async () => {
     const first = await client.request<{ value: number; adds: number }>('counter', 'dup', 'add', { commandId: 'once', amount: 5 });
-    const again = await Promise.all(Array.from({ length: 50 }, () => client.request<{ value: number }>('counter', 'dup', 'add', { commandId: 'once', amount: 5 })));
+    const again = await Promise.all(
+      Array.from({ length: 50 }, () => client.request<{ value: number }>('counter', 'dup', 'add', { commandId: 'once', amount: 5 })),
+    );
     for (const r of again) expect(r).toEqual(first);
     const final = await client.request<{ value: number; adds: number }>('counter', 'dup', 'get', { commandId: 'g' });
     expect(final.value).toBe(5);
@@ -52,11 +56,16 @@ describe('runtime - commands', () => {
 
   it('refuses a command id reused for another verb', async () => {
     await client.request('counter', 'reuse', 'add', { commandId: 'x1', amount: 1 });
-    await expect(client.request('counter', 'reuse', 'arm', { commandId: 'x1', inMs: 10 })).rejects.toMatchObject({ code: 'COMMAND_ID_REUSED' });
+    await expect(client.request('counter', 'reuse', 'arm', { commandId: 'x1', inMs: 10 })).rejects.toMatchObject({
+      code: 'COMMAND_ID_REUSED',
+    });
   });
 
   it('answers COMMAND_NOT_FOUND for a verb that cannot create the actor', async () => {
-    await expect(client.request('counter', 'nobody', 'get', { commandId: 'g' })).rejects.toMatchObject({ code: 'COMMAND_NOT_FOUND', retryable: false });
+    await expect(client.request('counter', 'nobody', 'get', { commandId: 'g' })).rejects.toMatchObject({
+      code: 'COMMAND_NOT_FOUND',
+      retryable: false,
+    });
   });
 
   it('remembers rejected commands too', async () => {
@@ -107,8 +116,11 @@ describe('runtime - commands', () => {
     const kv = await new Kvm(nc).open('tb_state');
     await client.request('counter', 'flood', 'add', { commandId: 'flood-0', amount: 0 });
     const before = (await kv.get('counter.flood'))!.revision;
-    const replies = await Promise.all(Array.from({ length: 5_000 }, (_, i) =>
-      client.request<{ adds: number }>('counter', 'flood', 'add', { commandId: `flood-${i + 1}`, amount: 1 })));
+    const replies = await Promise.all(
+      Array.from({ length: 5_000 }, (_, i) =>
+        client.request<{ adds: number }>('counter', 'flood', 'add', { commandId: `flood-${i + 1}`, amount: 1 }),
+      ),
+    );
     const after = (await kv.get('counter.flood'))!.revision;
     expect(new Set(replies.map((r) => r.adds)).size).toBe(5_000);
     expect((await client.request<{ adds: number }>('counter', 'flood', 'get', { commandId: 'flood-g' })).adds).toBe(5_001);

@@ -34,7 +34,10 @@ const silent = { debug() {}, warn() {}, error() {} };
 
 function runtime(name: string, dropped: string[], conflicts: string[]) {
   return new Activation({
-    kind: counterKind as never, id: 'contested', key: 'counter.contested', partition: 0,
+    kind: counterKind as never,
+    id: 'contested',
+    key: 'counter.contested',
+    partition: 0,
     store: new StateStore(infra.state, () => 0),
     leaseValid: () => true, // forced: this runtime believes it owns the partition
     outbox: new OutboxPublisher(infra.js),
@@ -59,7 +62,8 @@ describe('runtime - rule 2: a lost compare-and-set means ownership moved', () =>
     // Two runtimes activate the actor and read the same revision (a read-only command loads without writing).
     const a = runtime('A', dropped, conflicts);
     const b = runtime('B', dropped, conflicts);
-    const get = (x: Activation) => new Promise<CommandOutcome>((done) => x.enqueue({ t: 'cmd', verb: 'get', cmd: { commandId: 'g' }, requestId: undefined, done }));
+    const get = (x: Activation) =>
+      new Promise<CommandOutcome>((done) => x.enqueue({ t: 'cmd', verb: 'get', cmd: { commandId: 'g' }, requestId: undefined, done }));
     await Promise.all([get(a), get(b)]);
     // Both now write from that revision.
     const [ra, rb] = await Promise.all([send(a, 'race-a', 10), send(b, 'race-b', 100)]);

@@ -51,7 +51,11 @@ export function testConfig(natsUrl: string, extra: Partial<Config> = {}): Config
   return loadConfig({}, { ...FAST, natsUrl, ...extra });
 }
 
-export async function startNode(natsUrl: string, extra: Partial<Config> = {}, nodeId?: string): Promise<{ node: ActorNode; nc: NatsConnection }> {
+export async function startNode(
+  natsUrl: string,
+  extra: Partial<Config> = {},
+  nodeId?: string,
+): Promise<{ node: ActorNode; nc: NatsConnection }> {
   const nc = await connect({ ...splitNatsUrl(natsUrl) });
   const config = testConfig(natsUrl, extra);
   const node = new ActorNode({ config, kinds: [counterKind], nc, nodeId, log: pino({ level: config.logLevel }) });
@@ -76,7 +80,9 @@ export async function until(pred: () => boolean | Promise<boolean>, what: string
 
 /** Start one `test/fixtures/kinds-node.ts` process per name (FAST timings) and wait until each serves. */
 export async function spawnKindsNodes(natsUrl: string, names: string[], extra: Record<string, string> = {}): Promise<ChildHandle[]> {
-  const nodes = names.map((name) => spawnTs('test/fixtures/kinds-node.ts', { name, env: fastEnv(natsUrl, { TB_NODE_ID: name, ...extra }) }));
+  const nodes = names.map((name) =>
+    spawnTs('test/fixtures/kinds-node.ts', { name, env: fastEnv(natsUrl, { TB_NODE_ID: name, ...extra }) }),
+  );
   await Promise.all(nodes.map((n) => n.waitForLine(/actor node started/, 60_000)));
   return nodes;
 }

@@ -22,7 +22,10 @@ beforeAll(async () => {
   server = await startNatsServer();
   const [port] = (await freePorts(1)) as [number];
   admin = `http://127.0.0.1:${port}`;
-  node = spawnTs('test/fixtures/kinds-node.ts', { name: 'metrics-node', env: fastEnv(server.url, { TB_NODE_ID: 'metrics-node', TB_ADMIN_PORT: String(port) }) });
+  node = spawnTs('test/fixtures/kinds-node.ts', {
+    name: 'metrics-node',
+    env: fastEnv(server.url, { TB_NODE_ID: 'metrics-node', TB_ADMIN_PORT: String(port) }),
+  });
   await node.waitForLine(/"msg":"actor-node ready"/, 60_000);
   ({ nc, client } = await clientFor(server.url));
 });
@@ -48,7 +51,15 @@ describe('observability - a real actor node', () => {
     await until(async () => (await fetch(`${admin}/readyz`)).status === 200, 'node ready');
 
     const mk = { commandId: 'm-mk', eventId: 'ev-metrics', name: 'GA', priceMinor: 100_000, currency: 'VND', total: 100, maxPerOrder: 4 };
-    await until(() => client.request('ticketclass', 'tc-metrics', 'create', mk).then(() => true, () => false), 'class created', 30_000);
+    await until(
+      () =>
+        client.request('ticketclass', 'tc-metrics', 'create', mk).then(
+          () => true,
+          () => false,
+        ),
+      'class created',
+      30_000,
+    );
     await client.request('ticketclass', 'tc-metrics', 'reserve', { commandId: 'm-r1', orderId: 'ord_m1', quantity: 3 });
     await client.request('ticketclass', 'tc-metrics', 'reserve', { commandId: 'm-r2', orderId: 'ord_m2', quantity: 2 });
     await client.request('ticketclass', 'tc-metrics', 'confirm', { commandId: 'm-c2', orderId: 'ord_m2' });

@@ -46,7 +46,9 @@ describe('runtime - micro stats and JSON', () => {
     const before = await counterStats();
     for (let i = 0; i < 5; i++) await client.request('counter', `ms${i}`, 'add', { commandId: `ms-${i}`, amount: 1 }); // tbp.*
     expect((await refusal(() => client.request('counter', 'ms0', 'fail', { commandId: 'ms-fail' }))).code).toBe('COMMAND_REJECTED'); // tbp.*, an error answer
-    expect((await refusal(() => client.request('counter', 'ms0', 'add', { commandId: 'ms-bad', amount: 'x' }))).code).toBe('COMMAND_INVALID'); // refused before the actor
+    expect((await refusal(() => client.request('counter', 'ms0', 'add', { commandId: 'ms-bad', amount: 'x' }))).code).toBe(
+      'COMMAND_INVALID',
+    ); // refused before the actor
     await nc.request('tb.counter.ms4.get', '{"commandId":"g"}', { timeout: 5_000 }); // public subject, through the micro endpoint
     const after = await counterStats();
     expect(after.num_requests - before.num_requests).toBe(8);

@@ -54,7 +54,9 @@ describe('runtime - read-only commands', () => {
       await until(() => activation.quiescent, 'the event acknowledged');
       expect(activation.idle).toBe(false);
       const before = await revision(key);
-      const gets = await Promise.all(Array.from({ length: 50 }, (_, i) => client.request<{ adds: number }>('counter', id, 'get', { commandId: `get-${round}-${i}` })));
+      const gets = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => client.request<{ adds: number }>('counter', id, 'get', { commandId: `get-${round}-${i}` })),
+      );
       for (const g of gets) expect(g.adds).toBe(round + 1);
       expect(await revision(key)).toBe(before);
       // Still there: the gets did not remove it either.

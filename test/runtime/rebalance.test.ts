@@ -44,7 +44,10 @@ describe('runtime - rebalancing and discovery', () => {
     let ok = 0;
     const load = (async () => {
       for (let i = 0; !stop; i++) {
-        await client.request('counter', `rb${i % 32}`, 'add', { commandId: `rb-${i}`, amount: 1 }).then(() => ok++, (e) => failures.push(String(e.code)));
+        await client.request('counter', `rb${i % 32}`, 'add', { commandId: `rb-${i}`, amount: 1 }).then(
+          () => ok++,
+          (e) => failures.push(String(e.code)),
+        );
       }
     })();
 
@@ -53,7 +56,11 @@ describe('runtime - rebalancing and discovery', () => {
     await until(() => ok >= 10, 'commands flow before rb-b joins');
     const b = await startNode(server.url, LONG, 'rb-b');
     started.push(b);
-    await until(() => b.node.ownedPartitions().length > 0 && a.node.ownedPartitions().length + b.node.ownedPartitions().length === 16, 'partitions split between rb-a and rb-b (handed off, not expired)', 10_000);
+    await until(
+      () => b.node.ownedPartitions().length > 0 && a.node.ownedPartitions().length + b.node.ownedPartitions().length === 16,
+      'partitions split between rb-a and rb-b (handed off, not expired)',
+      10_000,
+    );
     const owned = [...a.node.ownedPartitions(), ...b.node.ownedPartitions()].sort((x, y) => x - y);
     expect(owned).toEqual(Array.from({ length: 16 }, (_, p) => p)); // disjoint and complete
 
@@ -91,7 +98,9 @@ describe('runtime - rebalancing and discovery', () => {
     started.push({ node, nc: pnc });
     // Let pv and rb-a settle the split, then touch many actors.
     await until(() => node.ownedPartitions().length > 0, 'pv owns partitions', 20_000);
-    await Promise.all(Array.from({ length: 300 }, (_, i) => client.request('counter', `pv${i}`, 'add', { commandId: `pv-${i}`, amount: i })));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => client.request('counter', `pv${i}`, 'add', { commandId: `pv-${i}`, amount: i })),
+    );
     await until(() => node.activationCount <= 40, 'activations passivated down to the bound', 20_000);
     for (const i of [0, 17, 299]) {
       const s = await client.request<{ value: number; adds: number }>('counter', `pv${i}`, 'get', { commandId: 'g' });

@@ -27,7 +27,10 @@ function idOwnedBy(victim: string, nodes: string[], prefix: string): string {
 }
 
 async function startPair(tag: string, faultKey?: string): Promise<[ChildHandle, ChildHandle]> {
-  const a = spawnTs('test/fixtures/counter-node.ts', { name: `${tag}-a`, env: fastEnv(server.url, { TB_NODE_ID: `${tag}-a`, ...(faultKey ? { TB_FAULT_CRASH_AFTER_WRITE: faultKey } : {}) }) });
+  const a = spawnTs('test/fixtures/counter-node.ts', {
+    name: `${tag}-a`,
+    env: fastEnv(server.url, { TB_NODE_ID: `${tag}-a`, ...(faultKey ? { TB_FAULT_CRASH_AFTER_WRITE: faultKey } : {}) }),
+  });
   const b = spawnTs('test/fixtures/counter-node.ts', { name: `${tag}-b`, env: fastEnv(server.url, { TB_NODE_ID: `${tag}-b` }) });
   children.push(a, b);
   await Promise.all([a.waitForLine(/actor node started/, 30_000), b.waitForLine(/actor node started/, 30_000)]);
@@ -55,29 +58,55 @@ describe('runtime - takeover after a node is killed', () => {
     const id = idOwnedBy('ob-a', nodes, 'crashy');
     const [a] = await startPair('ob', `counter.${id}`);
     // Wait until ob-a serves the actor's partition (both nodes settled).
-    await until(async () => (await client.request<{ value: number }>('counter', `${id}-probe`, 'add', { commandId: 'p', amount: 0 }).then(() => true, () => false)), 'cluster serving', 30_000);
+    await until(
+      async () =>
+        await client.request<{ value: number }>('counter', `${id}-probe`, 'add', { commandId: 'p', amount: 0 }).then(
+          () => true,
+          () => false,
+        ),
+      'cluster serving',
+      30_000,
+    );
     await until(async () => acquiredInLog(a.logTail(400), partitionOf('counter', id, 16)), 'ob-a owns the partition', 30_000);
 
     // The first attempt's reply never comes: the node commits, then dies. Give up quickly, so
     // that nothing but the durable index can wake the actor on its new owner.
-    await expect(client.request('counter', id, 'add', { commandId: 'the-one', amount: 7 }, { budgetMs: 1_000, timeoutMs: 800 })).rejects.toMatchObject({ retryable: true });
+    await expect(
+      client.request('counter', id, 'add', { commandId: 'the-one', amount: 7 }, { budgetMs: 1_000, timeoutMs: 800 }),
+    ).rejects.toMatchObject({ retryable: true });
     await a.exited; // it killed itself right after committing
 
     const jsm = await jetstreamManager(nc);
-    await jsm.consumers.add('TB_EVENTS', { durable_name: 'outbox-test', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: `tb.evt.counter.${id}.>` });
+    await jsm.consumers.add('TB_EVENTS', {
+      durable_name: 'outbox-test',
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: `tb.evt.counter.${id}.>`,
+    });
     const consumer = await jetstream(nc).consumers.get('TB_EVENTS', 'outbox-test');
     const seen: string[] = [];
-    await until(async () => {
-      const batch = await consumer.fetch({ max_messages: 10, expires: 1_000 });
-      for await (const m of batch) {
-        seen.push(`${m.headers?.get('Nats-Msg-Id')}:${(decode(m.data) as { type: string }).type}`);
-        m.ack();
-      }
-      return seen.length >= 1;
-    }, 'the committed event to be published by the new owner', 30_000);
+    await until(
+      async () => {
+        const batch = await consumer.fetch({ max_messages: 10, expires: 1_000 });
+        for await (const m of batch) {
+          seen.push(`${m.headers?.get('Nats-Msg-Id')}:${(decode(m.data) as { type: string }).type}`);
+          m.ack();
+        }
+        return seen.length >= 1;
+      },
+      'the committed event to be published by the new owner',
+      30_000,
+    );
     // The client's retry with the same command id finds the committed answer: no second apply.
     const stats: RequestStats = { attempts: 0, retried: [] };
-    const reply = await client.request<{ value: number; adds: number }>('counter', id, 'add', { commandId: 'the-one', amount: 7 }, { budgetMs: 20_000 }, stats);
+    const reply = await client.request<{ value: number; adds: number }>(
+      'counter',
+      id,
+      'add',
+      { commandId: 'the-one', amount: 7 },
+      { budgetMs: 20_000 },
+      stats,
+    );
     expect(reply).toMatchObject({ value: 7, adds: 1 });
     // Give any duplicate a chance to show up, then check each event id was seen once.
     const more = await consumer.fetch({ max_messages: 10, expires: 2_000 });
@@ -93,7 +122,15 @@ describe('runtime - takeover after a node is killed', () => {
     const armed = await client.request<{ deadline: number }>('counter', id, 'arm', { commandId: 'arm-1', inMs: 4_000 });
     a.kill('SIGKILL');
     await a.exited;
-    await until(async () => (await client.request<{ firedAt: number[] }>('counter', id, 'get', { commandId: 'g' }).then((r) => r.firedAt.length > 0, () => false)), 'the timer to fire on tm-b', 30_000);
+    await until(
+      async () =>
+        await client.request<{ firedAt: number[] }>('counter', id, 'get', { commandId: 'g' }).then(
+          (r) => r.firedAt.length > 0,
+          () => false,
+        ),
+      'the timer to fire on tm-b',
+      30_000,
+    );
     const state = await client.request<{ firedAt: number[]; deadline: number | null }>('counter', id, 'get', { commandId: 'g2' });
     expect(state.firedAt).toHaveLength(1);
     expect(state.deadline).toBeNull();

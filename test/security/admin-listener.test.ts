@@ -56,7 +56,14 @@ describe('security - the gateway process', () => {
     [httpPort, adminPort] = (await freePorts(2)) as [number, number];
     gateway = spawnTs('gateway/main.ts', {
       name: 'admin-listener-gateway',
-      env: { TB_NATS_URL: nats.url, TB_DATABASE_URL: dbUrl, TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_ADMIN_PORT: String(adminPort), TB_LOG_LEVEL: 'info' },
+      env: {
+        TB_NATS_URL: nats.url,
+        TB_DATABASE_URL: dbUrl,
+        TB_HTTP_HOST: '127.0.0.1',
+        TB_HTTP_PORT: String(httpPort),
+        TB_ADMIN_PORT: String(adminPort),
+        TB_LOG_LEVEL: 'info',
+      },
     });
     await gateway.waitForLine(/gateway listening/, 60_000);
   });

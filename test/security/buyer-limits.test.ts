@@ -26,13 +26,18 @@ beforeAll(async () => {
   [organizer, admin] = [await signUp(a, 'organizer'), await signUp(a, 'admin')];
   await grantPlatformAdmin(s.db, admin.id);
 }, 240_000);
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 const LIMIT_CODES = ['ORDER_BUYER_OPEN_ORDERS_LIMIT', 'ORDER_BUYER_TICKET_LIMIT'];
 
 describe('security - buyer limits', () => {
   it('buyer limits - five concurrent orders of 10 for a class of 50 through two gateways: one is made, the default caps hold', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(a, organizer, admin, { classes: [50] });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(a, organizer, admin, { classes: [50] });
     const hoarder = await signUp(a, 'hoarder');
     const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => buy(i % 2 ? b : a, hoarder, eventId, classId!, 10)));
     const made = answers.filter((r) => r.status === 201);
@@ -55,12 +60,16 @@ describe('security - buyer limits', () => {
   });
 
   it('buyer limits - 12 tickets and 3 open orders: six concurrent orders of 4 make exactly three; a cancelled one gives its quota back once', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(a, organizer, admin, { classes: [100], config: { maxTicketsPerBuyer: 12, maxOpenOrdersPerBuyer: 3 } });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(a, organizer, admin, { classes: [100], config: { maxTicketsPerBuyer: 12, maxOpenOrdersPerBuyer: 3 } });
     const buyer = await signUp(a, 'many');
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => buy(i % 2 ? b : a, buyer, eventId, classId!, 4)));
     const made = answers.filter((r) => r.status === 201);
     expect(made).toHaveLength(3);
-    for (const r of answers.filter((x) => x.status !== 201)) expect([r.status, LIMIT_CODES.includes(r.body.error!.code)]).toEqual([409, true]);
+    for (const r of answers.filter((x) => x.status !== 201))
+      expect([r.status, LIMIT_CODES.includes(r.body.error!.code)]).toEqual([409, true]);
     expect(await classOf(a, organizer, classId!)).toMatchObject({ reserved: 12 });
 
     const cancelled = await a<Order>('POST', `/api/v1/orders/${made[0]!.body.orderId}/cancel`, { token: buyer.token, key: 'cancel-1' });
@@ -74,17 +83,29 @@ describe('security - buyer limits', () => {
   });
 
   it('buyer limits - in a waitroom an order over the cap is refused and the slot stays for a smaller one', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(a, organizer, admin, { classes: [60], config: { allowWaitRoom: true, maxConcurrent: 5, maxTicketsPerBuyer: 10 } });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(a, organizer, admin, {
+      classes: [60],
+      config: { allowWaitRoom: true, maxConcurrent: 5, maxTicketsPerBuyer: 10 },
+    });
     const buyer = await signUp(a, 'wr');
     const joined = await a<{ state: string; token: string }>('POST', `/api/v1/events/${eventId}/queue/join`, { token: buyer.token });
     expect(joined.body.state).toBe('admitted');
-    expect(codeOf(await buy(a, buyer, eventId, classId!, 12, { checkoutToken: joined.body.token }))).toEqual([409, 'ORDER_BUYER_TICKET_LIMIT']);
+    expect(codeOf(await buy(a, buyer, eventId, classId!, 12, { checkoutToken: joined.body.token }))).toEqual([
+      409,
+      'ORDER_BUYER_TICKET_LIMIT',
+    ]);
     expect((await buy(b, buyer, eventId, classId!, 10, { checkoutToken: joined.body.token })).status).toBe(201);
     expect(await classOf(a, organizer, classId!)).toMatchObject({ reserved: 10 });
   });
 
   it('buyer limits - concurrent orders of ten buyers with an actor node killed mid-run: nobody holds more than the cap, no hold leaks', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(a, organizer, admin, { classes: [200], config: { maxTicketsPerBuyer: 4, maxOpenOrdersPerBuyer: 10 } });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(a, organizer, admin, { classes: [200], config: { maxTicketsPerBuyer: 4, maxOpenOrdersPerBuyer: 10 } });
     const buyers = await Promise.all(Array.from({ length: 10 }, (_, i) => signUp(a, `crowd${i}`)));
     /** One order, retried with the same key while the outcome is unknown (5xx), as a client does. */
     const order = async (u: User, i: number): Promise<Res<Answer>> => {
@@ -106,8 +127,17 @@ describe('security - buyer limits', () => {
     // Per buyer: the orders that exist and hold tickets never exceed the cap.
     let held = 0;
     for (const [k, u] of buyers.entries()) {
-      const ids = [...new Set(answers.slice(k * 6, k * 6 + 6).filter((r) => r.status < 300).map((r) => r.body.orderId))];
-      const orders = await Promise.all(ids.map((id) => waitOrder<Order>(a, u, id, (o) => ['PENDING', 'FAILED', 'CANCELLED'].includes(o.status), 'settled')));
+      const ids = [
+        ...new Set(
+          answers
+            .slice(k * 6, k * 6 + 6)
+            .filter((r) => r.status < 300)
+            .map((r) => r.body.orderId),
+        ),
+      ];
+      const orders = await Promise.all(
+        ids.map((id) => waitOrder<Order>(a, u, id, (o) => ['PENDING', 'FAILED', 'CANCELLED'].includes(o.status), 'settled')),
+      );
       const tickets = orders.filter((o) => o.status === 'PENDING').reduce((n, o) => n + o.lines[0]!.quantity, 0);
       expect(tickets).toBeLessThanOrEqual(4);
       held += tickets;

@@ -25,7 +25,9 @@ beforeAll(async () => {
   [organizer, admin] = [await signUp(a, 'organizer'), await signUp(a, 'admin')];
   await grantPlatformAdmin(s.db, admin.id);
 }, 240_000);
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 /** Join the waitroom of `eventId` (a free slot: admitted at once) and answer the checkout token. */
 async function admitted(api: Api, user: User, eventId: string): Promise<string> {
@@ -36,10 +38,18 @@ async function admitted(api: Api, user: User, eventId: string): Promise<string> 
 
 describe('security - one admission, one checkout', () => {
   it('checkout token - six concurrent orders on one token through two gateways: exactly one is made', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(a, organizer, admin, { classes: [60], config: { allowWaitRoom: true, maxConcurrent: 5, maxTicketsPerBuyer: 60, maxOpenOrdersPerBuyer: 10 } });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(a, organizer, admin, {
+      classes: [60],
+      config: { allowWaitRoom: true, maxConcurrent: 5, maxTicketsPerBuyer: 60, maxOpenOrdersPerBuyer: 10 },
+    });
     const buyer = await signUp(a, 'eve');
     const token = await admitted(a, buyer, eventId);
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => buy(i % 2 ? b : a, buyer, eventId, classId!, 10, { key: `eve-${i}`, checkoutToken: token })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => buy(i % 2 ? b : a, buyer, eventId, classId!, 10, { key: `eve-${i}`, checkoutToken: token })),
+    );
     const made = answers.filter((r) => r.status === 201);
     expect(made).toHaveLength(1);
     expect(answers.filter((r) => r.status !== 201).map(codeOf)).toEqual(Array(5).fill([409, 'ORDER_CHECKOUT_TOKEN_USED']));
@@ -53,14 +63,26 @@ describe('security - one admission, one checkout', () => {
     // Paid and COMPLETED: the slot ends, and with it the token.
     await payByCallback(a, made[0]!.body);
     await waitOrder<Order>(a, buyer, made[0]!.body.orderId, (o) => o.status === 'COMPLETED', 'COMPLETED');
-    await until(async () => (await a('GET', `/api/v1/events/${eventId}/queue/me`, { token: buyer.token })).body.state === 'completed', 'slot completed');
-    const after = await Promise.all([buy(a, buyer, eventId, classId!, 4, { checkoutToken: token }), buy(b, buyer, eventId, classId!, 4, { checkoutToken: token })]);
-    expect(after.map(codeOf)).toEqual([[410, 'ORDER_CHECKOUT_SLOT_ENDED'], [410, 'ORDER_CHECKOUT_SLOT_ENDED']]);
+    await until(
+      async () => (await a('GET', `/api/v1/events/${eventId}/queue/me`, { token: buyer.token })).body.state === 'completed',
+      'slot completed',
+    );
+    const after = await Promise.all([
+      buy(a, buyer, eventId, classId!, 4, { checkoutToken: token }),
+      buy(b, buyer, eventId, classId!, 4, { checkoutToken: token }),
+    ]);
+    expect(after.map(codeOf)).toEqual([
+      [410, 'ORDER_CHECKOUT_SLOT_ENDED'],
+      [410, 'ORDER_CHECKOUT_SLOT_ENDED'],
+    ]);
     expect(await classOf(a, organizer, classId!)).toMatchObject({ reserved: 0, sold: 10, available: 50 });
   });
 
   it('checkout token - a buyer who left the queue cannot order with the token any more', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(a, organizer, admin, { classes: [20], config: { allowWaitRoom: true, maxConcurrent: 5 } });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(a, organizer, admin, { classes: [20], config: { allowWaitRoom: true, maxConcurrent: 5 } });
     const buyer = await signUp(a, 'leaver');
     const token = await admitted(a, buyer, eventId);
     expect((await a('POST', `/api/v1/events/${eventId}/queue/leave`, { token: buyer.token })).status).toBe(200);
@@ -69,13 +91,19 @@ describe('security - one admission, one checkout', () => {
   });
 
   it('checkout token - an order the class refuses gives the slot back: the next order on the token is made, and only one', async () => {
-    const { eventId, classIds: [small, big] } = await publishWith(a, organizer, admin, { classes: [1, 20], config: { allowWaitRoom: true, maxConcurrent: 5 } });
+    const {
+      eventId,
+      classIds: [small, big],
+    } = await publishWith(a, organizer, admin, { classes: [1, 20], config: { allowWaitRoom: true, maxConcurrent: 5 } });
     const buyer = await signUp(a, 'retry');
     const token = await admitted(a, buyer, eventId);
     const refused = await buy(a, buyer, eventId, small!, 2, { checkoutToken: token });
     expect(refused.status).toBe(409);
     expect(refused.body.error?.code).toMatch(/^INVENTORY_/);
-    const second = await Promise.all([buy(a, buyer, eventId, big!, 2, { checkoutToken: token }), buy(b, buyer, eventId, big!, 2, { checkoutToken: token })]);
+    const second = await Promise.all([
+      buy(a, buyer, eventId, big!, 2, { checkoutToken: token }),
+      buy(b, buyer, eventId, big!, 2, { checkoutToken: token }),
+    ]);
     expect(second.map((r) => r.status).sort()).toEqual([201, 409]);
     expect(second.find((r) => r.status === 409)!.body.error?.code).toBe('ORDER_CHECKOUT_TOKEN_USED');
     expect(await classOf(a, organizer, big!)).toMatchObject({ reserved: 2 });

@@ -17,18 +17,25 @@ beforeAll(async () => {
   [owner, editor] = [await s.signUp('owner'), await s.signUp('editor')];
   platformAdmin = await s.signUp('platform', { admin: true });
 });
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 async function newEvent(): Promise<string> {
   const id = (await s.api('POST', '/api/v1/events', { token: owner.token, body: eventBody('Approval') })).body.eventId as string;
-  expect((await s.api('PUT', `/api/v1/events/${id}/roles/${editor.id}`, { token: owner.token, body: { role: 'editor' } })).status).toBe(200);
+  expect((await s.api('PUT', `/api/v1/events/${id}/roles/${editor.id}`, { token: owner.token, body: { role: 'editor' } })).status).toBe(
+    200,
+  );
   return id;
 }
 
-describe('security - requiresApproval is the platform\'s to change', () => {
+describe("security - requiresApproval is the platform's to change", () => {
   it('security - an editor cannot waive approval and then the event stays unapproved', async () => {
     const id = await newEvent();
-    const waive = await s.api('PUT', `/api/v1/events/${id}/config`, { token: editor.token, body: { isPublic: true, requiresApproval: false } });
+    const waive = await s.api('PUT', `/api/v1/events/${id}/config`, {
+      token: editor.token,
+      body: { isPublic: true, requiresApproval: false },
+    });
     expect(waive.status, JSON.stringify(waive.body)).toBe(403);
     expect(waive.body.error).toMatchObject({ code: 'EVENT_FORBIDDEN', details: { field: 'requiresApproval', role: 'editor' } });
     const after = (await s.api('GET', `/api/v1/events/${id}`, { token: owner.token })).body;
@@ -48,7 +55,9 @@ describe('security - requiresApproval is the platform\'s to change', () => {
     expect(approve.status).toBe(403);
     expect(approve.body.error).toMatchObject({ code: 'EVENT_FORBIDDEN', details: { action: 'approve' } });
     // Re-sending the current value is not a change: allowed, so a full config form still works.
-    expect((await s.api('PUT', `/api/v1/events/${id}/config`, { token: editor.token, body: { requiresApproval: true, isFree: false } })).status).toBe(200);
+    expect(
+      (await s.api('PUT', `/api/v1/events/${id}/config`, { token: editor.token, body: { requiresApproval: true, isFree: false } })).status,
+    ).toBe(200);
     // The platform admin may waive it; then the event's own admin approves.
     const waived = await s.api('PUT', `/api/v1/events/${id}/config`, { token: platformAdmin.token, body: { requiresApproval: false } });
     expect(waived.status, JSON.stringify(waived.body)).toBe(200);
@@ -58,7 +67,9 @@ describe('security - requiresApproval is the platform\'s to change', () => {
 
   it('security - an editor cannot switch approval back on to block a waived event either', async () => {
     const id = await newEvent();
-    expect((await s.api('PUT', `/api/v1/events/${id}/config`, { token: platformAdmin.token, body: { requiresApproval: false } })).status).toBe(200);
+    expect(
+      (await s.api('PUT', `/api/v1/events/${id}/config`, { token: platformAdmin.token, body: { requiresApproval: false } })).status,
+    ).toBe(200);
     const flip = await s.api('PUT', `/api/v1/events/${id}/config`, { token: editor.token, body: { requiresApproval: true } });
     expect(flip.status).toBe(403);
     expect((await s.api('GET', `/api/v1/events/${id}`, { token: owner.token })).body.config.requiresApproval).toBe(false);

@@ -37,22 +37,44 @@ const ask = <R>(i: number, id: string, verb: string, body: Record<string, unknow
   clientOf(i).request<R>('ticketclass', id, verb, { commandId: cid(verb), ...body }, { budgetMs: 60_000 });
 
 async function createClass(id: string, fields: Record<string, unknown>): Promise<void> {
-  const body = { commandId: `mk-${id}`, eventId: `ev-${id}`, name: 'GA', priceMinor: 100, currency: 'VND', holdTtlMs: 5 * 60_000, ...fields };
-  await until(() => clientOf(0).request('ticketclass', id, 'create', body).then(() => true, () => false), 'class created', 60_000);
+  const body = {
+    commandId: `mk-${id}`,
+    eventId: `ev-${id}`,
+    name: 'GA',
+    priceMinor: 100,
+    currency: 'VND',
+    holdTtlMs: 5 * 60_000,
+    ...fields,
+  };
+  await until(
+    () =>
+      clientOf(0)
+        .request('ticketclass', id, 'create', body)
+        .then(
+          () => true,
+          () => false,
+        ),
+    'class created',
+    60_000,
+  );
 }
 
 /** Run `n` tasks with at most `width` in flight. */
 async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 describe('security - a class hold cap never blocks buyers while stock is left', () => {
   it('hold cap - 100 concurrent 1-ticket orders on a class of 100 with maxHolds 5 all get their hold; the next is told ALL_HELD, never a 503', async () => {
     await createClass('cap-small', { total: 100, maxHolds: 5 });
-    const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => ask<HoldResult>(i, 'cap-small', 'reserve', { orderId: `ord_small_${i}`, quantity: 1 })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => ask<HoldResult>(i, 'cap-small', 'reserve', { orderId: `ord_small_${i}`, quantity: 1 })),
+    );
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason?.code);
     expect(refused).toEqual([]);
     const view = await ask<TicketClassView>(0, 'cap-small', 'get');

@@ -16,7 +16,9 @@ beforeAll(async () => {
   owner = await s.signUp('owner');
   platformAdmin = await s.signUp('platform', { admin: true });
 });
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 const CONTROL = ['\u0000', '\u0007', '\u001b', '\u007f', '\u0085'];
 
@@ -35,12 +37,17 @@ describe('security - control characters in account text', () => {
         expect(r.body.error.code).toBe('COMMAND_INVALID');
       }
       // None of them created the account: the plain email is still free.
-      expect((await s.api('POST', '/api/v1/auth/register', { body: { email, password: 'Blue-kettle-42-river', displayName: 'Ann' } })).status).toBe(201);
+      expect(
+        (await s.api('POST', '/api/v1/auth/register', { body: { email, password: 'Blue-kettle-42-river', displayName: 'Ann' } })).status,
+      ).toBe(201);
     }
   });
 
   it('security - login with a NUL answers 400, not 500', async () => {
-    for (const body of [{ email: `${owner.email}\u0000`, password: owner.password }, { email: owner.email, password: `${owner.password}\u0000` }]) {
+    for (const body of [
+      { email: `${owner.email}\u0000`, password: owner.password },
+      { email: owner.email, password: `${owner.password}\u0000` },
+    ]) {
       const r = await s.api('POST', '/api/v1/auth/login', { body });
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('COMMAND_INVALID');
@@ -55,7 +62,10 @@ describe('security - control characters in account text', () => {
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('COMMAND_INVALID');
     }
-    const pw = await s.api('POST', '/api/v1/me/password', { token: owner.token, body: { currentPassword: owner.password, newPassword: 'Green\u0000kettle-42-lake' } });
+    const pw = await s.api('POST', '/api/v1/me/password', {
+      token: owner.token,
+      body: { currentPassword: owner.password, newPassword: 'Green\u0000kettle-42-lake' },
+    });
     expect(pw.status).toBe(400);
     expect((await s.api('GET', '/api/v1/me', { token: owner.token })).body).toEqual(before);
   });
@@ -64,7 +74,10 @@ describe('security - control characters in account text', () => {
     const created = await s.api('POST', '/api/v1/events', { token: owner.token, body: { ...eventBody('Nul'), description: 'a\u0000b' } });
     expect(created.status).toBe(400);
     expect(created.body.error).toMatchObject({ code: 'COMMAND_INVALID', details: { in: 'body' } });
-    const keyNul = await s.api('POST', '/api/v1/events', { token: owner.token, raw: JSON.stringify({ ...eventBody('Nul'), 'x\u0000': 1 }) });
+    const keyNul = await s.api('POST', '/api/v1/events', {
+      token: owner.token,
+      raw: JSON.stringify({ ...eventBody('Nul'), 'x\u0000': 1 }),
+    });
     expect(keyNul.status).toBe(400);
     for (const q of ['q=%00', 'category=a%00b', 'cursor=%00']) {
       const r = await s.api('GET', `/api/v1/events?${q}`);

@@ -15,7 +15,9 @@ beforeAll(async () => {
   s = await startRoutesStack();
   owner = await s.signUp('owner');
 });
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 const BAD_KEYS = ['has space', 'x'.repeat(129), 'semi;colon', 'üñí', 'a,b'];
 
@@ -29,9 +31,14 @@ describe('security - a malformed Idempotency-Key is refused on every mutating ro
     for (const key of BAD_KEYS) {
       const email = `idem${BAD_KEYS.indexOf(key)}.${Date.now().toString(36)}@example.com`;
       const headers = { 'idempotency-key': key };
-      expectBadKey(await s.api('POST', '/api/v1/auth/register', { headers, body: { email, password: 'Blue-kettle-42-river', displayName: 'K' } }), `register ${key}`);
+      expectBadKey(
+        await s.api('POST', '/api/v1/auth/register', { headers, body: { email, password: 'Blue-kettle-42-river', displayName: 'K' } }),
+        `register ${key}`,
+      );
       // Not registered: the same email registers fine without the key.
-      expect((await s.api('POST', '/api/v1/auth/register', { body: { email, password: 'Blue-kettle-42-river', displayName: 'K' } })).status).toBe(201);
+      expect(
+        (await s.api('POST', '/api/v1/auth/register', { body: { email, password: 'Blue-kettle-42-river', displayName: 'K' } })).status,
+      ).toBe(201);
       expectBadKey(await s.api('PATCH', '/api/v1/me', { token: owner.token, headers, body: { displayName: 'Renamed' } }), `rename ${key}`);
       expectBadKey(await s.api('DELETE', '/api/v1/me', { token: owner.token, headers }), `delete ${key}`);
     }
@@ -40,9 +47,19 @@ describe('security - a malformed Idempotency-Key is refused on every mutating ro
 
     const id = (await s.api('POST', '/api/v1/events', { token: owner.token, body: eventBody('Keys') })).body.eventId as string;
     const other = await s.signUp('other');
-    expectBadKey(await s.api('PUT', `/api/v1/events/${id}/roles/${other.id}`, { token: owner.token, headers: { 'idempotency-key': 'bad key' }, body: { role: 'editor' } }), 'setRole');
+    expectBadKey(
+      await s.api('PUT', `/api/v1/events/${id}/roles/${other.id}`, {
+        token: owner.token,
+        headers: { 'idempotency-key': 'bad key' },
+        body: { role: 'editor' },
+      }),
+      'setRole',
+    );
     expect((await s.api('GET', `/api/v1/events/${id}`, { token: owner.token })).body.roles[other.id]).toBeUndefined();
-    expectBadKey(await s.api('POST', '/api/v1/auth/logout-all', { token: owner.token, headers: { 'idempotency-key': 'bad key' } }), 'logout-all');
+    expectBadKey(
+      await s.api('POST', '/api/v1/auth/logout-all', { token: owner.token, headers: { 'idempotency-key': 'bad key' } }),
+      'logout-all',
+    );
     // The refresh token still works: logout-all did not run.
     expect((await s.api('POST', '/api/v1/auth/refresh', { body: { refreshToken: owner.refreshToken } })).status).toBe(200);
   });
@@ -52,13 +69,23 @@ describe('security - a malformed Idempotency-Key is refused on every mutating ro
     const port = Number(new URL(s.url).port);
     const body = JSON.stringify(eventBody('Twice'));
     const request = [
-      'POST /api/v1/events HTTP/1.1', 'Host: x', `Authorization: Bearer ${owner.token}`, 'Content-Type: application/json',
-      'Idempotency-Key: one', 'Idempotency-Key: two', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body,
+      'POST /api/v1/events HTTP/1.1',
+      'Host: x',
+      `Authorization: Bearer ${owner.token}`,
+      'Content-Type: application/json',
+      'Idempotency-Key: one',
+      'Idempotency-Key: two',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+      '',
+      body,
     ].join('\r\n');
     const answer = await new Promise<string>((resolve) => {
       const sock = connect(port, '127.0.0.1');
       let data = '';
-      sock.on('data', (d) => { data += d.toString(); });
+      sock.on('data', (d) => {
+        data += d.toString();
+      });
       sock.on('close', () => resolve(data));
       sock.on('error', () => resolve(data));
       sock.write(request);

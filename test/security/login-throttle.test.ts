@@ -34,19 +34,41 @@ beforeAll(async () => {
   await migrate(testDatabaseUrl(dbName));
   db = createDb(testDatabaseUrl(dbName), { max: 4 });
   const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const cfg = loadConfig({}, {
-    natsUrl: nats.url, rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000,
-  });
+  const cfg = loadConfig(
+    {},
+    {
+      natsUrl: nats.url,
+      rateLimitIpPerSec: 10_000,
+      rateLimitIpBurst: 10_000,
+      rateLimitAuthIpPerMin: 60_000,
+      rateLimitAuthIpBurst: 10_000,
+    },
+  );
   // Two gateways, each with its own NATS connection and its own view of the throttle bucket.
   for (let i = 0; i < 2; i++) {
     const nc = await connect({ servers: nats.url });
     conns.push(nc);
-    const loginThrottle = createLoginThrottle(await openLoginThrottleBucket(nc), { maxFailures: 5, lockSec: 60, lockMaxSec: 900, now: () => clock.ms });
-    const accounts = createAccounts({
-      db: db.db, config: { jwtSecret: 'throttle-test-secret-throttle-test-0123', publicBaseUrl: 'http://127.0.0.1' },
-      mailer: new MemoryMailer(), log: silent, now: () => clock.ms, loginThrottle,
+    const loginThrottle = createLoginThrottle(await openLoginThrottleBucket(nc), {
+      maxFailures: 5,
+      lockSec: 60,
+      lockMaxSec: 900,
+      now: () => clock.ms,
     });
-    const gw = createGateway({ config: cfg, log: silent, nc, routes: createRoutes({ accounts }), verifyAccessToken: (t) => accounts.verifyAccessToken(t) });
+    const accounts = createAccounts({
+      db: db.db,
+      config: { jwtSecret: 'throttle-test-secret-throttle-test-0123', publicBaseUrl: 'http://127.0.0.1' },
+      mailer: new MemoryMailer(),
+      log: silent,
+      now: () => clock.ms,
+      loginThrottle,
+    });
+    const gw = createGateway({
+      config: cfg,
+      log: silent,
+      nc,
+      routes: createRoutes({ accounts }),
+      verifyAccessToken: (t) => accounts.verifyAccessToken(t),
+    });
     urls.push(`http://127.0.0.1:${await gw.listen('127.0.0.1', 0)}`);
     gateways.push(gw);
   }
@@ -62,13 +84,21 @@ afterAll(async () => {
 let n = 0;
 async function register(): Promise<string> {
   const email = `victim${++n}.${Date.now().toString(36)}@example.com`;
-  const r = await fetch(`${urls[0]}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD, displayName: 'V' }) });
+  const r = await fetch(`${urls[0]}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, displayName: 'V' }),
+  });
   expect(r.status).toBe(201);
   return email;
 }
 
 async function login(gw: number, email: string, password: string): Promise<{ status: number; code?: string; retryAfter: string | null }> {
-  const r = await fetch(`${urls[gw]}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const r = await fetch(`${urls[gw]}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const body = (await r.json()) as { error?: { code: string } };
   return { status: r.status, ...(body.error ? { code: body.error.code } : {}), retryAfter: r.headers.get('retry-after') };
 }

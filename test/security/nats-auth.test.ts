@@ -60,7 +60,12 @@ beforeAll(async () => {
   const servers = cluster.servers.map((s) => s.url).join(',');
   node = spawnTs('actors/node-main.ts', {
     name: 'nats-auth-node',
-    env: fastEnv(servers, { TB_NATS_USER: 'actor', TB_NATS_PASSWORD: cluster.passwords.actor, TB_NODE_ID: 'auth-node', TB_KV_REPLICAS: '1' }),
+    env: fastEnv(servers, {
+      TB_NATS_USER: 'actor',
+      TB_NATS_PASSWORD: cluster.passwords.actor,
+      TB_NODE_ID: 'auth-node',
+      TB_KV_REPLICAS: '1',
+    }),
   });
   await node.waitForLine(/actor node started/, 90_000);
 }, 150_000);
@@ -72,26 +77,46 @@ afterAll(async () => {
 
 describe('security - NATS users from the shipped nats.conf', () => {
   it('security - anonymous connections and wrong passwords are refused', async () => {
-    await expect(connect({ servers: cluster.servers[0]!.url, timeout: 3_000, reconnect: false })).rejects.toThrow(/Authorization Violation/);
-    await expect(connect({ servers: cluster.servers[0]!.url, user: 'gateway', pass: 'guess', timeout: 3_000, reconnect: false })).rejects.toThrow(/Authorization Violation/);
+    await expect(connect({ servers: cluster.servers[0]!.url, timeout: 3_000, reconnect: false })).rejects.toThrow(
+      /Authorization Violation/,
+    );
+    await expect(
+      connect({ servers: cluster.servers[0]!.url, user: 'gateway', pass: 'guess', timeout: 3_000, reconnect: false }),
+    ).rejects.toThrow(/Authorization Violation/);
   });
 
   it('security - the gateway user works end to end; the operator cannot grant itself admin, change prices or read orders', async () => {
     const gw = client(await as('gateway'));
     const startsAt = Date.now() + 30 * 24 * HOUR;
-    const ev = await gw.request<EventView>('event', 'ev-auth', 'create', { commandId: 'auth-mk', actor: alice, name: 'Concert', startsAt, endsAt: startsAt + HOUR });
+    const ev = await gw.request<EventView>('event', 'ev-auth', 'create', {
+      commandId: 'auth-mk',
+      actor: alice,
+      name: 'Concert',
+      startsAt,
+      endsAt: startsAt + HOUR,
+    });
     expect(ev.status).toBe('DRAFT');
-    expect(await gw.request<EventView>('event', 'ev-auth', 'get', { commandId: 'auth-get', viewer: alice })).toMatchObject({ eventId: 'ev-auth' });
+    expect(await gw.request<EventView>('event', 'ev-auth', 'get', { commandId: 'auth-get', viewer: alice })).toMatchObject({
+      eventId: 'ev-auth',
+    });
 
     const op = await as('operator');
     const forged = { commandId: 'forged-1', actor: { userId: 'alice', platformRoles: ['admin'] }, userId: 'mallory', role: 'admin' };
     expect(await attempt(op, direct('event', 'ev-auth', 'setRole'), forged)).toBe('permission violation');
     expect(await attempt(op, publicSubject('event', 'ev-auth', 'setRole'), forged)).toBe('permission violation');
-    expect(await attempt(op, publicSubject('ticketclass', 'tc-auth', 'update'), { commandId: 'forged-2', actor: mallory, priceMinor: 1 })).toBe('permission violation');
-    expect(await attempt(op, publicSubject('order', 'ord-auth', 'get'), { commandId: 'forged-3', viewerId: 'alice' })).toBe('permission violation');
-    expect(await attempt(op, direct('order', 'ord-auth', 'get'), { commandId: 'forged-4', viewerId: 'alice' })).toBe('permission violation');
+    expect(
+      await attempt(op, publicSubject('ticketclass', 'tc-auth', 'update'), { commandId: 'forged-2', actor: mallory, priceMinor: 1 }),
+    ).toBe('permission violation');
+    expect(await attempt(op, publicSubject('order', 'ord-auth', 'get'), { commandId: 'forged-3', viewerId: 'alice' })).toBe(
+      'permission violation',
+    );
+    expect(await attempt(op, direct('order', 'ord-auth', 'get'), { commandId: 'forged-4', viewerId: 'alice' })).toBe(
+      'permission violation',
+    );
     // Nothing changed: mallory has no role on the event.
-    expect(await gw.request<EventAccess>('event', 'ev-auth', 'checkAccess', { commandId: 'auth-chk', userId: 'mallory' })).toMatchObject({ role: null });
+    expect(await gw.request<EventAccess>('event', 'ev-auth', 'checkAccess', { commandId: 'auth-chk', userId: 'mallory' })).toMatchObject({
+      role: null,
+    });
     // Read-only still reads: stream info.
     const info = await (await jetstreamManager(op)).streams.info(EVENTS_STREAM);
     expect(info.config.name).toBe(EVENTS_STREAM);
@@ -104,11 +129,16 @@ describe('security - NATS users from the shipped nats.conf', () => {
       expect(await attempt(gw, direct('order', 'ord-auth', verb), body)).toBe('permission violation');
       expect(await attempt(gw, publicSubject('order', 'ord-auth', verb), body)).toBe('permission violation');
     }
-    expect(await attempt(gw, direct('queue', 'ev-auth', 'stock'), { commandId: 's', available: 0, soldOut: true })).toBe('permission violation');
+    expect(await attempt(gw, direct('queue', 'ev-auth', 'stock'), { commandId: 's', available: 0, soldOut: true })).toBe(
+      'permission violation',
+    );
     // A forged domain event would reach the payment-events consumer through TB_EVENTS.
     expect(await attempt(gw, 'tb.evt.payment.123456789012.completed', { type: 'payment.completed' })).toBe('permission violation');
     for (const user of ['operator', 'saga', 'history', 'catalog', 'watcher', 'relay'] as const) {
-      expect([user, await attempt(await as(user), direct('order', 'ord-auth', 'paymentSucceeded'), body)]).toEqual([user, 'permission violation']);
+      expect([user, await attempt(await as(user), direct('order', 'ord-auth', 'paymentSucceeded'), body)]).toEqual([
+        user,
+        'permission violation',
+      ]);
     }
     // The payments worker's user reaches the order actor (which answers: no such order).
     expect(await attempt(await as('payments'), direct('order', 'ord-auth', 'paymentSucceeded'), body)).toBe('delivered');
@@ -117,12 +147,19 @@ describe('security - NATS users from the shipped nats.conf', () => {
 
 describe('security - the whole stack on the shipped nats.conf, each process as its own user', () => {
   let s: E2EStack | undefined;
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('security - waitroom, order, sandbox payment and completion work with per-service NATS users', async () => {
     s = await startE2EStack({ nodes: 1, natsCluster: cluster });
     const api = apiFor(s.url);
-    const [organizer, admin, ann, bob] = [await signUp(api, 'organizer'), await signUp(api, 'admin'), await signUp(api, 'ann'), await signUp(api, 'bob')];
+    const [organizer, admin, ann, bob] = [
+      await signUp(api, 'organizer'),
+      await signUp(api, 'admin'),
+      await signUp(api, 'ann'),
+      await signUp(api, 'bob'),
+    ];
     await grantPlatformAdmin(s.db, admin.id);
     const { eventId, classIds } = await publishEvent(api, organizer, admin, { classes: [{ total: 5 }], waitroom: { maxConcurrent: 1 } });
     const joined = await api('POST', `/api/v1/events/${eventId}/queue/join`, { token: ann.token });
@@ -131,12 +168,27 @@ describe('security - the whole stack on the shipped nats.conf, each process as i
     const socket = await openQueueClient(s.url.replace('http', 'ws'), eventId, bob.token);
     try {
       await socket.waitFor((c) => c.position !== undefined, 20_000);
-      const created = await api('POST', '/api/v1/orders', { token: ann.token, key: 'auth-1', body: { eventId, lines: [{ classId: classIds[0], quantity: 1 }], checkoutToken: joined.body.token } });
+      const created = await api('POST', '/api/v1/orders', {
+        token: ann.token,
+        key: 'auth-1',
+        body: { eventId, lines: [{ classId: classIds[0], quantity: 1 }], checkoutToken: joined.body.token },
+      });
       expect([created.status, created.body.status]).toEqual([201, 'PENDING']);
       // relay -> TB_EVENTS -> payments worker -> order actor -> saga worker confirms -> queue slot completed.
       await sandboxPay(api, ann.token, created.body.code, 'completed');
-      await waitOrder(api, ann, created.body.orderId, (o: { status: string }) => o.status === 'COMPLETED', 'COMPLETED under per-service users', 60_000);
-      await until(async () => (await api('GET', `/api/v1/events/${eventId}/queue/me`, { token: ann.token })).body.state === 'completed', 'slot completed', 60_000);
+      await waitOrder(
+        api,
+        ann,
+        created.body.orderId,
+        (o: { status: string }) => o.status === 'COMPLETED',
+        'COMPLETED under per-service users',
+        60_000,
+      );
+      await until(
+        async () => (await api('GET', `/api/v1/events/${eventId}/queue/me`, { token: ann.token })).body.state === 'completed',
+        'slot completed',
+        60_000,
+      );
       await socket.waitFor((c) => c.admitted !== undefined, 60_000);
     } finally {
       socket.close();

@@ -25,22 +25,34 @@ beforeAll(async () => {
   [organizer, admin] = [await signUp(api, 'organizer'), await signUp(api, 'admin')];
   await grantPlatformAdmin(s.db, admin.id);
 }, 240_000);
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 const withCode = (code: string) => ({ 'x-event-access-code': code });
 
 describe('security - private events', () => {
   it('private event - an outsider who knows the ids cannot read, join or buy; a guest with the code can, the code stays hidden', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(api, organizer, admin, { classes: [10], config: { isPublic: false, accessCode: CODE, allowWaitRoom: true, maxConcurrent: 5 } });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(api, organizer, admin, {
+      classes: [10],
+      config: { isPublic: false, accessCode: CODE, allowWaitRoom: true, maxConcurrent: 5 },
+    });
     const outsider = await signUp(api, 'outsider');
     const missing = 'ev_does_not_exist_0000';
     expect(codeOf(await api('GET', `/api/v1/events/${missing}`, { token: outsider.token }))).toEqual(NOT_FOUND);
 
     expect(codeOf(await api('GET', `/api/v1/events/${eventId}`, { token: outsider.token }))).toEqual(NOT_FOUND);
     expect(codeOf(await api('GET', `/api/v1/events/${eventId}`))).toEqual(NOT_FOUND);
-    expect(codeOf(await api('GET', `/api/v1/events/${eventId}`, { token: outsider.token, headers: withCode('wrong-code-0000') }))).toEqual(NOT_FOUND);
+    expect(codeOf(await api('GET', `/api/v1/events/${eventId}`, { token: outsider.token, headers: withCode('wrong-code-0000') }))).toEqual(
+      NOT_FOUND,
+    );
     expect(codeOf(await api('POST', `/api/v1/events/${eventId}/queue/join`, { token: outsider.token }))).toEqual(NOT_FOUND);
-    expect(codeOf(await api('POST', `/api/v1/events/${eventId}/queue/join`, { token: outsider.token, headers: withCode('wrong-code-0000') }))).toEqual(NOT_FOUND);
+    expect(
+      codeOf(await api('POST', `/api/v1/events/${eventId}/queue/join`, { token: outsider.token, headers: withCode('wrong-code-0000') })),
+    ).toEqual(NOT_FOUND);
     expect(codeOf(await buy(api, outsider, eventId, classId!, 2))).toEqual(NOT_FOUND);
     expect(await classOf(api, organizer, classId!)).toMatchObject({ reserved: 0, sold: 0 });
 
@@ -49,7 +61,10 @@ describe('security - private events', () => {
     const read = await api('GET', `/api/v1/events/${eventId}`, { token: guest.token, headers: withCode(CODE) });
     expect(read.status).toBe(200);
     expect(read.body.config.accessCode).toBeUndefined();
-    const joined = await api<{ state: string; token: string }>('POST', `/api/v1/events/${eventId}/queue/join`, { token: guest.token, headers: withCode(CODE) });
+    const joined = await api<{ state: string; token: string }>('POST', `/api/v1/events/${eventId}/queue/join`, {
+      token: guest.token,
+      headers: withCode(CODE),
+    });
     expect(joined.body.state).toBe('admitted');
     expect((await buy(api, guest, eventId, classId!, 2, { checkoutToken: joined.body.token, headers: withCode(CODE) })).status).toBe(201);
     // Staff see the code; the catalog lists nothing private.
@@ -58,7 +73,10 @@ describe('security - private events', () => {
   });
 
   it('private event - without a waitroom an outsider cannot order even with a made-up code; the organizer can', async () => {
-    const { eventId, classIds: [classId] } = await publishWith(api, organizer, admin, { classes: [5], config: { isPublic: false, accessCode: CODE } });
+    const {
+      eventId,
+      classIds: [classId],
+    } = await publishWith(api, organizer, admin, { classes: [5], config: { isPublic: false, accessCode: CODE } });
     const outsider = await signUp(api, 'outsider2');
     expect(codeOf(await buy(api, outsider, eventId, classId!, 1, { headers: withCode(`${CODE}x`) }))).toEqual(NOT_FOUND);
     expect((await buy(api, organizer, eventId, classId!, 1)).status).toBe(201);

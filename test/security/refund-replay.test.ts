@@ -17,7 +17,9 @@ describe('security - refund replay and authorization', () => {
     s = await startRefundStack();
     organizer = await s.signUp('organizer');
   }, 120_000);
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('security - a refund replayed 12 times at once, racing payment retries and a late second payment, refunds each transfer once', async () => {
     const classId = await s.publishEvent('evreplay1', organizer.id, 5, 90_000);
@@ -78,7 +80,9 @@ describe('security - refund replay and authorization', () => {
     expect(early.body.error).toMatchObject({ code: 'REFUND_NOT_REFUNDABLE' });
     // A refused try does not stick to the order: once it is paid, a new refund request goes through.
     const key = 'refund-after-pay';
-    expect((await s.api('POST', `/api/v1/events/evauth1/orders/${pending.orderId}/refund`, { token: organizer.token, key })).status).toBe(409);
+    expect((await s.api('POST', `/api/v1/events/evauth1/orders/${pending.orderId}/refund`, { token: organizer.token, key })).status).toBe(
+      409,
+    );
     await s.pay(pending.code, 40_000, 'sbx-auth-b');
     await s.untilOrder(pending.orderId, buyer.id, 'COMPLETED');
     const later = await s.api('POST', `/api/v1/events/evauth1/orders/${pending.orderId}/refund`, { token: organizer.token });

@@ -25,16 +25,23 @@ beforeAll(async () => {
   [organizer, admin] = [await signUp(api, 'organizer'), await signUp(api, 'admin')];
   await grantPlatformAdmin(s.db, admin.id);
 }, 180_000);
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 const pendingOrder = async (buyer: User, classId: string, eventId: string): Promise<Order> => {
-  const r = await api<Order>('POST', '/api/v1/orders', { token: buyer.token, key: `k-${Math.random()}`, body: { eventId, lines: [{ classId, quantity: 1 }] } });
+  const r = await api<Order>('POST', '/api/v1/orders', {
+    token: buyer.token,
+    key: `k-${Math.random()}`,
+    body: { eventId, lines: [{ classId, quantity: 1 }] },
+  });
   expect([r.status, r.body.status]).toEqual([201, 'PENDING']);
   return r.body;
 };
 /** The signed parameters of the order's sandbox payment URL, as the sandbox page posts them. */
 const linkOf = (o: Order) => Object.fromEntries(new URL(o.payment!.paymentUrl!).searchParams);
-const pay = (body: Record<string, unknown>, token?: string) => api<{ error?: { code: string } }>('POST', '/api/v1/payments/sandbox/pay', { ...(token ? { token } : {}), body });
+const pay = (body: Record<string, unknown>, token?: string) =>
+  api<{ error?: { code: string } }>('POST', '/api/v1/payments/sandbox/pay', { ...(token ? { token } : {}), body });
 
 describe('security - sandbox pay API', () => {
   it('security - a stranger who knows the order code cannot pay or fail it; the signed link can, and so can the owner', async () => {
@@ -57,7 +64,8 @@ describe('security - sandbox pay API', () => {
     // Nothing happened to the order: still PENDING, its ticket still held, nothing sold.
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await api<Order>('GET', `/api/v1/orders/${order.orderId}`, { token: victim.token })).body.status).toBe('PENDING');
-    const cls = (await api<{ sold: number; reserved: number }>('GET', `/api/v1/ticket-classes/${classId}`, { token: organizer.token })).body;
+    const cls = (await api<{ sold: number; reserved: number }>('GET', `/api/v1/ticket-classes/${classId}`, { token: organizer.token }))
+      .body;
     expect(cls).toMatchObject({ sold: 0, reserved: 2 });
 
     // The signed link (the payment page's own request) pays it, without any sign-in.

@@ -50,12 +50,24 @@ const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, 
 
 async function createClass(id: string, eventId: string, total: number): Promise<void> {
   const body = { commandId: `mk-${id}`, eventId, name: 'GA', priceMinor: 100, currency: 'VND', total, holdTtlMs: HOLD_MS };
-  await until(() => clientOf(0).request('ticketclass', id, 'create', body).then(() => true, () => false), 'class created', 60_000);
+  await until(
+    () =>
+      clientOf(0)
+        .request('ticketclass', id, 'create', body)
+        .then(
+          () => true,
+          () => false,
+        ),
+    'class created',
+    60_000,
+  );
 }
 
 /** Reserve concurrently from `n` buyers (1 ticket each, over three connections): the holds and the refusals. */
 async function race(classId: string, prefix: string, n: number): Promise<{ holds: HoldResult[]; refusals: TbError[] }> {
-  const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => ask<HoldResult>(i, 'ticketclass', classId, 'reserve', { orderId: `${prefix}${i}`, quantity: 1 })));
+  const settled = await Promise.allSettled(
+    Array.from({ length: n }, (_, i) => ask<HoldResult>(i, 'ticketclass', classId, 'reserve', { orderId: `${prefix}${i}`, quantity: 1 })),
+  );
   const holds = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const refusals = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as TbError] : []));
   return { holds, refusals };
@@ -73,7 +85,13 @@ describe('security - sold out means sold', () => {
       expect(r.details).toMatchObject({ classId: 'so-class', available: 0, held: 3, requested: 1 });
       expect(r.details?.['retryAt']).toBeGreaterThanOrEqual(earliest);
     }
-    expect(await ask<TicketClassView>(0, 'ticketclass', 'so-class', 'get')).toMatchObject({ status: 'allHeld', available: 0, reserved: 3, sold: 0, nextHoldEndsAt: earliest });
+    expect(await ask<TicketClassView>(0, 'ticketclass', 'so-class', 'get')).toMatchObject({
+      status: 'allHeld',
+      available: 0,
+      reserved: 3,
+      sold: 0,
+      nextHoldEndsAt: earliest,
+    });
 
     // Two buyers pay; the third never does: its hold lapses at its deadline.
     const [lapsing, ...paying] = [...holds].sort((a, b) => a.expiresAt - b.expiresAt);

@@ -31,13 +31,23 @@ type Attempt = { kind: 'open'; ws: WebSocket } | { kind: 'refused'; status: numb
 /** One upgrade from `ip` with `token`: open (first status frame received) or refused (HTTP status and error code). */
 function attempt(token: string, ip: string, eventId = 'wslimits'): Promise<Attempt> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${stack.wsUrl}/api/v1/events/${eventId}/queue/ws`, ['tb.queue.v1', `bearer.${token}`], { headers: { 'x-forwarded-for': ip }, perMessageDeflate: false });
+    const ws = new WebSocket(`${stack.wsUrl}/api/v1/events/${eventId}/queue/ws`, ['tb.queue.v1', `bearer.${token}`], {
+      headers: { 'x-forwarded-for': ip },
+      perMessageDeflate: false,
+    });
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
-      res.on('data', (d: Buffer) => { body += String(d); });
+      res.on('data', (d: Buffer) => {
+        body += String(d);
+      });
       res.on('end', () => {
         ws.terminate();
-        resolve({ kind: 'refused', status: res.statusCode ?? 0, code: JSON.parse(body || '{}').error?.code, retryAfter: res.headers['retry-after'] });
+        resolve({
+          kind: 'refused',
+          status: res.statusCode ?? 0,
+          code: JSON.parse(body || '{}').error?.code,
+          retryAfter: res.headers['retry-after'],
+        });
       });
     });
     ws.on('message', (data) => {
@@ -62,8 +72,10 @@ function rawUpgrade(path: string, token: string): Promise<string> {
       resolve(buf.slice(0, buf.indexOf('\r\n')));
     });
     s.on('error', reject);
-    s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Forwarded-For: 198.51.100.77\r\n` +
-      `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tb.queue.v1, bearer.${token}\r\n\r\n`);
+    s.write(
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Forwarded-For: 198.51.100.77\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tb.queue.v1, bearer.${token}\r\n\r\n`,
+    );
   });
 }
 
@@ -84,7 +96,10 @@ describe('security - queue WebSocket limits', () => {
     expect(otherSock.kind).toBe('open');
     const first = open[0]!;
     if (first.kind !== 'open') throw new Error('unreachable');
-    await new Promise<void>((r) => { first.ws.once('close', () => r()); first.ws.close(1000); });
+    await new Promise<void>((r) => {
+      first.ws.once('close', () => r());
+      first.ws.close(1000);
+    });
     await expect.poll(() => stack.stream.stats().sockets).toBe(PER_USER); // 4 of the user's + the other user's
     const again = await attempt(u!.token, '10.2.0.2');
     expect(again.kind).toBe('open');
@@ -115,7 +130,12 @@ describe('security - queue WebSocket limits', () => {
 
   it('security - a bad percent-encoding in the WebSocket path is 400 COMMAND_INVALID_ID, not 500', async () => {
     const [u] = await stack.users(1);
-    for (const path of ['/api/v1/events/%E0%A4%A/queue/ws', '/api/v1/events/%/queue/ws', '/api/v1/events/ab%ZZ/queue/ws', '/api/v1/events/%C0%AF/queue/ws']) {
+    for (const path of [
+      '/api/v1/events/%E0%A4%A/queue/ws',
+      '/api/v1/events/%/queue/ws',
+      '/api/v1/events/ab%ZZ/queue/ws',
+      '/api/v1/events/%C0%AF/queue/ws',
+    ]) {
       expect(await rawUpgrade(path, u!.token), path).toBe('HTTP/1.1 400 Bad Request');
     }
     // Still served after them.

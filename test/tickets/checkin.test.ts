@@ -16,7 +16,9 @@ beforeAll(async () => {
   s = await startTicketsStack();
   staff = await s.signUp('door');
 }, 120_000);
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 const codeOf = (ticketId: string, eventId: string, classId: string) => s.tickets.signer.sign({ ticketId, eventId, classId });
 const scan = (eventId: string, code: string, gate: string, token = staff.token, listId?: string) =>
@@ -31,25 +33,30 @@ describe('tickets - check-in', () => {
     const [classId] = await s.publishEvent(eventId, [{ total: 1000 }]);
     await s.setRole(eventId, staff.id, 'scanner');
     const ids: string[] = [];
-    for (let i = 0; i < TICKET_ORDERS; i++) ids.push(...await s.issue({ orderId: `ord_d${i}`, userId: 'buyer1', eventId, lines: [{ classId: classId!, quantity: 10 }] }));
+    for (let i = 0; i < TICKET_ORDERS; i++)
+      ids.push(...(await s.issue({ orderId: `ord_d${i}`, userId: 'buyer1', eventId, lines: [{ classId: classId!, quantity: 10 }] })));
     expect(ids).toHaveLength(TICKET_ORDERS * 10);
     s.startConsumers();
     const codes = ids.map((t) => codeOf(t, eventId, classId!));
     const gates = Array.from({ length: 8 }, (_, g) => `gate-${g}`);
     // Each gate walks the list from its own offset, 16 scans in flight per gate, all gates at once.
-    const results = await Promise.all(gates.map(async (gate, g) => {
-      const order = codes.map((_, i) => (i + g * 61) % codes.length);
-      const out: Array<{ status: number; code?: string }> = [];
-      let next = 0;
-      await Promise.all(Array.from({ length: 16 }, async () => {
-        while (next < order.length) {
-          const i = order[next++]!;
-          const r = await scan(eventId, codes[i]!, gate);
-          out.push({ status: r.status, ...(errCode(r) ? { code: errCode(r) } : {}) });
-        }
-      }));
-      return out;
-    }));
+    const results = await Promise.all(
+      gates.map(async (gate, g) => {
+        const order = codes.map((_, i) => (i + g * 61) % codes.length);
+        const out: Array<{ status: number; code?: string }> = [];
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 16 }, async () => {
+            while (next < order.length) {
+              const i = order[next++]!;
+              const r = await scan(eventId, codes[i]!, gate);
+              out.push({ status: r.status, ...(errCode(r) ? { code: errCode(r) } : {}) });
+            }
+          }),
+        );
+        return out;
+      }),
+    );
     const all = results.flat();
     const n = ids.length;
     expect(all).toHaveLength(8 * n);
@@ -60,7 +67,12 @@ describe('tickets - check-in', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already checked in at \d{4}-\d\d-\d\dT.* at gate gate-\d/);
     // The projection reaches every ticket row, once.
-    await until(async () => Number((await s.db.sql`select count(*)::int as n from tickets where event_id = ${eventId} and status = 'checkedIn'`)[0]!['n']) === n, 'checked-in rows');
+    await until(
+      async () =>
+        Number((await s.db.sql`select count(*)::int as n from tickets where event_id = ${eventId} and status = 'checkedIn'`)[0]!['n']) ===
+        n,
+      'checked-in rows',
+    );
     await s.stopConsumers();
   }, 180_000);
 
@@ -104,15 +116,37 @@ describe('tickets - check-in', () => {
     const viewer = await s.signUp('viewer');
     await s.setRole('ev_roles', viewer.id, 'viewer');
     await s.setRole('ev_roles', staff.id, 'scanner');
-    const [a, b] = await s.issue({ orderId: 'ord_roles', userId: 'b', eventId: 'ev_roles', lines: [{ classId: c0!, quantity: 1 }, { classId: c1!, quantity: 1 }] });
+    const [a, b] = await s.issue({
+      orderId: 'ord_roles',
+      userId: 'b',
+      eventId: 'ev_roles',
+      lines: [
+        { classId: c0!, quantity: 1 },
+        { classId: c1!, quantity: 1 },
+      ],
+    });
     const code = codeOf(a!, 'ev_roles', c0!);
     expect(errCode(await scan('ev_roles', code, 'g', outsider.token))).toBe('CHECKIN_FORBIDDEN');
     expect(errCode(await scan('ev_roles', code, 'g', viewer.token))).toBe('CHECKIN_FORBIDDEN');
     expect((await s.api('POST', '/api/v1/events/ev_roles/check-ins', { body: { code, gate: 'g' } })).status).toBe(401);
     // Lists: only the admin/editor creates them; a scanner cannot.
-    expect((await s.api('POST', '/api/v1/events/ev_roles/checkin-lists', { token: staff.token, body: { listId: 'vip', name: 'VIP', classIds: [c1], gates: ['north'] } })).status).toBe(403);
+    expect(
+      (
+        await s.api('POST', '/api/v1/events/ev_roles/checkin-lists', {
+          token: staff.token,
+          body: { listId: 'vip', name: 'VIP', classIds: [c1], gates: ['north'] },
+        })
+      ).status,
+    ).toBe(403);
     await s.setRole('ev_roles', viewer.id, 'editor');
-    expect((await s.api('POST', '/api/v1/events/ev_roles/checkin-lists', { token: viewer.token, body: { listId: 'vip', name: 'VIP', classIds: [c1], gates: ['north'] } })).status).toBe(201);
+    expect(
+      (
+        await s.api('POST', '/api/v1/events/ev_roles/checkin-lists', {
+          token: viewer.token,
+          body: { listId: 'vip', name: 'VIP', classIds: [c1], gates: ['north'] },
+        })
+      ).status,
+    ).toBe(201);
     expect(errCode(await scan('ev_roles', code, 'north', staff.token, 'vip'))).toBe('CHECKIN_NOT_ON_LIST');
     expect(errCode(await scan('ev_roles', codeOf(b!, 'ev_roles', c1!), 'south', staff.token, 'vip'))).toBe('CHECKIN_GATE_UNKNOWN');
     expect((await scan('ev_roles', codeOf(b!, 'ev_roles', c1!), 'north', staff.token, 'vip')).status).toBe(201);
@@ -122,7 +156,7 @@ describe('tickets - check-in', () => {
     expect(offline.status).toBe(403);
   });
 
-  it('a refunded order\'s and a transferred ticket\'s old codes stop at once', async () => {
+  it("a refunded order's and a transferred ticket's old codes stop at once", async () => {
     const [c] = await s.publishEvent('ev_void', [{ total: 10 }]);
     await s.setRole('ev_void', staff.id, 'scanner');
     const buyer = await s.signUp('holder');
@@ -147,7 +181,9 @@ describe('tickets - check-in', () => {
     const moved = await s.api('POST', `/api/v1/me/tickets/${x}/transfer`, { token: buyer.token, body: { toUserId: friend.id } });
     expect(moved.status).toBe(200);
     expect(moved.body.ticketId).toBe(`${x}-t1`);
-    expect((await s.api('POST', `/api/v1/me/tickets/${x}/transfer`, { token: buyer.token, body: { toUserId: friend.id } })).status).toBe(409);
+    expect((await s.api('POST', `/api/v1/me/tickets/${x}/transfer`, { token: buyer.token, body: { toUserId: friend.id } })).status).toBe(
+      409,
+    );
     expect(errCode(await scan('ev_void', oldCode, 'g'))).toBe('CHECKIN_TICKET_VOIDED');
     expect((await s.api('GET', `/api/v1/me/tickets/${x}-t1`, { token: buyer.token })).status).toBe(404);
     const newCode = (await s.api('GET', `/api/v1/me/tickets/${x}-t1`, { token: friend.token })).body.code as string;
@@ -169,14 +205,34 @@ describe('tickets - check-in', () => {
     const T = Date.now() - 60_000;
     const code = (t: string) => codeOf(t, 'ev_off', c!);
     // Gate B uploads first: t1 at T+150, t2 at T+150. Gate A then: t1 at T+100 (earlier: wins), t2 at T+200 (later: loses).
-    const b = await s.api('POST', '/api/v1/events/ev_off/check-ins/batch', { token: staff.token, body: { gate: 'B', scans: [{ code: code(t1!), scannedAt: T + 150 }, { code: code(t2!), scannedAt: T + 150 }] } });
+    const b = await s.api('POST', '/api/v1/events/ev_off/check-ins/batch', {
+      token: staff.token,
+      body: {
+        gate: 'B',
+        scans: [
+          { code: code(t1!), scannedAt: T + 150 },
+          { code: code(t2!), scannedAt: T + 150 },
+        ],
+      },
+    });
     expect(b.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['checkedIn', 'checkedIn']);
     const a = await s.api('POST', '/api/v1/events/ev_off/check-ins/batch', {
       token: staff.token,
-      body: { gate: 'A', scans: [{ code: code(t1!), scannedAt: T + 100 }, { code: code(t2!), scannedAt: T + 200 }, { code: code(t3!), scannedAt: T + 300 }, { code: 'forged', scannedAt: T }] },
+      body: {
+        gate: 'A',
+        scans: [
+          { code: code(t1!), scannedAt: T + 100 },
+          { code: code(t2!), scannedAt: T + 200 },
+          { code: code(t3!), scannedAt: T + 300 },
+          { code: 'forged', scannedAt: T },
+        ],
+      },
     });
     expect(a.body.results.map((r: { outcome: string; winner?: { gate: string } }) => [r.outcome, r.winner?.gate])).toEqual([
-      ['checkedIn', 'A'], ['already', 'B'], ['checkedIn', 'A'], ['refused', undefined],
+      ['checkedIn', 'A'],
+      ['already', 'B'],
+      ['checkedIn', 'A'],
+      ['refused', undefined],
     ]);
     expect(a.body.results[3].code).toBe('CHECKIN_CODE_INVALID');
     // The door now names the winners: t1 at A (T+100), t2 at B (T+150).

@@ -14,7 +14,7 @@ describe('ticket codes', () => {
   const pub = createPublicKey(key);
   const good = signer.sign({ ticketId: 'ord_a-1', eventId: 'ev_1', classId: 'ga' });
 
-  it('the platform check and a scanner\'s verify agree on a good code, and the second check is remembered', () => {
+  it("the platform check and a scanner's verify agree on a good code, and the second check is remembered", () => {
     expect(verifyWith(pub, good)).toEqual({ ticketId: 'ord_a-1', eventId: 'ev_1', classId: 'ga' });
     expect(signer.verify(good)).toEqual(verifyWith(pub, good));
     expect(signer.verify(good)).toBe(signer.verify(good));
@@ -27,7 +27,11 @@ describe('ticket codes', () => {
     const last = alphabet.indexOf(sig.at(-1)!);
     const twin = `${good.slice(0, -1)}${alphabet[last ^ 1]}`; // same 64 bytes once decoded
     expect(Buffer.from(twin.split('.')[4]!, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
-    for (const bad of [twin, good.replace('ord_a-1', 'ord_a-2'), createTicketSigner(generateKeyPairSync('ed25519').privateKey).sign({ ticketId: 'ord_a-1', eventId: 'ev_1', classId: 'ga' })]) {
+    for (const bad of [
+      twin,
+      good.replace('ord_a-1', 'ord_a-2'),
+      createTicketSigner(generateKeyPairSync('ed25519').privateKey).sign({ ticketId: 'ord_a-1', eventId: 'ev_1', classId: 'ga' }),
+    ]) {
       expect(signer.verify(bad)).toEqual({ type: 'bad_signature' });
       expect(verifyWith(pub, bad)).toEqual({ type: 'bad_signature' });
     }

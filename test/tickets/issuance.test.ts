@@ -9,8 +9,12 @@ import type { TicketStore } from '../../tickets/index.js';
 import { startTicketsStack, until, type TicketsStack } from './setup.js';
 
 let s: TicketsStack;
-beforeAll(async () => { s = await startTicketsStack(); }, 120_000);
-afterAll(async () => { await s?.stop(); });
+beforeAll(async () => {
+  s = await startTicketsStack();
+}, 120_000);
+afterAll(async () => {
+  await s?.stop();
+});
 
 const count = async (where: string) => Number((await s.db.sql.unsafe(`select count(*)::int as n from tickets where ${where}`))[0]!['n']);
 
@@ -29,7 +33,13 @@ describe('tickets - issuance', () => {
     };
     s.startConsumers(flaky);
     const orders = Array.from({ length: 30 }, (_, i) => ({
-      orderId: `ord_iss${i}`, userId: `user${i % 3}`, eventId, lines: [{ classId: 'c1', quantity: 1 + (i % 3) }, { classId: 'c2', quantity: 1 }],
+      orderId: `ord_iss${i}`,
+      userId: `user${i % 3}`,
+      eventId,
+      lines: [
+        { classId: 'c1', quantity: 1 + (i % 3) },
+        { classId: 'c2', quantity: 1 },
+      ],
     }));
     const expected = orders.reduce((n, o) => n + o.lines.reduce((m, l) => m + l.quantity, 0), 0);
     for (const o of orders.slice(0, 15)) await s.publishCompleted(o);
@@ -54,7 +64,11 @@ describe('tickets - issuance', () => {
     const [classId] = await s.publishEvent('ev_free1', [{ total: 20, priceMinor: 0 }], { isFree: true });
     const buyer = await s.signUp('buyer');
     const other = await s.signUp('other');
-    const created = await s.api('POST', '/api/v1/orders', { token: buyer.token, body: { eventId: 'ev_free1', lines: [{ classId, quantity: 2 }] }, key: 'free-1' });
+    const created = await s.api('POST', '/api/v1/orders', {
+      token: buyer.token,
+      body: { eventId: 'ev_free1', lines: [{ classId, quantity: 2 }] },
+      key: 'free-1',
+    });
     expect(created.status).toBe(201);
     const orderId = created.body.orderId as string;
     const order = await until(async () => {
@@ -66,8 +80,10 @@ describe('tickets - issuance', () => {
       const r = await s.api('GET', `/api/v1/orders/${orderId}/tickets`, { token: buyer.token });
       return r.status === 200 && r.body.tickets.length === 2 ? r : undefined;
     }, 'issued tickets');
-    expect(list.body.tickets.map((t: { ticketId: string; status: string; ownerId: string }) => [t.ticketId, t.status, t.ownerId]))
-      .toEqual([[`${orderId}-1`, 'valid', buyer.id], [`${orderId}-2`, 'valid', buyer.id]]);
+    expect(list.body.tickets.map((t: { ticketId: string; status: string; ownerId: string }) => [t.ticketId, t.status, t.ownerId])).toEqual([
+      [`${orderId}-1`, 'valid', buyer.id],
+      [`${orderId}-2`, 'valid', buyer.id],
+    ]);
     const mine = await s.api('GET', '/api/v1/me/tickets', { token: buyer.token });
     expect(mine.body.tickets).toHaveLength(2);
     const one = await s.api('GET', `/api/v1/me/tickets/${orderId}-1`, { token: buyer.token });
@@ -79,7 +95,8 @@ describe('tickets - issuance', () => {
     const stolen = await s.api('GET', `/api/v1/me/tickets/${orderId}-1`, { token: other.token });
     expect(stolen.status).toBe(404);
     expect(stolen.body.error?.code ?? stolen.body.code).toBe('TICKET_NOT_FOUND');
-    for (const f of ['qr.svg', 'qr.png', 'ticket.pdf']) expect((await s.raw(`/api/v1/me/tickets/${orderId}-1/${f}`, other.token)).status).toBe(404);
+    for (const f of ['qr.svg', 'qr.png', 'ticket.pdf'])
+      expect((await s.raw(`/api/v1/me/tickets/${orderId}-1/${f}`, other.token)).status).toBe(404);
     expect((await s.api('GET', '/api/v1/me/tickets', { token: other.token })).body.tickets).toHaveLength(0);
     expect((await s.api('GET', `/api/v1/me/tickets/${orderId}-1`)).status).toBe(401);
 

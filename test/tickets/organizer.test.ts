@@ -21,7 +21,14 @@ let classes: string[];
 beforeAll(async () => {
   s = await startTicketsStack();
   const users = await Promise.all(['orgadmin', 'orgscan', 'orgview', 'alice', 'bob', '=HYPERLINK("x")'].map((p) => s.signUp(p)));
-  [admin, scanner, viewer, alice, bob, mallory] = users as [typeof admin, typeof admin, typeof admin, typeof admin, typeof admin, typeof admin];
+  [admin, scanner, viewer, alice, bob, mallory] = users as [
+    typeof admin,
+    typeof admin,
+    typeof admin,
+    typeof admin,
+    typeof admin,
+    typeof admin,
+  ];
   classes = await s.publishEvent(EV, [{ total: 100 }, { total: 100 }]);
   await s.setRole(EV, admin.id, 'admin');
   await s.setRole(EV, scanner.id, 'scanner');
@@ -31,7 +38,9 @@ beforeAll(async () => {
   await s.issue({ orderId: 'ord_om', userId: mallory.id, eventId: EV, lines: [{ classId: classes[0]!, quantity: 1 }] });
   s.startConsumers();
 }, 120_000);
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 const code = (ticketId: string, classId: string) => s.tickets.signer.sign({ ticketId, eventId: EV, classId });
 const get = (path: string, token = admin.token) => s.api('GET', `/api/v1/events/${EV}/${path}`, { token });
@@ -39,7 +48,11 @@ const get = (path: string, token = admin.token) => s.api('GET', `/api/v1/events/
 describe('organizer - views of an event with issued tickets', () => {
   it('organizer - check-in progress by gate, attendees with search and paging, CSV; refunds and transfers counted right', async () => {
     // Three check-ins: two at the north gate, one at the south gate.
-    for (const [t, c, gate] of [['ord_oa-1', classes[0]!, 'north'], ['ord_oa-2', classes[0]!, 'north'], ['ord_ob-1', classes[1]!, 'south']] as const) {
+    for (const [t, c, gate] of [
+      ['ord_oa-1', classes[0]!, 'north'],
+      ['ord_oa-2', classes[0]!, 'north'],
+      ['ord_ob-1', classes[1]!, 'south'],
+    ] as const) {
       const r = await s.api('POST', `/api/v1/events/${EV}/check-ins`, { token: scanner.token, body: { code: code(t, c), gate } });
       expect(r.status).toBe(201);
     }
@@ -47,15 +60,37 @@ describe('organizer - views of an event with issued tickets', () => {
       const r = await get('stats/check-ins', viewer.token); // figures are for every staff member
       return r.status === 200 && r.body.checkedIn === 3 ? r : undefined;
     }, 'check-ins projected');
-    expect(progress.body).toEqual({ source: 'tickets', issued: 6, checkedIn: 3, gates: [{ gate: 'north', checkedIn: 2 }, { gate: 'south', checkedIn: 1 }] });
+    expect(progress.body).toEqual({
+      source: 'tickets',
+      issued: 6,
+      checkedIn: 3,
+      gates: [
+        { gate: 'north', checkedIn: 2 },
+        { gate: 'south', checkedIn: 1 },
+      ],
+    });
 
     // Attendees: one row per ticket, with owner, status, gate and time.
     const all = await get('attendees?limit=50');
     expect(all.status).toBe(200);
     expect(all.body.source).toBe('tickets');
-    expect(all.body.items.map((a: { ticketId: string }) => a.ticketId)).toEqual(['ord_oa-1', 'ord_oa-2', 'ord_oa-3', 'ord_ob-1', 'ord_ob-2', 'ord_om-1']);
+    expect(all.body.items.map((a: { ticketId: string }) => a.ticketId)).toEqual([
+      'ord_oa-1',
+      'ord_oa-2',
+      'ord_oa-3',
+      'ord_ob-1',
+      'ord_ob-2',
+      'ord_om-1',
+    ]);
     const oa1 = all.body.items[0];
-    expect(oa1).toMatchObject({ orderId: 'ord_oa', classId: classes[0], quantity: 1, status: 'checkedIn', ownerId: alice.id, gate: 'north' });
+    expect(oa1).toMatchObject({
+      orderId: 'ord_oa',
+      classId: classes[0],
+      quantity: 1,
+      status: 'checkedIn',
+      ownerId: alice.id,
+      gate: 'north',
+    });
     expect(oa1.email).toMatch(/^alice/);
     expect(Date.parse(oa1.checkedInAt)).toBeGreaterThan(Date.now() - 600_000);
     expect(all.body.items[2]).toMatchObject({ ticketId: 'ord_oa-3', status: 'valid', checkedInAt: null, gate: null });
@@ -65,13 +100,19 @@ describe('organizer - views of an event with issued tickets', () => {
     expect(p1.body.items).toHaveLength(4);
     const p2 = await get(`attendees?limit=4&cursor=${encodeURIComponent(p1.body.nextCursor)}`);
     expect(p2.body.nextCursor).toBeNull();
-    expect([...p1.body.items, ...p2.body.items].map((a: { ticketId: string }) => a.ticketId)).toEqual(all.body.items.map((a: { ticketId: string }) => a.ticketId));
+    expect([...p1.body.items, ...p2.body.items].map((a: { ticketId: string }) => a.ticketId)).toEqual(
+      all.body.items.map((a: { ticketId: string }) => a.ticketId),
+    );
     const bad = await get('attendees?cursor=not-a-cursor');
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('ORGANIZER_CURSOR_INVALID');
 
     // Search: by buyer email, by ticket id prefix, by order id.
-    expect((await get('attendees?q=alice')).body.items.map((a: { ticketId: string }) => a.ticketId)).toEqual(['ord_oa-1', 'ord_oa-2', 'ord_oa-3']);
+    expect((await get('attendees?q=alice')).body.items.map((a: { ticketId: string }) => a.ticketId)).toEqual([
+      'ord_oa-1',
+      'ord_oa-2',
+      'ord_oa-3',
+    ]);
     expect((await get('attendees?q=ord_ob-2')).body.items.map((a: { ticketId: string }) => a.ticketId)).toEqual(['ord_ob-2']);
     expect((await get('attendees?q=ord_ob')).body.items.map((a: { ticketId: string }) => a.ticketId)).toEqual(['ord_ob-1', 'ord_ob-2']);
     expect((await get('attendees?q=nobody-at-all')).body.items).toEqual([]);
@@ -97,7 +138,11 @@ describe('organizer - views of an event with issued tickets', () => {
     expect(moved.status).toBe(200);
     const after = await get('stats/check-ins');
     expect(after.body).toMatchObject({ issued: 5, checkedIn: 3 });
-    const rows = (await get('attendees?q=ord_oa-3')).body.items.map((a: { ticketId: string; status: string; ownerId: string }) => [a.ticketId, a.status, a.ownerId]);
+    const rows = (await get('attendees?q=ord_oa-3')).body.items.map((a: { ticketId: string; status: string; ownerId: string }) => [
+      a.ticketId,
+      a.status,
+      a.ownerId,
+    ]);
     expect(rows).toEqual([['ord_oa-3-t1', 'valid', bob.id]]);
   }, 120_000);
 

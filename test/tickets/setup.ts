@@ -26,11 +26,17 @@ import type { DurableConsumer } from '../../platform/index.js';
 import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
-export interface Res<T = any> { status: number; body: T }
+export interface Res<T = any> {
+  status: number;
+  body: T;
+}
 
 /** A completed order view, as `order.completed` carries it. */
 export interface FakeOrder {
-  orderId: string; userId: string; eventId: string; lines: Array<{ classId: string; quantity: number; unitPriceMinor?: number }>;
+  orderId: string;
+  userId: string;
+  eventId: string;
+  lines: Array<{ classId: string; quantity: number; unitPriceMinor?: number }>;
 }
 
 export interface TicketsStack {
@@ -44,7 +50,11 @@ export interface TicketsStack {
   raw(path: string, token: string): Promise<Response>;
   signUp(prefix?: string): Promise<{ id: string; token: string }>;
   /** Publish event `eventId` (organizer = platform admin) with classes; answers the class ids. */
-  publishEvent(eventId: string, classes: Array<{ total: number; priceMinor?: number }>, config?: Record<string, unknown>): Promise<string[]>;
+  publishEvent(
+    eventId: string,
+    classes: Array<{ total: number; priceMinor?: number }>,
+    config?: Record<string, unknown>,
+  ): Promise<string[]>;
   setRole(eventId: string, userId: string, role: 'admin' | 'editor' | 'viewer' | 'scanner'): Promise<void>;
   /** The order view of a fake completed order. */
   orderView(o: FakeOrder): Record<string, unknown>;
@@ -71,11 +81,28 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
   await migrate(dbUrl);
   const db = createDb(dbUrl, { max: 8 });
   const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 3_000, leaseTtlMs: 3_000, leaseRenewMs: 300,
-    logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 0, rateLimitIpBurst: 0, rateLimitUserPerSec: 0,
-    rateLimitUserBurst: 0, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, orderSagaGraceMs: 500, checkinBuckets: 8, ...config,
-  });
+  const cfg = loadConfig(
+    {},
+    {
+      natsUrl: nats.url,
+      partitions: 8,
+      adminPort: -1,
+      heartbeatMs: 250,
+      memberTimeoutMs: 3_000,
+      leaseTtlMs: 3_000,
+      leaseRenewMs: 300,
+      logLevel: process.env['TB_TEST_LOG'] ?? 'warn',
+      rateLimitIpPerSec: 0,
+      rateLimitIpBurst: 0,
+      rateLimitUserPerSec: 0,
+      rateLimitUserBurst: 0,
+      rateLimitAuthIpPerMin: 60_000,
+      rateLimitAuthIpBurst: 10_000,
+      orderSagaGraceMs: 500,
+      checkinBuckets: 8,
+      ...config,
+    },
+  );
   const nodeNcs: NatsConnection[] = [];
   const nodes: ActorNode[] = [];
   for (let i = 0; i < 2; i++) {
@@ -88,7 +115,12 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
   const nc = await connect({ servers: nats.url });
   // The production gateway, built by the composition root (its own mailer and JWT secret here).
   const parts = await composeGateway({
-    config: cfg, log: silent, nc, db, mailer: new MemoryMailer(), pages: false,
+    config: cfg,
+    log: silent,
+    nc,
+    db,
+    mailer: new MemoryMailer(),
+    pages: false,
     accounts: { jwtSecret: 'tickets-test-secret-tickets-test-secret-0123', publicBaseUrl: 'http://127.0.0.1' },
   });
   const { actors } = parts.services;
@@ -110,9 +142,22 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   const orderView = (o: FakeOrder) => ({
-    orderId: o.orderId, code: '000000000001', userId: o.userId, eventId: o.eventId, status: 'COMPLETED',
-    lines: o.lines.map((l) => ({ classId: l.classId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor ?? 100_000, currency: 'VND', state: 'confirmed' })),
-    totalMinor: o.lines.reduce((s, l) => s + l.quantity * (l.unitPriceMinor ?? 100_000), 0), currency: 'VND', createdAt: Date.now(), updatedAt: Date.now(),
+    orderId: o.orderId,
+    code: '000000000001',
+    userId: o.userId,
+    eventId: o.eventId,
+    status: 'COMPLETED',
+    lines: o.lines.map((l) => ({
+      classId: l.classId,
+      quantity: l.quantity,
+      unitPriceMinor: l.unitPriceMinor ?? 100_000,
+      currency: 'VND',
+      state: 'confirmed',
+    })),
+    totalMinor: o.lines.reduce((s, l) => s + l.quantity * (l.unitPriceMinor ?? 100_000), 0),
+    currency: 'VND',
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
   });
   const publish = async (subject: string, body: Record<string, unknown>, msgId: string) => {
     const h = natsHeaders();
@@ -121,7 +166,13 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
   };
 
   return {
-    url, cfg, nc, actors, db, tickets, api,
+    url,
+    cfg,
+    nc,
+    actors,
+    db,
+    tickets,
+    api,
     raw: (path, token) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } }),
     async signUp(prefix = 'buyer') {
       const email = `${prefix}${++seq}.${Date.now().toString(36)}@example.com`;
@@ -132,16 +183,30 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
       return { id: reg.body.id as string, token: login.body.accessToken as string };
     },
     async publishEvent(eventId, classes, config = {}) {
-      const ev = (verb: string, body: Record<string, unknown>) => actors.request('event', eventId, verb, { commandId: cid(verb), actor: ORGANIZER, ...body });
+      const ev = (verb: string, body: Record<string, unknown>) =>
+        actors.request('event', eventId, verb, { commandId: cid(verb), actor: ORGANIZER, ...body });
       const startsAt = Date.now() + 30 * 86_400_000;
       await ev('create', { name: `Concert ${eventId}`, startsAt, endsAt: startsAt + 3_600_000, location: 'Hanoi Opera House' });
       await ev('configure', {
-        isPublic: true, requiresApproval: false, isFree: false, allowWaitRoom: false, maxConcurrent: 100,
-        ticketSaleStartDate: Date.now() - 1_000, ticketSaleEndDate: startsAt, ...config,
+        isPublic: true,
+        requiresApproval: false,
+        isFree: false,
+        allowWaitRoom: false,
+        maxConcurrent: 100,
+        ticketSaleStartDate: Date.now() - 1_000,
+        ticketSaleEndDate: startsAt,
+        ...config,
       });
       const ids = classes.map((_, i) => `${eventId}-c${i}`);
       for (const [i, c] of classes.entries()) {
-        await actors.request('ticketclass', ids[i]!, 'create', { commandId: cid('tc'), eventId, name: `Class ${i}`, priceMinor: c.priceMinor ?? 150_000, currency: 'VND', total: c.total });
+        await actors.request('ticketclass', ids[i]!, 'create', {
+          commandId: cid('tc'),
+          eventId,
+          name: `Class ${i}`,
+          priceMinor: c.priceMinor ?? 150_000,
+          currency: 'VND',
+          total: c.total,
+        });
         await ev('addTicketClass', { ticketClassId: ids[i] });
       }
       await ev('approve', {});
@@ -154,16 +219,34 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
     orderView,
     async publishCompleted(o, msgId) {
       const order = orderView(o);
-      await publish(`tb.evt.order.${o.orderId}.completed`, {
-        type: 'order.completed', kind: 'order', id: o.orderId, seq: 5, n: 0, at: Date.now(),
-        data: { type: 'order.completed', orderId: o.orderId, userId: o.userId, eventId: o.eventId, at: Date.now(), order },
-      }, msgId ?? `order.${o.orderId}.5.0`);
+      await publish(
+        `tb.evt.order.${o.orderId}.completed`,
+        {
+          type: 'order.completed',
+          kind: 'order',
+          id: o.orderId,
+          seq: 5,
+          n: 0,
+          at: Date.now(),
+          data: { type: 'order.completed', orderId: o.orderId, userId: o.userId, eventId: o.eventId, at: Date.now(), order },
+        },
+        msgId ?? `order.${o.orderId}.5.0`,
+      );
     },
     async publishRefunded(orderId, eventId, userId) {
-      await publish(`tb.evt.order.${orderId}.refunded`, {
-        type: 'order.refunded', kind: 'order', id: orderId, seq: 9, n: 0, at: Date.now(),
-        data: { type: 'order.refunded', orderId, eventId, userId, at: Date.now() },
-      }, `order.${orderId}.9.0`);
+      await publish(
+        `tb.evt.order.${orderId}.refunded`,
+        {
+          type: 'order.refunded',
+          kind: 'order',
+          id: orderId,
+          seq: 9,
+          n: 0,
+          at: Date.now(),
+          data: { type: 'order.refunded', orderId, eventId, userId, at: Date.now() },
+        },
+        `order.${orderId}.9.0`,
+      );
     },
     async issue(o) {
       const t = ticketsForOrder(orderView(o) as never);
@@ -171,7 +254,15 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
       return t.map((x) => x.ticketId);
     },
     startConsumers(store) {
-      consumers = startTicketsConsumers({ nc, store: store ?? tickets.store, service: tickets.service, log: silent, retryDelayMs: 100, ackWaitMs: 2_000, batchSize: 64 });
+      consumers = startTicketsConsumers({
+        nc,
+        store: store ?? tickets.store,
+        service: tickets.service,
+        log: silent,
+        retryDelayMs: 100,
+        ackWaitMs: 2_000,
+        batchSize: 64,
+      });
     },
     async stopConsumers() {
       await consumers?.stop();

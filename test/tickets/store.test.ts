@@ -26,7 +26,15 @@ afterAll(async () => {
 it('projects 128 concurrent check-ins on fresh connections, and the pool keeps answering', async () => {
   const store = createTicketStore(db.sql);
   const order = {
-    orderId: 'ord_pool', userId: 'b', eventId: 'ev_pool', status: 'COMPLETED', code: '000000000001', currency: 'VND', totalMinor: 0, createdAt: Date.now(), updatedAt: Date.now(),
+    orderId: 'ord_pool',
+    userId: 'b',
+    eventId: 'ev_pool',
+    status: 'COMPLETED',
+    code: '000000000001',
+    currency: 'VND',
+    totalMinor: 0,
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
     lines: [{ classId: 'ev_pool-c0', quantity: 128, unitPriceMinor: 0, currency: 'VND', state: 'confirmed' }],
   };
   const tickets = ticketsForOrder(order as never);
@@ -34,7 +42,12 @@ it('projects 128 concurrent check-ins on fresh connections, and the pool keeps a
   const at = Date.now();
   await Promise.all(tickets.map((t, i) => store.markCheckedIn(t.ticketId, at - i, `gate-${i % 8}`, 'staff')));
   // A drizzle read on the same pool (the gateway's live-user check) still answers.
-  expect(await db.db.select({ id: users.id }).from(users).where(and(inArray(users.id, ['00000000-0000-4000-8000-000000000000']), isNull(users.deletedAt)))).toEqual([]);
+  expect(
+    await db.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(inArray(users.id, ['00000000-0000-4000-8000-000000000000']), isNull(users.deletedAt))),
+  ).toEqual([]);
   const rows = await db.sql<{ n: number }[]>`select count(*)::int as n from tickets where order_id = 'ord_pool' and status = 'checkedIn'`;
   expect(rows[0]!.n).toBe(128);
   const first = await store.get(tickets[5]!.ticketId);

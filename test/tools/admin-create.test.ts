@@ -28,9 +28,14 @@ function adminCreate(args: string[], password: { env?: string; stdin?: string })
     const env = { ...process.env, TB_DATABASE_URL: url, TB_LOG_LEVEL: 'error' } as Record<string, string>;
     delete env['TB_ADMIN_PASSWORD'];
     if (password.env !== undefined) env['TB_ADMIN_PASSWORD'] = password.env;
-    const child = execFile(process.execPath, ['--import', 'tsx', 'tools/admin-create.ts', ...args], { cwd: root, env }, (error, out, err) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, out: String(out), err: String(err) });
-    });
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'tools/admin-create.ts', ...args],
+      { cwd: root, env },
+      (error, out, err) => {
+        done({ code: error ? Number(error.code ?? 1) : 0, out: String(out), err: String(err) });
+      },
+    );
     child.stdin?.end(password.stdin ?? '');
   });
 }

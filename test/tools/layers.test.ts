@@ -29,7 +29,8 @@ const files: Record<string, string> = {
   'actors/runtime/store.ts': "import { order } from '../../contracts/kinds/order.js';\nexport const runtime = order;\n",
   'actors/order/index.ts': "import { runtime } from '../runtime/index.js';\nexport const kind = runtime;\n",
   'gateway/index.ts': "import { db } from '../db/index.js';\nexport const gateway = db;\n",
-  'app/index.ts': "import { gateway } from '../gateway/index.js';\nimport { kind } from '../actors/order/index.js';\nexport const app = [gateway, kind];\n",
+  'app/index.ts':
+    "import { gateway } from '../gateway/index.js';\nimport { kind } from '../actors/order/index.js';\nexport const app = [gateway, kind];\n",
   'test/any.test.ts': "import { runtime } from '../actors/runtime/store.js';\nexport const t = runtime;\n",
   // One violation each.
   'contracts/bad-up.ts': "import { db } from '../db/index.js';\nexport const x = db;\n",
@@ -61,9 +62,7 @@ describe('layer and import rules', () => {
       maxBuffer: 16 << 20,
     }).catch((err: { stdout: string }) => err);
     const report = JSON.parse(out.stdout) as { summary: { violations: Violation[] } };
-    const found = report.summary.violations
-      .map((v) => `${v.rule.name.replace(/-exception-\d+$/, '')}: ${v.from} -> ${v.to}`)
-      .sort();
+    const found = report.summary.violations.map((v) => `${v.rule.name.replace(/-exception-\d+$/, '')}: ${v.from} -> ${v.to}`).sort();
     expect(found).toEqual(
       [
         'contracts-imports-only-contracts: contracts/bad-up.ts -> db/index.ts',

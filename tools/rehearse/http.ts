@@ -8,7 +8,10 @@
 import { backoffDelay, sleep } from '../../platform/index.js';
 
 /** One answer: HTTP status and the parsed JSON body (undefined when empty). */
-export interface ApiResult<T = any> { status: number; body: T }
+export interface ApiResult<T = any> {
+  status: number;
+  body: T;
+}
 
 /** Options of one call. */
 export interface CallOptions {
@@ -19,7 +22,6 @@ export interface CallOptions {
   attempts?: number;
   timeoutMs?: number;
 }
-
 
 /** True when the API says a retry may succeed. */
 export function isRetryable(r: ApiResult): boolean {
@@ -40,13 +42,19 @@ export function apiClient(baseUrl: string) {
       retryAfter = null;
       try {
         const res = await fetch(`${baseUrl}${path}`, {
-          method, headers, signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+          method,
+          headers,
+          signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
           ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
         });
         retryAfter = res.headers.get('retry-after');
         const text = await res.text();
         let body: unknown;
-        try { body = text ? JSON.parse(text) : undefined; } catch { body = { raw: text }; }
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = { raw: text };
+        }
         last = { status: res.status, body: body as T };
       } catch (err) {
         last = { status: 0, body: { error: { code: 'NETWORK', message: (err as Error).message, retryable: true } } as T };

@@ -12,7 +12,11 @@ describe('rehearse - options', () => {
     expect(o).toMatchObject({ users: 5_000, tickets: 1_000, maxConcurrent: 200, gateways: 0, crowdNice: 10, actorNodes: 2 });
     const help = helpText();
     for (const flag of Object.keys(OPTION_SPECS)) expect(help).toContain(`--${flag}`);
-    expect(parseOptions(['--users=20_000', '--gateways', '3', '--crowd-nice', '0'])).toMatchObject({ users: 20_000, gateways: 3, crowdNice: 0 });
+    expect(parseOptions(['--users=20_000', '--gateways', '3', '--crowd-nice', '0'])).toMatchObject({
+      users: 20_000,
+      gateways: 3,
+      crowdNice: 0,
+    });
     expect(o.wsClient).toBe('bare');
     expect(parseOptions(['--ws-client', 'page']).wsClient).toBe('page');
   });
@@ -30,6 +34,7 @@ describe('rehearse - options', () => {
       [['--kill-nats-node', '3'], /needs --cluster/],
       [['--users'], /needs a value/],
       [['--ws-client', 'chrome'], /bare or page/],
-    ] as const) expect(() => parseOptions([...argv]), argv.join(' ')).toThrow(message);
+    ] as const)
+      expect(() => parseOptions([...argv]), argv.join(' ')).toThrow(message);
   });
 });

@@ -39,7 +39,10 @@ export async function readQueueHistory(natsUrl: string, eventId: string, timeout
       const ev = decoded.event;
       const key = `${ev.seq}.${ev.n}`;
       if (seen.has(key)) duplicates++;
-      else { seen.add(key); events.push(ev); }
+      else {
+        seen.add(key);
+        events.push(ev);
+      }
       if (m.info.pending === 0 || m.info.streamSequence >= last) break;
     }
     clearTimeout(timer);

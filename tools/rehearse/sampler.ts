@@ -21,22 +21,35 @@ export interface Sampler {
 /** Sample through the REST routes (`--gateway` without `--nats`). */
 export function restSampler(api: Api, sale: Sale): Sampler {
   return {
-    sample: () => Promise.all([
-      api('GET', `/api/v1/events/${sale.eventId}/queue`, { attempts: 1, timeoutMs: 10_000 }),
-      api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, { token: sale.organizer.token, attempts: 1, timeoutMs: 10_000 }),
-    ]),
+    sample: () =>
+      Promise.all([
+        api('GET', `/api/v1/events/${sale.eventId}/queue`, { attempts: 1, timeoutMs: 10_000 }),
+        api('GET', `/api/v1/events/${sale.eventId}/ticket-classes`, { token: sale.organizer.token, attempts: 1, timeoutMs: 10_000 }),
+      ]),
     close: async () => undefined,
   };
 }
 
 /** Sample from the actors over NATS; `close()` drops the connection. */
 export async function natsSampler(natsUrl: string, eventId: string, classIds: string[]): Promise<Sampler> {
-  const nc: NatsConnection = await connect({ ...splitNatsUrl(natsUrl), name: 'tb-rehearse-sampler', maxReconnectAttempts: -1, noAsyncTraces: true });
+  const nc: NatsConnection = await connect({
+    ...splitNatsUrl(natsUrl),
+    name: 'tb-rehearse-sampler',
+    maxReconnectAttempts: -1,
+    noAsyncTraces: true,
+  });
   const actors = createActors(createActorClient(nc, { partitions: loadConfig(process.env).partitions }));
-  const result = <T>(read: Promise<T>): Promise<ApiResult<T>> => read.then((body) => ({ status: 200, body }), () => ({ status: 503, body: undefined as T }));
+  const result = <T>(read: Promise<T>): Promise<ApiResult<T>> =>
+    read.then(
+      (body) => ({ status: 200, body }),
+      () => ({ status: 503, body: undefined as T }),
+    );
   return {
     async sample() {
-      const [queue, ...classes] = await Promise.all([result<unknown>(actors.queue(eventId).status()), ...classIds.map((id) => result<unknown>(actors.ticketclass(id).get()))]);
+      const [queue, ...classes] = await Promise.all([
+        result<unknown>(actors.queue(eventId).status()),
+        ...classIds.map((id) => result<unknown>(actors.ticketclass(id).get())),
+      ]);
       const ok = classes.every((c) => c.status === 200);
       return [queue!, { status: ok ? 200 : 503, body: { items: classes.map((c) => c.body) } }];
     },

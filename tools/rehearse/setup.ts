@@ -29,10 +29,19 @@ const PASSWORD = 'Rehearse-kettle-42-river';
 /** Register and sign in the organizer, make them platform admin, and sign in again. */
 async function organizer(api: Api, databaseUrl: string, jwtSecret: string): Promise<{ id: string; token: string }> {
   const email = `organizer.${randomUUID().slice(0, 8)}@rehearse.example.com`;
-  const reg = expectStatus(await api('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, displayName: 'Rehearsal organizer' } }), 'register organizer', 201);
+  const reg = expectStatus(
+    await api('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, displayName: 'Rehearsal organizer' } }),
+    'register organizer',
+    201,
+  );
   const db = createDb(databaseUrl, { max: 1 });
   try {
-    const accounts = createAccounts({ db: db.db, config: { jwtSecret, publicBaseUrl: 'http://127.0.0.1' }, mailer: new MemoryMailer(), log: pino({ level: 'silent' }) });
+    const accounts = createAccounts({
+      db: db.db,
+      config: { jwtSecret, publicBaseUrl: 'http://127.0.0.1' },
+      mailer: new MemoryMailer(),
+      log: pino({ level: 'silent' }),
+    });
     await accounts.grantPlatformRole(reg.id as string, 'admin');
   } finally {
     await db.close();
@@ -47,28 +56,57 @@ export function splitTickets(tickets: number, classes: number): number[] {
 }
 
 /** Create, configure, approve and publish the event; the sale opens `leadSec` after publishing. */
-export async function setUpSale(api: Api, o: { databaseUrl: string; jwtSecret: string; tickets: number; classes: number; maxConcurrent: number; leadSec: number }): Promise<Sale> {
+export async function setUpSale(
+  api: Api,
+  o: { databaseUrl: string; jwtSecret: string; tickets: number; classes: number; maxConcurrent: number; leadSec: number },
+): Promise<Sale> {
   const org = await organizer(api, o.databaseUrl, o.jwtSecret);
   const auth = { token: org.token };
   const run = randomUUID().slice(0, 8);
   const startsAt = Date.now() + 30 * 86_400_000;
-  const ev = expectStatus(await api('POST', '/api/v1/events', { ...auth, key: `rh-${run}-event`, body: { name: `Rehearsal ${run}`, startsAt, endsAt: startsAt + 3 * 3_600_000, categories: ['music'], location: 'Loopback Arena' } }), 'create event', 201);
+  const ev = expectStatus(
+    await api('POST', '/api/v1/events', {
+      ...auth,
+      key: `rh-${run}-event`,
+      body: { name: `Rehearsal ${run}`, startsAt, endsAt: startsAt + 3 * 3_600_000, categories: ['music'], location: 'Loopback Arena' },
+    }),
+    'create event',
+    201,
+  );
   const eventId = ev.eventId as string;
   const classTotals = splitTickets(o.tickets, o.classes);
   const classIds: string[] = [];
   for (const [i, total] of classTotals.entries()) {
-    const tc = expectStatus(await api('POST', `/api/v1/events/${eventId}/ticket-classes`, {
-      ...auth, key: `rh-${run}-class-${i}`,
-      body: { name: `Zone ${String.fromCharCode(65 + i)}`, priceMinor: 150_000 + 50_000 * i, currency: 'VND', total, maxPerOrder: 4 },
-    }), `create class ${i}`, 201);
+    const tc = expectStatus(
+      await api('POST', `/api/v1/events/${eventId}/ticket-classes`, {
+        ...auth,
+        key: `rh-${run}-class-${i}`,
+        body: { name: `Zone ${String.fromCharCode(65 + i)}`, priceMinor: 150_000 + 50_000 * i, currency: 'VND', total, maxPerOrder: 4 },
+      }),
+      `create class ${i}`,
+      201,
+    );
     classIds.push(tc.classId as string);
   }
   // Opening time is fixed only now, after the slow steps, so the pre-queue really gets leadSec.
   const opensAt = Date.now() + o.leadSec * 1000;
-  expectStatus(await api('PUT', `/api/v1/events/${eventId}/config`, {
-    ...auth, key: `rh-${run}-config`,
-    body: { isPublic: true, requiresApproval: true, isFree: false, allowWaitRoom: true, maxConcurrent: o.maxConcurrent, ticketSaleStartDate: opensAt, ticketSaleEndDate: startsAt },
-  }), 'configure', 200);
+  expectStatus(
+    await api('PUT', `/api/v1/events/${eventId}/config`, {
+      ...auth,
+      key: `rh-${run}-config`,
+      body: {
+        isPublic: true,
+        requiresApproval: true,
+        isFree: false,
+        allowWaitRoom: true,
+        maxConcurrent: o.maxConcurrent,
+        ticketSaleStartDate: opensAt,
+        ticketSaleEndDate: startsAt,
+      },
+    }),
+    'configure',
+    200,
+  );
   expectStatus(await api('POST', `/api/v1/events/${eventId}/approve`, { ...auth, key: `rh-${run}-approve`, body: {} }), 'approve', 200);
   expectStatus(await api('POST', `/api/v1/events/${eventId}/publish`, { ...auth, key: `rh-${run}-publish`, body: {} }), 'publish', 200);
   return { eventId, classIds, classTotals, opensAt, organizer: org };

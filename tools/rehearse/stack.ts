@@ -46,7 +46,10 @@ export interface LocalStack {
 }
 
 /** Start the stack; `progress` gets one line per step. */
-export async function startLocalStack(o: { actorNodes: number; gateways: number; cluster: boolean }, progress: (m: string) => void): Promise<LocalStack> {
+export async function startLocalStack(
+  o: { actorNodes: number; gateways: number; cluster: boolean },
+  progress: (m: string) => void,
+): Promise<LocalStack> {
   progress(o.cluster ? 'starting a 3-node NATS cluster' : 'starting nats-server');
   let single: NatsServerHandle | undefined;
   let cluster: NatsClusterHandle | undefined;
@@ -60,12 +63,20 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
   const [httpPort] = (await freePorts(1)) as [number];
   const gatewayUrl = `http://127.0.0.1:${httpPort}`;
   const env: Record<string, string> = {
-    TB_NATS_URL: natsUrl, TB_DATABASE_URL: databaseUrl, TB_LOG_LEVEL: 'warn', TB_KV_REPLICAS: cluster ? '3' : '1',
+    TB_NATS_URL: natsUrl,
+    TB_DATABASE_URL: databaseUrl,
+    TB_LOG_LEVEL: 'warn',
+    TB_KV_REPLICAS: cluster ? '3' : '1',
     TB_ADMIN_PORT: '-1',
-    TB_HTTP_HOST: '127.0.0.1', TB_HTTP_PORT: String(httpPort), TB_PUBLIC_BASE_URL: gatewayUrl,
-    TB_JWT_SECRET: REHEARSE_SECRETS.jwt, TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox,
+    TB_HTTP_HOST: '127.0.0.1',
+    TB_HTTP_PORT: String(httpPort),
+    TB_PUBLIC_BASE_URL: gatewayUrl,
+    TB_JWT_SECRET: REHEARSE_SECRETS.jwt,
+    TB_SANDBOX_PAYMENT_SECRET: REHEARSE_SECRETS.sandbox,
     // One loopback IP plays thousands of buyers: per-IP and per-user limits would throttle the crowd, not test the sale.
-    TB_RATE_LIMIT_IP_PER_SEC: '0', TB_RATE_LIMIT_USER_PER_SEC: '0', TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
+    TB_RATE_LIMIT_IP_PER_SEC: '0',
+    TB_RATE_LIMIT_USER_PER_SEC: '0',
+    TB_RATE_LIMIT_AUTH_IP_PER_MIN: '0',
     TB_WS_UPGRADE_IP_PER_SEC: '0',
     TB_TUNING: JSON.stringify({
       // The crowd runs niced on a shared machine: a buyer whose event loop stalls past uWS's ping
@@ -75,17 +86,23 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
       wsIdleTimeoutSec: 600,
       // Short deadlines so abandoned slots and holds come back within the rehearsal, yet long
       // enough that a buyer on a saturated two-core machine still pays in time.
-      queueClaimGraceMs: 5000, queueCheckoutTtlMs: 120000, orderPaymentTtlMs: 45000,
-      orderStepTimeoutMs: 20000, orderSagaGraceMs: 1000,
+      queueClaimGraceMs: 5000,
+      queueCheckoutTtlMs: 120000,
+      orderPaymentTtlMs: 45000,
+      orderStepTimeoutMs: 20000,
+      orderSagaGraceMs: 1000,
     }),
     // Everything shares two cores with the crowd: event-loop pauses of 1-2 s were seen, and a
     // 4 s lease lost under them made partitions bounce mid-sale.
-    TB_MEMBER_TIMEOUT_MS: '8000', TB_LEASE_TTL_MS: '8000',
+    TB_MEMBER_TIMEOUT_MS: '8000',
+    TB_LEASE_TTL_MS: '8000',
   };
   progress(`starting ${o.actorNodes} actor node(s), ${o.gateways} gateway(s) on port ${httpPort} and the workers`);
   const gatewayNames = Array.from({ length: Math.max(1, o.gateways) }, (_, i) => `gateway-${i}`);
   const stack = await startProcessStack({
-    env, actorNodes: o.actorNodes, label: 'rehearse-',
+    env,
+    actorNodes: o.actorNodes,
+    label: 'rehearse-',
     gateways: gatewayNames.map((name) => ({ name, env: { TB_LOG_LEVEL: 'info' } })),
     // The catalog projector is left out: a sale does not read it.
     workers: ['stock-watcher', 'payment-relay', 'payment-events', 'order-history', 'order-saga', 'tickets'],
@@ -98,7 +115,10 @@ export async function startLocalStack(o: { actorNodes: number; gateways: number;
   const restarted: ChildHandle[] = [];
 
   return {
-    gatewayUrl, natsUrl, databaseUrl, env,
+    gatewayUrl,
+    natsUrl,
+    databaseUrl,
+    env,
     async killActorNode(i, restartAfterMs) {
       const n = nodes[i];
       if (!n) throw new RangeError(`no actor node ${i}`);

@@ -10,8 +10,21 @@ import { etaErrors, percentile } from './stats.js';
 describe('rehearse - ETA error', () => {
   it('scores every ETA shown to an admitted buyer against the wait that followed', () => {
     const errors = etaErrors([
-      { admittedAt: 20_000, etas: [[0, 25], [10_000, 10], [19_800, 1]] }, // 25 vs 20 s: 25 %; 10 vs 10 s: 0 %; 1 vs 0.2 s (counted 1 s): 0 %
-      { admittedAt: 5_000, etas: [[1_000, 2], [6_000, 3]] }, // 2 vs 4 s: 50 %; shown after admission: not scored
+      {
+        admittedAt: 20_000,
+        etas: [
+          [0, 25],
+          [10_000, 10],
+          [19_800, 1],
+        ],
+      }, // 25 vs 20 s: 25 %; 10 vs 10 s: 0 %; 1 vs 0.2 s (counted 1 s): 0 %
+      {
+        admittedAt: 5_000,
+        etas: [
+          [1_000, 2],
+          [6_000, 3],
+        ],
+      }, // 2 vs 4 s: 50 %; shown after admission: not scored
       { etas: [[0, 7]] }, // never admitted: not scored
     ]);
     expect(errors).toEqual([25, 0, 0, 50]);

@@ -33,11 +33,22 @@ export function percentile(values: number[], q: number): number {
 /** p50, p90, p99 and max of `values`, rounded to ms. */
 export function summary(values: number[]): { n: number; p50: number; p90: number; p99: number; max: number } {
   const r = (x: number) => Math.round(x);
-  return { n: values.length, p50: r(percentile(values, 0.5)), p90: r(percentile(values, 0.9)), p99: r(percentile(values, 0.99)), max: r(percentile(values, 1)) };
+  return {
+    n: values.length,
+    p50: r(percentile(values, 0.5)),
+    p90: r(percentile(values, 0.9)),
+    p99: r(percentile(values, 0.99)),
+    max: r(percentile(values, 1)),
+  };
 }
 
 /** Result of `kendallTau`. */
-export interface TauResult { tau: number; pairs: number; discordant: number; tied: number }
+export interface TauResult {
+  tau: number;
+  pairs: number;
+  discordant: number;
+  tied: number;
+}
 
 /**
  * Kendall's τ between the expected order (the array's order) and `observed` keys (smaller =
@@ -62,7 +73,10 @@ export function kendallTau(observed: number[]): TauResult {
     let j = mid;
     let k = lo;
     while (i < mid && j < hi) {
-      if (a[j]! < a[i]!) { discordant += mid - i; tmp[k++] = a[j++]!; } else tmp[k++] = a[i++]!;
+      if (a[j]! < a[i]!) {
+        discordant += mid - i;
+        tmp[k++] = a[j++]!;
+      } else tmp[k++] = a[i++]!;
     }
     while (i < mid) tmp[k++] = a[i++]!;
     while (j < hi) tmp[k++] = a[j++]!;

@@ -85,13 +85,21 @@ export interface WorkerCounts {
 
 /** Driver → worker. */
 export type ToWorker =
-  | { t: 'start'; gatewayUrl: string; eventId: string; classIds: string[]; opensAt: number; sandboxSecret?: string; duplicateCallbacks: boolean; wsClient?: 'bare' | 'page'; plans: BuyerPlan[] }
+  | {
+      t: 'start';
+      gatewayUrl: string;
+      eventId: string;
+      classIds: string[];
+      opensAt: number;
+      sandboxSecret?: string;
+      duplicateCallbacks: boolean;
+      wsClient?: 'bare' | 'page';
+      plans: BuyerPlan[];
+    }
   | { t: 'stop' };
 
 /** Worker → driver. */
-export type FromWorker =
-  | { t: 'counts'; counts: WorkerCounts }
-  | { t: 'records'; records: BuyerRecord[]; cpuS: number };
+export type FromWorker = { t: 'counts'; counts: WorkerCounts } | { t: 'records'; records: BuyerRecord[]; cpuS: number };
 
 /** One sample of the system's public state, taken by the driver once a second. */
 export interface Sample {

@@ -11,7 +11,9 @@ import type { BuyerRecord, FromWorker, ToWorker, WorkerCounts } from './types.js
 
 const send = (m: FromWorker) => new Promise<void>((res) => process.send!(m, undefined, {}, () => res()));
 let stop!: () => void;
-const stopped = new Promise<void>((r) => { stop = r; });
+const stopped = new Promise<void>((r) => {
+  stop = r;
+});
 
 function counts(records: BuyerRecord[]): WorkerCounts {
   const c: WorkerCounts = { arriving: 0, queued: 0, checkout: 0, admitted: 0, done: 0, sold: 0, failed: 0 };
@@ -32,16 +34,28 @@ function counts(records: BuyerRecord[]): WorkerCounts {
 async function run(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   const records: BuyerRecord[] = m.plans.map((p) => ({ userId: p.userId, state: 'arriving', joinErrors: [], orders: [] }));
   const env: BuyerEnv = {
-    api: apiClient(m.gatewayUrl), wsUrl: m.gatewayUrl.replace(/^http/, 'ws'), gatewayUrl: m.gatewayUrl,
-    eventId: m.eventId, classIds: m.classIds, opensAt: m.opensAt, sandboxSecret: m.sandboxSecret,
-    duplicateCallbacks: m.duplicateCallbacks, wsClient: m.wsClient ?? 'bare', onState: () => undefined, stopped,
+    api: apiClient(m.gatewayUrl),
+    wsUrl: m.gatewayUrl.replace(/^http/, 'ws'),
+    gatewayUrl: m.gatewayUrl,
+    eventId: m.eventId,
+    classIds: m.classIds,
+    opensAt: m.opensAt,
+    sandboxSecret: m.sandboxSecret,
+    duplicateCallbacks: m.duplicateCallbacks,
+    wsClient: m.wsClient ?? 'bare',
+    onState: () => undefined,
+    stopped,
   };
   const ticker = setInterval(() => void send({ t: 'counts', counts: counts(records) }), 500);
-  await Promise.all(m.plans.map((p, i) => playBuyer(env, p, records[i]!).catch((err: Error) => {
-    records[i]!.outcome = 'error';
-    records[i]!.error = err.message;
-    records[i]!.state = 'done';
-  })));
+  await Promise.all(
+    m.plans.map((p, i) =>
+      playBuyer(env, p, records[i]!).catch((err: Error) => {
+        records[i]!.outcome = 'error';
+        records[i]!.error = err.message;
+        records[i]!.state = 'done';
+      }),
+    ),
+  );
   clearInterval(ticker);
   await send({ t: 'counts', counts: counts(records) });
   // Strip what the driver does not need (the replay copies of paid bodies) before sending.

@@ -7,7 +7,12 @@ import { getSession, setSession } from './session.js';
 
 /** An error answer of the API. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -20,9 +25,16 @@ export const newKey = (): string => `web-${Date.now().toString(36)}-${(++seq).to
 export async function refresh(): Promise<boolean> {
   const s = getSession();
   if (!s?.refreshToken) return false;
-  const r = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: s.refreshToken }) });
-  if (!r.ok) { setSession(undefined); return false; }
-  const b = await r.json() as { accessToken: string; refreshToken?: string };
+  const r = await fetch('/api/v1/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: s.refreshToken }),
+  });
+  if (!r.ok) {
+    setSession(undefined);
+    return false;
+  }
+  const b = (await r.json()) as { accessToken: string; refreshToken?: string };
   setSession({ ...s, accessToken: b.accessToken, refreshToken: b.refreshToken ?? s.refreshToken });
   return true;
 }
@@ -37,15 +49,19 @@ export async function api<T>(method: string, path: string, opts: { body?: unknow
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const r = await fetch(path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
     const text = await r.text();
-    const body = text ? JSON.parse(text) as unknown : undefined;
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
     if (r.ok) return body as T;
     const err = (body as { error?: { code: string; message: string; details?: Record<string, unknown> } } | undefined)?.error;
-    if (r.status === 401 && err?.code === 'AUTH_TOKEN_EXPIRED' && attempt === 0 && await refresh()) continue;
+    if (r.status === 401 && err?.code === 'AUTH_TOKEN_EXPIRED' && attempt === 0 && (await refresh())) continue;
     throw new ApiError(r.status, err?.code ?? `HTTP_${r.status}`, err?.message ?? r.statusText, err?.details);
   }
 }
 
 /** Minor units → a price as people read it (VND has no minor unit in practice). */
 export function formatMoney(minor: number, currency: string, locale: string): string {
-  try { return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(currency === 'VND' ? minor : minor / 100); } catch { return `${minor} ${currency}`; }
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(currency === 'VND' ? minor : minor / 100);
+  } catch {
+    return `${minor} ${currency}`;
+  }
 }

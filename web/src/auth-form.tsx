@@ -23,7 +23,8 @@ export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
     setBusy(true);
     setError('');
     try {
-      if (mode === 'signup') await api('POST', '/api/v1/auth/register', { auth: false, body: { email, password, displayName: name || email.split('@')[0] } });
+      if (mode === 'signup')
+        await api('POST', '/api/v1/auth/register', { auth: false, body: { email, password, displayName: name || email.split('@')[0] } });
       const r = await api<LoginResult>('POST', '/api/v1/auth/login', { auth: false, body: { email, password } });
       setSession({ userId: r.user.id, email: r.user.email, accessToken: r.accessToken, refreshToken: r.refreshToken });
       navigate(nextPath(), true);
@@ -34,18 +35,49 @@ export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   };
   const title = mode === 'signin' ? t('auth.signinTitle') : t('auth.signupTitle');
   const next = nextPath();
-  return <>
-    <h1>{title}</h1>
-    <form class="stack" onSubmit={submit}>
-      {mode === 'signup' && <label>{t('auth.name')}<input name="name" autoComplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>}
-      <label>{t('auth.email')}<input name="email" type="email" required autoComplete="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} /></label>
-      <label>{t('auth.password')}<input name="password" type="password" required minLength={mode === 'signup' ? 10 : 1}
-        autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} value={password} onInput={(e) => setPassword(e.currentTarget.value)} /></label>
-      {mode === 'signup' && <p class="muted">{t('auth.passwordRule')}</p>}
-      {error && <p role="alert" class="error">{error}</p>}
-      <button type="submit" disabled={busy}>{title}</button>
-    </form>
-    <p>{mode === 'signin' ? <Link href={`/signup?next=${encodeURIComponent(next)}`}>{t('auth.toSignup')}</Link>
-      : <Link href={`/signin?next=${encodeURIComponent(next)}`}>{t('auth.toSignin')}</Link>}</p>
-  </>;
+  return (
+    <>
+      <h1>{title}</h1>
+      <form class="stack" onSubmit={submit}>
+        {mode === 'signup' && (
+          <label>
+            {t('auth.name')}
+            <input name="name" autoComplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+        )}
+        <label>
+          {t('auth.email')}
+          <input name="email" type="email" required autoComplete="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('auth.password')}
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={mode === 'signup' ? 10 : 1}
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        {mode === 'signup' && <p class="muted">{t('auth.passwordRule')}</p>}
+        {error && (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {title}
+        </button>
+      </form>
+      <p>
+        {mode === 'signin' ? (
+          <Link href={`/signup?next=${encodeURIComponent(next)}`}>{t('auth.toSignup')}</Link>
+        ) : (
+          <Link href={`/signin?next=${encodeURIComponent(next)}`}>{t('auth.toSignin')}</Link>
+        )}
+      </p>
+    </>
+  );
 }

@@ -11,8 +11,8 @@ export async function getAuthed(path: string): Promise<Blob> {
     const s = getSession();
     const r = await fetch(path, { headers: s ? { authorization: `Bearer ${s.accessToken}` } : {} });
     if (r.ok) return r.blob();
-    const err = (await r.json().catch(() => undefined) as { error?: { code: string; message: string } } | undefined)?.error;
-    if (r.status === 401 && err?.code === 'AUTH_TOKEN_EXPIRED' && attempt === 0 && await refresh()) continue;
+    const err = ((await r.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined)?.error;
+    if (r.status === 401 && err?.code === 'AUTH_TOKEN_EXPIRED' && attempt === 0 && (await refresh())) continue;
     throw new ApiError(r.status, err?.code ?? `HTTP_${r.status}`, err?.message ?? r.statusText);
   }
 }

@@ -39,25 +39,60 @@ function Header() {
   const lang = useLang();
   const signedIn = useSignedIn();
   const path = usePath();
-  const cur = (p: string) => (path === p ? 'page' as const : undefined);
-  return <header class="top">
-    <a class="skip" href="#main">{t('nav.skip')}</a>
-    <nav aria-label={t('nav.label')}>
-      <Link href="/" class="brand">TicketBottle</Link>
-      <Link href="/" aria-current={cur('/')}>{t('nav.events')}</Link>
-      {signedIn && <Link href="/organizer" aria-current={cur('/organizer')}>{t('nav.organizer')}</Link>}
-      {signedIn ? <Link href="/account" aria-current={cur('/account')}>{t('nav.account')}</Link>
-        : <><Link href="/signin" aria-current={cur('/signin')}>{t('nav.signin')}</Link><Link href="/signup" aria-current={cur('/signup')}>{t('nav.signup')}</Link></>}
-      {signedIn && <button type="button" class="linklike" onClick={() => { setSession(undefined); navigate('/'); }}>{t('nav.signout')}</button>}
-    </nav>
-    <label class="lang">
-      <span class="sr-only">{t('nav.language')}</span>
-      <select value={lang} onChange={(e) => setLang((e.currentTarget.value === 'vi' ? 'vi' : 'en'))}>
-        <option value="en">English</option>
-        <option value="vi">Tiếng Việt</option>
-      </select>
-    </label>
-  </header>;
+  const cur = (p: string) => (path === p ? ('page' as const) : undefined);
+  return (
+    <header class="top">
+      <a class="skip" href="#main">
+        {t('nav.skip')}
+      </a>
+      <nav aria-label={t('nav.label')}>
+        <Link href="/" class="brand">
+          TicketBottle
+        </Link>
+        <Link href="/" aria-current={cur('/')}>
+          {t('nav.events')}
+        </Link>
+        {signedIn && (
+          <Link href="/organizer" aria-current={cur('/organizer')}>
+            {t('nav.organizer')}
+          </Link>
+        )}
+        {signedIn ? (
+          <Link href="/account" aria-current={cur('/account')}>
+            {t('nav.account')}
+          </Link>
+        ) : (
+          <>
+            <Link href="/signin" aria-current={cur('/signin')}>
+              {t('nav.signin')}
+            </Link>
+            <Link href="/signup" aria-current={cur('/signup')}>
+              {t('nav.signup')}
+            </Link>
+          </>
+        )}
+        {signedIn && (
+          <button
+            type="button"
+            class="linklike"
+            onClick={() => {
+              setSession(undefined);
+              navigate('/');
+            }}
+          >
+            {t('nav.signout')}
+          </button>
+        )}
+      </nav>
+      <label class="lang">
+        <span class="sr-only">{t('nav.language')}</span>
+        <select value={lang} onChange={(e) => setLang(e.currentTarget.value === 'vi' ? 'vi' : 'en')}>
+          <option value="en">English</option>
+          <option value="vi">Tiếng Việt</option>
+        </select>
+      </label>
+    </header>
+  );
 }
 
 function App() {
@@ -70,15 +105,42 @@ function App() {
     let live = true;
     setFailed(false);
     if (!m) return;
-    m.route.load().then((mod) => { if (live) setPage({ path, C: mod.default, params: m.params }); }, () => { if (live) setFailed(true); });
-    return () => { live = false; };
+    m.route.load().then(
+      (mod) => {
+        if (live) setPage({ path, C: mod.default, params: m.params });
+      },
+      () => {
+        if (live) setFailed(true);
+      },
+    );
+    return () => {
+      live = false;
+    };
   }, [path]);
   let body: preact.JSX.Element;
-  if (!m) body = <><h1>{t('notFound.title')}</h1><p><Link href="/">{t('notFound.back')}</Link></p></>;
+  if (!m)
+    body = (
+      <>
+        <h1>{t('notFound.title')}</h1>
+        <p>
+          <Link href="/">{t('notFound.back')}</Link>
+        </p>
+      </>
+    );
   else if (failed) body = <p role="alert">{t('common.loadFailed')}</p>;
   else if (!page || page.path !== path) body = <p aria-busy="true">{t('common.loading')}</p>;
   else body = <page.C params={page.params} />;
-  return <><Header /><main id="main" tabIndex={-1}>{body}</main><footer><small>{t('footer.note')}</small></footer></>;
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        {body}
+      </main>
+      <footer>
+        <small>{t('footer.note')}</small>
+      </footer>
+    </>
+  );
 }
 
 document.documentElement.lang = getLang();

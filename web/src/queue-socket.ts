@@ -18,7 +18,11 @@ export interface QueueSocketEvents {
   link(state: 'connecting' | 'connected' | 'reconnecting', attempt: number): void;
 }
 
-export interface QueueSocket { close(): void; refresh(): void; readonly opens: number }
+export interface QueueSocket {
+  close(): void;
+  refresh(): void;
+  readonly opens: number;
+}
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 
@@ -39,9 +43,17 @@ export function openQueueSocket(eventId: string, on: QueueSocketEvents): QueueSo
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/events/${encodeURIComponent(eventId)}/queue/ws`;
     const sock = new WebSocket(url, ['tb.queue.v1', `bearer.${token}`]);
     ws = sock;
-    sock.onopen = () => { attempt = 0; opens++; on.link('connected', 0); };
+    sock.onopen = () => {
+      attempt = 0;
+      opens++;
+      on.link('connected', 0);
+    };
     sock.onmessage = (m) => {
-      try { on.frame(JSON.parse(String(m.data)) as QueueFrame); } catch { /* not ours: ignore */ }
+      try {
+        on.frame(JSON.parse(String(m.data)) as QueueFrame);
+      } catch {
+        /* not ours: ignore */
+      }
     };
     sock.onclose = () => {
       if (ws !== sock || closed) return;
@@ -54,15 +66,21 @@ export function openQueueSocket(eventId: string, on: QueueSocketEvents): QueueSo
   };
   const now = () => {
     if (closed) return;
-    if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) { ws = undefined; connect(); }
-    else if (ws.readyState === WebSocket.OPEN) ws.send('{"t":"status"}');
+    if (!ws || ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) {
+      ws = undefined;
+      connect();
+    } else if (ws.readyState === WebSocket.OPEN) ws.send('{"t":"status"}');
   };
-  const onVisible = () => { if (document.visibilityState === 'visible') now(); };
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') now();
+  };
   document.addEventListener('visibilitychange', onVisible);
   window.addEventListener('online', now);
   connect();
   return {
-    get opens() { return opens; },
+    get opens() {
+      return opens;
+    },
     refresh: now,
     close() {
       closed = true;

@@ -5,5 +5,11 @@ import { getSession } from './session.js';
 
 export function RequireSignIn({ children }: { children: preact.ComponentChildren }) {
   if (getSession()) return <>{children}</>;
-  return <p><Link href={`/signin?next=${encodeURIComponent(location.pathname)}`} class="button">{t('auth.signinFirst')}</Link></p>;
+  return (
+    <p>
+      <Link href={`/signin?next=${encodeURIComponent(location.pathname)}`} class="button">
+        {t('auth.signinFirst')}
+      </Link>
+    </p>
+  );
 }

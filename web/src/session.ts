@@ -5,10 +5,19 @@
 const KEY = 'tb.session';
 
 /** What sign-in gives us. */
-export interface Session { userId: string; email: string; accessToken: string; refreshToken?: string }
+export interface Session {
+  userId: string;
+  email: string;
+  accessToken: string;
+  refreshToken?: string;
+}
 
 let current: Session | undefined = (() => {
-  try { return JSON.parse(sessionStorage.getItem(KEY) ?? 'null') ?? undefined; } catch { return undefined; }
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
 })();
 const listeners = new Set<() => void>();
 
@@ -16,7 +25,8 @@ export const getSession = (): Session | undefined => current;
 
 export function setSession(s: Session | undefined): void {
   current = s;
-  if (s) sessionStorage.setItem(KEY, JSON.stringify(s)); else sessionStorage.removeItem(KEY);
+  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+  else sessionStorage.removeItem(KEY);
   for (const l of listeners) l();
 }
 

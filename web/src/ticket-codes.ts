@@ -44,7 +44,8 @@ export async function hmacB64url(key: string, msg: string): Promise<string> {
 export const stepOf = (nowMs: number, periodS: number): number => Math.floor(nowMs / (periodS * 1000));
 
 /** The one-time part of `step` (11 base64url characters). */
-export const otpOf = async (ticketSecret: string, step: number): Promise<string> => (await hmacB64url(ticketSecret, String(step))).slice(0, 11);
+export const otpOf = async (ticketSecret: string, step: number): Promise<string> =>
+  (await hmacB64url(ticketSecret, String(step))).slice(0, 11);
 
 /** The rotating code a phone shows at step `step`. */
 export async function rotatingCodeAt(staticCode: string, ticketSecret: string, step: number): Promise<string> {
@@ -55,7 +56,14 @@ export async function rotatingCodeAt(staticCode: string, ticketSecret: string, s
 export const ticketSecretOf = (eventKey: string, ticketId: string): Promise<string> => hmacB64url(eventKey, `tb-rot-ticket|${ticketId}`);
 
 /** A parsed code (signature not yet checked). */
-export interface ParsedCode { signed: string; ticketId: string; eventId: string; classId: string; sig: string; rotating?: { step: number; otp: string } }
+export interface ParsedCode {
+  signed: string;
+  ticketId: string;
+  eventId: string;
+  classId: string;
+  sig: string;
+  rotating?: { step: number; otp: string };
+}
 
 const ID = /^[A-Za-z0-9_-]{1,80}$/;
 /** Split a code as the server does; undefined when malformed. */
@@ -80,14 +88,24 @@ export function importPublicKey(jwk: { kty: string; crv: string; x: string }): P
 
 /** Whether `sigB64url` is the platform's Ed25519 signature of `data`. Never throws. */
 export async function verifyEd25519(key: Key, sigB64url: string, data: string): Promise<boolean> {
-  try { return await crypto.subtle.verify({ name: 'Ed25519' }, key, fromB64url(sigB64url), enc.encode(data)); } catch { return false; }
+  try {
+    return await crypto.subtle.verify({ name: 'Ed25519' }, key, fromB64url(sigB64url), enc.encode(data));
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a code's signature is genuine. */
 export const verifyCodeSignature = (key: Key, c: ParsedCode): Promise<boolean> => verifyEd25519(key, c.sig, c.signed);
 
 /** A rotating part is live at `nowMs` when its step is at most `windowSteps` old (or one ahead) and its otp matches. */
-export async function isLiveOtp(rot: { step: number; otp: string }, ticketSecret: string, nowMs: number, periodS: number, windowSteps: number): Promise<boolean> {
+export async function isLiveOtp(
+  rot: { step: number; otp: string },
+  ticketSecret: string,
+  nowMs: number,
+  periodS: number,
+  windowSteps: number,
+): Promise<boolean> {
   const now = stepOf(nowMs, periodS);
   if (rot.step < now - windowSteps || rot.step > now + 1) return false;
   return (await otpOf(ticketSecret, rot.step)) === rot.otp;
@@ -95,7 +113,10 @@ export async function isLiveOtp(rot: { step: number; otp: string }, ticketSecret
 
 /** The signed offline list of a gate (`GET /api/v1/events/:id/checkin-lists/offline`). */
 export interface OfflineList {
-  eventId: string; listId: string | null; generatedAt: number; keyId: string;
+  eventId: string;
+  listId: string | null;
+  generatedAt: number;
+  keyId: string;
   rotating: { eventKey: string; periodSeconds: number; windowSteps: number } | null;
   tickets: Array<{ ticketId: string; classId: string; status: string }>;
   signature: string;

@@ -87,17 +87,20 @@ export function handleHttp(res: HttpResponse, req: HttpRequest, opts: HttpExchan
   const dispatch = () => {
     if (done) return;
     done = true;
-    opts.handler(request).then(
-      (out) => out,
-      (): GatewayResponse => ({ status: 500, headers: { 'content-type': 'application/json' }, body: LAST_RESORT }),
-    ).then((out) => {
-      if (aborted) return;
-      try {
-        writeResponse(res, out, request.method === 'HEAD');
-      } catch (err) {
-        opts.onWriteError?.(err);
-      }
-    });
+    opts
+      .handler(request)
+      .then(
+        (out) => out,
+        (): GatewayResponse => ({ status: 500, headers: { 'content-type': 'application/json' }, body: LAST_RESORT }),
+      )
+      .then((out) => {
+        if (aborted) return;
+        try {
+          writeResponse(res, out, request.method === 'HEAD');
+        } catch (err) {
+          opts.onWriteError?.(err);
+        }
+      });
   };
 
   const declared = Number(request.headers['content-length'] ?? '0');

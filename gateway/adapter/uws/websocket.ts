@@ -52,7 +52,13 @@ export function addWebSocketRoute<D>(app: TemplatedApp, route: WebSocketRoute<D>
       }
       if ('response' in decision) return writeResponse(res, decision.response, false);
       const protocol = decision.protocol ?? req.getHeader('sec-websocket-protocol');
-      res.upgrade<UserData<D>>({ data: decision.data }, req.getHeader('sec-websocket-key'), protocol, req.getHeader('sec-websocket-extensions'), context);
+      res.upgrade<UserData<D>>(
+        { data: decision.data },
+        req.getHeader('sec-websocket-key'),
+        protocol,
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
     },
     open: (ws) => route.open?.(wrap(ws)),
     message: (ws, message, isBinary) => route.message?.(wrap(ws), new Uint8Array(message.slice(0)), isBinary),

@@ -19,7 +19,10 @@ export interface CorsOptions {
 
 /** Parse the `httpCorsOrigins` setting: comma separated, blanks dropped. */
 export function parseOrigins(setting: string): string[] {
-  return setting.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return setting
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** The `cors` middleware. */

@@ -25,7 +25,11 @@ export function readIdempotencyKey(headers: Record<string, string>): string | un
   const raw = headers[IDEMPOTENCY_HEADER];
   if (raw === undefined) return undefined;
   if (!KEY_RE.test(raw)) {
-    throw new TbError('COMMAND_INVALID', { reason: 'headers/idempotency-key: must be 1-128 of A-Za-z0-9_.:-', path: '/idempotency-key', in: 'headers' });
+    throw new TbError('COMMAND_INVALID', {
+      reason: 'headers/idempotency-key: must be 1-128 of A-Za-z0-9_.:-',
+      path: '/idempotency-key',
+      in: 'headers',
+    });
   }
   return raw;
 }

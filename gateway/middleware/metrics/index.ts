@@ -45,7 +45,11 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean; now?: 
     labelNames: ['scope'] as const,
     registers: [registry],
   });
-  const shed = new Counter({ name: 'tb_gateway_shed_total', help: 'Requests refused with 503 HTTP_OVERLOADED (load shedding)', registers: [registry] });
+  const shed = new Counter({
+    name: 'tb_gateway_shed_total',
+    help: 'Requests refused with 503 HTTP_OVERLOADED (load shedding)',
+    registers: [registry],
+  });
   const middleware: Middleware = {
     name: 'metrics',
     onResponse(ctx, res) {

@@ -38,7 +38,8 @@ export class TokenBucketLimiter {
   private readonly fullAfterMs: number;
 
   constructor(private readonly opts: TokenBucketOptions) {
-    if (!(opts.ratePerSec > 0) || !(opts.burst >= 1) || !(opts.maxKeys >= 1)) throw new Error('token bucket: ratePerSec > 0, burst >= 1, maxKeys >= 1');
+    if (!(opts.ratePerSec > 0) || !(opts.burst >= 1) || !(opts.maxKeys >= 1))
+      throw new Error('token bucket: ratePerSec > 0, burst >= 1, maxKeys >= 1');
     this.now = opts.now ?? Date.now;
     this.fullAfterMs = (opts.burst / opts.ratePerSec) * 1000;
   }
@@ -51,7 +52,7 @@ export class TokenBucketLimiter {
     const prev = this.buckets.get(key);
     let tokens = burst;
     if (prev) {
-      tokens = Math.min(burst, prev.tokens + ((Math.max(0, now - prev.updatedAt)) / 1000) * ratePerSec);
+      tokens = Math.min(burst, prev.tokens + (Math.max(0, now - prev.updatedAt) / 1000) * ratePerSec);
       this.buckets.delete(key);
     }
     let allowed = false;

@@ -12,8 +12,12 @@ import { firstLink } from '../../../accounts/index.js';
 import { startRoutesStack, type RoutesStack } from './setup.js';
 
 let s: RoutesStack;
-beforeAll(async () => { s = await startRoutesStack(); });
-afterAll(async () => { await s?.stop(); });
+beforeAll(async () => {
+  s = await startRoutesStack();
+});
+afterAll(async () => {
+  await s?.stop();
+});
 
 describe('gateway routes - accounts', () => {
   it('gateway routes - register, login, refresh, logout and logout-all', async () => {
@@ -86,9 +90,15 @@ describe('gateway routes - accounts', () => {
     expect(sneaky.status).toBe(400);
     expect((await s.api('GET', '/api/v1/me', { token: u.token })).body).toMatchObject({ displayName: 'New Name', roles: [] });
 
-    const wrong = await s.api('POST', '/api/v1/me/password', { token: u.token, body: { currentPassword: 'nope-nope-nope-1', newPassword: 'Green-teapot-77-lake' } });
+    const wrong = await s.api('POST', '/api/v1/me/password', {
+      token: u.token,
+      body: { currentPassword: 'nope-nope-nope-1', newPassword: 'Green-teapot-77-lake' },
+    });
     expect(wrong.status).toBe(401);
-    const changed = await s.api('POST', '/api/v1/me/password', { token: u.token, body: { currentPassword: u.password, newPassword: 'Green-teapot-77-lake' } });
+    const changed = await s.api('POST', '/api/v1/me/password', {
+      token: u.token,
+      body: { currentPassword: u.password, newPassword: 'Green-teapot-77-lake' },
+    });
     expect(changed.status).toBe(204);
     expect((await s.api('POST', '/api/v1/auth/login', { body: { email: u.email, password: 'Green-teapot-77-lake' } })).status).toBe(200);
 
@@ -141,18 +151,40 @@ describe('gateway routes - accounts', () => {
   it('gateway routes - credential routes have a stricter per-IP limit', async () => {
     const config = loadConfig({}, { rateLimitIpPerSec: 1_000, rateLimitIpBurst: 1_000 });
     const gw = createGateway({
-      config, log: pino({ level: 'silent' }), routes: createRoutes({ accounts: s.accounts }),
+      config,
+      log: pino({ level: 'silent' }),
+      routes: createRoutes({ accounts: s.accounts }),
       middlewares: [authRateLimit({ perMinute: 6, burst: 3, maxKeys: 100 })],
     });
-    const login = () => gw.handle({ method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.com', password: 'y' }), ip: '10.0.0.1' });
+    const login = () =>
+      gw.handle({
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'x@example.com', password: 'y' }),
+        ip: '10.0.0.1',
+      });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await login()).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
     const limited = await login();
-    expect(JSON.parse(new TextDecoder().decode(limited.body)).error).toMatchObject({ code: 'HTTP_RATE_LIMITED', details: { scope: 'auth' } });
+    expect(JSON.parse(new TextDecoder().decode(limited.body)).error).toMatchObject({
+      code: 'HTTP_RATE_LIMITED',
+      details: { scope: 'auth' },
+    });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Another IP, and non-credential routes, are not affected.
-    expect((await gw.handle({ method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, body: '{}', ip: '10.0.0.2' })).status).toBe(400);
+    expect(
+      (
+        await gw.handle({
+          method: 'POST',
+          path: '/api/v1/auth/login',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+          ip: '10.0.0.2',
+        })
+      ).status,
+    ).toBe(400);
     expect((await gw.handle({ method: 'GET', path: '/healthz', ip: '10.0.0.1' })).status).toBe(200);
     await gw.close();
   });

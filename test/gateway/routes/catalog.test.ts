@@ -55,13 +55,17 @@ beforeAll(async () => {
     return r.body.items?.length === 1 ? true : undefined;
   });
 });
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 describe('gateway routes - catalog', () => {
   it('gateway routes - public listing: published public events only, by start time, filtered', async () => {
     const all = await s.api('GET', '/api/v1/events?limit=100');
     expect(all.status).toBe(200);
-    const mine = all.body.items.filter((e: { description: string }) => e.description.startsWith(tag)).map((e: { eventId: string }) => e.eventId);
+    const mine = all.body.items
+      .filter((e: { description: string }) => e.description.startsWith(tag))
+      .map((e: { eventId: string }) => e.eventId);
     expect(mine).toEqual([ids['jazz'], ids['rock'], ids['tech']]);
 
     const music = await s.api('GET', `/api/v1/events?category=${tag}-music`);
@@ -90,7 +94,12 @@ describe('gateway routes - catalog', () => {
   it('gateway routes - categories and my events', async () => {
     const cats = await s.api('GET', '/api/v1/categories');
     expect(cats.status).toBe(200);
-    expect(cats.body.items).toEqual(expect.arrayContaining([{ category: `${tag}-music`, count: 2 }, { category: `${tag}-tech`, count: 1 }]));
+    expect(cats.body.items).toEqual(
+      expect.arrayContaining([
+        { category: `${tag}-music`, count: 2 },
+        { category: `${tag}-tech`, count: 1 },
+      ]),
+    );
 
     const mine = await s.api('GET', '/api/v1/me/events?limit=100', { token: owner.token });
     expect(mine.status).toBe(200);
@@ -104,8 +113,16 @@ describe('gateway routes - catalog', () => {
 
   it('gateway routes - hostile listing parameters are 4xx, never 500', async () => {
     const bad = [
-      'limit=-1', 'limit=0', 'limit=1000', 'limit=abc', 'from=-5', 'to=1e300', `cursor=${encodeURIComponent('not-a-cursor')}`,
-      `cursor=${encodeURIComponent("' OR 1=1 --")}`, 'unknown=1', `q=${'x'.repeat(500)}`,
+      'limit=-1',
+      'limit=0',
+      'limit=1000',
+      'limit=abc',
+      'from=-5',
+      'to=1e300',
+      `cursor=${encodeURIComponent('not-a-cursor')}`,
+      `cursor=${encodeURIComponent("' OR 1=1 --")}`,
+      'unknown=1',
+      `q=${'x'.repeat(500)}`,
     ];
     for (const q of bad) {
       const r = await s.api('GET', `/api/v1/events?${q}`);

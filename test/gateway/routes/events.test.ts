@@ -14,7 +14,9 @@ beforeAll(async () => {
   owner = await s.signUp('owner');
   platformAdmin = await s.signUp('platform', { admin: true });
 });
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 async function createEvent(token: string, body: object = eventBody()): Promise<string> {
   const r = await s.api('POST', '/api/v1/events', { token, body });
@@ -71,7 +73,10 @@ describe('gateway routes - events', () => {
     const id = await createEvent(owner.token);
     const publish = await s.api('POST', `/api/v1/events/${id}/publish`, { token: owner.token });
     expect(publish.status).toBe(409);
-    expect(publish.body.error).toMatchObject({ code: 'EVENT_ILLEGAL_TRANSITION', details: { from: 'DRAFT', to: 'PUBLISHED', allowed: ['CONFIGURED', 'CANCELLED'] } });
+    expect(publish.body.error).toMatchObject({
+      code: 'EVENT_ILLEGAL_TRANSITION',
+      details: { from: 'DRAFT', to: 'PUBLISHED', allowed: ['CONFIGURED', 'CANCELLED'] },
+    });
     expect((await s.api('POST', `/api/v1/events/${id}/cancel`, { token: owner.token, body: {} })).status).toBe(200);
     const again = await s.api('PUT', `/api/v1/events/${id}/config`, { token: owner.token, body: { isPublic: true } });
     expect(again.status).toBe(409);
@@ -81,7 +86,8 @@ describe('gateway routes - events', () => {
   it('gateway routes - roles: viewers cannot edit, editors cannot manage roles, strangers cannot see a draft', async () => {
     const [editor, viewer, stranger] = [await s.signUp('editor'), await s.signUp('viewer'), await s.signUp('stranger')];
     const id = await createEvent(owner.token);
-    const put = (who: TestUser, token: string, role: string) => s.api('PUT', `/api/v1/events/${id}/roles/${who.id}`, { token, body: { role } });
+    const put = (who: TestUser, token: string, role: string) =>
+      s.api('PUT', `/api/v1/events/${id}/roles/${who.id}`, { token, body: { role } });
     expect((await put(editor, owner.token, 'editor')).status).toBe(200);
     const withViewer = await put(viewer, owner.token, 'viewer');
     expect(withViewer.body.roles).toEqual({ [owner.id]: 'admin', [editor.id]: 'editor', [viewer.id]: 'viewer' });
@@ -104,7 +110,9 @@ describe('gateway routes - events', () => {
     }
     const missing = await s.api('GET', '/api/v1/events/ev_doesnotexist', { token: stranger.token });
     expect(missing.status).toBe(404);
-    expect(missing.body.error.message.replace('ev_doesnotexist', id)).toBe((await s.api('GET', `/api/v1/events/${id}`, { token: stranger.token })).body.error.message);
+    expect(missing.body.error.message.replace('ev_doesnotexist', id)).toBe(
+      (await s.api('GET', `/api/v1/events/${id}`, { token: stranger.token })).body.error.message,
+    );
     expect((await s.api('GET', `/api/v1/events/${id}/access`, { token: stranger.token })).status).toBe(404);
 
     const removed = await s.api('DELETE', `/api/v1/events/${id}/roles/${viewer.id}`, { token: owner.token });

@@ -47,7 +47,11 @@ export interface RoutesStack {
   /** An actor client (as the order saga would use), for steps that are not REST routes. */
   actors: ActorClient;
   /** `fetch` a path with an optional JSON body (or raw string), token and headers. */
-  api<T = any>(method: string, path: string, opts?: { body?: unknown; raw?: string | Uint8Array; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  api<T = any>(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; raw?: string | Uint8Array; token?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   /** Register and sign in a new user; `admin` grants the platform admin role first. */
   signUp(prefix?: string, opts?: { admin?: boolean }): Promise<TestUser>;
   stop(): Promise<void>;
@@ -66,22 +70,52 @@ export async function startRoutesStack(config: Partial<Config> = {}): Promise<Ro
   const mailer = new MemoryMailer();
   const clock = { ms: Date.now() };
   const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const accounts = createAccounts({ db: db.db, config: { jwtSecret: JWT_SECRET, publicBaseUrl: 'http://127.0.0.1' }, mailer, log: silent, now: () => clock.ms });
-  const cfg = loadConfig({}, {
-    natsUrl: nats.url, partitions: 8, adminPort: -1, heartbeatMs: 250, memberTimeoutMs: 1_500, leaseTtlMs: 1_500, leaseRenewMs: 300,
-    logLevel: process.env['TB_TEST_LOG'] ?? 'warn', rateLimitIpPerSec: 10_000, rateLimitIpBurst: 10_000,
-    rateLimitUserPerSec: 10_000, rateLimitUserBurst: 10_000, rateLimitAuthIpPerMin: 60_000, rateLimitAuthIpBurst: 10_000, ...config,
+  const accounts = createAccounts({
+    db: db.db,
+    config: { jwtSecret: JWT_SECRET, publicBaseUrl: 'http://127.0.0.1' },
+    mailer,
+    log: silent,
+    now: () => clock.ms,
   });
+  const cfg = loadConfig(
+    {},
+    {
+      natsUrl: nats.url,
+      partitions: 8,
+      adminPort: -1,
+      heartbeatMs: 250,
+      memberTimeoutMs: 1_500,
+      leaseTtlMs: 1_500,
+      leaseRenewMs: 300,
+      logLevel: process.env['TB_TEST_LOG'] ?? 'warn',
+      rateLimitIpPerSec: 10_000,
+      rateLimitIpBurst: 10_000,
+      rateLimitUserPerSec: 10_000,
+      rateLimitUserBurst: 10_000,
+      rateLimitAuthIpPerMin: 60_000,
+      rateLimitAuthIpBurst: 10_000,
+      ...config,
+    },
+  );
   const nodeNc: NatsConnection = await connect({ servers: nats.url });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log: silent });
   await node.start();
   const projector = startCatalogProjector({ nc: nodeNc, db: db.db, log: silent, retryDelayMs: 200 });
   const gwNc = await connect({ servers: nats.url });
   const gateway = createGateway({
-    config: cfg, log: silent, nc: gwNc,
+    config: cfg,
+    log: silent,
+    nc: gwNc,
     routes: createRoutes({ accounts, catalog: createCatalog(db.db) }),
     verifyAccessToken: (t) => accounts.verifyAccessToken(t),
-    readinessChecks: [{ name: 'postgres', check: async () => { await db.sql`select 1`; } }],
+    readinessChecks: [
+      {
+        name: 'postgres',
+        check: async () => {
+          await db.sql`select 1`;
+        },
+      },
+    ],
     middlewares: [authRateLimit({ perMinute: cfg.rateLimitAuthIpPerMin, burst: cfg.rateLimitAuthIpBurst, maxKeys: 1_000 })],
   });
   const port = await gateway.listen('127.0.0.1', 0);
@@ -96,7 +130,11 @@ export async function startRoutesStack(config: Partial<Config> = {}): Promise<Ro
     const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let parsed: unknown;
-    try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = text; }
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
     return { status: res.status, body: parsed as never, headers: res.headers };
   };
 
@@ -113,7 +151,14 @@ export async function startRoutesStack(config: Partial<Config> = {}): Promise<Ro
   };
 
   return {
-    url, accounts, mailer, clock, db, gateway, api, signUp,
+    url,
+    accounts,
+    mailer,
+    clock,
+    db,
+    gateway,
+    api,
+    signUp,
     actors: createActorClient(nodeNc, { partitions: cfg.partitions }),
     async stop() {
       await gateway.close();

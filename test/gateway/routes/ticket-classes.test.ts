@@ -15,10 +15,17 @@ let stranger: TestUser;
 let platformAdmin: TestUser;
 beforeAll(async () => {
   s = await startRoutesStack();
-  [owner, editor, viewer, stranger] = [await s.signUp('owner'), await s.signUp('editor'), await s.signUp('viewer'), await s.signUp('stranger')];
+  [owner, editor, viewer, stranger] = [
+    await s.signUp('owner'),
+    await s.signUp('editor'),
+    await s.signUp('viewer'),
+    await s.signUp('stranger'),
+  ];
   platformAdmin = await s.signUp('platform', { admin: true });
 });
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 async function newEvent(): Promise<string> {
   const r = await s.api('POST', '/api/v1/events', { token: owner.token, body: eventBody('With classes') });
@@ -41,7 +48,15 @@ describe('gateway routes - ticket classes', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const classId = created.body.classId as string;
     expect(classId).toMatch(/^tc_[0-9a-f]{24}$/);
-    expect(created.body).toMatchObject({ eventId, name: 'VIP', total: 50, available: 50, status: 'active', priceMinor: 150_000, currency: 'VND' });
+    expect(created.body).toMatchObject({
+      eventId,
+      name: 'VIP',
+      total: 50,
+      available: 50,
+      status: 'active',
+      priceMinor: 150_000,
+      currency: 'VND',
+    });
     const event = await s.api('GET', `/api/v1/events/${eventId}`, { token: owner.token });
     expect(event.body.ticketClassIds).toEqual([classId]);
 
@@ -84,7 +99,8 @@ describe('gateway routes - ticket classes', () => {
     expect(denied.body.error).toMatchObject({ code: 'EVENT_FORBIDDEN', details: { action: 'addTicketClass', role: 'viewer' } });
     const hidden = await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: stranger.token, body: classBody() });
     expect(hidden.status).toBe(404);
-    const classId = (await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, body: classBody() })).body.classId;
+    const classId = (await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, body: classBody() })).body
+      .classId;
     const viewerPatch = await s.api('PATCH', `/api/v1/ticket-classes/${classId}`, { token: viewer.token, body: { priceMinor: 1 } });
     expect(viewerPatch.status).toBe(403);
     expect((await s.api('POST', `/api/v1/ticket-classes/${classId}/close`, { token: stranger.token })).status).toBe(404);
@@ -97,7 +113,8 @@ describe('gateway routes - ticket classes', () => {
 
   it('gateway routes - ticket classes: lowering total below what is held is 409 INVENTORY_TOTAL_TOO_LOW', async () => {
     const eventId = await newEvent();
-    const classId = (await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, body: classBody('GA', 10) })).body.classId as string;
+    const classId = (await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, body: classBody('GA', 10) }))
+      .body.classId as string;
     // The order saga reserves over NATS; here a hold is taken through the actor directly.
     await s.actors.request('ticketclass', classId, 'reserve', { commandId: 'r1', orderId: 'order1', quantity: 6 });
     const low = await s.api('PATCH', `/api/v1/ticket-classes/${classId}`, { token: owner.token, body: { total: 5 } });
@@ -110,8 +127,16 @@ describe('gateway routes - ticket classes', () => {
   it('gateway routes - ticket classes: create is idempotent with the same Idempotency-Key, and refused on a cancelled event', async () => {
     const eventId = await newEvent();
     const headers = { 'idempotency-key': `tc-${Date.now()}` };
-    const a = await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, headers, body: classBody('Early', 20) });
-    const b = await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, headers, body: classBody('Early', 20) });
+    const a = await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, {
+      token: owner.token,
+      headers,
+      body: classBody('Early', 20),
+    });
+    const b = await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, {
+      token: owner.token,
+      headers,
+      body: classBody('Early', 20),
+    });
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(b.body.classId).toBe(a.body.classId);
     const event = await s.api('GET', `/api/v1/events/${eventId}`, { token: owner.token });

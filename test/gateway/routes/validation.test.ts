@@ -17,9 +17,12 @@ beforeAll(async () => {
   owner = await s.signUp('owner');
   stranger = await s.signUp('stranger');
   eventId = (await s.api('POST', '/api/v1/events', { token: owner.token, body: eventBody('Target') })).body.eventId;
-  classId = (await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, body: classBody('GA', 100) })).body.classId;
+  classId = (await s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: owner.token, body: classBody('GA', 100) })).body
+    .classId;
 });
-afterAll(async () => { await s?.stop(); });
+afterAll(async () => {
+  await s?.stop();
+});
 
 /** A refusal in the error format with a 4xx status. */
 function expectRefused(r: ApiResponse, status?: number, code?: string): void {
@@ -41,8 +44,19 @@ describe('gateway routes - hostile input', () => {
     const before = await snapshot();
     const t = owner.token;
     expectRefused(await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, raw: '{"name": "x"' }), 400, 'HTTP_MALFORMED_JSON');
-    expectRefused(await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, raw: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }), 400, 'HTTP_MALFORMED_JSON');
-    expectRefused(await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+    expectRefused(
+      await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, raw: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }),
+      400,
+      'HTTP_MALFORMED_JSON',
+    );
+    expectRefused(
+      await s.api('PATCH', `/api/v1/events/${eventId}`, {
+        token: t,
+        raw: 'name=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+    );
     expectRefused(await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, body: { name: 42 } }), 400, 'COMMAND_INVALID');
     expectRefused(await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, body: {} }), 400, 'COMMAND_INVALID');
     expectRefused(await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, body: [] }), 400, 'COMMAND_INVALID');
@@ -80,9 +94,21 @@ describe('gateway routes - hostile input', () => {
   it('gateway routes - negative and absurd numbers are refused', async () => {
     const before = await snapshot();
     const t = owner.token;
-    const create = (extra: object) => s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: t, body: { ...classBody(), ...extra } });
-    for (const extra of [{ priceMinor: -1 }, { priceMinor: 1e300 }, { priceMinor: 1.5 }, { total: -5 }, { total: 10_000_001 },
-      { maxPerOrder: 0 }, { maxPerOrder: 1_000 }, { holdTtlMs: 1 }, { currency: 'vnd' }, { saleStartsAt: -1 }, { name: '' }]) {
+    const create = (extra: object) =>
+      s.api('POST', `/api/v1/events/${eventId}/ticket-classes`, { token: t, body: { ...classBody(), ...extra } });
+    for (const extra of [
+      { priceMinor: -1 },
+      { priceMinor: 1e300 },
+      { priceMinor: 1.5 },
+      { total: -5 },
+      { total: 10_000_001 },
+      { maxPerOrder: 0 },
+      { maxPerOrder: 1_000 },
+      { holdTtlMs: 1 },
+      { currency: 'vnd' },
+      { saleStartsAt: -1 },
+      { name: '' },
+    ]) {
       expectRefused(await create(extra), 400, 'COMMAND_INVALID');
     }
     for (const body of [{ total: -1 }, { priceMinor: -100 }, { total: 1e9 }, { saleEndsAt: 1e20 }]) {
@@ -93,7 +119,11 @@ describe('gateway routes - hostile input', () => {
     }
     expectRefused(await s.api('POST', '/api/v1/events', { token: t, body: { ...eventBody(), startsAt: -1 } }), 400, 'COMMAND_INVALID');
     const backwards = eventBody();
-    expectRefused(await s.api('POST', '/api/v1/events', { token: t, body: { ...backwards, endsAt: backwards.startsAt - 1 } }), 400, 'EVENT_INVALID_DATES');
+    expectRefused(
+      await s.api('POST', '/api/v1/events', { token: t, body: { ...backwards, endsAt: backwards.startsAt - 1 } }),
+      400,
+      'EVENT_INVALID_DATES',
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -103,7 +133,10 @@ describe('gateway routes - hostile input', () => {
     expectRefused(huge, 413, 'HTTP_PAYLOAD_TOO_LARGE');
     const long = await s.api('PATCH', `/api/v1/events/${eventId}`, { token: owner.token, body: { description: 'x'.repeat(20_000) } });
     expectRefused(long, 400, 'COMMAND_INVALID');
-    const cats = await s.api('PATCH', `/api/v1/events/${eventId}`, { token: owner.token, body: { categories: Array.from({ length: 11 }, (_, i) => `c${i}`) } });
+    const cats = await s.api('PATCH', `/api/v1/events/${eventId}`, {
+      token: owner.token,
+      body: { categories: Array.from({ length: 11 }, (_, i) => `c${i}`) },
+    });
     expectRefused(cats, 400, 'COMMAND_INVALID');
     expect(await snapshot()).toEqual(before);
   });
@@ -113,13 +146,37 @@ describe('gateway routes - hostile input', () => {
     const t = owner.token;
     const sqlId = encodeURIComponent("ev_1' OR '1'='1");
     expectRefused(await s.api('GET', `/api/v1/events/${sqlId}`, { token: t }), 400, 'COMMAND_INVALID');
-    expectRefused(await s.api('PATCH', `/api/v1/events/${encodeURIComponent('x;DROP TABLE users')}`, { token: t, body: { name: 'x' } }), 400, 'COMMAND_INVALID');
-    expectRefused(await s.api('GET', `/api/v1/ticket-classes/${encodeURIComponent("1 UNION SELECT * FROM users--")}`), 400, 'COMMAND_INVALID');
-    expectRefused(await s.api('PUT', `/api/v1/events/${eventId}/roles/${encodeURIComponent("1' OR 1=1--")}`, { token: t, body: { role: 'admin' } }), 400, 'COMMAND_INVALID');
+    expectRefused(
+      await s.api('PATCH', `/api/v1/events/${encodeURIComponent('x;DROP TABLE users')}`, { token: t, body: { name: 'x' } }),
+      400,
+      'COMMAND_INVALID',
+    );
+    expectRefused(
+      await s.api('GET', `/api/v1/ticket-classes/${encodeURIComponent('1 UNION SELECT * FROM users--')}`),
+      400,
+      'COMMAND_INVALID',
+    );
+    expectRefused(
+      await s.api('PUT', `/api/v1/events/${eventId}/roles/${encodeURIComponent("1' OR 1=1--")}`, { token: t, body: { role: 'admin' } }),
+      400,
+      'COMMAND_INVALID',
+    );
     expectRefused(await s.api('POST', '/api/v1/auth/login', { body: { email: "' OR 1=1; --", password: 'x' } }), 400, 'COMMAND_INVALID');
     expectRefused(await s.api('POST', '/api/v1/internal/users/batch', { token: t, body: { ids: ["1' OR '1'='1"] } }), 403);
-    expectRefused(await s.api('PATCH', `/api/v1/events/${eventId}`, { token: t, headers: { 'idempotency-key': "k'; DROP TABLE users;--" }, body: { name: 'x' } }), 400, 'COMMAND_INVALID');
-    expectRefused(await s.api('GET', `/api/v1/auth/verify-email?token=${encodeURIComponent("' OR 1=1 --")}`), 400, 'ACCOUNT_VERIFICATION_TOKEN_INVALID');
+    expectRefused(
+      await s.api('PATCH', `/api/v1/events/${eventId}`, {
+        token: t,
+        headers: { 'idempotency-key': "k'; DROP TABLE users;--" },
+        body: { name: 'x' },
+      }),
+      400,
+      'COMMAND_INVALID',
+    );
+    expectRefused(
+      await s.api('GET', `/api/v1/auth/verify-email?token=${encodeURIComponent("' OR 1=1 --")}`),
+      400,
+      'ACCOUNT_VERIFICATION_TOKEN_INVALID',
+    );
     expect(await snapshot()).toEqual(before);
 
     const text = "Robert'); DROP TABLE users;--";
@@ -136,7 +193,8 @@ describe('gateway routes - hostile input', () => {
       const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
       const op = doc.body.paths[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
-      if (route.body) expect(op.requestBody.content['application/json'].schema.additionalProperties, `${route.method} ${route.path}`).toBe(false);
+      if (route.body)
+        expect(op.requestBody.content['application/json'].schema.additionalProperties, `${route.method} ${route.path}`).toBe(false);
     }
     expect(doc.body.paths['/api/v1/events/{eventId}/ticket-classes'].post.responses['201']).toBeDefined();
   });

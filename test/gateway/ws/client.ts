@@ -34,7 +34,12 @@ export interface QueueClient {
  * the upgrade is refused, or with `closeCode` (4000 + status) and `code` when the stream refuses
  * the socket after it opened (an `error` frame, then the close: docs/websocket.md).
  */
-export function openQueueClient(baseWs: string, eventId: string, token: string | undefined, opts: { record?: boolean; via?: 'protocol' | 'query' } = {}): Promise<QueueClient> {
+export function openQueueClient(
+  baseWs: string,
+  eventId: string,
+  token: string | undefined,
+  opts: { record?: boolean; via?: 'protocol' | 'query' } = {},
+): Promise<QueueClient> {
   const path = `${baseWs}/api/v1/events/${eventId}/queue/ws`;
   const useQuery = opts.via === 'query';
   const url = useQuery && token ? `${path}?access_token=${encodeURIComponent(token)}` : path;
@@ -42,8 +47,17 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
   const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
   const waiters = new Set<() => void>();
   const c: QueueClient = {
-    ws, frames: [], position: undefined, sessionId: undefined, ticket: undefined, cursor: -1, cursorSeenAt: 0,
-    aheadHistory: [], admitted: undefined, admittedCount: 0, closed: undefined,
+    ws,
+    frames: [],
+    position: undefined,
+    sessionId: undefined,
+    ticket: undefined,
+    cursor: -1,
+    cursorSeenAt: 0,
+    aheadHistory: [],
+    admitted: undefined,
+    admittedCount: 0,
+    closed: undefined,
     waitFor(pred, timeoutMs = 60_000) {
       if (pred(c)) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -55,7 +69,11 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
         };
         const t = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting (cursor ${c.cursor}, position ${c.position}, frames ${c.frames.length}${c.closed ? `, closed ${JSON.stringify(c.closed)}` : ''})`));
+          reject(
+            new Error(
+              `timed out waiting (cursor ${c.cursor}, position ${c.position}, frames ${c.frames.length}${c.closed ? `, closed ${JSON.stringify(c.closed)}` : ''})`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
       });
@@ -81,7 +99,8 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
       c.sessionId = frame.sessionId;
       c.ticket = frame.ticket;
       setCursor(frame.cursor, now);
-      if (frame.state === 'admitted' && !c.admitted && frame.token) c.admitted = { token: frame.token, expiresAt: frame.tokenExpiresAt, at: now };
+      if (frame.state === 'admitted' && !c.admitted && frame.token)
+        c.admitted = { token: frame.token, expiresAt: frame.tokenExpiresAt, at: now };
     } else if (frame.t === 'cursor') {
       setCursor(frame.cursor, now);
     } else if (frame.t === 'admitted') {
@@ -103,7 +122,9 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
     ws.once('message', (data) => {
       const first = JSON.parse(String(data)) as { t?: string; code?: string };
       if (first.t !== 'error') return resolve(c);
-      ws.once('close', (closeCode: number) => reject(Object.assign(new Error(`refused after open: ${closeCode} ${first.code}`), { closeCode, code: first.code })));
+      ws.once('close', (closeCode: number) =>
+        reject(Object.assign(new Error(`refused after open: ${closeCode} ${first.code}`), { closeCode, code: first.code })),
+      );
     });
   });
 }
@@ -114,7 +135,11 @@ export function openQueueClient(baseWs: string, eventId: string, token: string |
  * most `maxReconnects` times. Resolves with the admitted client and how many reconnects it took; rejects when the
  * wait times out or the budget is spent, so the caller can add what it knows.
  */
-export async function untilAdmitted(first: QueueClient, reopen: (closed: QueueClient) => Promise<QueueClient>, opts: { maxReconnects: number; timeoutMs: number }): Promise<{ client: QueueClient; reconnects: number }> {
+export async function untilAdmitted(
+  first: QueueClient,
+  reopen: (closed: QueueClient) => Promise<QueueClient>,
+  opts: { maxReconnects: number; timeoutMs: number },
+): Promise<{ client: QueueClient; reconnects: number }> {
   let client = first;
   for (let reconnects = 0; ; reconnects++) {
     await client.waitFor((c) => c.admitted !== undefined || c.closed !== undefined, opts.timeoutMs);

@@ -35,10 +35,14 @@ function openOne(token: string): { ready: Promise<void>; close(): void; done: Pr
   let gotStatus = false;
   let closingByUs = false;
   let markReady!: () => void;
-  const ready = new Promise<void>((r) => { markReady = r; });
+  const ready = new Promise<void>((r) => {
+    markReady = r;
+  });
   const done = new Promise<Outcome>((resolve) => {
     let error = '';
-    ws.on('open', () => { opened = true; });
+    ws.on('open', () => {
+      opened = true;
+    });
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { t: string };
       if (frame.t === 'status') gotStatus = true;
@@ -49,7 +53,9 @@ function openOne(token: string): { ready: Promise<void>; close(): void; done: Pr
       ws.terminate();
       markReady();
     });
-    ws.on('error', (err) => { error = String(err.message); });
+    ws.on('error', (err) => {
+      error = String(err.message);
+    });
     ws.on('close', (code, reason) => {
       markReady();
       if (closingByUs && gotStatus) resolve({ kind: 'ok' });
@@ -59,7 +65,8 @@ function openOne(token: string): { ready: Promise<void>; close(): void; done: Pr
     });
   });
   return {
-    ready, done,
+    ready,
+    done,
     close() {
       closingByUs = true;
       if (ws.readyState === WebSocket.OPEN) ws.close(1000);
@@ -100,7 +107,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ done: true, pid: process.pid, ...counts, samples })}\n`);
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stdout.write(`${JSON.stringify({ done: false, error: String(err) })}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stdout.write(`${JSON.stringify({ done: false, error: String(err) })}\n`);
+    process.exit(1);
+  },
+);

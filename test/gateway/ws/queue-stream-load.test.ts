@@ -27,7 +27,8 @@ async function openAll(eventId: string, tokens: string[], batch = 100): Promise<
   return out;
 }
 
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; sid: string; evt: string };
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; sid: string; evt: string };
 
 /** Every cursor value a client received (cursor and status frames), in arrival order. */
 const cursorsOf = (c: QueueClient) => c.frames.map((f) => f.frame.cursor).filter((x): x is number => typeof x === 'number');
@@ -37,23 +38,32 @@ describe('gateway ws - queue stream under load', () => {
     const N = 1_000;
     await stack.openEvent('wsload', 25);
     const users = await stack.users(N);
-    const clients = await openAll('wsload', users.map((u) => u.token));
+    const clients = await openAll(
+      'wsload',
+      users.map((u) => u.token),
+    );
     expect(new Set(clients.map((c) => c.sessionId)).size).toBe(N);
     // Each admitted user finishes checkout at once: the freed slot admits the next in line. A
     // socket closed under a waiting client (no longer expected: docs/websocket.md, "Fresh sockets
     // are never dropped", and test/gateway/ws-fresh-sockets.test.ts) is reopened and resumes its
     // session as a browser would, rarely: a systematic drop still fails the test.
     let reconnects = 0;
-    await Promise.all(clients.map(async (first, i) => {
-      const admitted = await untilAdmitted(first, async (closed) => {
-        const again = await openQueueClient(stack.wsUrl, 'wsload', users[i]!.token);
-        expect(again.sessionId).toBe(closed.sessionId); // the same session, the same place
-        return again;
-      }, { maxReconnects: 2, timeoutMs: 240_000 });
-      clients[i] = admitted.client;
-      reconnects += admitted.reconnects;
-      await stack.complete('wsload', admitted.client.sessionId!);
-    }));
+    await Promise.all(
+      clients.map(async (first, i) => {
+        const admitted = await untilAdmitted(
+          first,
+          async (closed) => {
+            const again = await openQueueClient(stack.wsUrl, 'wsload', users[i]!.token);
+            expect(again.sessionId).toBe(closed.sessionId); // the same session, the same place
+            return again;
+          },
+          { maxReconnects: 2, timeoutMs: 240_000 },
+        );
+        clients[i] = admitted.client;
+        reconnects += admitted.reconnects;
+        await stack.complete('wsload', admitted.client.sessionId!);
+      }),
+    );
     expect(reconnects).toBeLessThanOrEqual(N / 100);
     // Let late frames (a duplicate admission would show up here) arrive.
     await new Promise((r) => setTimeout(r, 500));
@@ -77,7 +87,13 @@ describe('gateway ws - queue stream under load', () => {
   it('gateway ws - a client that stops reading does not delay the others and gets the latest cursor when it resumes', async () => {
     await stack.openEvent('wsslow', 1);
     const users = await stack.users(41);
-    const clients = (await openAll('wsslow', users.map((u) => u.token), 41)).sort((a, b) => a.position! - b.position!);
+    const clients = (
+      await openAll(
+        'wsslow',
+        users.map((u) => u.token),
+        41,
+      )
+    ).sort((a, b) => a.position! - b.position!);
     const slow = clients.at(-1)!; // last in line
     slow.ws.pause(); // stop reading from the socket: frames for it pile up in buffers
     const before = slow.frames.length;

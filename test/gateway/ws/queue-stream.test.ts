@@ -50,7 +50,10 @@ describe('gateway ws - queue stream', () => {
   it('gateway ws - what needs I/O is refused after open: an error frame, then close 4000 + status with the code as reason', async () => {
     const [u, gone] = await stack.users(2);
     // No such event: the join fails after the socket opened.
-    const noEvent = await openQueueClient(stack.wsUrl, 'wsnosuchevent', u!.token).then(() => 'opened', (e: { closeCode?: number; code?: string }) => e);
+    const noEvent = await openQueueClient(stack.wsUrl, 'wsnosuchevent', u!.token).then(
+      () => 'opened',
+      (e: { closeCode?: number; code?: string }) => e,
+    );
     expect(noEvent).toMatchObject({ closeCode: expect.any(Number), code: expect.any(String) });
     const { closeCode, code } = noEvent as { closeCode: number; code: string };
     expect(closeCode).toBeGreaterThanOrEqual(4400);
@@ -59,7 +62,10 @@ describe('gateway ws - queue stream', () => {
     // A deleted account's token still has a valid signature: refused after open with 4401.
     await stack.openEvent('wsgone', 5);
     await stack.db.sql`update users set deleted_at = now() where id = ${gone!.id}`;
-    const deleted = await openQueueClient(stack.wsUrl, 'wsgone', gone!.token).then(() => 'opened', (e: unknown) => e);
+    const deleted = await openQueueClient(stack.wsUrl, 'wsgone', gone!.token).then(
+      () => 'opened',
+      (e: unknown) => e,
+    );
     expect(deleted).toMatchObject({ closeCode: 4401, code: 'AUTH_TOKEN_INVALID' });
     expect(stack.stream.stats().refusedAfterOpen).toBeGreaterThanOrEqual(2);
   });
@@ -108,7 +114,8 @@ describe('gateway ws - queue stream', () => {
     const subs = async () => {
       const res = await fetch(`http://127.0.0.1:${stack.nats.monitorPort}/connz?subs=detail`);
       const body = (await res.json()) as { connections: { subscriptions_list_detail?: { subject: string }[] }[] };
-      return body.connections.flatMap((c) => c.subscriptions_list_detail ?? []).filter((s) => s.subject === queueFeedSubject('wssubs')).length;
+      return body.connections.flatMap((c) => c.subscriptions_list_detail ?? []).filter((s) => s.subject === queueFeedSubject('wssubs'))
+        .length;
     };
     expect(await subs()).toBe(1);
     for (const c of clients) c.close();

@@ -31,12 +31,18 @@ export async function mintUsers(db: DbHandle, jwtSecret: string, n: number, ttlS
   }
   const key = new TextEncoder().encode(jwtSecret);
   const iat = Math.floor(Date.now() / 1000);
-  return Promise.all(ids.map(async (id) => ({
-    id,
-    token: await new SignJWT({ roles: [] })
-      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-      .setSubject(id).setIssuer(TOKEN_ISSUER).setAudience(ACCESS_AUDIENCE)
-      .setIssuedAt(iat).setExpirationTime(iat + ttlSec).setJti(randomUUID())
-      .sign(key),
-  })));
+  return Promise.all(
+    ids.map(async (id) => ({
+      id,
+      token: await new SignJWT({ roles: [] })
+        .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+        .setSubject(id)
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(ACCESS_AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttlSec)
+        .setJti(randomUUID())
+        .sign(key),
+    })),
+  );
 }

@@ -39,7 +39,9 @@ export function useLang(): Lang {
   useEffect(() => {
     const f = () => setL(lang);
     listeners.add(f);
-    return () => { listeners.delete(f); };
+    return () => {
+      listeners.delete(f);
+    };
   }, []);
   return l;
 }

@@ -4,5 +4,10 @@ import { Checkout } from '../checkout.js';
 import { RequireSignIn } from '../require-signin.js';
 
 export default function CheckoutPage({ params }: { params: Record<string, string> }) {
-  return <RequireSignIn><h1>{t('checkout.pageTitle')}</h1><Checkout eventId={params['eventId']!} /></RequireSignIn>;
+  return (
+    <RequireSignIn>
+      <h1>{t('checkout.pageTitle')}</h1>
+      <Checkout eventId={params['eventId']!} />
+    </RequireSignIn>
+  );
 }

@@ -18,38 +18,82 @@ import { tt, type TicketMessageKey } from '../i18n/tickets.js';
 import { RequireSignIn } from '../require-signin.js';
 import { Link } from '../router.js';
 import {
-  importPublicKey, isLiveOtp, parseCode, ticketSecretOf, verifyCodeSignature, verifyOfflineList, type OfflineList,
+  importPublicKey,
+  isLiveOtp,
+  parseCode,
+  ticketSecretOf,
+  verifyCodeSignature,
+  verifyOfflineList,
+  type OfflineList,
   type Key,
 } from '../ticket-codes.js';
 import '../tickets.css';
 
 type Jwk = { kty: string; crv: string; x: string };
-interface Verdict { ok: boolean; text: string; ticketId?: string; at: number }
-interface Queued { code: string; scannedAt: number; gate: string; listId?: string }
-interface Done { at: number; gate: string }
+interface Verdict {
+  ok: boolean;
+  text: string;
+  ticketId?: string;
+  at: number;
+}
+interface Queued {
+  code: string;
+  scannedAt: number;
+  gate: string;
+  listId?: string;
+}
+interface Done {
+  at: number;
+  gate: string;
+}
 
 /** A refusal decided on the device that the server would only repeat. */
 type Local = { final: true; verdict: Verdict } | { final: false; refusal?: Verdict; ticketId: string };
 
 const store = {
-  get<T>(key: string): T | undefined { try { return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined; } catch { return undefined; } },
-  set(key: string, v: unknown): void { try { localStorage.setItem(key, JSON.stringify(v)); } catch { /* storage full or denied: memory only */ } },
+  get<T>(key: string): T | undefined {
+    try {
+      return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  set(key: string, v: unknown): void {
+    try {
+      localStorage.setItem(key, JSON.stringify(v));
+    } catch {
+      /* storage full or denied: memory only */
+    }
+  },
 };
 const time = (ms: number) => new Date(ms).toLocaleTimeString(locale());
-const refuse = (key: TicketMessageKey, p: Record<string, string | number> = {}, ticketId?: string): Verdict => ({ ok: false, text: tt(key, p), at: Date.now(), ...(ticketId ? { ticketId } : {}) });
+const refuse = (key: TicketMessageKey, p: Record<string, string | number> = {}, ticketId?: string): Verdict => ({
+  ok: false,
+  text: tt(key, p),
+  at: Date.now(),
+  ...(ticketId ? { ticketId } : {}),
+});
 
 /** A server refusal in the door's words. */
 function refusalOf(e: ApiError, ticketId?: string): Verdict {
   const d = e.details ?? {};
   switch (e.code) {
-    case 'CHECKIN_ALREADY': return refuse('scan.already', { at: time(Number(d['at'])), gate: String(d['gate'] ?? '?') }, ticketId);
-    case 'CHECKIN_TICKET_VOIDED': return refuse(String(d['reason'] ?? '').includes('transfer') ? 'scan.transferred' : 'scan.voided', {}, ticketId);
-    case 'CHECKIN_WRONG_EVENT': return refuse('scan.otherEvent', {}, ticketId);
-    case 'CHECKIN_CODE_INVALID': return refuse('scan.forged', {}, ticketId);
-    case 'CHECKIN_CODE_EXPIRED': return refuse('scan.expired', {}, ticketId);
-    case 'CHECKIN_NOT_ON_LIST': return refuse('scan.notOnList', {}, ticketId);
-    case 'CHECKIN_FORBIDDEN': return refuse('scan.forbidden', {}, ticketId);
-    default: return refuse('scan.other', { message: e.message, code: e.code }, ticketId);
+    case 'CHECKIN_ALREADY':
+      return refuse('scan.already', { at: time(Number(d['at'])), gate: String(d['gate'] ?? '?') }, ticketId);
+    case 'CHECKIN_TICKET_VOIDED':
+      return refuse(String(d['reason'] ?? '').includes('transfer') ? 'scan.transferred' : 'scan.voided', {}, ticketId);
+    case 'CHECKIN_WRONG_EVENT':
+      return refuse('scan.otherEvent', {}, ticketId);
+    case 'CHECKIN_CODE_INVALID':
+      return refuse('scan.forged', {}, ticketId);
+    case 'CHECKIN_CODE_EXPIRED':
+      return refuse('scan.expired', {}, ticketId);
+    case 'CHECKIN_NOT_ON_LIST':
+      return refuse('scan.notOnList', {}, ticketId);
+    case 'CHECKIN_FORBIDDEN':
+      return refuse('scan.forbidden', {}, ticketId);
+    default:
+      return refuse('scan.other', { message: e.message, code: e.code }, ticketId);
   }
 }
 
@@ -87,12 +131,22 @@ function Scanner({ eventId }: { eventId: string }) {
         const r = await api<{ keyId: string; jwk: Jwk }>('GET', '/api/v1/tickets/public-key', { auth: false });
         store.set('tb.scan.publicKey', r);
         return r;
-      } catch { return store.get('tb.scan.publicKey'); }
+      } catch {
+        return store.get('tb.scan.publicKey');
+      }
     };
-    void jwkFrom().then(async (k) => { if (k) setKey({ key: await importPublicKey(k.jwk), keyId: k.keyId }); });
-    api<{ lists: CheckinListView[] }>('GET', `/api/v1/events/${eventId}/checkin-lists`).then((r) => { setLists(r.lists); store.set(K('lists'), r.lists); }, (e: unknown) => {
-      if (e instanceof ApiError && e.status === 403) setListProblem(tt('scan.forbidden'));
+    void jwkFrom().then(async (k) => {
+      if (k) setKey({ key: await importPublicKey(k.jwk), keyId: k.keyId });
     });
+    api<{ lists: CheckinListView[] }>('GET', `/api/v1/events/${eventId}/checkin-lists`).then(
+      (r) => {
+        setLists(r.lists);
+        store.set(K('lists'), r.lists);
+      },
+      (e: unknown) => {
+        if (e instanceof ApiError && e.status === 403) setListProblem(tt('scan.forbidden'));
+      },
+    );
   }, [eventId]);
 
   const loadList = async (fresh: boolean) => {
@@ -101,21 +155,41 @@ function Scanner({ eventId }: { eventId: string }) {
     let raw: OfflineList | undefined;
     if (fresh) {
       try {
-        raw = await api<OfflineList>('GET', `/api/v1/events/${eventId}/checkin-lists/offline${listId ? `?listId=${encodeURIComponent(listId)}` : ''}`);
+        raw = await api<OfflineList>(
+          'GET',
+          `/api/v1/events/${eventId}/checkin-lists/offline${listId ? `?listId=${encodeURIComponent(listId)}` : ''}`,
+        );
       } catch (e) {
-        if (e instanceof ApiError) { setListProblem(e.status === 403 ? tt('scan.forbidden') : tt('scan.other', { message: e.message, code: e.code })); return; }
+        if (e instanceof ApiError) {
+          setListProblem(e.status === 403 ? tt('scan.forbidden') : tt('scan.other', { message: e.message, code: e.code }));
+          return;
+        }
       }
     }
     raw ??= store.get<OfflineList>(lk);
-    if (!raw) { setList(undefined); return; }
-    if (raw.eventId !== eventId || !(await verifyOfflineList(key.key, raw))) { setList(undefined); setListProblem(tt('scan.listBad')); return; }
+    if (!raw) {
+      setList(undefined);
+      return;
+    }
+    if (raw.eventId !== eventId || !(await verifyOfflineList(key.key, raw))) {
+      setList(undefined);
+      setListProblem(tt('scan.listBad'));
+      return;
+    }
     store.set(lk, raw);
     setListProblem('');
     setList({ list: raw, byId: new Map(raw.tickets.map((x) => [x.ticketId, { classId: x.classId, status: x.status }])) });
   };
-  useEffect(() => { void loadList(true); }, [key, listId]);
-  useEffect(() => { store.set(K('gate'), gate); store.set(K('listId'), listId); }, [gate, listId]);
-  useEffect(() => { store.set(K('queue'), queue); }, [queue]);
+  useEffect(() => {
+    void loadList(true);
+  }, [key, listId]);
+  useEffect(() => {
+    store.set(K('gate'), gate);
+    store.set(K('listId'), listId);
+  }, [gate, listId]);
+  useEffect(() => {
+    store.set(K('queue'), queue);
+  }, [queue]);
 
   /** The device's own judgement (no network). */
   async function judgeHere(code: string, at: number): Promise<Local> {
@@ -127,14 +201,16 @@ function Scanner({ eventId }: { eventId: string }) {
     if (l?.list.rotating) {
       const r = l.list.rotating;
       const secret = await ticketSecretOf(r.eventKey, p.ticketId);
-      if (!p.rotating || !(await isLiveOtp(p.rotating, secret, at, r.periodSeconds, r.windowSteps))) return { final: true, verdict: refuse('scan.expired', {}, p.ticketId) };
+      if (!p.rotating || !(await isLiveOtp(p.rotating, secret, at, r.periodSeconds, r.windowSteps)))
+        return { final: true, verdict: refuse('scan.expired', {}, p.ticketId) };
     }
     const mine = done.current.get(p.ticketId);
     if (mine) return { final: true, verdict: refuse('scan.already', { at: time(mine.at), gate: mine.gate }, p.ticketId) };
     if (!k) return { final: false, ticketId: p.ticketId, refusal: refuse('scan.noList', {}, p.ticketId) };
     const entry = l?.byId.get(p.ticketId);
     if (!l) return { final: false, ticketId: p.ticketId, refusal: refuse('scan.noList', {}, p.ticketId) };
-    if (!entry) return { final: false, ticketId: p.ticketId, refusal: refuse(l.list.listId ? 'scan.notOnList' : 'scan.unknown', {}, p.ticketId) };
+    if (!entry)
+      return { final: false, ticketId: p.ticketId, refusal: refuse(l.list.listId ? 'scan.notOnList' : 'scan.unknown', {}, p.ticketId) };
     if (entry.status === 'voided') return { final: true, verdict: refuse('scan.voided', {}, p.ticketId) };
     if (entry.status === 'transferred') return { final: true, verdict: refuse('scan.transferred', {}, p.ticketId) };
     if (entry.status === 'checkedIn') return { final: false, ticketId: p.ticketId, refusal: refuse('scan.alreadyList', {}, p.ticketId) };
@@ -153,7 +229,10 @@ function Scanner({ eventId }: { eventId: string }) {
     const here = await judgeHere(code, at);
     if (here.final) return here.verdict;
     try {
-      const r = await api<CheckinResult>('POST', `/api/v1/events/${eventId}/check-ins`, { key: newKey(), body: { code: code.trim(), gate: g, ...(lid ? { listId: lid } : {}) } });
+      const r = await api<CheckinResult>('POST', `/api/v1/events/${eventId}/check-ins`, {
+        key: newKey(),
+        body: { code: code.trim(), gate: g, ...(lid ? { listId: lid } : {}) },
+      });
       remember(r.ticketId, { at: r.at, gate: r.gate });
       setOnline(true);
       return { ok: true, text: tt('scan.okOnline', { at: time(r.at), gate: r.gate }), ticketId: r.ticketId, at: r.at };
@@ -161,7 +240,8 @@ function Scanner({ eventId }: { eventId: string }) {
       // A 5xx (a gateway restarting, a proxy without upstream) counts as no network.
       if (e instanceof ApiError && e.status < 500) {
         setOnline(true);
-        if (e.code === 'CHECKIN_ALREADY') remember(here.ticketId, { at: Number(e.details?.['at']), gate: String(e.details?.['gate'] ?? '?') });
+        if (e.code === 'CHECKIN_ALREADY')
+          remember(here.ticketId, { at: Number(e.details?.['at']), gate: String(e.details?.['gate'] ?? '?') });
         return refusalOf(e, here.ticketId);
       }
     }
@@ -181,7 +261,9 @@ function Scanner({ eventId }: { eventId: string }) {
       const v = await judge(code);
       setVerdict(v);
       setLog((l) => [v, ...l].slice(0, 10));
-    } finally { busy.current = false; }
+    } finally {
+      busy.current = false;
+    }
   }
 
   function next() {
@@ -207,13 +289,20 @@ function Scanner({ eventId }: { eventId: string }) {
       for (const group of groups.values()) {
         const first = group[0]!;
         const r = await api<{ results: BatchScanResult[] }>('POST', `/api/v1/events/${eventId}/check-ins/batch`, {
-          key: newKey(), body: { gate: first.gate, ...(first.listId ? { listId: first.listId } : {}), scans: group.map((s) => ({ code: s.code, scannedAt: s.scannedAt })) },
+          key: newKey(),
+          body: {
+            gate: first.gate,
+            ...(first.listId ? { listId: first.listId } : {}),
+            scans: group.map((s) => ({ code: s.code, scannedAt: s.scannedAt })),
+          },
         });
         for (const res of r.results) {
           const mine = group[res.index];
           // An upload repeated after a lost answer finds its own earlier scan: not a conflict.
-          if (res.outcome === 'already' && res.winner && mine && res.winner.at === mine.scannedAt && res.winner.gate === mine.gate) continue;
-          if (res.outcome === 'already' && res.winner) report.push(tt('scan.conflict', { ticket: res.ticketId ?? '?', at: time(res.winner.at), gate: res.winner.gate }));
+          if (res.outcome === 'already' && res.winner && mine && res.winner.at === mine.scannedAt && res.winner.gate === mine.gate)
+            continue;
+          if (res.outcome === 'already' && res.winner)
+            report.push(tt('scan.conflict', { ticket: res.ticketId ?? '?', at: time(res.winner.at), gate: res.winner.gate }));
           else if (res.outcome === 'refused') report.push(`${res.ticketId ?? '?'}: ${res.code ?? ''}`);
         }
         for (const s of group) sent.add(s);
@@ -224,16 +313,30 @@ function Scanner({ eventId }: { eventId: string }) {
     } catch (e) {
       if (!(e instanceof ApiError) || e.status >= 500) setOnline(false);
       // A refused upload (rights withdrawn, a gate no longer on the list) stays queued and is said once.
-      else { const line = tt('scan.other', { message: e.message, code: e.code }); setConflicts((c) => (c[0] === line ? c : [line, ...c].slice(0, 50))); }
-    } finally { syncing.current = false; }
+      else {
+        const line = tt('scan.other', { message: e.message, code: e.code });
+        setConflicts((c) => (c[0] === line ? c : [line, ...c].slice(0, 50)));
+      }
+    } finally {
+      syncing.current = false;
+    }
   }
   useEffect(() => {
-    const up = () => { setOnline(true); void sync(); };
+    const up = () => {
+      setOnline(true);
+      void sync();
+    };
     const down = () => setOnline(false);
     window.addEventListener('online', up);
     window.addEventListener('offline', down);
-    const every = setInterval(() => { if (navigator.onLine) void sync(); }, 10_000);
-    return () => { window.removeEventListener('online', up); window.removeEventListener('offline', down); clearInterval(every); };
+    const every = setInterval(() => {
+      if (navigator.onLine) void sync();
+    }, 10_000);
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+      clearInterval(every);
+    };
   }, [eventId]);
 
   // The camera: a frame every 150 ms through jsQR (its own chunk, loaded here only).
@@ -281,65 +384,195 @@ function Scanner({ eventId }: { eventId: string }) {
 
   const chosen = lists.find((l) => l.listId === listId);
   const gates = chosen?.gates;
-  useEffect(() => { if (gates && !gates.includes(gate)) setGate(gates[0]!); }, [listId, lists.length]);
+  useEffect(() => {
+    if (gates && !gates.includes(gate)) setGate(gates[0]!);
+  }, [listId, lists.length]);
 
-  return <>
-    <p><Link href={`/organizer/events/${eventId}`}>{t('console.back')}</Link></p>
-    <div class="row">
-      {lists.length > 0 && <label>{tt('scan.list')}
-        <select value={listId} onChange={(e) => setListId(e.currentTarget.value)}>
-          <option value="">{tt('scan.allClasses')}</option>
-          {lists.map((l) => <option key={l.listId} value={l.listId}>{l.name}</option>)}
-        </select>
-      </label>}
-      <label htmlFor="scan-gate">{tt('scan.gate')}
-        {gates ? <select id="scan-gate" value={gate} onChange={(e) => setGate(e.currentTarget.value)}>{gates.map((g) => <option key={g} value={g}>{g}</option>)}</select>
-          : <input id="scan-gate" value={gate} required maxLength={64} pattern="[A-Za-z0-9 _.\-]+" onInput={(e) => setGate(e.currentTarget.value)} />}
-      </label>
-      <p data-testid="online" data-online={online ? 'yes' : 'no'}>{online ? tt('scan.online') : tt('scan.offline')}</p>
-    </div>
+  return (
+    <>
+      <p>
+        <Link href={`/organizer/events/${eventId}`}>{t('console.back')}</Link>
+      </p>
+      <div class="row">
+        {lists.length > 0 && (
+          <label>
+            {tt('scan.list')}
+            <select value={listId} onChange={(e) => setListId(e.currentTarget.value)}>
+              <option value="">{tt('scan.allClasses')}</option>
+              {lists.map((l) => (
+                <option key={l.listId} value={l.listId}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label htmlFor="scan-gate">
+          {tt('scan.gate')}
+          {gates ? (
+            <select id="scan-gate" value={gate} onChange={(e) => setGate(e.currentTarget.value)}>
+              {gates.map((g) => (
+                <option key={g} value={g}>
+                  {g}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id="scan-gate"
+              value={gate}
+              required
+              maxLength={64}
+              pattern="[A-Za-z0-9 _.\-]+"
+              onInput={(e) => setGate(e.currentTarget.value)}
+            />
+          )}
+        </label>
+        <p data-testid="online" data-online={online ? 'yes' : 'no'}>
+          {online ? tt('scan.online') : tt('scan.offline')}
+        </p>
+      </div>
 
-    <div class={`verdict ${verdict ? (verdict.ok ? 'verdict-ok' : 'verdict-bad') : ''}`} role="status" aria-live="assertive" data-testid="verdict"
-      data-verdict={verdict ? (verdict.ok ? 'ok' : 'refused') : 'waiting'}>
-      {verdict ? <><p class="verdict-title">{verdict.ok ? tt('scan.ok') : tt('scan.refused')}</p><p>{verdict.text}</p>{verdict.ticketId && <p><code>{verdict.ticketId}</code></p>}</> : <p>{tt('scan.waiting')}</p>}
-    </div>
-    {verdict && <p><button type="button" onClick={next}>{tt('scan.next')}</button></p>}
+      <div
+        class={`verdict ${verdict ? (verdict.ok ? 'verdict-ok' : 'verdict-bad') : ''}`}
+        role="status"
+        aria-live="assertive"
+        data-testid="verdict"
+        data-verdict={verdict ? (verdict.ok ? 'ok' : 'refused') : 'waiting'}
+      >
+        {verdict ? (
+          <>
+            <p class="verdict-title">{verdict.ok ? tt('scan.ok') : tt('scan.refused')}</p>
+            <p>{verdict.text}</p>
+            {verdict.ticketId && (
+              <p>
+                <code>{verdict.ticketId}</code>
+              </p>
+            )}
+          </>
+        ) : (
+          <p>{tt('scan.waiting')}</p>
+        )}
+      </div>
+      {verdict && (
+        <p>
+          <button type="button" onClick={next}>
+            {tt('scan.next')}
+          </button>
+        </p>
+      )}
 
-    <section aria-labelledby="cam-h">
-      <h2 id="cam-h">{tt('scan.camera')}</h2>
-      {camera === 'on' ? <button type="button" class="secondary" onClick={stopCamera}>{tt('scan.stopCamera')}</button>
-        : <button type="button" onClick={() => void startCamera()} disabled={camera === 'starting'}>{tt('scan.startCamera')}</button>}
-      {cameraError && <p class="error" role="alert">{cameraError}</p>}
-      <video ref={video} class="scanner-video" muted playsInline aria-label={tt('scan.video')} hidden={camera === 'off'} />
-      <form class="row" onSubmit={(e) => { e.preventDefault(); if (manual.trim()) void onCode(manual, true).then(() => setManual('')); }}>
-        <label>{tt('scan.manual')}<input ref={manualRef} value={manual} autoComplete="off" spellcheck={false} size={40} onInput={(e) => setManual(e.currentTarget.value)} /></label>
-        <button type="submit">{tt('scan.check')}</button>
-      </form>
-    </section>
+      <section aria-labelledby="cam-h">
+        <h2 id="cam-h">{tt('scan.camera')}</h2>
+        {camera === 'on' ? (
+          <button type="button" class="secondary" onClick={stopCamera}>
+            {tt('scan.stopCamera')}
+          </button>
+        ) : (
+          <button type="button" onClick={() => void startCamera()} disabled={camera === 'starting'}>
+            {tt('scan.startCamera')}
+          </button>
+        )}
+        {cameraError && (
+          <p class="error" role="alert">
+            {cameraError}
+          </p>
+        )}
+        <video ref={video} class="scanner-video" muted playsInline aria-label={tt('scan.video')} hidden={camera === 'off'} />
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (manual.trim()) void onCode(manual, true).then(() => setManual(''));
+          }}
+        >
+          <label>
+            {tt('scan.manual')}
+            <input
+              ref={manualRef}
+              value={manual}
+              autoComplete="off"
+              spellcheck={false}
+              size={40}
+              onInput={(e) => setManual(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit">{tt('scan.check')}</button>
+        </form>
+      </section>
 
-    <section aria-labelledby="list-h">
-      <h2 id="list-h">{tt('scan.listTitle')}</h2>
-      {list ? <p data-testid="list-info">{tt('scan.listInfo', { n: list.list.tickets.length, at: time(list.list.generatedAt), key: list.list.keyId })}</p> : <p>{tt('scan.noList')}</p>}
-      {listProblem && <p class="error" role="alert">{listProblem}</p>}
-      <button type="button" class="secondary" onClick={() => void loadList(true)}>{tt('scan.download')}</button>
-    </section>
+      <section aria-labelledby="list-h">
+        <h2 id="list-h">{tt('scan.listTitle')}</h2>
+        {list ? (
+          <p data-testid="list-info">
+            {tt('scan.listInfo', { n: list.list.tickets.length, at: time(list.list.generatedAt), key: list.list.keyId })}
+          </p>
+        ) : (
+          <p>{tt('scan.noList')}</p>
+        )}
+        {listProblem && (
+          <p class="error" role="alert">
+            {listProblem}
+          </p>
+        )}
+        <button type="button" class="secondary" onClick={() => void loadList(true)}>
+          {tt('scan.download')}
+        </button>
+      </section>
 
-    <section aria-labelledby="sync-h">
-      <h2 id="sync-h">{tt('scan.sync')}</h2>
-      <p data-testid="pending">{queue.length ? tt('scan.pending', { n: queue.length }) : tt('scan.synced')}</p>
-      {queue.length > 0 && <button type="button" class="secondary" onClick={() => void sync()}>{tt('scan.syncNow')}</button>}
-      {conflicts.length > 0 && <><h3>{tt('scan.conflicts')}</h3><ul>{conflicts.map((c, i) => <li key={i}>{c}</li>)}</ul></>}
-    </section>
+      <section aria-labelledby="sync-h">
+        <h2 id="sync-h">{tt('scan.sync')}</h2>
+        <p data-testid="pending">{queue.length ? tt('scan.pending', { n: queue.length }) : tt('scan.synced')}</p>
+        {queue.length > 0 && (
+          <button type="button" class="secondary" onClick={() => void sync()}>
+            {tt('scan.syncNow')}
+          </button>
+        )}
+        {conflicts.length > 0 && (
+          <>
+            <h3>{tt('scan.conflicts')}</h3>
+            <ul>
+              {conflicts.map((c, i) => (
+                <li key={i}>{c}</li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
 
-    {log.length > 0 && <table>
-      <caption>{tt('scan.log')}</caption>
-      <thead><tr><th scope="col">{tt('scan.time')}</th><th scope="col">{tt('scan.ticket')}</th><th scope="col">{tt('scan.result')}</th></tr></thead>
-      <tbody>{log.map((v, i) => <tr key={i}><td>{time(v.at)}</td><td>{v.ticketId ?? '—'}</td><td class={v.ok ? 'ok-text' : 'bad-text'}>{v.ok ? tt('scan.ok') : tt('scan.refused')}: {v.text}</td></tr>)}</tbody>
-    </table>}
-  </>;
+      {log.length > 0 && (
+        <table>
+          <caption>{tt('scan.log')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{tt('scan.time')}</th>
+              <th scope="col">{tt('scan.ticket')}</th>
+              <th scope="col">{tt('scan.result')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.map((v, i) => (
+              <tr key={i}>
+                <td>{time(v.at)}</td>
+                <td>{v.ticketId ?? '—'}</td>
+                <td class={v.ok ? 'ok-text' : 'bad-text'}>
+                  {v.ok ? tt('scan.ok') : tt('scan.refused')}: {v.text}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
 }
 
 export default function ScannerPage({ params }: { params: Record<string, string> }) {
   useLang();
-  return <RequireSignIn><h1>{tt('scan.title')}</h1><Scanner eventId={params['eventId']!} /></RequireSignIn>;
+  return (
+    <RequireSignIn>
+      <h1>{tt('scan.title')}</h1>
+      <Scanner eventId={params['eventId']!} />
+    </RequireSignIn>
+  );
 }

@@ -1,4 +1,6 @@
 /** Sign in. */
 import { AuthForm } from '../auth-form.js';
 
-export default function SignIn() { return <AuthForm mode="signin" />; }
+export default function SignIn() {
+  return <AuthForm mode="signin" />;
+}

@@ -28,7 +28,10 @@ function useLiveCode(detail: TicketDetail | undefined): { code: string; step?: n
   useEffect(() => {
     if (!detail) return;
     const rot = detail.rotating;
-    if (!rot) { setLive({ code: detail.code }); return; }
+    if (!rot) {
+      setLive({ code: detail.code });
+      return;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     let alive = true;
     const tick = async () => {
@@ -42,9 +45,18 @@ function useLiveCode(detail: TicketDetail | undefined): { code: string; step?: n
     };
     void tick();
     // A phone wakes from sleep with stale timers: redraw at once when the page is seen again.
-    const onVisible = () => { if (document.visibilityState === 'visible') { clearTimeout(timer); void tick(); } };
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') {
+        clearTimeout(timer);
+        void tick();
+      }
+    };
     document.addEventListener('visibilitychange', onVisible);
-    return () => { alive = false; clearTimeout(timer); document.removeEventListener('visibilitychange', onVisible); };
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }, [detail?.ticketId, detail?.code, detail?.rotating?.secret]);
   return live;
 }
@@ -53,16 +65,34 @@ function Qr({ ticketId, live }: { ticketId: string; live: { code: string; step?:
   const [src, setSrc] = useState('');
   useEffect(() => {
     let alive = true;
-    QRCode.toString(live.code, QR_OPTS).then((svg) => { if (alive) setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`); }, () => undefined);
-    return () => { alive = false; };
+    QRCode.toString(live.code, QR_OPTS).then(
+      (svg) => {
+        if (alive) setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
+      },
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
   }, [live.code]);
   if (!src) return <p aria-busy="true">{t('common.loading')}</p>;
-  return <img class="qr" src={src} width={280} height={280} alt={tt('tickets.qrAlt', { id: ticketId })}
-    data-testid="ticket-qr" data-code={live.code} data-step={live.step === undefined ? undefined : String(live.step)} />;
+  return (
+    <img
+      class="qr"
+      src={src}
+      width={280}
+      height={280}
+      alt={tt('tickets.qrAlt', { id: ticketId })}
+      data-testid="ticket-qr"
+      data-code={live.code}
+      data-step={live.step === undefined ? undefined : String(live.step)}
+    />
+  );
 }
 
 function statusLine(tk: TicketView): string {
-  if (tk.status === 'checkedIn' && tk.checkedIn) return tt('tickets.checkedInAt', { at: dateTime(tk.checkedIn.at), gate: tk.checkedIn.gate });
+  if (tk.status === 'checkedIn' && tk.checkedIn)
+    return tt('tickets.checkedInAt', { at: dateTime(tk.checkedIn.at), gate: tk.checkedIn.gate });
   if (tk.status === 'voided') return tt('tickets.voidReason', { reason: tk.voidReason ?? '' });
   if (tk.status === 'transferred') return tt('tickets.transferredTo');
   return tt(`tickets.status.${tk.status}`);
@@ -80,7 +110,17 @@ async function downloadPdf(ticketId: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function TicketCard({ tk, eventName, className, onChanged }: { tk: TicketView; eventName?: string; className?: string; onChanged: () => void }) {
+function TicketCard({
+  tk,
+  eventName,
+  className,
+  onChanged,
+}: {
+  tk: TicketView;
+  eventName?: string;
+  className?: string;
+  onChanged: () => void;
+}) {
   const [detail, setDetail] = useState<TicketDetail | undefined>();
   const [msg, setMsg] = useState('');
   const [to, setTo] = useState('');
@@ -90,42 +130,102 @@ function TicketCard({ tk, eventName, className, onChanged }: { tk: TicketView; e
     // A busy gateway or a lost connection is retried (every 2 s, up to a minute); a 4xx is said at once.
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = (tries: number) => api<TicketDetail>('GET', `/api/v1/me/tickets/${encodeURIComponent(tk.ticketId)}`).then((d) => { if (alive) { setDetail(d); setMsg(''); } }, (e: Error) => {
-      if (!alive) return;
-      setMsg(e instanceof ApiError ? tt('tickets.failed', { message: e.message, code: e.code }) : e.message);
-      if ((!(e instanceof ApiError) || e.status >= 500) && tries < 30) timer = setTimeout(() => void load(tries + 1), 2000);
-    });
+    const load = (tries: number) =>
+      api<TicketDetail>('GET', `/api/v1/me/tickets/${encodeURIComponent(tk.ticketId)}`).then(
+        (d) => {
+          if (alive) {
+            setDetail(d);
+            setMsg('');
+          }
+        },
+        (e: Error) => {
+          if (!alive) return;
+          setMsg(e instanceof ApiError ? tt('tickets.failed', { message: e.message, code: e.code }) : e.message);
+          if ((!(e instanceof ApiError) || e.status >= 500) && tries < 30) timer = setTimeout(() => void load(tries + 1), 2000);
+        },
+      );
     void load(0);
-    return () => { alive = false; clearTimeout(timer); };
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
   }, [tk.ticketId, valid]);
   const live = useLiveCode(valid ? detail : undefined);
   const headId = `tk-${tk.ticketId}`;
-  return <li class="card ticket" aria-labelledby={headId} data-ticket={tk.ticketId} data-status={tk.status}>
-    <h2 id={headId}>{eventName ?? tk.eventId} · {tt('tickets.ticket', { n: tk.seatNo })}</h2>
-    <p class={`ticket-status ticket-${tk.status}`} data-testid="ticket-status">{statusLine(tk)}</p>
-    {valid && live && <Qr ticketId={tk.ticketId} live={live} />}
-    {valid && detail && <p class="muted">{detail.rotating ? tt('tickets.rotating', { s: detail.rotating.periodSeconds }) : tt('tickets.staticNote')}</p>}
-    <dl class="stats">
-      <dt>{tt('tickets.class')}</dt><dd>{className ?? tk.classId}</dd>
-      <dt>{tt('tickets.price')}</dt><dd>{formatMoney(tk.priceMinor, tk.currency, locale())}</dd>
-      <dt>{tt('tickets.order')}</dt><dd><Link href={`/orders/${tk.orderId}`}>{tk.orderId}</Link></dd>
-    </dl>
-    {valid && <p><button type="button" class="secondary" onClick={() => { setMsg(''); downloadPdf(tk.ticketId).catch((e: Error) => setMsg(tt('tickets.pdfFailed', { message: e.message }))); }}>{tt('tickets.pdf')}</button></p>}
-    {valid && <details>
-      <summary>{tt('tickets.transfer')}</summary>
-      <form onSubmit={(e) => {
-        e.preventDefault();
-        setMsg('');
-        api('POST', `/api/v1/me/tickets/${encodeURIComponent(tk.ticketId)}/transfer`, { key: newKey(), body: { toUserId: to.trim() } })
-          .then(() => { setMsg(tt('tickets.transferred')); onChanged(); }, (err: Error) => setMsg(err instanceof ApiError ? tt('tickets.failed', { message: err.message, code: err.code }) : err.message));
-      }}>
-        <p class="muted">{tt('tickets.transferHint')}</p>
-        <label>{tt('tickets.transferTo')}<input value={to} required maxLength={64} pattern="[A-Za-z0-9][A-Za-z0-9_\-]*" onInput={(e) => setTo(e.currentTarget.value)} /></label>
-        <button type="submit">{tt('tickets.transferDo')}</button>
-      </form>
-    </details>}
-    <p role="status">{msg}</p>
-  </li>;
+  return (
+    <li class="card ticket" aria-labelledby={headId} data-ticket={tk.ticketId} data-status={tk.status}>
+      <h2 id={headId}>
+        {eventName ?? tk.eventId} · {tt('tickets.ticket', { n: tk.seatNo })}
+      </h2>
+      <p class={`ticket-status ticket-${tk.status}`} data-testid="ticket-status">
+        {statusLine(tk)}
+      </p>
+      {valid && live && <Qr ticketId={tk.ticketId} live={live} />}
+      {valid && detail && (
+        <p class="muted">{detail.rotating ? tt('tickets.rotating', { s: detail.rotating.periodSeconds }) : tt('tickets.staticNote')}</p>
+      )}
+      <dl class="stats">
+        <dt>{tt('tickets.class')}</dt>
+        <dd>{className ?? tk.classId}</dd>
+        <dt>{tt('tickets.price')}</dt>
+        <dd>{formatMoney(tk.priceMinor, tk.currency, locale())}</dd>
+        <dt>{tt('tickets.order')}</dt>
+        <dd>
+          <Link href={`/orders/${tk.orderId}`}>{tk.orderId}</Link>
+        </dd>
+      </dl>
+      {valid && (
+        <p>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              setMsg('');
+              downloadPdf(tk.ticketId).catch((e: Error) => setMsg(tt('tickets.pdfFailed', { message: e.message })));
+            }}
+          >
+            {tt('tickets.pdf')}
+          </button>
+        </p>
+      )}
+      {valid && (
+        <details>
+          <summary>{tt('tickets.transfer')}</summary>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              setMsg('');
+              api('POST', `/api/v1/me/tickets/${encodeURIComponent(tk.ticketId)}/transfer`, {
+                key: newKey(),
+                body: { toUserId: to.trim() },
+              }).then(
+                () => {
+                  setMsg(tt('tickets.transferred'));
+                  onChanged();
+                },
+                (err: Error) =>
+                  setMsg(err instanceof ApiError ? tt('tickets.failed', { message: err.message, code: err.code }) : err.message),
+              );
+            }}
+          >
+            <p class="muted">{tt('tickets.transferHint')}</p>
+            <label>
+              {tt('tickets.transferTo')}
+              <input
+                value={to}
+                required
+                maxLength={64}
+                pattern="[A-Za-z0-9][A-Za-z0-9_\-]*"
+                onInput={(e) => setTo(e.currentTarget.value)}
+              />
+            </label>
+            <button type="submit">{tt('tickets.transferDo')}</button>
+          </form>
+        </details>
+      )}
+      <p role="status">{msg}</p>
+    </li>
+  );
 }
 
 function MyTickets() {
@@ -141,32 +241,67 @@ function MyTickets() {
     const order = new URLSearchParams(location.search).get('order');
     let timer: ReturnType<typeof setTimeout> | undefined;
     let alive = true;
-    const load = (tries: number) => api<{ tickets: TicketView[] }>('GET', '/api/v1/me/tickets').then((r) => {
-      if (!alive) return;
-      setTickets(r.tickets);
-      const waiting = r.tickets.length === 0 || (order !== null && !r.tickets.some((x) => x.orderId === order));
-      if (waiting && tries < 30) timer = setTimeout(() => void load(tries + 1), 2000);
-    }, (e: Error) => { if (alive) setError(e.message); });
+    const load = (tries: number) =>
+      api<{ tickets: TicketView[] }>('GET', '/api/v1/me/tickets').then(
+        (r) => {
+          if (!alive) return;
+          setTickets(r.tickets);
+          const waiting = r.tickets.length === 0 || (order !== null && !r.tickets.some((x) => x.orderId === order));
+          if (waiting && tries < 30) timer = setTimeout(() => void load(tries + 1), 2000);
+        },
+        (e: Error) => {
+          if (alive) setError(e.message);
+        },
+      );
     void load(0);
-    return () => { alive = false; clearTimeout(timer); };
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
   }, [rev]);
   const eventIds = [...new Set((tickets ?? []).map((x) => x.eventId))].sort().join(',');
   useEffect(() => {
     for (const id of eventIds ? eventIds.split(',') : []) {
-      api<EventView>('GET', `/api/v1/events/${id}`).then((ev) => setEvents((m) => ({ ...m, [id]: ev.name })), () => undefined);
-      api<{ items: TicketClassView[] }>('GET', `/api/v1/events/${id}/ticket-classes`)
-        .then((r) => setClasses((m) => ({ ...m, ...Object.fromEntries(r.items.map((c) => [c.classId, c.name])) })), () => undefined);
+      api<EventView>('GET', `/api/v1/events/${id}`).then(
+        (ev) => setEvents((m) => ({ ...m, [id]: ev.name })),
+        () => undefined,
+      );
+      api<{ items: TicketClassView[] }>('GET', `/api/v1/events/${id}/ticket-classes`).then(
+        (r) => setClasses((m) => ({ ...m, ...Object.fromEntries(r.items.map((c) => [c.classId, c.name])) })),
+        () => undefined,
+      );
     }
   }, [eventIds]);
   if (!tickets) return error ? <p role="alert">{error}</p> : <p aria-busy="true">{t('common.loading')}</p>;
-  return <>
-    {tickets.length === 0 ? <p>{tt('tickets.none')}</p> : <ul class="cards tickets">
-      {tickets.map((tk) => <TicketCard key={tk.ticketId} tk={tk} eventName={events[tk.eventId]} className={classes[tk.classId]} onChanged={() => setRev((n) => n + 1)} />)}
-    </ul>}
-    <p class="muted">{tt('tickets.myId')} <code>{getSession()?.userId}</code></p>
-  </>;
+  return (
+    <>
+      {tickets.length === 0 ? (
+        <p>{tt('tickets.none')}</p>
+      ) : (
+        <ul class="cards tickets">
+          {tickets.map((tk) => (
+            <TicketCard
+              key={tk.ticketId}
+              tk={tk}
+              eventName={events[tk.eventId]}
+              className={classes[tk.classId]}
+              onChanged={() => setRev((n) => n + 1)}
+            />
+          ))}
+        </ul>
+      )}
+      <p class="muted">
+        {tt('tickets.myId')} <code>{getSession()?.userId}</code>
+      </p>
+    </>
+  );
 }
 
 export default function TicketsPage() {
-  return <RequireSignIn><h1>{tt('tickets.title')}</h1><MyTickets /></RequireSignIn>;
+  return (
+    <RequireSignIn>
+      <h1>{tt('tickets.title')}</h1>
+      <MyTickets />
+    </RequireSignIn>
+  );
 }

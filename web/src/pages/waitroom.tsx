@@ -19,14 +19,28 @@ import { RequireSignIn } from '../require-signin.js';
 type Status = Extract<QueueFrame, { t: 'status' }>;
 
 interface View {
-  state?: string; phase?: string; position?: number; cursor: number; ahead?: number; rate: number;
+  state?: string;
+  phase?: string;
+  position?: number;
+  cursor: number;
+  ahead?: number;
+  rate: number;
   /** When the server expects this buyer to be called (ms, this page's clock): the last status's `estimatedWaitSec` from its arrival. */
   etaAt?: number;
-  soldOut: boolean; likelySoldOut: boolean; seedHash?: string; seed?: string; preQueueSize?: number; opensAt?: number;
-  ticket?: number; outcome?: string;
+  soldOut: boolean;
+  likelySoldOut: boolean;
+  seedHash?: string;
+  seed?: string;
+  preQueueSize?: number;
+  opensAt?: number;
+  ticket?: number;
+  outcome?: string;
 }
 
-interface Grant { token: string; expiresAt: number }
+interface Grant {
+  token: string;
+  expiresAt: number;
+}
 const grantKey = (id: string) => `tb.checkout.${id}`;
 const firstAheadKey = (id: string) => `tb.firstAhead.${id}`;
 
@@ -34,7 +48,9 @@ function readGrant(id: string): Grant | undefined {
   try {
     const g = JSON.parse(sessionStorage.getItem(grantKey(id)) ?? 'null') as Grant | null;
     return g && g.expiresAt > Date.now() ? g : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 const toMs = (v: number | string | undefined): number => (typeof v === 'number' ? v : v ? Date.parse(v) : 0);
@@ -48,9 +64,16 @@ async function seedMatches(seed: string, hash: string): Promise<boolean> {
 
 function Countdown({ until, label }: { until: number; label: string }) {
   const [now, setNow] = useState(Date.now());
-  useEffect(() => { const i = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(i); }, []);
+  useEffect(() => {
+    const i = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(i);
+  }, []);
   const left = Math.max(0, Math.round((until - now) / 1000));
-  return <p class="countdown" role="timer" aria-live="off"><span>{label}</span> <strong>{left > 0 ? duration(left) : t('queue.slotOver')}</strong></p>;
+  return (
+    <p class="countdown" role="timer" aria-live="off">
+      <span>{label}</span> <strong>{left > 0 ? duration(left) : t('queue.slotOver')}</strong>
+    </p>
+  );
 }
 
 function Room({ eventId }: { eventId: string }) {
@@ -62,7 +85,10 @@ function Room({ eventId }: { eventId: string }) {
   const sock = useRef<QueueSocket | undefined>(undefined);
   const [reconnectKey, setReconnectKey] = useState(0);
   const [now, setNow] = useState(Date.now());
-  useEffect(() => { const i = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(i); }, []);
+  useEffect(() => {
+    const i = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(i);
+  }, []);
 
   useEffect(() => {
     if (grant) return;
@@ -71,16 +97,31 @@ function Room({ eventId }: { eventId: string }) {
         const s = f as Status;
         if (s.token && s.state === 'admitted') admit({ token: s.token, expiresAt: toMs(s.tokenExpiresAt) });
         setView((v) => {
-          const ahead = s.ahead === undefined ? undefined : v.ahead === undefined || s.state !== v.state ? s.ahead : Math.min(v.ahead, s.ahead);
+          const ahead =
+            s.ahead === undefined ? undefined : v.ahead === undefined || s.state !== v.state ? s.ahead : Math.min(v.ahead, s.ahead);
           const at = s.estimatedWaitSec === undefined ? undefined : Date.now() + s.estimatedWaitSec * 1000;
           // Next in line both times: keep the earlier of the two expected times (it never rises).
-          const etaAt = at !== undefined && v.etaAt !== undefined && ahead === 0 && v.ahead === 0 && s.state === v.state ? Math.min(at, v.etaAt) : at;
-          if (ahead !== undefined && sessionStorage.getItem(firstAheadKey(eventId)) === null) sessionStorage.setItem(firstAheadKey(eventId), String(Math.max(1, ahead)));
+          const etaAt =
+            at !== undefined && v.etaAt !== undefined && ahead === 0 && v.ahead === 0 && s.state === v.state ? Math.min(at, v.etaAt) : at;
+          if (ahead !== undefined && sessionStorage.getItem(firstAheadKey(eventId)) === null)
+            sessionStorage.setItem(firstAheadKey(eventId), String(Math.max(1, ahead)));
           return {
-            ...v, state: s.state, phase: s['phase'] as string | undefined, position: s.position, cursor: Math.max(v.cursor, s.cursor ?? 0), ahead,
-            rate: Number(s['admittedRate'] ?? s.rate ?? v.rate), etaAt, soldOut: !!s.soldOut, likelySoldOut: !!s.likelySoldOut,
-            seedHash: s['seedHash'] as string | undefined, seed: s['seed'] as string | undefined, preQueueSize: s['preQueueSize'] as number | undefined,
-            opensAt: s['opensAt'] as number | undefined, ticket: s.ticket, outcome: s['outcome'] as string | undefined,
+            ...v,
+            state: s.state,
+            phase: s['phase'] as string | undefined,
+            position: s.position,
+            cursor: Math.max(v.cursor, s.cursor ?? 0),
+            ahead,
+            rate: Number(s['admittedRate'] ?? s.rate ?? v.rate),
+            etaAt,
+            soldOut: !!s.soldOut,
+            likelySoldOut: !!s.likelySoldOut,
+            seedHash: s['seedHash'] as string | undefined,
+            seed: s['seed'] as string | undefined,
+            preQueueSize: s['preQueueSize'] as number | undefined,
+            opensAt: s['opensAt'] as number | undefined,
+            ticket: s.ticket,
+            outcome: s['outcome'] as string | undefined,
           };
         });
       } else if (f.t === 'cursor') {
@@ -108,52 +149,128 @@ function Room({ eventId }: { eventId: string }) {
   }, [view.seed, view.seedHash]);
 
   if (grant) {
-    return <>
-      <div role="status"><h2>{t('queue.admitted')}</h2></div>
-      <Countdown until={grant.expiresAt} label={t('queue.slotLeft')} />
-      <Checkout eventId={eventId} checkoutToken={grant.token} />
-    </>;
+    return (
+      <>
+        <div role="status">
+          <h2>{t('queue.admitted')}</h2>
+        </div>
+        <Countdown until={grant.expiresAt} label={t('queue.slotLeft')} />
+        <Checkout eventId={eventId} checkoutToken={grant.token} />
+      </>
+    );
   }
   const etaSec = view.etaAt === undefined ? undefined : Math.max(0, Math.ceil((view.etaAt - now) / 1000));
   const first = Number(sessionStorage.getItem(firstAheadKey(eventId)) ?? 0);
-  const progress = first > 0 && view.ahead !== undefined ? Math.min(100, Math.round(((first - Math.min(first, view.ahead)) / first) * 100)) : 0;
+  const progress =
+    first > 0 && view.ahead !== undefined ? Math.min(100, Math.round(((first - Math.min(first, view.ahead)) / first) * 100)) : 0;
   const left = view.state === 'left' || view.outcome === 'left';
-  return <>
-    {view.soldOut ? <p role="alert" class="warn">{t('queue.soldOut')}</p>
-      : view.likelySoldOut && <p role="alert" class="warn">{t('queue.likelySoldOut')}</p>}
-    <p class="link" aria-live="polite" data-link={link}>{t(`queue.link.${link}`)}</p>
-    {error && <p role="alert" class="error">{error}</p>}
-    {view.phase === 'preQueue' ? <section aria-labelledby="pre-h">
-      <h2 id="pre-h">{t('queue.preTitle')}</h2>
-      <p>{t('queue.preExplain')}</p>
-      {view.opensAt && <Countdown until={view.opensAt} label={t('queue.opensIn')} />}
-    </section> : left ? <section>
-      <h2>{t('queue.leftTitle')}</h2>
-      <button type="button" onClick={() => api('POST', `/api/v1/events/${eventId}/queue/join`).then(() => setReconnectKey((k) => k + 1), (e: Error) => setError(e.message))}>{t('queue.rejoin')}</button>
-    </section> : <section aria-labelledby="place-h">
-      <h2 id="place-h">{t('queue.yourPlace')}</h2>
-      <dl class="big">
-        <dt>{t('queue.position')}</dt><dd data-testid="position">{view.position ?? '…'}</dd>
-        <dt>{t('queue.ahead')}</dt><dd data-testid="ahead">{view.ahead ?? '…'}</dd>
-        <dt>{t('queue.nowServing')}</dt><dd data-testid="cursor">{view.cursor}</dd>
-        <dt>{t('queue.eta')}</dt><dd data-testid="eta" data-sec={etaSec}>{etaSec === undefined ? t('queue.etaUnknown') : etaSec === 0 && view.ahead === 0 ? t('queue.anyMoment') : duration(etaSec)}</dd>
-      </dl>
-      <p class="muted">{t('queue.etaMeans')}</p>
-      <label for="progress">{t('queue.progress')}</label>
-      <progress id="progress" max={100} value={progress}>{progress}%</progress>
-      <p class="muted">{t('queue.keepOpen')}</p>
-    </section>}
-    {view.seedHash && <details class="fairness">
-      <summary>{t('queue.fairTitle')}</summary>
-      <p>{t('queue.fairExplain', { n: view.preQueueSize ?? 0 })}</p>
-      <p>{t('queue.seedHash')}: <code class="wrap">{view.seedHash}</code></p>
-      {view.seed ? <p>{t('queue.seed')}: <code class="wrap">{view.seed}</code> — {seedOk === undefined ? '…' : seedOk ? t('queue.seedOk') : t('queue.seedBad')}</p>
-        : <p>{t('queue.seedLater')}</p>}
-    </details>}
-    {!left && view.state === 'queued' && <p><button type="button" class="secondary" onClick={() => api('POST', `/api/v1/events/${eventId}/queue/leave`).then(() => setView((v) => ({ ...v, state: 'left' })), (e: Error) => setError(e.message))}>{t('queue.leave')}</button></p>}
-  </>;
+  return (
+    <>
+      {view.soldOut ? (
+        <p role="alert" class="warn">
+          {t('queue.soldOut')}
+        </p>
+      ) : (
+        view.likelySoldOut && (
+          <p role="alert" class="warn">
+            {t('queue.likelySoldOut')}
+          </p>
+        )
+      )}
+      <p class="link" aria-live="polite" data-link={link}>
+        {t(`queue.link.${link}`)}
+      </p>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {view.phase === 'preQueue' ? (
+        <section aria-labelledby="pre-h">
+          <h2 id="pre-h">{t('queue.preTitle')}</h2>
+          <p>{t('queue.preExplain')}</p>
+          {view.opensAt && <Countdown until={view.opensAt} label={t('queue.opensIn')} />}
+        </section>
+      ) : left ? (
+        <section>
+          <h2>{t('queue.leftTitle')}</h2>
+          <button
+            type="button"
+            onClick={() =>
+              api('POST', `/api/v1/events/${eventId}/queue/join`).then(
+                () => setReconnectKey((k) => k + 1),
+                (e: Error) => setError(e.message),
+              )
+            }
+          >
+            {t('queue.rejoin')}
+          </button>
+        </section>
+      ) : (
+        <section aria-labelledby="place-h">
+          <h2 id="place-h">{t('queue.yourPlace')}</h2>
+          <dl class="big">
+            <dt>{t('queue.position')}</dt>
+            <dd data-testid="position">{view.position ?? '…'}</dd>
+            <dt>{t('queue.ahead')}</dt>
+            <dd data-testid="ahead">{view.ahead ?? '…'}</dd>
+            <dt>{t('queue.nowServing')}</dt>
+            <dd data-testid="cursor">{view.cursor}</dd>
+            <dt>{t('queue.eta')}</dt>
+            <dd data-testid="eta" data-sec={etaSec}>
+              {etaSec === undefined ? t('queue.etaUnknown') : etaSec === 0 && view.ahead === 0 ? t('queue.anyMoment') : duration(etaSec)}
+            </dd>
+          </dl>
+          <p class="muted">{t('queue.etaMeans')}</p>
+          <label for="progress">{t('queue.progress')}</label>
+          <progress id="progress" max={100} value={progress}>
+            {progress}%
+          </progress>
+          <p class="muted">{t('queue.keepOpen')}</p>
+        </section>
+      )}
+      {view.seedHash && (
+        <details class="fairness">
+          <summary>{t('queue.fairTitle')}</summary>
+          <p>{t('queue.fairExplain', { n: view.preQueueSize ?? 0 })}</p>
+          <p>
+            {t('queue.seedHash')}: <code class="wrap">{view.seedHash}</code>
+          </p>
+          {view.seed ? (
+            <p>
+              {t('queue.seed')}: <code class="wrap">{view.seed}</code> —{' '}
+              {seedOk === undefined ? '…' : seedOk ? t('queue.seedOk') : t('queue.seedBad')}
+            </p>
+          ) : (
+            <p>{t('queue.seedLater')}</p>
+          )}
+        </details>
+      )}
+      {!left && view.state === 'queued' && (
+        <p>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              api('POST', `/api/v1/events/${eventId}/queue/leave`).then(
+                () => setView((v) => ({ ...v, state: 'left' })),
+                (e: Error) => setError(e.message),
+              )
+            }
+          >
+            {t('queue.leave')}
+          </button>
+        </p>
+      )}
+    </>
+  );
 }
 
 export default function Waitroom({ params }: { params: Record<string, string> }) {
-  return <RequireSignIn><h1>{t('queue.title')}</h1><Room eventId={params['eventId']!} /></RequireSignIn>;
+  return (
+    <RequireSignIn>
+      <h1>{t('queue.title')}</h1>
+      <Room eventId={params['eventId']!} />
+    </RequireSignIn>
+  );
 }
