@@ -14,7 +14,7 @@
  *                                           metrics; `runService` migrates and opens the pool, so it
  *                                           sits beside db/)
  *      L3  actors/                          runtime, kinds, and the typed actor client (actors/client/)
- *      L4  accounts/ mailer/ catalog/ queue/ payments/ orders/ tickets/
+ *      L4  accounts/ mailer/ catalog/ events/ queue/ payments/ orders/ tickets/
  *                                           the services; they may use each other (never in a circle)
  *      L5  gateway/                         the HTTP/WebSocket edge over the services
  *      L6  app/, ops/                       the composition root (may import everything) and the
@@ -31,7 +31,7 @@
 
 /** Top-level folders with a front door, and the extra public entry points each documents. */
 const FRONT_DOORS = [
-  '(contracts|config|platform|db|actors|accounts|mailer|catalog|queue|payments|orders|tickets|gateway|app)/index\\.ts',
+  '(contracts|config|platform|db|actors|accounts|mailer|catalog|events|queue|payments|orders|tickets|gateway|app)/index\\.ts',
   // contracts/kinds/ and contracts/events/: the public protocol of each kind, one file per kind (README layout).
   'contracts/(kinds|events)/[^/]+\\.ts',
   // The gateway's routes, WebSocket streams and static pages each have a front door the composition root uses.
@@ -74,7 +74,7 @@ const LAYERS = [
   ['config'],
   ['db', 'platform'],
   ['actors'],
-  ['accounts', 'mailer', 'catalog', 'queue', 'payments', 'orders', 'tickets'],
+  ['accounts', 'mailer', 'catalog', 'events', 'queue', 'payments', 'orders', 'tickets'],
   ['gateway'],
   ['app', 'ops'],
 ];
@@ -88,7 +88,7 @@ const LAYER_EXCEPTIONS = [
 
 /** Every top-level folder of ours (new ones included, so that a rule covers them from the start). */
 const PROJECT_FOLDERS = [
-  ...['contracts', 'config', 'platform', 'db', 'ops', 'actors', 'accounts', 'mailer', 'catalog', 'queue'],
+  ...['contracts', 'config', 'platform', 'db', 'ops', 'actors', 'accounts', 'mailer', 'catalog', 'events', 'queue'],
   ...['payments', 'orders', 'tickets', 'gateway', 'app', 'tools', 'bench', 'test', 'web'],
 ];
 
@@ -173,7 +173,7 @@ module.exports = {
         severity: 'error',
         from: { path: '^([^/]+)/', pathNot: TESTS },
         to: {
-          path: '^(contracts|config|platform|db|actors|accounts|mailer|catalog|queue|payments|orders|tickets|gateway|app)/',
+          path: '^(contracts|config|platform|db|actors|accounts|mailer|catalog|events|queue|payments|orders|tickets|gateway|app)/',
           pathNot: ['^$1/', `^(${FRONT_DOORS.join('|')})$`],
         },
       },
