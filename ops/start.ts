@@ -18,6 +18,7 @@ import { connect } from '@nats-io/transport-node';
 import { loadConfig, natsConnectOptions, refuseUnsafeStart, type Config } from '../config/index.js';
 import { createActorClient, createActors } from '../actors/client/index.js';
 import { migrate } from '../db/index.js';
+import { backoffDelay } from '../platform/index.js';
 import { seedDemo, DEMO } from '../app/index.js';
 import { OWN_FORM } from '../app/index.js';
 import { ServiceStartError, startProcessStack, WORKERS, type ProcessStack } from '../app/index.js';
@@ -119,7 +120,7 @@ function supervise(s: ProcessStack, name: string): void {
         await giveUp(`${name} died ${MAX_RESTARTS_PER_MINUTE + 1} times within a minute`, lastWords(child.logTail(40)), child.logFile);
         return;
       }
-      const delay = Math.min(500 * 2 ** restarts.length, 10_000);
+      const delay = backoffDelay(restarts.length + 1, 500, 10_000);
       restarts.push(now);
       complain(`[${name}] exited (code ${code}); restarting in ${delay} ms`);
       setTimeout(() => {

@@ -18,7 +18,7 @@ import {
   encode,
   partitionOf,
 } from '../../contracts/index.js';
-import { requestFailureOf } from '../../platform/index.js';
+import { backoffDelay, requestFailureOf, sleep } from '../../platform/index.js';
 import './nats-request-patch.js';
 
 export interface ActorClientOptions {
@@ -60,7 +60,6 @@ export interface ActorClient {
   ): Promise<R>;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createActorClient(nc: NatsConnection, options: ActorClientOptions): ActorClient {
   const baseTimeout = options.timeoutMs ?? 5_000;
@@ -113,9 +112,8 @@ export function createActorClient(nc: NatsConnection, options: ActorClientOption
           }
           stats?.retried.push(String(lastError.code));
         }
-        // Exponential backoff with full jitter, capped, within the budget.
-        const backoff = Math.min(1_000, 25 * 2 ** Math.min(attempt, 6));
-        const wait = Math.random() * backoff;
+        // The platform's one backoff (exponential, capped, with jitter), within the budget.
+        const wait = backoffDelay(attempt + 1, 25, 1_000);
         if (Date.now() + wait >= deadline) throw lastError;
         await sleep(wait);
       }
