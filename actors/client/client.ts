@@ -60,7 +60,6 @@ export interface ActorClient {
   ): Promise<R>;
 }
 
-
 export function createActorClient(nc: NatsConnection, options: ActorClientOptions): ActorClient {
   const baseTimeout = options.timeoutMs ?? 5_000;
   const baseBudget = options.budgetMs ?? 20_000;
