@@ -18,7 +18,7 @@ const event: DomainEventMessage = {
   seq: 3,
   n: 0,
   at: 1_000,
-  data: { type: 'checkin.checkedIn', eventId: 'e1', ticketId: 't1', at: 1_000, gate: 'A', by: 'u1' },
+  data: { type: 'checkin.checkedIn', eventId: 'e1', checkins: [{ ticketId: 't1', at: 1_000, gate: 'A', by: 'u1' }] },
 };
 
 describe('contracts/events - envelope', () => {
@@ -49,8 +49,12 @@ describe('contracts/events - envelope', () => {
 
   it('with schemas: a listed type must match, an unlisted type passes unchecked', () => {
     expect(decodeEvent(encodeEvent(event), undefined, CheckinEventSchemas).ok).toBe(true);
-    const bad = decodeEvent(encodeEvent({ ...event, data: { ...event.data, ticketId: 7 } }), undefined, CheckinEventSchemas);
-    expect(bad).toEqual({ ok: false, reason: expect.stringMatching(/^bad checkin\.checkedIn: \/ticketId /) });
+    const bad = decodeEvent(
+      encodeEvent({ ...event, data: { ...event.data, checkins: [{ ticketId: 7, at: 1_000, gate: 'A', by: 'u1' }] } }),
+      undefined,
+      CheckinEventSchemas,
+    );
+    expect(bad).toEqual({ ok: false, reason: expect.stringMatching(/^bad checkin\.checkedIn: \/checkins\/0\/ticketId /) });
     expect(decodeEvent(encodeEvent({ ...event, type: 'checkin.other', data: {} }), undefined, CheckinEventSchemas).ok).toBe(true);
   });
 });
