@@ -79,7 +79,7 @@ export function childNodeArgs(): string[] {
 export function spawnEntry(file: string, opts: SpawnOptions): ChildHandle {
   const form = opts.form ?? OWN_FORM;
   // An absolute path is run as given (test fixtures), in the form its extension says.
-  const cmd = isAbsolute(file) ? { path: file, nodeArgs: file.endsWith('.ts') ? ['--import', 'tsx'] : [] } : entryCommand(file, form);
+  const cmd = isAbsolute(file) ? { path: file, nodeArgs: /\.[mc]?tsx?$/.test(file) ? ['--import', 'tsx'] : [] } : entryCommand(file, form);
   const logFile = opts.logFile ?? join(tmpdir(), `tb-${opts.name}-${Date.now()}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? childNodeArgs()), ...cmd.nodeArgs, cmd.path], {

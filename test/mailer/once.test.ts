@@ -8,12 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { ensureInfra } from '../../actors/runtime/infra.js';
-import { TbError, encode, EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
+import { TbError, EVENTS_ROOT, EVENTS_STREAM, Format } from '../../contracts/index.js';
+import { decodeEvent, encodeEvent, eventHeaders, OrderEventSchemas, type DomainEventMessage } from '../../contracts/events/index.js';
+import type { OrderView } from '../../contracts/kinds/order.js';
 import { createDb, mailSends, migrate, users, type DbHandle } from '../../db/index.js';
 import { sendOnce, startOrderNotifier, type MailMessage } from '../../mailer/index.js';
 import type { DurableConsumer } from '../../platform/index.js';
@@ -57,21 +59,50 @@ describe('mailer - each order mail exactly once', () => {
   };
   let msgSeq = 0;
   const publish = async (orderId: string, type: string, extra: Record<string, unknown> = {}) => {
-    const order = {
+    const now = Date.now();
+    const order: OrderView = {
       orderId,
       code: `C-${orderId}`,
+      userId,
       eventId: 'ev_mail',
       status: type === 'order.refundRequested' ? 'REFUND_PENDING' : type === 'order.refunded' ? 'REFUNDED' : 'COMPLETED',
       totalMinor: 100_000,
       currency: 'VND',
-      lines: [{ classId: 'ga', quantity: 2 }],
+      lines: [{ classId: 'ga', quantity: 2, unitPriceMinor: 50_000, currency: 'VND', state: 'confirmed' }],
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + 600_000,
     };
-    const body = {
+    // What the refund events carry besides the order (the contract's schemas check them).
+    const refund = { refundId: `rf_${orderId}`, paymentId: `pay_${orderId}`, providerTxnId: `txn_${orderId}` };
+    // A whole domain-event envelope, as the order actor's outbox publishes it (consumers check it).
+    const body: DomainEventMessage = {
       type,
-      id: `${orderId}.${++msgSeq}`,
-      data: { userId, order, amountMinor: 100_000, currency: 'VND', reason: 'organizer', ...extra },
+      kind: 'order',
+      id: orderId,
+      seq: ++msgSeq,
+      n: 0,
+      at: now,
+      data: {
+        type,
+        orderId,
+        userId,
+        eventId: 'ev_mail',
+        at: now,
+        order,
+        amountMinor: 100_000,
+        currency: 'VND',
+        reason: 'organizer',
+        ...refund,
+        ...extra,
+      },
     };
-    await jetstream(nc).publish(`${EVENTS_ROOT}.order.${orderId}.${type.split('.')[1]}`, encode(body), { msgID: `test-mail-${msgSeq}` });
+    // The body must pass the contract's check, as the notifier checks it.
+    expect(decodeEvent(encodeEvent(body), undefined, OrderEventSchemas)).toEqual({ ok: true, event: body });
+    await jetstream(nc).publish(`${EVENTS_ROOT}.order.${orderId}.${type.split('.')[1]}`, encodeEvent(body), {
+      msgID: `test-mail-${msgSeq}`,
+      headers: Object.entries(eventHeaders(type, Format.Msgpack)).reduce((h, [k, v]) => (h.set(k, v), h), natsHeaders()),
+    });
   };
   const mailsOf = (orderId: string) => sent.filter((m) => m.subject.includes(`C-${orderId}`)).map((m) => m.subject);
 

@@ -69,11 +69,11 @@ describe('layer and import rules', () => {
         'layer-contracts: contracts/bad-up.ts -> db/index.ts',
         'contracts-no-io: contracts/bad-io.ts -> fs',
         'front-door: orders/index.ts -> contracts/codec.ts',
-        'layer-db-ops: db/bad-layer.ts -> gateway/index.ts',
+        'layer-db-platform: db/bad-layer.ts -> gateway/index.ts',
         'runtime-below-kinds: actors/runtime/bad-kind.ts -> actors/order/index.ts',
         'kinds-use-runtime-front-door: actors/order/bad-deep.ts -> actors/runtime/store.ts',
         'no-circular: payments/a.ts -> payments/b.ts', // a cycle is reported once
-        'layer-config-platform: platform/bad.ts -> actors/index.ts',
+        'layer-db-platform: platform/bad.ts -> actors/index.ts',
       ].sort(),
     );
   }, 120_000);
