@@ -15,8 +15,32 @@ describe('config - settings', () => {
     expect(() => loadConfig({})).not.toThrow();
   });
 
-  it('keeps the settings an operator turns, under 50 (there were 107)', () => {
-    expect(Object.keys(SETTINGS).length).toBeLessThan(50);
+  it('keeps the settings an operator turns, under 40 (there were 107)', () => {
+    expect(Object.keys(SETTINGS).length).toBeLessThan(40);
+  });
+
+  it('takes each payment provider as one <id>:<secret>… setting, split into its fields; a malformed one is refused without its value', () => {
+    const c = loadConfig({ TB_ZALOPAY: '553:k1:k2:with:colons', TB_PAYOS: 'cid:api:sum', TB_VNPAY: 'TMN:hash' });
+    expect([c.zalopayAppId, c.zalopayKey1, c.zalopayKey2]).toEqual(['553', 'k1', 'k2:with:colons']);
+    expect([c.payosClientId, c.payosApiKey, c.payosChecksumKey]).toEqual(['cid', 'api', 'sum']);
+    expect([c.vnpayTmnCode, c.vnpayHashSecret]).toEqual(['TMN', 'hash']);
+    expect(loadConfig({}).zalopayAppId).toBe('');
+    let message = '';
+    try {
+      loadConfig({ TB_PAYOS: 'cid:secret-api-key', TB_VNPAY: ':hash' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/TB_PAYOS must be <clientId>:<apiKey>:<checksumKey>/);
+    expect(message).toMatch(/TB_VNPAY must be <tmnCode>:<hashSecret>/);
+    expect(message).not.toContain('secret-api-key');
+  });
+
+  it('still reads the per-part provider variables of before, with a warning naming the new one', () => {
+    const c = loadConfig({ TB_VNPAY_TMN_CODE: 'TMN', TB_VNPAY_HASH_SECRET: 'h:s' });
+    expect([c.vnpayTmnCode, c.vnpayHashSecret]).toEqual(['TMN', 'h:s']);
+    expect(configWarnings).toContain('TB_VNPAY_TMN_CODE, TB_VNPAY_HASH_SECRET deprecated: set TB_VNPAY=<tmnCode>:<hashSecret> instead');
+    expect(loadConfig({ TB_VNPAY: 'NEW:x', TB_VNPAY_TMN_CODE: 'OLD' }).vnpayTmnCode).toBe('NEW');
   });
 
   it('refuses a non-integer where a number is expected, naming the variable', () => {

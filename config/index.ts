@@ -89,16 +89,6 @@ export const SettingsSchema = Type.Object({
     maximum: 4_096,
   }),
   kvReplicas: int('TB_KV_REPLICAS', 1, 'replicas of the runtime KV buckets and streams (3 on a cluster)', { minimum: 1, maximum: 5 }),
-  eventsFormat: Type.Union([Type.Literal('msgpack'), Type.Literal('json')], {
-    env: 'TB_EVENTS_FORMAT',
-    default: 'msgpack',
-    description:
-      'body of the domain events the actor nodes publish on tb.evt.>: msgpack (smaller, cheaper) or json (readable with `nats sub`); consumers read both (content-type header)',
-  }),
-  memberTimeoutMs: int('TB_MEMBER_TIMEOUT_MS', 4_000, 'a node unseen this long is dead (must exceed the worst GC / event-loop pause)', {
-    minimum: 500,
-  }),
-  leaseTtlMs: int('TB_LEASE_TTL_MS', 4_000, 'a partition lease not renewed this long may be taken over', { minimum: 500 }),
   nodeId: str('TB_NODE_ID', '', 'actor node id (default: host-pid-random)'),
   // --- all-in-one launcher (npm start) ---
   actorNodes: int('TB_ACTOR_NODES', 2, 'actor node processes started by npm start', { minimum: 1, maximum: 10 }),
@@ -180,14 +170,24 @@ export const SettingsSchema = Type.Object({
     description:
       'which systems of ZaloPay, PayOS and VNPay to call: their test systems (sandbox) or their live ones (production); the URLs are in config/tuning.ts',
   }),
-  zalopayAppId: str('TB_ZALOPAY_APP_ID', '', 'ZaloPay app_id (empty = ZaloPay unconfigured)'),
-  zalopayKey1: str('TB_ZALOPAY_KEY1', '', 'ZaloPay key1: signs create-order requests (secret)'),
-  zalopayKey2: str('TB_ZALOPAY_KEY2', '', 'ZaloPay key2: verifies callbacks (secret)'),
-  payosClientId: str('TB_PAYOS_CLIENT_ID', '', 'PayOS x-client-id (empty = PayOS unconfigured)'),
-  payosApiKey: str('TB_PAYOS_API_KEY', '', 'PayOS x-api-key (secret)'),
-  payosChecksumKey: str('TB_PAYOS_CHECKSUM_KEY', '', 'PayOS checksum key: signs payment requests, verifies webhooks (secret)'),
-  vnpayTmnCode: str('TB_VNPAY_TMN_CODE', '', 'VNPay vnp_TmnCode (empty = VNPay unconfigured)'),
-  vnpayHashSecret: str('TB_VNPAY_HASH_SECRET', '', 'VNPay vnp_HashSecret: signs payment URLs, verifies IPN / return URLs (secret)'),
+  zalopay: str(
+    'TB_ZALOPAY',
+    '',
+    'ZaloPay credentials `<appId>:<key1>:<key2>` (key1 signs create-order requests, key2 verifies callbacks; secret); empty = ZaloPay unconfigured',
+    { parts: ['appId', 'key1', 'key2'], deprecatedParts: ['TB_ZALOPAY_APP_ID', 'TB_ZALOPAY_KEY1', 'TB_ZALOPAY_KEY2'] },
+  ),
+  payos: str(
+    'TB_PAYOS',
+    '',
+    'PayOS credentials `<clientId>:<apiKey>:<checksumKey>` (x-client-id, x-api-key, and the checksum key that signs payment requests and verifies webhooks; secret); empty = PayOS unconfigured',
+    { parts: ['clientId', 'apiKey', 'checksumKey'], deprecatedParts: ['TB_PAYOS_CLIENT_ID', 'TB_PAYOS_API_KEY', 'TB_PAYOS_CHECKSUM_KEY'] },
+  ),
+  vnpay: str(
+    'TB_VNPAY',
+    '',
+    'VNPay credentials `<tmnCode>:<hashSecret>` (vnp_TmnCode, and vnp_HashSecret that signs payment URLs and verifies IPN / return URLs; secret); empty = VNPay unconfigured',
+    { parts: ['tmnCode', 'hashSecret'], deprecatedParts: ['TB_VNPAY_TMN_CODE', 'TB_VNPAY_HASH_SECRET'] },
+  ),
   // --- mail (mailer/) ---
   smtpUrl: str(
     'TB_SMTP_URL',
@@ -207,8 +207,26 @@ export const SettingsSchema = Type.Object({
 export type Settings = Static<typeof SettingsSchema>;
 export type SettingName = keyof Settings;
 
-/** The resolved configuration: the settings, the tuning constants and the payment endpoints they select. */
-export type Config = Omit<Settings, 'tuning'> & Tuning & PaymentEndpoints;
+/**
+ * The payment provider credential settings: one value each, `<id>:<secret>[:<secret>]` like a DSN,
+ * split by `loadConfig` into the `Config` fields the provider code reads (part name → field). The
+ * first part names the merchant (empty setting = that provider is unconfigured); the last part
+ * keeps any further colons.
+ */
+export const PROVIDER_CREDENTIALS = {
+  zalopay: { appId: 'zalopayAppId', key1: 'zalopayKey1', key2: 'zalopayKey2' },
+  payos: { clientId: 'payosClientId', apiKey: 'payosApiKey', checksumKey: 'payosChecksumKey' },
+  vnpay: { tmnCode: 'vnpayTmnCode', hashSecret: 'vnpayHashSecret' },
+} as const;
+type CredentialSetting = keyof typeof PROVIDER_CREDENTIALS;
+type CredentialField = {
+  [P in CredentialSetting]: (typeof PROVIDER_CREDENTIALS)[P][keyof (typeof PROVIDER_CREDENTIALS)[P]];
+}[CredentialSetting];
+/** The provider credentials as separate fields (`zalopayAppId`, `zalopayKey1`, …). */
+export type ProviderCredentials = Record<CredentialField, string>;
+
+/** The resolved configuration: the settings (credentials split), the tuning constants and the payment endpoints they select. */
+export type Config = Omit<Settings, 'tuning' | CredentialSetting> & ProviderCredentials & Tuning & PaymentEndpoints;
 
 /** One setting as the README table and error messages show it. */
 export interface Setting {
@@ -292,6 +310,9 @@ const RETIRED: Record<string, string> = {
       TB_CHECKIN_BUCKETS: 'checkinBuckets',
       TB_TICKETS_BATCH_SIZE: 'ticketsBatchSize',
       TB_TICKETS_RETRY_DELAY_MS: 'ticketsRetryDelayMs',
+      TB_MEMBER_TIMEOUT_MS: 'memberTimeoutMs',
+      TB_LEASE_TTL_MS: 'leaseTtlMs',
+      TB_EVENTS_FORMAT: 'eventsFormat',
     }).map(([env, name]) => [env, `now the constant ${name} in config/tuning.ts (tests: TB_TUNING)`]),
   ),
   ...Object.fromEntries(
@@ -312,6 +333,41 @@ const RETIRED: Record<string, string> = {
     ]),
   ),
 };
+
+/**
+ * Split the provider credential settings into their fields. A malformed value (too few parts, or
+ * an empty first part) is a problem naming the expected form, never the value (it holds secrets).
+ * The per-part variables of before (`TB_ZALOPAY_APP_ID`, …) are still read, with a warning, when
+ * the new one is not set.
+ */
+function credentialsFrom(env: Record<string, string | undefined>, problems: string[]): ProviderCredentials {
+  const out: Record<string, string> = {};
+  for (const [setting, partsToFields] of Object.entries(PROVIDER_CREDENTIALS)) {
+    const s = schemaOf(setting as CredentialSetting);
+    const parts = Object.keys(partsToFields);
+    const fields = Object.values(partsToFields) as string[];
+    const raw = env[s.env];
+    const old = (s['deprecatedParts'] as string[]).filter((e) => env[e] !== undefined);
+    let values: string[];
+    if (raw === undefined && old.length > 0) {
+      values = (s['deprecatedParts'] as string[]).map((e) => env[e] ?? '');
+      const w = `${old.join(', ')} deprecated: set ${s.env}=<${parts.join('>:<')}> instead`;
+      if (!configWarnings.includes(w)) configWarnings.push(w);
+    } else if (raw === undefined || raw === '') {
+      values = parts.map(() => '');
+    } else {
+      const split = raw.split(':');
+      values = [...split.slice(0, parts.length - 1), split.slice(parts.length - 1).join(':')];
+      if (split.length < parts.length || values[0] === '') {
+        problems.push(`${s.env} must be <${parts.join('>:<')}> (${parts.length} parts separated by ':', the first not empty)`);
+      }
+    }
+    fields.forEach((f, i) => {
+      out[f] = values[i] ?? '';
+    });
+  }
+  return out as ProviderCredentials;
+}
 
 /** Warnings `loadConfig` found (deprecated or retired variable names); each process logs them once its logger exists. */
 export const configWarnings: string[] = [];
@@ -381,12 +437,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `${s.env} ${JSON.stringify(String(e.value))}: ${e.message}${s.anyOf ? ` (one of ${(s.anyOf as TSchema[]).map((x) => String(x['const'])).join(', ')})` : ''}`,
     );
   }
+  const credentials = credentialsFrom(env, problems);
   if (problems.length) throw new Error(`invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
   const settings = out as Settings;
   // NODE_ENV=production (the Docker image sets it) implies production mode, whatever TB_ENV says.
   if (env['NODE_ENV'] === 'production') settings.deployEnv = 'production';
-  const { tuning, ...rest } = settings;
-  return { ...rest, ...TUNING, ...PAYMENT_ENDPOINTS[settings.paymentEndpoints], ...tuningFrom(tuning), ...overrides };
+  const { tuning, zalopay: _z, payos: _p, vnpay: _v, ...rest } = settings;
+  return { ...rest, ...credentials, ...TUNING, ...PAYMENT_ENDPOINTS[settings.paymentEndpoints], ...tuningFrom(tuning), ...overrides };
 }
 
 export { TUNING, PAYMENT_ENDPOINTS, type Tuning } from './tuning.js';

@@ -11,8 +11,7 @@ const safe = {
   TB_NATS_USER: 'gateway',
   TB_NATS_PASSWORD: good('nats'),
   TB_ORDER_DEFAULT_PROVIDER: 'vnpay',
-  TB_VNPAY_TMN_CODE: 'T',
-  TB_VNPAY_HASH_SECRET: good('vnp'),
+  TB_VNPAY: `T:${good('vnp')}`,
   TB_TICKET_ROTATION_SECRET: good('rot'),
   TB_TICKET_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIA==', // any non-empty value passes this check; tickets/codes.ts parses it
 };
@@ -46,9 +45,10 @@ describe('config - production mode', () => {
   });
 
   it('checks a provider only once configured, and the sandbox only where it exists', () => {
-    expect(
-      productionProblems(loadConfig({ ...safe, TB_ZALOPAY_APP_ID: '553', TB_ZALOPAY_KEY1: 'k1' })).map((l) => l.split(' ')[0]),
-    ).toEqual(['TB_ZALOPAY_KEY1', 'TB_ZALOPAY_KEY2']);
+    expect(productionProblems(loadConfig({ ...safe, TB_ZALOPAY: '553:k1:' })).map((l) => l.split(' ')[0])).toEqual([
+      'TB_ZALOPAY:key1',
+      'TB_ZALOPAY:key2',
+    ]);
     expect(productionProblems(loadConfig({ ...safe, TB_ORDER_DEFAULT_PROVIDER: 'payos' }))[0]).toMatch(
       /^TB_ORDER_DEFAULT_PROVIDER is payos, which is not configured/,
     );

@@ -8,10 +8,10 @@
  * reached with credentials, and the sandbox (orders, callback route, pay page and API) is absent
  * unless `TB_SANDBOX_STAGING=1` says this is a staging deployment.
  */
-import { SETTINGS, type Config, type SettingName } from './index.js';
+import { PROVIDER_CREDENTIALS, SETTINGS, type Config, type ProviderCredentials, type SettingName } from './index.js';
 
-/** A setting that is a `Config` field (every one but `TB_TUNING`). */
-type ConfigSetting = Exclude<SettingName, 'tuning'>;
+/** A setting that is a `Config` field as it is (not `TB_TUNING`, not a provider's credentials, which are split). */
+type ConfigSetting = Exclude<SettingName, 'tuning' | keyof typeof PROVIDER_CREDENTIALS>;
 
 /** Shortest accepted secret in production: 32 bytes (256 bits), the HS256 key size. */
 export const MIN_SECRET_BYTES = 32;
@@ -29,22 +29,31 @@ export function sandboxAvailable(config: Pick<Config, 'deployEnv' | 'sandboxStag
 /** The secrets every deployment has (each process refuses to start while one is weak). */
 const ALWAYS: readonly ConfigSetting[] = ['jwtSecret', 'checkoutSecret', 'queueSeedSecret', 'ticketRotationSecret'];
 
-/** Each real provider: the setting that turns it on, and its secrets (checked once it is on). */
-const PROVIDERS: Record<string, { on: ConfigSetting; secrets: readonly ConfigSetting[] }> = {
-  zalopay: { on: 'zalopayAppId', secrets: ['zalopayKey1', 'zalopayKey2'] },
-  payos: { on: 'payosClientId', secrets: ['payosApiKey', 'payosChecksumKey'] },
-  vnpay: { on: 'vnpayTmnCode', secrets: ['vnpayHashSecret'] },
-};
+type CredentialField = keyof ProviderCredentials;
+/**
+ * Each real provider: its setting, the field that turns it on (the first part), and its secrets
+ * (the other parts, checked once it is on), named `TB_ZALOPAY:key1` etc. in problems. Built on
+ * first use: this module and config/index.ts import each other.
+ */
+const providers = () =>
+  Object.fromEntries(
+    Object.entries(PROVIDER_CREDENTIALS).map(([setting, parts]) => {
+      const env = SETTINGS[setting as keyof typeof PROVIDER_CREDENTIALS].env;
+      const [on, ...secrets] = Object.entries(parts) as [string, CredentialField][];
+      return [setting, { env, on: on![1], secrets: secrets.map(([part, field]) => ({ label: `${env}:${part}`, field })) }];
+    }),
+  ) as Record<string, { env: string; on: CredentialField; secrets: { label: string; field: CredentialField }[] }>;
 
-function weakness(name: SettingName, value: string): string | undefined {
-  const s = SETTINGS[name];
-  if (value === '') return `${s.env} is not set: set it to ${MIN_SECRET_BYTES}+ random bytes`;
-  if (s.default !== '' && value === s.default)
-    return `${s.env} is the public development default: anyone can forge with it; set ${MIN_SECRET_BYTES}+ random bytes`;
+/** Why `value` is no production secret (`label` names it, `def` is its published default), or undefined. */
+function weaknessOf(label: string, def: string, value: string): string | undefined {
+  if (value === '') return `${label} is not set: set it to ${MIN_SECRET_BYTES}+ random bytes`;
+  if (def !== '' && value === def)
+    return `${label} is the public development default: anyone can forge with it; set ${MIN_SECRET_BYTES}+ random bytes`;
   const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes < MIN_SECRET_BYTES) return `${s.env} is ${bytes} bytes; at least ${MIN_SECRET_BYTES} are needed`;
+  if (bytes < MIN_SECRET_BYTES) return `${label} is ${bytes} bytes; at least ${MIN_SECRET_BYTES} are needed`;
   return undefined;
 }
+const weakness = (name: ConfigSetting, value: string) => weaknessOf(SETTINGS[name].env, SETTINGS[name].default, value);
 
 /**
  * Every reason this configuration may not run in production, one line per offending setting
@@ -53,6 +62,7 @@ function weakness(name: SettingName, value: string): string | undefined {
 export function productionProblems(config: Config): string[] {
   if (!isProduction(config)) return [];
   const out: string[] = [];
+  const PROVIDERS = providers();
   const check = (name: ConfigSetting) => {
     const w = weakness(name, String(config[name]));
     if (w) out.push(w);
@@ -63,7 +73,13 @@ export function productionProblems(config: Config): string[] {
     out.push(
       `${SETTINGS.ticketSigningKey.env} is not set: production signs ticket codes with its own Ed25519 key (PKCS#8 PEM or base64 DER)`,
     );
-  for (const p of Object.values(PROVIDERS)) if (String(config[p.on]) !== '') p.secrets.forEach(check);
+  for (const p of Object.values(PROVIDERS)) {
+    if (config[p.on] === '') continue;
+    for (const { label, field } of p.secrets) {
+      const w = weaknessOf(label, '', config[field]);
+      if (w) out.push(w);
+    }
+  }
   if (sandboxAvailable(config)) check('sandboxPaymentSecret');
   const { natsUser, natsPassword } = natsCredentialsOf(config);
   if (!natsUser) out.push(`${SETTINGS.natsUser.env} is not set: production connects to NATS as its own user (nats.conf)`);
@@ -74,10 +90,8 @@ export function productionProblems(config: Config): string[] {
     out.push(
       `${SETTINGS.orderDefaultProvider.env} is sandbox, which does not exist in production: name a configured provider (zalopay, payos, vnpay), or set ${SETTINGS.sandboxStaging.env}=1 on a staging deployment`,
     );
-  } else if (PROVIDERS[provider] && String(config[PROVIDERS[provider]!.on]) === '') {
-    out.push(
-      `${SETTINGS.orderDefaultProvider.env} is ${provider}, which is not configured: set ${SETTINGS[PROVIDERS[provider]!.on].env} and its secrets`,
-    );
+  } else if (PROVIDERS[provider] && config[PROVIDERS[provider]!.on] === '') {
+    out.push(`${SETTINGS.orderDefaultProvider.env} is ${provider}, which is not configured: set ${PROVIDERS[provider]!.env}`);
   } else if (provider !== 'sandbox' && !PROVIDERS[provider]) {
     out.push(`${SETTINGS.orderDefaultProvider.env} is ${JSON.stringify(provider)}, which is no provider (zalopay, payos, vnpay)`);
   }

@@ -9,9 +9,23 @@
  */
 export const TUNING = {
   // --- actor runtime ---
-  /** Membership heartbeat: a quarter of the default member timeout (4 s), so three beats may be lost before a node is declared dead. */
+  /**
+   * A node unseen 4 s is dead: above the worst GC / event-loop pause measured on a loaded node
+   * (1-2 s on a shared two-core machine, tools/rehearse runs with 8 s through TB_TUNING), short
+   * enough that a crashed node's partitions move within seconds.
+   */
+  memberTimeoutMs: 4_000,
+  /** A partition lease not renewed for 4 s may be taken over: the member timeout, so a node loses its leases when it is declared dead. */
+  leaseTtlMs: 4_000,
+  /**
+   * Body of the domain events the actor nodes publish on tb.evt.>: msgpack (smaller and cheaper to
+   * encode). Consumers read json too (content-type header), which is readable with `nats sub`: a
+   * debugging aid, not a deployment choice (test/actors/event-format.test.ts covers both).
+   */
+  eventsFormat: 'msgpack' as 'msgpack' | 'json',
+  /** Membership heartbeat: a quarter of the member timeout (4 s), so three beats may be lost before a node is declared dead. */
   heartbeatMs: 1_000,
-  /** Lease renewal: a quarter of the default lease TTL (4 s), the same margin as the heartbeat. */
+  /** Lease renewal: a quarter of the lease TTL (4 s), the same margin as the heartbeat. */
   leaseRenewMs: 1_000,
   /** An idle actor leaves memory after 2 min: a waitroom or class between sale bursts stays warm; waking it again costs one KV read. */
   passivateAfterMs: 120_000,

@@ -37,7 +37,7 @@ export function toOutboxItems(
 }
 
 export class OutboxPublisher {
-  /** `format`: msgpack (default, the cheaper), or JSON when the operator wants readable events (`TB_EVENTS_FORMAT=json`). */
+  /** `format`: msgpack (default, the cheaper), or JSON when the operator wants readable events (the tuning constant `eventsFormat`). */
   constructor(
     private readonly js: JetStreamClient,
     private readonly format: Format = Format.Msgpack,

@@ -2,11 +2,62 @@
  * @module actors/ticketclass/checks
  * Policy of each mutating verb as a pure verdict over the context *as of the command's time*
  * (due holds already expired, see `settle`): apply, answer from state (idempotent repeat by
- * order id), or refuse with a registered code. Handlers reject with it; the machine's guards use
- * the same functions, so the machine alone can never oversell.
+ * order id), or refuse with a registered code. `decide` is the one entry point: the handler asks
+ * it once per command (a refusal becomes the reply's `TbError`) and the machine's guards ask it for
+ * the same event, getting the same verdict back without a second evaluation; an event that did not
+ * come through a handler (pure machine use) is decided by the guard itself, so the machine alone
+ * can never oversell.
  */
-import { availableOf, finishedOf, holdOf } from './inventory.js';
-import type { Refusal, TicketClassChanges, TicketClassContext, TicketClassStateValue, Verdict } from './types.js';
+import { availableOf, finishedOf, holdOf, settle } from './inventory.js';
+import type { Refusal, TicketClassChanges, TicketClassContext, TicketClassMachineEvent, TicketClassStateValue, Verdict } from './types.js';
+
+/** The machine events a policy decides. */
+export type PolicyEvent = Extract<
+  TicketClassMachineEvent,
+  { type: 'ticketclass.reserve' | 'ticketclass.extend' | 'ticketclass.confirm' | 'ticketclass.release' | 'ticketclass.update' }
+>;
+
+/**
+ * Verdicts already given, by event object: a hit needs the very same (immutable) context object
+ * and, for the verbs that depend on it, the same state, so it is the verdict a new evaluation
+ * would give. Weak: an event's entry goes with the event.
+ */
+const decided = new WeakMap<PolicyEvent, { ctx: TicketClassContext; state: TicketClassStateValue | undefined; verdict: Verdict }>();
+
+/** Whether the verb's policy depends on the machine state (confirm and release do not). */
+const dependsOnState = (e: PolicyEvent) => e.type !== 'ticketclass.confirm' && e.type !== 'ticketclass.release';
+
+/**
+ * The verdict on `event` for a class with context `ctx` (as persisted; due holds are expired as of
+ * the event's time here) in `state`: the one decision of the kind's policy for a command.
+ */
+export function decide(ctx: TicketClassContext, state: TicketClassStateValue | undefined, event: PolicyEvent): Verdict {
+  const key = dependsOnState(event) ? state : undefined;
+  const memo = decided.get(event);
+  if (memo && memo.ctx === ctx && memo.state === key) return memo.verdict;
+  const c = settle(ctx, event.now, false).ctx;
+  const s = key as TicketClassStateValue;
+  let verdict: Verdict;
+  switch (event.type) {
+    case 'ticketclass.reserve':
+      verdict = checkReserve(c, s, event.orderId, event.quantity, event.now);
+      break;
+    case 'ticketclass.extend':
+      verdict = checkExtend(c, s, event.orderId);
+      break;
+    case 'ticketclass.confirm':
+      verdict = checkConfirm(c, event.orderId);
+      break;
+    case 'ticketclass.release':
+      verdict = checkRelease(c, event.orderId);
+      break;
+    case 'ticketclass.update':
+      verdict = checkUpdate(c, s, event.changes);
+      break;
+  }
+  decided.set(event, { ctx, state: key, verdict });
+  return verdict;
+}
 
 const APPLY: Verdict = { kind: 'apply' };
 const NOOP: Verdict = { kind: 'noop' };

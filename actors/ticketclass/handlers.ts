@@ -1,7 +1,8 @@
 /**
  * @module actors/ticketclass/handlers
  * One handler per public verb of `tb.ticketclass.<id>.<verb>`: command → machine event (with the
- * batch's `now`), snapshot → reply. Policy refusals are replies (`TbError` values), never throws,
+ * batch's `now`), snapshot → reply. Each command's policy is decided once, by `decide` (checks.ts),
+ * whose verdict the machine's guard reuses for the same event. Policy refusals are replies (`TbError` values), never throws,
  * except in `create`'s `init`, which has no error return (a thrown `TbError` becomes the reply).
  * Repeats by order id answer from state without a transition (idempotent by business key).
  */
@@ -17,20 +18,24 @@ import {
   type TicketClassView,
 } from '../../contracts/kinds/ticketclass.js';
 import type { VerbHandler } from '../runtime/index.js';
-import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate, nextHoldEndsAt } from './checks.js';
+import { decide, nextHoldEndsAt, type PolicyEvent } from './checks.js';
 import { availableOf, finishedOf, holdOf, stockStateOf } from './inventory.js';
 import { contextAsOf, ticketClassDefaults, type TicketClassMachine } from './machine.js';
-import type { Refusal, TicketClassContext, TicketClassInput, TicketClassStateValue, Verdict } from './types.js';
+import type { Refusal, TicketClassContext, TicketClassInput, TicketClassStateValue } from './types.js';
 
 type Snapshot = SnapshotFrom<TicketClassMachine>;
 type Handler<V extends keyof typeof C, R> = VerbHandler<TicketClassMachine, (typeof C)[V], R>;
 
 const stateOf = (s: Snapshot) => s.value as TicketClassStateValue;
 const refusal = (r: Refusal) => new TbError(r.code, r.params);
-/** A verdict as `toEvent` wants it: the event, `null` (answer from state) or the refusal. */
-const decide = (v: Verdict, event: () => TicketClassMachineEventLike) =>
-  v.kind === 'refuse' ? refusal(v.refusal) : v.kind === 'noop' ? null : event();
-type TicketClassMachineEventLike = { type: string; now: number };
+/**
+ * The event if the policy applies it, `null` (answer from state) for a repeat, or the refusal:
+ * the command's one decision, which the machine's guard reuses for this very event.
+ */
+function decided(snapshot: Snapshot | undefined, event: PolicyEvent): PolicyEvent | null | TbError {
+  const v = decide(snapshot!.context, stateOf(snapshot!), event);
+  return v.kind === 'refuse' ? refusal(v.refusal) : v.kind === 'noop' ? null : event;
+}
 
 /**
  * The status a class reports: an active class with nothing available is `allHeld` while unpaid
@@ -96,10 +101,6 @@ function outcomeReply(before: Snapshot | undefined, after: Snapshot, orderId: st
   return { ...base, state: finished.state, quantity: finished.quantity, ...(finished.reason ? { reason: finished.reason } : {}) };
 }
 
-function asOf(snapshot: Snapshot | undefined, now: number): [TicketClassContext, TicketClassStateValue] {
-  return [contextAsOf(snapshot!.context, now), stateOf(snapshot!)];
-}
-
 const create: Handler<'create', TicketClassView> = {
   schema: C.create,
   description: 'Create the ticket class (inventory of one class of one event)',
@@ -128,56 +129,41 @@ const get: Handler<'get', TicketClassView> = {
 const reserve: Handler<'reserve', HoldResult> = {
   schema: C.reserve,
   description: 'Hold tickets for an order until expiresAt; a repeat for the same order returns the same hold',
-  toEvent: (cmd, ctx) => {
-    const [c, state] = asOf(ctx.snapshot, ctx.now);
-    return decide(checkReserve(c, state, cmd.orderId, cmd.quantity, ctx.now), () => ({
+  toEvent: (cmd, ctx) =>
+    decided(ctx.snapshot, {
       type: 'ticketclass.reserve',
       orderId: cmd.orderId,
       quantity: cmd.quantity,
-      holdMs: cmd.holdMs ?? c.holdTtlMs,
+      holdMs: cmd.holdMs ?? ctx.snapshot!.context.holdTtlMs,
       now: ctx.now,
-    }));
-  },
+    }),
   reply: ({ cmd, after, now }) => holdReply(after, cmd.orderId, now),
 };
 
 const extend: Handler<'extend', HoldResult> = {
   schema: C.extend,
   description: 'Move a live hold deadline to max(expiresAt, now + holdMs); holdMs ≤ 1 h',
-  toEvent: (cmd, ctx) => {
-    const [c, state] = asOf(ctx.snapshot, ctx.now);
-    return decide(checkExtend(c, state, cmd.orderId), () => ({
-      type: 'ticketclass.extend',
-      orderId: cmd.orderId,
-      holdMs: cmd.holdMs,
-      now: ctx.now,
-    }));
-  },
+  toEvent: (cmd, ctx) => decided(ctx.snapshot, { type: 'ticketclass.extend', orderId: cmd.orderId, holdMs: cmd.holdMs, now: ctx.now }),
   reply: ({ cmd, after, now }) => holdReply(after, cmd.orderId, now),
 };
 
 const confirm: Handler<'confirm', OrderOutcome> = {
   schema: C.confirm,
   description: 'Turn the order hold into sold tickets (payment done); a confirmed order answers the same',
-  toEvent: (cmd, ctx) => {
-    const [c] = asOf(ctx.snapshot, ctx.now);
-    return decide(checkConfirm(c, cmd.orderId), () => ({ type: 'ticketclass.confirm', orderId: cmd.orderId, now: ctx.now }));
-  },
+  toEvent: (cmd, ctx) => decided(ctx.snapshot, { type: 'ticketclass.confirm', orderId: cmd.orderId, now: ctx.now }),
   reply: ({ cmd, before, after, now }) => outcomeReply(before, after, cmd.orderId, now),
 };
 
 const release: Handler<'release', OrderOutcome> = {
   schema: C.release,
   description: 'Give the order hold back to stock; released or unknown orders are a no-op success',
-  toEvent: (cmd, ctx) => {
-    const [c] = asOf(ctx.snapshot, ctx.now);
-    return decide(checkRelease(c, cmd.orderId), () => ({
+  toEvent: (cmd, ctx) =>
+    decided(ctx.snapshot, {
       type: 'ticketclass.release',
       orderId: cmd.orderId,
       reason: cmd.reason ?? ReleaseReason.Cancelled,
       now: ctx.now,
-    }));
-  },
+    }),
   reply: ({ cmd, before, after, now }) => outcomeReply(before, after, cmd.orderId, now),
 };
 
@@ -185,9 +171,8 @@ const update: Handler<'update', TicketClassView> = {
   schema: C.update,
   description: 'Change name, price, total (≥ reserved + sold), sale window, hold TTL or per-order cap',
   toEvent: (cmd, ctx) => {
-    const [c, state] = asOf(ctx.snapshot, ctx.now);
     const { commandId: _, ...changes } = cmd;
-    return decide(checkUpdate(c, state, changes), () => ({ type: 'ticketclass.update', changes, now: ctx.now }));
+    return decided(ctx.snapshot, { type: 'ticketclass.update', changes, now: ctx.now });
   },
   reply: ({ after, now }) => viewOf(after, now),
 };

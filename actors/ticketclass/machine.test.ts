@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { bmEntries } from './bucket-map.js';
+import { decide } from './checks.js';
 import { finishedOf, holdOf, unpackHold } from './inventory.js';
 import { ticketClassMachine as machine } from './machine.js';
 import type { TicketClassInput, TicketClassMachineEvent } from './types.js';
@@ -105,6 +106,17 @@ describe('ticketclass machine', () => {
     const paused = step(created(), { type: 'ticketclass.pause', now: 2_000 }).s;
     expect(paused.value).toBe('paused');
     expect(step(paused, { type: 'ticketclass.reserve', orderId: 'o', quantity: 1, holdMs: MIN, now: 2_001 }).events).toEqual([]);
+  });
+
+  it('decides a command once: the same event on the same context and state gets the verdict already given', () => {
+    const s = created();
+    const e = { type: 'ticketclass.reserve', orderId: 'o', quantity: 1, holdMs: MIN, now: 2_000 } as const;
+    const v = decide(s.context, 'active', e);
+    expect(v).toEqual({ kind: 'apply' });
+    expect(decide(s.context, 'active', e)).toBe(v);
+    // Another state or another context is decided anew.
+    expect(decide(s.context, 'paused', e)).toMatchObject({ kind: 'refuse', refusal: { code: 'INVENTORY_NOT_ON_SALE' } });
+    expect(decide({ ...s.context, total: 0 }, 'active', e)).toMatchObject({ kind: 'refuse', refusal: { code: 'INVENTORY_SOLD_OUT' } });
   });
 
   it('refuses reserves outside the sale window', () => {

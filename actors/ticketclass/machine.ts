@@ -2,14 +2,15 @@
  * @module actors/ticketclass/machine
  * The ticket class as a pure XState machine: states `active` → `paused` ↔ `active` → `closed`
  * (`allHeld` / `soldOut` are derived from the stock, not states). Every event carries `now`; due holds are
- * expired before anything else, and guards re-check policy, so no event sequence can oversell
- * or leak a hold. Deadlines live in context (`nextExpiryAt`); no `after` delays (lost on restore).
+ * expired before anything else, and every guard asks the kind's one policy decision (`decide` in
+ * checks.ts: the handler's verdict for the same event, or a new one), so no event sequence can
+ * oversell or leak a hold. Deadlines live in context (`nextExpiryAt`); no `after` delays (lost on restore).
  */
 import { enqueueActions, setup } from 'xstate';
 import { stepAction as reducerAction } from '../runtime/index.js';
 import { TicketClassLimits } from '../../contracts/kinds/ticketclass.js';
 import { emptyBucketMap } from './bucket-map.js';
-import { checkConfirm, checkExtend, checkRelease, checkReserve, checkUpdate } from './checks.js';
+import { decide, type PolicyEvent } from './checks.js';
 import { TicketClassEventType as T, type TicketClassEvent } from './events.js';
 import {
   applyChanges,
@@ -44,7 +45,9 @@ function stepAction<K extends TicketClassMachineEvent['type']>(change: (ctx: Tic
   });
 }
 
-const ev = (e: TicketClassMachineEvent) => e as never;
+/** A guard: the policy verdict on the event applies it (a refusal or a repeat leaves the class as it is). */
+const allowed = (ctx: TicketClassContext, state: TicketClassStateValue | undefined, e: TicketClassMachineEvent) =>
+  decide(ctx, state, e as PolicyEvent).kind === 'apply';
 
 /** Fallback when a guard refuses: still expire what is due, so every event leaves no dead hold. */
 const orExpire = (state: TicketClassStateValue) => ({ actions: { type: 'expireHolds' as const, params: { state } } });
@@ -58,26 +61,11 @@ export const ticketClassMachine = setup({
     emitted: {} as TicketClassEvent,
   },
   guards: {
-    canReserve: ({ context, event }, p: Where) => {
-      const e = ev(event) as Ev<'ticketclass.reserve'>;
-      return checkReserve(asOf(context, e.now), p.state, e.orderId, e.quantity, e.now).kind === 'apply';
-    },
-    canExtend: ({ context, event }, p: Where) => {
-      const e = ev(event) as Ev<'ticketclass.extend'>;
-      return checkExtend(asOf(context, e.now), p.state, e.orderId).kind === 'apply';
-    },
-    isConfirmable: ({ context, event }) => {
-      const e = ev(event) as Ev<'ticketclass.confirm'>;
-      return checkConfirm(asOf(context, e.now), e.orderId).kind === 'apply';
-    },
-    isReleasable: ({ context, event }) => {
-      const e = ev(event) as Ev<'ticketclass.release'>;
-      return checkRelease(asOf(context, e.now), e.orderId).kind === 'apply';
-    },
-    canUpdate: ({ context, event }, p: Where) => {
-      const e = ev(event) as Ev<'ticketclass.update'>;
-      return checkUpdate(asOf(context, e.now), p.state, e.changes).kind === 'apply';
-    },
+    canReserve: ({ context, event }, p: Where) => allowed(context, p.state, event),
+    canExtend: ({ context, event }, p: Where) => allowed(context, p.state, event),
+    isConfirmable: ({ context, event }) => allowed(context, undefined, event),
+    isReleasable: ({ context, event }) => allowed(context, undefined, event),
+    canUpdate: ({ context, event }, p: Where) => allowed(context, p.state, event),
   },
   actions: {
     recordHold: stepAction<'ticketclass.reserve'>((c, e) => reserveHold(c, e.orderId, e.quantity, e.holdMs, e.now)),

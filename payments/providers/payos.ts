@@ -12,7 +12,7 @@ import { callProvider } from './http.js';
 import type { CallbackOutcome, CreatePaymentInput, PaymentProvider, ProviderAnswer, ProviderDeps, VerifyResult } from './types.js';
 import { defineProvider } from './define.js';
 
-/** PayOS credentials (from `TB_PAYOS_*`). */
+/** PayOS credentials (from `TB_PAYOS`). */
 export interface PayOsConfig {
   readonly clientId: string;
   readonly apiKey: string;
@@ -179,7 +179,7 @@ export function createPayOsProvider(cfg: PayOsConfig): PaymentProvider {
   return defineProvider({
     name: 'payos',
     configured: cfg.clientId !== '' && cfg.apiKey !== '' && cfg.checksumKey !== '',
-    settings: ['TB_PAYOS_CLIENT_ID', 'TB_PAYOS_API_KEY', 'TB_PAYOS_CHECKSUM_KEY'],
+    settings: ['TB_PAYOS'],
     createPayment: (input, deps) => createPayment(cfg, input, deps),
     verifyCallback: (req) => verifyCallback(cfg, req.body),
     callbackAnswer: payOsCallbackAnswer,

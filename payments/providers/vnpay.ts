@@ -21,7 +21,7 @@ import type {
 } from './types.js';
 import { defineProvider } from './define.js';
 
-/** VNPay credentials (from `TB_VNPAY_*`). */
+/** VNPay credentials (from `TB_VNPAY`). */
 export interface VnpayConfig {
   readonly tmnCode: string;
   readonly hashSecret: string;
@@ -163,7 +163,7 @@ export function createVnpayProvider(cfg: VnpayConfig): PaymentProvider {
   return defineProvider({
     name: 'vnpay',
     configured: cfg.tmnCode !== '' && cfg.hashSecret !== '',
-    settings: ['TB_VNPAY_TMN_CODE', 'TB_VNPAY_HASH_SECRET'],
+    settings: ['TB_VNPAY'],
     createPayment: (input, deps) => createPayment(cfg, input, deps),
     verifyCallback: (req) => verifyCallback(cfg, req),
     callbackAnswer: vnpayCallbackAnswer,

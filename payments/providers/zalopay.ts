@@ -12,7 +12,7 @@ import { callProvider, vnYymmdd } from './http.js';
 import type { CallbackOutcome, CreatePaymentInput, PaymentProvider, ProviderAnswer, ProviderDeps, VerifyResult } from './types.js';
 import { defineProvider } from './define.js';
 
-/** ZaloPay credentials (from `TB_ZALOPAY_*`). */
+/** ZaloPay credentials (from `TB_ZALOPAY`). */
 export interface ZaloPayConfig {
   readonly appId: string;
   readonly key1: string;
@@ -152,7 +152,7 @@ export function createZaloPayProvider(cfg: ZaloPayConfig): PaymentProvider {
   return defineProvider({
     name: 'zalopay',
     configured: cfg.appId !== '' && cfg.key1 !== '' && cfg.key2 !== '',
-    settings: ['TB_ZALOPAY_APP_ID', 'TB_ZALOPAY_KEY1', 'TB_ZALOPAY_KEY2'],
+    settings: ['TB_ZALOPAY'],
     createPayment: (input, deps) => createPayment(cfg, input, deps),
     verifyCallback: (req) => verifyCallback(cfg, req.body),
     callbackAnswer: zaloPayCallbackAnswer,

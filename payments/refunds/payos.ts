@@ -121,7 +121,7 @@ export function createPayOsRefunds(cfg: PayOsConfig): RefundProvider {
     if (!cfg.clientId || !cfg.apiKey || !cfg.checksumKey)
       throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', {
         provider: 'payos',
-        settings: 'TB_PAYOS_CLIENT_ID, TB_PAYOS_API_KEY, TB_PAYOS_CHECKSUM_KEY',
+        settings: 'TB_PAYOS',
       });
   };
   return {

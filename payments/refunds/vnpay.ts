@@ -110,8 +110,7 @@ async function refund(cfg: VnpayRefundConfig, req: RefundRequest, deps: Provider
 /** VNPay's refund API; refuses until its secrets are set. `queryRefund` re-sends the same request (VNPay answers 94 while it works). */
 export function createVnpayRefunds(cfg: VnpayRefundConfig): RefundProvider {
   const guard = () => {
-    if (!cfg.tmnCode || !cfg.hashSecret)
-      throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'vnpay', settings: 'TB_VNPAY_TMN_CODE, TB_VNPAY_HASH_SECRET' });
+    if (!cfg.tmnCode || !cfg.hashSecret) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'vnpay', settings: 'TB_VNPAY' });
   };
   return {
     name: 'vnpay',

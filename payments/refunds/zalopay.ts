@@ -94,8 +94,7 @@ async function queryRefund(cfg: ZaloPayConfig, req: RefundRequest, deps: Provide
 /** ZaloPay's refund API; refuses (`PAYMENT_PROVIDER_UNCONFIGURED`) until its secrets are set. */
 export function createZaloPayRefunds(cfg: ZaloPayConfig): RefundProvider {
   const guard = () => {
-    if (!cfg.appId || !cfg.key1)
-      throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'zalopay', settings: 'TB_ZALOPAY_APP_ID, TB_ZALOPAY_KEY1' });
+    if (!cfg.appId || !cfg.key1) throw new TbError('PAYMENT_PROVIDER_UNCONFIGURED', { provider: 'zalopay', settings: 'TB_ZALOPAY' });
   };
   return {
     name: 'zalopay',

@@ -1,6 +1,6 @@
 /**
  * The domain events a node publishes carry `content-type` and `tb-event-type`: msgpack by default,
- * JSON when the node runs with `TB_EVENTS_FORMAT=json` (what `nats sub tb.evt.>` shows readably),
+ * JSON when the node runs with the tuning constant `eventsFormat: 'json'` (what `nats sub tb.evt.>` shows readably),
  * and the same contract decoder reads both, the data matching its kind's schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

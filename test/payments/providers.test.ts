@@ -9,15 +9,19 @@ import { TbError } from '../../contracts/index.js';
 import { createPaymentProviders, payOsDataSignature, type HttpRequest, type HttpResponse } from '../../payments/index.js';
 
 const SECRETS = {
-  TB_ZALOPAY_APP_ID: '2553',
   TB_ZALOPAY_KEY1: 'zalopay-key1-secret-value',
   TB_ZALOPAY_KEY2: 'zalopay-key2-secret-value',
-  TB_PAYOS_CLIENT_ID: 'payos-client',
   TB_PAYOS_API_KEY: 'payos-api-key-secret-value',
   TB_PAYOS_CHECKSUM_KEY: 'payos-checksum-secret-value',
-  TB_VNPAY_TMN_CODE: 'TBTEST01',
   TB_VNPAY_HASH_SECRET: 'vnpay-hash-secret-value',
   TB_SANDBOX_PAYMENT_SECRET: 'sandbox-secret-value',
+};
+/** The environment carrying them: one `<id>:<secret>…` setting per provider. */
+const ENV = {
+  TB_ZALOPAY: `2553:${SECRETS.TB_ZALOPAY_KEY1}:${SECRETS.TB_ZALOPAY_KEY2}`,
+  TB_PAYOS: `payos-client:${SECRETS.TB_PAYOS_API_KEY}:${SECRETS.TB_PAYOS_CHECKSUM_KEY}`,
+  TB_VNPAY: `TBTEST01:${SECRETS.TB_VNPAY_HASH_SECRET}`,
+  TB_SANDBOX_PAYMENT_SECRET: SECRETS.TB_SANDBOX_PAYMENT_SECRET,
 };
 
 describe('payments - provider registry', () => {
@@ -53,7 +57,7 @@ describe('payments - provider registry', () => {
   });
 
   it('payments - registry never stores secrets or full signatures in the request', async () => {
-    const providers = createPaymentProviders(loadConfig(SECRETS));
+    const providers = createPaymentProviders(loadConfig(ENV));
     expect(providers.all.every((p) => p.configured)).toBe(true);
     expect(providers.sandboxUsesDevSecret).toBe(false);
     const sent: HttpRequest[] = [];

@@ -30,11 +30,14 @@ export function fastEnv(natsUrl: string, extra: Record<string, string> = {}): Re
   return {
     TB_NATS_URL: natsUrl,
     TB_PARTITIONS: String(FAST.partitions),
-    TB_MEMBER_TIMEOUT_MS: String(FAST.memberTimeoutMs),
-    TB_LEASE_TTL_MS: String(FAST.leaseTtlMs),
     TB_ADMIN_PORT: '-1',
     TB_LOG_LEVEL: 'info',
-    ...withTuning(extra, { heartbeatMs: FAST.heartbeatMs!, leaseRenewMs: FAST.leaseRenewMs! }),
+    ...withTuning(extra, {
+      heartbeatMs: FAST.heartbeatMs!,
+      leaseRenewMs: FAST.leaseRenewMs!,
+      memberTimeoutMs: FAST.memberTimeoutMs!,
+      leaseTtlMs: FAST.leaseTtlMs!,
+    }),
   };
 }
 

@@ -109,8 +109,7 @@ describe('security - production mode refuses unsafe settings', () => {
       TB_NATS_USER: 'gateway',
       TB_NATS_PASSWORD: GOOD('nats'),
       TB_ORDER_DEFAULT_PROVIDER: 'vnpay',
-      TB_VNPAY_TMN_CODE: 'TBTEST01',
-      TB_VNPAY_HASH_SECRET: GOOD('vnp'),
+      TB_VNPAY: `TBTEST01:${GOOD('vnp')}`,
     });
     expect(r.code).toBe(1);
     expect(r.lines).toHaveLength(1);
@@ -131,11 +130,12 @@ describe('security - production mode refuses unsafe settings', () => {
     const weakProvider = await run('actors/node-main.ts', {
       ...base,
       TB_ORDER_DEFAULT_PROVIDER: 'payos',
-      TB_PAYOS_CLIENT_ID: 'c',
-      TB_PAYOS_API_KEY: 'k',
-      TB_PAYOS_CHECKSUM_KEY: GOOD('sum'),
+      TB_PAYOS: `c:k:${GOOD('sum')}`,
     });
-    expect([weakProvider.code, weakProvider.lines.map((l) => /: (TB_[A-Z0-9_]+) /.exec(l)?.[1])]).toEqual([1, ['TB_PAYOS_API_KEY']]);
+    expect([weakProvider.code, weakProvider.lines.map((l) => /: (TB_[A-Z0-9_]+(?::\w+)?) /.exec(l)?.[1])]).toEqual([
+      1,
+      ['TB_PAYOS:apiKey'],
+    ]);
     const staging = await run('actors/node-main.ts', { ...base, TB_SANDBOX_STAGING: '1' });
     expect([staging.code, staging.lines.map((l) => /: (TB_[A-Z0-9_]+) /.exec(l)?.[1])]).toEqual([1, ['TB_SANDBOX_PAYMENT_SECRET']]);
   });
@@ -156,8 +156,7 @@ describe('security - production mode with good secrets: it starts, and the sandb
         TB_NATS_USER: 'actor',
         TB_NATS_PASSWORD: GOOD('nats'),
         TB_ORDER_DEFAULT_PROVIDER: 'vnpay',
-        TB_VNPAY_TMN_CODE: 'TBTEST01',
-        TB_VNPAY_HASH_SECRET: GOOD('vnp'),
+        TB_VNPAY: `TBTEST01:${GOOD('vnp')}`,
       },
     });
     api = apiFor(s.url);

@@ -91,11 +91,11 @@ export async function startLocalStack(
       orderPaymentTtlMs: 45000,
       orderStepTimeoutMs: 20000,
       orderSagaGraceMs: 1000,
+      // Everything shares two cores with the crowd: event-loop pauses of 1-2 s were seen, and a
+      // 4 s lease lost under them made partitions bounce mid-sale.
+      memberTimeoutMs: 8000,
+      leaseTtlMs: 8000,
     }),
-    // Everything shares two cores with the crowd: event-loop pauses of 1-2 s were seen, and a
-    // 4 s lease lost under them made partitions bounce mid-sale.
-    TB_MEMBER_TIMEOUT_MS: '8000',
-    TB_LEASE_TTL_MS: '8000',
   };
   progress(`starting ${o.actorNodes} actor node(s), ${o.gateways} gateway(s) on port ${httpPort} and the workers`);
   const gatewayNames = Array.from({ length: Math.max(1, o.gateways) }, (_, i) => `gateway-${i}`);
