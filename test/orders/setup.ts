@@ -7,23 +7,21 @@
  * the composition root (`app/gateway.ts`), with a memory mailer. Helpers publish an event with ticket classes,
  * sign users up and send orders through the gateway.
  */
+import { startTestStackBase } from '../harness/test-stack-base.js';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { pino } from 'pino';
 import { MemoryMailer } from '../../accounts/index.js';
 import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
-import { loadConfig, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
 import { createActors, type ActorClient } from '../../actors/client/index.js';
 import type { TicketClassView } from '../../contracts/kinds/ticketclass.js';
-import { createDb, migrate, type DbHandle } from '../../db/index.js';
+import type { DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';
 import { startSagaWorker, type SagaWorker } from '../../orders/index.js';
 import type { PaymentStore } from '../../payments/index.js';
 import { createQueueService, type QueueService } from '../../queue/index.js';
-import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
-import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
 export interface Res<T = any> {
   status: number;
@@ -61,35 +59,9 @@ const cid = (p: string) => `${p}-${process.pid}-${++seq}`;
 
 /** Start the stack; `config` overrides settings (e.g. `orderPaymentTtlMs`). */
 export async function startOrdersStack(config: Partial<Config> = {}): Promise<OrdersStack> {
-  const nats: NatsServerHandle = await startNatsServer();
-  const dbName = throwawayName();
-  const dbUrl = testDatabaseUrl(dbName);
-  await migrate(dbUrl);
-  const db = createDb(dbUrl, { max: 4 });
-  const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const cfg = loadConfig(
-    {},
-    {
-      natsUrl: nats.url,
-      partitions: 8,
-      adminPort: -1,
-      heartbeatMs: 250,
-      memberTimeoutMs: 1_500,
-      leaseTtlMs: 1_500,
-      leaseRenewMs: 300,
-      logLevel: process.env['TB_TEST_LOG'] ?? 'warn',
-      rateLimitIpPerSec: 10_000,
-      rateLimitIpBurst: 10_000,
-      rateLimitUserPerSec: 10_000,
-      rateLimitUserBurst: 10_000,
-      rateLimitAuthIpPerMin: 60_000,
-      rateLimitAuthIpBurst: 10_000,
-      orderSagaGraceMs: 500,
-      queueClaimGraceMs: 5_000,
-      queueCheckoutTtlMs: 60_000,
-      ...config,
-    },
-  );
+  const base = await startTestStackBase({ queueClaimGraceMs: 5_000, queueCheckoutTtlMs: 60_000, ...config }, { dbMax: 4 });
+  const { nats, db, cfg } = base;
+  const silent = base.log;
   const nodeNc = await connect({ servers: nats.url });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log: silent });
   await node.start();
@@ -179,9 +151,7 @@ export async function startOrdersStack(config: Partial<Config> = {}): Promise<Or
       await node.stop().catch(() => undefined);
       await nodeNc.close().catch(() => undefined);
       await nc.close().catch(() => undefined);
-      await db.close();
-      await dropDatabase(dbName).catch(() => undefined);
-      await nats.stop();
+      await base.close();
     },
   };
 }

@@ -8,18 +8,18 @@
  * cancellations) and the refund worker, whose provider HTTP goes to the gateway's sandbox desk.
  * Payments are made like the sandbox provider makes them: a signed callback to the gateway.
  */
+import { startTestStackBase } from '../harness/test-stack-base.js';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { eq, sql } from 'drizzle-orm';
-import { pino } from 'pino';
 import { MemoryMailer } from '../../accounts/index.js';
 import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
-import { loadConfig, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
 import type { ActorClient } from '../../actors/client/index.js';
 import type { OrderView } from '../../contracts/kinds/order.js';
-import { createDb, migrate, paymentRefunds, payments, sandboxRefunds, type DbHandle } from '../../db/index.js';
+import { paymentRefunds, payments, sandboxRefunds, type DbHandle } from '../../db/index.js';
 import { createGateway } from '../../gateway/index.js';
 import { startOrderNotifier } from '../../mailer/index.js';
 import {
@@ -40,8 +40,6 @@ import {
   type PaymentStore,
 } from '../../payments/index.js';
 import type { DurableConsumer } from '../../platform/index.js';
-import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
-import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
 export interface Res<T = any> {
   status: number;
@@ -93,35 +91,9 @@ export async function until<T>(fn: () => Promise<T | undefined | false>, what: s
 
 /** Start the stack. `http` wraps the refund worker's provider client (to count or delay calls). */
 export async function startRefundStack(over: Partial<Config> = {}): Promise<RefundStack> {
-  const nats: NatsServerHandle = await startNatsServer();
-  const dbName = throwawayName();
-  const dbUrl = testDatabaseUrl(dbName);
-  await migrate(dbUrl);
-  const db = createDb(dbUrl, { max: 8 });
-  const log = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const cfg = loadConfig(
-    {},
-    {
-      natsUrl: nats.url,
-      partitions: 8,
-      adminPort: -1,
-      heartbeatMs: 250,
-      memberTimeoutMs: 1_500,
-      leaseTtlMs: 1_500,
-      leaseRenewMs: 300,
-      logLevel: 'silent',
-      rateLimitIpPerSec: 10_000,
-      rateLimitIpBurst: 10_000,
-      rateLimitUserPerSec: 10_000,
-      rateLimitUserBurst: 10_000,
-      rateLimitAuthIpPerMin: 60_000,
-      rateLimitAuthIpBurst: 10_000,
-      orderSagaGraceMs: 500,
-      sandboxPaymentSecret: SECRET,
-      sandboxPayEnabled: 1,
-      ...over,
-    },
-  );
+  const base = await startTestStackBase({ logLevel: 'silent', sandboxPaymentSecret: SECRET, sandboxPayEnabled: 1, ...over }, { dbMax: 8 });
+  const { nats, db, cfg } = base;
+  const log = base.log;
   const mailer = new MemoryMailer();
   const nodeNc = await connect({ servers: nats.url });
   const node = new ActorNode({ config: cfg, kinds: await productionKinds(), nc: nodeNc, log });
@@ -278,9 +250,7 @@ export async function startRefundStack(over: Partial<Config> = {}): Promise<Refu
       await node.stop().catch(() => undefined);
       await nodeNc.close().catch(() => undefined);
       await nc.close().catch(() => undefined);
-      await db.close();
-      await dropDatabase(dbName).catch(() => undefined);
-      await nats.stop();
+      await base.close();
     },
   };
 }

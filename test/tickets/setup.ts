@@ -6,25 +6,23 @@
  * tickets consumers (restartable). Helpers publish events, sign users up, give staff roles, issue
  * tickets straight from order views, and publish domain events as the order actor would.
  */
+import { startTestStackBase } from '../harness/test-stack-base.js';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
-import { pino } from 'pino';
 import { MemoryMailer } from '../../accounts/index.js';
 import { composeGateway } from '../../app/gateway.js';
 import { productionKinds } from '../../actors/kinds.js';
 import { ActorNode } from '../../actors/runtime/index.js';
-import { loadConfig, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
 import { encode } from '../../contracts/index.js';
 import type { ActorClient } from '../../actors/client/index.js';
-import { createDb, migrate, type DbHandle } from '../../db/index.js';
+import type { DbHandle } from '../../db/index.js';
 import { createGateway, type Gateway } from '../../gateway/index.js';
 import { startSagaWorker, type SagaWorker } from '../../orders/index.js';
 import { startTicketsConsumers, ticketsForOrder, type Tickets, type TicketStore } from '../../tickets/index.js';
 import type { DurableConsumer } from '../../platform/index.js';
-import { dropDatabase, testDatabaseUrl, throwawayName } from '../db/throwaway-db.js';
-import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
 
 export interface Res<T = any> {
   status: number;
@@ -75,34 +73,9 @@ const cid = (p: string) => `${p}-${process.pid}-${++seq}`;
 
 /** Start the stack. */
 export async function startTicketsStack(config: Partial<Config> = {}): Promise<TicketsStack> {
-  const nats: NatsServerHandle = await startNatsServer();
-  const dbName = throwawayName();
-  const dbUrl = testDatabaseUrl(dbName);
-  await migrate(dbUrl);
-  const db = createDb(dbUrl, { max: 8 });
-  const silent = pino({ level: process.env['TB_TEST_LOG'] ?? 'silent' });
-  const cfg = loadConfig(
-    {},
-    {
-      natsUrl: nats.url,
-      partitions: 8,
-      adminPort: -1,
-      heartbeatMs: 250,
-      memberTimeoutMs: 3_000,
-      leaseTtlMs: 3_000,
-      leaseRenewMs: 300,
-      logLevel: process.env['TB_TEST_LOG'] ?? 'warn',
-      rateLimitIpPerSec: 0,
-      rateLimitIpBurst: 0,
-      rateLimitUserPerSec: 0,
-      rateLimitUserBurst: 0,
-      rateLimitAuthIpPerMin: 60_000,
-      rateLimitAuthIpBurst: 10_000,
-      orderSagaGraceMs: 500,
-      checkinBuckets: 8,
-      ...config,
-    },
-  );
+  const base = await startTestStackBase({ memberTimeoutMs: 3_000, leaseTtlMs: 3_000, checkinBuckets: 8, ...config }, { dbMax: 8 });
+  const { nats, db, cfg } = base;
+  const silent = base.log;
   const nodeNcs: NatsConnection[] = [];
   const nodes: ActorNode[] = [];
   for (let i = 0; i < 2; i++) {
@@ -277,9 +250,7 @@ export async function startTicketsStack(config: Partial<Config> = {}): Promise<T
       for (const n of nodes) await n.stop().catch(() => undefined);
       for (const c of nodeNcs) await c.close().catch(() => undefined);
       await nc.close().catch(() => undefined);
-      await db.close();
-      await dropDatabase(dbName).catch(() => undefined);
-      await nats.stop();
+      await base.close();
     },
   };
 }
