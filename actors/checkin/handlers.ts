@@ -42,6 +42,22 @@ export function resultOf(ctx: CheckinContext, ticketId: string, key: string): Sc
 const wrongEvent = (s: Snapshot | undefined, eventId: string) =>
   s && s.context.eventId !== eventId ? new TbError('CHECKIN_WRONG_EVENT', { eventId }) : undefined;
 
+/** The machine event of the scans `fields` of one command (refused on another event's bucket): every scan verb's `toEvent`. */
+function scanEvent(
+  snapshot: Snapshot | undefined,
+  cmd: { eventId: string; commandId: string },
+  fields: readonly ScanFields[],
+  now: number,
+) {
+  return (
+    wrongEvent(snapshot, cmd.eventId) ?? {
+      type: 'checkin.scan' as const,
+      now,
+      scans: fields.map((f, i) => machineScan(f, cmd.commandId, i, now)),
+    }
+  );
+}
+
 type ScanFields = { ticketId: string; gate: string; by: string; scannedAt?: number | undefined; scanId?: string | undefined };
 const keyOf = (s: ScanFields, commandId: string, i: number): string =>
   s.scanId !== undefined ? scanKeyOf(s.scanId, 0) : scanKeyOf(commandId, i);
@@ -62,12 +78,7 @@ const scan: Handler<'scan', ScanResult> = {
   schema: C.scan,
   description: 'Check one ticket in now at a gate (exactly once per ticket)',
   init: (cmd) => ({ eventId: cmd.eventId }),
-  toEvent: (cmd, ctx) =>
-    wrongEvent(ctx.snapshot, cmd.eventId) ?? {
-      type: 'checkin.scan',
-      now: ctx.now,
-      scans: [machineScan(cmd, cmd.commandId, 0, ctx.now)],
-    },
+  toEvent: (cmd, ctx) => scanEvent(ctx.snapshot, cmd, [cmd], ctx.now),
   reply: ({ after, cmd }) => resultOf(after.context, cmd.ticketId, keyOf(cmd, cmd.commandId, 0)),
 };
 
@@ -75,12 +86,7 @@ const scanMany: Handler<'scanMany', { results: ScanResult[] }> = {
   schema: C.scanMany,
   description: "Upload an offline gate's scans (earliest scan time wins)",
   init: (cmd) => ({ eventId: cmd.eventId }),
-  toEvent: (cmd, ctx) =>
-    wrongEvent(ctx.snapshot, cmd.eventId) ?? {
-      type: 'checkin.scan',
-      now: ctx.now,
-      scans: cmd.scans.map((s, i) => machineScan(s, cmd.commandId, i, ctx.now)),
-    },
+  toEvent: (cmd, ctx) => scanEvent(ctx.snapshot, cmd, cmd.scans, ctx.now),
   reply: ({ after, cmd }) => ({ results: cmd.scans.map((s, i) => resultOf(after.context, s.ticketId, keyOf(s, cmd.commandId, i))) }),
 };
 
@@ -88,12 +94,7 @@ const admit: Handler<'admit', AdmitReply> = {
   schema: C.admit,
   description: 'Check in the live scans a gateway coalesced for this bucket (compact reply, one line per scan)',
   init: (cmd) => ({ eventId: cmd.eventId }),
-  toEvent: (cmd, ctx) =>
-    wrongEvent(ctx.snapshot, cmd.eventId) ?? {
-      type: 'checkin.scan',
-      now: ctx.now,
-      scans: cmd.scans.map((s, i) => machineScan(s, cmd.commandId, i, ctx.now)),
-    },
+  toEvent: (cmd, ctx) => scanEvent(ctx.snapshot, cmd, cmd.scans, ctx.now),
   reply: ({ after, cmd }) => ({
     lines: cmd.scans.map((s, i) => admitLineOf(resultOf(after.context, s.ticketId, keyOf(s, cmd.commandId, i)))).join('\n'),
   }),
