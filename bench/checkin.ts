@@ -1,31 +1,12 @@
-/**
- * @module bench/checkin
- * `npm run bench:checkin [-- --json] [--tickets N] [--gates G] [--buckets B]`: checking an event's
- * tickets in at the doors, two ways, in one run. Every ticket is scanned twice, at two different
- * gates, and both scans are in flight together (the attack a screenshot makes); one op = one scan:
- * check the Ed25519 code with the platform's signer (as the gateway does: re-sign and compare,
- * answers remembered, `tickets/codes.ts`; the same function for both cases), then
- *   checkin              the `checkin` actors over NATS (a private nats-server + one actor node
- *                        process; tickets hashed into B buckets, group commit), 256 scans in
- *                        flight, sent the way the gateway sends them (`tickets/scan-batcher.ts`:
- *                        scans for a bucket whose previous command is unanswered go together)
- *   checkin_pg_row_lock  PostgreSQL the classic way, 64 clients: BEGIN; SELECT … FOR UPDATE on the
- *                        ticket row; UPDATE … SET status = 'checkedIn' WHERE status = 'valid'; COMMIT
- * `double_checkins` counts tickets that more than one scan checked in (must be 0), `missed` tickets
- * no scan checked in (must be 0).
- */
-import { connect } from '@nats-io/transport-node';
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
-import { startNatsServer } from '../test/harness/nats.js';
-import { spawnTs } from '../test/harness/processes.js';
 import { decode, Format } from '../contracts/index.js';
-import { createActorClient, createActors } from '../actors/client/index.js';
+import { createActors } from '../actors/client/index.js';
 import { Kvm } from '@nats-io/kv';
 import { checkinBucketId, checkinBucketOf } from '../actors/checkin/index.js';
 import { createTicketSigner, developmentSigningKey, isCodeProblem } from '../tickets/codes.js';
 import { createScanBatcher } from '../tickets/scan-batcher.js';
-import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
+import { drive, parseFlags, printTable, startBenchActorNode, type CaseResult } from './lib.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
 if (flags.has('help')) {
@@ -63,20 +44,8 @@ function tally(wins: Map<string, number>, tickets: number): { double_checkins: n
 
 async function actorCase(): Promise<CaseResult> {
   process.stderr.write('checkin: starting nats-server and an actor node\n');
-  const server = await startNatsServer();
-  const env = {
-    TB_NATS_URL: server.url,
-    TB_PARTITIONS: String(PARTITIONS),
-    TB_KV_REPLICAS: '1',
-    TB_ADMIN_PORT: '-1',
-    TB_LOG_LEVEL: 'info',
-    TB_NODE_ID: 'bench-checkin',
-  };
-  const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-checkin-node', env });
-  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  const { nc, client, stop } = await startBenchActorNode('bench-checkin', PARTITIONS);
   try {
-    await node.waitForLine(/actor node started/, 60_000);
-    const client = createActorClient(nc, { partitions: PARTITIONS, timeoutMs: 10_000, budgetMs: 30_000 });
     for (let i = 0; ; i++) {
       const ok = await client
         .request('checkin', `${EVENT}-warm`, 'void', { commandId: 'w', eventId: EVENT, ticketIds: ['none'], reason: 'warmup' })
@@ -124,9 +93,7 @@ async function actorCase(): Promise<CaseResult> {
       entry_kb_avg: Math.round(bytes / BUCKETS / 102.4) / 10,
     };
   } finally {
-    await nc.close();
-    await node.stop();
-    await server.stop();
+    await stop();
   }
 }
 

@@ -2,8 +2,14 @@
  * @module bench/lib
  * Shared pieces of the benchmarks: a closed-loop load driver with a fixed number of requests in
  * flight, latency percentiles, progress on stderr, and the two output forms (a table for
- * people, one JSON object per line for tools; the JSON field names are a stable interface).
+ * people, one JSON object per line for tools; the JSON field names are a stable interface), and
+ * one actor node on a private nats-server for the benchmarks that compare actors with PostgreSQL.
  */
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { createActorClient, type ActorClient } from '../actors/client/index.js';
+import { startNatsServer } from '../test/harness/nats.js';
+import { spawnTs } from '../test/harness/processes.js';
 
 export interface CaseResult {
   name: string;
@@ -101,4 +107,39 @@ export function parseFlags(argv: string[]): { flags: Set<string>; values: Map<st
     else flags.add(k!);
   }
   return { flags, values };
+}
+
+/** One actor node process (every production kind) on a private nats-server, and a client to it. */
+export interface BenchActorNode {
+  nc: NatsConnection;
+  client: ActorClient;
+  stop(): Promise<void>;
+}
+
+/** Start an actor node named `name` with `partitions`; resolves when it serves. */
+export async function startBenchActorNode(name: string, partitions: number): Promise<BenchActorNode> {
+  const server = await startNatsServer();
+  const env = {
+    TB_NATS_URL: server.url,
+    TB_PARTITIONS: String(partitions),
+    TB_KV_REPLICAS: '1',
+    TB_ADMIN_PORT: '-1',
+    TB_LOG_LEVEL: 'info',
+    TB_NODE_ID: name,
+  };
+  const node = spawnTs('test/fixtures/kinds-node.ts', { name: `${name}-node`, env });
+  // noAsyncTraces: the client would otherwise build an Error (stack capture) per request on this shared CPU.
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  const stop = async () => {
+    await nc.close();
+    await node.stop();
+    await server.stop();
+  };
+  try {
+    await node.waitForLine(/actor node started/, 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { nc, client: createActorClient(nc, { partitions, timeoutMs: 10_000, budgetMs: 30_000 }), stop };
 }

@@ -1,25 +1,6 @@
-/**
- * @module bench/reserve
- * `npm run bench:reserve [-- --json] [--ops N] [--pg-ops N]`: one hot ticket class, three ways,
- * measured in one run. One op = one reservation (quantity 1, a fresh order id) and, once it is
- * acknowledged, its release, in every case:
- *   actor_reserve  the `ticketclass` actor over NATS: a private nats-server + one actor node
- *                  process, 256 ops in flight (group commit: one KV write per mailbox drain)
- *   pg_row_lock    PostgreSQL the classic way, 64 clients: BEGIN; SELECT … FOR UPDATE; check;
- *                  UPDATE counters; INSERT reservation; COMMIT (release likewise)
- *   pg_best        PostgreSQL's fastest form we found: one statement per reserve / release
- *                  (CTE), `synchronous_commit = off`; run at 64 and 128 clients, the better is kept
- * The class total (1,000,000) is never reached; a sold-out answer would count as a failed op
- * (`errors`). After each case the store itself is read: `oversold = max(0, sold + reserved −
- * total)`, and `counters_ok` says the counters equal what the holds / reservation rows add up to.
- */
-import { connect } from '@nats-io/transport-node';
-import { startNatsServer } from '../test/harness/nats.js';
-import { spawnTs } from '../test/harness/processes.js';
-import { createActorClient } from '../actors/client/index.js';
 import type { TicketClassView } from '../contracts/kinds/ticketclass.js';
 import { createBenchDatabase, pgInventory, type PgStyle } from './pg-reserve.js';
-import { drive, parseFlags, printTable, type CaseResult } from './lib.js';
+import { drive, parseFlags, printTable, startBenchActorNode, type CaseResult } from './lib.js';
 
 const { flags, values } = parseFlags(process.argv.slice(2));
 if (flags.has('help')) {
@@ -36,21 +17,8 @@ const run = Date.now().toString(36);
 
 async function actorCase(): Promise<CaseResult> {
   process.stderr.write('actor_reserve: starting nats-server and an actor node\n');
-  const server = await startNatsServer();
-  const env = {
-    TB_NATS_URL: server.url,
-    TB_PARTITIONS: String(PARTITIONS),
-    TB_KV_REPLICAS: '1',
-    TB_ADMIN_PORT: '-1',
-    TB_LOG_LEVEL: 'info',
-    TB_NODE_ID: 'bench-reserve',
-  };
-  const node = spawnTs('test/fixtures/kinds-node.ts', { name: 'bench-reserve-node', env });
-  // noAsyncTraces: the client would otherwise build an Error (stack capture) per request on this shared CPU.
-  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  const { client, stop } = await startBenchActorNode('bench-reserve', PARTITIONS);
   try {
-    await node.waitForLine(/actor node started/, 60_000);
-    const client = createActorClient(nc, { partitions: PARTITIONS, timeoutMs: 10_000, budgetMs: 30_000 });
     const id = `hot-${run}`;
     const mk = { commandId: 'mk', eventId: 'bench', name: 'GA', priceMinor: 100_000, currency: 'VND', total: TOTAL };
     for (let i = 0; ; i++) {
@@ -77,9 +45,7 @@ async function actorCase(): Promise<CaseResult> {
       counters_ok: v.reserved === 0 && v.holdsCount === 0 && v.sold === 0 && v.available === TOTAL,
     };
   } finally {
-    await nc.close();
-    await node.stop();
-    await server.stop();
+    await stop();
   }
 }
 
