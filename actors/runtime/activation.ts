@@ -12,6 +12,9 @@
  *      are removed from the entry by a later write.
  * A lost compare-and-set drops the activation and answers `RUNTIME_NOT_OWNER` (rule 2); an
  * unknown outcome drops it and answers `RUNTIME_UNAVAILABLE`, and the next load re-reads (rule 7).
+ * A kind with `persistence: 'journal'` writes step 2 as one appended journal record of what the
+ * batch changed, fenced the same way, and a whole-entry snapshot every `SNAPSHOT_EVERY` records
+ * (journal.ts); its load is the snapshot plus the records after it, replayed.
  */
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { TbError, ConcurrencyConflictError, NotOwnerError, type ErrorBody } from '../../contracts/index.js';
@@ -23,6 +26,7 @@ import type { DurableTimers } from './timers.js';
 import { Mailbox } from './mailbox.js';
 import { scopedTransitions } from './scoped-transition.js';
 import { applyCommand, type CommandOutcome } from './apply-command.js';
+import { SNAPSHOT_EVERY, type JournalOp, type JournalRecord, type JournalStore, type LoadedRecord } from './journal.js';
 
 /** The outcome handed to a command's reply callback. */
 export type { CommandOutcome };
@@ -45,6 +49,8 @@ export interface ActivationDeps {
   key: string;
   partition: number;
   store: StateStore;
+  /** The journal, for kinds with `persistence: 'journal'` (without it they write whole entries). */
+  journal?: JournalStore;
   leaseValid: (partition: number) => boolean;
   outbox: OutboxPublisher;
   replyLog: ReplyLog;
@@ -129,6 +135,10 @@ export class Activation {
   }
   private revision = 0;
   private seq = 0;
+  /** Journal mode: the last record appended or loaded (its stream sequence), records since the last snapshot, the snapshot in flight. */
+  private jseq = 0;
+  private sinceSnapshot = 0;
+  private snapshotting: Promise<void> | undefined;
   private timers: StateEntry['timers'] = {};
   private outbox: OutboxItem[] = [];
   private replies: ReplyBatch[] = [];
@@ -161,6 +171,11 @@ export class Activation {
 
   get partition(): number {
     return this.d.partition;
+  }
+
+  /** True when batches are appended to the journal instead of rewriting the entry. */
+  private get journaled(): boolean {
+    return this.d.kind.persistence === 'journal' && this.d.journal !== undefined;
   }
 
   /** True while earlier effects are still being published and too many are unacknowledged. */
@@ -312,6 +327,8 @@ export class Activation {
       inBatch: new Map(),
       emitted: [],
       emittedRequestIds: [],
+      ops: [],
+      timersChanged: false,
       changed: false,
       flush: false,
       size: 0,
@@ -327,22 +344,40 @@ export class Activation {
   }
 
   private async load(): Promise<void> {
-    const { entry, revision } = await this.d.store.load(this.key);
-    this.revision = revision;
-    if (entry) {
-      let snap = entry.snap;
-      if (entry.v !== this.d.kind.version && this.d.kind.migrate) snap = this.d.kind.migrate(snap, entry.v);
-      this.snapshot = this.d.kind.machine.resolveState(snap as never) as AnyMachineSnapshot;
-      this.seq = entry.seq;
-      this.timers = entry.timers ?? {};
-      this.outbox = entry.outbox ?? [];
-      this.replies = entry.replies ?? [];
-      this.loggedAt = entry.loggedAt ?? 0;
-      for (const b of this.replies) this.recent.addBatch(b);
-      if (this.loggedAt > this.now() - this.d.dedupeWindowMs) {
-        const since = this.now() - this.d.dedupeWindowMs;
-        for (const b of await this.d.replyLog.load(this.d.kind.kind, this.d.id, since)) this.recent.addBatch(b);
+    for (let attempt = 1; ; attempt++) {
+      const { entry, revision } = await this.d.store.load(this.key);
+      this.revision = revision;
+      this.snapshot = undefined;
+      this.seq = 0;
+      this.timers = {};
+      this.outbox = [];
+      this.replies = [];
+      this.loggedAt = 0;
+      if (entry) {
+        let snap = entry.snap;
+        if (entry.v !== this.d.kind.version && this.d.kind.migrate) snap = this.d.kind.migrate(snap, entry.v);
+        this.snapshot = this.d.kind.machine.resolveState(snap as never) as AnyMachineSnapshot;
+        this.seq = entry.seq;
+        this.timers = entry.timers ?? {};
+        this.outbox = entry.outbox ?? [];
+        this.replies = entry.replies ?? [];
+        this.loggedAt = entry.loggedAt ?? 0;
       }
+      if (!this.journaled) break;
+      this.jseq = entry?.j ?? 0;
+      const tail = await this.d.journal!.tail(this.d.kind.kind, this.d.id, this.jseq);
+      if (tail) {
+        this.replay(tail);
+        this.sinceSnapshot = tail.length;
+        break;
+      }
+      // A snapshot was written and the records after the one we read were purged meanwhile: read again.
+      if (attempt >= 5) throw new TbError('RUNTIME_UNAVAILABLE', { reason: 'journal changed under every load' });
+    }
+    for (const b of this.replies) this.recent.addBatch(b);
+    if (this.loggedAt > this.now() - this.d.dedupeWindowMs) {
+      const since = this.now() - this.d.dedupeWindowMs;
+      for (const b of await this.d.replyLog.load(this.d.kind.kind, this.d.id, since)) this.recent.addBatch(b);
     }
     this.loaded = true;
     this.working = this.snapshot;
@@ -350,6 +385,28 @@ export class Activation {
     // Re-publish what a previous owner committed but may not have published (runtime rule 4: effects after commit, at least once).
     this.publishEffects();
     this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
+  }
+
+  /**
+   * Replay journal records onto the loaded snapshot: the same transitions, in the same order, as
+   * the batches that wrote them (machines are pure and take time from their events), and the
+   * outbox items, answers and timers each batch recorded.
+   */
+  private replay(records: LoadedRecord[]): void {
+    const pure = scopedTransitions(this.d.kind.machine);
+    for (const { jseq, record } of records) {
+      let snap = this.snapshot;
+      for (const op of record.ops) {
+        snap = (op[0] === 1 ? pure.initialTransition(op[1]) : pure.transition(snap!, op[1] as EventObject))[0];
+      }
+      this.snapshot = snap;
+      this.seq = record.seq;
+      if (record.t) this.timers = record.t;
+      if (record.o) this.outbox = [...this.outbox, ...record.o];
+      const fresh = this.replies.filter((b) => b.at + this.d.dedupeWindowMs >= record.at);
+      this.replies = record.r ? [...fresh, record.r] : fresh;
+      this.jseq = jseq;
+    }
   }
 
   /**
@@ -392,15 +449,27 @@ export class Activation {
   }
 
   /** Apply the machine's returned actions: emitted events, delayed raises → durable timers, cancels. */
-  private collect(actions: { type: string; params?: unknown }[], emitted: EventObject[], timers: StateEntry['timers'], now: number): void {
+  /** Returns true when the timers changed. */
+  private collect(
+    actions: { type: string; params?: unknown }[],
+    emitted: EventObject[],
+    timers: StateEntry['timers'],
+    now: number,
+  ): boolean {
+    let changed = false;
     for (const a of actions) {
       const params = (a.params ?? {}) as Record<string, unknown>;
       if (a.type === 'xstate.emit') emitted.push(params.event as EventObject);
       else if (a.type === 'xstate.raise' && typeof params.delay === 'number') {
         const id = typeof params.id === 'string' ? params.id : `raise.${Object.keys(timers).length}.${now}`;
         timers[id] = { at: now + params.delay, event: params.event as Record<string, unknown> };
-      } else if (a.type === 'xstate.cancel' && typeof params.sendId === 'string') delete timers[params.sendId];
+        changed = true;
+      } else if (a.type === 'xstate.cancel' && typeof params.sendId === 'string') {
+        delete timers[params.sendId];
+        changed = true;
+      }
     }
+    return changed;
   }
 
   /**
@@ -412,20 +481,23 @@ export class Activation {
     const kind = this.d.kind;
     // One reused inert actor scope per machine, not a throw-away actor per transition (scoped-transition.ts).
     const pure = scopedTransitions(kind.machine);
+    const journaled = this.journaled;
     const absorb = (actions: unknown, requestId: string | undefined): void => {
       const before = open.emitted.length;
-      this.collect(actions as never, open.emitted, this.workingTimers, now);
+      if (this.collect(actions as never, open.emitted, this.workingTimers, now)) open.timersChanged = true;
       for (let i = before; i < open.emitted.length; i++) open.emittedRequestIds.push(requestId);
       open.changed = true;
     };
     const tools: MachineTools = {
       step: (event, requestId) => {
         const [next, actions] = pure.transition(this.working!, event);
+        if (journaled) open.ops.push([0, event as unknown as Record<string, unknown>]);
         absorb(actions, requestId);
         return (this.working = next as AnyMachineSnapshot);
       },
       init: (input, requestId) => {
         const [initial, actions] = pure.initialTransition(input);
+        if (journaled) open.ops.push([1, input]);
         absorb(actions, requestId);
         return (this.working = initial as AnyMachineSnapshot);
       },
@@ -442,6 +514,7 @@ export class Activation {
         for (const [id, t] of Object.entries(this.workingTimers)) {
           if (t.at <= now) {
             delete this.workingTimers[id];
+            open.timersChanged = true;
             tools.step(t.event as EventObject, undefined);
           }
         }
@@ -483,14 +556,33 @@ export class Activation {
     const newBatch: ReplyBatch | undefined = open.items.length > 0 ? { seq: nextSeq, at: now, items: open.items } : undefined;
     // Read-only commands never write: acknowledged effects leave the entry with the next write
     // that changes something, or with the flush timer's own batch, never because of a `get`.
-    const mustWrite = this.working !== undefined && (open.changed || newBatch !== undefined || (removable && open.flush));
+    // A journal has nothing to remove: acknowledged effects leave the memory, and the next snapshot.
+    const journaled = this.journaled;
+    const mustWrite = this.working !== undefined && (open.changed || newBatch !== undefined || (removable && open.flush && !journaled));
     const sealed: SealedBatch = { open, seq: nextSeq, snapshot: this.working, timers: this.workingTimers, newBatch, mustWrite, now };
-    if (!mustWrite) return sealed;
+    if (!mustWrite) {
+      if (journaled && removable && open.flush)
+        sealed.prune = { outbox: this.outbox.filter((o) => !this.acked.has(o.msgId)), replies: retained };
+      return sealed;
+    }
     const newOutbox = toOutboxItems(kind.kind, this.d.id, nextSeq, open.emitted, now, open.emittedRequestIds);
+    if (journaled) {
+      sealed.record = {
+        v: kind.version,
+        seq: nextSeq,
+        prev: this.jseq,
+        at: now,
+        ops: open.ops,
+        ...(newOutbox.length > 0 ? { o: newOutbox } : {}),
+        ...(newBatch ? { r: newBatch } : {}),
+        ...(open.timersChanged ? { t: this.workingTimers } : {}),
+      };
+    }
     sealed.entry = {
       v: kind.version,
       seq: nextSeq,
-      snap: kind.machine.getPersistedSnapshot(this.working as never),
+      // A journal writes the snapshot only every SNAPSHOT_EVERY records (writeSnapshot), from the committed state.
+      snap: journaled ? undefined : kind.machine.getPersistedSnapshot(this.working as never),
       timers: this.workingTimers,
       outbox: [...this.outbox.filter((o) => !this.acked.has(o.msgId)), ...newOutbox],
       replies: newBatch ? [...retained, newBatch] : retained,
@@ -518,9 +610,16 @@ export class Activation {
       const indexDue = this.publishFailing ? Math.min(deadline ?? s.now, s.now) : deadline;
       try {
         await this.d.timers.beforeWrite(this.d.partition, this.key, indexDue);
-        const written = await this.d.store.write(this.key, s.entry, this.revision);
-        this.revision = written.revision;
-        this.lastEntryBytes = written.bytes;
+        if (s.record) {
+          const appended = await this.d.journal!.append(this.d.kind.kind, this.d.id, s.record);
+          this.jseq = appended.jseq;
+          this.sinceSnapshot++;
+          this.lastEntryBytes = appended.bytes;
+        } else {
+          const written = await this.d.store.write(this.key, s.entry, this.revision);
+          this.revision = written.revision;
+          this.lastEntryBytes = written.bytes;
+        }
         this.lastWriteEndedAt = Date.now();
       } catch (err) {
         const conflict = err instanceof ConcurrencyConflictError;
@@ -550,12 +649,54 @@ export class Activation {
         for (const [commandId] of s.newBatch.items) this.inflightIds.delete(commandId);
       }
     }
+    if (s.prune) {
+      this.outbox = s.prune.outbox;
+      this.replies = s.prune.replies;
+      const kept = new Set(this.replies.map((r) => r.seq));
+      for (const seq of this.logged) if (!kept.has(seq)) this.logged.delete(seq);
+      this.acked.clear();
+    }
     // Rule 1: replies only now, after the write that makes them true.
     for (const [p, o] of open.outcomes) p.done(o);
     this.d.onBatch?.(open.size, s.mustWrite);
     if (s.mustWrite) this.publishEffects();
+    if (s.record && this.sinceSnapshot >= SNAPSHOT_EVERY && !this.snapshotting) {
+      const done = (this.snapshotting = this.writeSnapshot().finally(() => {
+        if (this.snapshotting === done) this.snapshotting = undefined;
+      }));
+    }
     this.d.timers.afterWrite(this.d.partition, this.key, this.indexDue(), this.nextDue());
     return true;
+  }
+
+  /**
+   * Journal mode: write the committed state as the snapshot (fenced on the entry's revision like
+   * any entry write) naming the last record it covers, then purge the records before that one.
+   * A lost compare-and-set means another node owns the actor now: drop, as a lost append would.
+   */
+  private async writeSnapshot(): Promise<void> {
+    const covered = this.jseq;
+    const records = this.sinceSnapshot;
+    const entry: StateEntry = {
+      v: this.d.kind.version,
+      seq: this.seq,
+      snap: this.d.kind.machine.getPersistedSnapshot(this.snapshot as never),
+      timers: this.timers,
+      outbox: this.outbox.filter((o) => !this.acked.has(o.msgId)),
+      replies: this.replies,
+      loggedAt: this.loggedAt,
+      j: covered,
+    };
+    try {
+      const written = await this.d.store.write(this.key, entry, this.revision);
+      this.revision = written.revision;
+      this.sinceSnapshot -= records;
+      await this.d.journal!.purgeBefore(this.d.kind.kind, this.d.id, covered);
+    } catch (err) {
+      const conflict = err instanceof ConcurrencyConflictError;
+      if (conflict) this.d.onConflict(this.key, this.d.partition);
+      this.drop(conflict ? 'snapshot conflict' : 'snapshot outcome unknown', conflict ? new NotOwnerError(this.d.partition) : undefined);
+    }
   }
 
   /** Apply one command to `snapshot`; validation problems become error outcomes, never throws. */
@@ -636,6 +777,10 @@ interface OpenBatch {
   inBatch: Map<string, { verb: string; reply: StoredReply }>;
   emitted: EventObject[];
   emittedRequestIds: (string | undefined)[];
+  /** Journal mode: the transitions applied, in order (the record replays them). */
+  ops: JournalOp[];
+  /** The batch changed the durable timers (the record then carries them). */
+  timersChanged: boolean;
   changed: boolean;
   /** A flush item was applied: the batch may write only to remove acknowledged effects. */
   flush: boolean;
@@ -653,6 +798,10 @@ interface SealedBatch {
   mustWrite: boolean;
   now: number;
   entry?: StateEntry;
+  /** Journal mode: the record to append instead of writing `entry`. */
+  record?: JournalRecord;
+  /** Journal mode, a flush with nothing to write: the effects left in memory after it. */
+  prune?: { outbox: OutboxItem[]; replies: ReplyBatch[] };
 }
 
 /** The batch's access to the pure machine functions; both update the batch's working snapshot. */

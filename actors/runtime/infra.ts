@@ -2,7 +2,8 @@
  * @module actors/runtime/infra
  * The JetStream resources the runtime needs, created idempotently by every node at start:
  * KV buckets `tb_members`, `tb_leases`, `tb_state`, `tb_timers`, and the streams `TB_EVENTS`
- * (domain events, `tb.evt.>`) and `TB_REPLIES` (the reply log). Start-up retries while a
+ * (domain events, `tb.evt.>`), `TB_REPLIES` (the reply log) and `TB_JOURNAL` (the journals of
+ * kinds that persist by batch, `tbj.>`). Start-up retries while a
  * cluster elects its leaders (those calls fail with "no responders" or time out).
  */
 import {
@@ -19,6 +20,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { EVENTS_ROOT, EVENTS_STREAM } from '../../contracts/index.js';
 import { retry } from '../../platform/index.js';
 import { REPLIES_ROOT, REPLIES_STREAM } from './reply-log.js';
+import { JOURNAL_ROOT, JOURNAL_STREAM } from './journal.js';
 
 export interface RuntimeInfra {
   js: JetStreamClient;
@@ -94,6 +96,23 @@ export async function ensureInfra(nc: NatsConnection, o: InfraOptions): Promise<
       num_replicas: o.replicas,
       duplicate_window: ms(dupWindow),
       max_age: ms(o.dedupeWindowMs),
+      discard: DiscardPolicy.Old,
+    },
+    forMs,
+  );
+  // Records stay until a snapshot covers them (the activation purges them then): no age limit.
+  // allow_direct: false for the reason the state bucket has it (a load reads from the leader).
+  await ensureStream(
+    jsm,
+    {
+      name: JOURNAL_STREAM,
+      subjects: [`${JOURNAL_ROOT}.>`],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: o.replicas,
+      allow_direct: false,
+      max_age: 0,
+      max_msg_size: 1024 * 1024,
       discard: DiscardPolicy.Old,
     },
     forMs,

@@ -21,6 +21,7 @@ import { Membership } from './membership.js';
 import { PartitionLeases } from './lease.js';
 import { ownerOf } from './allocation.js';
 import { StateStore } from './store.js';
+import { JournalStore } from './journal.js';
 import { OutboxPublisher } from './outbox.js';
 import { ReplyLog } from './reply-log.js';
 import { DurableTimers } from './timers.js';
@@ -66,6 +67,7 @@ export class ActorNode {
   private membership!: Membership;
   private leases!: PartitionLeases;
   private store!: StateStore;
+  private journal!: JournalStore;
   private outbox!: OutboxPublisher;
   private replyLog!: ReplyLog;
   private timers!: DurableTimers;
@@ -131,10 +133,12 @@ export class ActorNode {
       memberTimeoutMs: c.memberTimeoutMs,
       dedupeWindowMs: c.dedupeWindowMs,
     });
-    this.store = new StateStore(this.infra.state, (key) => {
+    const partitionOfKey = (key: string) => {
       const dot = key.indexOf('.');
       return partitionOf(key.slice(0, dot), key.slice(dot + 1), c.partitions);
-    });
+    };
+    this.store = new StateStore(this.infra.state, partitionOfKey);
+    this.journal = new JournalStore(this.infra.js, this.infra.jsm, partitionOfKey);
     this.outbox = new OutboxPublisher(this.infra.js, this.opts.config.eventsFormat === 'json' ? Format.Json : Format.Msgpack);
     this.replyLog = new ReplyLog(this.infra.js, c.dedupeWindowMs);
     this.leases = new PartitionLeases(this.infra.leases, this.nodeId, { ttlMs: c.leaseTtlMs });
@@ -375,6 +379,7 @@ export class ActorNode {
       key,
       partition,
       store: this.store,
+      journal: this.journal,
       leaseValid: (p) => this.owns(p),
       outbox: this.outbox,
       replyLog: this.replyLog,

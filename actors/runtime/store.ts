@@ -29,6 +29,11 @@ export interface StateEntry {
   replies: ReplyBatch[];
   /** Last time a reply batch was written to the reply log (ms); 0 if never. */
   loggedAt: number;
+  /**
+   * For a kind that persists by batch (journal.ts): the journal record this snapshot covers
+   * (its stream sequence; 0 or absent = none). A load replays the records after it.
+   */
+  j?: number;
 }
 
 export interface OutboxItem {

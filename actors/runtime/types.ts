@@ -71,6 +71,13 @@ export interface ActorKind<TMachine extends AnyStateMachine = AnyStateMachine> {
   migrate?: (persisted: unknown, fromVersion: number) => unknown;
   /** Largest mailbox before commands are refused with `RUNTIME_OVERLOADED`. Default 10,000. */
   maxMailbox?: number;
+  /**
+   * How the actor is persisted. `entry` (the default): every batch rewrites the whole state entry.
+   * `journal`: every batch appends what it changed to the actor's journal and a snapshot is
+   * written every so many batches (journal.ts), for kinds whose entry is big and whose batches
+   * change little of it. A journaled machine must be deterministic in its events (it is replayed).
+   */
+  persistence?: 'entry' | 'journal';
 }
 
 /** The event a durable timer delivers when `nextDeadline` has passed. */

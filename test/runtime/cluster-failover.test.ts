@@ -31,14 +31,21 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** One actor id per partition, so "every partition answers" can be checked. */
-function actorPerPartition(): string[] {
-  const out: string[] = new Array(16);
-  for (let i = 0; out.filter(Boolean).length < 16; i++) {
-    const p = partitionOf('counter', `fo${i}`, 16);
-    out[p] ??= `fo${i}`;
+/**
+ * One actor per partition of each way to persist (`counter`: whole entries; `jcounter`: a
+ * journal of batches with snapshots), so "every partition answers" can be checked for both.
+ */
+function actorPerPartition(): [kind: string, id: string][] {
+  const all: [string, string][] = [];
+  for (const kind of ['counter', 'jcounter']) {
+    const out: string[] = new Array(16);
+    for (let i = 0; out.filter(Boolean).length < 16; i++) {
+      const p = partitionOf(kind, `fo${i}`, 16);
+      out[p] ??= `fo${i}`;
+    }
+    for (const id of out) all.push([kind, id]);
   }
-  return out;
+  return all;
 }
 
 describe('runtime - cluster failover', () => {
@@ -49,8 +56,8 @@ describe('runtime - cluster failover', () => {
       async () =>
         (
           await Promise.all(
-            actors.map((id) =>
-              client.request('counter', id, 'add', { commandId: `warm-${id}`, amount: 0 }).then(
+            actors.map(([kind, id]) =>
+              client.request(kind, id, 'add', { commandId: `warm-${id}`, amount: 0 }).then(
                 () => true,
                 () => false,
               ),
@@ -61,7 +68,7 @@ describe('runtime - cluster failover', () => {
       60_000,
     );
 
-    const sent = new Map<string, { actor: string; amount: number }>();
+    const sent = new Map<string, { actor: [string, string]; amount: number }>();
     const acked = new Map<string, { value: number }>();
     const retriedThenOk: string[] = [];
     let stop = false;
@@ -73,7 +80,7 @@ describe('runtime - cluster failover', () => {
         const amount = 1 + (seq % 5);
         sent.set(commandId, { actor, amount });
         const stats: RequestStats = { attempts: 0, retried: [] };
-        const r = await client.request<{ value: number }>('counter', actor, 'add', { commandId, amount }, { budgetMs: 60_000 }, stats);
+        const r = await client.request<{ value: number }>(actor[0], actor[1], 'add', { commandId, amount }, { budgetMs: 60_000 }, stats);
         acked.set(commandId, r);
         if (stats.retried.length > 0) retriedThenOk.push(commandId);
       }
@@ -90,8 +97,8 @@ describe('runtime - cluster failover', () => {
       async () =>
         (
           await Promise.all(
-            actors.map((id) =>
-              client.request('counter', id, 'get', { commandId: 'probe' }, { budgetMs: 500, timeoutMs: 400 }).then(
+            actors.map(([kind, id]) =>
+              client.request(kind, id, 'get', { commandId: 'probe' }, { budgetMs: 500, timeoutMs: 400 }).then(
                 () => true,
                 () => false,
               ),
@@ -116,16 +123,16 @@ describe('runtime - cluster failover', () => {
     // The final state holds each acknowledged command exactly once.
     const expected = new Map<string, { sum: number; count: number }>();
     for (const { actor, amount } of sent.values()) {
-      const e = expected.get(actor) ?? { sum: 0, count: 0 };
+      const e = expected.get(actor.join('.')) ?? { sum: 0, count: 0 };
       e.sum += amount;
       e.count += 1;
-      expected.set(actor, e);
+      expected.set(actor.join('.'), e);
     }
     for (const actor of actors) {
-      const state = await client.request<{ value: number; adds: number }>('counter', actor, 'get', { commandId: 'final' });
-      const e = expected.get(actor) ?? { sum: 0, count: 0 };
-      expect({ actor, value: state.value, adds: state.adds - 1 /* the warm-up add of 0 */ }).toEqual({
-        actor,
+      const state = await client.request<{ value: number; adds: number }>(actor[0], actor[1], 'get', { commandId: 'final' });
+      const e = expected.get(actor.join('.')) ?? { sum: 0, count: 0 };
+      expect({ actor: actor.join('.'), value: state.value, adds: state.adds - 1 /* the warm-up add of 0 */ }).toEqual({
+        actor: actor.join('.'),
         value: e.sum,
         adds: e.count,
       });

@@ -3,7 +3,7 @@
  * (rule 5). Node ids are fixed so the test can pick an actor that rendezvous hashing places on
  * the node it is about to kill.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager, jetstream, AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { startNatsServer, type NatsServerHandle } from '../harness/nats.js';
@@ -19,10 +19,10 @@ let client: ActorClient;
 const children: ChildHandle[] = [];
 
 /** An actor id of kind counter whose partition `victim` owns when both nodes are live. */
-function idOwnedBy(victim: string, nodes: string[], prefix: string): string {
+function idOwnedBy(kind: string, victim: string, nodes: string[], prefix: string): string {
   for (let i = 0; ; i++) {
     const id = `${prefix}${i}`;
-    if (ownerOf(partitionOf('counter', id, 16), nodes) === victim) return id;
+    if (ownerOf(partitionOf(kind, id, 16), nodes) === victim) return id;
   }
 }
 
@@ -41,8 +41,11 @@ beforeAll(async () => {
   server = await startNatsServer();
   ({ nc, client } = await clientFor(server.url));
 });
+// Each test's nodes leave with it: the next test places its actor by its own two nodes only.
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.stop()));
+});
 afterAll(async () => {
-  await Promise.all(children.map((c) => c.stop()));
   await nc?.close();
   await server?.stop();
 });
@@ -52,38 +55,40 @@ function acquiredInLog(tail: string, partition: number): boolean {
   return [...tail.matchAll(/"acquired":\[([\d,]*)\]/g)].some((m) => m[1]!.split(',').map(Number).includes(partition));
 }
 
-describe('runtime - takeover after a node is killed', () => {
+// Both ways an actor persists: `counter` writes whole entries, `jcounter` a journal of batches with snapshots (journal.ts).
+describe.each(['counter', 'jcounter'])('runtime - takeover after a node is killed (kind %s)', (kind) => {
+  const p = kind === 'jcounter' ? 'j' : '';
   it('rule 4: a node dies between the state write and the publish; after takeover the event reaches a durable consumer once', async () => {
-    const nodes = ['ob-a', 'ob-b'];
-    const id = idOwnedBy('ob-a', nodes, 'crashy');
-    const [a] = await startPair('ob', `counter.${id}`);
+    const nodes = [`${p}ob-a`, `${p}ob-b`];
+    const id = idOwnedBy(kind, nodes[0]!, nodes, `${p}crashy`);
+    const [a] = await startPair(`${p}ob`, `${kind}.${id}`);
     // Wait until ob-a serves the actor's partition (both nodes settled).
     await until(
       async () =>
-        await client.request<{ value: number }>('counter', `${id}-probe`, 'add', { commandId: 'p', amount: 0 }).then(
+        await client.request<{ value: number }>(kind, `${id}-probe`, 'add', { commandId: 'p', amount: 0 }).then(
           () => true,
           () => false,
         ),
       'cluster serving',
       30_000,
     );
-    await until(async () => acquiredInLog(a.logTail(400), partitionOf('counter', id, 16)), 'ob-a owns the partition', 30_000);
+    await until(async () => acquiredInLog(a.logTail(400), partitionOf(kind, id, 16)), `${nodes[0]} owns the partition`, 30_000);
 
     // The first attempt's reply never comes: the node commits, then dies. Give up quickly, so
     // that nothing but the durable index can wake the actor on its new owner.
     await expect(
-      client.request('counter', id, 'add', { commandId: 'the-one', amount: 7 }, { budgetMs: 1_000, timeoutMs: 800 }),
+      client.request(kind, id, 'add', { commandId: 'the-one', amount: 7 }, { budgetMs: 1_000, timeoutMs: 800 }),
     ).rejects.toMatchObject({ retryable: true });
     await a.exited; // it killed itself right after committing
 
     const jsm = await jetstreamManager(nc);
     await jsm.consumers.add('TB_EVENTS', {
-      durable_name: 'outbox-test',
+      durable_name: `${p}outbox-test`,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subject: `tb.evt.counter.${id}.>`,
+      filter_subject: `tb.evt.${kind}.${id}.>`,
     });
-    const consumer = await jetstream(nc).consumers.get('TB_EVENTS', 'outbox-test');
+    const consumer = await jetstream(nc).consumers.get('TB_EVENTS', `${p}outbox-test`);
     const seen: string[] = [];
     await until(
       async () => {
@@ -100,7 +105,7 @@ describe('runtime - takeover after a node is killed', () => {
     // The client's retry with the same command id finds the committed answer: no second apply.
     const stats: RequestStats = { attempts: 0, retried: [] };
     const reply = await client.request<{ value: number; adds: number }>(
-      'counter',
+      kind,
       id,
       'add',
       { commandId: 'the-one', amount: 7 },
@@ -111,27 +116,27 @@ describe('runtime - takeover after a node is killed', () => {
     // Give any duplicate a chance to show up, then check each event id was seen once.
     const more = await consumer.fetch({ max_messages: 10, expires: 2_000 });
     for await (const m of more) seen.push(`${m.headers?.get('Nats-Msg-Id')}:dup`);
-    expect(seen).toEqual([`counter.${id}.1.0:counter.added`]);
+    expect(seen).toEqual([`${kind}.${id}.1.0:counter.added`]);
   });
 
   it('rule 5: a timer set on a node that is then killed fires once on the new owner, never before its deadline', async () => {
-    const nodes = ['tm-a', 'tm-b'];
-    const id = idOwnedBy('tm-a', nodes, 'timed');
-    const [a, b] = await startPair('tm');
-    await until(async () => acquiredInLog(a.logTail(400), partitionOf('counter', id, 16)), 'tm-a owns the partition', 30_000);
-    const armed = await client.request<{ deadline: number }>('counter', id, 'arm', { commandId: 'arm-1', inMs: 4_000 });
+    const nodes = [`${p}tm-a`, `${p}tm-b`];
+    const id = idOwnedBy(kind, nodes[0]!, nodes, `${p}timed`);
+    const [a, b] = await startPair(`${p}tm`);
+    await until(async () => acquiredInLog(a.logTail(400), partitionOf(kind, id, 16)), `${nodes[0]} owns the partition`, 30_000);
+    const armed = await client.request<{ deadline: number }>(kind, id, 'arm', { commandId: 'arm-1', inMs: 4_000 });
     a.kill('SIGKILL');
     await a.exited;
     await until(
       async () =>
-        await client.request<{ firedAt: number[] }>('counter', id, 'get', { commandId: 'g' }).then(
+        await client.request<{ firedAt: number[] }>(kind, id, 'get', { commandId: 'g' }).then(
           (r) => r.firedAt.length > 0,
           () => false,
         ),
       'the timer to fire on tm-b',
       30_000,
     );
-    const state = await client.request<{ firedAt: number[]; deadline: number | null }>('counter', id, 'get', { commandId: 'g2' });
+    const state = await client.request<{ firedAt: number[]; deadline: number | null }>(kind, id, 'get', { commandId: 'g2' });
     expect(state.firedAt).toHaveLength(1);
     expect(state.deadline).toBeNull();
     const lateness = state.firedAt[0]! - armed.deadline;

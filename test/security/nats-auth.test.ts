@@ -134,6 +134,13 @@ describe('security - NATS users from the shipped nats.conf', () => {
     );
     // A forged domain event would reach the payment-events consumer through TB_EVENTS.
     expect(await attempt(gw, 'tb.evt.payment.123456789012.completed', { type: 'payment.completed' })).toBe('permission violation');
+    // A forged journal record would be replayed into an actor's state at its next load: only the actor nodes append.
+    for (const user of ['gateway', 'operator', 'saga', 'payments', 'tickets'] as const) {
+      expect([user, await attempt(await as(user), 'tbj.ticketclass.tc-auth', { v: 1, seq: 9, prev: 0, at: 0, ops: [] })]).toEqual([
+        user,
+        'permission violation',
+      ]);
+    }
     for (const user of ['operator', 'saga', 'history', 'catalog', 'watcher', 'relay'] as const) {
       expect([user, await attempt(await as(user), direct('order', 'ord-auth', 'paymentSucceeded'), body)]).toEqual([
         user,
