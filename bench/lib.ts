@@ -113,6 +113,8 @@ export function parseFlags(argv: string[]): { flags: Set<string>; values: Map<st
 export interface BenchActorNode {
   nc: NatsConnection;
   client: ActorClient;
+  /** The node's and nats-server's pids (CPU accounting from /proc). */
+  pids: { node: number; nats: number };
   stop(): Promise<void>;
 }
 
@@ -141,5 +143,10 @@ export async function startBenchActorNode(name: string, partitions: number): Pro
     await stop();
     throw err;
   }
-  return { nc, client: createActorClient(nc, { partitions, timeoutMs: 10_000, budgetMs: 30_000 }), stop };
+  return {
+    nc,
+    client: createActorClient(nc, { partitions, timeoutMs: 10_000, budgetMs: 30_000 }),
+    pids: { node: node.pid, nats: server.pid },
+    stop,
+  };
 }

@@ -10,22 +10,26 @@ import { createHash } from 'node:crypto';
 import type { ActorKind } from '../runtime/index.js';
 import { checkinHandlers } from './handlers.js';
 import { checkinMachine, type CheckinMachine } from './machine.js';
-import { fromRecordObject } from './records.js';
-import type { CheckinRecord } from './types.js';
+import { fromOlderRecords } from './records.js';
 
 /**
- * The kind the runtime serves. Version 2: context of `types.ts` (check-ins as one string);
- * version 1 kept an object of `[at, gate, by, key]` records and is migrated on load.
+ * The kind the runtime serves. Version 3: context of `types.ts` (check-ins as chunks of lines,
+ * `records.ts`); version 2 kept them as one string and version 1 as an object of
+ * `[at, gate, by, key]` records, both migrated on load.
+ * Persisted by batch (actors/runtime/journal.ts): a bucket holds hundreds of records and a batch
+ * of scans adds a few, so a write appends the scans, not the bucket (a whole-entry rewrite was
+ * 22 KB per write in `bench:checkin`).
  */
 export const checkinKind: ActorKind<CheckinMachine> = {
   kind: 'checkin',
-  version: 2,
+  version: 3,
+  persistence: 'journal',
   machine: checkinMachine,
   handlers: checkinHandlers,
   migrate: (persisted, fromVersion) => {
     const snap = persisted as { context?: { checked?: unknown } };
-    if (fromVersion !== 1 || !snap.context || typeof snap.context.checked !== 'object' || snap.context.checked === null) return persisted;
-    return { ...snap, context: { ...snap.context, checked: fromRecordObject(snap.context.checked as Record<string, CheckinRecord>) } };
+    if (fromVersion >= 3 || !snap.context) return persisted;
+    return { ...snap, context: { ...snap.context, checked: fromOlderRecords(snap.context.checked) } };
   },
 };
 
@@ -48,7 +52,7 @@ export function checkinBucketId(eventId: string, k: number): string {
 export { checkinMachine, checkinHandlers };
 export { applyScans, applyVoid, isEarlier } from './machine.js';
 export { scanKeyOf, resultOf } from './handlers.js';
-export { recordOf, allRecords, fromRecordObject } from './records.js';
+export { recordOf, allRecords, fromOlderRecords, RECORD_CHUNKS } from './records.js';
 export { CheckinEventType, CheckinEventSchemas } from './events.js';
 export type { CheckinMachine };
 export type { CheckinEvent } from './events.js';

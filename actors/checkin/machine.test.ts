@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyScans, applyVoid } from './machine.js';
-import { allRecords, fromRecordObject, NO_RECORDS, recordOf } from './records.js';
+import { allRecords, NO_RECORDS, RECORD_CHUNKS, recordOf } from './records.js';
 import { checkinKind } from './index.js';
 import type { CheckinContext, MachineScan } from './types.js';
 
@@ -46,7 +46,7 @@ describe('checkin machine ties', () => {
     expect(recordOf(ctx.checked, 'ord_1-10')).toEqual([6_000, 'g2', 'u', 'k2']);
     expect(recordOf(ctx.checked, 'ord_1')).toBeUndefined();
     ctx = applyScans(ctx, [{ ...scan('g 3', 4_000, 'k3'), ticketId: 'ord_1-1' }]).ctx;
-    expect(allRecords(ctx.checked)).toEqual([
+    expect(allRecords(ctx.checked).sort(([a], [b]) => a.localeCompare(b))).toEqual([
       ['ord_1-1', [4_000, 'g 3', 'u', 'k3']],
       ['ord_1-10', [6_000, 'g2', 'u', 'k2']],
     ]);
@@ -71,19 +71,36 @@ describe('checkin machine ties', () => {
     ]);
   });
 
-  it('a version-1 entry (an object of records) migrates to the string of records', () => {
-    const v1 = {
+  it('a version-1 entry (an object of records) and a version-2 entry (one string of lines) migrate to chunks', () => {
+    const context = (checked: unknown) => ({
       status: 'active',
       value: 'open',
-      context: {
-        eventId: 'ev',
-        checked: { t1: [1_000, 'gate-1', 'u', 'k1'], t2: [2_000, 'gate 2', 'v', 'k2'] },
-        voided: { t3: 'refunded' },
-      },
-    };
-    const v2 = checkinKind.migrate!(v1, 1) as { context: CheckinContext };
-    expect(v2.context.checked).toBe(fromRecordObject({ t1: [1_000, 'gate-1', 'u', 'k1'], t2: [2_000, 'gate 2', 'v', 'k2'] }));
-    expect(recordOf(v2.context.checked, 't2')).toEqual([2_000, 'gate 2', 'v', 'k2']);
-    expect(v2.context.voided).toEqual({ t3: 'refunded' });
+      context: { eventId: 'ev', checked, voided: { t3: 'refunded' } },
+    });
+    const v1 = context({ t1: [1_000, 'gate-1', 'u', 'k1'], t2: [2_000, 'gate 2', 'v', 'k2'] });
+    const v2 = context('\nt1\trs\tgate-1\tu\tk1\nt2\t1jk\tgate 2\tv\tk2');
+    for (const [old, from] of [
+      [v1, 1],
+      [v2, 2],
+    ] as const) {
+      const v3 = checkinKind.migrate!(old, from) as { context: CheckinContext };
+      expect(v3.context.checked).toHaveLength(RECORD_CHUNKS);
+      expect(recordOf(v3.context.checked, 't1')).toEqual([1_000, 'gate-1', 'u', 'k1']);
+      expect(recordOf(v3.context.checked, 't2')).toEqual([2_000, 'gate 2', 'v', 'k2']);
+      expect(allRecords(v3.context.checked)).toHaveLength(2);
+      expect(v3.context.voided).toEqual({ t3: 'refunded' });
+    }
+  });
+
+  it('records of many tickets spread over the chunks, and each is found and replaced in its own', () => {
+    let ctx = empty;
+    const scans = Array.from({ length: 500 }, (_, i) => ({ ticketId: `ord_${i}-1`, gate: 'g', by: 'u', at: 10_000 + i, key: `k${i}` }));
+    ctx = applyScans(ctx, scans).ctx;
+    expect(ctx.checked.filter((c) => c.length > 0).length).toBeGreaterThan(RECORD_CHUNKS / 2);
+    // An earlier offline scan replaces its ticket's line; the others stay.
+    ctx = applyScans(ctx, [{ ticketId: 'ord_7-1', gate: 'a', by: 'v', at: 5, key: 'early' }]).ctx;
+    expect(recordOf(ctx.checked, 'ord_7-1')).toEqual([5, 'a', 'v', 'early']);
+    expect(recordOf(ctx.checked, 'ord_8-1')).toEqual([10_008, 'g', 'u', 'k8']);
+    expect(allRecords(ctx.checked)).toHaveLength(500);
   });
 });

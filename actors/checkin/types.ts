@@ -1,22 +1,23 @@
 /**
  * @module actors/checkin/types
- * The context and events of one check-in bucket. The check-ins are one string of lines (see
+ * The context and events of one check-in bucket. The check-ins are chunks of lines (see
  * `records.ts`), `\n<ticketId>\t<at>\t<gate>\t<by>\t<scanKey>` each: the scan time (ms, base 36),
  * the gate, the staff member and a short key of the scan that made it (how a reply tells "my
- * scan won" from "another scan at the same instant won"). A string, not an object of records,
- * because the whole entry is copied, persisted and packed on every write: version 1 kept an
- * object of arrays, and copying and packing it took half of a node's CPU in `bench:checkin`
- * (a bucket of 300 tickets packed 300 arrays per write); a string is copied by reference and
- * packed as one block, and found with a native `indexOf`.
+ * scan won" from "another scan at the same instant won"). Strings, not an object of records:
+ * version 1 kept an object of arrays, and copying and packing it took half of a node's CPU in
+ * `bench:checkin`; a string is copied by reference and packed as one block, and found with a
+ * native `indexOf`. Chunks, not one string (version 2): a change copies one small chunk.
  */
+/** The records of one bucket: `RECORD_CHUNKS` strings of lines (`records.ts`), or none before the first record. */
+export type Records = readonly string[];
 
 /** One check-in: scan time (ms), gate, staff user id, scan key. */
 export type CheckinRecord = [at: number, gate: string, by: string, key: string];
 
 export interface CheckinContext {
   eventId: string;
-  /** The winning (earliest) scan of every checked-in ticket, one line each (`records.ts`). */
-  checked: string;
+  /** The winning (earliest) scan of every checked-in ticket, one line each, in chunks (`records.ts`). */
+  checked: Records;
   /** ticket id → why it was voided. */
   voided: Record<string, string>;
 }
