@@ -6,7 +6,9 @@
  * both share. The `order` actor (`actors/order/`) decides; these only perform (docs/orders.md).
  */
 export { createOrderService } from './service.js';
+export { createEventCache, EVENT_CACHE_TTL_MS } from './event-cache.js';
 export type { OrderService, OrderServiceOptions, OrderServiceConfig, CreateOrderRequest } from './service.js';
+export type { EventCache } from './event-cache.js';
 export { startSagaWorker } from './saga-worker.js';
 export type { SagaWorker, SagaWorkerOptions, SagaWorkerStats } from './saga-worker.js';
 export { performReserve, performRelease, performConfirm } from './steps.js';

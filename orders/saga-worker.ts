@@ -6,7 +6,9 @@
  * first; it may have died or timed out), confirms and releases at once — and
  * frees the waitroom slot (queue `complete`) on `checkout.*` (unbinds it on `checkout.reopened`),
  * and settles the buyer's quota on `order.completed` / `failed` / `cancelled`. At-least-once and idempotent: a
- * performed intent is a no-op the second time. A release that keeps failing is reported to the
+ * performed intent is a no-op the second time. It reads the order only before a reserve or a
+ * release (a confirm is performed as asked), and not even then for a first reserve once the
+ * stream has shown the order past reserving. A release that keeps failing is reported to the
  * order (`compensationStuck` → `order.compensationStuck`), kept in `stuck()`, and still retried.
  */
 import type { JsMsg } from '@nats-io/jetstream';
@@ -63,12 +65,37 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
   const counters = { performed: 0, skipped: 0, failures: 0, checkouts: 0, quota: 0 };
   const stuck = new Set<string>();
 
+  /**
+   * Orders whose first reserves wait out their grace here, and those of them the stream has since
+   * shown past reserving (issue 12: the read-only `get` after the grace was one actor command per
+   * order). Only ever a proof that an attempt-0 reserve is no longer open: every event below is
+   * emitted after all attempt-0 lines left `pending` (held, releasing or confirmed), and events of
+   * one order are published in order. Without the proof the worker reads the order, as before.
+   */
+  const waitingReserve = new Map<string, { waiters: number; past: boolean }>();
+  const PAST_RESERVING: ReadonlySet<string> = new Set([
+    T.PaymentRequested,
+    T.Pending,
+    T.ConfirmRequested,
+    T.Completed,
+    T.Failed,
+    T.Cancelled,
+  ]);
+
   /** Perform one intent if the order still has it open. */
   async function perform(ev: DomainEventMessage): Promise<void> {
     const d = ev.data as { userId: string; classId: string; attempt: number; quantity?: number; holdMs?: number; commandId: string };
+    const step: LineStep = { orderId: ev.id, classId: d.classId, attempt: d.attempt, late: d.commandId.endsWith(':late') };
+    if (ev.type === T.ConfirmRequested) {
+      // No read first: a confirm intent is never withdrawn (a CONFIRMING order can be neither
+      // cancelled nor expired), the class dedupes the confirm by its command id, and the order
+      // applies `confirmed` / `confirmRefused` only to a line still confirming.
+      await performConfirm(actors, step);
+      counters.performed++;
+      return;
+    }
     const view = await actors.order(ev.id).get({ viewerId: d.userId });
     const line = view.lines.find((l) => l.classId === d.classId);
-    const step: LineStep = { orderId: ev.id, classId: d.classId, attempt: d.attempt, late: d.commandId.endsWith(':late') };
     const open =
       line !== undefined &&
       (line.attempt ?? 0) === d.attempt &&
@@ -76,7 +103,6 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
         {
           [T.ReserveRequested]: line.state === 'pending',
           [T.ReleaseRequested]: line.state === 'releasing' || step.late === true,
-          [T.ConfirmRequested]: line.state === 'confirming',
         } as Record<string, boolean>
       )[ev.type];
     if (!open) {
@@ -84,7 +110,6 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
       return;
     }
     if (ev.type === T.ReserveRequested) await performReserve(actors, { ...step, quantity: d.quantity!, holdMs: d.holdMs! });
-    else if (ev.type === T.ConfirmRequested) await performConfirm(actors, step);
     else await performRelease(actors, step, 'cancelled');
     counters.performed++;
     stuck.delete(`${ev.id}/${d.classId}`);
@@ -111,6 +136,10 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
     }
     const ev = decoded.event;
     const attempts = m.info.deliveryCount;
+    if (PAST_RESERVING.has(ev.type)) {
+      const w = waitingReserve.get(ev.id);
+      if (w) w.past = true;
+    }
     try {
       if (ev.type in CheckoutOutcomeOf) {
         const d = ev.data as { eventId: string; sessionId: string };
@@ -131,8 +160,20 @@ export async function startSagaWorker(opts: SagaWorkerOptions): Promise<SagaWork
       } else if (ev.type === T.ReserveRequested || ev.type === T.ReleaseRequested || ev.type === T.ConfirmRequested) {
         // Reserves are the gateway's to perform first; nobody else performs confirms and most releases promptly.
         const wait = ev.type === T.ReserveRequested ? ev.at + config.orderSagaGraceMs - Date.now() : 0;
-        if (wait > 0) await sleep(wait);
-        await perform(ev);
+        const first = ev.type === T.ReserveRequested && (ev.data as { attempt: number }).attempt === 0;
+        const w = first ? (waitingReserve.get(ev.id) ?? { waiters: 0, past: false }) : undefined;
+        if (w) waitingReserve.set(ev.id, { ...w, waiters: w.waiters + 1 });
+        try {
+          if (wait > 0) await sleep(wait);
+          if (w && waitingReserve.get(ev.id)?.past) counters.skipped++;
+          else await perform(ev);
+        } finally {
+          const left = waitingReserve.get(ev.id);
+          if (w && left) {
+            if (left.waiters <= 1) waitingReserve.delete(ev.id);
+            else left.waiters--;
+          }
+        }
       }
       settle.ack(m);
     } catch (err) {

@@ -19,6 +19,7 @@ import { EventStatus, eventAdmits, type EventView } from '../contracts/kinds/eve
 import { OrderLimits, OrderStatus as S, type OrderView } from '../contracts/kinds/order.js';
 import type { HttpClient, PaymentProviders, PaymentStore } from '../payments/index.js';
 import { checkoutKey, verifyCheckoutToken } from '../queue/index.js';
+import type { EventCache } from './event-cache.js';
 import { createPaymentFor } from './payment-step.js';
 import { bindCheckout, quotaUntil, reopenCheckout, settleQuota, takeQuota } from './quota.js';
 import { performConfirm, performRelease, performReserve } from './steps.js';
@@ -41,6 +42,8 @@ export interface OrderServiceOptions {
   log: Logger;
   http?: HttpClient;
   now?: () => number;
+  /** Event views to answer creates from (`event-cache.ts`: trusted only to admit; a refusal is read again). */
+  eventCache?: EventCache;
 }
 
 /** What a buyer asks for. `idempotencyKey` makes a repeat reach the same order. */
@@ -81,9 +84,26 @@ export function createOrderService(opts: OrderServiceOptions): OrderService {
   const now = opts.now ?? Date.now;
   const key = checkoutKey(config.checkoutSecret);
 
-  /** Event visible to the buyer, published, on sale, lines its own, token valid when it has a waitroom: the event and the token's session id. */
+  const readEvent = (eventId: string) => actors.event(eventId).get({ viewer: SYSTEM_VIEWER });
+
+  /**
+   * `checkWith` on the cached event view; a refusal on a cached view is decided again on the
+   * event actor's own answer, so the cache can only ever be trusted to say yes.
+   */
   async function check(req: CreateOrderRequest): Promise<{ ev: EventView; sessionId?: string }> {
-    const ev = await actors.event(req.eventId).get({ viewer: SYSTEM_VIEWER });
+    const cache = opts.eventCache;
+    if (!cache) return checkWith(req, await readEvent(req.eventId));
+    try {
+      return await checkWith(req, await cache.get(req.eventId, () => readEvent(req.eventId)));
+    } catch (err) {
+      if (!(err instanceof TbError) || err.retryable) throw err;
+      cache.invalidate(req.eventId);
+      return checkWith(req, await cache.get(req.eventId, () => readEvent(req.eventId)));
+    }
+  }
+
+  /** Event visible to the buyer, published, on sale, lines its own, token valid when it has a waitroom: the event and the token's session id. */
+  async function checkWith(req: CreateOrderRequest, ev: EventView): Promise<{ ev: EventView; sessionId?: string }> {
     // A private event does not exist for outsiders: the same answer as a missing event.
     if (!eventAdmits(ev, { userId: req.userId, platformRoles: req.platformRoles ?? [] }, req.accessCode))
       throw new TbError('COMMAND_NOT_FOUND', { kind: 'event', id: req.eventId });

@@ -9,7 +9,7 @@
 import { TbError, Type } from '../../contracts/index.js';
 import { EventLimits } from '../../contracts/kinds/event.js';
 import { OrderLimits, OrderLineRequest, OrderView } from '../../contracts/kinds/order.js';
-import { createOrderService, type OrderService, type OrderServiceConfig } from '../../orders/index.js';
+import { createEventCache, createOrderService, type EventCache, type OrderService, type OrderServiceConfig } from '../../orders/index.js';
 import type { HttpClient, PaymentProviders, PaymentStore } from '../../payments/index.js';
 import { pino } from 'pino';
 import { ticketIdsOfOrder } from '../../tickets/issue.js';
@@ -53,8 +53,16 @@ const NOT_FOUND = problem("No such order, or not the caller's (ORDER_NOT_FOUND)"
 
 /** The order routes, bound to the payment store and providers. */
 export function orderRoutes(deps: OrderRouteDeps): AnyRoute[] {
-  const serviceFor = (ctx: RouteContext<unknown, unknown, unknown>): OrderService =>
-    createOrderService({
+  // One cache of event views for every create of this gateway, listening on its NATS connection.
+  let eventCache: EventCache | undefined;
+  const eventCacheFor = (ctx: RouteContext<unknown, unknown, unknown>): EventCache | undefined => {
+    if (!eventCache && ctx.nc) eventCache = createEventCache({ nc: ctx.nc });
+    return eventCache;
+  };
+  const serviceFor = (ctx: RouteContext<unknown, unknown, unknown>): OrderService => {
+    const cache = eventCacheFor(ctx);
+    return createOrderService({
+      ...(cache ? { eventCache: cache } : {}),
       actors: ctx.actors,
       payments: deps.payments,
       providers: deps.providers,
@@ -62,6 +70,7 @@ export function orderRoutes(deps: OrderRouteDeps): AnyRoute[] {
       log: ctx.log ?? pino({ level: 'silent' }),
       ...(deps.http ? { http: deps.http } : {}),
     });
+  };
   return [
     defineRoute({
       method: 'POST',
