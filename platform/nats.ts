@@ -6,6 +6,8 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { natsConnectOptions, type Config } from '../config/index.js';
+// For its effect: no Error built after every answered request (see the module).
+import './nats-request-patch.js';
 
 /**
  * What every long-running process adds to `connect()`: reconnect forever, 250 ms apart (a NATS

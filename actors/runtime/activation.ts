@@ -614,7 +614,8 @@ export class Activation {
           const appended = await this.d.journal!.append(this.d.kind.kind, this.d.id, s.record);
           this.jseq = appended.jseq;
           this.sinceSnapshot++;
-          this.lastEntryBytes = appended.bytes;
+          // No linger after a record: its size is the batch's, so gathering more would not make a write cheaper per command.
+          this.lastEntryBytes = 0;
         } else {
           const written = await this.d.store.write(this.key, s.entry, this.revision);
           this.revision = written.revision;
