@@ -13,10 +13,13 @@ import { nextHoldDeadline, ticketClassMachine, type TicketClassMachine } from '.
 /**
  * The kind the runtime serves. Version 2: context shape of `types.ts` with holds packed into one
  * number each (version 1 stored `{ quantity, expiresAt }` records), bucket layout of `bucket-map.ts`.
+ * Persisted by batch (actors/runtime/journal.ts): a hot class holds thousands of holds and a
+ * batch of reserves changes a few, so a write appends the batch's events, not the class.
  */
 export const ticketclassKind: ActorKind<TicketClassMachine> = {
   kind: 'ticketclass',
   version: 2,
+  persistence: 'journal',
   machine: ticketClassMachine,
   handlers: ticketClassHandlers,
   nextDeadline: (snapshot) => nextHoldDeadline(snapshot.context),
