@@ -13,6 +13,9 @@ import { nextQueueDeadline, queueMachine, type QueueMachine } from './machine.js
 export const queueKind: ActorKind<QueueMachine> = {
   kind: 'queue',
   version: 1,
+  // Persisted by batch (actors/runtime/journal.ts): a waitroom's entry holds its slots and
+  // grows to 100 KB and more, and a batch of joins changes a few numbers of it.
+  persistence: 'journal',
   machine: queueMachine,
   handlers: queueHandlers,
   nextDeadline: (snapshot) => nextQueueDeadline(snapshot.context),
