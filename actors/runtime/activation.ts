@@ -82,6 +82,13 @@ const FLUSH_DELAY_MS = 5_000;
  */
 const REPLY_BUDGET = 32;
 /**
+ * The same for a kind that persists by batch: its answers ride in the journal records and only
+ * the snapshot (every 64 batches) carries the kept ones, so keeping more costs a bigger snapshot,
+ * not a bigger write; with 32, a busy check-in bucket published every batch's answers to the
+ * reply log as well.
+ */
+const JOURNALED_REPLY_BUDGET = 1_024;
+/**
  * Unacknowledged effect items (events + evicting replies) the next write may carry along. Above
  * this the next batch waits for the acknowledgements first, so an entry stays small (~40 B an item).
  */
@@ -425,14 +432,13 @@ export class Activation {
    * log before they leave the entry. Batches older than the dedupe window are simply forgotten.
    */
   private evicting(batches: ReplyBatch[]): ReplyBatch[] {
+    const budget = this.journaled ? JOURNALED_REPLY_BUDGET : REPLY_BUDGET;
     let kept = 0;
-    const out: ReplyBatch[] = [];
     for (let i = batches.length - 1; i >= 0; i--) {
-      const b = batches[i]!;
-      kept += b.items.length;
-      if (kept > REPLY_BUDGET) out.unshift(b);
+      kept += batches[i]!.items.length;
+      if (kept > budget) return batches.slice(0, i + 1);
     }
-    return out;
+    return [];
   }
 
   /** The reply batches the next entry keeps: not expired, and not already logged while evicting. */
