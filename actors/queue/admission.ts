@@ -7,7 +7,7 @@
  * transition that freed it (event-driven admission, no tick).
  */
 import { QueueLimits, positionOf, type SlotOutcome } from '../../contracts/kinds/queue.js';
-import { expectAtClaim, holdAfterCalls, holdAfterEnd } from './eta.js';
+import { expectAtClaim, holdAfterCalls, holdAfterEnd, holdAtPause } from './eta.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, Rate, Slot } from './types.js';
 
@@ -330,7 +330,9 @@ export function updateStock(ctx: QueueContext, available: number, soldOut: boole
 
 /** Pause or resume admission (staff). Held slots are untouched; resuming refills free slots at once (`settle`). */
 export function setPaused(ctx: QueueContext, paused: boolean): Step {
-  return { ctx: (ctx.paused ?? false) === paused ? ctx : { ...ctx, paused }, emitted: [] };
+  if ((ctx.paused ?? false) === paused) return { ctx, emitted: [] };
+  const hold = paused ? holdAtPause(ctx.hold) : ctx.hold;
+  return { ctx: { ...ctx, paused, ...(hold ? { hold } : {}) }, emitted: [] };
 }
 
 /**

@@ -102,6 +102,43 @@ describe('estimated wait', () => {
     expect(s.context.slots['5']).toMatchObject({ state: 'active', expect: 56_000 });
   });
 
+  it("eta - the admission rate is measured in time: not from the opening's first checkouts, not across a staff pause, never from calls a few ms apart", () => {
+    // 2 slots; tickets 1 and 2 are called at the opening and take 10 s; from then on a slot frees
+    // every 1 s (each buyer checks out for 2 s).
+    let s = step(created(), { type: 'queue.open', now: 0 });
+    for (let i = 0; i < 40; i++) s = join(s, 0);
+    s = claim(claim(s, 1, 0), 2, 0);
+    s = complete(s, 1, 10_000); // ticket 3 called: the first call after a slot ended starts the measure
+    // Another call 1 ms later: no rate from it (a few calls within a few ms say nothing of the pace).
+    s = claim(s, 3, 10_000);
+    s = complete(s, 2, 10_001);
+    expect(s.context.hold?.gapMs).toBeUndefined();
+    s = claim(s, 4, 10_001);
+    let now = 10_001;
+    for (let t = 3; t <= 20; t++) {
+      now += 1_000;
+      s = claim(complete(s, t, now), t + 2, now);
+    }
+    // One call a second: the 10 s before the first release is not in it.
+    expect(s.context.hold!.gapMs!).toBeGreaterThan(900);
+    expect(s.context.hold!.gapMs!).toBeLessThan(1_100);
+    const ahead = you(s, 40, now);
+    expect(ahead.ahead).toBe(17);
+    // Called at the 18th release, one a second (within 5 %: the measure also holds the two calls 1 ms apart).
+    expect(ahead.estimatedWaitMs!).toBeGreaterThan(18_000 * 0.95);
+    expect(ahead.estimatedWaitMs!).toBeLessThan(18_000 * 1.05);
+    // A staff pause of a minute is no gap between calls: after it the pace is the same.
+    const before = s.context.hold!.gapMs!;
+    s = step(s, { type: 'queue.pause', now });
+    now += 60_000;
+    s = step(s, { type: 'queue.resume', now });
+    for (let t = 21; t <= 25; t++) {
+      now += 1_000;
+      s = claim(complete(s, t, now), t + 2, now);
+    }
+    expect(s.context.hold!.gapMs!).toBeCloseTo(before, -2);
+  });
+
   it('eta - the position with nobody ahead never sees its ETA rise (property, random joins, claims, completions, leaves, timers)', () => {
     const op = fc.oneof(
       { weight: 3, arbitrary: fc.record({ k: fc.constant('join' as const), dt: fc.nat(2_000) }) },

@@ -34,7 +34,7 @@ import type { HoldStats, QueueContext, Slot } from './types.js';
 
 export type { HoldStats } from './types.js';
 
-/** Weight of one ended slot in the measured means (an exponentially weighted mean over ~32 slots). */
+/** Weight of one ended slot in the measured checkout means (an exponentially weighted mean over ~32 slots). */
 export const HOLD_WEIGHT = 1 / 32;
 
 const ewma = (mean: number | undefined, sample: number): number => (mean === undefined ? sample : mean + HOLD_WEIGHT * (sample - mean));
@@ -51,19 +51,46 @@ export function holdAfterEnd(ctx: Pick<QueueContext, 'claimGraceMs' | 'checkoutT
   const activeMs = slot.state === 'active' ? ewma(hold.activeMs, held) : hold.activeMs;
   // A call holds its slot from the call (the claim's latency included) to the release.
   const sinceCall = slot.calledAt !== undefined ? Math.max(held, now - slot.calledAt) : held;
-  return { ...(activeMs !== undefined ? { activeMs } : {}), slotMs: ewma(hold.slotMs, sinceCall) };
+  // The admission rate's measure goes on (it was dropped here before, so the rate was never measured
+  // in a full queue, where every call follows a release).
+  return { ...hold, ...(activeMs !== undefined ? { activeMs } : {}), slotMs: ewma(hold.slotMs, sinceCall) };
 }
 
-/** The hold statistics after `called` positions were called at `at`, with people still `waiting` after them or not. */
+/**
+ * Time constant of the measured admission rate (ms): the calls of about the last 20 s while people
+ * waited. Per call (the earlier 1/32 weight) it spanned under a second at 40 calls/s, so one
+ * burst or lull swung every ETA; in time, a sale's pace shows through its noise.
+ */
+export const RATE_WINDOW_MS = 20_000;
+/** The busy time measured before the admission rate is trusted (ms). */
+export const RATE_MIN_BUSY_MS = 1_000;
+
+/**
+ * The hold statistics after `called` positions were called at `at`, with people still `waiting`
+ * after them or not. The admission rate is the calls over the busy time since the previous call
+ * (both decayed by `RATE_WINDOW_MS`), counted only while people were waiting, and only from the
+ * first call after a slot ended: before it, every slot is in the opening's first checkouts, and
+ * the time to the first release says how long a checkout takes, not how often slots free.
+ */
 export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: number, waiting: boolean): HoldStats {
   const h: HoldStats = { ...(hold ?? {}) };
+  if (h.slotMs === undefined) return h;
   if (h.backlog && h.lastCallAt !== undefined) {
-    const sample = Math.max(0, at - h.lastCallAt) / called;
-    h.gapMs = h.gapMs === undefined ? sample : h.gapMs + (1 - (1 - HOLD_WEIGHT) ** called) * (sample - h.gapMs);
+    const dt = Math.max(0, at - h.lastCallAt);
+    const keep = Math.exp(-dt / RATE_WINDOW_MS);
+    h.busyMs = (h.busyMs ?? 0) * keep + dt;
+    h.calls = (h.calls ?? 0) * keep + called;
+    // A few calls within a few ms say nothing of the pace: no rate until a second of it is measured.
+    if (h.busyMs >= RATE_MIN_BUSY_MS) h.gapMs = h.busyMs / h.calls;
   }
   h.lastCallAt = at;
   h.backlog = waiting;
   return h;
+}
+
+/** The hold statistics when the staff pause admission: the pause is no gap between calls (the next call starts a new one). */
+export function holdAtPause(hold: HoldStats | undefined): HoldStats | undefined {
+  return hold?.backlog ? { ...hold, backlog: false } : hold;
 }
 
 /**
@@ -88,13 +115,13 @@ export function expectAtClaim(
   now: number,
   held: number,
 ): number | undefined {
-  const activeMs = ctx.hold?.activeMs;
-  if (activeMs === undefined) return undefined;
-  const end = calledEnd(ctx, called, now);
   // A running checkout is credited one release per `held × gapMs` (or per mean checkout before
   // the admission rate is measured): a claim is prompt when its call's known end is no sooner.
+  // Without either, no running checkout is credited at all and no estimate stands on one.
   const gapMs = ctx.hold?.gapMs;
-  const credit = gapMs !== undefined ? held * Math.max(1, gapMs) : activeMs;
+  const credit = gapMs !== undefined ? held * Math.max(1, gapMs) : ctx.hold?.activeMs;
+  if (credit === undefined) return undefined;
+  const end = calledEnd(ctx, called, now);
   return end < now + credit ? end : undefined;
 }
 
