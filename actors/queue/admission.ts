@@ -208,6 +208,18 @@ export function advance(ctx: QueueContext, now: number, callAt = now): Step {
   return { ctx: next, emitted: [{ type: T.Advanced, eventId: ctx.eventId, at: now, from: ctx.cursor, ...cursorFacts(next, now) }] };
 }
 
+/** True when `after` calls nobody whom `before` would not call: no slot freed, admission not opened, resumed or widened. */
+function admitsNoMore(before: QueueContext, after: QueueContext): boolean {
+  if (after === before) return true;
+  return (
+    slotsInUse(after) >= slotsInUse(before) &&
+    isOpen(after) === isOpen(before) &&
+    (after.paused ?? false) === (before.paused ?? false) &&
+    stockStateOf(after) === stockStateOf(before) &&
+    after.maxConcurrent <= before.maxConcurrent
+  );
+}
+
 /**
  * Run one change at `now`: expire what is due, apply `change`, advance the cursor. The change
  * sees the settled context, so guards and changes reason about the same state.
@@ -216,8 +228,10 @@ export function settle(ctx: QueueContext, now: number, change?: (c: QueueContext
   const expired = expireDue(ctx, now);
   const changed = change ? change(expired.ctx) : { ctx: expired.ctx, emitted: [] };
   // Calls made only because slots expired are timed at the latest expiry, however late this runs
-  // (reads before this transition computed the same), for the measured admission rate.
-  const callAt = changed.ctx === expired.ctx && expired.endedAt !== undefined ? expired.endedAt : now;
+  // (reads before this transition computed the same), for the measured admission rate: also when
+  // the change (a join, a claim) admits no one the expiries did not (else a read just before it
+  // measured a shorter gap, and the ETA of the next in line rose by the difference).
+  const callAt = expired.endedAt !== undefined && admitsNoMore(expired.ctx, changed.ctx) ? expired.endedAt : now;
   const advanced = advance(changed.ctx, now, callAt);
   const out = advanced.ctx === ctx ? ctx : { ...advanced.ctx, updatedAt: now };
   return { ctx: out, emitted: [...expired.emitted, ...changed.emitted, ...advanced.emitted] };
@@ -257,7 +271,8 @@ export function joinQueue(ctx: QueueContext, userId: string, now: number): Step 
 export function claimSlot(ctx: QueueContext, position: number, sessionId: string, userId: string, now: number): Step {
   const deadline = now + ctx.checkoutTtlMs;
   const called = ctx.slots[String(position)];
-  const expect = called ? expectAtClaim(ctx, called, now, slotsInUse(ctx)) : undefined;
+  // Credited against as many slots as may be held once the freed ones are refilled (this runs before the refill).
+  const expect = called ? expectAtClaim(ctx, called, now, Math.max(ctx.maxConcurrent, slotsInUse(ctx))) : undefined;
   const slot: Slot = {
     state: 'active',
     deadline,

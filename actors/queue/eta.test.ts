@@ -102,6 +102,19 @@ describe('estimated wait', () => {
     expect(s.context.slots['5']).toMatchObject({ state: 'active', expect: 56_000 });
   });
 
+  it('eta - checkouts past their expected end: one is due now, the others run on (not all "now": that told people far back they were next)', () => {
+    let s = measured(); // checkouts take 10 s
+    for (let i = 0; i < 6; i++) s = join(s, 10_000); // tickets 3 and 4 called at 10 s (grace to 40 s)
+    s = claim(claim(s, 3, 38_000), 4, 38_000); // claimed late: each keeps its call's end, 40 s
+    expect(s.context.slots['3']).toMatchObject({ expect: 40_000 });
+    expect(s.context.slots['4']).toMatchObject({ expect: 40_000 });
+    expect(you(s, 5, 39_000).estimatedWaitMs).toBe(1_000);
+    expect(you(s, 6, 39_000).estimatedWaitMs).toBe(1_000);
+    // At 50 s both run past it: the next in line is told "any moment", the one behind a checkout later.
+    expect(you(s, 5, 50_000).estimatedWaitMs).toBe(0);
+    expect(you(s, 6, 50_000).estimatedWaitMs).toBe(10_000);
+  });
+
   it("eta - the admission rate is measured in time: not from the opening's first checkouts, not across a staff pause, never from calls a few ms apart", () => {
     // 2 slots; tickets 1 and 2 are called at the opening and take 10 s; from then on a slot frees
     // every 1 s (each buyer checks out for 2 s).

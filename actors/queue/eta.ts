@@ -119,8 +119,9 @@ export function expectAtClaim(
   // the admission rate is measured): a claim is prompt when its call's known end is no sooner.
   // Without either, no running checkout is credited at all and no estimate stands on one.
   const gapMs = ctx.hold?.gapMs;
-  const credit = gapMs !== undefined ? held * Math.max(1, gapMs) : ctx.hold?.activeMs;
-  if (credit === undefined) return undefined;
+  const activeMs = ctx.hold?.activeMs;
+  if (gapMs === undefined && activeMs === undefined) return undefined;
+  const credit = Math.max(1, gapMs !== undefined ? held * gapMs : activeMs!); // as `estimatedWaitMs` credits it
   const end = calledEnd(ctx, called, now);
   return end < now + credit ? end : undefined;
 }
@@ -166,23 +167,28 @@ export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, adm
   const activeMs = ctx.hold?.activeMs;
   if (!admitting || slotMs === undefined) return undefined;
   const p = prepare(ctx);
-  // Releases with a known time: calls not claimed yet, and late-claimed checkouts (ms from now).
-  const known = [...p.fixed, ...p.called.map((slot) => calledEnd(ctx, slot, now))].map((e) => Math.max(0, e - now)).sort((a, b) => a - b);
-  const n = p.running + known.length;
+  // Late-claimed checkouts past their expected end: one is due now (whoever is next is told "any
+  // moment", never more), the others are running checkouts again. Counting them all as ending now
+  // told buyers a hundred places back that they were next: checkouts outlive their mean, and on a
+  // busy machine nearly every claim is late, so such ends piled up.
+  let overdue = 0;
+  while (overdue < p.fixed.length && p.fixed[overdue]! <= now) overdue++;
+  // Releases with a known time: calls not claimed yet, and late-claimed checkouts not yet due (ms from now).
+  const known = [...p.fixed.slice(overdue), ...p.called.map((slot) => calledEnd(ctx, slot, now))]
+    .map((e) => Math.max(0, e - now))
+    .sort((a, b) => a - b);
+  const running = p.running + Math.max(0, overdue - 1);
+  const n = p.running + p.fixed.length + p.called.length;
   // Running checkouts free at their share of the measured admission rate (1 / gapMs; before it is
   // measured, running / activeMs) whatever their age: memoryless, as a few long checkouts among
   // many short ones make "its mean minus its age" wrong both ways, and the mean of the checkouts
   // that ended so far is biased to the short ones.
   const gapMs = ctx.hold?.gapMs;
-  const rate =
-    gapMs !== undefined
-      ? p.running / (p.running + p.called.length + p.fixed.length) / Math.max(1, gapMs)
-      : activeMs === undefined
-        ? 0
-        : p.running / Math.max(1, activeMs);
+  const rate = gapMs !== undefined ? running / n / Math.max(1, gapMs) : activeMs === undefined ? 0 : running / Math.max(1, activeMs);
   const perCall = gapMs ?? slotMs / ctx.maxConcurrent;
-  /** When the j-th release (1-based, j ≤ n) is expected: the first τ with rate·τ + #{known ≤ τ} ≥ j. */
-  const release = (j: number): number => {
+  /** When the j-th release (1-based, j ≤ n) is expected: the first τ with rate·τ + #{known ≤ τ} ≥ j, after the one due now. */
+  const release = (j: number): number => (overdue > 0 ? (j <= 1 ? 0 : releaseOf(j - 1)) : releaseOf(j));
+  const releaseOf = (j: number): number => {
     for (let i = 0; i <= known.length; i++) {
       const from = i === 0 ? 0 : known[i - 1]!;
       const t = j - i <= 0 ? from : rate > 0 ? Math.max(from, (j - i) / rate) : Infinity;
