@@ -7,7 +7,7 @@
  * transition that freed it (event-driven admission, no tick).
  */
 import { QueueLimits, positionOf, type SlotOutcome } from '../../contracts/kinds/queue.js';
-import { expectAtClaim, holdAfterCalls, holdAfterEnd, holdAtPause } from './eta.js';
+import { expectAtClaim, holdAfterCalls, holdAfterEnd, holdAtPause, isFirstTurn } from './eta.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, Rate, Slot } from './types.js';
 
@@ -204,7 +204,7 @@ export function advance(ctx: QueueContext, now: number, callAt = now): Step {
     admitted: ctx.admitted + called,
     rate: called > 0 ? bump(ctx.rate, called, now) : ctx.rate,
   };
-  if (called > 0) next.hold = holdAfterCalls(ctx.hold, called, callAt, cursor < ctx.joined);
+  if (called > 0) next.hold = holdAfterCalls(ctx.hold, called, callAt, cursor < ctx.joined, !isFirstTurn(ctx));
   return { ctx: next, emitted: [{ type: T.Advanced, eventId: ctx.eventId, at: now, from: ctx.cursor, ...cursorFacts(next, now) }] };
 }
 

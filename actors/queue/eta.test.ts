@@ -115,6 +115,20 @@ describe('estimated wait', () => {
     expect(you(s, 6, 50_000).estimatedWaitMs).toBe(10_000);
   });
 
+  it('eta - in the first turn after the opening the quick early ends do not set the pace: the held slots have already been held their age', () => {
+    let s = step(created({ maxConcurrent: 4 }), { type: 'queue.open', now: 0 });
+    for (let i = 0; i < 40; i++) s = join(s, 0);
+    for (let t = 1; t <= 4; t++) s = claim(s, t, 0);
+    s = claim(complete(s, 1, 1_000), 5, 1_000); // one buyer is done in 1 s; ticket 5 called and claims
+    s = claim(complete(s, 2, 2_000), 6, 2_000); // another in 2 s
+    expect(s.context.hold?.gapMs).toBeUndefined(); // no pace from the first turn's gaps
+    // At 6 s the four held slots have been held 6, 6, 5 and 4 s: a call holds one at least 5.25 s,
+    // not the ~1 s of the two that ended (which put ticket 40, 8 turns of 4 slots away, at ~9 s).
+    const y = you(s, 40, 6_000);
+    expect(y.ahead).toBe(33);
+    expect(y.estimatedWaitMs!).toBeGreaterThan(8 * 5_250);
+  });
+
   it("eta - the admission rate is measured in time: not from the opening's first checkouts, not across a staff pause, never from calls a few ms apart", () => {
     // 2 slots; tickets 1 and 2 are called at the opening and take 10 s; from then on a slot frees
     // every 1 s (each buyer checks out for 2 s).

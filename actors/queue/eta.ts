@@ -68,13 +68,14 @@ export const RATE_MIN_BUSY_MS = 1_000;
 /**
  * The hold statistics after `called` positions were called at `at`, with people still `waiting`
  * after them or not. The admission rate is the calls over the busy time since the previous call
- * (both decayed by `RATE_WINDOW_MS`), counted only while people were waiting, and only from the
- * first call after a slot ended: before it, every slot is in the opening's first checkouts, and
- * the time to the first release says how long a checkout takes, not how often slots free.
+ * (both decayed by `RATE_WINDOW_MS`), counted only while people were waiting, and only once the
+ * slots `turnedOver` (`isFirstTurn`): before, every slot is in the opening's first checkouts, and
+ * the gaps between their ends say how long a checkout takes, not how often slots free (measured:
+ * one early leave, then the wave 4 s later, made the rate 7× too slow for seconds).
  */
-export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: number, waiting: boolean): HoldStats {
+export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: number, waiting: boolean, turnedOver: boolean): HoldStats {
   const h: HoldStats = { ...(hold ?? {}) };
-  if (h.slotMs === undefined) return h;
+  if (h.slotMs === undefined || !turnedOver) return h;
   if (h.backlog && h.lastCallAt !== undefined) {
     const dt = Math.max(0, at - h.lastCallAt);
     const keep = Math.exp(-dt / RATE_WINDOW_MS);
@@ -86,6 +87,14 @@ export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: 
   h.lastCallAt = at;
   h.backlog = waiting;
   return h;
+}
+
+/**
+ * True until one whole turn of the slots was called after the opening's (2 × `maxConcurrent`
+ * calls): the held slots all began about the opening, so their gaps are not yet a pace.
+ */
+export function isFirstTurn(ctx: Pick<QueueContext, 'admitted' | 'maxConcurrent'>): boolean {
+  return ctx.admitted < 2 * ctx.maxConcurrent;
 }
 
 /** The hold statistics when the staff pause admission: the pause is no gap between calls (the next call starts a new one). */
@@ -135,6 +144,8 @@ interface Prepared {
   running: number;
   fixed: number[];
   called: Slot[];
+  /** The sum of the held slots' starts (`slotStart`): their mean age at `now` is `now − startSum / count`. */
+  startSum: number;
 }
 const prepared = new WeakMap<QueueContext['slots'], Prepared>();
 
@@ -144,13 +155,15 @@ function prepare(ctx: QueueContext): Prepared {
   const fixed: number[] = [];
   const called: Slot[] = [];
   let running = 0;
+  let startSum = 0;
   for (const pos in ctx.slots) {
     const slot = ctx.slots[pos]!;
+    startSum += slot.calledAt ?? slotStart(ctx, slot);
     if (slot.state === 'called') called.push(slot);
     else if (slot.expect !== undefined) fixed.push(Math.min(slot.deadline, slot.expect));
     else running++;
   }
-  const p = { activeMs: ctx.hold?.activeMs, running, fixed: fixed.sort((a, b) => a - b), called };
+  const p = { activeMs: ctx.hold?.activeMs, running, fixed: fixed.sort((a, b) => a - b), called, startSum };
   prepared.set(ctx.slots, p);
   return p;
 }
@@ -185,7 +198,12 @@ export function estimatedWaitMs(ctx: EtaContext, ahead: number, now: number, adm
   // that ended so far is biased to the short ones.
   const gapMs = ctx.hold?.gapMs;
   const rate = gapMs !== undefined ? running / n / Math.max(1, gapMs) : activeMs === undefined ? 0 : running / Math.max(1, activeMs);
-  const perCall = gapMs ?? slotMs / ctx.maxConcurrent;
+  // Before the rate is measured, a call holds a slot `slotMs` (Little's law). In the first turn the
+  // slots that ended are the quick ones, and those still held have already been held their mean
+  // age: the mean hold is at least that (this only paces positions beyond the held slots, never
+  // the next in line, so it may grow with the clock).
+  const holdMs = isFirstTurn(ctx) && n > 0 ? Math.max(slotMs, now - p.startSum / n) : slotMs;
+  const perCall = gapMs ?? holdMs / ctx.maxConcurrent;
   /** When the j-th release (1-based, j ≤ n) is expected: the first τ with rate·τ + #{known ≤ τ} ≥ j, after the one due now. */
   const release = (j: number): number => (overdue > 0 ? (j <= 1 ? 0 : releaseOf(j - 1)) : releaseOf(j));
   const releaseOf = (j: number): number => {
