@@ -337,6 +337,10 @@ export function updateStock(ctx: QueueContext, available: number, soldOut: boole
   const before = stockStateOf(ctx);
   const after = stockStateOf(next);
   if (before === after) return { ctx: next, emitted: [] };
+  // Admission stops: like a staff pause, the stop is no gap between calls (its length says when
+  // held tickets come back, not how fast people are called; no ETA is shown meanwhile).
+  const hold = after !== 'inStock' ? holdAtPause(next.hold) : next.hold;
+  if (hold) next.hold = hold;
   const facts = { eventId: ctx.eventId, at: now, available, ...cursorFacts(next, now) };
   if (after === 'soldOut') return { ctx: next, emitted: [{ type: T.SoldOut, ...facts }] };
   if (after === 'allHeld') return { ctx: next, emitted: [{ type: T.AllHeld, ...facts, held: held ?? 0 }] };

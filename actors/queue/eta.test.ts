@@ -129,7 +129,7 @@ describe('estimated wait', () => {
     expect(y.estimatedWaitMs!).toBeGreaterThan(8 * 5_250);
   });
 
-  it("eta - the admission rate is measured in time: not from the opening's first checkouts, not across a staff pause, never from calls a few ms apart", () => {
+  it("eta - the admission rate is measured in time: not from the opening's first checkouts, not across a staff pause or all tickets held, never from calls a few ms apart", () => {
     // 2 slots; tickets 1 and 2 are called at the opening and take 10 s; from then on a slot frees
     // every 1 s (each buyer checks out for 2 s).
     let s = step(created(), { type: 'queue.open', now: 0 });
@@ -160,6 +160,15 @@ describe('estimated wait', () => {
     now += 60_000;
     s = step(s, { type: 'queue.resume', now });
     for (let t = 21; t <= 25; t++) {
+      now += 1_000;
+      s = claim(complete(s, t, now), t + 2, now);
+    }
+    expect(s.context.hold!.gapMs!).toBeCloseTo(before, -2);
+    // Nor is a minute while every ticket left was held (admission stopped until they came back).
+    s = step(s, { type: 'queue.stock', available: 0, held: 2, soldOut: false, now });
+    now += 60_000;
+    s = step(s, { type: 'queue.stock', available: 2, held: 0, soldOut: false, now });
+    for (let t = 26; t <= 30; t++) {
       now += 1_000;
       s = claim(complete(s, t, now), t + 2, now);
     }
