@@ -116,17 +116,16 @@ describe('estimated wait', () => {
   });
 
   it('eta - in the first turn after the opening the quick early ends do not set the pace: the held slots have already been held their age', () => {
-    let s = step(created({ maxConcurrent: 4 }), { type: 'queue.open', now: 0 });
-    for (let i = 0; i < 40; i++) s = join(s, 0);
-    for (let t = 1; t <= 4; t++) s = claim(s, t, 0);
-    s = claim(complete(s, 1, 1_000), 5, 1_000); // one buyer is done in 1 s; ticket 5 called and claims
-    s = claim(complete(s, 2, 2_000), 6, 2_000); // another in 2 s
+    let s = step(created({ maxConcurrent: 20 }), { type: 'queue.open', now: 0 });
+    for (let i = 0; i < 60; i++) s = join(s, 0);
+    for (let t = 1; t <= 20; t++) s = claim(s, t, 0);
+    s = claim(complete(s, 1, 1_000), 21, 1_000); // one buyer is done in 1 s; ticket 21 called and claims
     expect(s.context.hold?.gapMs).toBeUndefined(); // no pace from the first turn's gaps
-    // At 6 s the four held slots have been held 6, 6, 5 and 4 s: a call holds one at least 5.25 s,
-    // not the ~1 s of the two that ended (which put ticket 40, 8 turns of 4 slots away, at ~9 s).
-    const y = you(s, 40, 6_000);
-    expect(y.ahead).toBe(33);
-    expect(y.estimatedWaitMs!).toBeGreaterThan(8 * 5_250);
+    // At 6 s the held slots have been held 6 s (19 of them) and 5 s: a call holds one at least
+    // 5.95 s, not the 1 s of the one that ended (which put ticket 60, a turn of 20 away, at ~2 s).
+    const y = you(s, 60, 6_000);
+    expect(y.ahead).toBe(38);
+    expect(y.estimatedWaitMs!).toBeGreaterThan(5_950);
   });
 
   it("eta - the admission rate is measured in time: not from the opening's first checkouts, not across a staff pause or all tickets held, never from calls a few ms apart", () => {

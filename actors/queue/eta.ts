@@ -70,7 +70,7 @@ export const RATE_MIN_BUSY_MS = 1_000;
  * after them or not. The admission rate is the calls over the busy time since the previous call
  * (both decayed by `RATE_WINDOW_MS`), counted only while people were waiting, and only once the
  * slots `turnedOver` (`isFirstTurn`): before, every slot is in the opening's first checkouts, and
- * the gaps between their ends say how long a checkout takes, not how often slots free (measured:
+ * the gaps between their first ends say when the wave comes, not how often slots free (measured:
  * one early leave, then the wave 4 s later, made the rate 7× too slow for seconds).
  */
 export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: number, waiting: boolean, turnedOver: boolean): HoldStats {
@@ -90,11 +90,12 @@ export function holdAfterCalls(hold: HoldStats | undefined, called: number, at: 
 }
 
 /**
- * True until one whole turn of the slots was called after the opening's (2 × `maxConcurrent`
- * calls): the held slots all began about the opening, so their gaps are not yet a pace.
+ * True until a tenth of the opening's slots were refilled (`maxConcurrent` × 1.1 calls): the first
+ * ends are early leavers, seconds before the wave of first checkouts, so their gaps are no pace.
+ * (A whole turn was too long: the first wave, slow on a loaded stack, then set the pace.)
  */
 export function isFirstTurn(ctx: Pick<QueueContext, 'admitted' | 'maxConcurrent'>): boolean {
-  return ctx.admitted < 2 * ctx.maxConcurrent;
+  return ctx.admitted < ctx.maxConcurrent + Math.ceil(ctx.maxConcurrent / 10);
 }
 
 /** The hold statistics when the staff pause admission: the pause is no gap between calls (the next call starts a new one). */
