@@ -10,11 +10,13 @@
  *   out for one measured checkout from now, an absent user's call ends at its grace:
  *   `max(calledAt + checkout, min(deadline, now + checkout))`;
  * - **running checkouts** free at their share of the measured admission rate (one call per
- *   `gapMs`, measured between calls while people were waiting, updated only at a call; before it
- *   is measured, `running / meanCheckout`), whatever their age (memoryless: with a few long
+ *   `gapMs`: calls over busy time while people were waiting, decayed over `RATE_WINDOW_MS`,
+ *   updated only at a call, not counting the first turn or admission's stops; before it is
+ *   measured, `running / meanCheckout`), whatever their age (memoryless: with a few long
  *   checkouts among many short ones, "mean minus age" is wrong both ways); a checkout claimed
  *   late, its call expected to end sooner than a running checkout's credit, keeps that end
- *   instead (`Slot.expect`), so a late claim never pushes a wait back;
+ *   instead (`Slot.expect`), so a late claim never pushes a wait back; once past that end, one
+ *   such checkout is due now and the others run on;
  * - the j-th release among the held slots is the first τ with `rate·τ + #{known ends ≤ τ} ≥ j`;
  *   beyond them every slot is refilled as it frees, so release j + M = release j + M · `gapMs`;
  * - the means are measured from the slots that ended (`QueueContext.hold`, exponentially
@@ -27,8 +29,9 @@
  * up. The means change only when a slot ends or someone is called; a prompt claim (its call's
  * known end at least one running checkout's credit away) adds a running checkout, whose rate
  * counts a release by then at least as surely as that known end did; a late claim keeps the
- * call's end; every known end moves at most as fast as the clock. (The staff lowering the slot count, or pausing, is
- * the exception: it is announced by the console, not hidden.)
+ * call's end, and past it leaves one release due now (0 stays 0); every known end moves at most
+ * as fast as the clock. (The staff lowering the slot count, or pausing, is the exception: it is
+ * announced by the console, not hidden.)
  */
 import type { HoldStats, QueueContext, Slot } from './types.js';
 
