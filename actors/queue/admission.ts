@@ -7,7 +7,7 @@
  * transition that freed it (event-driven admission, no tick).
  */
 import { QueueLimits, positionOf, type SlotOutcome } from '../../contracts/kinds/queue.js';
-import { expectAtClaim, holdAfterCalls, holdAfterEnd } from './eta.js';
+import { expectAtClaim, holdAfterCalls, holdAfterEnd, holdAtPause, isFirstTurn } from './eta.js';
 import { QueueEventType as T, type QueueEvent } from './events.js';
 import type { QueueContext, Rate, Slot } from './types.js';
 
@@ -204,8 +204,20 @@ export function advance(ctx: QueueContext, now: number, callAt = now): Step {
     admitted: ctx.admitted + called,
     rate: called > 0 ? bump(ctx.rate, called, now) : ctx.rate,
   };
-  if (called > 0) next.hold = holdAfterCalls(ctx.hold, called, callAt, cursor < ctx.joined);
+  if (called > 0) next.hold = holdAfterCalls(ctx.hold, called, callAt, cursor < ctx.joined, !isFirstTurn(ctx));
   return { ctx: next, emitted: [{ type: T.Advanced, eventId: ctx.eventId, at: now, from: ctx.cursor, ...cursorFacts(next, now) }] };
+}
+
+/** True when `after` calls nobody whom `before` would not call: no slot freed, admission not opened, resumed or widened. */
+function admitsNoMore(before: QueueContext, after: QueueContext): boolean {
+  if (after === before) return true;
+  return (
+    slotsInUse(after) >= slotsInUse(before) &&
+    isOpen(after) === isOpen(before) &&
+    (after.paused ?? false) === (before.paused ?? false) &&
+    stockStateOf(after) === stockStateOf(before) &&
+    after.maxConcurrent <= before.maxConcurrent
+  );
 }
 
 /**
@@ -216,8 +228,10 @@ export function settle(ctx: QueueContext, now: number, change?: (c: QueueContext
   const expired = expireDue(ctx, now);
   const changed = change ? change(expired.ctx) : { ctx: expired.ctx, emitted: [] };
   // Calls made only because slots expired are timed at the latest expiry, however late this runs
-  // (reads before this transition computed the same), for the measured admission rate.
-  const callAt = changed.ctx === expired.ctx && expired.endedAt !== undefined ? expired.endedAt : now;
+  // (reads before this transition computed the same), for the measured admission rate: also when
+  // the change (a join, a claim) admits no one the expiries did not (else a read just before it
+  // measured a shorter gap, and the ETA of the next in line rose by the difference).
+  const callAt = expired.endedAt !== undefined && admitsNoMore(expired.ctx, changed.ctx) ? expired.endedAt : now;
   const advanced = advance(changed.ctx, now, callAt);
   const out = advanced.ctx === ctx ? ctx : { ...advanced.ctx, updatedAt: now };
   return { ctx: out, emitted: [...expired.emitted, ...changed.emitted, ...advanced.emitted] };
@@ -257,7 +271,8 @@ export function joinQueue(ctx: QueueContext, userId: string, now: number): Step 
 export function claimSlot(ctx: QueueContext, position: number, sessionId: string, userId: string, now: number): Step {
   const deadline = now + ctx.checkoutTtlMs;
   const called = ctx.slots[String(position)];
-  const expect = called ? expectAtClaim(ctx, called, now, slotsInUse(ctx)) : undefined;
+  // Credited against as many slots as may be held once the freed ones are refilled (this runs before the refill).
+  const expect = called ? expectAtClaim(ctx, called, now, Math.max(ctx.maxConcurrent, slotsInUse(ctx))) : undefined;
   const slot: Slot = {
     state: 'active',
     deadline,
@@ -322,6 +337,10 @@ export function updateStock(ctx: QueueContext, available: number, soldOut: boole
   const before = stockStateOf(ctx);
   const after = stockStateOf(next);
   if (before === after) return { ctx: next, emitted: [] };
+  // Admission stops: like a staff pause, the stop is no gap between calls (its length says when
+  // held tickets come back, not how fast people are called; no ETA is shown meanwhile).
+  const hold = after !== 'inStock' ? holdAtPause(next.hold) : next.hold;
+  if (hold) next.hold = hold;
   const facts = { eventId: ctx.eventId, at: now, available, ...cursorFacts(next, now) };
   if (after === 'soldOut') return { ctx: next, emitted: [{ type: T.SoldOut, ...facts }] };
   if (after === 'allHeld') return { ctx: next, emitted: [{ type: T.AllHeld, ...facts, held: held ?? 0 }] };
@@ -330,7 +349,9 @@ export function updateStock(ctx: QueueContext, available: number, soldOut: boole
 
 /** Pause or resume admission (staff). Held slots are untouched; resuming refills free slots at once (`settle`). */
 export function setPaused(ctx: QueueContext, paused: boolean): Step {
-  return { ctx: (ctx.paused ?? false) === paused ? ctx : { ...ctx, paused }, emitted: [] };
+  if ((ctx.paused ?? false) === paused) return { ctx, emitted: [] };
+  const hold = paused ? holdAtPause(ctx.hold) : ctx.hold;
+  return { ctx: { ...ctx, paused, ...(hold ? { hold } : {}) }, emitted: [] };
 }
 
 /**

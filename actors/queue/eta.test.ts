@@ -102,6 +102,78 @@ describe('estimated wait', () => {
     expect(s.context.slots['5']).toMatchObject({ state: 'active', expect: 56_000 });
   });
 
+  it('eta - checkouts past their expected end: one is due now, the others run on (not all "now": that told people far back they were next)', () => {
+    let s = measured(); // checkouts take 10 s
+    for (let i = 0; i < 6; i++) s = join(s, 10_000); // tickets 3 and 4 called at 10 s (grace to 40 s)
+    s = claim(claim(s, 3, 38_000), 4, 38_000); // claimed late: each keeps its call's end, 40 s
+    expect(s.context.slots['3']).toMatchObject({ expect: 40_000 });
+    expect(s.context.slots['4']).toMatchObject({ expect: 40_000 });
+    expect(you(s, 5, 39_000).estimatedWaitMs).toBe(1_000);
+    expect(you(s, 6, 39_000).estimatedWaitMs).toBe(1_000);
+    // At 50 s both run past it: the next in line is told "any moment", the one behind a checkout later.
+    expect(you(s, 5, 50_000).estimatedWaitMs).toBe(0);
+    expect(you(s, 6, 50_000).estimatedWaitMs).toBe(10_000);
+  });
+
+  it('eta - in the first turn after the opening the quick early ends do not set the pace: the held slots have already been held their age', () => {
+    let s = step(created({ maxConcurrent: 20 }), { type: 'queue.open', now: 0 });
+    for (let i = 0; i < 60; i++) s = join(s, 0);
+    for (let t = 1; t <= 20; t++) s = claim(s, t, 0);
+    s = claim(complete(s, 1, 1_000), 21, 1_000); // one buyer is done in 1 s; ticket 21 called and claims
+    expect(s.context.hold?.gapMs).toBeUndefined(); // no pace from the first turn's gaps
+    // At 6 s the held slots have been held 6 s (19 of them) and 5 s: a call holds one at least
+    // 5.95 s, not the 1 s of the one that ended (which put ticket 60, a turn of 20 away, at ~2 s).
+    const y = you(s, 60, 6_000);
+    expect(y.ahead).toBe(38);
+    expect(y.estimatedWaitMs!).toBeGreaterThan(5_950);
+  });
+
+  it("eta - the admission rate is measured in time: not from the opening's first checkouts, not across a staff pause or all tickets held, never from calls a few ms apart", () => {
+    // 2 slots; tickets 1 and 2 are called at the opening and take 10 s; from then on a slot frees
+    // every 1 s (each buyer checks out for 2 s).
+    let s = step(created(), { type: 'queue.open', now: 0 });
+    for (let i = 0; i < 40; i++) s = join(s, 0);
+    s = claim(claim(s, 1, 0), 2, 0);
+    s = complete(s, 1, 10_000); // ticket 3 called: the first call after a slot ended starts the measure
+    // Another call 1 ms later: no rate from it (a few calls within a few ms say nothing of the pace).
+    s = claim(s, 3, 10_000);
+    s = complete(s, 2, 10_001);
+    expect(s.context.hold?.gapMs).toBeUndefined();
+    s = claim(s, 4, 10_001);
+    let now = 10_001;
+    for (let t = 3; t <= 20; t++) {
+      now += 1_000;
+      s = claim(complete(s, t, now), t + 2, now);
+    }
+    // One call a second: the 10 s before the first release is not in it.
+    expect(s.context.hold!.gapMs!).toBeGreaterThan(900);
+    expect(s.context.hold!.gapMs!).toBeLessThan(1_100);
+    const ahead = you(s, 40, now);
+    expect(ahead.ahead).toBe(17);
+    // Called at the 18th release, one a second (within 5 %: the measure also holds the two calls 1 ms apart).
+    expect(ahead.estimatedWaitMs!).toBeGreaterThan(18_000 * 0.95);
+    expect(ahead.estimatedWaitMs!).toBeLessThan(18_000 * 1.05);
+    // A staff pause of a minute is no gap between calls: after it the pace is the same.
+    const before = s.context.hold!.gapMs!;
+    s = step(s, { type: 'queue.pause', now });
+    now += 60_000;
+    s = step(s, { type: 'queue.resume', now });
+    for (let t = 21; t <= 25; t++) {
+      now += 1_000;
+      s = claim(complete(s, t, now), t + 2, now);
+    }
+    expect(s.context.hold!.gapMs!).toBeCloseTo(before, -2);
+    // Nor is a minute while every ticket left was held (admission stopped until they came back).
+    s = step(s, { type: 'queue.stock', available: 0, held: 2, soldOut: false, now });
+    now += 60_000;
+    s = step(s, { type: 'queue.stock', available: 2, held: 0, soldOut: false, now });
+    for (let t = 26; t <= 30; t++) {
+      now += 1_000;
+      s = claim(complete(s, t, now), t + 2, now);
+    }
+    expect(s.context.hold!.gapMs!).toBeCloseTo(before, -2);
+  });
+
   it('eta - the position with nobody ahead never sees its ETA rise (property, random joins, claims, completions, leaves, timers)', () => {
     const op = fc.oneof(
       { weight: 3, arbitrary: fc.record({ k: fc.constant('join' as const), dt: fc.nat(2_000) }) },

@@ -105,8 +105,11 @@ export interface HoldStats {
   activeMs?: number;
   /** Mean time one call holds a slot: a checkout, or the claim grace of an absent user. */
   slotMs?: number;
-  /** Mean time between two calls while people were waiting (1 / the admission rate), updated only when someone is called. */
+  /** Mean time between two calls while people were waiting (1 / the admission rate): `busyMs / calls`, updated only when someone is called. */
   gapMs?: number;
+  /** Busy time (people waiting) and calls made in it, both decayed over `RATE_WINDOW_MS` (`eta.ts`). */
+  busyMs?: number;
+  calls?: number;
   /** When the last call happened, and whether people were still waiting after it (the next gap is then a busy one). */
   lastCallAt?: number;
   backlog?: boolean;

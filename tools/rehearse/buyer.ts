@@ -102,7 +102,7 @@ async function waitInQueue(env: BuyerEnv, plan: BuyerPlan, r: BuyerRecord): Prom
               r.etaPredictedSec = f['estimatedWaitSec'];
               r.etaAt = now;
             }
-            (r.etas ??= []).push([now, f['estimatedWaitSec']]);
+            (r.etas ??= []).push(f['likelySoldOut'] === true ? [now, f['estimatedWaitSec'], true] : [now, f['estimatedWaitSec']]);
           }
           if (typeof f['tokenExpiresAt'] === 'number') r.slotEndsAt = f['tokenExpiresAt'];
           if (typeof f['token'] === 'string') finish(f['token']);

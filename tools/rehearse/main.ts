@@ -143,13 +143,18 @@ export async function rehearse(o: RehearseOptions): Promise<number> {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'summary.json'), `${JSON.stringify({ ...summary, event_id: sale.eventId, options: o }, null, 2)}\n`);
     writeFileSync(join(out, 'report.html'), renderHtml(summary, crowd.samples, crowd.records, sale.opensAt, o));
+    // The raw observations behind the figures (each buyer's statuses and ETAs, the queue once a second), for analysis.
+    writeFileSync(
+      join(out, 'observed.json'),
+      `${JSON.stringify({ opensAt: sale.opensAt, samples: crowd.samples, records: crowd.records })}\n`,
+    );
     const errors = crowd.records
       .filter((r) => r.error)
       .slice(0, 5)
       .map((r) => r.error);
     if (errors.length) log(`buyer errors (first 5): ${errors.join(' | ')}`);
     printTable(summary);
-    log(`wrote ${join(out, 'summary.json')} and ${join(out, 'report.html')}`);
+    log(`wrote ${join(out, 'summary.json')}, ${join(out, 'report.html')} and ${join(out, 'observed.json')}`);
     if (o.json) {
       const { invariants: _i, steps: _s, ...line } = summary;
       process.stdout.write(`${JSON.stringify(line)}\n`);

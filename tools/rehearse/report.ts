@@ -46,6 +46,16 @@ export function cpuPerTicket(
   return { cpu_ms_per_ticket: per(stack), ...Object.fromEntries(Object.entries(cpu).map(([k, v]) => [`cpu_ms_per_ticket_${k}`, per(v)])) };
 }
 
+/** `<prefix>_error_p50_pct`, `<prefix>_error_p90_pct` (null without samples) and `<prefix>_samples`. */
+function etaFigures<P extends string>(prefix: P, errors: number[]) {
+  const q = (x: number) => (errors.length ? Math.round(percentile(errors, x) * 10) / 10 : null);
+  return { [`${prefix}_error_p50_pct`]: q(0.5), [`${prefix}_error_p90_pct`]: q(0.9), [`${prefix}_samples`]: errors.length } as Record<
+    `${P}_error_p50_pct` | `${P}_error_p90_pct`,
+    number | null
+  > &
+    Record<`${P}_samples`, number>;
+}
+
 /** Build the summary object (also the `--json` line). */
 export function buildSummary(input: {
   users: number;
@@ -71,7 +81,6 @@ export function buildSummary(input: {
   const outcomes: Record<string, number> = {};
   for (const r of records) outcomes[r.outcome ?? 'unknown'] = (outcomes[r.outcome ?? 'unknown'] ?? 0) + 1;
   const ok = Object.values(verdicts).every((v) => v.ok);
-  const etaErr = etaErrors(records);
   const steps = { join: summary(lat.join), admit: summary(lat.admit), order: summary(lat.order), payment_to_completed: summary(lat.pay) };
   return {
     users: input.users,
@@ -106,9 +115,10 @@ export function buildSummary(input: {
      * ETA accuracy: every ETA an admitted buyer was shown (at join and at each later status) against
      * the wait that followed, as absolute percentage error (waits under 1 s count as 1 s).
      */
-    eta_error_p50_pct: etaErr.length ? Math.round(percentile(etaErr, 0.5) * 10) / 10 : null,
-    eta_error_p90_pct: etaErr.length ? Math.round(percentile(etaErr, 0.9) * 10) / 10 : null,
-    eta_samples: etaErr.length,
+    ...etaFigures('eta', etaErrors(records)),
+    /** The same, split by what the status also said: tickets left for everyone ahead, or `likelySoldOut` (fewer left than people ahead). */
+    ...etaFigures('eta_in_stock', etaErrors(records, 'inStock')),
+    ...etaFigures('eta_likely_sold_out', etaErrors(records, 'likelySoldOut')),
     invariants: verdicts,
   };
 }

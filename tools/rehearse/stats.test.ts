@@ -2,7 +2,7 @@
  * @module tools/rehearse/stats.test
  * The ETA error of the rehearsal's summary: every ETA an admitted buyer was shown against the
  * wait that followed, as absolute percentage error; waits under 1 s count as 1 s; buyers never
- * admitted and ETAs shown after the admission are not scored.
+ * admitted and ETAs shown after the admission are not scored; the split by `likelySoldOut`.
  */
 import { describe, expect, it } from 'vitest';
 import { etaErrors, percentile } from './stats.js';
@@ -30,5 +30,20 @@ describe('rehearse - ETA error', () => {
     expect(errors).toEqual([25, 0, 0, 50]);
     expect(percentile(errors, 0.5)).toBe(0);
     expect(percentile(errors, 0.9)).toBe(50);
+  });
+
+  it('splits the scored ETAs by whether their status also said likelySoldOut', () => {
+    const records = [
+      {
+        admittedAt: 20_000,
+        etas: [
+          [0, 25, true],
+          [10_000, 12],
+        ] as Array<[number, number, true?]>,
+      }, // 25 vs 20 s, likely sold out: 25 %; 12 vs 10 s: 20 %
+    ];
+    expect(etaErrors(records)).toEqual([25, 20]);
+    expect(etaErrors(records, 'inStock')).toEqual([20]);
+    expect(etaErrors(records, 'likelySoldOut')).toEqual([25]);
   });
 });

@@ -5,17 +5,25 @@
  * so τ = 1 exactly when no pair was admitted in the wrong order). Pure functions.
  */
 
+/** Which statuses' ETAs are scored: every one, or only those that did (not) also say `likelySoldOut`. */
+export type EtaScope = 'all' | 'inStock' | 'likelySoldOut';
+
 /**
  * Absolute percentage errors of the ETAs admitted buyers were shown: for each ETA (s) shown at
  * `at`, |ETA − actual| / actual × 100 with actual = admission − `at`, floored at 1 s (the ETA is
- * in whole seconds, so a shorter wait cannot be told apart from 1 s).
+ * in whole seconds, so a shorter wait cannot be told apart from 1 s). `scope` picks the statuses
+ * by their `likelySoldOut` flag (the third element of each `etas` entry).
  */
-export function etaErrors(records: Array<{ admittedAt?: number; etas?: Array<[number, number]> }>): number[] {
+export function etaErrors(
+  records: Array<{ admittedAt?: number; etas?: Array<[number, number, true?]> }>,
+  scope: EtaScope = 'all',
+): number[] {
   const out: number[] = [];
   for (const r of records) {
     if (r.admittedAt === undefined) continue;
-    for (const [at, sec] of r.etas ?? []) {
+    for (const [at, sec, likelySoldOut] of r.etas ?? []) {
       if (at > r.admittedAt) continue;
+      if (scope !== 'all' && (scope === 'likelySoldOut') !== (likelySoldOut === true)) continue;
       const actual = Math.max(1, (r.admittedAt - at) / 1000);
       out.push((Math.abs(sec - actual) / actual) * 100);
     }

@@ -53,8 +53,11 @@ export interface BuyerRecord {
   position?: number;
   etaPredictedSec?: number;
   etaAt?: number;
-  /** Every ETA shown while waiting after the opening: [when (ms), `estimatedWaitSec`], one per status frame that had one. */
-  etas?: Array<[number, number]>;
+  /**
+   * Every ETA shown while waiting after the opening: [when (ms), `estimatedWaitSec`], one per
+   * status frame that had one, plus `true` when that status also said `likelySoldOut`.
+   */
+  etas?: Array<[number, number, true?]>;
   admittedAt?: number;
   joinErrors: number[];
   /** Queue sockets that opened and then closed before the buyer was done with them (each reconnected). */
