@@ -443,6 +443,9 @@ export class Activation {
 
   /** The reply batches the next entry keeps: not expired, and not already logged while evicting. */
   private retainedReplies(batches: ReplyBatch[], now: number): ReplyBatch[] {
+    // Batches are in time order and only a logged batch can leave early: when the oldest is fresh
+    // and none is logged, all stay (no copies per batch of an actor that keeps 1,024 answers).
+    if ((batches[0] === undefined || batches[0].at + this.d.dedupeWindowMs >= now) && this.logged.size === 0) return batches;
     const fresh = batches.filter((b) => b.at + this.d.dedupeWindowMs >= now);
     const evicting = new Set(this.evicting(fresh).map((b) => b.seq));
     return fresh.filter((b) => !(evicting.has(b.seq) && this.logged.has(b.seq)));
@@ -647,8 +650,10 @@ export class Activation {
       this.timers = s.timers;
       const keptMsgIds = new Set(s.entry.outbox.map((o) => o.msgId));
       for (const id of this.acked) if (!keptMsgIds.has(id)) this.acked.delete(id);
-      const keptSeqs = new Set(s.entry.replies.map((r) => r.seq));
-      for (const seq of this.logged) if (!keptSeqs.has(seq)) this.logged.delete(seq);
+      if (this.logged.size > 0) {
+        const keptSeqs = new Set(s.entry.replies.map((r) => r.seq));
+        for (const seq of this.logged) if (!keptSeqs.has(seq)) this.logged.delete(seq);
+      }
       this.outbox = s.entry.outbox;
       this.replies = s.entry.replies;
       if (s.newBatch) {
