@@ -97,9 +97,10 @@ export async function startProcessStack(o: ProcessStackOptions): Promise<Process
     const own: Record<string, string> = { TB_INSTANCE: String(Math.max(0, instance)), ...(kind === 'node' ? { TB_NODE_ID: name } : {}) };
     const password = o.natsPasswords?.[SERVICES[kind].natsUser];
     const auth: Record<string, string> = password ? { TB_NATS_USER: SERVICES[kind].natsUser, TB_NATS_PASSWORD: password } : {};
-    // A specific TB_ADMIN_PORT in the stack's env is the first gateway's; every other process then
-    // takes any free port (they would all try the one port, and all but the first fail to start).
-    const adminPort = Number(o.env.TB_ADMIN_PORT ?? 0);
+    // A specific TB_ADMIN_PORT (the stack's env, or the caller's own, which children inherit) is the
+    // first gateway's; every other process then takes any free port (they would all try the one
+    // port, and all but the first fail to start). 0 and -1 apply to all.
+    const adminPort = Number(o.env.TB_ADMIN_PORT ?? process.env.TB_ADMIN_PORT ?? 0);
     const sharedAdmin: Record<string, string> = adminPort > 0 && name !== gateways[0]?.name ? { TB_ADMIN_PORT: '0' } : {};
     // TB_TUNING is JSON: a process's own overrides are merged into the stack's, not put in its place.
     const layers = [o.env, own, sharedAdmin, auth, gateway?.env ?? {}, o.envFor?.[name] ?? {}];

@@ -21,7 +21,7 @@ import { migrate } from '../db/index.js';
 import { backoffDelay } from '../platform/index.js';
 import { seedDemo, DEMO } from '../app/index.js';
 import { OWN_FORM } from '../app/index.js';
-import { ServiceStartError, startProcessStack, WORKERS, type ProcessStack } from '../app/index.js';
+import { ServiceStartError, startProcessStack, type ProcessStack } from '../app/index.js';
 import { ensureServices, type LocalServices, type ServiceLog } from './local-services.js';
 
 const MAX_RESTARTS_PER_MINUTE = 5;
@@ -166,21 +166,14 @@ async function main(): Promise<void> {
     env: cfg.gateways > 1 ? { TB_HTTP_PORT: String(cfg.httpPort + i) } : ({} as Record<string, string>),
   }));
   // Admin ports are fixed per kind; the stack gives the n-th node and gateway TB_INSTANCE=n
-  // (port + 10 × n, docs/observability.md), so several on one host never collide.
-  // A specific TB_ADMIN_PORT given to the launcher is the first gateway's; every other process
-  // then takes any free port (they would all inherit the one port otherwise). 0 and -1 apply to all.
-  const envFor: Record<string, Record<string, string>> = {};
-  if (cfg.adminPort !== undefined && cfg.adminPort > 0) {
-    const names = [...Array.from({ length: cfg.actorNodes }, (_, i) => `node-${i}`), ...gateways.slice(1).map((g) => g.name), ...WORKERS];
-    for (const name of names) envFor[name] = { TB_ADMIN_PORT: '0' };
-  }
+  // (port + 10 × n, docs/observability.md), so several on one host never collide. A specific
+  // TB_ADMIN_PORT given to the launcher is the first gateway's (startProcessStack's rule).
   say(`  starting ${cfg.actorNodes} actor node(s), ${cfg.gateways} gateway(s) and the workers (logs: ${shown(logDir)})`);
   try {
     stack = await startProcessStack({
       env: {},
       actorNodes: cfg.actorNodes,
       gateways,
-      envFor,
       logDir,
       detached: true,
       onLine: (name, line) => {
